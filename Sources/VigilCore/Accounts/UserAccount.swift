@@ -1,0 +1,34 @@
+/// A person's account: how they sign in, their role, and the FHIR resource they act as.
+public struct UserAccount: Sendable, Equatable {
+    public var id: Int64
+    public var username: String
+    public var role: Role
+    /// The Practitioner or RelatedPerson this account acts as (`Practitioner/ID`); nil for
+    /// accounts that act as nobody in the record (administrators, researchers).
+    public var fhirUser: FHIRReference?
+    /// A bcrypt hash of the password.
+    public var passwordHash: String
+    public var disabled: Bool
+    /// Creation time, milliseconds since the epoch.
+    public var created: Int64
+
+    public init(id: Int64 = 0, username: String, role: Role, fhirUser: FHIRReference?, passwordHash: String, disabled: Bool = false, created: Int64) {
+        self.id = id
+        self.username = username
+        self.role = role
+        self.fhirUser = fhirUser
+        self.passwordHash = passwordHash
+        self.disabled = disabled
+        self.created = created
+    }
+
+    /// Whether `name` is a valid username: 1 to 64 characters of `a-z 0-9 . _ - @`.
+    public static func isValidUsername(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        return !utf8.isEmpty && utf8.count <= 64
+            && utf8.allSatisfy { byte in
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            }
+    }
+}

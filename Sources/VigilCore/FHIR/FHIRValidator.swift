@@ -1,0 +1,172 @@
+/// Checks a FHIR R4 resource in JSON against ``FHIRSchema``: known elements only, the right
+/// types and cardinalities, required elements present, one member per choice group, required
+/// bindings honoured, primitive values in their lexical form, no empty or null values.
+///
+/// ```swift
+/// let issues = FHIRValidator.validate(resource, as: "Patient")
+/// if !issues.isEmpty { throw VigilError(.invalid, issues: issues) }
+/// ```
+public enum FHIRValidator {
+    /// The most issues one validation reports.
+    public static let maxIssues = 50
+
+    /// Validates `resource`; returns the problems found (empty when it is valid).
+    /// - Parameter type: the resource type the caller expects (the URL's type), or nil to accept any
+    ///   stored type.
+    public static func validate(_ resource: JSON, as type: String? = nil) -> [VigilError.Issue] {
+        var walker = Walker()
+        guard case .object(let object) = resource else {
+            walker.report("a resource must be a JSON object", at: type ?? "Resource", type: "structure")
+            return walker.issues
+        }
+        guard let resourceType = object["resourceType"]?.stringValue else {
+            walker.report("resourceType is missing", at: type ?? "Resource", type: "required")
+            return walker.issues
+        }
+        if let type, resourceType != type {
+            walker.report("resourceType \(resourceType) does not match the endpoint's type \(type)", at: type, type: "invalid")
+            return walker.issues
+        }
+        guard let elements = FHIRSchema.elements(ofResource: resourceType) else {
+            walker.report("resource type \(resourceType) is not supported", at: resourceType, type: "not-supported")
+            return walker.issues
+        }
+        var body = object
+        body["resourceType"] = nil
+        if body["contained"] != nil {
+            walker.report("contained resources are not supported; store them as resources of their own", at: "\(resourceType).contained", type: "not-supported")
+            body["contained"] = nil
+        }
+        walker.structure(body, elements: elements, path: resourceType)
+        return walker.issues
+    }
+}
+
+private struct Walker {
+    var issues: [VigilError.Issue] = []
+
+    mutating func report(_ message: String, at path: String, type: String = "structure") {
+        guard issues.count < FHIRValidator.maxIssues else { return }
+        issues.append(.init(type: type, diagnostics: message, expression: path))
+    }
+
+    mutating func structure(_ object: JSONObject, elements: [String: FHIRElement], path: String) {
+        if object.isEmpty {
+            report("an element must not be an empty object", at: path)
+            return
+        }
+        var choicesSeen: [String: String] = [:]
+        for member in object {
+            let key = member.key
+            if key.hasPrefix("_") {
+                let base = String(key.dropFirst())
+                guard let element = elements[base], element.isPrimitive else {
+                    report("unknown element \(key)", at: "\(path).\(key)")
+                    continue
+                }
+                primitiveExtension(member.value, element: element, path: "\(path).\(key)")
+                continue
+            }
+            guard let element = elements[key] else {
+                report("unknown element \(key)", at: "\(path).\(key)")
+                continue
+            }
+            if let group = element.choiceGroup {
+                if let other = choicesSeen[group] {
+                    report("only one of \(other) and \(key) may appear (\(group)[x])", at: "\(path).\(key)")
+                }
+                choicesSeen[group] = key
+            }
+            value(member.value, element: element, path: "\(path).\(key)")
+        }
+        var requiredChoices: Set<String> = []
+        for (name, element) in elements where element.isRequired {
+            if let group = element.choiceGroup {
+                requiredChoices.insert(group)
+            } else if object[name] == nil && object["_" + name] == nil {
+                report("\(name) is required", at: "\(path).\(name)", type: "required")
+            }
+        }
+        for group in requiredChoices.sorted() where choicesSeen[group] == nil {
+            report("\(group)[x] is required", at: "\(path).\(group)[x]", type: "required")
+        }
+    }
+
+    mutating func value(_ json: JSON, element: FHIRElement, path: String) {
+        if element.isArray {
+            guard case .array(let items) = json else {
+                report("\(last(path)) must be an array", at: path)
+                return
+            }
+            if items.isEmpty { report("an array must not be empty", at: path) }
+            for (i, item) in items.enumerated() {
+                single(item, type: element.type, path: "\(path)[\(i)]")
+            }
+        } else {
+            if case .array = json {
+                report("\(last(path)) must not be an array", at: path)
+                return
+            }
+            single(json, type: element.type, path: path)
+        }
+    }
+
+    mutating func single(_ json: JSON, type: FHIRElementType, path: String) {
+        if case .null = json {
+            report("null is not allowed here", at: path)
+            return
+        }
+        switch type {
+        case .primitive(let primitive):
+            if let problem = FHIRPrimitiveCheck.problem(json, primitive) { report(problem, at: path, type: "value") }
+        case .codeIn(let allowed):
+            if let problem = FHIRPrimitiveCheck.problem(json, .code) {
+                report(problem, at: path, type: "value")
+            } else if let code = json.stringValue, !allowed.contains(code) {
+                report("'\(code)' is not one of \(allowed.sorted().joined(separator: ", "))", at: path, type: "code-invalid")
+            }
+        case .complex(let name):
+            guard case .object(let object) = json, let elements = FHIRSchema.elements(ofDatatype: name) else {
+                report("\(last(path)) must be an object (\(name))", at: path)
+                return
+            }
+            structure(object, elements: elements, path: path)
+        case .backbone(let elements):
+            guard case .object(let object) = json else {
+                report("\(last(path)) must be an object", at: path)
+                return
+            }
+            structure(object, elements: elements, path: path)
+        }
+    }
+
+    /// `_name` carries the id and extensions of a primitive: an object, or for a repeating
+    /// primitive an array of objects and nulls matched by position.
+    mutating func primitiveExtension(_ json: JSON, element: FHIRElement, path: String) {
+        let elements = FHIRSchema.elementBase
+        if element.isArray {
+            guard case .array(let items) = json else {
+                report("\(last(path)) must be an array", at: path)
+                return
+            }
+            for (i, item) in items.enumerated() {
+                if case .null = item { continue }
+                guard case .object(let object) = item else {
+                    report("must be an object or null", at: "\(path)[\(i)]")
+                    continue
+                }
+                structure(object, elements: elements, path: "\(path)[\(i)]")
+            }
+        } else {
+            guard case .object(let object) = json else {
+                report("\(last(path)) must be an object", at: path)
+                return
+            }
+            structure(object, elements: elements, path: path)
+        }
+    }
+
+    private func last(_ path: String) -> Substring {
+        path.split(separator: ".").last ?? Substring(path)
+    }
+}

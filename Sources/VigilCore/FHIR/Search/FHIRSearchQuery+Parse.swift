@@ -1,0 +1,169 @@
+/// Limits on search requests.
+public struct FHIRSearchLimits: Sendable {
+    /// Page size when `_count` is not given.
+    public var defaultCount: Int
+    /// The largest page; a larger `_count` is capped to it, not refused.
+    public var maxCount: Int
+
+    public init(defaultCount: Int = 50, maxCount: Int = 1000) {
+        self.defaultCount = defaultCount
+        self.maxCount = maxCount
+    }
+}
+
+extension FHIRSearchQuery {
+    /// Parameters that steer a search rather than filter it, and are accepted on every type.
+    public static let controlParameters: Set<String> = ["_count", "_offset", "_sort", "_total", "_format", "_pretty"]
+
+    /// Parses URL query parameters (`name[:modifier]=value[,value]`) into a query.
+    ///
+    /// - Parameter lenient: ignore unknown parameters (the client sent `Prefer: handling=lenient`)
+    ///   instead of refusing them.
+    /// - Throws: ``VigilError`` (``VigilError/Code/invalid``) naming the parameter at fault.
+    public static func parse(
+        type: FHIRResourceType,
+        parameters: [(name: String, value: String)],
+        limits: FHIRSearchLimits = .init(),
+        lenient: Bool = false
+    ) throws(VigilError) -> FHIRSearchQuery {
+        var query = FHIRSearchQuery(type: type, count: limits.defaultCount)
+        let known = FHIRSearchParameter.parameters(of: type)
+        for (rawName, rawValue) in parameters {
+            let nameParts = rawName.split(separator: ":", maxSplits: 1)
+            let name = String(nameParts.first ?? "")
+            let modifier = nameParts.count > 1 ? String(nameParts[1]) : nil
+            switch name {
+            case "_count":
+                guard let count = Int(rawValue), count >= 0 else { throw invalid("_count must be a whole number", "_count") }
+                query.count = min(count, limits.maxCount)
+                if count == 0 { query.includeTotal = true }
+            case "_offset":
+                guard let offset = Int(rawValue), offset >= 0 else { throw invalid("_offset must be a whole number", "_offset") }
+                query.offset = offset
+            case "_total":
+                query.includeTotal = rawValue == "accurate" || rawValue == "estimate"
+            case "_format", "_pretty":
+                continue
+            case "_sort":
+                query.sort = try parseSort(rawValue, known: known)
+            case "_id":
+                let ids = splitValues(rawValue)
+                guard ids.allSatisfy(FHIRID.isValid) else { throw invalid("_id takes resource ids", "_id") }
+                query.ids = (query.ids.map { Set($0).intersection(ids) }.map(Array.init) ?? ids)
+            case "_lastUpdated":
+                query.lastUpdated.append(contentsOf: try splitValues(rawValue).map { v throws(VigilError) in try parseDate(v, name: name) })
+            default:
+                if name.contains(".") {
+                    throw invalid("chained search (\(name)) is not supported", name)
+                }
+                guard let parameter = known[name] else {
+                    if lenient { continue }
+                    let supported = (["_id", "_lastUpdated"] + known.keys.sorted()).joined(separator: ", ")
+                    throw invalid("unknown search parameter \(name) for \(type.rawValue); supported: \(supported)", name)
+                }
+                query.filters.append(try parseFilter(parameter, modifier: modifier, value: rawValue))
+            }
+        }
+        return query
+    }
+
+    private static func invalid(_ message: String, _ parameter: String) -> VigilError {
+        VigilError(.invalid, message, expression: parameter)
+    }
+
+    /// Splits a parameter value on commas not escaped with a backslash, and unescapes `\,` `\|` `\\`.
+    static func splitValues(_ text: String) -> [String] {
+        var values: [String] = []
+        var current = ""
+        var escaping = false
+        for character in text {
+            if escaping {
+                current.append(character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "," {
+                values.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        values.append(current)
+        return values
+    }
+
+    private static func parseSort(_ text: String, known: [String: FHIRSearchParameter]) throws(VigilError) -> [SortKey] {
+        var keys: [SortKey] = []
+        for item in text.split(separator: ",") {
+            let descending = item.hasPrefix("-")
+            let name = String(descending ? item.dropFirst() : item)
+            let sortable = name == "_id" || name == "_lastUpdated" || known[name]?.kind == .date
+            guard sortable else {
+                throw invalid("cannot sort by \(name); sort by _id, _lastUpdated or a date parameter", "_sort")
+            }
+            keys.append(SortKey(name, descending: descending))
+        }
+        return keys
+    }
+
+    private static func parseFilter(_ parameter: FHIRSearchParameter, modifier: String?, value: String) throws(VigilError) -> Filter {
+        if modifier == "missing" {
+            guard value == "true" || value == "false" else { throw invalid(":missing takes true or false", parameter.name) }
+            return Filter(parameter: parameter, values: [], missing: value == "true")
+        }
+        var values: [Value] = []
+        for item in splitValues(value) {
+            guard !item.isEmpty else { throw invalid("empty value for \(parameter.name)", parameter.name) }
+            switch parameter.kind {
+            case .token:
+                guard modifier == nil else { throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name) }
+                values.append(parseToken(item))
+            case .reference:
+                var defaultType = parameter.targetType
+                if let modifier {
+                    guard FHIRResourceType(rawValue: modifier) != nil else {
+                        throw invalid("modifier :\(modifier) is not supported on \(parameter.name)", parameter.name)
+                    }
+                    defaultType = modifier
+                }
+                guard let reference = FHIRReference(searchValue: item, defaultType: defaultType) else {
+                    throw invalid("\(parameter.name) takes Type/id\(defaultType.map { " or an id of a \($0)" } ?? "")", parameter.name)
+                }
+                values.append(.reference(reference.description))
+            case .date:
+                guard modifier == nil else { throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name) }
+                values.append(try parseDate(item, name: parameter.name))
+            case .string:
+                let match: StringMatch
+                switch modifier {
+                case nil: match = .prefix
+                case "exact": match = .exact
+                case "contains": match = .contains
+                default: throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name)
+                }
+                values.append(.string(match == .exact ? item : FHIRIndexer.normalize(item), match))
+            }
+        }
+        return Filter(parameter: parameter, values: values)
+    }
+
+    static func parseToken(_ text: String) -> Value {
+        guard let bar = text.firstIndex(of: "|") else { return .token(system: .any, code: text) }
+        let system = String(text[..<bar]), code = String(text[text.index(after: bar)...])
+        return .token(system: system.isEmpty ? .none : .exactly(system), code: code.isEmpty ? nil : code)
+    }
+
+    static func parseDate(_ text: String, name: String) throws(VigilError) -> Value {
+        var prefix = DatePrefix.eq
+        var rest = Substring(text)
+        if let candidate = DatePrefix(rawValue: String(text.prefix(2))), text.count > 2 {
+            prefix = candidate
+            rest = text.dropFirst(2)
+        }
+        guard let date = FHIRDateTime(String(rest)) else {
+            throw invalid("\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb", name)
+        }
+        return .date(prefix, low: date.lowerBound, high: date.upperBound)
+    }
+}

@@ -1,0 +1,89 @@
+/// Reads the body of an ingest request, `{"readings":[{seq, boot?, time, code, value, unit}, …]}`,
+/// into submissions and rejections.
+///
+/// A body that is not that shape at all is refused whole; a reading that is wrong is rejected
+/// on its own, with its index and reason, and the others go on.
+public struct ReadingBatchDecoder: Sendable {
+    public var catalog: CodeCatalog
+    public var limits: IngestLimits
+
+    public init(catalog: CodeCatalog = .standard, limits: IngestLimits = .init()) {
+        self.catalog = catalog
+        self.limits = limits
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var submissions: [ReadingSubmission]
+        public var rejections: [ReadingRejection]
+        /// How many readings the request held.
+        public var count: Int { submissions.count + rejections.count }
+    }
+
+    static let fields: Set<String> = ["seq", "boot", "time", "code", "value", "unit"]
+
+    /// Decodes a whole request body.
+    /// - Parameter now: server time in milliseconds, for flagging future timestamps.
+    /// - Throws: ``VigilError/Code/invalid`` when the body is not an object with a `readings`
+    ///   array; ``VigilError/Code/tooLarge`` when it holds more than `limits.maxReadings`.
+    public func decode(_ body: JSON, now: Int64) throws(VigilError) -> Result {
+        guard case .object(let object) = body else {
+            throw VigilError(.invalid, "the body must be a JSON object {\"readings\":[…]}", issueType: "structure")
+        }
+        if let unknown = object.keys.first(where: { $0 != "readings" }) {
+            throw VigilError(.invalid, "unknown member \(unknown); the body is {\"readings\":[…]}", expression: unknown, issueType: "structure")
+        }
+        guard let items = object["readings"]?.arrayValue else {
+            throw VigilError(.invalid, "readings must be an array", expression: "readings", issueType: "structure")
+        }
+        guard items.count <= limits.maxReadings else {
+            throw VigilError(.tooLarge, "\(items.count) readings in one request; the limit is \(limits.maxReadings)", expression: "readings")
+        }
+        var result = Result(submissions: [], rejections: [])
+        result.submissions.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            switch decode(item, index: index, now: now) {
+            case .success(let submission): result.submissions.append(submission)
+            case .failure(let rejection): result.rejections.append(rejection)
+            }
+        }
+        return result
+    }
+
+    /// Decodes one element of `readings`.
+    public func decode(_ item: JSON, index: Int, now: Int64) -> Swift.Result<ReadingSubmission, ReadingRejection> {
+        guard case .object(let object) = item else {
+            return .failure(ReadingRejection(index: index, boot: nil, seq: nil, reason: "a reading must be an object", payload: item.text))
+        }
+        let seq = object["seq"]?.int64Value
+        let bootValue = object["boot"]
+        let boot = bootValue?.stringValue
+        func reject(_ reason: String) -> Swift.Result<ReadingSubmission, ReadingRejection> {
+            .failure(ReadingRejection(index: index, boot: boot, seq: seq, reason: reason, payload: item.text))
+        }
+        if let unknown = object.keys.first(where: { !Self.fields.contains($0) }) {
+            return reject("unknown field \(unknown)")
+        }
+        guard let seqValue = object["seq"] else { return reject("seq is required") }
+        guard let seq, seq >= 0 else { return reject("seq must be a whole number from 0 (was \(seqValue.text))") }
+        if bootValue != nil {
+            guard let boot, ProducerKey.isValidBoot(boot) else { return reject("boot must be 1 to 64 characters of A-Z a-z 0-9 - . _") }
+        }
+        guard let timeText = object["time"]?.stringValue else { return reject("time is required (an instant such as 2026-03-01T08:00:00Z)") }
+        guard let time = FHIRDateTime(timeText), time.hasTime else {
+            return reject("time must be an instant with a zone, such as 2026-03-01T08:00:00Z")
+        }
+        guard let code = object["code"]?.stringValue else { return reject("code is required (a LOINC code)") }
+        guard let definition = catalog.definition(of: code) else { return reject("code \(code) is not a code Vigil accepts from devices") }
+        guard let valueJSON = object["value"] else { return reject("value is required") }
+        guard let value = valueJSON.doubleValue else { return reject("value must be a number (was \(valueJSON.kindName))") }
+        guard let unit = object["unit"]?.stringValue else { return reject("unit is required (a UCUM unit)") }
+        if let problem = definition.problem(value: value, unit: unit) { return reject(problem) }
+        let flags: Reading.Flags = time.lowerBound > now + limits.futureTolerance ? .futureTimestamp : []
+        return .success(
+            ReadingSubmission(
+                index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound,
+                code: code, value: value, unit: unit, flags: flags
+            )
+        )
+    }
+}

@@ -1,0 +1,62 @@
+/// One reading as a device sent it, checked for shape, code, unit and plausibility, but not
+/// yet assigned to a patient.
+public struct ReadingSubmission: Sendable, Equatable {
+    /// Its position in the request's `readings` array.
+    public var index: Int
+    public var boot: String
+    public var seq: Int64
+    /// Device time, milliseconds since the epoch.
+    public var time: Int64
+    public var code: String
+    public var value: Double
+    public var unit: String
+    public var flags: Reading.Flags
+
+    public init(index: Int, boot: String, seq: Int64, time: Int64, code: String, value: Double, unit: String, flags: Reading.Flags = []) {
+        self.index = index
+        self.boot = boot
+        self.seq = seq
+        self.time = time
+        self.code = code
+        self.value = value
+        self.unit = unit
+        self.flags = flags
+    }
+}
+
+/// A reading that was refused, with why. It is quarantined, not dropped.
+public struct ReadingRejection: Error, Sendable, Equatable {
+    public var index: Int
+    public var boot: String?
+    public var seq: Int64?
+    public var reason: String
+    /// What the device sent for this reading, as JSON text.
+    public var payload: String
+
+    public init(index: Int, boot: String?, seq: Int64?, reason: String, payload: String) {
+        self.index = index
+        self.boot = boot
+        self.seq = seq
+        self.reason = reason
+        self.payload = payload
+    }
+}
+
+/// Limits on one ingest request (DESIGN §5, §7).
+public struct IngestLimits: Sendable {
+    /// The largest request body, in bytes.
+    public var maxBodyBytes: Int
+    /// The most readings in one request.
+    public var maxReadings: Int
+    /// The deepest JSON nesting.
+    public var maxDepth: Int
+    /// How far ahead of server time a device's clock may be before its readings are flagged, in ms.
+    public var futureTolerance: Int64
+
+    public init(maxBodyBytes: Int = 4 << 20, maxReadings: Int = 10_000, maxDepth: Int = 32, futureTolerance: Int64 = 5 * 60_000) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxReadings = maxReadings
+        self.maxDepth = maxDepth
+        self.futureTolerance = futureTolerance
+    }
+}

@@ -1,0 +1,38 @@
+/// What one group commit writes: readings (duplicates skipped), quarantined readings (duplicates
+/// skipped) and audit events, in one transaction.
+public struct IngestCommit: Sendable, Equatable {
+    public var readings: [Reading]
+    public var quarantine: [QuarantineEntry]
+    public var audit: [AuditEvent]
+
+    public init(readings: [Reading] = [], quarantine: [QuarantineEntry] = [], audit: [AuditEvent] = []) {
+        self.readings = readings
+        self.quarantine = quarantine
+        self.audit = audit
+    }
+
+    public var isEmpty: Bool { readings.isEmpty && quarantine.isEmpty && audit.isEmpty }
+
+    /// Appends another commit's contents; returns the offset of its readings in this one.
+    @discardableResult
+    public mutating func append(_ other: IngestCommit) -> Int {
+        let offset = readings.count
+        readings.append(contentsOf: other.readings)
+        quarantine.append(contentsOf: other.quarantine)
+        audit.append(contentsOf: other.audit)
+        return offset
+    }
+}
+
+/// What a group commit did.
+public struct IngestCommitResult: Sendable, Equatable {
+    /// For each reading of the commit, in order: true when stored, false when it was a duplicate.
+    public var inserted: [Bool]
+    /// The audit chain's head after the commit, when the commit held audit events.
+    public var auditHead: AuditHead?
+
+    public init(inserted: [Bool], auditHead: AuditHead?) {
+        self.inserted = inserted
+        self.auditHead = auditHead
+    }
+}

@@ -1,0 +1,70 @@
+/// A FHIR resource as the store holds it: the JSON (with `id` and `meta` set) and its version.
+public struct StoredResource: Sendable, Equatable {
+    public var type: FHIRResourceType
+    public var id: String
+    /// Version number, from 1.
+    public var version: Int
+    /// Milliseconds since the epoch.
+    public var lastUpdated: Int64
+    /// The compartment it belongs to (`Patient/ID`, `Group/ID`), or nil.
+    public var compartment: String?
+    public var json: JSON
+
+    public init(type: FHIRResourceType, id: String, version: Int, lastUpdated: Int64, compartment: String?, json: JSON) {
+        self.type = type
+        self.id = id
+        self.version = version
+        self.lastUpdated = lastUpdated
+        self.compartment = compartment
+        self.json = json
+    }
+
+    /// The patient id of the compartment, when the compartment is a patient.
+    public var patient: String? {
+        guard let compartment, compartment.hasPrefix("Patient/") else { return nil }
+        return String(compartment.dropFirst(8))
+    }
+
+    /// `W/"version"`, the HTTP ETag.
+    public var etag: String { "W/\"\(version)\"" }
+}
+
+/// One resource to store, prepared by ``ResourcePreparation``: stamped JSON, search index entries,
+/// compartment and access links.
+public struct ResourceWrite: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        /// Create; fails with ``VigilError/Code/conflict`` when the id is taken.
+        case create
+        /// Replace version `replacing`, which must still be the current one (else
+        /// ``VigilError/Code/conflict``: someone updated it meanwhile); fails with
+        /// ``VigilError/Code/notFound`` when the resource does not exist.
+        case update(replacing: Int)
+    }
+
+    public var mode: Mode
+    public var resource: StoredResource
+    public var index: [FHIRIndexEntry]
+    public var accessLinks: [AccessLink]
+
+    public init(mode: Mode, resource: StoredResource, index: [FHIRIndexEntry], accessLinks: [AccessLink]) {
+        self.mode = mode
+        self.resource = resource
+        self.index = index
+        self.accessLinks = accessLinks
+    }
+}
+
+/// A page of search results.
+public struct SearchPage: Sendable, Equatable {
+    public var resources: [StoredResource]
+    /// Whether more results follow this page.
+    public var hasMore: Bool
+    /// All matches, when the query asked for a total.
+    public var total: Int?
+
+    public init(resources: [StoredResource], hasMore: Bool, total: Int?) {
+        self.resources = resources
+        self.hasMore = hasMore
+        self.total = total
+    }
+}

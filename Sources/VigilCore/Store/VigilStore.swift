@@ -1,0 +1,62 @@
+/// Everything Vigil keeps: the FHIR record, device readings, quarantine, accounts, device
+/// credentials, access relationships and the audit chain.
+///
+/// Implementations: `SQLiteStore` (embedded default) and, later, PostgreSQL. Every one must pass
+/// the shared conformance suite. Writes that change patient data take their audit events and
+/// commit them in the same transaction, so no change goes unaudited.
+public protocol VigilStore: Sendable {
+    // MARK: FHIR resources
+
+    /// The current version of a resource; for an `Observation` with a numeric id, the reading.
+    func resource(_ type: FHIRResourceType, id: String) async throws -> StoredResource?
+    /// A specific version of a resource.
+    func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource?
+    /// Runs a search. Observation searches cover stored resources and readings together.
+    func search(_ query: FHIRSearchQuery) async throws -> SearchPage
+    /// Stores resources, all or nothing, with their audit events.
+    /// - Returns: the audit head after the commit.
+    @discardableResult
+    func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead?
+
+    // MARK: Devices and readings
+
+    /// The patients the device has been on.
+    func deviceLinks(device: String) async throws -> DeviceLinkHistory
+    /// Writes one group commit of readings, quarantine entries and audit events.
+    func commit(_ batch: IngestCommit, sealer: any AuditSealer) async throws -> IngestCommitResult
+    /// The stored reading with this producer key.
+    func reading(key: ProducerKey) async throws -> StoredReading?
+    /// Quarantined readings, newest first.
+    func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry]
+
+    // MARK: Device credentials
+
+    /// Stores a new credential (the SHA-256 of a token) for a device; returns its id.
+    func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64
+    /// Revokes the device's credentials (all, or the one with `id`); returns how many were active.
+    func revokeCredentials(device: String, id: Int64?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int
+    /// The device an active credential belongs to.
+    func device(forCredential tokenHash: [UInt8]) async throws -> String?
+
+    // MARK: Accounts and access
+
+    func userCount() async throws -> Int
+    /// Stores a new account; fails with ``VigilError/Code/conflict`` when the username is taken.
+    func insert(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws -> UserAccount
+    func user(id: Int64) async throws -> UserAccount?
+    func user(username: String) async throws -> UserAccount?
+    func users() async throws -> [UserAccount]
+    /// Replaces an account's role, fhirUser, password hash and disabled flag.
+    func update(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws
+    /// The compartments a Practitioner or RelatedPerson may see at `time`.
+    func accessScope(member: String, at time: Int64) async throws -> AccessScope
+
+    // MARK: Audit
+
+    /// Appends audit events on their own.
+    @discardableResult
+    func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead?
+    /// Audit records with `seq` greater than `after`, in order.
+    func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord]
+    func auditHead() async throws -> AuditHead?
+}

@@ -1,0 +1,136 @@
+import GRDB
+
+/// The schema, as ordered migrations. A migration is never edited once released; changes are new
+/// migrations.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-spine") { db in
+            for statement in version1 { try db.execute(sql: statement) }
+        }
+        return migrator
+    }
+
+    static let version1 = [
+        // FHIR resources: current version as JSON; earlier versions in resource_history.
+        """
+        CREATE TABLE resource (
+            key INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            last_updated INTEGER NOT NULL,
+            compartment TEXT,
+            json TEXT NOT NULL,
+            UNIQUE (type, id)
+        )
+        """,
+        "CREATE INDEX resource_compartment ON resource (type, compartment)",
+        """
+        CREATE TABLE resource_history (
+            resource_key INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            last_updated INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (resource_key, version)
+        ) WITHOUT ROWID
+        """,
+        // Search index: one row per search-parameter value.
+        "CREATE TABLE search_token (resource_key INTEGER NOT NULL, param TEXT NOT NULL, system TEXT, code TEXT NOT NULL)",
+        "CREATE INDEX search_token_value ON search_token (param, code, system)",
+        "CREATE INDEX search_token_resource ON search_token (resource_key)",
+        "CREATE TABLE search_reference (resource_key INTEGER NOT NULL, param TEXT NOT NULL, target TEXT NOT NULL)",
+        "CREATE INDEX search_reference_value ON search_reference (param, target)",
+        "CREATE INDEX search_reference_resource ON search_reference (resource_key)",
+        "CREATE TABLE search_date (resource_key INTEGER NOT NULL, param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL)",
+        "CREATE INDEX search_date_value ON search_date (param, low)",
+        "CREATE INDEX search_date_resource ON search_date (resource_key)",
+        "CREATE TABLE search_string (resource_key INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL, raw TEXT NOT NULL)",
+        "CREATE INDEX search_string_value ON search_string (param, value)",
+        "CREATE INDEX search_string_resource ON search_string (resource_key)",
+        // Relationships that open patients to people (from CareTeam and Group).
+        "CREATE TABLE access_link (resource_key INTEGER NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, start INTEGER, end INTEGER)",
+        "CREATE INDEX access_link_target ON access_link (kind, target)",
+        "CREATE INDEX access_link_resource ON access_link (resource_key)",
+        // Which patient each device was on, when.
+        "CREATE TABLE device_link (device_key INTEGER NOT NULL, patient_key INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER)",
+        "CREATE INDEX device_link_device ON device_link (device_key, start)",
+        // Device readings: append-only, one per producer key.
+        "CREATE TABLE code (key INTEGER PRIMARY KEY, system TEXT NOT NULL, code TEXT NOT NULL, UNIQUE (system, code))",
+        """
+        CREATE TABLE reading (
+            id INTEGER PRIMARY KEY,
+            device_key INTEGER NOT NULL,
+            boot TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            patient_key INTEGER NOT NULL,
+            code_key INTEGER NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            flags INTEGER NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX reading_producer ON reading (device_key, boot, seq)",
+        "CREATE INDEX reading_patient_code_time ON reading (patient_key, code_key, time)",
+        "CREATE TRIGGER reading_append_only BEFORE UPDATE ON reading BEGIN SELECT RAISE(ABORT, 'readings are append-only'); END",
+        // Refused readings, with their reason; one per producer key when it has one.
+        """
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            device TEXT NOT NULL,
+            boot TEXT,
+            seq INTEGER,
+            idx INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            source TEXT NOT NULL,
+            received INTEGER NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX quarantine_producer ON quarantine (device, boot, seq) WHERE seq IS NOT NULL AND boot IS NOT NULL",
+        "CREATE INDEX quarantine_device ON quarantine (device, id)",
+        // Accounts and device credentials.
+        """
+        CREATE TABLE user (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL,
+            fhir_user TEXT,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL,
+            created INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE device_credential (
+            id INTEGER PRIMARY KEY,
+            device TEXT NOT NULL,
+            token_hash BLOB NOT NULL UNIQUE,
+            created INTEGER NOT NULL,
+            revoked INTEGER
+        )
+        """,
+        "CREATE INDEX device_credential_device ON device_credential (device)",
+        // The audit chain: append-only; seq has no gaps; hash seals each row to the one before.
+        """
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            role TEXT NOT NULL,
+            patient TEXT,
+            action TEXT NOT NULL,
+            resource TEXT NOT NULL,
+            outcome INTEGER NOT NULL,
+            client TEXT,
+            detail TEXT,
+            hash BLOB NOT NULL
+        )
+        """,
+        "CREATE INDEX audit_patient ON audit (patient, time)",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ]
+}

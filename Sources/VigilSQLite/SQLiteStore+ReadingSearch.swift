@@ -1,0 +1,95 @@
+import GRDB
+import VigilCore
+
+/// The half of an Observation search over device readings: `SELECT 1 AS kind, id AS key, s0, … WHERE …`.
+///
+/// Readings are Observations with status `final`, the code's catalog category, a subject, a
+/// device, an effective time and a producer-key identifier, and nothing else: a filter on any
+/// other parameter excludes them.
+struct ReadingSearchSQL {
+    let query: FHIRSearchQuery
+    let catalog: CodeCatalog
+    let store: SQLiteStore
+
+    func select(_ db: Database) throws -> SQLFragment {
+        var conditions: [SQLFragment] = []
+        switch query.scope {
+        case .all: break
+        case .compartments(let compartments, _):
+            let patients = try compartments.filter { $0.hasPrefix("Patient/") }
+                .compactMap { try store.key("Patient", String($0.dropFirst(8)), db) }
+            conditions.append(.in("rd.patient_key", patients))
+        }
+        if let ids = query.ids { conditions.append(.in("rd.id", ids.compactMap { FHIRID.isReadingID($0) ? Int64($0) : nil })) }
+        for value in query.lastUpdated {
+            conditions.append(SQLiteStore.datePredicate(value, low: "rd.received", high: "rd.received"))
+        }
+        for filter in query.filters { conditions.append(try condition(filter, db)) }
+        let sorts = SQLiteStore.effectiveSort(query).enumerated().map { i, key in sortColumn(key, i) }
+        let whereClause = SQLFragment.all(conditions)
+        let columns = (["1 AS kind", "rd.id AS key"] + sorts).joined(separator: ", ")
+        return SQLFragment("SELECT \(columns) FROM reading rd WHERE \(whereClause.sql)", whereClause.arguments)
+    }
+
+    private static let readingParameters: Set<String> = ["patient", "subject", "code", "date", "status", "category", "device", "identifier"]
+
+    private func condition(_ filter: FHIRSearchQuery.Filter, _ db: Database) throws -> SQLFragment {
+        let name = filter.parameter.name
+        if let missing = filter.missing {
+            return Self.readingParameters.contains(name) == missing ? .false : .true
+        }
+        return .any(try filter.values.map { try valueCondition(name, $0, db) })
+    }
+
+    private func valueCondition(_ name: String, _ value: FHIRSearchQuery.Value, _ db: Database) throws -> SQLFragment {
+        switch (name, value) {
+        case ("patient", .reference(let target)), ("subject", .reference(let target)):
+            guard let reference = FHIRReference(target), reference.type == "Patient",
+                let key = try store.key("Patient", reference.id, db)
+            else { return .false }
+            return SQLFragment("rd.patient_key = ?", [key])
+        case ("device", .reference(let target)):
+            guard let reference = FHIRReference(target), reference.type == "Device", let key = try store.key("Device", reference.id, db) else {
+                return .false
+            }
+            return SQLFragment("rd.device_key = ?", [key])
+        case ("code", .token(let system, let code)):
+            var parts: [SQLFragment] = []
+            if let code { parts.append(SQLFragment("code = ?", [code])) }
+            switch system {
+            case .any: break
+            case .none: return .false
+            case .exactly(let system): parts.append(SQLFragment("system = ?", [system]))
+            }
+            let match = SQLFragment.all(parts)
+            return SQLFragment("rd.code_key IN (SELECT key FROM code WHERE \(match.sql))", match.arguments)
+        case ("category", .token(let system, let code)):
+            if case .exactly(let s) = system, s != CodeDefinition.observationCategory { return .false }
+            if case .none = system { return .false }
+            let codes = catalog.all.filter { code == nil || $0.category == code }.map(\.code)
+            let match = SQLFragment.in("code", codes)
+            return SQLFragment("rd.code_key IN (SELECT key FROM code WHERE \(match.sql))", match.arguments)
+        case ("status", .token(let system, let code)):
+            if case .exactly = system { return .false }
+            return code == nil || code == "final" ? .true : .false
+        case ("identifier", .token(let system, let code)):
+            if case .exactly(let s) = system, s != ProducerKey.system { return .false }
+            if case .none = system { return .false }
+            guard let code, let key = ProducerKey(code), let device = try store.key("Device", key.device, db) else { return .false }
+            return SQLFragment("rd.device_key = ? AND rd.boot = ? AND rd.seq = ?", [device, key.boot, key.seq])
+        case ("date", .date):
+            return SQLiteStore.datePredicate(value, low: "rd.time", high: "rd.time")
+        default:
+            return .false
+        }
+    }
+
+    private func sortColumn(_ key: FHIRSearchQuery.SortKey, _ index: Int) -> String {
+        switch key.parameter {
+        case "_id": "CAST(rd.id AS TEXT) AS s\(index)"
+        case "_lastUpdated": "rd.received AS s\(index)"
+        case "date": "rd.time AS s\(index)"
+        default: "NULL AS s\(index)"
+        }
+    }
+}

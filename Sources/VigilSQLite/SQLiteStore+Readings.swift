@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import Synchronization
+public import VigilCore
+
+extension SQLiteStore {
+    public func deviceLinks(device: String) async throws -> DeviceLinkHistory {
+        try await pool.read { db in
+            DeviceLinkHistory(
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.id AS patient, l.start, l.end FROM device_link l
+                        JOIN resource d ON d.key = l.device_key JOIN resource p ON p.key = l.patient_key
+                        WHERE d.type = 'Device' AND d.id = ? ORDER BY l.start
+                        """,
+                    arguments: [device]
+                ).map { DeviceLink(patient: $0["patient"], start: $0["start"], end: $0["end"]) }
+            )
+        }
+    }
+
+    public func commit(_ batch: IngestCommit, sealer: any AuditSealer) async throws -> IngestCommitResult {
+        do {
+            return try await pool.write { db in
+                var inserted: [Bool] = []
+                inserted.reserveCapacity(batch.readings.count)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO reading (device_key, boot, seq, patient_key, code_key, value, unit, time, received, flags)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """
+                )
+                var keys: [String: Int64] = [:]
+                for reading in batch.readings {
+                    let device = try self.cachedKey("Device", reading.key.device, &keys, db)
+                    let patient = try self.cachedKey("Patient", reading.patient, &keys, db)
+                    let code = try self.codeKey(reading.code, db)
+                    insert.setUncheckedArguments([
+                        device, reading.key.boot, reading.key.seq, patient, code, reading.value, reading.unit,
+                        reading.time, reading.received, reading.flags.rawValue,
+                    ])
+                    try insert.execute()
+                    inserted.append(db.changesCount > 0)
+                }
+                let quarantine = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO quarantine (device, boot, seq, idx, reason, payload, source, received)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """
+                )
+                for entry in batch.quarantine {
+                    try quarantine.execute(arguments: [
+                        entry.device, entry.boot ?? (entry.seq == nil ? nil : ProducerKey.defaultBoot), entry.seq, entry.index,
+                        entry.reason, entry.payload, entry.source, entry.received,
+                    ])
+                }
+                let head = try self.appendAudit(batch.audit, sealer: sealer, db)
+                return IngestCommitResult(inserted: inserted, auditHead: head)
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    private func cachedKey(_ type: String, _ id: String, _ local: inout [String: Int64], _ db: Database) throws -> Int64 {
+        let name = "\(type)/\(id)"
+        if let key = local[name] { return key }
+        guard let key = try self.key(type, id, db) else {
+            throw VigilError(.unprocessable, "\(name) does not exist")
+        }
+        local[name] = key
+        keyCache.withLock { $0[name] = key }
+        return key
+    }
+
+    /// The key of a code, adding it on first use.
+    func codeKey(_ code: String, _ db: Database) throws -> Int64 {
+        let system = catalog.definition(of: code)?.system ?? CodeDefinition.loinc
+        let name = "code:\(system)|\(code)"
+        if let key = keyCache.withLock({ $0[name] }) { return key }
+        try db.execute(sql: "INSERT INTO code (system, code) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [system, code])
+        let key = try Int64.fetchOne(db, sql: "SELECT key FROM code WHERE system = ? AND code = ?", arguments: [system, code])!
+        keyCache.withLock { $0[name] = key }
+        return key
+    }
+
+    public func reading(key: ProducerKey) async throws -> StoredReading? {
+        try await pool.read { db in
+            guard let device = try self.key("Device", key.device, db),
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM reading WHERE device_key = ? AND boot = ? AND seq = ?",
+                    arguments: [device, key.boot, key.seq]
+                )
+            else { return nil }
+            return try self.readings(ids: [id], db).first
+        }
+    }
+
+    static let readingColumns = """
+        r.id, d.id AS device, r.boot, r.seq, p.id AS patient, c.code, r.value, r.unit, r.time, r.received, r.flags
+        FROM reading r JOIN resource d ON d.key = r.device_key JOIN resource p ON p.key = r.patient_key
+        JOIN code c ON c.key = r.code_key
+        """
+
+    /// Readings by id, in the order of `ids`.
+    func readings(ids: [Int64], _ db: Database) throws -> [StoredReading] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.readingColumns) WHERE r.id IN (\(marks))", arguments: StatementArguments(ids))
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { row in (row["id"] as Int64, Self.storedReading(row)) })
+        return ids.compactMap { byID[$0] }
+    }
+
+    static func storedReading(_ row: Row) -> StoredReading {
+        StoredReading(
+            id: row["id"],
+            reading: Reading(
+                key: ProducerKey(device: row["device"], boot: row["boot"], seq: row["seq"]),
+                patient: row["patient"], code: row["code"], value: row["value"], unit: row["unit"],
+                time: row["time"], received: row["received"], flags: Reading.Flags(rawValue: row["flags"])
+            )
+        )
+    }
+
+    public func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] {
+        try await pool.read { db in
+            let filter = device == nil ? "" : "WHERE device = ?"
+            var arguments: [(any DatabaseValueConvertible)?] = device.map { [$0] } ?? []
+            arguments += [limit, offset]
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT id, device, boot, seq, idx, reason, payload, source, received FROM quarantine \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments)
+            ).map { row in
+                QuarantineEntry(
+                    id: row["id"], device: row["device"], boot: row["boot"], seq: row["seq"], index: row["idx"],
+                    reason: row["reason"], payload: row["payload"], source: row["source"], received: row["received"]
+                )
+            }
+        }
+    }
+}

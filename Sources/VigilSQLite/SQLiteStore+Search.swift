@@ -1,0 +1,163 @@
+import GRDB
+public import VigilCore
+
+extension SQLiteStore {
+    public func search(_ query: FHIRSearchQuery) async throws -> SearchPage {
+        try await pool.read { db in
+            var parts: [SQLFragment] = [try ResourceSearchSQL(query: query).select(db)]
+            if query.type == .observation {
+                parts.append(try ReadingSearchSQL(query: query, catalog: self.catalog, store: self).select(db))
+            }
+            let union = SQLFragment(parts.map(\.sql).joined(separator: " UNION ALL "), parts.flatMap(\.arguments))
+            let total = query.includeTotal
+                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(union.sql))", arguments: union.statementArguments) : nil
+            guard query.count > 0 else { return SearchPage(resources: [], hasMore: false, total: total) }
+            let order = Self.order(query)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT kind, key FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
+            )
+            let hasMore = rows.count > query.count
+            let page = rows.prefix(query.count).map { (kind: $0["kind"] as Int, key: $0["key"] as Int64) }
+            let resources = try self.resources(keys: page.filter { $0.kind == 0 }.map(\.key), db)
+            let readings = try self.readings(ids: page.filter { $0.kind == 1 }.map(\.key), db)
+            let readingsByID = Dictionary(uniqueKeysWithValues: readings.map { ($0.id, $0) })
+            let results: [StoredResource] = page.compactMap { item in
+                item.kind == 0 ? resources[item.key] : readingsByID[item.key].map(self.storedResource)
+            }
+            return SearchPage(resources: results, hasMore: hasMore, total: total)
+        }
+    }
+
+    /// The ORDER BY of a search over the union's columns `s0`, `s1`, … (one per sort key).
+    static func order(_ query: FHIRSearchQuery) -> String {
+        let keys = effectiveSort(query)
+        let columns = keys.enumerated().map { i, key in "s\(i)\(key.descending ? " DESC" : "")" }
+        return (columns + ["kind", "key"]).joined(separator: ", ")
+    }
+
+    /// The sort a query asked for; observations default to newest first.
+    static func effectiveSort(_ query: FHIRSearchQuery) -> [FHIRSearchQuery.SortKey] {
+        if !query.sort.isEmpty { return query.sort }
+        return query.type == .observation ? [.init("date", descending: true)] : []
+    }
+
+    private func resources(keys: [Int64], _ db: Database) throws -> [Int64: StoredResource] {
+        guard !keys.isEmpty else { return [:] }
+        let condition = SQLFragment.in("key", keys)
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT key, type, id, version, last_updated, compartment, json FROM resource WHERE \(condition.sql)",
+            arguments: condition.statementArguments
+        )
+        return Dictionary(uniqueKeysWithValues: try rows.map { ($0["key"] as Int64, try Self.storedResource($0)) })
+    }
+
+    /// SQL for a date comparison of a range `low...high` (column expressions) with a search value.
+    static func datePredicate(_ value: FHIRSearchQuery.Value, low: String, high: String) -> SQLFragment {
+        guard case .date(let prefix, let pLow, let pHigh) = value else { return .false }
+        let contained = "\(low) >= ? AND \(high) <= ?"
+        switch prefix {
+        case .eq: return SQLFragment(contained, [pLow, pHigh])
+        case .ne: return SQLFragment("NOT (\(contained))", [pLow, pHigh])
+        case .gt: return SQLFragment("\(high) > ?", [pHigh])
+        case .lt: return SQLFragment("\(low) < ?", [pLow])
+        case .ge: return SQLFragment("\(high) > ? OR (\(contained))", [pHigh, pLow, pHigh])
+        case .le: return SQLFragment("\(low) < ? OR (\(contained))", [pLow, pLow, pHigh])
+        case .sa: return SQLFragment("\(low) > ?", [pHigh])
+        case .eb: return SQLFragment("\(high) < ?", [pLow])
+        }
+    }
+}
+
+/// The half of a search over the `resource` table: `SELECT 0 AS kind, key, s0, … WHERE …`.
+struct ResourceSearchSQL {
+    let query: FHIRSearchQuery
+
+    func select(_ db: Database) throws -> SQLFragment {
+        var conditions = [SQLFragment("r.type = ?", [query.type.rawValue])]
+        switch query.scope {
+        case .all: break
+        case .compartments(let compartments, let includeUnassigned):
+            var allowed = [SQLFragment.in("r.compartment", Array(compartments))]
+            if includeUnassigned { allowed.append(SQLFragment("r.compartment IS NULL")) }
+            conditions.append(.any(allowed))
+        }
+        if let ids = query.ids { conditions.append(.in("r.id", ids)) }
+        for value in query.lastUpdated {
+            conditions.append(SQLiteStore.datePredicate(value, low: "r.last_updated", high: "r.last_updated"))
+        }
+        for filter in query.filters { conditions.append(condition(filter)) }
+        let sorts = SQLiteStore.effectiveSort(query).enumerated().map { i, key in sortColumn(key, i) }
+        let columns = (["0 AS kind", "r.key AS key"] + sorts.map(\.sql)).joined(separator: ", ")
+        let whereClause = SQLFragment.all(conditions)
+        return SQLFragment(
+            "SELECT \(columns) FROM resource r WHERE \(whereClause.sql)",
+            sorts.flatMap(\.arguments) + whereClause.arguments
+        )
+    }
+
+    private static func table(_ kind: FHIRSearchParameter.Kind) -> String {
+        switch kind {
+        case .token: "search_token"
+        case .reference: "search_reference"
+        case .date: "search_date"
+        case .string: "search_string"
+        }
+    }
+
+    private func condition(_ filter: FHIRSearchQuery.Filter) -> SQLFragment {
+        let table = Self.table(filter.parameter.kind)
+        let exists = "EXISTS (SELECT 1 FROM \(table) t WHERE t.resource_key = r.key AND t.param = ?"
+        if let missing = filter.missing {
+            return SQLFragment((missing ? "NOT " : "") + exists + ")", [filter.parameter.name])
+        }
+        let alternatives = SQLFragment.any(filter.values.map(Self.valueCondition))
+        return SQLFragment(exists + " AND (\(alternatives.sql)))", [filter.parameter.name] + alternatives.arguments)
+    }
+
+    private static func valueCondition(_ value: FHIRSearchQuery.Value) -> SQLFragment {
+        switch value {
+        case .token(let system, let code):
+            var parts: [SQLFragment] = []
+            if let code { parts.append(SQLFragment("t.code = ?", [code])) }
+            switch system {
+            case .any: break
+            case .none: parts.append(SQLFragment("t.system IS NULL"))
+            case .exactly(let system): parts.append(SQLFragment("t.system = ?", [system]))
+            }
+            return .all(parts)
+        case .reference(let target):
+            return SQLFragment("t.target = ?", [target])
+        case .date:
+            return SQLiteStore.datePredicate(value, low: "t.low", high: "t.high")
+        case .string(let text, let match):
+            switch match {
+            case .exact: return SQLFragment("t.raw = ?", [text])
+            case .prefix: return SQLFragment("t.value LIKE ? ESCAPE '\\'", [likeEscaped(text) + "%"])
+            case .contains: return SQLFragment("t.value LIKE ? ESCAPE '\\'", ["%" + likeEscaped(text) + "%"])
+            }
+        }
+    }
+
+    private static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    private func sortColumn(_ key: FHIRSearchQuery.SortKey, _ index: Int) -> SQLFragment {
+        switch key.parameter {
+        case "_id": return SQLFragment("r.id AS s\(index)")
+        case "_lastUpdated": return SQLFragment("r.last_updated AS s\(index)")
+        default:
+            let aggregate = key.descending ? "MAX(high)" : "MIN(low)"
+            return SQLFragment(
+                "(SELECT \(aggregate) FROM search_date WHERE resource_key = r.key AND param = ?) AS s\(index)", [key.parameter]
+            )
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Synchronization
+public import VigilCore
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so that a commit
+/// survives a power loss, not only a process crash.
+///
+/// Readings live in a compact table (integer keys, one unique index on the producer key and
+/// one on patient, code and time); FHIR resources as JSON with side tables for search.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "vigil-data/vigil.sqlite")
+/// ```
+public final class SQLiteStore: VigilStore {
+    let pool: DatabasePool
+    let catalog: CodeCatalog
+    /// Resource keys of patients and devices, by `Type/id`. Keys never change and resources are
+    /// never deleted, so entries stay true; only keys read from committed data are cached.
+    let keyCache = Mutex<[String: Int64]>([:])
+
+    /// Opens (creating when needed) the store at `path` and brings its schema up to date.
+    /// - Parameter readers: how many connections may read while one writes.
+    public init(path: String, catalog: CodeCatalog = .standard, readers: Int = 8) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = readers
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.catalog = catalog
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// Opens a store in a new temporary directory (for tests and benchmarks).
+    public static func temporary(catalog: CodeCatalog = .standard) throws -> SQLiteStore {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try SQLiteStore(path: directory.appendingPathComponent("vigil.sqlite").path, catalog: catalog)
+    }
+
+    /// The file the store lives in.
+    public var path: String { pool.path }
+
+    /// Closes the database; pending writes have committed when this returns.
+    public func close() throws { try pool.close() }
+}
+
+extension SQLiteStore {
+    /// The key of a resource, looked up in the cache, then the database.
+    func key(_ type: String, _ id: String, _ db: Database) throws -> Int64? {
+        let name = "\(type)/\(id)"
+        if let key = keyCache.withLock({ $0[name] }) { return key }
+        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) else {
+            return nil
+        }
+        if !db.isInsideTransaction { keyCache.withLock { $0[name] = key } }
+        return key
+    }
+
+    /// Maps a GRDB error to a ``VigilError`` where it has a meaning for callers.
+    static func translate(_ error: any Error) -> any Error {
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY {
+            return VigilError(.unavailable, "the database is busy", retryAfter: 1)
+        }
+        return error
+    }
+}
