@@ -83,7 +83,7 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "INSERT INTO access_link (resource_key, kind, target, start, end) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, link.kind.rawValue, link.target, link.start, link.end])
         }
-        if r.type == .device { try relinkDevice(key: key, patient: r.patient, at: r.lastUpdated, db) }
+        if r.type == .device { try relinkDevice(key: key, patient: r.patient, at: write.linkStart ?? r.lastUpdated, db) }
     }
 
     private func insertIndex(_ entries: [FHIRIndexEntry], key: Int64, _ db: Database) throws {

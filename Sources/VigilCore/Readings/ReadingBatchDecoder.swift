@@ -15,6 +15,12 @@ public struct ReadingBatchDecoder: Sendable {
     public struct Result: Sendable, Equatable {
         public var submissions: [ReadingSubmission]
         public var rejections: [ReadingRejection]
+
+        public init(submissions: [ReadingSubmission], rejections: [ReadingRejection]) {
+            self.submissions = submissions
+            self.rejections = rejections
+        }
+
         /// How many readings the request held.
         public var count: Int { submissions.count + rejections.count }
     }

@@ -45,12 +45,16 @@ public struct ResourceWrite: Sendable, Equatable {
     public var resource: StoredResource
     public var index: [FHIRIndexEntry]
     public var accessLinks: [AccessLink]
+    /// For a Device whose patient changes: when the new link starts (milliseconds since the
+    /// epoch); nil for the write's own time.
+    public var linkStart: Int64?
 
-    public init(mode: Mode, resource: StoredResource, index: [FHIRIndexEntry], accessLinks: [AccessLink]) {
+    public init(mode: Mode, resource: StoredResource, index: [FHIRIndexEntry], accessLinks: [AccessLink], linkStart: Int64? = nil) {
         self.mode = mode
         self.resource = resource
         self.index = index
         self.accessLinks = accessLinks
+        self.linkStart = linkStart
     }
 }
 

@@ -1,0 +1,72 @@
+import Hummingbird
+import VigilCore
+
+/// Public operational routes: `/health` (readiness), `/health/live` (liveness), `/metrics`,
+/// `/openapi.json` and the start page.
+struct OperationsRoutes {
+    let runtime: VigilRuntime
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/health/live") { _, _ in
+            FHIRJSON.response(["status": "ok"], mediaType: FHIRJSON.jsonMediaType)
+        }
+        router.get("/health") { _, _ in try await readiness() }
+        router.get("/health/ready") { _, _ in try await readiness() }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: .init(string: runtime.metrics.exposition()))
+            )
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: FHIRJSON.jsonMediaType],
+                body: .init(byteBuffer: .init(string: OpenAPIDocument.json))
+            )
+        }
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'none'"],
+                body: .init(byteBuffer: .init(string: Self.startPage))
+            )
+        }
+    }
+
+    private func readiness() async throws -> Response {
+        var database: JSON = "ok"
+        var ready = true
+        do {
+            _ = try await runtime.store.userCount()
+        } catch {
+            database = .string("unavailable")
+            ready = false
+        }
+        let accepting = runtime.writer.isAccepting
+        ready = ready && accepting
+        let body: JSON = [
+            "status": .string(ready ? "ok" : "unavailable"),
+            "checks": [
+                "database": database,
+                "ingestQueue": [
+                    "accepting": .bool(accepting), "depth": .integer(runtime.writer.depth), "capacity": .integer(runtime.writer.capacity),
+                ],
+            ],
+        ]
+        return FHIRJSON.response(body, status: ready ? .ok : .serviceUnavailable, mediaType: FHIRJSON.jsonMediaType)
+    }
+
+    static let startPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Vigil</title></head>
+        <body>
+        <h1>Vigil</h1>
+        <p>The server is running. The dashboard is not part of this version yet.</p>
+        <ul>
+        <li>Sign in: <code>POST /auth/token</code> with <code>{"username","password"}</code></li>
+        <li>FHIR R4 API: <a href="/fhir/metadata">/fhir/metadata</a></li>
+        <li>Other routes: <a href="/openapi.json">/openapi.json</a></li>
+        <li>Health: <a href="/health">/health</a>, metrics: <a href="/metrics">/metrics</a></li>
+        </ul>
+        </body></html>
+        """
+}

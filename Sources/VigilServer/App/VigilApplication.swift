@@ -1,0 +1,88 @@
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import NIOSSL
+import VigilCore
+import VigilSQLite
+
+/// The composition root: builds the store, keys, runtime, router and application from a
+/// ``VigilConfiguration``.
+public enum VigilApplication {
+    /// Opens the store and keys in the data directory and builds the runtime.
+    /// - Throws: ``VigilError`` for options that are not available, or files that cannot be used.
+    public static func makeRuntime(configuration: VigilConfiguration, clock: any VigilClock = SystemClock(), logger: Logger) throws -> VigilRuntime {
+        for (flag, value) in [("--mqtt", configuration.mqtt), ("--mllp", configuration.mllp), ("--postgres", configuration.postgres)] where value != nil {
+            throw VigilError(.invalid, "\(flag) is not available in this version of Vigil yet")
+        }
+        try FileSystem.createDirectory(configuration.dataDirectory)
+        let store = try SQLiteStore(path: configuration.databasePath)
+        return VigilRuntime(
+            configuration: configuration, store: store, clock: clock,
+            tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
+            auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
+            logger: logger
+        )
+    }
+
+    /// The router: public routes, then everything else behind authentication.
+    public static func buildRouter(runtime: VigilRuntime) -> Router<VigilRequestContext> {
+        let router = Router(context: VigilRequestContext.self)
+        router.addMiddleware {
+            AccessLogMiddleware()
+            MetricsMiddleware<VigilRequestContext>()
+            ErrorMiddleware()
+            URLCredentialGuard<VigilRequestContext>()
+        }
+        OperationsRoutes(runtime: runtime).register(on: router)
+        AuthRoutes(runtime: runtime).register(on: router)
+        FHIRRoutes(runtime: runtime).registerPublic(on: router)
+        let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
+        IngestRoutes(runtime: runtime).register(on: protected)
+        QuarantineRoutes(runtime: runtime).register(on: protected)
+        UserRoutes(runtime: runtime).register(on: protected)
+        DeviceCredentialRoutes(runtime: runtime).register(on: protected)
+        FHIRRoutes(runtime: runtime).register(on: protected)
+        return router
+    }
+
+    /// The application: HTTP (or HTTPS when a certificate is configured) with the ingest writer
+    /// as a service, shut down after the server so that accepted readings are committed and answered.
+    /// - Parameter onListening: called with `host:port` once the server listens (the actual port when 0 was asked).
+    public static func build(runtime: VigilRuntime, onListening: @escaping @Sendable (String) -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let configuration = runtime.configuration
+        var server: HTTPServerBuilder = .http1()
+        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            do {
+                let tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+                )
+                server = try .tls(.http1(), tlsConfiguration: tls)
+            } catch {
+                throw VigilError(.invalid, "cannot use the TLS certificate or key: \(error)")
+            }
+        }
+        return Application(
+            router: buildRouter(runtime: runtime),
+            server: server,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil"),
+            services: [runtime.writer],
+            onServerRunning: { channel in
+                let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
+                onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")
+            },
+            logger: runtime.logger
+        )
+    }
+}
+
+enum FileSystem {
+    static func createDirectory(_ path: String) throws(VigilError) {
+        do {
+            try FileManagerBox.createDirectory(path)
+        } catch {
+            throw VigilError(.internal, "cannot create the data directory \(path): \(error)")
+        }
+    }
+}

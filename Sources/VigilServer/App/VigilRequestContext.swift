@@ -1,0 +1,19 @@
+public import Hummingbird
+import NIOCore
+
+/// The per-request context: the authenticated principal and the client's address.
+public struct VigilRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AuthenticationMiddleware`` when the request carries valid credentials.
+    public var principal: Principal?
+    /// The client's IP address, for the audit log.
+    public let clientAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Bodies are collected up to the ingest limit at most; routes check their own limits.
+    public var maxUploadSize: Int { 4 << 20 }
+}

@@ -1,0 +1,63 @@
+public import Logging
+public import VigilCore
+
+/// The parts every route shares, built once at the composition root.
+public struct VigilRuntime: Sendable {
+    public let configuration: VigilConfiguration
+    public let store: any VigilStore
+    public let clock: any VigilClock
+    public let catalog: CodeCatalog
+    public let tokens: TokenSigner
+    public let passwords: PasswordHasher
+    public let sealer: HMACAuditSealer
+    public let anchor: AuditAnchor
+    public let writer: IngestWriter
+    public let metrics: VigilMetrics
+    public let signInThrottle: SignInThrottle
+    public let logger: Logger
+
+    public init(
+        configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
+        tokenKey: [UInt8], auditKey: [UInt8], metrics: VigilMetrics = .shared, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+        self.catalog = catalog
+        self.tokens = TokenSigner(key: tokenKey, lifetime: configuration.tokenLifetime)
+        self.passwords = PasswordHasher(cost: configuration.bcryptCost)
+        self.sealer = HMACAuditSealer(key: auditKey)
+        self.anchor = AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
+        self.metrics = metrics
+        self.signInThrottle = SignInThrottle()
+        self.logger = logger
+        self.writer = IngestWriter(
+            store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity,
+            maxCommitRows: configuration.maxCommitRows, metrics: metrics, logger: logger
+        )
+    }
+}
+
+extension VigilRuntime {
+    /// Records audit events: through the group-commit writer, so they are durable when this returns.
+    public func audit(_ events: [AuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        _ = try await writer.submit(IngestCommit(audit: events))
+    }
+
+    /// Moves the audit anchor after a write that appended to the chain.
+    public func anchorAudit(_ head: AuditHead?) throws {
+        if let head { try anchor.advance(to: head) }
+    }
+
+    /// An audit event stamped with now, the principal and the client.
+    public func auditEvent(
+        _ principal: Principal?, client: String?, patient: String? = nil, action: AuditEvent.Action, resource: String,
+        outcome: AuditEvent.Outcome = .success, detail: String? = nil
+    ) -> AuditEvent {
+        AuditEvent(
+            time: clock.now(), actor: principal?.auditName ?? "anonymous", role: principal?.roleName ?? "anonymous",
+            patient: patient, action: action, resource: resource, outcome: outcome, client: client, detail: detail
+        )
+    }
+}

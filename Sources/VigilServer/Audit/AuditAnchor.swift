@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+public import VigilCore
+
+/// The newest audit record's position and hash, kept in a file beside the audit key (outside the
+/// database) and moved forward after every commit that appends to the chain. The verifier
+/// compares the chain with it, so that cutting records off the end of the chain is detected.
+///
+/// File format, one line: `SEQ HASH-HEX TAG-HEX`, where TAG is an HMAC over `SEQ HASH-HEX`.
+public final class AuditAnchor: Sendable {
+    public let path: String
+    private let sealer: HMACAuditSealer
+    private let lock = Mutex<Int64>(0)
+
+    public init(path: String, sealer: HMACAuditSealer) {
+        self.path = path
+        self.sealer = sealer
+    }
+
+    /// The anchored head, when the file exists and its tag is valid.
+    public func read() throws(VigilError) -> AuditHead? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard parts.count == 3, let seq = Int64(parts[0]), let hash = Hex.decode(parts[1]), let tag = Hex.decode(parts[2]),
+            sealer.tag("\(parts[0]) \(parts[1])") == tag
+        else {
+            throw VigilError(.internal, "the audit anchor \(path) is damaged or was written with another key")
+        }
+        return AuditHead(seq: seq, hash: hash)
+    }
+
+    /// Moves the anchor to `head` unless it already stands at or after it.
+    public func advance(to head: AuditHead) throws {
+        try lock.withLock { anchored in
+            if anchored == 0, let current = try? read() { anchored = current.seq }
+            guard head.seq > anchored else { return }
+            let body = "\(head.seq) \(Hex.encode(head.hash))"
+            let line = body + " " + Hex.encode(sealer.tag(body)) + "\n"
+            let temporary = path + ".tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw VigilError(.internal, "cannot write the audit anchor \(path)")
+            }
+            if rename(temporary, path) != 0 { throw VigilError(.internal, "cannot replace the audit anchor \(path)") }
+            anchored = head.seq
+        }
+    }
+}
+
+/// Lower-case hexadecimal.
+public enum Hex {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let high = value(chars[i]), let low = value(chars[i + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,22 @@
+import Crypto
+public import VigilCore
+
+/// Seals audit records with HMAC-SHA256 under a key kept outside the database:
+/// `hash(n) = HMAC(key, hash(n-1) ‖ canonical(record n))`.
+public struct HMACAuditSealer: AuditSealer {
+    private let key: SymmetricKey
+
+    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+
+    public func seal(previous: [UInt8], seq: Int64, event: AuditEvent) -> [UInt8] {
+        var hmac = HMAC<SHA256>(key: key)
+        hmac.update(data: previous)
+        hmac.update(data: event.canonicalBytes(seq: seq))
+        return Array(hmac.finalize())
+    }
+
+    /// A keyed tag over the anchor's text, so the anchor file cannot be rewritten without the key.
+    func tag(_ text: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+    }
+}

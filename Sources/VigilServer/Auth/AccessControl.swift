@@ -1,0 +1,51 @@
+import VigilCore
+
+/// What one principal may see and change: the role's permissions intersected with the
+/// compartments its care teams open (``AccessScope``).
+///
+/// A resource one may not see is answered exactly like one that does not exist.
+struct AccessControl: Sendable {
+    let principal: Principal
+    /// The compartments open to a care role; nil for administrators (everything).
+    let scope: AccessScope?
+
+    /// Builds the access of a principal, looking up its care teams.
+    static func resolve(_ principal: Principal, runtime: VigilRuntime) async throws -> AccessControl {
+        switch principal {
+        case .device:
+            return AccessControl(principal: principal, scope: .nothing)
+        case .user(let user):
+            if user.role == .admin { return AccessControl(principal: principal, scope: nil) }
+            guard user.role.isCareRole, let member = user.fhirUser else { return AccessControl(principal: principal, scope: .nothing) }
+            let scope = try await runtime.store.accessScope(member: member.description, at: runtime.clock.now())
+            return AccessControl(principal: principal, scope: scope)
+        }
+    }
+
+    var user: UserAccount? { principal.user }
+
+    /// Throws 403 unless the role allows `interaction` on `type` at all.
+    func require(_ interaction: FHIRInteraction, on type: FHIRResourceType) throws {
+        guard let user, RolePolicy.allows(user.role, interaction, on: type) else {
+            throw VigilError(.forbidden, "your role may not \(interaction.rawValue) \(type.rawValue) resources")
+        }
+    }
+
+    /// Whether a resource in `compartment` is visible.
+    func canSee(compartment: String?, type: FHIRResourceType) -> Bool {
+        guard let scope else { return true }
+        guard let compartment else { return RolePolicy.unassignedVisible(type) }
+        return scope.compartments.contains(compartment)
+    }
+
+    func canSee(_ resource: StoredResource) -> Bool {
+        if let own = user?.fhirUser, own.type == resource.type.rawValue, own.id == resource.id { return true }
+        return canSee(compartment: resource.compartment, type: resource.type)
+    }
+
+    /// The scope a search runs in.
+    func searchScope(for type: FHIRResourceType) -> FHIRSearchQuery.Scope {
+        guard let scope else { return .all }
+        return .compartments(scope.compartments, includeUnassigned: RolePolicy.unassignedVisible(type))
+    }
+}

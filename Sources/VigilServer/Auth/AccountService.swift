@@ -1,0 +1,86 @@
+public import VigilCore
+
+/// Creating and changing accounts, for the API and the `vigil users` commands alike.
+public struct AccountService: Sendable {
+    let runtime: VigilRuntime
+
+    public init(runtime: VigilRuntime) { self.runtime = runtime }
+
+    /// Creates an account.
+    /// - Throws: 400 for missing or malformed fields, 422 when `fhirUser` names nothing stored,
+    ///   409 when the username is taken.
+    public func create(
+        username: String?, password: String?, role: String?, fhirUser: String?, by actor: Principal?, client: String?
+    ) async throws -> UserAccount {
+        guard let username, UserAccount.isValidUsername(username) else {
+            throw VigilError(.invalid, "username is 1 to 64 characters of a-z 0-9 . _ - @", expression: "username")
+        }
+        guard let password else { throw VigilError(.invalid, "password is required", expression: "password") }
+        if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
+        guard let role = role.flatMap(Role.init(rawValue:)) else {
+            throw VigilError(.invalid, "role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))", expression: "role")
+        }
+        let reference = try await resolve(fhirUser: fhirUser, role: role)
+        let account = UserAccount(
+            username: username, role: role, fhirUser: reference, passwordHash: try await runtime.passwords.hash(password),
+            created: runtime.clock.now()
+        )
+        let event = runtime.auditEvent(actor, client: client, action: .create, resource: "User/\(username)", detail: "role \(role.rawValue)")
+        let stored = try await runtime.store.insert(account, audit: [event], sealer: runtime.sealer)
+        try runtime.anchorAudit(try await runtime.store.auditHead())
+        return stored
+    }
+
+    /// Changes an account's role, password, disabled flag or fhirUser (nil leaves a field as it is).
+    public func change(
+        username: String, role: String?, password: String?, disabled: Bool?, fhirUser: String?, by actor: Principal?, client: String?
+    ) async throws -> UserAccount {
+        guard var user = try await runtime.store.user(username: username) else {
+            throw VigilError(.notFound, "user \(username) does not exist")
+        }
+        var changes: [String] = []
+        if let role {
+            guard let newRole = Role(rawValue: role) else {
+                throw VigilError(.invalid, "role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))", expression: "role")
+            }
+            user.role = newRole
+            changes.append("role \(role)")
+        }
+        if let password {
+            if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
+            user.passwordHash = try await runtime.passwords.hash(password)
+            changes.append("password")
+        }
+        if let disabled {
+            user.disabled = disabled
+            changes.append(disabled ? "disabled" : "enabled")
+        }
+        if let fhirUser {
+            user.fhirUser = try await resolve(fhirUser: fhirUser, role: user.role)
+            changes.append("fhirUser")
+        }
+        let event = runtime.auditEvent(actor, client: client, action: .update, resource: "User/\(username)", detail: changes.joined(separator: ", "))
+        try await runtime.store.update(user, audit: [event], sealer: runtime.sealer)
+        try runtime.anchorAudit(try await runtime.store.auditHead())
+        return user
+    }
+
+    /// Checks that `fhirUser` names a stored Practitioner or RelatedPerson; care roles need one.
+    private func resolve(fhirUser: String?, role: Role) async throws -> FHIRReference? {
+        guard let fhirUser else {
+            if role.isCareRole {
+                throw VigilError(.invalid, "a \(role.rawValue) account needs fhirUser: the Practitioner or RelatedPerson it acts as", expression: "fhirUser")
+            }
+            return nil
+        }
+        guard let reference = FHIRReference(fhirUser), reference.type == "Practitioner" || reference.type == "RelatedPerson",
+            let type = FHIRResourceType(rawValue: reference.type)
+        else {
+            throw VigilError(.invalid, "fhirUser is Practitioner/ID or RelatedPerson/ID", expression: "fhirUser")
+        }
+        guard try await runtime.store.resource(type, id: reference.id) != nil else {
+            throw VigilError(.unprocessable, "\(reference) does not exist; create it first", expression: "fhirUser")
+        }
+        return reference
+    }
+}

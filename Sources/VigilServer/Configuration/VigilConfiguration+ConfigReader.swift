@@ -1,0 +1,64 @@
+public import Configuration
+public import VigilCore
+
+extension VigilConfiguration {
+    /// Reads the configuration from `reader`, whose keys mirror the command-line flags:
+    ///
+    /// - `data` (string, default `./vigil-data`): data directory.
+    /// - `http` (string `HOST:PORT`, default `127.0.0.1:8080`).
+    /// - `tlsCert`, `tlsKey` (paths): serve HTTPS.
+    /// - `auditKey` (path, default `<data>/keys/audit.key`).
+    /// - `mllp`, `mqtt`, `postgres` (strings): not available yet; refused at start.
+    /// - `adminPassword` (string): the first admin's password.
+    /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12).
+    /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
+    /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
+    /// - `logFormat` (`text` | `json`), `logLevel` (`trace` … `critical`, default `info`).
+    ///
+    /// With an environment provider prefixed `vigil`, each key reads `VIGIL_` plus the key in
+    /// upper snake case (`VIGIL_HTTP`, `VIGIL_TLS_CERT`, `VIGIL_ADMIN_PASSWORD`).
+    ///
+    /// - Throws: ``VigilError`` when a value is malformed.
+    public init(reader: ConfigReader) throws(VigilError) {
+        self.init()
+        if let data = reader.string(forKey: "data") { dataDirectory = data }
+        if let http = reader.string(forKey: "http") {
+            guard let (host, port) = Self.hostPort(http) else {
+                throw VigilError(.invalid, "--http takes HOST:PORT (was \(http))")
+            }
+            (httpHost, httpPort) = (host, port)
+        }
+        tlsCertificate = reader.string(forKey: "tlsCert")
+        tlsKey = reader.string(forKey: "tlsKey")
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw VigilError(.invalid, "--tls-cert and --tls-key go together")
+        }
+        auditKeyFile = reader.string(forKey: "auditKey")
+        mllp = reader.string(forKey: "mllp")
+        mqtt = reader.string(forKey: "mqtt")
+        postgres = reader.string(forKey: "postgres")
+        adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
+        tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
+        bcryptCost = reader.int(forKey: "bcryptCost", default: bcryptCost)
+        ingestLimits.maxBodyBytes = reader.int(forKey: "maxBody", default: ingestLimits.maxBodyBytes)
+        ingestLimits.maxReadings = reader.int(forKey: "maxReadings", default: ingestLimits.maxReadings)
+        ingestLimits.maxDepth = reader.int(forKey: "maxDepth", default: ingestLimits.maxDepth)
+        queueCapacity = reader.int(forKey: "queueCapacity", default: queueCapacity)
+        maxCommitRows = reader.int(forKey: "maxCommitRows", default: maxCommitRows)
+        logFormat = reader.string(forKey: "logFormat", default: logFormat)
+        logLevel = reader.string(forKey: "logLevel", default: logLevel)
+        guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
+        guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
+        guard ["text", "json"].contains(logFormat) else { throw VigilError(.invalid, "log format is text or json") }
+    }
+
+    /// Splits `HOST:PORT` (IPv6 hosts in brackets: `[::1]:8080`).
+    public static func hostPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+}

@@ -1,0 +1,63 @@
+import VigilCore
+
+/// The server's CapabilityStatement: exactly what it supports, generated from the same tables
+/// that drive validation and search.
+enum CapabilityStatement {
+    static let version = "0.1.0"
+
+    static func make(baseURL: String, date: Int64) -> JSON {
+        let common: [JSON] = [
+            ["name": "_id", "type": "token", "documentation": "Logical id"],
+            ["name": "_lastUpdated", "type": "date", "documentation": "When the resource was last changed"],
+        ]
+        let resources: [JSON] = FHIRResourceType.allCases.sorted().map { type in
+            var interactions: [JSON] = [["code": "read"], ["code": "vread"], ["code": "search-type"], ["code": "create"]]
+            var updateDoc = "update replaces the resource; an administrator may create one with a chosen id"
+            if type == .observation {
+                updateDoc += "; device readings (numeric ids) are append-only and cannot be updated"
+            }
+            interactions.append(["code": "update", "documentation": .string(updateDoc)])
+            let parameters = FHIRSearchParameter.parameters(of: type).values.sorted { $0.name < $1.name }.map { p -> JSON in
+                ["name": .string(p.name), "type": .string(p.kind.rawValue)]
+            }
+            var entry: JSONObject = [
+                "type": .string(type.rawValue),
+                "interaction": .array(interactions),
+                "versioning": "versioned",
+                "readHistory": true,
+                "updateCreate": true,
+                "conditionalCreate": false,
+                "conditionalUpdate": false,
+                "conditionalDelete": "not-supported",
+                "searchParam": .array(common + parameters),
+            ]
+            if type == .observation {
+                entry["documentation"] = "Device readings are served as Observations with numeric ids and identifier urn:vigil:producer-key."
+            }
+            return .object(entry)
+        }
+        return .object([
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": .string(FHIRDateTime.instant(milliseconds: date)),
+            "publisher": "Vigil",
+            "kind": "instance",
+            "software": ["name": "Vigil", "version": .string(version)],
+            "implementation": ["description": "Vigil IoMT platform", "url": .string(baseURL)],
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json", "json"],
+            "rest": [[
+                "mode": "server",
+                "documentation": "Search modifiers: :missing on every parameter, :exact and :contains on strings, :Type on references. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum.",
+                "security": [
+                    "cors": false,
+                    "service": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth"]]]],
+                    "description": "Bearer tokens from POST /auth/token; device tokens from POST /api/devices/{id}/credentials.",
+                ],
+                "resource": .array(resources),
+                "interaction": [["code": "transaction"]],
+                "searchParam": .array(common),
+            ]],
+        ])
+    }
+}

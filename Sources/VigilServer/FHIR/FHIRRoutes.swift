@@ -1,0 +1,107 @@
+import HTTPTypes
+import Hummingbird
+import VigilCore
+
+/// The FHIR R4 API under `/fhir`.
+struct FHIRRoutes {
+    let runtime: VigilRuntime
+
+    /// `GET /fhir/metadata`, public.
+    func registerPublic(on router: Router<VigilRequestContext>) {
+        router.get("/fhir/metadata") { request, _ in
+            FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request), date: runtime.clock.now()))
+        }
+    }
+
+    /// Everything else, behind authentication.
+    func register(on router: RouterGroup<VigilRequestContext>) {
+        router.post("/fhir") { request, context in
+            let access = try await access(context)
+            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+            let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request)).run(body)
+            return FHIRJSON.response(response)
+        }
+        router.get("/fhir/:type") { request, context in
+            let type = try resourceType(context)
+            let access = try await access(context)
+            let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
+            let (query, page) = try await FHIRService(runtime: runtime, access: access, client: context.clientAddress)
+                .search(type, parameters: parameters, lenient: lenient)
+            return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
+        }
+        router.post("/fhir/:type") { request, context in
+            let type = try resourceType(context)
+            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+            if case .device(let device) = context.principal {
+                guard type == .observation else { throw VigilError(.forbidden, "a device may only create Observations") }
+                let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
+                return resourceResponse(stored, status: created ? .created : .ok, request: request)
+            }
+            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).create(type, body: body)
+            return resourceResponse(stored, status: .created, request: request)
+        }
+        router.get("/fhir/:type/:id") { request, context in
+            let type = try resourceType(context)
+            let id = try context.parameters.require("id")
+            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).read(type, id: id)
+            return resourceResponse(stored, status: .ok, request: request, location: false)
+        }
+        router.put("/fhir/:type/:id") { request, context in
+            let type = try resourceType(context)
+            let id = try context.parameters.require("id")
+            let ifMatch = try request.headers[.ifMatch].map { text throws in
+                guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
+                return version
+            }
+            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+            let (stored, created) = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
+                .update(type, id: id, body: body, ifMatch: ifMatch)
+            return resourceResponse(stored, status: created ? .created : .ok, request: request)
+        }
+        router.get("/fhir/:type/:id/_history/:version") { request, context in
+            let type = try resourceType(context)
+            let id = try context.parameters.require("id")
+            guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
+            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
+                .vread(type, id: id, version: version)
+            return resourceResponse(stored, status: .ok, request: request, location: false)
+        }
+    }
+
+    private func resourceType(_ context: VigilRequestContext) throws -> FHIRResourceType {
+        let name = try context.parameters.require("type")
+        guard let type = FHIRResourceType(rawValue: name) else {
+            throw VigilError(.notFound, "resource type \(name) is not supported; see /fhir/metadata", issueType: "not-supported")
+        }
+        return type
+    }
+
+    private func access(_ context: VigilRequestContext) async throws -> AccessControl {
+        guard let principal = context.principal else { throw VigilError(.unauthenticated, "sign in first") }
+        if case .device = principal { throw VigilError(.forbidden, "a device may only create Observations") }
+        return try await AccessControl.resolve(principal, runtime: runtime)
+    }
+
+    /// The base of absolute URLs: `http(s)://HOST/fhir`, from the request's Host.
+    private func baseURL(_ request: Request) -> String {
+        let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
+        let host = request.head.authority ?? "\(runtime.configuration.httpHost):\(runtime.configuration.httpPort)"
+        return "\(scheme)://\(host)/fhir"
+    }
+
+    private func resourceResponse(_ resource: StoredResource, status: HTTPResponse.Status, request: Request, location: Bool = true) -> Response {
+        var response: Response
+        if request.headers[HTTPField.Name.prefer]?.contains("return=minimal") == true {
+            response = Response(status: status)
+        } else {
+            response = FHIRJSON.response(resource.json, status: status)
+        }
+        response.headers[.eTag] = resource.etag
+        response.headers[.lastModified] = HTTPDate.format(milliseconds: resource.lastUpdated)
+        if location {
+            response.headers[.location] = "\(baseURL(request))/\(resource.type.rawValue)/\(resource.id)/_history/\(resource.version)"
+        }
+        return response
+    }
+}

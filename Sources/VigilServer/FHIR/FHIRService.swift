@@ -1,0 +1,105 @@
+import VigilCore
+
+/// The FHIR interactions, with authorization and audit: what the `/fhir` routes and transaction
+/// bundles carry out.
+struct FHIRService: Sendable {
+    let runtime: VigilRuntime
+    let access: AccessControl
+    let client: String?
+
+    private var principal: Principal { access.principal }
+
+    private func event(_ action: AuditEvent.Action, _ resource: String, patient: String? = nil, outcome: AuditEvent.Outcome = .success, detail: String? = nil) -> AuditEvent {
+        runtime.auditEvent(principal, client: client, patient: patient, action: action, resource: resource, outcome: outcome, detail: detail)
+    }
+
+    /// Reads the current version. 404 for what does not exist and for what one may not see.
+    func read(_ type: FHIRResourceType, id: String) async throws -> StoredResource {
+        try access.require(.read, on: type)
+        guard let resource = try await visible(type, id: id) else {
+            try await runtime.audit([event(.read, "\(type.rawValue)/\(id)", outcome: .minorFailure, detail: "not found")])
+            throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")
+        }
+        try await runtime.audit([event(.read, "\(type.rawValue)/\(id)", patient: resource.patient)])
+        return resource
+    }
+
+    /// Reads one version.
+    func vread(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource {
+        try access.require(.vread, on: type)
+        guard try await visible(type, id: id) != nil, let resource = try await runtime.store.resource(type, id: id, version: version) else {
+            try await runtime.audit([event(.read, "\(type.rawValue)/\(id)/_history/\(version)", outcome: .minorFailure, detail: "not found")])
+            throw VigilError(.notFound, "\(type.rawValue)/\(id)/_history/\(version) was not found")
+        }
+        try await runtime.audit([event(.read, "\(type.rawValue)/\(id)/_history/\(version)", patient: resource.patient)])
+        return resource
+    }
+
+    private func visible(_ type: FHIRResourceType, id: String) async throws -> StoredResource? {
+        guard FHIRID.isValid(id), let resource = try await runtime.store.resource(type, id: id), access.canSee(resource) else { return nil }
+        return resource
+    }
+
+    /// Searches within what the principal may see.
+    func search(_ type: FHIRResourceType, parameters: [(name: String, value: String)], lenient: Bool) async throws -> (FHIRSearchQuery, SearchPage) {
+        try access.require(.search, on: type)
+        var query = try FHIRSearchQuery.parse(type: type, parameters: parameters, limits: runtime.configuration.searchLimits, lenient: lenient)
+        query.scope = access.searchScope(for: type)
+        let page = try await runtime.store.search(query)
+        let description = "\(type.rawValue)?" + URLQuery.encode(parameters)
+        let patients = Set(page.resources.compactMap(\.patient)).sorted()
+        if patients.isEmpty {
+            try await runtime.audit([event(.read, description, detail: "\(page.resources.count) results")])
+        } else {
+            try await runtime.audit(patients.map { event(.read, description, patient: $0, detail: "search") })
+        }
+        return (query, page)
+    }
+
+    /// Creates a resource with a server-assigned id.
+    func create(_ type: FHIRResourceType, body: JSON) async throws -> StoredResource {
+        try access.require(.create, on: type)
+        let now = runtime.clock.now()
+        let write = try await WritePlanner(runtime: runtime, access: access).plan(body, type: type, id: WritePlanner.newID(), version: 1, mode: .create, now: now)
+        let head = try await runtime.store.write(
+            [write], audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)], sealer: runtime.sealer
+        )
+        try runtime.anchorAudit(head)
+        return write.resource
+    }
+
+    /// Replaces a resource; an administrator may create one with a chosen id this way.
+    /// - Parameter ifMatch: the version the client expects to replace (`If-Match`), 412 when it is not current.
+    /// - Returns: the stored resource and whether it was created.
+    func update(_ type: FHIRResourceType, id: String, body: JSON, ifMatch: Int?) async throws -> (StoredResource, created: Bool) {
+        try access.require(.update, on: type)
+        guard FHIRID.isValid(id) else { throw VigilError(.invalid, "\(id) is not a valid id") }
+        guard body["id"]?.stringValue == id else {
+            throw VigilError(.invalid, "the resource's id must be present and equal the id in the URL (\(id))", expression: "\(type.rawValue).id")
+        }
+        let now = runtime.clock.now()
+        let planner = WritePlanner(runtime: runtime, access: access)
+        let write: ResourceWrite
+        let existing = try await visible(type, id: id)
+        if let existing {
+            if type == .observation, FHIRID.isReadingID(id) {
+                throw VigilError(.methodNotAllowed, "device readings are append-only; record a correction as a new Observation")
+            }
+            if let ifMatch, ifMatch != existing.version {
+                throw VigilError(.preconditionFailed, "If-Match names version \(ifMatch); the current version is \(existing.version)")
+            }
+            write = try await planner.plan(body, type: type, id: id, version: existing.version + 1, mode: .update(replacing: existing.version), now: now)
+        } else {
+            guard access.scope == nil, !FHIRID.isReadingID(id), ifMatch == nil else {
+                throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")
+            }
+            write = try await planner.plan(body, type: type, id: id, version: 1, mode: .create, now: now)
+        }
+        let action: AuditEvent.Action = existing == nil ? .create : .update
+        let head = try await runtime.store.write(
+            [write], audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)], sealer: runtime.sealer
+        )
+        try runtime.anchorAudit(head)
+        return (write.resource, existing == nil)
+    }
+}

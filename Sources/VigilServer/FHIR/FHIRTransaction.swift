@@ -1,0 +1,191 @@
+import VigilCore
+
+/// `POST /fhir` with a `transaction` Bundle: creates (POST) and updates (PUT), all or nothing.
+///
+/// Entries may reference each other by `fullUrl` (`urn:uuid:…`); those references are rewritten
+/// to the ids the server assigns. Every entry is checked (schema, rules, permissions) before
+/// anything is written; then all are written in one store transaction with their audit events.
+struct FHIRTransaction: Sendable {
+    let runtime: VigilRuntime
+    let access: AccessControl
+    let client: String?
+    let baseURL: String
+
+    static let maxEntries = 1000
+
+    private struct Entry {
+        var index: Int
+        var type: FHIRResourceType
+        var id: String
+        var resource: JSON
+        var isUpdate: Bool
+        var ifMatch: Int?
+    }
+
+    func run(_ bundle: JSON) async throws -> JSON {
+        guard bundle["resourceType"]?.stringValue == "Bundle" else {
+            throw VigilError(.invalid, "POST /fhir takes a Bundle", expression: "Bundle")
+        }
+        guard bundle["type"]?.stringValue == "transaction" else {
+            throw VigilError(.invalid, "only transaction bundles are processed (Bundle.type = transaction)", expression: "Bundle.type")
+        }
+        let items = bundle["entry"]?.arrayValue ?? []
+        guard items.count <= Self.maxEntries else {
+            throw VigilError(.tooLarge, "\(items.count) entries; a transaction holds at most \(Self.maxEntries)", expression: "Bundle.entry")
+        }
+        var entries: [Entry] = []
+        var fullUrls: [String: String] = [:]
+        for (index, item) in items.enumerated() {
+            let entry = try parse(item, index: index)
+            if let fullUrl = item["fullUrl"]?.stringValue { fullUrls[fullUrl] = "\(entry.type.rawValue)/\(entry.id)" }
+            entries.append(entry)
+        }
+        let targets = entries.map { "\($0.type.rawValue)/\($0.id)" }
+        if let duplicate = Dictionary(grouping: targets, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw VigilError(.invalid, "\(duplicate) appears in more than one entry", expression: "Bundle.entry")
+        }
+        let created = try await plannedCreations(entries)
+        let planner = WritePlanner(runtime: runtime, access: access, pending: created)
+        let now = runtime.clock.now()
+        var writes: [ResourceWrite] = []
+        var audit: [AuditEvent] = []
+        for entry in entries {
+            let resource = Self.rewriteReferences(entry.resource, fullUrls)
+            do {
+                let write = try await plan(entry, resource: resource, planner: planner, created: created, now: now)
+                writes.append(write)
+                let action: AuditEvent.Action = write.mode == .create ? .create : .update
+                audit.append(runtime.auditEvent(access.principal, client: client, patient: write.resource.patient, action: action,
+                                                resource: "\(entry.type.rawValue)/\(entry.id)", detail: "transaction"))
+            } catch var error as VigilError {
+                for i in error.issues.indices {
+                    error.issues[i].diagnostics = "entry \(entry.index): " + error.issues[i].diagnostics
+                    error.issues[i].expression = "Bundle.entry[\(entry.index)].resource" + (error.issues[i].expression.map { " (\($0))" } ?? "")
+                }
+                throw error
+            }
+        }
+        try runtime.anchorAudit(try await runtime.store.write(writes, audit: audit, sealer: runtime.sealer))
+        return .object([
+            "resourceType": "Bundle",
+            "type": "transaction-response",
+            "entry": .array(writes.map(responseEntry)),
+        ])
+    }
+
+    private func parse(_ item: JSON, index: Int) throws -> Entry {
+        let at = "Bundle.entry[\(index)]"
+        guard let method = item["request"]?["method"]?.stringValue, let url = item["request"]?["url"]?.stringValue else {
+            throw VigilError(.invalid, "entry \(index) needs request.method and request.url", expression: "\(at).request")
+        }
+        if item["request"]?["ifNoneExist"] != nil || url.contains("?") {
+            throw VigilError(.invalid, "entry \(index): conditional operations are not supported", expression: "\(at).request")
+        }
+        guard let resource = item["resource"], case .object = resource else {
+            throw VigilError(.invalid, "entry \(index) needs a resource", expression: "\(at).resource")
+        }
+        let parts = url.split(separator: "/").map(String.init)
+        guard let type = parts.first.flatMap(FHIRResourceType.init(rawValue:)) else {
+            throw VigilError(.invalid, "entry \(index): \(url) does not name a supported resource type", expression: "\(at).request.url")
+        }
+        guard resource["resourceType"]?.stringValue == type.rawValue else {
+            throw VigilError(.invalid, "entry \(index): the resource is not a \(type.rawValue)", expression: "\(at).resource.resourceType")
+        }
+        switch (method, parts.count) {
+        case ("POST", 1):
+            return Entry(index: index, type: type, id: WritePlanner.newID(), resource: resource, isUpdate: false)
+        case ("PUT", 2):
+            guard FHIRID.isValid(parts[1]), resource["id"]?.stringValue == parts[1] else {
+                throw VigilError(.invalid, "entry \(index): the resource id must equal the id in \(url)", expression: "\(at).resource.id")
+            }
+            let ifMatch = item["request"]?["ifMatch"]?.stringValue.flatMap(ETag.version)
+            return Entry(index: index, type: type, id: parts[1], resource: resource, isUpdate: true, ifMatch: ifMatch)
+        default:
+            throw VigilError(.invalid, "entry \(index): a transaction takes POST Type and PUT Type/id entries", expression: "\(at).request")
+        }
+    }
+
+    /// The `Type/id` of every entry that creates a resource: POSTs, and PUTs of ids not yet stored.
+    private func plannedCreations(_ entries: [Entry]) async throws -> Set<String> {
+        var created: Set<String> = []
+        for entry in entries {
+            let exists = entry.isUpdate ? try await runtime.store.resource(entry.type, id: entry.id) != nil : false
+            if !exists { created.insert("\(entry.type.rawValue)/\(entry.id)") }
+        }
+        return created
+    }
+
+    private func plan(_ entry: Entry, resource: JSON, planner: WritePlanner, created: Set<String>, now: Int64) async throws -> ResourceWrite {
+        let target = "\(entry.type.rawValue)/\(entry.id)"
+        if !created.contains(target) {
+            try access.require(.update, on: entry.type)
+            guard let existing = try await runtime.store.resource(entry.type, id: entry.id), access.canSee(existing) else {
+                throw VigilError(.notFound, "\(target) was not found")
+            }
+            if entry.type == .observation, FHIRID.isReadingID(entry.id) {
+                throw VigilError(.methodNotAllowed, "device readings are append-only")
+            }
+            if let ifMatch = entry.ifMatch, ifMatch != existing.version {
+                throw VigilError(.preconditionFailed, "ifMatch names version \(ifMatch); the current version is \(existing.version)")
+            }
+            return try await planner.plan(resource, type: entry.type, id: entry.id, version: existing.version + 1,
+                                          mode: .update(replacing: existing.version), now: now)
+        }
+        try access.require(entry.isUpdate ? .update : .create, on: entry.type)
+        if entry.isUpdate {
+            guard access.scope == nil, !FHIRID.isReadingID(entry.id) else { throw VigilError(.notFound, "\(target) was not found") }
+        }
+        return try await planner.plan(resource, type: entry.type, id: entry.id, version: 1, mode: .create, now: now)
+    }
+
+    private func responseEntry(_ write: ResourceWrite) -> JSON {
+        let r = write.resource
+        return .object([
+            "fullUrl": .string("\(baseURL)/\(r.type.rawValue)/\(r.id)"),
+            "resource": r.json,
+            "response": [
+                "status": .string(write.mode == .create ? "201 Created" : "200 OK"),
+                "location": .string("\(r.type.rawValue)/\(r.id)/_history/\(r.version)"),
+                "etag": .string(r.etag),
+                "lastModified": .string(FHIRDateTime.instant(milliseconds: r.lastUpdated)),
+            ],
+        ])
+    }
+
+    /// Replaces every `reference` equal to a key of `map` with its value.
+    static func rewriteReferences(_ json: JSON, _ map: [String: String]) -> JSON {
+        switch json {
+        case .object(var object):
+            for member in object {
+                if member.key == "reference", let text = member.value.stringValue, let target = map[text] {
+                    object[member.key] = .string(target)
+                } else {
+                    object[member.key] = rewriteReferences(member.value, map)
+                }
+            }
+            return .object(object)
+        case .array(let items):
+            return .array(items.map { rewriteReferences($0, map) })
+        default:
+            return json
+        }
+    }
+}
+
+/// Reading version numbers out of ETags (`W/"3"`).
+enum ETag {
+    static func version(_ text: String) -> Int? {
+        var value = Substring(text)
+        if value.hasPrefix("W/") { value = value.dropFirst(2) }
+        return Int(value.trimmingCharacters(in: "\""))
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in character: Character) -> Substring {
+        var s = self
+        while s.first == character { s.removeFirst() }
+        while s.last == character { s.removeLast() }
+        return s
+    }
+}

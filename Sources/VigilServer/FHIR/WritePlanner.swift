@@ -1,0 +1,106 @@
+import Foundation
+import VigilCore
+
+/// Checks a resource that someone wants to store against the schema and the server's rules, and
+/// prepares the store write.
+///
+/// Rules beyond the schema: a resource of the patient's record names an existing patient that
+/// the writer may see (a patient one may not see is reported exactly like one that does not
+/// exist); an observation entered by a person carries them as performer, uses plausible values
+/// for a catalogued code, and does not pose as a device reading.
+struct WritePlanner: Sendable {
+    let runtime: VigilRuntime
+    let access: AccessControl
+    /// Resources created earlier in the same transaction (`Type/id`), which count as existing.
+    var pending: Set<String> = []
+
+    /// Validates `resource` and prepares it as version `version` of `type/id`.
+    /// - Throws: 400 with every schema issue, 422 for a broken rule.
+    func plan(_ resource: JSON, type: FHIRResourceType, id: String, version: Int, mode: ResourceWrite.Mode, now: Int64) async throws -> ResourceWrite {
+        let issues = FHIRValidator.validate(resource, as: type.rawValue)
+        guard issues.isEmpty else { throw VigilError(.invalid, issues: issues) }
+        var resource = resource
+        try await checkCompartment(resource, type: type)
+        if type == .observation { resource = try checkObservation(resource) }
+        var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
+        if type == .device { write.linkStart = try await linkStart(resource, device: id, patient: write.resource.patient, now: now) }
+        return write
+    }
+
+    /// When a device's new patient link starts: now, or the earlier time its `patient` reference
+    /// states with ``DeviceLinkHistory/sinceExtension``.
+    private func linkStart(_ resource: JSON, device: String, patient: String?, now: Int64) async throws -> Int64? {
+        let since = (resource["patient"]?["extension"]?.arrayValue ?? [])
+            .first { $0["url"]?.stringValue == DeviceLinkHistory.sinceExtension }
+        guard let since else { return nil }
+        guard let text = since["valueDateTime"]?.stringValue, let time = FHIRDateTime(text), time.hasTime else {
+            throw VigilError(.unprocessable, "\(DeviceLinkHistory.sinceExtension) takes a valueDateTime with a time and zone", expression: "Device.patient.extension")
+        }
+        guard time.lowerBound <= now else {
+            throw VigilError(.unprocessable, "a device cannot be on a patient since a time in the future", expression: "Device.patient.extension")
+        }
+        let history = pending.contains("Device/\(device)") ? DeviceLinkHistory([]) : try await runtime.store.deviceLinks(device: device)
+        if let problem = history.problem(relinkingTo: patient, from: time.lowerBound) {
+            throw VigilError(.unprocessable, problem, expression: "Device.patient.extension")
+        }
+        return time.lowerBound
+    }
+
+    /// The patient (or, for a care team, the group) a resource belongs to must exist and be
+    /// visible to the writer.
+    private func checkCompartment(_ resource: JSON, type: FHIRResourceType) async throws {
+        guard let element = type.patientElement else { return }
+        let expression = "\(type.rawValue).\(element)"
+        guard let text = resource[element]?["reference"]?.stringValue else {
+            if type.requiresPatient || (access.scope != nil && type.isClinicalRecord) {
+                throw VigilError(.unprocessable, "\(element) must reference the Patient this \(type.rawValue) belongs to", expression: expression, issueType: "required")
+            }
+            return
+        }
+        let allowed = type == .careTeam ? "Patient/ID or Group/ID" : "Patient/ID"
+        guard let reference = FHIRReference(text), reference.type == "Patient" || (type == .careTeam && reference.type == "Group") else {
+            throw VigilError(.unprocessable, "\(element) must be a reference \(allowed) to a resource on this server", expression: expression)
+        }
+        var exists = pending.contains(reference.description)
+        if !exists, let target = FHIRResourceType(rawValue: reference.type), let stored = try await runtime.store.resource(target, id: reference.id) {
+            exists = access.canSee(stored)
+        }
+        guard exists else {
+            throw VigilError(.unprocessable, "\(reference) was not found", expression: expression, issueType: "not-found")
+        }
+    }
+
+    /// People's observations: not posing as a device reading, plausible when the code is
+    /// catalogued, and with the person as performer (added when missing).
+    private func checkObservation(_ resource: JSON) throws -> JSON {
+        for (i, identifier) in (resource["identifier"]?.arrayValue ?? []).enumerated() where identifier["system"]?.stringValue == ProducerKey.system {
+            throw VigilError(.unprocessable, "identifier system \(ProducerKey.system) is reserved for device readings", expression: "Observation.identifier[\(i)]")
+        }
+        if let quantity = resource["valueQuantity"], let value = quantity["value"]?.doubleValue,
+            let definition = FHIRIndexer.values(at: "code.coding", in: resource)
+                .first(where: { $0["system"]?.stringValue == CodeDefinition.loinc })
+                .flatMap({ $0["code"]?.stringValue }).flatMap(runtime.catalog.definition(of:))
+        {
+            guard let unit = quantity["code"]?.stringValue ?? quantity["unit"]?.stringValue else {
+                throw VigilError(.unprocessable, "valueQuantity needs a UCUM code", expression: "Observation.valueQuantity.code")
+            }
+            if let problem = definition.problem(value: value, unit: unit) {
+                throw VigilError(.unprocessable, problem, expression: "Observation.valueQuantity")
+            }
+        }
+        guard let me = access.user?.fhirUser else { return resource }
+        let performers = (resource["performer"]?.arrayValue ?? []).compactMap { $0["reference"]?.stringValue.flatMap(FHIRReference.init) }
+        if performers.isEmpty {
+            var object = resource.objectValue ?? JSONObject()
+            object["performer"] = [me.json]
+            return .object(object)
+        }
+        guard performers.contains(me) else {
+            throw VigilError(.unprocessable, "an observation you enter has you (\(me)) among its performers", expression: "Observation.performer")
+        }
+        return resource
+    }
+
+    /// A new server-assigned id.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

@@ -1,0 +1,117 @@
+import VigilCore
+
+/// The one path every device reading takes, whatever its transport: decode and validate, find
+/// the patient the device was on at the reading's time, quarantine what fails, hand the rest to
+/// the group-commit writer, and answer after the commit.
+struct IngestHandler: Sendable {
+    let runtime: VigilRuntime
+
+    /// The answer to one ingest request (DESIGN §7).
+    struct Result: Sendable {
+        var accepted = 0
+        var duplicates = 0
+        var rejected: [ReadingRejection] = []
+        /// Readings stored with a flag (device time ahead of server time).
+        var flagged: [ReadingSubmission] = []
+        /// The stored readings' producer keys, in request order, with whether each was new.
+        var stored: [(key: ProducerKey, inserted: Bool)] = []
+
+        var json: JSON {
+            var object: JSONObject = [
+                "accepted": .integer(accepted),
+                "duplicates": .integer(duplicates),
+                "rejected": .array(rejected.map { r in
+                    var item: JSONObject = ["index": .integer(r.index)]
+                    if let seq = r.seq { item["seq"] = .integer(seq) }
+                    item["reason"] = .string(r.reason)
+                    return .object(item)
+                }),
+            ]
+            if !flagged.isEmpty {
+                object["flagged"] = .array(flagged.map { ["index": .integer($0.index), "seq": .integer($0.seq), "reason": "device time is ahead of server time"] })
+            }
+            return .object(object)
+        }
+    }
+
+    /// Ingests the body of `POST /api/ingest` from `device`.
+    func ingest(_ body: JSON, device: String, client: String?, source: String) async throws -> Result {
+        let now = runtime.clock.now()
+        let decoded = try ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits).decode(body, now: now)
+        return try await ingest(decoded, device: device, client: client, source: source, now: now)
+    }
+
+    /// Ingests decoded submissions.
+    func ingest(_ decoded: ReadingBatchDecoder.Result, device: String, client: String?, source: String, now: Int64) async throws -> Result {
+        let links = try await runtime.store.deviceLinks(device: device)
+        var result = Result()
+        result.rejected = decoded.rejections
+        var readings: [Reading] = []
+        readings.reserveCapacity(decoded.submissions.count)
+        for submission in decoded.submissions {
+            guard let patient = links.patient(at: submission.time) else {
+                result.rejected.append(ReadingRejection(
+                    index: submission.index, boot: submission.boot, seq: submission.seq,
+                    reason: "Device/\(device) was not on any patient at \(FHIRDateTime.instant(milliseconds: submission.time))",
+                    payload: submission.payloadText
+                ))
+                continue
+            }
+            if !submission.flags.isEmpty { result.flagged.append(submission) }
+            readings.append(Reading(
+                key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), patient: patient,
+                code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now,
+                flags: submission.flags
+            ))
+        }
+        result.rejected.sort { $0.index < $1.index }
+        let commit = IngestCommit(
+            readings: readings,
+            quarantine: result.rejected.map {
+                QuarantineEntry(device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now)
+            },
+            audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source)
+        )
+        let outcome = try await runtime.writer.submit(commit)
+        runtime.metrics.recordRejected(result.rejected.count)
+        for (reading, inserted) in zip(readings, outcome.inserted) {
+            if inserted { result.accepted += 1 } else { result.duplicates += 1 }
+            result.stored.append((reading.key, inserted))
+        }
+        return result
+    }
+
+    /// Quarantines one refused reading that never reached the decoder (a malformed FHIR
+    /// Observation from a device), with its reason, and returns once that is stored.
+    func quarantine(device: String, payload: JSON, key: ProducerKey?, reason: String, client: String?, source: String) async throws {
+        let entry = QuarantineEntry(
+            device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload.text, source: source, received: runtime.clock.now()
+        )
+        _ = try await runtime.writer.submit(IngestCommit(quarantine: [entry], audit: auditEvents(readings: [], rejected: 1, device: device, client: client, source: source)))
+        runtime.metrics.recordRejected(1)
+    }
+
+    private func auditEvents(readings: [Reading], rejected: Int, device: String, client: String?, source: String) -> [AuditEvent] {
+        var perPatient: [String: Int] = [:]
+        for reading in readings { perPatient[reading.patient, default: 0] += 1 }
+        var events = perPatient.keys.sorted().map { patient in
+            runtime.auditEvent(.device(device), client: client, patient: patient, action: .create, resource: "Observation",
+                               detail: "\(perPatient[patient]!) readings via \(source)")
+        }
+        if rejected > 0 {
+            events.append(runtime.auditEvent(.device(device), client: client, action: .create, resource: "quarantine", outcome: .minorFailure,
+                                             detail: "\(rejected) readings quarantined via \(source)"))
+        }
+        return events
+    }
+}
+
+extension ReadingSubmission {
+    /// The reading as JSON text, for the quarantine.
+    var payloadText: String {
+        JSON.object([
+            "seq": .integer(seq), "boot": .string(boot), "time": .string(FHIRDateTime.instant(milliseconds: time)),
+            "code": .string(code), "value": .double(value), "unit": .string(unit),
+        ]).text
+    }
+}

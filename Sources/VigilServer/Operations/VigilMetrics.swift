@@ -1,0 +1,72 @@
+import Metrics
+public import Prometheus
+import Synchronization
+
+/// The server's metrics, in one Prometheus registry per process, served at `/metrics`.
+///
+/// Hummingbird's HTTP metrics (requests by route and status, durations) come through
+/// swift-metrics, bootstrapped onto the same registry once per process.
+public final class VigilMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    /// Readings stored (not duplicates).
+    let readingsStored: Prometheus.Counter
+    /// Readings that were duplicates of stored ones.
+    let readingsDuplicate: Prometheus.Counter
+    /// Readings rejected and quarantined.
+    let readingsRejected: Prometheus.Counter
+    /// Group commits and their duration.
+    let commitDuration: DurationHistogram
+    /// Readings per group commit.
+    let commitSize: ValueHistogram
+    /// Readings and events waiting for the writer.
+    let queueDepth: Prometheus.Gauge
+    /// Requests turned away because the queue was full.
+    let queueRejections: Prometheus.Counter
+
+    /// The process's metrics.
+    public static let shared = VigilMetrics(registry: bootstrapRegistry())
+
+    private static func bootstrapRegistry() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        func counter(_ name: String, _ help: String) -> Prometheus.Counter {
+            registry.makeCounter(descriptor: .init(namespace: "vigil", metricName: name, unitName: "total", helpText: help))
+        }
+        readingsStored = counter("readings_stored", "Readings durably stored")
+        readingsDuplicate = counter("readings_duplicate", "Readings acknowledged as duplicates of stored ones")
+        readingsRejected = counter("readings_rejected", "Readings rejected and quarantined")
+        queueRejections = counter("ingest_queue_rejections", "Ingest requests refused because the write queue was full")
+        commitDuration = registry.makeDurationHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "commit_duration", unitName: "seconds", helpText: "Duration of group commits"),
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2)]
+        )
+        commitSize = registry.makeValueHistogram(
+            descriptor: .init(namespace: "vigil", metricName: "commit_size", unitName: "readings", helpText: "Readings per group commit"),
+            buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000]
+        )
+        queueDepth = registry.makeGauge(
+            descriptor: .init(namespace: "vigil", metricName: "ingest_queue_depth", unitName: "items", helpText: "Readings and audit events waiting for the writer")
+        )
+    }
+
+    func recordCommit(readings: Int, stored: Int, duration: Duration) {
+        commitDuration.record(duration)
+        commitSize.record(Double(readings))
+        readingsStored.increment(by: Int64(stored))
+        readingsDuplicate.increment(by: Int64(readings - stored))
+    }
+
+    func recordQueueDepth(_ depth: Int) { queueDepth.record(Double(depth)) }
+    func recordQueueFull() { queueRejections.increment() }
+    func recordRejected(_ count: Int) { readingsRejected.increment(by: Int64(count)) }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> String { registry.emitToString() }
+}

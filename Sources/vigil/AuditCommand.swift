@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilServer
+import VigilSQLite
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Work with the audit log.",
+        subcommands: [Verify.self]
+    )
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit chain: exits 1 when a record was edited, deleted, inserted or cut off the end.",
+            discussion: "Needs the audit key (--audit-key), kept apart from the database, and the anchor file beside it."
+        )
+
+        @OptionGroup var dataOptions: DataOptions
+
+        func run() async throws {
+            let configuration = try ConfigurationLoader.load(flags: dataOptions.values)
+            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+                throw ValidationError("no database at \(configuration.databasePath)")
+            }
+            let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
+            let verifier = AuditVerifier(
+                store: try SQLiteStore(path: configuration.databasePath), sealer: sealer,
+                anchor: AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
+            )
+            let report = try await verifier.verify()
+            if let problem = report.problem {
+                print("Audit chain BROKEN after \(report.records) intact records: \(problem)")
+                throw ExitCode(1)
+            }
+            print("Audit chain intact: \(report.records) records.")
+        }
+    }
+}

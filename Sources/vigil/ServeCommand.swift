@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Vigil server.",
+        discussion: """
+            With no options: embedded SQLite in ./vigil-data and HTTP on 127.0.0.1:8080, nothing to set up.
+            On first start with no accounts, creates the user `admin` with the password in VIGIL_ADMIN_PASSWORD,
+            or generates one and prints it once. SIGTERM or SIGINT stops it gracefully: it stops accepting,
+            commits and answers what it accepted, then exits.
+            """
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: ArgumentHelp("Address to serve HTTP on (port 0: any free port). [env: VIGIL_HTTP] (default: 127.0.0.1:8080)", valueName: "host:port"))
+    var http: String?
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain: serve HTTPS. [env: VIGIL_TLS_CERT]", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert. [env: VIGIL_TLS_KEY]", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("HL7 v2 MLLP listener (not available in this version). [env: VIGIL_MLLP]", valueName: "host:port"))
+    var mllp: String?
+
+    @Option(help: ArgumentHelp("MQTT broker (not available in this version). [env: VIGIL_MQTT]", valueName: "mqtt://[user:password@]host:port"))
+    var mqtt: String?
+
+    @Option(help: ArgumentHelp("PostgreSQL instead of SQLite (not available in this version). [env: VIGIL_POSTGRES]", valueName: "url"))
+    var postgres: String?
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
+    var logFormat: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error, critical. [env: VIGIL_LOG_LEVEL] (default: info)", valueName: "level"))
+    var logLevel: String?
+
+    func run() async throws {
+        var flags = dataOptions.values
+        for (key, value) in [
+            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mqtt", mqtt), ("postgres", postgres),
+            ("logFormat", logFormat), ("logLevel", logLevel),
+        ] {
+            if let value { flags[key] = value }
+        }
+        let configuration = try ConfigurationLoader.load(flags: flags)
+        let logger = ConfigurationLoader.bootstrapLogging(configuration)
+        let runtime: VigilRuntime
+        do {
+            runtime = try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
+        } catch let error as VigilError {
+            throw ValidationError(error.message)
+        }
+        switch try await AdminBootstrap.run(runtime: runtime) {
+        case .createdWithGeneratedPassword(let password):
+            print("""
+                Created the first account. It is shown only this once; store it now.
+                  username: admin
+                  password: \(password)
+                """)
+        case .createdWithConfiguredPassword:
+            print("Created the first account `admin` with the password from VIGIL_ADMIN_PASSWORD.")
+        case .existing:
+            break
+        }
+        let scheme = configuration.tlsCertificate == nil ? "http" : "https"
+        let app = try VigilApplication.build(runtime: runtime) { address in
+            print("Vigil is listening on \(scheme)://\(address)")
+            fflush(nil)
+        }
+        try await app.runService()
+    }
+}

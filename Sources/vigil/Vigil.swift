@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `vigil`: the server and its tools.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Vigil: an open-source Internet of Medical Things platform.",
+        discussion: """
+            Start the server with `vigil serve` (embedded SQLite in ./vigil-data, HTTP on 127.0.0.1:8080).
+            Every option of `serve` can also be set with an environment variable VIGIL_<OPTION>
+            (VIGIL_DATA, VIGIL_HTTP, VIGIL_TLS_CERT, …); VIGIL_ADMIN_PASSWORD sets the first admin's password.
+            """,
+        subcommands: [ServeCommand.self, UsersCommand.self, AuditCommand.self, BenchCommand.self],
+        defaultSubcommand: nil
+    )
+}
