@@ -114,7 +114,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilSQLiteTests",
-            dependencies: ["VigilCore", "VigilSQLite", "VigilStoreConformance"],
+            dependencies: [
+                "VigilCore", "VigilSQLite", "VigilStoreConformance",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import GRDB
 public import VigilCore
 
 extension SQLiteStore {
+    @discardableResult
     public func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
         guard !events.isEmpty else { return nil }
         return try await pool.write { db in try self.appendAudit(events, sealer: sealer, db) }

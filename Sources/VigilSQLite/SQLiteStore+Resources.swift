@@ -33,6 +33,7 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
     public func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
         do {
             return try await pool.write { db in

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+public import GRDB
 import Synchronization
 public import VigilCore
 
@@ -13,7 +13,8 @@ public import VigilCore
 /// let store = try SQLiteStore(path: "vigil-data/vigil.sqlite")
 /// ```
 public final class SQLiteStore: VigilStore {
-    let pool: DatabasePool
+    /// The connection pool (one writer, several readers).
+    public let pool: DatabasePool
     let catalog: CodeCatalog
     /// Resource keys of patients and devices, by `Type/id`. Keys never change and resources are
     /// never deleted, so entries stay true; only keys read from committed data are cached.
