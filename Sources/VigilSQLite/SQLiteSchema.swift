@@ -75,7 +75,7 @@ enum SQLiteSchema {
         "CREATE UNIQUE INDEX reading_producer ON reading (device_key, boot, seq)",
         "CREATE INDEX reading_patient_code_time ON reading (patient_key, code_key, time)",
         "CREATE TRIGGER reading_append_only BEFORE UPDATE ON reading BEGIN SELECT RAISE(ABORT, 'readings are append-only'); END",
-        // Refused readings, with their reason; one per producer key when it has one.
+        // Refused readings, with their reason; a resend of the same refused reading is kept once.
         """
         CREATE TABLE quarantine (
             id INTEGER PRIMARY KEY,
@@ -89,7 +89,7 @@ enum SQLiteSchema {
             received INTEGER NOT NULL
         )
         """,
-        "CREATE UNIQUE INDEX quarantine_producer ON quarantine (device, boot, seq) WHERE seq IS NOT NULL AND boot IS NOT NULL",
+        "CREATE UNIQUE INDEX quarantine_producer ON quarantine (device, boot, seq, payload) WHERE seq IS NOT NULL AND boot IS NOT NULL",
         "CREATE INDEX quarantine_device ON quarantine (device, id)",
         // Accounts and device credentials.
         """

@@ -91,3 +91,10 @@ import VigilCore
         }
     }
 }
+
+extension FHIRValidatorTests {
+    @Test func aResourceWithOnlyItsTypeIsValid() {
+        #expect(FHIRValidator.validate(["resourceType": "Practitioner"]) == [])
+        #expect(FHIRValidator.validate(["resourceType": "Observation"]).count == 2)
+    }
+}

@@ -40,7 +40,7 @@ extension StoreConformance {
             #expect(try await search(store, .observation, [("_id", String(stored.id))]).count == 1)
             #expect(try await search(store, .observation, [("patient", "p1")], scope: .compartments(["Patient/p2"], includeUnassigned: true)).isEmpty)
         }),
-        ("refused readings are quarantined once per producer key", { store in
+        ("a refused reading sent again is quarantined once", { store in
             try await Fixture.seeded(store)
             let entry = QuarantineEntry(device: "d1", boot: "b1", seq: 5, index: 0, reason: "implausible", payload: "{}", source: "http", received: Fixture.t0)
             _ = try await store.commit(IngestCommit(quarantine: [entry, entry]), sealer: Fixture.sealer)

@@ -37,7 +37,7 @@ public enum FHIRValidator {
             walker.report("contained resources are not supported; store them as resources of their own", at: "\(resourceType).contained", type: "not-supported")
             body["contained"] = nil
         }
-        walker.structure(body, elements: elements, path: resourceType)
+        walker.structure(body, elements: elements, path: resourceType, isRoot: true)
         return walker.issues
     }
 }
@@ -50,8 +50,8 @@ private struct Walker {
         issues.append(.init(type: type, diagnostics: message, expression: path))
     }
 
-    mutating func structure(_ object: JSONObject, elements: [String: FHIRElement], path: String) {
-        if object.isEmpty {
+    mutating func structure(_ object: JSONObject, elements: [String: FHIRElement], path: String, isRoot: Bool = false) {
+        if object.isEmpty && !isRoot {
             report("an element must not be an empty object", at: path)
             return
         }

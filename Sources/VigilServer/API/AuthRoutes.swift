@@ -5,14 +5,14 @@ import VigilCore
 struct AuthRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: Router<VigilRequestContext>) {
-        router.post("/auth/token") { request, context in
+    var routes: [VigilRoute] {
+        [VigilRoute(.post, "/auth/token", .public) { request, context in
             let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
             guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue else {
                 throw VigilError(.invalid, #"send {"username": "…", "password": "…"}"#)
             }
             return try await signIn(username: username, password: password, client: context.clientAddress)
-        }
+        }]
     }
 
     private func signIn(username: String, password: String, client: String?) async throws -> Response {

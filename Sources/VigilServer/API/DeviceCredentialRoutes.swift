@@ -6,8 +6,9 @@ import VigilCore
 struct DeviceCredentialRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: RouterGroup<VigilRequestContext>) {
-        router.post("/api/devices/:id/credentials") { _, context in
+    var routes: [VigilRoute] {
+        [
+            VigilRoute(.post, "/api/devices/:id/credentials") { _, context in
             let admin = try context.requireAdmin()
             let device = try context.parameters.require("id")
             guard FHIRID.isValid(device), try await runtime.store.resource(.device, id: device) != nil else {
@@ -24,16 +25,17 @@ struct DeviceCredentialRoutes {
             )
             response.headers[.cacheControl] = "no-store"
             return response
-        }
-        router.delete("/api/devices/:id/credentials") { _, context in
+        },
+        VigilRoute(.delete, "/api/devices/:id/credentials") { _, context in
             try await revoke(context, credential: nil)
-        }
-        router.delete("/api/devices/:id/credentials/:credential") { _, context in
+        },
+        VigilRoute(.delete, "/api/devices/:id/credentials/:credential") { _, context in
             guard let credential = context.parameters.get("credential", as: Int64.self) else {
                 throw VigilError(.notFound, "no such credential")
             }
             return try await revoke(context, credential: credential)
-        }
+        },
+        ]
     }
 
     private func revoke(_ context: VigilRequestContext, credential: Int64?) async throws -> Response {

@@ -6,30 +6,32 @@ import VigilCore
 struct OperationsRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: Router<VigilRequestContext>) {
-        router.get("/health/live") { _, _ in
+    var routes: [VigilRoute] {
+        [
+        VigilRoute(.get, "/health/live", .public) { _, _ in
             FHIRJSON.response(["status": "ok"], mediaType: FHIRJSON.jsonMediaType)
-        }
-        router.get("/health") { _, _ in try await readiness() }
-        router.get("/health/ready") { _, _ in try await readiness() }
-        router.get("/metrics") { _, _ in
+        },
+        VigilRoute(.get, "/health", .public) { _, _ in try await readiness() },
+        VigilRoute(.get, "/health/ready", .public) { _, _ in try await readiness() },
+        VigilRoute(.get, "/metrics", .public) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: .init(string: runtime.metrics.exposition()))
             )
-        }
-        router.get("/openapi.json") { _, _ in
+        },
+        VigilRoute(.get, "/openapi.json", .public) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: FHIRJSON.jsonMediaType],
                 body: .init(byteBuffer: .init(string: OpenAPIDocument.json))
             )
-        }
-        router.get("/") { _, _ in
+        },
+        VigilRoute(.get, "/", .public) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'none'"],
                 body: .init(byteBuffer: .init(string: Self.startPage))
             )
-        }
+        },
+        ]
     }
 
     private func readiness() async throws -> Response {

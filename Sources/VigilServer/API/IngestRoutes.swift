@@ -5,14 +5,14 @@ import VigilCore
 struct IngestRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: RouterGroup<VigilRequestContext>) {
-        router.post("/api/ingest") { request, context in
+    var routes: [VigilRoute] {
+        [VigilRoute(.post, "/api/ingest") { request, context in
             let device = try context.requireDevice()
             let limits = runtime.configuration.ingestLimits
             let body = try await FHIRJSON.body(of: request, maxBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth)
             let result = try await IngestHandler(runtime: runtime).ingest(body, device: device, client: context.clientAddress, source: "http")
             return FHIRJSON.response(result.json, mediaType: FHIRJSON.jsonMediaType)
-        }
+        }]
     }
 }
 
@@ -20,8 +20,8 @@ struct IngestRoutes {
 struct QuarantineRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: RouterGroup<VigilRequestContext>) {
-        router.get("/api/quarantine") { request, context in
+    var routes: [VigilRoute] {
+        [VigilRoute(.get, "/api/quarantine") { request, context in
             let admin = try context.requireAdmin()
             let parameters = request.uri.queryParameters
             let limit = min(parameters.get("_count", as: Int.self) ?? 100, 1000)
@@ -43,6 +43,6 @@ struct QuarantineRoutes {
                 return .object(object)
             }
             return FHIRJSON.response(["quarantine": .array(items)], mediaType: FHIRJSON.jsonMediaType)
-        }
+        }]
     }
 }

@@ -5,13 +5,14 @@ import VigilCore
 struct UserRoutes {
     let runtime: VigilRuntime
 
-    func register(on router: RouterGroup<VigilRequestContext>) {
-        router.get("/api/users") { _, context in
+    var routes: [VigilRoute] {
+        [
+            VigilRoute(.get, "/api/users") { _, context in
             _ = try context.requireAdmin()
             let users = try await runtime.store.users()
             return FHIRJSON.response(["users": .array(users.map(\.json))], mediaType: FHIRJSON.jsonMediaType)
-        }
-        router.post("/api/users") { request, context in
+        },
+        VigilRoute(.post, "/api/users") { request, context in
             let admin = try context.requireAdmin()
             let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
             let accounts = AccountService(runtime: runtime)
@@ -23,8 +24,8 @@ struct UserRoutes {
             var response = FHIRJSON.response(user.json, status: .created, mediaType: FHIRJSON.jsonMediaType)
             response.headers[.location] = "/api/users/\(user.username)"
             return response
-        }
-        router.patch("/api/users/:username") { request, context in
+        },
+        VigilRoute(.patch, "/api/users/:username") { request, context in
             let admin = try context.requireAdmin()
             let username = try context.parameters.require("username")
             let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
@@ -34,7 +35,8 @@ struct UserRoutes {
                 by: .user(admin), client: context.clientAddress
             )
             return FHIRJSON.response(user.json, mediaType: FHIRJSON.jsonMediaType)
-        }
+        },
+        ]
     }
 }
 

@@ -25,6 +25,13 @@ public enum VigilApplication {
         )
     }
 
+    /// Every route the server has.
+    public static func routes(runtime: VigilRuntime) -> [VigilRoute] {
+        OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
+            + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
+            + DeviceCredentialRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes
+    }
+
     /// The router: public routes, then everything else behind authentication.
     public static func buildRouter(runtime: VigilRuntime) -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
@@ -34,15 +41,13 @@ public enum VigilApplication {
             ErrorMiddleware()
             URLCredentialGuard<VigilRequestContext>()
         }
-        OperationsRoutes(runtime: runtime).register(on: router)
-        AuthRoutes(runtime: runtime).register(on: router)
-        FHIRRoutes(runtime: runtime).registerPublic(on: router)
         let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
-        IngestRoutes(runtime: runtime).register(on: protected)
-        QuarantineRoutes(runtime: runtime).register(on: protected)
-        UserRoutes(runtime: runtime).register(on: protected)
-        DeviceCredentialRoutes(runtime: runtime).register(on: protected)
-        FHIRRoutes(runtime: runtime).register(on: protected)
+        for route in routes(runtime: runtime) {
+            switch route.access {
+            case .public: router.on(RouterPath(route.path), method: route.method, use: route.handler)
+            case .authenticated: protected.on(RouterPath(route.path), method: route.method, use: route.handler)
+            }
+        }
         return router
     }
 

@@ -6,22 +6,19 @@ import VigilCore
 struct FHIRRoutes {
     let runtime: VigilRuntime
 
-    /// `GET /fhir/metadata`, public.
-    func registerPublic(on router: Router<VigilRequestContext>) {
-        router.get("/fhir/metadata") { request, _ in
+    /// `GET /fhir/metadata` is public; everything else needs authentication.
+    var routes: [VigilRoute] {
+        [
+        VigilRoute(.get, "/fhir/metadata", .public) { request, _ in
             FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request), date: runtime.clock.now()))
-        }
-    }
-
-    /// Everything else, behind authentication.
-    func register(on router: RouterGroup<VigilRequestContext>) {
-        router.post("/fhir") { request, context in
+        },
+        VigilRoute(.post, "/fhir") { request, context in
             let access = try await access(context)
             let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
             let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request)).run(body)
             return FHIRJSON.response(response)
-        }
-        router.get("/fhir/:type") { request, context in
+        },
+        VigilRoute(.get, "/fhir/:type") { request, context in
             let type = try resourceType(context)
             let access = try await access(context)
             let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
@@ -29,8 +26,8 @@ struct FHIRRoutes {
             let (query, page) = try await FHIRService(runtime: runtime, access: access, client: context.clientAddress)
                 .search(type, parameters: parameters, lenient: lenient)
             return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
-        }
-        router.post("/fhir/:type") { request, context in
+        },
+        VigilRoute(.post, "/fhir/:type") { request, context in
             let type = try resourceType(context)
             let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
             if case .device(let device) = context.principal {
@@ -40,14 +37,14 @@ struct FHIRRoutes {
             }
             let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).create(type, body: body)
             return resourceResponse(stored, status: .created, request: request)
-        }
-        router.get("/fhir/:type/:id") { request, context in
+        },
+        VigilRoute(.get, "/fhir/:type/:id") { request, context in
             let type = try resourceType(context)
             let id = try context.parameters.require("id")
             let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).read(type, id: id)
             return resourceResponse(stored, status: .ok, request: request, location: false)
-        }
-        router.put("/fhir/:type/:id") { request, context in
+        },
+        VigilRoute(.put, "/fhir/:type/:id") { request, context in
             let type = try resourceType(context)
             let id = try context.parameters.require("id")
             let ifMatch = try request.headers[.ifMatch].map { text throws in
@@ -58,15 +55,16 @@ struct FHIRRoutes {
             let (stored, created) = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
                 .update(type, id: id, body: body, ifMatch: ifMatch)
             return resourceResponse(stored, status: created ? .created : .ok, request: request)
-        }
-        router.get("/fhir/:type/:id/_history/:version") { request, context in
+        },
+        VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
             let type = try resourceType(context)
             let id = try context.parameters.require("id")
             guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
             let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
                 .vread(type, id: id, version: version)
             return resourceResponse(stored, status: .ok, request: request, location: false)
-        }
+        },
+        ]
     }
 
     private func resourceType(_ context: VigilRequestContext) throws -> FHIRResourceType {

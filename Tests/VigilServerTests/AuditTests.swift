@@ -1,0 +1,116 @@
+import HTTPTypes
+import GRDB
+import Testing
+import VigilCore
+import VigilSQLite
+@testable import VigilServer
+
+@Suite struct AuditTests {
+    func verifier(_ harness: Harness) -> AuditVerifier {
+        AuditVerifier(store: harness.runtime.store, sealer: harness.runtime.sealer, anchor: harness.runtime.anchor)
+    }
+
+    func database(_ harness: Harness) throws -> DatabaseQueue {
+        try DatabaseQueue(path: (harness.runtime.store as! SQLiteStore).path)
+    }
+
+    /// Drops the append-only triggers, as an intruder with write access to the file would.
+    func tamper(_ harness: Harness, _ sql: String) async throws {
+        try await database(harness).write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete")
+            try db.execute(sql: sql)
+        }
+    }
+
+    /// A harness with some audited activity.
+    func busyHarness() async throws -> Harness {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            _ = try await client.post("/auth/token", token: nil, ["username": "nina", "password": "wrong-password-here"])
+            _ = try await client.get("/fhir/Patient/p1", token: world["nina"])
+            _ = try await client.get("/fhir/Patient/p2", token: world["nina"])
+            _ = try await client.get("/fhir/Observation?patient=p1", token: world["doc"])
+            _ = try await client.ingest([client.reading(1), client.reading(2, value: 999)], token: world.devices["d1"]!)
+        }
+        return harness
+    }
+
+    @Test func everyAccessToPatientDataIsRecorded() async throws {
+        let harness = try await busyHarness()
+        let records = try await harness.runtime.store.auditRecords(after: 0, limit: 10_000).map(\.event)
+        func has(_ check: (AuditEvent) -> Bool) -> Bool { records.contains(where: check) }
+        #expect(has { $0.action == .login && $0.actor == "user/nina" && $0.outcome == .minorFailure })
+        #expect(has { $0.action == .login && $0.actor == "user/nina" && $0.outcome == .success })
+        #expect(has { $0.action == .read && $0.actor == "user/nina" && $0.role == "nurse" && $0.patient == "p1" && $0.resource == "Patient/p1" })
+        #expect(has { $0.action == .read && $0.actor == "user/nina" && $0.resource == "Patient/p2" && $0.outcome == .minorFailure && $0.patient == nil })
+        #expect(has { $0.action == .create && $0.actor == "device/d1" && $0.patient == "p1" && $0.detail == "1 readings via http" })
+        #expect(has { $0.actor == "device/d1" && $0.resource == "quarantine" })
+        #expect(has { $0.action == .create && $0.resource == "Patient/p1" && $0.actor == "user/admin" && $0.patient == "p1" })
+        #expect(has { $0.action == .create && $0.resource == "User/nina" })
+        #expect(has { $0.action == .create && $0.resource == "Device/d1/credentials" })
+        #expect(records.allSatisfy { !$0.actor.isEmpty && !$0.role.isEmpty && $0.time > 0 })
+        #expect(try await verifier(harness).verify() == .init(records: Int64(records.count), problem: nil))
+    }
+
+    @Test func anEditedRowIsDetected() async throws {
+        let harness = try await busyHarness()
+        try await tamper(harness, "UPDATE audit SET actor = 'user/someone-else' WHERE seq = 5")
+        let report = try await verifier(harness).verify()
+        #expect(report.problem?.contains("record 5 does not match") == true)
+        #expect(report.records == 4)
+    }
+
+    @Test func aDeletedRowIsDetected() async throws {
+        let harness = try await busyHarness()
+        try await tamper(harness, "DELETE FROM audit WHERE seq = 7")
+        #expect(try await verifier(harness).verify().problem?.contains("record 7 is missing") == true)
+    }
+
+    @Test func anInsertedRowIsDetectedEvenWithARecomputedHash() async throws {
+        let harness = try await busyHarness()
+        // The intruder shifts rows up to make room and seals the new row with a key of their own.
+        let forged = TestForger.seal(previous: [UInt8](repeating: 0, count: 32), seq: 3)
+        try await tamper(harness, "UPDATE audit SET seq = seq + 1000 WHERE seq >= 3; UPDATE audit SET seq = seq - 999 WHERE seq >= 1003")
+        try await database(harness).write { db in
+            try db.execute(
+                sql: "INSERT INTO audit (seq, time, actor, role, action, resource, outcome, hash) VALUES (3, 1, 'user/x', 'admin', 'R', 'Patient/p1', 0, ?)",
+                arguments: [Data(forged)]
+            )
+        }
+        #expect(try await verifier(harness).verify().problem?.contains("record 3 does not match") == true)
+    }
+
+    @Test func aTruncatedTailIsDetected() async throws {
+        let harness = try await busyHarness()
+        let head = try #require(try await harness.runtime.store.auditHead())
+        try await tamper(harness, "DELETE FROM audit WHERE seq > \(head.seq - 3)")
+        let report = try await verifier(harness).verify()
+        #expect(report.problem?.contains("cut off the end") == true)
+    }
+
+    @Test func aMissingOrForgedAnchorIsReported() async throws {
+        let harness = try await busyHarness()
+        try "1 00 00\n".write(toFile: harness.runtime.anchor.path, atomically: true, encoding: .utf8)
+        await #expect(throws: VigilError.self) { try await verifier(harness).verify() }
+        try FileManager.default.removeItem(atPath: harness.runtime.anchor.path)
+        #expect(try await verifier(harness).verify().problem?.contains("anchor") == true)
+    }
+
+    @Test func anotherKeyCannotVerifyTheChain() async throws {
+        let harness = try await busyHarness()
+        let wrong = HMACAuditSealer(key: Array(repeating: 7, count: 32))
+        let report = try await AuditVerifier(store: harness.runtime.store, sealer: wrong, anchor: AuditAnchor(path: harness.runtime.anchor.path + ".none", sealer: wrong)).verify()
+        #expect(report.problem?.contains("record 1 does not match") == true)
+    }
+}
+
+import Foundation
+
+enum TestForger {
+    static func seal(previous: [UInt8], seq: Int64) -> [UInt8] {
+        HMACAuditSealer(key: Array(repeating: 9, count: 32)).seal(
+            previous: previous, seq: seq, event: AuditEvent(time: 1, actor: "user/x", role: "admin", action: .read, resource: "Patient/p1")
+        )
+    }
+}

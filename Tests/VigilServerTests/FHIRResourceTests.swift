@@ -1,0 +1,159 @@
+import HTTPTypes
+import Testing
+import VigilCore
+@testable import VigilServer
+
+@Suite struct FHIRResourceTests {
+    @Test func metadataIsPublicAndTellsWhatIsSupported() async throws {
+        try await Harness().run { client in
+            let reply = try await client.get("/fhir/metadata", token: nil)
+            #expect(reply.status == .ok)
+            #expect(reply.headers[.contentType]?.hasPrefix("application/fhir+json") == true)
+            #expect(reply.json?["fhirVersion"] == "4.0.1")
+            let resources = reply.json?["rest"]?[0]?["resource"]?.arrayValue ?? []
+            #expect(Set(resources.compactMap { $0["type"]?.stringValue }) == Set(FHIRResourceType.allCases.map(\.rawValue)))
+            let observation = try #require(resources.first { $0["type"] == "Observation" })
+            let names = Set(observation["searchParam"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+            #expect(names.isSuperset(of: ["_id", "_lastUpdated", "patient", "subject", "code", "date", "status", "identifier"]))
+        }
+    }
+
+    @Test func createReadUpdateAndVersions() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let created = try await client.post("/fhir/Patient", token: admin, ["resourceType": "Patient", "id": "ignored", "name": [["family": "Doe"]]])
+            #expect(created.status == .created)
+            let id = try #require(created.json?["id"]?.stringValue)
+            #expect(id != "ignored")
+            #expect(created.headers[.eTag] == #"W/"1""#)
+            #expect(created.headers[.location] == "http://localhost/fhir/Patient/\(id)/_history/1")
+            let read = try await client.get("/fhir/Patient/\(id)", token: admin)
+            #expect(read.json == created.json)
+            let updated = try await client.request(.put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id), "name": [["family": "Smith"]]], headers: [.ifMatch: #"W/"1""#])
+            #expect(updated.status == .ok && updated.json?["meta"]?["versionId"] == "2")
+            let stale = try await client.request(.put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id)], headers: [.ifMatch: #"W/"1""#])
+            #expect(stale.status == .preconditionFailed && stale.isOperationOutcome)
+            #expect(try await client.get("/fhir/Patient/\(id)/_history/1", token: admin).json?["name"]?[0]?["family"] == "Doe")
+            #expect(try await client.get("/fhir/Patient/\(id)/_history/3", token: admin).status == .notFound)
+            let minimal = try await client.request(.post, "/fhir/Practitioner", token: admin, json: ["resourceType": "Practitioner"], headers: [HTTPField.Name("Prefer")!: "return=minimal"])
+            #expect(minimal.status == .created && minimal.text.isEmpty && minimal.headers[.location] != nil, "\(minimal.status) \(minimal.text)")
+        }
+    }
+
+    @Test func errorsAreOperationOutcomesWithTheRightStatus() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
+            let cases: [(HTTPRequest.Method, String, JSON?, HTTPResponse.Status)] = [
+                (.post, "/fhir/Patient", ["resourceType": "Patient", "gender": "f"], .badRequest),
+                (.post, "/fhir/Patient", ["resourceType": "Observation", "status": "final", "code": ["text": "x"]], .badRequest),
+                (.post, "/fhir/Patient", ["resourceType": "Patient", "shoeSize": 44], .badRequest),
+                (.post, "/fhir/Encounter", ["resourceType": "Encounter"], .notFound),
+                (.get, "/fhir/Patient/missing", nil, .notFound),
+                (.get, "/fhir/Patient/bad id", nil, .notFound),
+                (.put, "/fhir/Patient/p1", ["resourceType": "Patient", "id": "p2"], .badRequest),
+                (.put, "/fhir/Patient/p1", ["resourceType": "Patient"], .badRequest),
+                (.post, "/fhir/Observation", ["resourceType": "Observation", "status": "final", "code": ["text": "x"], "subject": ["reference": "Patient/nobody"]], .unprocessableContent),
+                (.post, "/fhir/Condition", ["resourceType": "Condition", "subject": ["reference": "Group/g"]], .unprocessableContent),
+                (.post, "/fhir/Observation", ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
+                                             "subject": ["reference": "Patient/p1"], "valueQuantity": ["value": 400, "code": "/min"]], .unprocessableContent),
+                (.get, "/fhir/Patient?unknown-param=1", nil, .badRequest),
+                (.get, "/fhir/Patient?birthdate=yesterday", nil, .badRequest),
+                (.delete, "/fhir/Patient/p1", nil, .notFound),
+                (.get, "/nowhere", nil, .notFound),
+            ]
+            for (method, path, body, status) in cases {
+                let reply = try await client.request(method, path, token: admin, json: body)
+                #expect(reply.status == status, "\(method) \(path): \(reply.status) \(reply.text)")
+                #expect(reply.isOperationOutcome, "\(method) \(path): \(reply.text)")
+            }
+            let conflict = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
+                ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
+                ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
+            ]])
+            #expect(conflict.status == .badRequest)
+            let xml = try await client.request(.post, "/fhir/Patient", token: admin, body: "<Patient/>", headers: [.contentType: "application/fhir+xml"])
+            #expect(xml.status == .unsupportedMediaType && xml.isOperationOutcome)
+        }
+    }
+
+    @Test func readingsCannotBeUpdated() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest([client.reading(1)], token: world.devices["d1"]!)
+            let id = try #require(try await client.get("/fhir/Observation?device=Device/d1", token: world.admin).json?["entry"]?[0]?["resource"]?["id"]?.stringValue)
+            let reply = try await client.put("/fhir/Observation/\(id)", token: world.admin, ["resourceType": "Observation", "id": .string(id), "status": "final", "code": ["text": "x"]])
+            #expect(reply.status == .methodNotAllowed)
+            let numeric = try await client.put("/fhir/Patient/12345", token: world.admin, ["resourceType": "Patient", "id": "12345"])
+            #expect(numeric.status == .notFound)
+        }
+    }
+
+    @Test func peopleEnterObservationsAsPerformers() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let observation: JSON = ["resourceType": "Observation", "status": "final",
+                                     "code": ["coding": [["system": "http://loinc.org", "code": "8310-5"]]], "subject": ["reference": "Patient/p1"],
+                                     "effectiveDateTime": "2026-03-01T07:00:00Z", "valueQuantity": ["value": .number("38.4"), "unit": "Cel", "system": "http://unitsofmeasure.org", "code": "Cel"]]
+            let created = try await client.post("/fhir/Observation", token: world["nina"], observation)
+            #expect(created.status == .created)
+            #expect(created.json?["performer"]?[0]?["reference"] == "Practitioner/n1")
+            var someoneElse = observation.objectValue!
+            someoneElse["performer"] = [["reference": "Practitioner/n2"]]
+            #expect(try await client.post("/fhir/Observation", token: world["nina"], .object(someoneElse)).status == .unprocessableContent)
+            var posing = observation.objectValue!
+            posing["identifier"] = [["system": .string(ProducerKey.system), "value": "d1/0/1"]]
+            #expect(try await client.post("/fhir/Observation", token: world["nina"], .object(posing)).status == .unprocessableContent)
+            let search = try await client.get("/fhir/Observation?patient=p1&performer=Practitioner/n1", token: world["nina"])
+            #expect(search.json?["entry"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func everyTypeRoundTrips() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
+            for resource in ClinicalExamples.all {
+                let type = resource["resourceType"]!.stringValue!
+                let created = try await client.post("/fhir/\(type)", token: admin, resource)
+                #expect(created.status == .created, "\(type): \(created.text)")
+                let id = created.json?["id"]?.stringValue ?? ""
+                let search = try await client.get("/fhir/\(type)?_id=\(id)", token: admin)
+                #expect(search.json?["entry"]?.arrayValue?.count == 1, "\(type)")
+            }
+        }
+    }
+}
+
+/// One example of every stored type, on patient p1.
+enum ClinicalExamples {
+    static let all: [JSON] = [
+        ["resourceType": "Practitioner", "name": [["family": "Lee", "prefix": ["Dr"]]], "qualification": [["code": ["text": "MD"]]]],
+        ["resourceType": "RelatedPerson", "patient": ["reference": "Patient/p1"], "relationship": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"]]]]],
+        ["resourceType": "Location", "name": "Ward A", "status": "active", "position": ["longitude": .number("4.9"), "latitude": .number("52.4")]],
+        ["resourceType": "Device", "status": "active", "deviceName": [["name": "Oximeter", "type": "user-friendly-name"]], "patient": ["reference": "Patient/p1"]],
+        ["resourceType": "Group", "type": "person", "actual": true, "member": [["entity": ["reference": "Patient/p1"]]]],
+        ["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Patient/p1"]],
+        ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "85354-9"]]], "subject": ["reference": "Patient/p1"],
+         "effectiveDateTime": "2026-03-01T08:00:00Z", "component": [
+            ["code": ["coding": [["system": "http://loinc.org", "code": "8480-6"]]], "valueQuantity": ["value": 120, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"]],
+            ["code": ["coding": [["system": "http://loinc.org", "code": "8462-4"]]], "valueQuantity": ["value": 80, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"]],
+         ]],
+        ["resourceType": "Condition", "subject": ["reference": "Patient/p1"], "code": ["coding": [["system": "http://snomed.info/sct", "code": "46635009", "display": "Diabetes mellitus type 1"]]],
+         "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"]]], "onsetDateTime": "2019-05"],
+        ["resourceType": "Immunization", "status": "completed", "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
+         "patient": ["reference": "Patient/p1"], "occurrenceDateTime": "2025-10-01"],
+        ["resourceType": "DiagnosticReport", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "4548-4", "display": "Hemoglobin A1c"]]],
+         "subject": ["reference": "Patient/p1"], "effectiveDateTime": "2026-02-20", "conclusion": "HbA1c 7.1 %"],
+        ["resourceType": "ImagingStudy", "status": "available", "subject": ["reference": "Patient/p1"], "started": "2026-02-10T09:00:00Z",
+         "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"]], "description": "MRI brain",
+         "endpoint": [["reference": "Endpoint/pacs"]], "numberOfSeries": 1,
+         "series": [["uid": "1.2.840.1", "modality": ["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"], "numberOfInstances": 1]]],
+        ["resourceType": "MedicationStatement", "status": "active", "subject": ["reference": "Patient/p1"],
+         "medicationCodeableConcept": ["coding": [["system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "311036", "display": "insulin glargine"]]],
+         "effectivePeriod": ["start": "2026-01-01"], "dosage": [["text": "10 units at night"]]],
+        ["resourceType": "Procedure", "status": "completed", "subject": ["reference": "Patient/p1"], "code": ["text": "Nebulised salbutamol"], "performedDateTime": "2026-03-01T07:30:00Z"],
+        ["resourceType": "CarePlan", "status": "active", "intent": "plan", "subject": ["reference": "Patient/p1"], "title": "Glucose thresholds",
+         "activity": [["detail": ["status": "in-progress", "description": "Alert below 70 mg/dL"]]]],
+    ]
+}

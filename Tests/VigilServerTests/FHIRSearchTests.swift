@@ -1,0 +1,44 @@
+import HTTPTypes
+import Testing
+import VigilCore
+@testable import VigilServer
+
+@Suite struct FHIRSearchTests {
+    @Test func pagingLinksAreAbsoluteAndCountIsCapped() async throws {
+        try await Harness { $0.searchLimits = FHIRSearchLimits(defaultCount: 2, maxCount: 3) }.run { client in
+            let admin = try await client.adminToken()
+            for i in 1...5 { try await client.put(["resourceType": "Patient", "name": [["family": .string("F\(i)")]]], id: "p\(i)", token: admin) }
+            let first = try await client.get("/fhir/Patient?_count=50&_sort=_id", token: admin)
+            #expect(first.status == .ok)
+            #expect(first.json?["entry"]?.arrayValue?.count == 3)
+            let links = first.json?["link"]?.arrayValue ?? []
+            let next = try #require(links.first { $0["relation"] == "next" }?["url"]?.stringValue)
+            #expect(next.hasPrefix("http://localhost/fhir/Patient?"))
+            #expect(next.contains("_count=3") && next.contains("_offset=3") && next.contains("_sort=_id"))
+            let path = String(next.dropFirst("http://localhost".count))
+            let second = try await client.get(path, token: admin)
+            #expect(second.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == ["p4", "p5"])
+            #expect(second.json?["link"]?.arrayValue?.contains { $0["relation"] == "next" } == false)
+            #expect(second.json?["link"]?.arrayValue?.contains { $0["relation"] == "previous" } == true)
+            #expect(first.json?["entry"]?[0]?["fullUrl"] == "http://localhost/fhir/Patient/p1")
+            let total = try await client.get("/fhir/Patient?_count=0", token: admin)
+            #expect(total.json?["total"] == 5 && total.json?["entry"] == nil)
+        }
+    }
+
+    @Test func clinicianSearchesByPatientCodeAndDate() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest([
+                client.reading(1, secondsAgo: 3600 * 30), client.reading(2, secondsAgo: 3600), client.reading(3, code: "9279-1", value: 18, secondsAgo: 60),
+            ], token: world.devices["d1"]!)
+            let since = FHIRDateTime.instant(milliseconds: client.clock.now() - 24 * 3_600_000)
+            let lastDay = try await client.get("/fhir/Observation?patient=Patient/p1&code=8867-4&date=ge\(since)", token: world["doc"])
+            #expect(lastDay.json?["entry"]?.arrayValue?.count == 1)
+            let all = try await client.get("/fhir/Observation?subject=Patient/p1&_sort=date", token: world["doc"])
+            #expect(all.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["identifier"]?[0]?["value"]?.stringValue } == ["d1/0/1", "d1/0/2", "d1/0/3"])
+            let lenient = try await client.request(.get, "/fhir/Observation?patient=p1&colour=blue", token: world["doc"], headers: [.init("Prefer")!: "handling=lenient"])
+            #expect(lenient.status == .ok && lenient.json?["entry"]?.arrayValue?.count == 3)
+        }
+    }
+}

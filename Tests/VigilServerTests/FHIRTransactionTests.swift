@@ -1,0 +1,62 @@
+import HTTPTypes
+import Testing
+import VigilCore
+@testable import VigilServer
+
+@Suite struct FHIRTransactionTests {
+    @Test func createsEverythingAndRewritesInternalReferences() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let bundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [
+                ["fullUrl": "urn:uuid:a1", "resource": ["resourceType": "Patient", "name": [["family": "New"]]], "request": ["method": "POST", "url": "Patient"]],
+                ["resource": ["resourceType": "Condition", "subject": ["reference": "urn:uuid:a1"], "code": ["text": "asthma"]], "request": ["method": "POST", "url": "Condition"]],
+                ["resource": ["resourceType": "Device", "id": "dx", "status": "active", "patient": ["reference": "urn:uuid:a1"]], "request": ["method": "PUT", "url": "Device/dx"]],
+            ]]
+            let reply = try await client.post("/fhir", token: admin, bundle)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.json?["type"] == "transaction-response")
+            let entries = reply.json?["entry"]?.arrayValue ?? []
+            #expect(entries.compactMap { $0["response"]?["status"]?.stringValue } == ["201 Created", "201 Created", "201 Created"])
+            let patientID = try #require(entries[0]["resource"]?["id"]?.stringValue)
+            #expect(entries[1]["resource"]?["subject"]?["reference"]?.stringValue == "Patient/\(patientID)")
+            let conditions = try await client.get("/fhir/Condition?patient=\(patientID)", token: admin)
+            #expect(conditions.json?["entry"]?.arrayValue?.count == 1)
+            #expect(try await client.get("/fhir/Device?patient=\(patientID)", token: admin).json?["entry"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func oneBadEntryStoresNothing() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let bundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [
+                ["resource": ["resourceType": "Patient", "name": [["family": "Kept?"]]], "request": ["method": "POST", "url": "Patient"]],
+                ["resource": ["resourceType": "Observation", "status": "bogus", "code": ["text": "x"]], "request": ["method": "POST", "url": "Observation"]],
+            ]]
+            let reply = try await client.post("/fhir", token: admin, bundle)
+            #expect(reply.status == .badRequest)
+            #expect(reply.json?["issue"]?[0]?["expression"]?[0]?.stringValue?.hasPrefix("Bundle.entry[1]") == true)
+            #expect(try await client.get("/fhir/Patient?family=Kept", token: admin).json?["entry"] == nil)
+            let batch = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "batch", "entry": []])
+            #expect(batch.status == .badRequest)
+            let conditional = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
+                ["resource": ["resourceType": "Patient"], "request": ["method": "POST", "url": "Patient", "ifNoneExist": "identifier=x"]],
+            ]])
+            #expect(conditional.status == .badRequest)
+        }
+    }
+
+    @Test func aStaleIfMatchFailsTheWholeTransaction() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
+            try await client.put(["resourceType": "Patient", "gender": "male"], id: "p1", token: admin)
+            let reply = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
+                ["resource": ["resourceType": "Practitioner", "id": "x1"], "request": ["method": "PUT", "url": "Practitioner/x1"]],
+                ["resource": ["resourceType": "Patient", "id": "p1", "gender": "female"], "request": ["method": "PUT", "url": "Patient/p1", "ifMatch": #"W/"1""#]],
+            ]])
+            #expect(reply.status == .preconditionFailed)
+            #expect(try await client.get("/fhir/Practitioner/x1", token: admin).status == .notFound)
+            #expect(try await client.get("/fhir/Patient/p1", token: admin).json?["gender"] == "male")
+        }
+    }
+}

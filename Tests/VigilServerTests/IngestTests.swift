@@ -1,0 +1,177 @@
+import HTTPTypes
+import Testing
+import VigilCore
+@testable import VigilServer
+
+@Suite struct IngestTests {
+    @Test func storesReadingsOnceAndAnswersWithCounts() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            let first = try await client.ingest([client.reading(1, boot: "b1"), client.reading(2, secondsAgo: 60, boot: "b1"), client.reading(3, code: "59408-5", value: 97, unit: "%")], token: device)
+            #expect(first.status == .ok)
+            #expect(first.json == ["accepted": 3, "duplicates": 0, "rejected": []])
+            let resend = try await client.ingest([client.reading(2, secondsAgo: 60, boot: "b1"), client.reading(4)], token: device)
+            #expect(resend.json == ["accepted": 1, "duplicates": 1, "rejected": []])
+            let search = try await client.get("/fhir/Observation?patient=p1&code=http://loinc.org%7C8867-4&_count=10", token: world.admin)
+            let entries = search.json?["entry"]?.arrayValue ?? []
+            #expect(entries.count == 3)
+            let newest = try #require(entries.first?["resource"])
+            #expect(newest["identifier"]?[0]?["system"]?.stringValue == ProducerKey.system)
+            #expect(newest["subject"]?["reference"] == "Patient/p1")
+            #expect(newest["device"]?["reference"] == "Device/d1")
+            #expect(newest["issued"]?.stringValue == client.clock.instant)
+            let identifiers = Set(entries.compactMap { $0["resource"]?["identifier"]?[0]?["value"]?.stringValue })
+            #expect(identifiers == ["d1/b1/1", "d1/b1/2", "d1/0/4"])
+        }
+    }
+
+    @Test func rejectsBadReadingsWithIndexSeqAndReasonAndQuarantinesThem() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let reply = try await client.ingest([
+                client.reading(1), client.reading(2, value: 900), client.reading(3, unit: "bpm"), ["seq": 4, "time": "nope", "code": "8867-4", "value": 1, "unit": "/min"],
+                client.reading(5, secondsAgo: 40 * 86_400),
+            ], token: world.devices["d1"]!)
+            #expect(reply.status == .ok)
+            #expect(reply.json?["accepted"] == 1)
+            let rejected = reply.json?["rejected"]?.arrayValue ?? []
+            #expect(rejected.compactMap { $0["index"]?.int64Value } == [1, 2, 3, 4])
+            #expect(rejected.compactMap { $0["seq"]?.int64Value } == [2, 3, 4, 5])
+            #expect(rejected[3]["reason"]?.stringValue?.contains("was not on any patient") == true)
+            let quarantine = try await client.get("/api/quarantine?device=d1", token: world.admin)
+            #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 4)
+            #expect(quarantine.json?["quarantine"]?[3]?["payload"]?["value"] == 900)
+            #expect(try await client.get("/api/quarantine", token: world["nina"]).status == .forbidden)
+            let again = try await client.ingest([client.reading(2, value: 900)], token: world.devices["d1"]!)
+            #expect(again.json?["rejected"]?.arrayValue?.count == 1)
+            #expect(try await client.get("/api/quarantine?device=d1", token: world.admin).json?["quarantine"]?.arrayValue?.count == 4)
+        }
+    }
+
+    @Test func futureTimestampsAreFlaggedNotDropped() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let reply = try await client.ingest([client.reading(1, secondsAgo: -3600)], token: world.devices["d1"]!)
+            #expect(reply.json?["accepted"] == 1)
+            #expect(reply.json?["flagged"]?[0]?["seq"] == 1)
+            let search = try await client.get("/fhir/Observation?device=Device/d1", token: world.admin)
+            #expect(search.json?["entry"]?[0]?["resource"]?["meta"]?["tag"]?[0]?["code"] == "future-timestamp")
+        }
+    }
+
+    @Test func aReadingBelongsToThePatientTheDeviceWasOnAtItsTime() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            #expect(try await client.ingest([client.reading(1, secondsAgo: 10)], token: device).json?["accepted"] == 1)
+            client.clock.advance(seconds: 60)
+            try await client.put(["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
+            let mixed = try await client.ingest([client.reading(2, secondsAgo: 30), client.reading(3)], token: device)
+            #expect(mixed.json?["accepted"] == 2)
+            #expect(try await client.get("/fhir/Observation?patient=p1&device=Device/d1", token: world.admin).json?["entry"]?.arrayValue?.count == 2)
+            #expect(try await client.get("/fhir/Observation?patient=p2&device=Device/d1", token: world.admin).json?["entry"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func bodiesOfTheWrongShapeAreRefusedWhole() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            let notJSON = try await client.request(.post, "/api/ingest", token: device, body: "readings=1", headers: [.contentType: "application/json"])
+            #expect(notJSON.status == .badRequest && notJSON.isOperationOutcome)
+            #expect(try await client.request(.post, "/api/ingest", token: device, json: ["readings": 1]).status == .badRequest)
+            #expect(try await client.request(.post, "/api/ingest", token: device, json: [["seq": 1]]).status == .badRequest)
+            #expect(try await client.request(.post, "/api/ingest", token: device, body: "x", headers: [.contentType: "text/plain"]).status == .unsupportedMediaType)
+            #expect(try await client.request(.post, "/api/ingest", token: device).status == .badRequest)
+        }
+    }
+
+    @Test func limitsAnswer413() async throws {
+        let harness = try Harness {
+            $0.ingestLimits.maxReadings = 3
+            $0.ingestLimits.maxBodyBytes = 2000
+            $0.ingestLimits.maxDepth = 4
+        }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            let tooMany = try await client.ingest((1...4).map { client.reading($0) }, token: device)
+            #expect(tooMany.status == .contentTooLarge && tooMany.diagnostics.contains("limit is 3"))
+            let tooBig = try await client.request(.post, "/api/ingest", token: device, body: "{\"readings\":[" + String(repeating: " ", count: 3000) + "]}", headers: [.contentType: "application/json"])
+            #expect(tooBig.status == .contentTooLarge)
+            let tooDeep = try await client.request(.post, "/api/ingest", token: device, body: #"{"readings":[{"seq":[[[1]]]}]}"#, headers: [.contentType: "application/json"])
+            #expect(tooDeep.status == .contentTooLarge && tooDeep.isOperationOutcome)
+        }
+    }
+
+    @Test func onlyDevicesIngestAndARevokedOneIsRefusedAtOnce() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            #expect(try await client.ingest([client.reading(1)], token: world["nina"]).status == .forbidden)
+            #expect(try await client.ingest([client.reading(1)], token: world.admin).status == .forbidden)
+            #expect(try await client.ingest([client.reading(1)], token: nil).status == .unauthorized)
+            let device = world.devices["d2"]!
+            #expect(try await client.ingest([client.reading(1)], token: device).status == .ok)
+            let revoked = try await client.request(.delete, "/api/devices/d2/credentials", token: world.admin)
+            #expect(revoked.json?["revoked"] == 1)
+            #expect(try await client.ingest([client.reading(2)], token: device).status == .unauthorized)
+            let fresh = try await client.deviceToken("d2", admin: world.admin)
+            #expect(try await client.ingest([client.reading(2)], token: fresh).status == .ok)
+            #expect(try await client.request(.post, "/api/devices/nope/credentials", token: world.admin).status == .notFound)
+            #expect(try await client.request(.post, "/api/devices/d2/credentials", token: world["nina"]).status == .forbidden)
+        }
+    }
+
+    @Test func oneCredentialCanBeRevokedAlone() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Device", "status": "active"], id: "d9", token: admin)
+            let first = try await client.request(.post, "/api/devices/d9/credentials", token: admin)
+            let second = try await client.deviceToken("d9", admin: admin)
+            let id = try #require(first.json?["id"]?.int64Value)
+            #expect(first.headers[.cacheControl] == "no-store")
+            #expect(try await client.request(.delete, "/api/devices/d9/credentials/\(id)", token: admin).json?["revoked"] == 1)
+            #expect(try await client.ingest([], token: first.json?["token"]?.stringValue).status == .unauthorized)
+            #expect(try await client.ingest([], token: second).status == .ok)
+        }
+    }
+
+    @Test func devicesMayPostOneObservationThroughFHIR() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            let observation: JSON = [
+                "resourceType": "Observation", "status": "final",
+                "identifier": [["system": .string(ProducerKey.system), "value": "d1/fhir/1"]],
+                "code": ["coding": [["system": "http://loinc.org", "code": "8310-5"]]],
+                "subject": ["reference": "Patient/p1"], "effectiveDateTime": .string(client.clock.instant),
+                "valueQuantity": ["value": .number("37.2"), "unit": "Cel", "system": "http://unitsofmeasure.org", "code": "Cel"],
+            ]
+            let created = try await client.post("/fhir/Observation", token: device, observation)
+            #expect(created.status == .created)
+            #expect(created.json?["valueQuantity"]?["value"]?.doubleValue == 37.2)
+            #expect(created.headers[.location]?.contains("/fhir/Observation/") == true)
+            let resent = try await client.post("/fhir/Observation", token: device, observation)
+            #expect(resent.status == .ok && resent.json?["id"] == created.json?["id"])
+            var wrongPatient = observation.objectValue!
+            wrongPatient["identifier"] = [["system": .string(ProducerKey.system), "value": "d1/fhir/2"]]
+            wrongPatient["subject"] = ["reference": "Patient/p2"]
+            #expect(try await client.post("/fhir/Observation", token: device, .object(wrongPatient)).status == .unprocessableContent)
+            var otherDevice = observation.objectValue!
+            otherDevice["identifier"] = [["system": .string(ProducerKey.system), "value": "d2/fhir/1"]]
+            #expect(try await client.post("/fhir/Observation", token: device, .object(otherDevice)).status == .unprocessableContent)
+            var noKey = observation.objectValue!
+            noKey["identifier"] = nil
+            #expect(try await client.post("/fhir/Observation", token: device, .object(noKey)).status == .unprocessableContent)
+            var note = observation.objectValue!
+            note["note"] = [["text": "hello"]]
+            #expect(try await client.post("/fhir/Observation", token: device, .object(note)).status == .unprocessableContent)
+            #expect(try await client.post("/fhir/Patient", token: device, ["resourceType": "Patient"]).status == .forbidden)
+            #expect(try await client.get("/fhir/Patient/p1", token: device).status == .forbidden)
+            let quarantine = try await client.get("/api/quarantine?device=d1", token: world.admin)
+            #expect(quarantine.json?["quarantine"]?.arrayValue?.allSatisfy { $0["source"] == "fhir" } == true)
+            #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 4)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import HTTPTypes
+import Testing
+import VigilCore
+@testable import VigilServer
+
+@Suite struct OperationsTests {
+    @Test func healthReportsTheDatabaseAndTheQueue() async throws {
+        try await Harness().run { client in
+            let health = try await client.get("/health", token: nil)
+            #expect(health.status == .ok)
+            #expect(health.json?["checks"]?["database"] == "ok")
+            #expect(health.json?["checks"]?["ingestQueue"]?["accepting"] == true)
+            #expect(try await client.get("/health/live", token: nil).json?["status"] == "ok")
+        }
+    }
+
+    @Test func healthTurnsUnavailableWhenIngestStops() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            harness.runtime.writer.close()
+            let health = try await client.get("/health/ready", token: nil)
+            #expect(health.status == .serviceUnavailable && health.json?["status"] == "unavailable")
+        }
+    }
+
+    @Test func metricsCountRequestsAndIngest() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest([client.reading(1), client.reading(2, value: 999)], token: world.devices["d1"]!)
+            let metrics = try await client.get("/metrics", token: nil)
+            #expect(metrics.status == .ok)
+            for name in ["vigil_readings_stored_total", "vigil_readings_rejected_total", "vigil_commit_duration_seconds_bucket",
+                         "vigil_ingest_queue_depth_items", "hb_requests", "http_server_request_duration"] {
+                #expect(metrics.text.contains(name), "\(name) missing")
+            }
+            #expect(metrics.text.contains(#"http_route="/api/ingest""#))
+        }
+    }
+
+    @Test func theStartPageAndOpenAPIArePublic() async throws {
+        try await Harness().run { client in
+            let page = try await client.get("/", token: nil)
+            #expect(page.status == .ok && page.text.contains("Vigil"))
+            #expect(page.headers[.contentSecurityPolicy] == "default-src 'none'")
+            let openapi = try await client.get("/openapi.json", token: nil)
+            #expect(openapi.json?["openapi"] == "3.1.0")
+        }
+    }
+}
