@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+import VigilCore
+
+/// The real `vigil` binary, run as a child process on a free port and a fresh data directory.
+final class ServerProcess: @unchecked Sendable {
+    // @unchecked: the Process is only touched from the test that owns this object.
+    static let adminPassword = "end-to-end-admin-password"
+
+    let dataDirectory: String
+    let port: Int
+    private var process: Process?
+    private let log: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The `vigil` executable next to the test bundle (or `VIGIL_BINARY`).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["VIGIL_BINARY"] { return path }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = runner.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("vigil").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return ".build/debug/vigil"
+    }
+
+    init(dataDirectory: String? = nil) throws {
+        let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
+        self.dataDirectory = directory
+        self.port = try Self.freePort()
+        self.log = URL(fileURLWithPath: directory + ".log")
+    }
+
+    /// Starts the server and waits until it answers.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
+        environment["VIGIL_BCRYPT_COST"] = "4"
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { throw Failure("vigil serve exited: \(output)") }
+            if Self.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure("vigil serve did not start: \(output)")
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status.
+    @discardableResult
+    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        guard let process else { return -1 }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    deinit { if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+    struct Reply: Sendable {
+        let status: HTTPResponseStatus
+        let json: JSON?
+        let text: String
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: JSON? = nil, timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/fhir+json")
+            request.body = .bytes(ByteBuffer(bytes: json.serialized()))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let text = String(buffer: body)
+        return Reply(status: response.status, json: try? JSON.parse(text), text: text)
+    }
+
+    func token(_ username: String = "admin", _ password: String = ServerProcess.adminPassword) async throws -> String {
+        let reply = try await request(.POST, "/auth/token", json: ["username": .string(username), "password": .string(password)])
+        guard let token = reply.json?["access_token"]?.stringValue else { throw Failure("sign-in failed: \(reply.text)") }
+        return token
+    }
+
+    /// Runs the `vigil` CLI against this data directory.
+    func cli(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIL_DATA"] = dataDirectory
+        environment["VIGIL_BCRYPT_COST"] = "4"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Whether something accepts TCP connections on the loopback port.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw Failure("cannot bind a free port") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
