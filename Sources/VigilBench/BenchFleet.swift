@@ -1,0 +1,50 @@
+import Foundation
+import NIOHTTP1
+import VigilCore
+
+/// The patients and devices the benchmark loads the server with: device `bench-dN` on patient
+/// `bench-pN`, each with its own token, created through the public API.
+struct BenchFleet: Sendable {
+    let adminToken: String
+    let deviceTokens: [String]
+
+    static func deviceID(_ n: Int) -> String { "bench-d\(n)" }
+    static func patientID(_ n: Int) -> String { "bench-p\(n)" }
+
+    static func create(on server: BenchServer, devices: Int, log: @Sendable (String) -> Void) async throws -> BenchFleet {
+        let signIn = try await server.request(.POST, "/auth/token", body: JSON.object(["username": "admin", "password": .string(server.adminPassword)]).serialized())
+        guard let admin = signIn.json?["access_token"]?.stringValue else { throw VigilError(.unauthenticated, "cannot sign in as admin") }
+        let since = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
+        log("creating \(devices) patients and devices…")
+        for start in stride(from: 0, to: devices, by: 500) {
+            let entries: [JSON] = (start..<min(start + 500, devices)).flatMap { n -> [JSON] in
+                [
+                    ["resource": ["resourceType": "Patient", "id": .string(patientID(n))], "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")]],
+                    ["resource": ["resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
+                                  "patient": ["reference": .string("Patient/\(patientID(n))"),
+                                              "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]]]],
+                     "request": ["method": "PUT", "url": .string("Device/\(deviceID(n))")]],
+                ]
+            }
+            let reply = try await server.request(.POST, "/fhir", token: admin, body: JSON.object(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]).serialized())
+            guard reply.status == .ok else { throw VigilError(.internal, "creating the fleet failed: \(reply.status)") }
+        }
+        log("issuing \(devices) device tokens…")
+        let tokens = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
+            let workers = 8
+            for worker in 0..<workers {
+                group.addTask {
+                    var tokens: [(Int, String)] = []
+                    for n in stride(from: worker, to: devices, by: workers) {
+                        let reply = try await server.request(.POST, "/api/devices/\(deviceID(n))/credentials", token: admin)
+                        guard let token = reply.json?["token"]?.stringValue else { throw VigilError(.internal, "issuing a token failed: \(reply.status)") }
+                        tokens.append((n, token))
+                    }
+                    return tokens
+                }
+            }
+            return try await group.reduce(into: [(Int, String)]()) { $0 += $1 }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return BenchFleet(adminToken: admin, deviceTokens: tokens)
+    }
+}

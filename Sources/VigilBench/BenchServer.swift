@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import VigilCore
+
+/// The server under load: started as a child `vigil serve`, or an existing one.
+final class BenchServer: @unchecked Sendable {
+    // @unchecked: the child Process is created once and only stopped from `stop()`.
+    let baseURL: String
+    let adminPassword: String
+    let client: HTTPClient
+    private let process: Process?
+    private let pid: Int32?
+    private let dataDirectory: String?
+
+    private init(baseURL: String, adminPassword: String, process: Process?, pid: Int32?, dataDirectory: String?, connections: Int) {
+        self.baseURL = baseURL
+        self.adminPassword = adminPassword
+        self.process = process
+        self.pid = pid
+        self.dataDirectory = dataDirectory
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.decompression = .disabled
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    static func attachOrStart(options: IngestBenchmark.Options, log: @Sendable (String) -> Void) async throws -> BenchServer {
+        if let url = options.server {
+            guard let password = options.adminPassword else { throw VigilError(.invalid, "--server needs --admin-password") }
+            return BenchServer(baseURL: url, adminPassword: password, process: nil, pid: options.serverPID, dataDirectory: nil, connections: options.connections)
+        }
+        let directory = options.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
+        let port = try freePort()
+        let password = "bench-" + UUID().uuidString
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIL_ADMIN_PASSWORD"] = password
+        environment["VIGIL_BCRYPT_COST"] = "4"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        log("started vigil serve (pid \(process.processIdentifier)) on 127.0.0.1:\(port), data in \(directory)")
+        let server = BenchServer(baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.processIdentifier,
+                                 dataDirectory: directory, connections: options.connections)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(1)), reply.status == .ok { return server }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        server.stop()
+        throw VigilError(.unavailable, "the server did not start")
+    }
+
+    func stop() {
+        if let process, process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? client.syncShutdown()
+    }
+
+    struct Reply: Sendable {
+        let status: HTTPResponseStatus
+        let json: JSON?
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(60)) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await client.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: 32 << 20)
+        let json = buffer.withUnsafeReadableBytes { try? JSON.parse($0) }
+        return Reply(status: response.status, json: json)
+    }
+
+    /// How many readings the server holds, through a FHIR count.
+    func countReadings(token: String) async throws -> Int? {
+        let reply = try await request(.GET, "/fhir/Observation?_count=0", token: token)
+        return reply.json?["total"]?.int64Value.map(Int.init)
+    }
+
+    /// The server's resident memory now and at its peak, in bytes (Linux `/proc`).
+    func memory() -> (current: Int, peak: Int)? {
+        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        func field(_ name: String) -> Int? {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
+                .flatMap { Int($0) }.map { $0 * 1024 }
+        }
+        guard let current = field("VmRSS"), let peak = field("VmHWM") else { return nil }
+        return (current, peak)
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw VigilError(.internal, "no free port") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

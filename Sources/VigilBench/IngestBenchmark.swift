@@ -1,0 +1,59 @@
+import Foundation
+import VigilCore
+
+/// `vigil bench ingest`: how fast Vigil stores readings over HTTP, durably, compared with what
+/// the store itself can write.
+///
+/// 1. Starts `vigil serve` on a fresh data directory (or uses `--server`).
+/// 2. Creates N patients and N devices, each device on its patient, each with a token.
+/// 3. Sends readings in batches over K connections, as fast as they are acknowledged or at an
+///    offered rate, measuring each batch's time to acknowledgement.
+/// 4. Writes the same rows straight into a fresh store in 50,000-row transactions (the store's
+///    ceiling), and prints both figures and their ratio.
+public struct IngestBenchmark: Sendable {
+    public struct Options: Sendable {
+        /// The server to load; nil starts one.
+        public var server: String?
+        /// Admin password of `server`.
+        public var adminPassword: String?
+        /// The server process to read RSS from, when `server` is given.
+        public var serverPID: Int32?
+        public var devices = 10_000
+        public var batchSize = 1000
+        public var connections = 64
+        /// Readings to send in all; ignored when `duration` is set.
+        public var readings = 1_000_000
+        /// Seconds to send for.
+        public var duration: Double?
+        /// Offered readings per second; nil sends as fast as acknowledgements allow.
+        public var rate: Double?
+        /// Rows per transaction when measuring the store's ceiling; 0 skips it.
+        public var ceilingTransactionRows = 50_000
+        /// Where the started server keeps its data (a temporary directory when nil).
+        public var dataDirectory: String?
+        public var progress = true
+
+        public init() {}
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// Runs the benchmark and returns its report.
+    public func run(log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        let server = try await BenchServer.attachOrStart(options: options, log: log)
+        defer { server.stop() }
+        let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
+        var report = try await LoadGenerator(server: server, fleet: fleet, options: options, log: log).run()
+        report.serverMemory = server.memory()
+        report.storedReadings = try await server.countReadings(token: fleet.adminToken)
+        if options.ceilingTransactionRows > 0 {
+            log("measuring the store's ceiling: \(report.sent) readings in \(options.ceilingTransactionRows)-row transactions…")
+            report.ceiling = try await StoreCeiling.measure(
+                devices: options.devices, readings: report.sent, transactionRows: options.ceilingTransactionRows, batchSize: options.batchSize
+            )
+        }
+        return report
+    }
+}
