@@ -34,7 +34,9 @@ extension SQLiteStore {
 
     public func device(forCredential tokenHash: [UInt8]) async throws -> String? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT device FROM device_credential WHERE token_hash = ? AND revoked IS NULL", arguments: [Data(tokenHash)])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT device FROM device_credential WHERE token_hash = ? AND revoked IS NULL"), arguments: [Data(tokenHash)]
+            )
         }
     }
 
@@ -70,7 +72,7 @@ extension SQLiteStore {
     }
 
     public func user(id: Int64) async throws -> UserAccount? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).map(Self.user) }
+        try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [id]).map(Self.user) }
     }
 
     public func user(username: String) async throws -> UserAccount? {

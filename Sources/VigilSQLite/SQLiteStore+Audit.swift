@@ -27,7 +27,7 @@ extension SQLiteStore {
     }
 
     func auditHead(_ db: Database) throws -> AuditHead? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) else { return nil }
         return AuditHead(seq: row["seq"], hash: [UInt8](row["hash"] as Data))
     }
 

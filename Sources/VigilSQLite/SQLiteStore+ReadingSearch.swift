@@ -62,13 +62,13 @@ struct ReadingSearchSQL {
             case .exactly(let system): parts.append(SQLFragment("system = ?", [system]))
             }
             let match = SQLFragment.all(parts)
-            return SQLFragment("rd.code_key IN (SELECT key FROM code WHERE \(match.sql))", match.arguments)
+            return .in("rd.code_key", try Int64.fetchAll(db, sql: "SELECT key FROM code WHERE \(match.sql)", arguments: match.statementArguments))
         case ("category", .token(let system, let code)):
             if case .exactly(let s) = system, s != CodeDefinition.observationCategory { return .false }
             if case .none = system { return .false }
             let codes = catalog.all.filter { code == nil || $0.category == code }.map(\.code)
             let match = SQLFragment.in("code", codes)
-            return SQLFragment("rd.code_key IN (SELECT key FROM code WHERE \(match.sql))", match.arguments)
+            return .in("rd.code_key", try Int64.fetchAll(db, sql: "SELECT key FROM code WHERE \(match.sql)", arguments: match.statementArguments))
         case ("status", .token(let system, let code)):
             if case .exactly = system { return .false }
             return code == nil || code == "final" ? .true : .false

@@ -8,12 +8,13 @@ extension SQLiteStore {
         try await pool.read { db in
             DeviceLinkHistory(
                 try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT p.id AS patient, l.start, l.end FROM device_link l
-                        JOIN resource d ON d.key = l.device_key JOIN resource p ON p.key = l.patient_key
-                        WHERE d.type = 'Device' AND d.id = ? ORDER BY l.start
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT p.id AS patient, l.start, l.end FROM device_link l
+                            JOIN resource d ON d.key = l.device_key JOIN resource p ON p.key = l.patient_key
+                            WHERE d.type = 'Device' AND d.id = ? ORDER BY l.start
+                            """
+                    ),
                     arguments: [device]
                 ).map { DeviceLink(patient: $0["patient"], start: $0["start"], end: $0["end"]) }
             )
@@ -23,26 +24,10 @@ extension SQLiteStore {
     public func commit(_ batch: IngestCommit, sealer: any AuditSealer) async throws -> IngestCommitResult {
         do {
             return try await pool.write { db in
+                var inserter = try ReadingInserter(store: self, db: db)
                 var inserted: [Bool] = []
                 inserted.reserveCapacity(batch.readings.count)
-                let insert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO reading (device_key, boot, seq, patient_key, code_key, value, unit, time, received, flags)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """
-                )
-                var keys: [String: Int64] = [:]
-                for reading in batch.readings {
-                    let device = try self.cachedKey("Device", reading.key.device, &keys, db)
-                    let patient = try self.cachedKey("Patient", reading.patient, &keys, db)
-                    let code = try self.codeKey(reading.code, db)
-                    insert.setUncheckedArguments([
-                        device, reading.key.boot, reading.key.seq, patient, code, reading.value, reading.unit,
-                        reading.time, reading.received, reading.flags.rawValue,
-                    ])
-                    try insert.execute()
-                    inserted.append(db.changesCount > 0)
-                }
+                for reading in batch.readings { inserted.append(try inserter.insert(reading)) }
                 let quarantine = try db.cachedStatement(
                     sql: """
                         INSERT INTO quarantine (device, boot, seq, idx, reason, payload, source, received)
@@ -61,17 +46,6 @@ extension SQLiteStore {
         } catch {
             throw Self.translate(error)
         }
-    }
-
-    private func cachedKey(_ type: String, _ id: String, _ local: inout [String: Int64], _ db: Database) throws -> Int64 {
-        let name = "\(type)/\(id)"
-        if let key = local[name] { return key }
-        guard let key = try self.key(type, id, db) else {
-            throw VigilError(.unprocessable, "\(name) does not exist")
-        }
-        local[name] = key
-        keyCache.withLock { $0[name] = key }
-        return key
     }
 
     /// The key of a code, adding it on first use.

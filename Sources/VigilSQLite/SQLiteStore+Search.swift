@@ -8,11 +8,14 @@ extension SQLiteStore {
             if query.type == .observation {
                 parts.append(try ReadingSearchSQL(query: query, catalog: self.catalog, store: self).select(db))
             }
-            let union = SQLFragment(parts.map(\.sql).joined(separator: " UNION ALL "), parts.flatMap(\.arguments))
-            let total = query.includeTotal
-                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(union.sql))", arguments: union.statementArguments) : nil
+            let total = query.includeTotal ? try count(parts, db) : nil
             guard query.count > 0 else { return SearchPage(resources: [], hasMore: false, total: total) }
+            // Each half is ordered and cut on its own first, so that an index can serve it
+            // (a patient's latest readings are read off the (patient, code, time) index).
             let order = Self.order(query)
+            let window = query.offset + query.count + 1
+            let halves = parts.map { SQLFragment("SELECT * FROM (\($0.sql) ORDER BY \(order) LIMIT ?)", $0.arguments + [window]) }
+            let union = SQLFragment(halves.map(\.sql).joined(separator: " UNION ALL "), halves.flatMap(\.arguments))
             let rows = try Row.fetchAll(
                 db, sql: "SELECT kind, key FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
                 arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
@@ -26,6 +29,12 @@ extension SQLiteStore {
                 item.kind == 0 ? resources[item.key] : readingsByID[item.key].map(self.storedResource)
             }
             return SearchPage(resources: results, hasMore: hasMore, total: total)
+        }
+    }
+
+    private func count(_ parts: [SQLFragment], _ db: Database) throws -> Int {
+        try parts.reduce(0) { total, part in
+            total + (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(part.sql))", arguments: part.statementArguments) ?? 0)
         }
     }
 

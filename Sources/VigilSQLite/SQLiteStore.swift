@@ -50,14 +50,14 @@ public final class SQLiteStore: VigilStore {
 }
 
 extension SQLiteStore {
-    /// The key of a resource, looked up in the cache, then the database.
-    func key(_ type: String, _ id: String, _ db: Database) throws -> Int64? {
+    /// The key of a resource, looked up in the cache, then the database. Keys found inside a
+    /// transaction are cached only when `committed` says the resource was stored before it began.
+    func key(_ type: String, _ id: String, _ db: Database, committed: Bool = false) throws -> Int64? {
         let name = "\(type)/\(id)"
         if let key = keyCache.withLock({ $0[name] }) { return key }
-        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM resource WHERE type = ? AND id = ?", arguments: [type, id]) else {
-            return nil
-        }
-        if !db.isInsideTransaction { keyCache.withLock { $0[name] = key } }
+        let statement = try db.cachedStatement(sql: "SELECT key FROM resource WHERE type = ? AND id = ?")
+        guard let key = try Int64.fetchOne(statement, arguments: [type, id]) else { return nil }
+        if committed || !db.isInsideTransaction { keyCache.withLock { $0[name] = key } }
         return key
     }
 

@@ -199,17 +199,20 @@ struct JSONParser {
     private mutating func parseString() throws(VigilError) -> String {
         offset += 1
         let start = offset
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var ascii = true
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
                 offset += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
                 return string
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("unescaped control character in string") }
+            if byte >= 0x80 { ascii = false }
             offset += 1
         }
         guard offset < bytes.count else { throw fail("unterminated string") }

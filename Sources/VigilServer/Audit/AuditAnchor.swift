@@ -10,7 +10,7 @@ public import VigilCore
 public final class AuditAnchor: Sendable {
     public let path: String
     private let sealer: HMACAuditSealer
-    private let lock = Mutex<Int64>(0)
+    private let lock = Mutex<Void>(())
 
     public init(path: String, sealer: HMACAuditSealer) {
         self.path = path
@@ -29,19 +29,21 @@ public final class AuditAnchor: Sendable {
         return AuditHead(seq: seq, hash: hash)
     }
 
-    /// Moves the anchor to `head` unless it already stands at or after it.
+    /// Moves the anchor to `head` unless it already stands at or after it (another process, such
+    /// as `vigil users`, may have moved it meanwhile: the file is read each time).
     public func advance(to head: AuditHead) throws {
-        try lock.withLock { anchored in
-            if anchored == 0, let current = try? read() { anchored = current.seq }
-            guard head.seq > anchored else { return }
+        try lock.withLock { _ in
+            if let current = try? read(), current.seq >= head.seq { return }
             let body = "\(head.seq) \(Hex.encode(head.hash))"
-            let line = body + " " + Hex.encode(sealer.tag(body)) + "\n"
+            let line = Array((body + " " + Hex.encode(sealer.tag(body)) + "\n").utf8)
             let temporary = path + ".tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw VigilError(.internal, "cannot write the audit anchor \(path)")
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            guard fd >= 0 else { throw VigilError(.internal, "cannot write the audit anchor \(path)") }
+            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            guard written == line.count, rename(temporary, path) == 0 else {
+                throw VigilError(.internal, "cannot replace the audit anchor \(path)")
             }
-            if rename(temporary, path) != 0 { throw VigilError(.internal, "cannot replace the audit anchor \(path)") }
-            anchored = head.seq
         }
     }
 }
