@@ -81,16 +81,22 @@ struct LoadGenerator: Sendable {
     /// `{"readings":[…]}`: `count` heart-rate readings of one device, one a second up to now.
     static func body(firstSeq: Int, count: Int) -> [UInt8] {
         let now = Int64(Date().timeIntervalSince1970) * 1000
-        var text = #"{"readings":["#
-        text.reserveCapacity(count * 80)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 80 + 16)
+        bytes.append(contentsOf: #"{"readings":["#.utf8)
         for i in 0..<count {
             let seq = firstSeq + i
-            if i > 0 { text += "," }
-            text += #"{"seq":\#(seq),"time":""# + FHIRDateTime.instant(milliseconds: now - Int64(count - i) * 1000)
-            text += #"","code":"8867-4","value":\#(60 + seq % 40),"unit":"/min"}"#
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: #"{"seq":"#.utf8)
+            bytes.append(contentsOf: String(seq).utf8)
+            bytes.append(contentsOf: #","time":""#.utf8)
+            FHIRDateTime.appendInstant(milliseconds: now - Int64(count - i) * 1000, to: &bytes)
+            bytes.append(contentsOf: #"","code":"8867-4","value":"#.utf8)
+            bytes.append(contentsOf: String(60 + seq % 40).utf8)
+            bytes.append(contentsOf: #","unit":"/min"}"#.utf8)
         }
-        text += "]}"
-        return Array(text.utf8)
+        bytes.append(contentsOf: "]}".utf8)
+        return bytes
     }
 
     private func progress(_ shared: Shared, start: ContinuousClock.Instant) async {

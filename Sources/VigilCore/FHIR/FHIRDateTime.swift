@@ -24,7 +24,13 @@ public struct FHIRDateTime: Sendable, Equatable {
 
     /// Parses a FHIR `date`, `dateTime` or `instant`. A time requires a zone (`Z` or `±hh:mm`).
     public init?(_ text: String) {
-        var scanner = DigitScanner(Array(text.utf8))
+        var text = text
+        guard let parsed = text.withUTF8({ FHIRDateTime(utf8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    private init?(utf8: UnsafeBufferPointer<UInt8>) {
+        var scanner = DigitScanner(utf8)
         guard let year = scanner.digits(4) else { return nil }
         var month = 1, day = 1
         var precision = Precision.year
@@ -89,13 +95,39 @@ public struct FHIRDateTime: Sendable, Equatable {
     /// Formats milliseconds since the epoch as a FHIR `instant` in UTC
     /// (`2026-03-01T08:00:00Z`, or with `.123` when the milliseconds are not zero).
     public static func instant(milliseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendInstant(milliseconds: milliseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the FHIR `instant` of `milliseconds` as UTF-8, without intermediate strings.
+    public static func appendInstant(milliseconds: Int64, to bytes: inout [UInt8]) {
         let days = Int(floorDiv(milliseconds, 86_400_000))
         let msOfDay = Int(milliseconds - Int64(days) * 86_400_000)
         let (y, m, d) = civil(fromDays: days)
-        let h = msOfDay / 3_600_000, mi = msOfDay / 60_000 % 60, s = msOfDay / 1000 % 60, ms = msOfDay % 1000
-        var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(h, 2) + ":" + pad(mi, 2) + ":" + pad(s, 2)
-        if ms != 0 { text += "." + pad(ms, 3) }
-        return text + "Z"
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            if value >= divisor * 10 {  // years beyond 9999
+                bytes.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(y, 4); bytes.append(UInt8(ascii: "-")); digits(m, 2); bytes.append(UInt8(ascii: "-")); digits(d, 2)
+        bytes.append(UInt8(ascii: "T")); digits(msOfDay / 3_600_000, 2); bytes.append(UInt8(ascii: ":"))
+        digits(msOfDay / 60_000 % 60, 2); bytes.append(UInt8(ascii: ":")); digits(msOfDay / 1000 % 60, 2)
+        if msOfDay % 1000 != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(msOfDay % 1000, 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Formats milliseconds since the epoch as a FHIR `date` (UTC day).
@@ -147,10 +179,10 @@ public struct FHIRDateTime: Sendable, Equatable {
 
 /// Reads fixed-width digit groups and separators from ASCII bytes.
 private struct DigitScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { index == bytes.count }
 

@@ -25,8 +25,6 @@ public struct ReadingBatchDecoder: Sendable {
         public var count: Int { submissions.count + rejections.count }
     }
 
-    static let fields: Set<String> = ["seq", "boot", "time", "code", "value", "unit"]
-
     /// Decodes a whole request body.
     /// - Parameter now: server time in milliseconds, for flagging future timestamps.
     /// - Throws: ``VigilError/Code/invalid`` when the body is not an object with a `readings`
@@ -55,34 +53,44 @@ public struct ReadingBatchDecoder: Sendable {
         return result
     }
 
-    /// Decodes one element of `readings`.
+    /// Decodes one element of `readings` (one pass over its members: this runs 100,000 times a second).
     public func decode(_ item: JSON, index: Int, now: Int64) -> Swift.Result<ReadingSubmission, ReadingRejection> {
         guard case .object(let object) = item else {
             return .failure(ReadingRejection(index: index, boot: nil, seq: nil, reason: "a reading must be an object", payload: item.text))
         }
-        let seq = object["seq"]?.int64Value
-        let bootValue = object["boot"]
+        var seqValue: JSON?, bootValue: JSON?, timeValue: JSON?, codeValue: JSON?, valueJSON: JSON?, unitValue: JSON?
+        var unknown: String?
+        for member in object {
+            switch member.key {
+            case "seq": seqValue = member.value
+            case "boot": bootValue = member.value
+            case "time": timeValue = member.value
+            case "code": codeValue = member.value
+            case "value": valueJSON = member.value
+            case "unit": unitValue = member.value
+            default: unknown = unknown ?? member.key
+            }
+        }
+        let seq = seqValue?.int64Value
         let boot = bootValue?.stringValue
         func reject(_ reason: String) -> Swift.Result<ReadingSubmission, ReadingRejection> {
             .failure(ReadingRejection(index: index, boot: boot, seq: seq, reason: reason, payload: item.text))
         }
-        if let unknown = object.keys.first(where: { !Self.fields.contains($0) }) {
-            return reject("unknown field \(unknown)")
-        }
-        guard let seqValue = object["seq"] else { return reject("seq is required") }
+        if let unknown { return reject("unknown field \(unknown)") }
+        guard let seqValue else { return reject("seq is required") }
         guard let seq, seq >= 0 else { return reject("seq must be a whole number from 0 (was \(seqValue.text))") }
         if bootValue != nil {
             guard let boot, ProducerKey.isValidBoot(boot) else { return reject("boot must be 1 to 64 characters of A-Z a-z 0-9 - . _") }
         }
-        guard let timeText = object["time"]?.stringValue else { return reject("time is required (an instant such as 2026-03-01T08:00:00Z)") }
+        guard let timeText = timeValue?.stringValue else { return reject("time is required (an instant such as 2026-03-01T08:00:00Z)") }
         guard let time = FHIRDateTime(timeText), time.hasTime else {
             return reject("time must be an instant with a zone, such as 2026-03-01T08:00:00Z")
         }
-        guard let code = object["code"]?.stringValue else { return reject("code is required (a LOINC code)") }
+        guard let code = codeValue?.stringValue else { return reject("code is required (a LOINC code)") }
         guard let definition = catalog.definition(of: code) else { return reject("code \(code) is not a code Vigil accepts from devices") }
-        guard let valueJSON = object["value"] else { return reject("value is required") }
+        guard let valueJSON else { return reject("value is required") }
         guard let value = valueJSON.doubleValue else { return reject("value must be a number (was \(valueJSON.kindName))") }
-        guard let unit = object["unit"]?.stringValue else { return reject("unit is required (a UCUM unit)") }
+        guard let unit = unitValue?.stringValue else { return reject("unit is required (a UCUM unit)") }
         if let problem = definition.problem(value: value, unit: unit) { return reject(problem) }
         let flags: Reading.Flags = time.lowerBound > now + limits.futureTolerance ? .futureTimestamp : []
         return .success(
