@@ -138,6 +138,7 @@ let package = Package(
                 "vigil",
                 "VigilCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

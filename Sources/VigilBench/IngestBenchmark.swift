@@ -43,11 +43,15 @@ public struct IngestBenchmark: Sendable {
     /// Runs the benchmark and returns its report.
     public func run(log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let server = try await BenchServer.attachOrStart(options: options, log: log)
-        defer { server.stop() }
-        let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
-        var report = try await LoadGenerator(server: server, fleet: fleet, options: options, log: log).run()
-        report.serverMemory = server.memory()
-        report.storedReadings = try await server.countReadings(token: fleet.adminToken)
+        var report: BenchReport
+        do {
+            defer { server.stop() }
+            let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
+            report = try await LoadGenerator(server: server, fleet: fleet, options: options, log: log).run()
+            report.serverMemory = server.memory()
+            report.storedReadings = try await server.countReadings(token: fleet.adminToken)
+        }
+        // The server (when started here) has stopped: the ceiling has the machine to itself.
         if options.ceilingTransactionRows > 0 {
             log("measuring the store's ceiling: \(report.sent) readings in \(options.ceilingTransactionRows)-row transactions…")
             report.ceiling = try await StoreCeiling.measure(

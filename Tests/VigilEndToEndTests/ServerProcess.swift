@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Testing
 import VigilCore
 
@@ -12,10 +13,13 @@ final class ServerProcess: @unchecked Sendable {
 
     let dataDirectory: String
     let port: Int
+    /// PEM certificate and key to serve HTTPS with.
+    let tls: (certificate: String, key: String)?
     private var process: Process?
     private let log: URL
+    private let client: HTTPClient
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// The `vigil` executable next to the test bundle (or `VIGIL_BINARY`).
     static var binary: String {
@@ -30,11 +34,21 @@ final class ServerProcess: @unchecked Sendable {
         return ".build/debug/vigil"
     }
 
-    init(dataDirectory: String? = nil) throws {
+    init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
         self.dataDirectory = directory
         self.port = try Self.freePort()
+        self.tls = tls
         self.log = URL(fileURLWithPath: directory + ".log")
+        if tls != nil {
+            var configuration = HTTPClient.Configuration()
+            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+            tlsConfiguration.certificateVerification = .none
+            configuration.tlsConfiguration = tlsConfiguration
+            self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        } else {
+            self.client = HTTPClient.shared
+        }
     }
 
     /// Starts the server and waits until it answers.
@@ -42,6 +56,7 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+            + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
@@ -74,7 +89,10 @@ final class ServerProcess: @unchecked Sendable {
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    deinit { if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if tls != nil { try? client.syncShutdown() }
+    }
 
     struct Reply: Sendable {
         let status: HTTPResponseStatus
@@ -90,7 +108,7 @@ final class ServerProcess: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/fhir+json")
             request.body = .bytes(ByteBuffer(bytes: json.serialized()))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 << 20)
         let text = String(buffer: body)
         return Reply(status: response.status, json: try? JSON.parse(text), text: text)

@@ -1,3 +1,6 @@
+import Foundation
+import HummingbirdTesting
+import Logging
 import HTTPTypes
 import Testing
 import VigilCore
@@ -172,6 +175,40 @@ import VigilCore
             let quarantine = try await client.get("/api/quarantine?device=d1", token: world.admin)
             #expect(quarantine.json?["quarantine"]?.arrayValue?.allSatisfy { $0["source"] == "fhir" } == true)
             #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 4)
+        }
+    }
+}
+
+@Suite struct IngestBackPressureTests {
+    @Test func aFullWriteQueueAnswers503WithRetryAfterOverHTTP() async throws {
+        let store = try GatedStore()
+        var configuration = VigilConfiguration()
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
+        configuration.bcryptCost = 4
+        configuration.adminPassword = Harness.adminPassword
+        configuration.queueCapacity = 10
+        try FileManager.default.createDirectory(atPath: configuration.keyDirectory, withIntermediateDirectories: true)
+        let runtime = VigilRuntime(configuration: configuration, store: store, clock: TestClock(), tokenKey: Array(repeating: 1, count: 32),
+                                   auditKey: Array(repeating: 2, count: 32), logger: Logger(label: "test"))
+        _ = try await AdminBootstrap.run(runtime: runtime)
+        try await VigilApplication.build(runtime: runtime).test(.router) { testClient in
+            let client = Client(client: testClient, clock: TestClock())
+            store.open()
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            store.close()
+            try await withThrowingTaskGroup(of: Reply.self) { group in
+                let started = store.commitsStarted
+                group.addTask { try await client.ingest((1...5).map { client.reading($0) }, token: device) }
+                while store.commitsStarted == started { await Task.yield() }
+                group.addTask { try await client.ingest((6...10).map { client.reading($0) }, token: device) }
+                while runtime.writer.depth < 5 { await Task.yield() }
+                let refused = try await client.ingest((11...18).map { client.reading($0) }, token: device)
+                #expect(refused.status == .serviceUnavailable && refused.isOperationOutcome)
+                #expect(refused.headers[.retryAfter] == "1")
+                store.open()
+                for try await reply in group { #expect(reply.status == .ok && reply.json?["accepted"] == 5) }
+            }
         }
     }
 }

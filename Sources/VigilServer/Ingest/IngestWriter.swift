@@ -93,12 +93,17 @@ public final class IngestWriter: Service {
             case .write(let batch): return batch
             case .stop: return nil
             case .wait:
-                await withCheckedContinuation { continuation in
-                    // A submit may have come between take and here: check again under the wakeup lock.
-                    writerWakeup.withLock { waiter in
-                        let pending = state.withLock { $0.count > 0 || $0.isClosed }
-                        if pending { continuation.resume() } else { waiter = continuation }
+                // Cancelled (the service group gave up waiting): stop accepting, then drain.
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        // A submit may have come between take and here: check again under the wakeup lock.
+                        writerWakeup.withLock { waiter in
+                            let pending = state.withLock { $0.count > 0 || $0.isClosed }
+                            if pending { continuation.resume() } else { waiter = continuation }
+                        }
                     }
+                } onCancel: {
+                    self.close()
                 }
             }
         }

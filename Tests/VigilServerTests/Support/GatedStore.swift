@@ -21,6 +21,9 @@ final class GatedStore: VigilStore {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Closes the gate again: later commits wait.
+    func close() { state.withLock { $0.open = false } }
+
     func commit(_ batch: IngestCommit, sealer: any AuditSealer) async throws -> IngestCommitResult {
         await withCheckedContinuation { continuation in
             let pass = state.withLock { state in

@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+import VigilCore
+
+@Suite(.serialized, .timeLimit(.minutes(2))) struct TLSTests {
+    /// A self-signed certificate made with Debian's `openssl`.
+    static func certificate() throws -> (certificate: String, key: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure("openssl could not make a certificate") }
+        return (directory + "/cert.pem", directory + "/key.pem")
+    }
+
+    @Test func servesHTTPSWithTheGivenCertificate() async throws {
+        let server = try ServerProcess(tls: try Self.certificate())
+        try await server.start()
+        defer { server.stop() }
+        #expect(try await server.request(.GET, "/health/live").status == .ok)
+        let metadata = try await server.request(.GET, "/fhir/metadata")
+        #expect(metadata.json?["implementation"]?["url"]?.stringValue?.hasPrefix("https://") == true)
+        let token = try await server.token()
+        #expect(try await server.request(.GET, "/api/users", token: token).status == .ok)
+        let plain = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/health/live"), timeout: .seconds(2))
+        #expect(plain?.status != .ok)
+    }
+}
