@@ -106,6 +106,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VigilTestFixtures",
+            dependencies: ["VigilCore"],
+            path: "Tests/VigilTestFixtures",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilCoreTests",
             dependencies: [
@@ -128,6 +134,7 @@ let package = Package(
                 "VigilCore",
                 "VigilSQLite",
                 "VigilServer",
+                "VigilTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -137,6 +144,8 @@ let package = Package(
             dependencies: [
                 "vigil",
                 "VigilCore",
+                "VigilBench",
+                "VigilTestFixtures",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

@@ -32,7 +32,7 @@ final class BenchServer: @unchecked Sendable {
             return BenchServer(baseURL: url, adminPassword: password, process: nil, pid: options.serverPID, dataDirectory: nil, connections: options.connections)
         }
         let directory = options.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
-        let port = try freePort()
+        let port = try Loopback.freePort()
         let password = "bench-" + UUID().uuidString
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -48,7 +48,9 @@ final class BenchServer: @unchecked Sendable {
                                  dataDirectory: directory, connections: options.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(1)), reply.status == .ok { return server }
+            if Loopback.accepts(port: port), let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
+                return server
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         server.stop()
@@ -100,16 +102,4 @@ final class BenchServer: @unchecked Sendable {
         return (current, peak)
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw VigilError(.internal, "no free port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

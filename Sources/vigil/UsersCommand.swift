@@ -61,11 +61,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var dataOptions: DataOptions
         @Argument var username: String
 
-        func run() async throws {
-            let runtime = try UsersCommand.runtime(dataOptions)
-            _ = try await AccountService(runtime: runtime).change(username: username, role: nil, password: nil, disabled: true, fhirUser: nil, by: nil, client: "cli")
-            print("Disabled \(username).")
-        }
+        func run() async throws { try await setDisabled(true, username, dataOptions) }
     }
 
     struct Enable: AsyncParsableCommand {
@@ -73,11 +69,15 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var dataOptions: DataOptions
         @Argument var username: String
 
-        func run() async throws {
-            let runtime = try UsersCommand.runtime(dataOptions)
-            _ = try await AccountService(runtime: runtime).change(username: username, role: nil, password: nil, disabled: false, fhirUser: nil, by: nil, client: "cli")
-            print("Enabled \(username).")
-        }
+        func run() async throws { try await setDisabled(false, username, dataOptions) }
+    }
+
+    static func setDisabled(_ disabled: Bool, _ username: String, _ options: DataOptions) async throws {
+        let runtime = try runtime(options)
+        _ = try await AccountService(runtime: runtime).change(
+            username: username, role: nil, password: nil, disabled: disabled, fhirUser: nil, by: nil, client: "cli"
+        )
+        print("\(disabled ? "Disabled" : "Enabled") \(username).")
     }
 }
 

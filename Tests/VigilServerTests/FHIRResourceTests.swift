@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import VigilCore
+import VigilTestFixtures
 @testable import VigilServer
 
 @Suite struct FHIRResourceTests {
@@ -113,7 +114,7 @@ import VigilCore
         try await Harness().run { client in
             let admin = try await client.adminToken()
             try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
-            for resource in ClinicalExamples.all {
+            for resource in FHIRExamples.all(patient: "p1") {
                 let type = resource["resourceType"]!.stringValue!
                 let created = try await client.post("/fhir/\(type)", token: admin, resource)
                 #expect(created.status == .created, "\(type): \(created.text)")
@@ -123,37 +124,4 @@ import VigilCore
             }
         }
     }
-}
-
-/// One example of every stored type, on patient p1.
-enum ClinicalExamples {
-    static let all: [JSON] = [
-        ["resourceType": "Practitioner", "name": [["family": "Lee", "prefix": ["Dr"]]], "qualification": [["code": ["text": "MD"]]]],
-        ["resourceType": "RelatedPerson", "patient": ["reference": "Patient/p1"], "relationship": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "MTH"]]]]],
-        ["resourceType": "Location", "name": "Ward A", "status": "active", "position": ["longitude": .number("4.9"), "latitude": .number("52.4")]],
-        ["resourceType": "Device", "status": "active", "deviceName": [["name": "Oximeter", "type": "user-friendly-name"]], "patient": ["reference": "Patient/p1"]],
-        ["resourceType": "Group", "type": "person", "actual": true, "member": [["entity": ["reference": "Patient/p1"]]]],
-        ["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Patient/p1"]],
-        ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "85354-9"]]], "subject": ["reference": "Patient/p1"],
-         "effectiveDateTime": "2026-03-01T08:00:00Z", "component": [
-            ["code": ["coding": [["system": "http://loinc.org", "code": "8480-6"]]], "valueQuantity": ["value": 120, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"]],
-            ["code": ["coding": [["system": "http://loinc.org", "code": "8462-4"]]], "valueQuantity": ["value": 80, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"]],
-         ]],
-        ["resourceType": "Condition", "subject": ["reference": "Patient/p1"], "code": ["coding": [["system": "http://snomed.info/sct", "code": "46635009", "display": "Diabetes mellitus type 1"]]],
-         "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"]]], "onsetDateTime": "2019-05"],
-        ["resourceType": "Immunization", "status": "completed", "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
-         "patient": ["reference": "Patient/p1"], "occurrenceDateTime": "2025-10-01"],
-        ["resourceType": "DiagnosticReport", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "4548-4", "display": "Hemoglobin A1c"]]],
-         "subject": ["reference": "Patient/p1"], "effectiveDateTime": "2026-02-20", "conclusion": "HbA1c 7.1 %"],
-        ["resourceType": "ImagingStudy", "status": "available", "subject": ["reference": "Patient/p1"], "started": "2026-02-10T09:00:00Z",
-         "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"]], "description": "MRI brain",
-         "endpoint": [["reference": "Endpoint/pacs"]], "numberOfSeries": 1,
-         "series": [["uid": "1.2.840.1", "modality": ["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"], "numberOfInstances": 1]]],
-        ["resourceType": "MedicationStatement", "status": "active", "subject": ["reference": "Patient/p1"],
-         "medicationCodeableConcept": ["coding": [["system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "311036", "display": "insulin glargine"]]],
-         "effectivePeriod": ["start": "2026-01-01"], "dosage": [["text": "10 units at night"]]],
-        ["resourceType": "Procedure", "status": "completed", "subject": ["reference": "Patient/p1"], "code": ["text": "Nebulised salbutamol"], "performedDateTime": "2026-03-01T07:30:00Z"],
-        ["resourceType": "CarePlan", "status": "active", "intent": "plan", "subject": ["reference": "Patient/p1"], "title": "Glucose thresholds",
-         "activity": [["detail": ["status": "in-progress", "description": "Alert below 70 mg/dL"]]]],
-    ]
 }
