@@ -12,21 +12,33 @@ struct BenchFleet: Sendable {
     static func patientID(_ n: Int) -> String { "bench-p\(n)" }
 
     static func create(on server: BenchServer, devices: Int, log: @Sendable (String) -> Void) async throws -> BenchFleet {
-        let signIn = try await server.request(.POST, "/auth/token", body: JSON.object(["username": "admin", "password": .string(server.adminPassword)]).serialized())
+        let signIn = try await server.request(
+            .POST, "/auth/token", body: JSON.object(["username": "admin", "password": .string(server.adminPassword)]).serialized())
         guard let admin = signIn.json?["access_token"]?.stringValue else { throw VigilError(.unauthenticated, "cannot sign in as admin") }
         let since = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
         log("creating \(devices) patients and devices…")
         for start in stride(from: 0, to: devices, by: 500) {
             let entries: [JSON] = (start..<min(start + 500, devices)).flatMap { n -> [JSON] in
                 [
-                    ["resource": ["resourceType": "Patient", "id": .string(patientID(n))], "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")]],
-                    ["resource": ["resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
-                                  "patient": ["reference": .string("Patient/\(patientID(n))"),
-                                              "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]]]],
-                     "request": ["method": "PUT", "url": .string("Device/\(deviceID(n))")]],
+                    [
+                        "resource": ["resourceType": "Patient", "id": .string(patientID(n))],
+                        "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")],
+                    ],
+                    [
+                        "resource": [
+                            "resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
+                            "patient": [
+                                "reference": .string("Patient/\(patientID(n))"),
+                                "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
+                            ],
+                        ],
+                        "request": ["method": "PUT", "url": .string("Device/\(deviceID(n))")],
+                    ],
                 ]
             }
-            let reply = try await server.request(.POST, "/fhir", token: admin, body: JSON.object(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]).serialized())
+            let reply = try await server.request(
+                .POST, "/fhir", token: admin,
+                body: JSON.object(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]).serialized())
             guard reply.status == .ok else { throw VigilError(.internal, "creating the fleet failed: \(reply.status)") }
         }
         log("issuing \(devices) device tokens…")
@@ -37,7 +49,9 @@ struct BenchFleet: Sendable {
                     var tokens: [(Int, String)] = []
                     for n in stride(from: worker, to: devices, by: workers) {
                         let reply = try await server.request(.POST, "/api/devices/\(deviceID(n))/credentials", token: admin)
-                        guard let token = reply.json?["token"]?.stringValue else { throw VigilError(.internal, "issuing a token failed: \(reply.status)") }
+                        guard let token = reply.json?["token"]?.stringValue else {
+                            throw VigilError(.internal, "issuing a token failed: \(reply.status)")
+                        }
                         tokens.append((n, token))
                     }
                     return tokens

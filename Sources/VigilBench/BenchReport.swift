@@ -29,14 +29,19 @@ public struct BenchReport: Sendable {
             "Vigil ingest benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(mb(Int(ProcessInfo.processInfo.physicalMemory))) memory",
             "  load:        \(options.devices) devices, batches of \(options.batchSize), \(options.connections) connections"
                 + (options.rate.map { ", \(Int($0)) readings/s offered" } ?? ", closed loop"),
-            String(format: "  ingest:      %d readings acknowledged in %.2f s = %.0f readings/s (durable, answered after commit)", accepted + duplicates + rejected, seconds, rate),
+            String(
+                format: "  ingest:      %d readings acknowledged in %.2f s = %.0f readings/s (durable, answered after commit)",
+                accepted + duplicates + rejected, seconds, rate),
             "  outcome:     \(accepted) stored, \(duplicates) duplicates, \(rejected) rejected, \(errors) failed requests",
             "  ack latency: p50 \(ms(latencyMicroseconds.p50)), p99 \(ms(latencyMicroseconds.p99)), max \(ms(latencyMicroseconds.max))",
         ]
         if let stored = storedReadings { lines.append("  stored:      \(stored) readings in the server") }
         if let memory = serverMemory { lines.append("  server RSS:  \(mb(memory.current)) now, \(mb(memory.peak)) peak") }
         if let ceiling {
-            lines.append(String(format: "  store ceiling: %.0f readings/s (same rows and schema, %d-row transactions, no HTTP)", ceiling, options.ceilingTransactionRows))
+            lines.append(
+                String(
+                    format: "  store ceiling: %.0f readings/s (same rows and schema, %d-row transactions, no HTTP)", ceiling,
+                    options.ceilingTransactionRows))
             lines.append(String(format: "  ratio:       %.2f of the store's ceiling", rate / ceiling))
         }
         return lines.joined(separator: "\n")

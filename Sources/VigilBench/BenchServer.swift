@@ -29,9 +29,11 @@ final class BenchServer: @unchecked Sendable {
     static func attachOrStart(options: IngestBenchmark.Options, log: @Sendable (String) -> Void) async throws -> BenchServer {
         if let url = options.server {
             guard let password = options.adminPassword else { throw VigilError(.invalid, "--server needs --admin-password") }
-            return BenchServer(baseURL: url, adminPassword: password, process: nil, pid: options.serverPID, dataDirectory: nil, connections: options.connections)
+            return BenchServer(
+                baseURL: url, adminPassword: password, process: nil, pid: options.serverPID, dataDirectory: nil, connections: options.connections)
         }
-        let directory = options.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
+        let directory =
+            options.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
         let port = try Loopback.freePort()
         let password = "bench-" + UUID().uuidString
         let process = Process()
@@ -44,8 +46,9 @@ final class BenchServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         log("started vigil serve (pid \(process.processIdentifier)) on 127.0.0.1:\(port), data in \(directory)")
-        let server = BenchServer(baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.processIdentifier,
-                                 dataDirectory: directory, connections: options.connections)
+        let server = BenchServer(
+            baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.processIdentifier,
+            dataDirectory: directory, connections: options.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if Loopback.accepts(port: port), let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
@@ -70,7 +73,9 @@ final class BenchServer: @unchecked Sendable {
         let json: JSON?
     }
 
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(60)) async throws -> Reply {
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(60)) async throws
+        -> Reply
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -30,40 +30,43 @@ struct LoadGenerator: Sendable {
         let start = ContinuousClock.now
         let deadline = options.duration.map { start + .milliseconds(Int64($0 * 1000)) }
         let interval = options.rate.map { Duration.nanoseconds(Int64(Double(batchSize) / $0 * 1e9)) }
-        log("sending \(options.duration.map { "for \($0) s" } ?? "\(totalBatches * batchSize) readings") in batches of \(batchSize) over \(options.connections) connections"
-            + (options.rate.map { " at \(Int($0)) readings/s offered" } ?? ", as fast as acknowledged"))
+        log(
+            "sending \(options.duration.map { "for \($0) s" } ?? "\(totalBatches * batchSize) readings") in batches of \(batchSize) over \(options.connections) connections"
+                + (options.rate.map { " at \(Int($0)) readings/s offered" } ?? ", as fast as acknowledged"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await progress(shared, start: start) }
             var workers: [Task<Void, any Error>] = []
             for _ in 0..<options.connections {
-                workers.append(Task {
-                    while true {
-                        let batch = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
-                        guard batch < totalBatches else { return }
-                        var due = ContinuousClock.now
-                        if let interval {
-                            due = start + interval * batch
-                            if due > ContinuousClock.now { try await Task.sleep(until: due) }
-                        }
-                        if let deadline, ContinuousClock.now >= deadline { return }
-                        let device = batch % fleet.deviceTokens.count
-                        let firstSeq = (batch / fleet.deviceTokens.count) * batchSize
-                        let body = Self.body(firstSeq: firstSeq, count: batchSize)
-                        let reply = try? await server.request(.POST, "/api/ingest", token: fleet.deviceTokens[device], body: body)
-                        let elapsed = ContinuousClock.now - due
-                        shared.tally.withLock { t in
-                            t.sent += batchSize
-                            _ = t.latency.record(UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
-                            if let reply, reply.status == .ok, let json = reply.json {
-                                t.accepted += Int(json["accepted"]?.int64Value ?? 0)
-                                t.duplicates += Int(json["duplicates"]?.int64Value ?? 0)
-                                t.rejected += json["rejected"]?.arrayValue?.count ?? 0
-                            } else {
-                                t.errors += 1
+                workers.append(
+                    Task {
+                        while true {
+                            let batch = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
+                            guard batch < totalBatches else { return }
+                            var due = ContinuousClock.now
+                            if let interval {
+                                due = start + interval * batch
+                                if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                            }
+                            if let deadline, ContinuousClock.now >= deadline { return }
+                            let device = batch % fleet.deviceTokens.count
+                            let firstSeq = (batch / fleet.deviceTokens.count) * batchSize
+                            let body = Self.body(firstSeq: firstSeq, count: batchSize)
+                            let reply = try? await server.request(.POST, "/api/ingest", token: fleet.deviceTokens[device], body: body)
+                            let elapsed = ContinuousClock.now - due
+                            shared.tally.withLock { t in
+                                t.sent += batchSize
+                                _ = t.latency.record(
+                                    UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+                                if let reply, reply.status == .ok, let json = reply.json {
+                                    t.accepted += Int(json["accepted"]?.int64Value ?? 0)
+                                    t.duplicates += Int(json["duplicates"]?.int64Value ?? 0)
+                                    t.rejected += json["rejected"]?.arrayValue?.count ?? 0
+                                } else {
+                                    t.errors += 1
+                                }
                             }
                         }
-                    }
-                })
+                    })
             }
             for worker in workers { try await worker.value }
             group.cancelAll()

@@ -15,11 +15,14 @@ enum StoreCeiling {
         defer { try? store.close() }
         var fleet: [ResourceWrite] = []
         for n in 0..<devices {
-            fleet.append(ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: BenchFleet.patientID(n), version: 1, lastUpdated: 0, mode: .create))
-            fleet.append(ResourcePreparation.write(
-                ["resourceType": "Device", "patient": ["reference": .string("Patient/\(BenchFleet.patientID(n))")]],
-                type: .device, id: BenchFleet.deviceID(n), version: 1, lastUpdated: 0, mode: .create
-            ))
+            fleet.append(
+                ResourcePreparation.write(
+                    ["resourceType": "Patient"], type: .patient, id: BenchFleet.patientID(n), version: 1, lastUpdated: 0, mode: .create))
+            fleet.append(
+                ResourcePreparation.write(
+                    ["resourceType": "Device", "patient": ["reference": .string("Patient/\(BenchFleet.patientID(n))")]],
+                    type: .device, id: BenchFleet.deviceID(n), version: 1, lastUpdated: 0, mode: .create
+                ))
         }
         try await store.write(fleet, audit: [], sealer: NoSeal())
         let now = Int64(Date().timeIntervalSince1970) * 1000

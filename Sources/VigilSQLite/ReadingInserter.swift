@@ -52,7 +52,8 @@ struct ReadingInserter {
     private static func bind(_ text: String, at index: Int32, of handle: OpaquePointer) {
         var text = text
         text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(bytes.count), transient)
+            _ = sqlite3_bind_text(
+                handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(bytes.count), transient)
         }
     }
 
@@ -63,11 +64,13 @@ struct ReadingInserter {
         }
         let device = try devices[reading.key.device] ?? lookUp("Device", reading.key.device, into: &devices)
         let patient = try patients[reading.patient] ?? lookUp("Patient", reading.patient, into: &patients)
-        let code = try codes[reading.code] ?? { () throws -> Int64 in
-            let key = try store.codeKey(reading.code, db)
-            codes[reading.code] = key
-            return key
-        }()
+        let code =
+            try codes[reading.code]
+            ?? { () throws -> Int64 in
+                let key = try store.codeKey(reading.code, db)
+                codes[reading.code] = key
+                return key
+            }()
         last = (reading.key.device, device, reading.patient, patient, reading.code, code)
         return (device, patient, code)
     }

@@ -3,7 +3,8 @@ import GRDB
 public import VigilCore
 
 extension SQLiteStore {
-    public func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64 {
+    public func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64
+    {
         try await pool.write { db in
             guard try self.key("Device", device, db) != nil else { throw VigilError(.notFound, "Device/\(device) does not exist") }
             try db.execute(

@@ -104,7 +104,8 @@ extension SQLiteStore {
             arguments += [limit, offset]
             return try Row.fetchAll(
                 db,
-                sql: "SELECT id, device, boot, seq, idx, reason, payload, source, received FROM quarantine \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+                sql:
+                    "SELECT id, device, boot, seq, idx, reason, payload, source, received FROM quarantine \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments)
             ).map { row in
                 QuarantineEntry(

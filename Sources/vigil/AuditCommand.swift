@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCore
-import VigilServer
 import VigilSQLite
+import VigilServer
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: ArgumentHelp("Address to serve HTTP on (port 0: any free port). [env: VIGIL_HTTP] (default: 127.0.0.1:8080)", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp("Address to serve HTTP on (port 0: any free port). [env: VIGIL_HTTP] (default: 127.0.0.1:8080)", valueName: "host:port"))
     var http: String?
 
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain: serve HTTPS. [env: VIGIL_TLS_CERT]", valueName: "file"))
@@ -39,7 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error, critical. [env: VIGIL_LOG_LEVEL] (default: info)", valueName: "level"))
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("trace, debug, info, notice, warning, error, critical. [env: VIGIL_LOG_LEVEL] (default: info)", valueName: "level"))
     var logLevel: String?
 
     func run() async throws {
@@ -60,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         switch try await AdminBootstrap.run(runtime: runtime) {
         case .createdWithGeneratedPassword(let password):
-            print("""
+            print(
+                """
                 Created the first account. It is shown only this once; store it now.
                   username: admin
                   password: \(password)

@@ -9,7 +9,11 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Data directory: database, keys, audit anchor. [env: VIGIL_DATA] (default: ./vigil-data)", valueName: "dir"))
     var data: String?
 
-    @Option(name: .customLong("audit-key"), help: ArgumentHelp("The audit chain's HMAC key file; keep it on another volume than the database. [env: VIGIL_AUDIT_KEY] (default: <data>/keys/audit.key)", valueName: "file"))
+    @Option(
+        name: .customLong("audit-key"),
+        help: ArgumentHelp(
+            "The audit chain's HMAC key file; keep it on another volume than the database. [env: VIGIL_AUDIT_KEY] (default: <data>/keys/audit.key)",
+            valueName: "file"))
     var auditKey: String?
 
     /// The flags that were given, as configuration values.

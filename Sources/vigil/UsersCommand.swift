@@ -28,7 +28,9 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var dataOptions: DataOptions
         @Argument(help: "Username: a-z 0-9 . _ - @") var username: String
         @Option(help: ArgumentHelp("admin, physician, nurse, school-nurse, caregiver, public-health or researcher")) var role: String
-        @Option(name: .customLong("fhir-user"), help: ArgumentHelp("Practitioner/ID or RelatedPerson/ID the account acts as (required for care roles)", valueName: "reference"))
+        @Option(
+            name: .customLong("fhir-user"),
+            help: ArgumentHelp("Practitioner/ID or RelatedPerson/ID the account acts as (required for care roles)", valueName: "reference"))
         var fhirUser: String?
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
 
@@ -51,7 +53,9 @@ struct UsersCommand: AsyncParsableCommand {
             let users = try await runtime.store.users()
             print("USERNAME".padding(24) + "ROLE".padding(15) + "FHIR USER".padding(40) + "STATE")
             for user in users {
-                print(user.username.padding(24) + user.role.rawValue.padding(15) + (user.fhirUser?.description ?? "-").padding(40) + (user.disabled ? "disabled" : "active"))
+                print(
+                    user.username.padding(24) + user.role.rawValue.padding(15) + (user.fhirUser?.description ?? "-").padding(40)
+                        + (user.disabled ? "disabled" : "active"))
             }
         }
     }

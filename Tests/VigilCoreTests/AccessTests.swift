@@ -40,12 +40,15 @@ import VigilCore
     }
 
     @Test func aTeamOnAGroupSeesTheGroupsCurrentMembers() {
-        let ward: JSON = ["resourceType": "Group", "type": "person", "actual": true, "member": [
-            ["entity": ["reference": "Patient/p1"]],
-            ["entity": ["reference": "Patient/p2"], "inactive": true],
-            ["entity": ["reference": "Patient/p3"], "period": ["end": "2026-02-01"]],
-            ["entity": ["reference": "Patient/p4"], "period": ["start": "2026-02-01"]],
-        ]]
+        let ward: JSON = [
+            "resourceType": "Group", "type": "person", "actual": true,
+            "member": [
+                ["entity": ["reference": "Patient/p1"]],
+                ["entity": ["reference": "Patient/p2"], "inactive": true],
+                ["entity": ["reference": "Patient/p3"], "period": ["end": "2026-02-01"]],
+                ["entity": ["reference": "Patient/p4"], "period": ["start": "2026-02-01"]],
+            ],
+        ]
         let scope = scope([team(subject: "Group/ward")], groups: ["Group/ward": ward])
         #expect(scope.patients == ["p1", "p4"])
         #expect(scope.compartments.contains("Group/ward"))

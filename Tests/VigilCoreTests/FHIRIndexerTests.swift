@@ -57,10 +57,12 @@ import VigilCore
     }
 
     @Test func readingsBecomeObservations() {
-        let reading = StoredReading(id: 12, reading: Reading(
-            key: ProducerKey(device: "d1", boot: "b1", seq: 3), patient: "p1", code: "8867-4", value: 72, unit: "/min",
-            time: 1_772_352_000_000, received: 1_772_352_001_000, flags: [.futureTimestamp]
-        ))
+        let reading = StoredReading(
+            id: 12,
+            reading: Reading(
+                key: ProducerKey(device: "d1", boot: "b1", seq: 3), patient: "p1", code: "8867-4", value: 72, unit: "/min",
+                time: 1_772_352_000_000, received: 1_772_352_001_000, flags: [.futureTimestamp]
+            ))
         let json = reading.observation()
         #expect(json["id"] == "12")
         #expect(json["identifier"]?[0]?["value"] == "d1/b1/3")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCore
 
 @Suite struct FHIRSearchQueryTests {
@@ -8,10 +9,11 @@ import Testing
 
     @Test func tokensTakeEverySystemForm() throws {
         let query = try parse(.observation, [("code", "8867-4,http://loinc.org|9279-1,|x,http://loinc.org|")])
-        #expect(query.filters.first?.values == [
-            .token(system: .any, code: "8867-4"), .token(system: .exactly("http://loinc.org"), code: "9279-1"),
-            .token(system: .none, code: "x"), .token(system: .exactly("http://loinc.org"), code: nil),
-        ])
+        #expect(
+            query.filters.first?.values == [
+                .token(system: .any, code: "8867-4"), .token(system: .exactly("http://loinc.org"), code: "9279-1"),
+                .token(system: .none, code: "x"), .token(system: .exactly("http://loinc.org"), code: nil),
+            ])
     }
 
     @Test func patientTakesAnIdOrAReference() throws {

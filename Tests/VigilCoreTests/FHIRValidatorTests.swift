@@ -3,22 +3,39 @@ import VigilCore
 
 @Suite struct FHIRValidatorTests {
     static let valid: [JSON] = [
-        ["resourceType": "Patient", "identifier": [["system": "urn:mrn", "value": "42"]], "name": [["family": "Doe", "given": ["Jane"]]],
-         "gender": "female", "birthDate": "1970-02-03", "deceasedBoolean": false, "telecom": [["system": "phone", "value": "+1 555"]]],
-        ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
-         "subject": ["reference": "Patient/p1"], "effectiveDateTime": "2026-03-01T08:00:00Z",
-         "valueQuantity": ["value": .number("72.0"), "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"],
-         "component": [["code": ["text": "x"], "valueString": "y"]]],
-        ["resourceType": "Immunization", "status": "completed", "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
-         "patient": ["reference": "Patient/p1"], "occurrenceDateTime": "2025-10-01", "protocolApplied": [["doseNumberPositiveInt": 1]]],
-        ["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/ward-3"],
-         "participant": [["member": ["reference": "Practitioner/n1"], "period": ["start": "2026-01-01"]]]],
+        [
+            "resourceType": "Patient", "identifier": [["system": "urn:mrn", "value": "42"]], "name": [["family": "Doe", "given": ["Jane"]]],
+            "gender": "female", "birthDate": "1970-02-03", "deceasedBoolean": false, "telecom": [["system": "phone", "value": "+1 555"]],
+        ],
+        [
+            "resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
+            "subject": ["reference": "Patient/p1"], "effectiveDateTime": "2026-03-01T08:00:00Z",
+            "valueQuantity": ["value": .number("72.0"), "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"],
+            "component": [["code": ["text": "x"], "valueString": "y"]],
+        ],
+        [
+            "resourceType": "Immunization", "status": "completed",
+            "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
+            "patient": ["reference": "Patient/p1"], "occurrenceDateTime": "2025-10-01", "protocolApplied": [["doseNumberPositiveInt": 1]],
+        ],
+        [
+            "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/ward-3"],
+            "participant": [["member": ["reference": "Practitioner/n1"], "period": ["start": "2026-01-01"]]],
+        ],
         ["resourceType": "Group", "type": "person", "actual": true, "member": [["entity": ["reference": "Patient/p1"]]]],
-        ["resourceType": "ImagingStudy", "status": "available", "subject": ["reference": "Patient/p1"],
-         "series": [["uid": "1.2.3", "modality": ["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"],
-                     "instance": [["uid": "1.2.3.4", "sopClass": ["code": "1.2.840.10008.5.1.4.1.1.4"]]]]]],
-        ["resourceType": "MedicationStatement", "status": "active", "medicationCodeableConcept": ["text": "salbutamol"],
-         "subject": ["reference": "Patient/p1"], "dosage": [["text": "2 puffs", "doseAndRate": [["doseQuantity": ["value": 2]]]]]],
+        [
+            "resourceType": "ImagingStudy", "status": "available", "subject": ["reference": "Patient/p1"],
+            "series": [
+                [
+                    "uid": "1.2.3", "modality": ["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "MR"],
+                    "instance": [["uid": "1.2.3.4", "sopClass": ["code": "1.2.840.10008.5.1.4.1.1.4"]]],
+                ]
+            ],
+        ],
+        [
+            "resourceType": "MedicationStatement", "status": "active", "medicationCodeableConcept": ["text": "salbutamol"],
+            "subject": ["reference": "Patient/p1"], "dosage": [["text": "2 puffs", "doseAndRate": [["doseQuantity": ["value": 2]]]]],
+        ],
         ["resourceType": "Patient", "birthDate": "1970", "_birthDate": ["extension": [["url": "urn:x", "valueString": "approx"]]]],
     ]
 
@@ -39,7 +56,9 @@ import VigilCore
     }
 
     @Test func reportsAMissingRequiredChoice() {
-        let issues = FHIRValidator.validate(["resourceType": "Immunization", "status": "completed", "vaccineCode": ["text": "x"], "patient": ["reference": "Patient/p"]])
+        let issues = FHIRValidator.validate([
+            "resourceType": "Immunization", "status": "completed", "vaccineCode": ["text": "x"], "patient": ["reference": "Patient/p"],
+        ])
         #expect(issues.map(\.expression) == ["Immunization.occurrence[x]"])
     }
 
@@ -68,7 +87,10 @@ import VigilCore
         (#"{"resourceType": "Patient", "multipleBirthInteger": 1.5}"#, "Patient.multipleBirthInteger"),
         (#"{"resourceType": "Patient", "active": null}"#, "Patient.active"),
         (#"{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "issued": "2026-03-01"}"#, "Observation.issued"),
-        (#"{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueQuantity": {"value": "72"}}"#, "Observation.valueQuantity.value"),
+        (
+            #"{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueQuantity": {"value": "72"}}"#,
+            "Observation.valueQuantity.value"
+        ),
         (#"{"resourceType": "Group", "type": "person", "actual": true, "quantity": -1}"#, "Group.quantity"),
         (#"{"resourceType": "Location", "hoursOfOperation": [{"openingTime": "8:00"}]}"#, "Location.hoursOfOperation[0].openingTime"),
     ]

@@ -8,11 +8,13 @@ import VigilCore
     func body(_ readings: [JSON]) -> JSON { ["readings": .array(readings)] }
 
     @Test func decodesAValidReading() throws {
-        let result = try decoder.decode(body([["seq": 7, "boot": "b1", "time": "2026-03-01T07:59:00Z", "code": "8867-4", "value": 72, "unit": "/min"]]), now: now)
+        let result = try decoder.decode(
+            body([["seq": 7, "boot": "b1", "time": "2026-03-01T07:59:00Z", "code": "8867-4", "value": 72, "unit": "/min"]]), now: now)
         #expect(result.rejections == [])
-        #expect(result.submissions == [
-            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: now - 60_000, code: "8867-4", value: 72, unit: "/min")
-        ])
+        #expect(
+            result.submissions == [
+                ReadingSubmission(index: 0, boot: "b1", seq: 7, time: now - 60_000, code: "8867-4", value: 72, unit: "/min")
+            ])
     }
 
     @Test func bootDefaultsToZero() throws {
@@ -52,7 +54,8 @@ import VigilCore
 
     @Test func plausibleRangesAreInclusiveAtBothEdges() throws {
         for (value, accepted) in [(0.0, true), (100.0, true), (-0.1, false), (100.1, false)] {
-            let result = try decoder.decode(body([["seq": 1, "time": "2026-03-01T07:59:00Z", "code": "59408-5", "value": .double(value), "unit": "%"]]), now: now)
+            let result = try decoder.decode(
+                body([["seq": 1, "time": "2026-03-01T07:59:00Z", "code": "59408-5", "value": .double(value), "unit": "%"]]), now: now)
             #expect(result.submissions.count == (accepted ? 1 : 0), "\(value)")
         }
     }
@@ -61,10 +64,11 @@ import VigilCore
         let tolerance = IngestLimits().futureTolerance
         let within = FHIRDateTime.instant(milliseconds: now + tolerance)
         let beyond = FHIRDateTime.instant(milliseconds: now + tolerance + 1000)
-        let result = try decoder.decode(body([
-            ["seq": 1, "time": .string(within), "code": "8867-4", "value": 72, "unit": "/min"],
-            ["seq": 2, "time": .string(beyond), "code": "8867-4", "value": 72, "unit": "/min"],
-        ]), now: now)
+        let result = try decoder.decode(
+            body([
+                ["seq": 1, "time": .string(within), "code": "8867-4", "value": 72, "unit": "/min"],
+                ["seq": 2, "time": .string(beyond), "code": "8867-4", "value": 72, "unit": "/min"],
+            ]), now: now)
         #expect(result.submissions.map(\.flags) == [[], [.futureTimestamp]])
     }
 

@@ -9,14 +9,20 @@ import VigilCore
 @Suite(.serialized, .timeLimit(.minutes(5))) struct EndToEndTests {
     /// Creates a patient and a device on it, and returns the device's token.
     static func seed(_ server: ServerProcess, admin: String, device: String = "monitor-1") async throws -> (patient: String, token: String) {
-        let patient = try await server.request(.POST, "/fhir/Patient", token: admin, json: ["resourceType": "Patient", "name": [["family": "Quick", "given": ["Start"]]]])
+        let patient = try await server.request(
+            .POST, "/fhir/Patient", token: admin, json: ["resourceType": "Patient", "name": [["family": "Quick", "given": ["Start"]]]])
         #expect(patient.status == .created, "\(patient.text)")
         let patientID = try #require(patient.json?["id"]?.stringValue)
         let since = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000)
-        let deviceReply = try await server.request(.PUT, "/fhir/Device/\(device)", token: admin, json: [
-            "resourceType": "Device", "id": .string(device), "status": "active",
-            "patient": ["reference": .string("Patient/\(patientID)"), "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]]],
-        ])
+        let deviceReply = try await server.request(
+            .PUT, "/fhir/Device/\(device)", token: admin,
+            json: [
+                "resourceType": "Device", "id": .string(device), "status": "active",
+                "patient": [
+                    "reference": .string("Patient/\(patientID)"),
+                    "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
+                ],
+            ])
         #expect(deviceReply.status == .created, "\(deviceReply.text)")
         let credential = try await server.request(.POST, "/api/devices/\(device)/credentials", token: admin)
         return (patientID, try #require(credential.json?["token"]?.stringValue))
@@ -24,10 +30,16 @@ import VigilCore
 
     static func readings(_ seqs: ClosedRange<Int>, value: Double = 72, boot: String = "b1") -> JSON {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        return ["readings": .array(seqs.map { seq in
-            ["seq": .integer(seq), "boot": .string(boot), "time": .string(FHIRDateTime.instant(milliseconds: now - Int64(seqs.upperBound - seq) * 10)),
-             "code": "8867-4", "value": .double(value), "unit": "/min"]
-        })]
+        return [
+            "readings": .array(
+                seqs.map { seq in
+                    [
+                        "seq": .integer(seq), "boot": .string(boot),
+                        "time": .string(FHIRDateTime.instant(milliseconds: now - Int64(seqs.upperBound - seq) * 10)),
+                        "code": "8867-4", "value": .double(value), "unit": "/min",
+                    ]
+                })
+        ]
     }
 
     /// Every producer key stored for `device`, read back through FHIR search, with repeats.
@@ -35,7 +47,8 @@ import VigilCore
         var keys: [String] = []
         var offset = 0
         while true {
-            let page = try await server.request(.GET, "/fhir/Observation?device=Device/\(device)&_count=1000&_offset=\(offset)&_sort=_id", token: admin)
+            let page = try await server.request(
+                .GET, "/fhir/Observation?device=Device/\(device)&_count=1000&_offset=\(offset)&_sort=_id", token: admin)
             let entries = page.json?["entry"]?.arrayValue ?? []
             keys += entries.compactMap { $0["resource"]?["identifier"]?[0]?["value"]?.stringValue }
             if entries.count < 1000 { return keys }
@@ -80,7 +93,9 @@ import VigilCore
                     var acked: [String] = []
                     for batch in 0..<1000 {
                         let start = worker * 1_000_000 + batch * 100 + 1
-                        guard let reply = try? await server.request(.POST, "/api/ingest", token: device, json: Self.readings(start...(start + 99)), timeout: .seconds(2)),
+                        guard
+                            let reply = try? await server.request(
+                                .POST, "/api/ingest", token: device, json: Self.readings(start...(start + 99)), timeout: .seconds(2)),
                             reply.status == .ok
                         else { break }
                         acked += (start...(start + 99)).map { "monitor-1/b1/\($0)" }
@@ -121,7 +136,9 @@ import VigilCore
             }
             try await Task.sleep(for: .milliseconds(1000))
             server.stop(SIGKILL)
-            return try await group.reduce(into: Outcome([], [])) { $0.acked += $1.acked; $0.unacked += $1.unacked }
+            return try await group.reduce(into: Outcome([], [])) {
+                $0.acked += $1.acked; $0.unacked += $1.unacked
+            }
         }
         let key = { (seq: Int) in "monitor-1/b1/\(seq)" }
         let acked = Set(outcome.acked.flatMap { $0.map(key) })
@@ -160,7 +177,10 @@ import VigilCore
         defer { server.stop() }
         let signIn = try await server.request(.POST, "/auth/token", json: ["username": "nadia", "password": "a-long-password-for-nadia"])
         #expect(signIn.status == .unauthorized)
-        for command in [["--help"], ["serve", "--help"], ["users", "--help"], ["users", "add", "--help"], ["audit", "verify", "--help"], ["bench", "ingest", "--help"]] {
+        for command in [
+            ["--help"], ["serve", "--help"], ["users", "--help"], ["users", "add", "--help"], ["audit", "verify", "--help"],
+            ["bench", "ingest", "--help"],
+        ] {
             let help = try server.cli(command)
             #expect(help.status == 0 && help.output.contains("USAGE"), "\(command): \(help.output)")
         }

@@ -38,16 +38,30 @@ import VigilTestFixtures
             try save("search-\(i)-\(type)", try await server.request(.GET, "/fhir/\(type)?_id=\(id)&_total=accurate", token: admin))
         }
         try save("search-readings", try await server.request(.GET, "/fhir/Observation?patient=\(patient)&_count=2", token: admin))
-        try save("transaction", try await server.request(.POST, "/fhir", token: admin, json: [
-            "resourceType": "Bundle", "type": "transaction", "entry": [
-                ["fullUrl": "urn:uuid:x1", "resource": ["resourceType": "Patient", "name": [["family": "Tx"]]], "request": ["method": "POST", "url": "Patient"]],
-                ["resource": ["resourceType": "Condition", "subject": ["reference": "urn:uuid:x1"], "code": ["text": "fever"]], "request": ["method": "POST", "url": "Condition"]],
-            ],
-        ]))
+        try save(
+            "transaction",
+            try await server.request(
+                .POST, "/fhir", token: admin,
+                json: [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [
+                        [
+                            "fullUrl": "urn:uuid:x1", "resource": ["resourceType": "Patient", "name": [["family": "Tx"]]],
+                            "request": ["method": "POST", "url": "Patient"],
+                        ],
+                        [
+                            "resource": ["resourceType": "Condition", "subject": ["reference": "urn:uuid:x1"], "code": ["text": "fever"]],
+                            "request": ["method": "POST", "url": "Condition"],
+                        ],
+                    ],
+                ]))
         try save("error-400", try await server.request(.POST, "/fhir/Patient", token: admin, json: ["resourceType": "Patient", "gender": "x"]))
         try save("error-401", try await server.request(.GET, "/fhir/Patient"))
         try save("error-404", try await server.request(.GET, "/fhir/Patient/nobody", token: admin))
-        try save("error-422", try await server.request(.POST, "/fhir/Condition", token: admin, json: ["resourceType": "Condition", "subject": ["reference": "Patient/nobody"]]))
+        try save(
+            "error-422",
+            try await server.request(
+                .POST, "/fhir/Condition", token: admin, json: ["resourceType": "Condition", "subject": ["reference": "Patient/nobody"]]))
         #expect(saved > 40)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

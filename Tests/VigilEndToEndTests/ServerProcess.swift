@@ -56,7 +56,8 @@ final class ServerProcess: @unchecked Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+        process.arguments =
+            ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
             + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
@@ -72,7 +73,9 @@ final class ServerProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw Failure("vigil serve exited: \(output)") }
-            if Loopback.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok { return }
+            if Loopback.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure("vigil serve did not start: \(output)")
@@ -101,7 +104,9 @@ final class ServerProcess: @unchecked Sendable {
         let text: String
     }
 
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: JSON? = nil, timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: JSON? = nil, timeout: TimeAmount = .seconds(30)) async throws
+        -> Reply
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -25,11 +25,15 @@ import VigilStoreConformance
 
     @Test func theDatabaseRefusesToChangeReadingsAndAudit() async throws {
         let store = try SQLiteStore.temporary()
-        try await store.write([
-            ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: "p1", version: 1, lastUpdated: 0, mode: .create),
-            ResourcePreparation.write(["resourceType": "Device", "patient": ["reference": "Patient/p1"]], type: .device, id: "d1", version: 1, lastUpdated: 0, mode: .create),
-        ], audit: [AuditEvent(time: 0, actor: "a", role: "r", action: .read, resource: "x")], sealer: TestSealer())
-        let reading = Reading(key: ProducerKey(device: "d1", boot: "0", seq: 1), patient: "p1", code: "8867-4", value: 70, unit: "/min", time: 1, received: 2)
+        try await store.write(
+            [
+                ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: "p1", version: 1, lastUpdated: 0, mode: .create),
+                ResourcePreparation.write(
+                    ["resourceType": "Device", "patient": ["reference": "Patient/p1"]], type: .device, id: "d1", version: 1, lastUpdated: 0,
+                    mode: .create),
+            ], audit: [AuditEvent(time: 0, actor: "a", role: "r", action: .read, resource: "x")], sealer: TestSealer())
+        let reading = Reading(
+            key: ProducerKey(device: "d1", boot: "0", seq: 1), patient: "p1", code: "8867-4", value: 70, unit: "/min", time: 1, received: 2)
         #expect(try await store.commit(IngestCommit(readings: [reading]), sealer: TestSealer()).inserted == [true])
         let queue = try DatabaseQueue(path: store.path)
         await #expect(throws: DatabaseError.self) { try await queue.write { try $0.execute(sql: "UPDATE audit SET actor = 'b'") } }
@@ -39,7 +43,9 @@ import VigilStoreConformance
 
     @Test func reopeningKeepsEverything() async throws {
         let store = try SQLiteStore.temporary()
-        try await store.write([ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: "p1", version: 1, lastUpdated: 0, mode: .create)], audit: [], sealer: TestSealer())
+        try await store.write(
+            [ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: "p1", version: 1, lastUpdated: 0, mode: .create)], audit: [],
+            sealer: TestSealer())
         try store.close()
         let reopened = try SQLiteStore(path: store.path)
         #expect(try await reopened.resource(.patient, id: "p1") != nil)

@@ -1,13 +1,16 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 /// Every role against a patient it may and may not see, through read, search, create, update,
 /// transaction and ingest; what one may not see answers like what does not exist.
 @Suite struct AccessMatrixTests {
     /// (user, a patient they care for, a patient they do not).
-    static let careRoles: [(String, String, String)] = [("nina", "p1", "p2"), ("nora", "p2", "p1"), ("doc", "p1", "c1"), ("sally", "c1", "p1"), ("pat", "c1", "p2")]
+    static let careRoles: [(String, String, String)] = [
+        ("nina", "p1", "p2"), ("nora", "p2", "p1"), ("doc", "p1", "c1"), ("sally", "c1", "p1"), ("pat", "c1", "p2"),
+    ]
 
     static func condition(_ patient: String) -> JSON {
         ["resourceType": "Condition", "subject": ["reference": .string("Patient/\(patient)")], "code": ["text": "asthma"]]
@@ -42,20 +45,30 @@ import VigilCore
             #expect(hiddenCreate.status == .unprocessableContent)
             #expect(Self.shape(hiddenCreate, other) == Self.shape(missingCreate, "nobody"))
             // update
-            #expect(try await client.put("/fhir/Patient/\(mine)", token: token, ["resourceType": "Patient", "id": .string(mine), "gender": "other"]).status == .ok)
+            #expect(
+                try await client.put("/fhir/Patient/\(mine)", token: token, ["resourceType": "Patient", "id": .string(mine), "gender": "other"])
+                    .status == .ok)
             let hiddenUpdate = try await client.put("/fhir/Patient/\(other)", token: token, ["resourceType": "Patient", "id": .string(other)])
             let missingUpdate = try await client.put("/fhir/Patient/nobody", token: token, ["resourceType": "Patient", "id": "nobody"])
             #expect(Self.shape(hiddenUpdate, other) == Self.shape(missingUpdate, "nobody"))
             #expect(hiddenUpdate.status == .notFound)
             // transaction
-            let mineBundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [["resource": Self.condition(mine), "request": ["method": "POST", "url": "Condition"]]]]
-            let otherBundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [["resource": Self.condition(other), "request": ["method": "POST", "url": "Condition"]]]]
+            let mineBundle: JSON = [
+                "resourceType": "Bundle", "type": "transaction",
+                "entry": [["resource": Self.condition(mine), "request": ["method": "POST", "url": "Condition"]]],
+            ]
+            let otherBundle: JSON = [
+                "resourceType": "Bundle", "type": "transaction",
+                "entry": [["resource": Self.condition(other), "request": ["method": "POST", "url": "Condition"]]],
+            ]
             #expect(try await client.post("/fhir", token: token, mineBundle).status == .ok)
             #expect(try await client.post("/fhir", token: token, otherBundle).status == .unprocessableContent)
             // what care roles may never do: create patients or teams (which would open patients to them), ingest
             #expect(try await client.post("/fhir/Patient", token: token, ["resourceType": "Patient"]).status == .forbidden)
-            let selfGrant: JSON = ["resourceType": "CareTeam", "status": "active", "subject": ["reference": .string("Patient/\(other)")],
-                                   "participant": [["member": ["reference": "Practitioner/n1"]]]]
+            let selfGrant: JSON = [
+                "resourceType": "CareTeam", "status": "active", "subject": ["reference": .string("Patient/\(other)")],
+                "participant": [["member": ["reference": "Practitioner/n1"]]],
+            ]
             #expect(try await client.post("/fhir/CareTeam", token: token, selfGrant).status == .forbidden)
             #expect(try await client.ingest([client.reading(1)], token: token).status == .forbidden)
             // the directory is open
@@ -66,7 +79,9 @@ import VigilCore
     @Test func wardStaffSeeTheirWardsTeamsGroupsAndDevices() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)
-            for (path, nina, nora) in [("Group/wardA", 200, 404), ("CareTeam/tA", 200, 404), ("Device/d1", 200, 404), ("Device/d2", 404, 200), ("Group/wardB", 404, 200)] {
+            for (path, nina, nora) in [
+                ("Group/wardA", 200, 404), ("CareTeam/tA", 200, 404), ("Device/d1", 200, 404), ("Device/d2", 404, 200), ("Group/wardB", 404, 200),
+            ] {
                 #expect(Int(try await client.get("/fhir/\(path)", token: world["nina"]).status.code) == nina, "nina \(path)")
                 #expect(Int(try await client.get("/fhir/\(path)", token: world["nora"]).status.code) == nora, "nora \(path)")
             }
@@ -81,9 +96,13 @@ import VigilCore
         try await Harness().run { client in
             let world = try await World.build(client)
             #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .ok)
-            try await client.put(["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"], "participant": [
-                ["member": ["reference": "Practitioner/n2"], "period": ["end": .string(client.clock.instant)]],
-            ]], id: "tB", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"],
+                    "participant": [
+                        ["member": ["reference": "Practitioner/n2"], "period": ["end": .string(client.clock.instant)]]
+                    ],
+                ], id: "tB", token: world.admin)
             client.clock.advance(seconds: 1)
             #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .notFound)
         }
@@ -99,9 +118,16 @@ import VigilCore
                 #expect(reply.status == .forbidden && reply.isOperationOutcome, "\(user) \(path)")
             }
             #expect(try await client.post("/fhir/Condition", token: token, Self.condition("p1")).status == .forbidden)
-            #expect(try await client.post("/fhir", token: token, ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["resource": Self.condition("p1"), "request": ["method": "POST", "url": "Condition"]],
-            ]]).status == .forbidden)
+            #expect(
+                try await client.post(
+                    "/fhir", token: token,
+                    [
+                        "resourceType": "Bundle", "type": "transaction",
+                        "entry": [
+                            ["resource": Self.condition("p1"), "request": ["method": "POST", "url": "Condition"]]
+                        ],
+                    ]
+                ).status == .forbidden)
             #expect(try await client.ingest([client.reading(1)], token: token).status == .forbidden)
         }
     }

@@ -1,8 +1,10 @@
-import HTTPTypes
+import Foundation
 import GRDB
+import HTTPTypes
 import Testing
 import VigilCore
 import VigilSQLite
+
 @testable import VigilServer
 
 @Suite struct AuditTests {
@@ -43,7 +45,8 @@ import VigilSQLite
         #expect(has { $0.action == .login && $0.actor == "user/nina" && $0.outcome == .minorFailure })
         #expect(has { $0.action == .login && $0.actor == "user/nina" && $0.outcome == .success })
         #expect(has { $0.action == .read && $0.actor == "user/nina" && $0.role == "nurse" && $0.patient == "p1" && $0.resource == "Patient/p1" })
-        #expect(has { $0.action == .read && $0.actor == "user/nina" && $0.resource == "Patient/p2" && $0.outcome == .minorFailure && $0.patient == nil })
+        #expect(
+            has { $0.action == .read && $0.actor == "user/nina" && $0.resource == "Patient/p2" && $0.outcome == .minorFailure && $0.patient == nil })
         #expect(has { $0.action == .create && $0.actor == "device/d1" && $0.patient == "p1" && $0.detail == "1 readings via http" })
         #expect(has { $0.actor == "device/d1" && $0.resource == "quarantine" })
         #expect(has { $0.action == .create && $0.resource == "Patient/p1" && $0.actor == "user/admin" && $0.patient == "p1" })
@@ -74,7 +77,8 @@ import VigilSQLite
         try await tamper(harness, "UPDATE audit SET seq = seq + 1000 WHERE seq >= 3; UPDATE audit SET seq = seq - 999 WHERE seq >= 1003")
         try await database(harness).write { db in
             try db.execute(
-                sql: "INSERT INTO audit (seq, time, actor, role, action, resource, outcome, hash) VALUES (3, 1, 'user/x', 'admin', 'R', 'Patient/p1', 0, ?)",
+                sql:
+                    "INSERT INTO audit (seq, time, actor, role, action, resource, outcome, hash) VALUES (3, 1, 'user/x', 'admin', 'R', 'Patient/p1', 0, ?)",
                 arguments: [Data(forged)]
             )
         }
@@ -100,12 +104,12 @@ import VigilSQLite
     @Test func anotherKeyCannotVerifyTheChain() async throws {
         let harness = try await busyHarness()
         let wrong = HMACAuditSealer(key: Array(repeating: 7, count: 32))
-        let report = try await AuditVerifier(store: harness.runtime.store, sealer: wrong, anchor: AuditAnchor(path: harness.runtime.anchor.path + ".none", sealer: wrong)).verify()
+        let report = try await AuditVerifier(
+            store: harness.runtime.store, sealer: wrong, anchor: AuditAnchor(path: harness.runtime.anchor.path + ".none", sealer: wrong)
+        ).verify()
         #expect(report.problem?.contains("record 1 does not match") == true)
     }
 }
-
-import Foundation
 
 enum TestForger {
     static func seal(previous: [UInt8], seq: Int64) -> [UInt8] {

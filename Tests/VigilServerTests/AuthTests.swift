@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct AuthTests {
@@ -35,13 +36,15 @@ import VigilCore
     @Test func repeatedFailuresAreThrottled() async throws {
         try await Harness().run { client in
             for _ in 0..<SignInThrottle.maxPerUsername {
-                #expect(try await client.post("/auth/token", token: nil, ["username": "admin", "password": "guess-guess-guess"]).status == .unauthorized)
+                #expect(
+                    try await client.post("/auth/token", token: nil, ["username": "admin", "password": "guess-guess-guess"]).status == .unauthorized)
             }
             let throttled = try await client.post("/auth/token", token: nil, ["username": "admin", "password": .string(Harness.adminPassword)])
             #expect(throttled.status == .tooManyRequests)
             #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 > 0)
             client.clock.advance(seconds: 15 * 60)
-            #expect(try await client.post("/auth/token", token: nil, ["username": "admin", "password": .string(Harness.adminPassword)]).status == .ok)
+            #expect(
+                try await client.post("/auth/token", token: nil, ["username": "admin", "password": .string(Harness.adminPassword)]).status == .ok)
         }
     }
 
@@ -53,7 +56,9 @@ import VigilCore
             let disabled = try await client.request(.patch, "/api/users/second-admin", token: admin, json: ["disabled": true])
             #expect(disabled.status == .ok && disabled.json?["disabled"] == true)
             #expect(try await client.get("/api/users", token: other).status == .unauthorized)
-            #expect(try await client.post("/auth/token", token: nil, ["username": "second-admin", "password": "password-of-second-admin"]).status == .unauthorized)
+            #expect(
+                try await client.post("/auth/token", token: nil, ["username": "second-admin", "password": "password-of-second-admin"]).status
+                    == .unauthorized)
         }
     }
 

@@ -2,6 +2,7 @@ import HTTPTypes
 import Testing
 import VigilCore
 import VigilTestFixtures
+
 @testable import VigilServer
 
 @Suite struct FHIRResourceTests {
@@ -22,7 +23,8 @@ import VigilTestFixtures
     @Test func createReadUpdateAndVersions() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()
-            let created = try await client.post("/fhir/Patient", token: admin, ["resourceType": "Patient", "id": "ignored", "name": [["family": "Doe"]]])
+            let created = try await client.post(
+                "/fhir/Patient", token: admin, ["resourceType": "Patient", "id": "ignored", "name": [["family": "Doe"]]])
             #expect(created.status == .created)
             let id = try #require(created.json?["id"]?.stringValue)
             #expect(id != "ignored")
@@ -30,13 +32,18 @@ import VigilTestFixtures
             #expect(created.headers[.location] == "http://localhost/fhir/Patient/\(id)/_history/1")
             let read = try await client.get("/fhir/Patient/\(id)", token: admin)
             #expect(read.json == created.json)
-            let updated = try await client.request(.put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id), "name": [["family": "Smith"]]], headers: [.ifMatch: #"W/"1""#])
+            let updated = try await client.request(
+                .put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id), "name": [["family": "Smith"]]],
+                headers: [.ifMatch: #"W/"1""#])
             #expect(updated.status == .ok && updated.json?["meta"]?["versionId"] == "2")
-            let stale = try await client.request(.put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id)], headers: [.ifMatch: #"W/"1""#])
+            let stale = try await client.request(
+                .put, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id)], headers: [.ifMatch: #"W/"1""#])
             #expect(stale.status == .preconditionFailed && stale.isOperationOutcome)
             #expect(try await client.get("/fhir/Patient/\(id)/_history/1", token: admin).json?["name"]?[0]?["family"] == "Doe")
             #expect(try await client.get("/fhir/Patient/\(id)/_history/3", token: admin).status == .notFound)
-            let minimal = try await client.request(.post, "/fhir/Practitioner", token: admin, json: ["resourceType": "Practitioner"], headers: [HTTPField.Name("Prefer")!: "return=minimal"])
+            let minimal = try await client.request(
+                .post, "/fhir/Practitioner", token: admin, json: ["resourceType": "Practitioner"],
+                headers: [HTTPField.Name("Prefer")!: "return=minimal"])
             #expect(minimal.status == .created && minimal.text.isEmpty && minimal.headers[.location] != nil, "\(minimal.status) \(minimal.text)")
         }
     }
@@ -54,10 +61,19 @@ import VigilTestFixtures
                 (.get, "/fhir/Patient/bad id", nil, .notFound),
                 (.put, "/fhir/Patient/p1", ["resourceType": "Patient", "id": "p2"], .badRequest),
                 (.put, "/fhir/Patient/p1", ["resourceType": "Patient"], .badRequest),
-                (.post, "/fhir/Observation", ["resourceType": "Observation", "status": "final", "code": ["text": "x"], "subject": ["reference": "Patient/nobody"]], .unprocessableContent),
+                (
+                    .post, "/fhir/Observation",
+                    ["resourceType": "Observation", "status": "final", "code": ["text": "x"], "subject": ["reference": "Patient/nobody"]],
+                    .unprocessableContent
+                ),
                 (.post, "/fhir/Condition", ["resourceType": "Condition", "subject": ["reference": "Group/g"]], .unprocessableContent),
-                (.post, "/fhir/Observation", ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
-                                             "subject": ["reference": "Patient/p1"], "valueQuantity": ["value": 400, "code": "/min"]], .unprocessableContent),
+                (
+                    .post, "/fhir/Observation",
+                    [
+                        "resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
+                        "subject": ["reference": "Patient/p1"], "valueQuantity": ["value": 400, "code": "/min"],
+                    ], .unprocessableContent
+                ),
                 (.get, "/fhir/Patient?unknown-param=1", nil, .badRequest),
                 (.get, "/fhir/Patient?birthdate=yesterday", nil, .badRequest),
                 (.delete, "/fhir/Patient/p1", nil, .notFound),
@@ -68,12 +84,18 @@ import VigilTestFixtures
                 #expect(reply.status == status, "\(method) \(path): \(reply.status) \(reply.text)")
                 #expect(reply.isOperationOutcome, "\(method) \(path): \(reply.text)")
             }
-            let conflict = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
-                ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
-            ]])
+            let conflict = try await client.post(
+                "/fhir", token: admin,
+                [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [
+                        ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
+                        ["resource": ["resourceType": "Patient", "id": "p1"], "request": ["method": "PUT", "url": "Patient/p1"]],
+                    ],
+                ])
             #expect(conflict.status == .badRequest)
-            let xml = try await client.request(.post, "/fhir/Patient", token: admin, body: "<Patient/>", headers: [.contentType: "application/fhir+xml"])
+            let xml = try await client.request(
+                .post, "/fhir/Patient", token: admin, body: "<Patient/>", headers: [.contentType: "application/fhir+xml"])
             #expect(xml.status == .unsupportedMediaType && xml.isOperationOutcome)
         }
     }
@@ -82,8 +104,11 @@ import VigilTestFixtures
         try await Harness().run { client in
             let world = try await World.build(client)
             _ = try await client.ingest([client.reading(1)], token: world.devices["d1"]!)
-            let id = try #require(try await client.get("/fhir/Observation?device=Device/d1", token: world.admin).json?["entry"]?[0]?["resource"]?["id"]?.stringValue)
-            let reply = try await client.put("/fhir/Observation/\(id)", token: world.admin, ["resourceType": "Observation", "id": .string(id), "status": "final", "code": ["text": "x"]])
+            let id = try #require(
+                try await client.get("/fhir/Observation?device=Device/d1", token: world.admin).json?["entry"]?[0]?["resource"]?["id"]?.stringValue)
+            let reply = try await client.put(
+                "/fhir/Observation/\(id)", token: world.admin,
+                ["resourceType": "Observation", "id": .string(id), "status": "final", "code": ["text": "x"]])
             #expect(reply.status == .methodNotAllowed)
             let numeric = try await client.put("/fhir/Patient/12345", token: world.admin, ["resourceType": "Patient", "id": "12345"])
             #expect(numeric.status == .notFound)
@@ -93,9 +118,12 @@ import VigilTestFixtures
     @Test func peopleEnterObservationsAsPerformers() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)
-            let observation: JSON = ["resourceType": "Observation", "status": "final",
-                                     "code": ["coding": [["system": "http://loinc.org", "code": "8310-5"]]], "subject": ["reference": "Patient/p1"],
-                                     "effectiveDateTime": "2026-03-01T07:00:00Z", "valueQuantity": ["value": .number("38.4"), "unit": "Cel", "system": "http://unitsofmeasure.org", "code": "Cel"]]
+            let observation: JSON = [
+                "resourceType": "Observation", "status": "final",
+                "code": ["coding": [["system": "http://loinc.org", "code": "8310-5"]]], "subject": ["reference": "Patient/p1"],
+                "effectiveDateTime": "2026-03-01T07:00:00Z",
+                "valueQuantity": ["value": .number("38.4"), "unit": "Cel", "system": "http://unitsofmeasure.org", "code": "Cel"],
+            ]
             let created = try await client.post("/fhir/Observation", token: world["nina"], observation)
             #expect(created.status == .created)
             #expect(created.json?["performer"]?[0]?["reference"] == "Practitioner/n1")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct FHIRSearchTests {
@@ -29,15 +30,21 @@ import VigilCore
     @Test func clinicianSearchesByPatientCodeAndDate() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)
-            _ = try await client.ingest([
-                client.reading(1, secondsAgo: 3600 * 30), client.reading(2, secondsAgo: 3600), client.reading(3, code: "9279-1", value: 18, secondsAgo: 60),
-            ], token: world.devices["d1"]!)
+            _ = try await client.ingest(
+                [
+                    client.reading(1, secondsAgo: 3600 * 30), client.reading(2, secondsAgo: 3600),
+                    client.reading(3, code: "9279-1", value: 18, secondsAgo: 60),
+                ], token: world.devices["d1"]!)
             let since = FHIRDateTime.instant(milliseconds: client.clock.now() - 24 * 3_600_000)
             let lastDay = try await client.get("/fhir/Observation?patient=Patient/p1&code=8867-4&date=ge\(since)", token: world["doc"])
             #expect(lastDay.json?["entry"]?.arrayValue?.count == 1)
             let all = try await client.get("/fhir/Observation?subject=Patient/p1&_sort=date", token: world["doc"])
-            #expect(all.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["identifier"]?[0]?["value"]?.stringValue } == ["d1/0/1", "d1/0/2", "d1/0/3"])
-            let lenient = try await client.request(.get, "/fhir/Observation?patient=p1&colour=blue", token: world["doc"], headers: [.init("Prefer")!: "handling=lenient"])
+            #expect(
+                all.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["identifier"]?[0]?["value"]?.stringValue } == [
+                    "d1/0/1", "d1/0/2", "d1/0/3",
+                ])
+            let lenient = try await client.request(
+                .get, "/fhir/Observation?patient=p1&colour=blue", token: world["doc"], headers: [.init("Prefer")!: "handling=lenient"])
             #expect(lenient.status == .ok && lenient.json?["entry"]?.arrayValue?.count == 3)
         }
     }

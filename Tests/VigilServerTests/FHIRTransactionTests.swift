@@ -1,17 +1,30 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct FHIRTransactionTests {
     @Test func createsEverythingAndRewritesInternalReferences() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()
-            let bundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["fullUrl": "urn:uuid:a1", "resource": ["resourceType": "Patient", "name": [["family": "New"]]], "request": ["method": "POST", "url": "Patient"]],
-                ["resource": ["resourceType": "Condition", "subject": ["reference": "urn:uuid:a1"], "code": ["text": "asthma"]], "request": ["method": "POST", "url": "Condition"]],
-                ["resource": ["resourceType": "Device", "id": "dx", "status": "active", "patient": ["reference": "urn:uuid:a1"]], "request": ["method": "PUT", "url": "Device/dx"]],
-            ]]
+            let bundle: JSON = [
+                "resourceType": "Bundle", "type": "transaction",
+                "entry": [
+                    [
+                        "fullUrl": "urn:uuid:a1", "resource": ["resourceType": "Patient", "name": [["family": "New"]]],
+                        "request": ["method": "POST", "url": "Patient"],
+                    ],
+                    [
+                        "resource": ["resourceType": "Condition", "subject": ["reference": "urn:uuid:a1"], "code": ["text": "asthma"]],
+                        "request": ["method": "POST", "url": "Condition"],
+                    ],
+                    [
+                        "resource": ["resourceType": "Device", "id": "dx", "status": "active", "patient": ["reference": "urn:uuid:a1"]],
+                        "request": ["method": "PUT", "url": "Device/dx"],
+                    ],
+                ],
+            ]
             let reply = try await client.post("/fhir", token: admin, bundle)
             #expect(reply.status == .ok, "\(reply.text)")
             #expect(reply.json?["type"] == "transaction-response")
@@ -28,19 +41,30 @@ import VigilCore
     @Test func oneBadEntryStoresNothing() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()
-            let bundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["resource": ["resourceType": "Patient", "name": [["family": "Kept?"]]], "request": ["method": "POST", "url": "Patient"]],
-                ["resource": ["resourceType": "Observation", "status": "bogus", "code": ["text": "x"]], "request": ["method": "POST", "url": "Observation"]],
-            ]]
+            let bundle: JSON = [
+                "resourceType": "Bundle", "type": "transaction",
+                "entry": [
+                    ["resource": ["resourceType": "Patient", "name": [["family": "Kept?"]]], "request": ["method": "POST", "url": "Patient"]],
+                    [
+                        "resource": ["resourceType": "Observation", "status": "bogus", "code": ["text": "x"]],
+                        "request": ["method": "POST", "url": "Observation"],
+                    ],
+                ],
+            ]
             let reply = try await client.post("/fhir", token: admin, bundle)
             #expect(reply.status == .badRequest)
             #expect(reply.json?["issue"]?[0]?["expression"]?[0]?.stringValue?.hasPrefix("Bundle.entry[1]") == true)
             #expect(try await client.get("/fhir/Patient?family=Kept", token: admin).json?["entry"] == nil)
             let batch = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "batch", "entry": []])
             #expect(batch.status == .badRequest)
-            let conditional = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["resource": ["resourceType": "Patient"], "request": ["method": "POST", "url": "Patient", "ifNoneExist": "identifier=x"]],
-            ]])
+            let conditional = try await client.post(
+                "/fhir", token: admin,
+                [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [
+                        ["resource": ["resourceType": "Patient"], "request": ["method": "POST", "url": "Patient", "ifNoneExist": "identifier=x"]]
+                    ],
+                ])
             #expect(conditional.status == .badRequest)
         }
     }
@@ -50,10 +74,18 @@ import VigilCore
             let admin = try await client.adminToken()
             try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
             try await client.put(["resourceType": "Patient", "gender": "male"], id: "p1", token: admin)
-            let reply = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "transaction", "entry": [
-                ["resource": ["resourceType": "Practitioner", "id": "x1"], "request": ["method": "PUT", "url": "Practitioner/x1"]],
-                ["resource": ["resourceType": "Patient", "id": "p1", "gender": "female"], "request": ["method": "PUT", "url": "Patient/p1", "ifMatch": #"W/"1""#]],
-            ]])
+            let reply = try await client.post(
+                "/fhir", token: admin,
+                [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [
+                        ["resource": ["resourceType": "Practitioner", "id": "x1"], "request": ["method": "PUT", "url": "Practitioner/x1"]],
+                        [
+                            "resource": ["resourceType": "Patient", "id": "p1", "gender": "female"],
+                            "request": ["method": "PUT", "url": "Patient/p1", "ifMatch": #"W/"1""#],
+                        ],
+                    ],
+                ])
             #expect(reply.status == .preconditionFailed)
             #expect(try await client.get("/fhir/Practitioner/x1", token: admin).status == .notFound)
             #expect(try await client.get("/fhir/Patient/p1", token: admin).json?["gender"] == "male")

@@ -1,9 +1,10 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
-import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct IngestTests {
@@ -11,7 +12,11 @@ import VigilCore
         try await Harness().run { client in
             let world = try await World.build(client)
             let device = world.devices["d1"]!
-            let first = try await client.ingest([client.reading(1, boot: "b1"), client.reading(2, secondsAgo: 60, boot: "b1"), client.reading(3, code: "59408-5", value: 97, unit: "%")], token: device)
+            let first = try await client.ingest(
+                [
+                    client.reading(1, boot: "b1"), client.reading(2, secondsAgo: 60, boot: "b1"),
+                    client.reading(3, code: "59408-5", value: 97, unit: "%"),
+                ], token: device)
             #expect(first.status == .ok)
             #expect(first.json == ["accepted": 3, "duplicates": 0, "rejected": []])
             let resend = try await client.ingest([client.reading(2, secondsAgo: 60, boot: "b1"), client.reading(4)], token: device)
@@ -32,10 +37,12 @@ import VigilCore
     @Test func rejectsBadReadingsWithIndexSeqAndReasonAndQuarantinesThem() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)
-            let reply = try await client.ingest([
-                client.reading(1), client.reading(2, value: 900), client.reading(3, unit: "bpm"), ["seq": 4, "time": "nope", "code": "8867-4", "value": 1, "unit": "/min"],
-                client.reading(5, secondsAgo: 40 * 86_400),
-            ], token: world.devices["d1"]!)
+            let reply = try await client.ingest(
+                [
+                    client.reading(1), client.reading(2, value: 900), client.reading(3, unit: "bpm"),
+                    ["seq": 4, "time": "nope", "code": "8867-4", "value": 1, "unit": "/min"],
+                    client.reading(5, secondsAgo: 40 * 86_400),
+                ], token: world.devices["d1"]!)
             #expect(reply.status == .ok)
             #expect(reply.json?["accepted"] == 1)
             let rejected = reply.json?["rejected"]?.arrayValue ?? []
@@ -69,7 +76,8 @@ import VigilCore
             let device = world.devices["d1"]!
             #expect(try await client.ingest([client.reading(1, secondsAgo: 10)], token: device).json?["accepted"] == 1)
             client.clock.advance(seconds: 60)
-            try await client.put(["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
+            try await client.put(
+                ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
             let mixed = try await client.ingest([client.reading(2, secondsAgo: 30), client.reading(3)], token: device)
             #expect(mixed.json?["accepted"] == 2)
             #expect(try await client.get("/fhir/Observation?patient=p1&device=Device/d1", token: world.admin).json?["entry"]?.arrayValue?.count == 2)
@@ -81,11 +89,14 @@ import VigilCore
         try await Harness().run { client in
             let world = try await World.build(client)
             let device = world.devices["d1"]!
-            let notJSON = try await client.request(.post, "/api/ingest", token: device, body: "readings=1", headers: [.contentType: "application/json"])
+            let notJSON = try await client.request(
+                .post, "/api/ingest", token: device, body: "readings=1", headers: [.contentType: "application/json"])
             #expect(notJSON.status == .badRequest && notJSON.isOperationOutcome)
             #expect(try await client.request(.post, "/api/ingest", token: device, json: ["readings": 1]).status == .badRequest)
             #expect(try await client.request(.post, "/api/ingest", token: device, json: [["seq": 1]]).status == .badRequest)
-            #expect(try await client.request(.post, "/api/ingest", token: device, body: "x", headers: [.contentType: "text/plain"]).status == .unsupportedMediaType)
+            #expect(
+                try await client.request(.post, "/api/ingest", token: device, body: "x", headers: [.contentType: "text/plain"]).status
+                    == .unsupportedMediaType)
             #expect(try await client.request(.post, "/api/ingest", token: device).status == .badRequest)
         }
     }
@@ -101,9 +112,12 @@ import VigilCore
             let device = world.devices["d1"]!
             let tooMany = try await client.ingest((1...4).map { client.reading($0) }, token: device)
             #expect(tooMany.status == .contentTooLarge && tooMany.diagnostics.contains("limit is 3"))
-            let tooBig = try await client.request(.post, "/api/ingest", token: device, body: "{\"readings\":[" + String(repeating: " ", count: 3000) + "]}", headers: [.contentType: "application/json"])
+            let tooBig = try await client.request(
+                .post, "/api/ingest", token: device, body: "{\"readings\":[" + String(repeating: " ", count: 3000) + "]}",
+                headers: [.contentType: "application/json"])
             #expect(tooBig.status == .contentTooLarge)
-            let tooDeep = try await client.request(.post, "/api/ingest", token: device, body: #"{"readings":[{"seq":[[[1]]]}]}"#, headers: [.contentType: "application/json"])
+            let tooDeep = try await client.request(
+                .post, "/api/ingest", token: device, body: #"{"readings":[{"seq":[[[1]]]}]}"#, headers: [.contentType: "application/json"])
             #expect(tooDeep.status == .contentTooLarge && tooDeep.isOperationOutcome)
         }
     }
@@ -188,8 +202,9 @@ import VigilCore
         configuration.adminPassword = Harness.adminPassword
         configuration.queueCapacity = 10
         try FileManager.default.createDirectory(atPath: configuration.keyDirectory, withIntermediateDirectories: true)
-        let runtime = VigilRuntime(configuration: configuration, store: store, clock: TestClock(), tokenKey: Array(repeating: 1, count: 32),
-                                   auditKey: Array(repeating: 2, count: 32), logger: Logger(label: "test"))
+        let runtime = VigilRuntime(
+            configuration: configuration, store: store, clock: TestClock(), tokenKey: Array(repeating: 1, count: 32),
+            auditKey: Array(repeating: 2, count: 32), logger: Logger(label: "test"))
         _ = try await AdminBootstrap.run(runtime: runtime)
         try await VigilApplication.build(runtime: runtime).test(.router) { testClient in
             let client = Client(client: testClient, clock: TestClock())

@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct IngestQueueStateTests {
@@ -47,8 +48,9 @@ import VigilCore
 
 @Suite struct IngestWriterTests {
     func writer(_ store: GatedStore, capacity: Int) -> IngestWriter {
-        IngestWriter(store: store, sealer: HMACAuditSealer(key: Array(repeating: 1, count: 32)), anchor: nil, capacity: capacity,
-                     maxCommitRows: 1000, metrics: .shared, logger: Logger(label: "test"))
+        IngestWriter(
+            store: store, sealer: HMACAuditSealer(key: Array(repeating: 1, count: 32)), anchor: nil, capacity: capacity,
+            maxCommitRows: 1000, metrics: .shared, logger: Logger(label: "test"))
     }
 
     static func events(_ n: Int) -> IngestCommit {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct OperationsTests {
@@ -29,8 +30,10 @@ import VigilCore
             _ = try await client.ingest([client.reading(1), client.reading(2, value: 999)], token: world.devices["d1"]!)
             let metrics = try await client.get("/metrics", token: nil)
             #expect(metrics.status == .ok)
-            for name in ["vigil_readings_stored_total", "vigil_readings_rejected_total", "vigil_commit_duration_seconds_bucket",
-                         "vigil_ingest_queue_depth_items", "hb_requests", "http_server_request_duration"] {
+            for name in [
+                "vigil_readings_stored_total", "vigil_readings_rejected_total", "vigil_commit_duration_seconds_bucket",
+                "vigil_ingest_queue_depth_items", "hb_requests", "http_server_request_duration",
+            ] {
                 #expect(metrics.text.contains(name), "\(name) missing")
             }
             #expect(metrics.text.contains(#"http_route="/api/ingest""#))

@@ -1,13 +1,15 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 /// Deny by default: every route needs credentials unless it is on the short public list, and the
 /// OpenAPI document describes exactly the routes outside `/fhir`.
 @Suite struct RouteInventoryTests {
     static let publicRoutes: Set<String> = [
-        "GET /", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json", "POST /auth/token", "GET /fhir/metadata",
+        "GET /", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json", "POST /auth/token",
+        "GET /fhir/metadata",
     ]
 
     static func key(_ route: VigilRoute) -> String { "\(route.method) \(route.path)" }
@@ -42,7 +44,9 @@ import VigilCore
         #expect(documented == Set(routes.map(Self.key)))
         for route in routes where route.access == .public {
             let path = route.path.replacingOccurrences(of: ":", with: "{")
-            #expect(document["paths"]?[path]?[route.method.rawValue.lowercased()]?["security"] == [], "\(Self.key(route)) is public but documented as secured")
+            #expect(
+                document["paths"]?[path]?[route.method.rawValue.lowercased()]?["security"] == [],
+                "\(Self.key(route)) is public but documented as secured")
         }
     }
 

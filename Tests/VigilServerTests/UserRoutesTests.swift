@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 @Suite struct UserRoutesTests {
@@ -8,7 +9,8 @@ import VigilCore
         try await Harness().run { client in
             let admin = try await client.adminToken()
             try await client.put(["resourceType": "Practitioner", "name": [["family": "N"]]], id: "n1", token: admin)
-            let created = try await client.post("/api/users", token: admin, ["username": "nina", "password": "long-enough-password", "role": "nurse", "fhirUser": "Practitioner/n1"])
+            let created = try await client.post(
+                "/api/users", token: admin, ["username": "nina", "password": "long-enough-password", "role": "nurse", "fhirUser": "Practitioner/n1"])
             #expect(created.status == .created)
             #expect(created.json?["fhirUser"] == "Practitioner/n1")
             #expect(created.json?["password"] == nil && !created.text.contains("$2"))
@@ -45,7 +47,9 @@ import VigilCore
             let world = try await World.build(client)
             for user in ["nina", "doc", "sally", "pat", "ph", "rita"] {
                 #expect(try await client.get("/api/users", token: world[user]).status == .forbidden)
-                #expect(try await client.post("/api/users", token: world[user], ["username": "x", "password": "long-enough-password", "role": "admin"]).status == .forbidden)
+                #expect(
+                    try await client.post("/api/users", token: world[user], ["username": "x", "password": "long-enough-password", "role": "admin"])
+                        .status == .forbidden)
                 #expect(try await client.request(.patch, "/api/users/admin", token: world[user], json: ["disabled": true]).status == .forbidden)
             }
             #expect(try await client.get("/api/users", token: world.devices["d1"]).status == .forbidden)

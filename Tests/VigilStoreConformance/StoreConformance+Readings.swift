@@ -3,63 +3,84 @@ import VigilCore
 
 extension StoreConformance {
     static let readingChecks: [(name: String, check: Check)] = [
-        ("a reading is stored once per producer key", { store in
-            try await Fixture.seeded(store)
-            let first = try await store.commit(IngestCommit(readings: [
-                Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000),
-                Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0),
-            ]), sealer: Fixture.sealer)
-            #expect(first.inserted == [true, true, false])
-            let again = try await store.commit(IngestCommit(readings: [
-                Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000), Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0, boot: "b2"),
-            ]), sealer: Fixture.sealer)
-            #expect(again.inserted == [false, true])
-            #expect(try await search(store, .observation, [("patient", "p1"), ("_count", "100")]).count == 3)
-        }),
-        ("readings are Observations beside stored ones", { store in
-            try await Fixture.seeded(store)
-            try await store.write([Fixture.observation("manual", patient: "p1", code: "8867-4", at: "2026-03-01T08:00:30Z")], audit: [], sealer: Fixture.sealer)
-            _ = try await store.commit(IngestCommit(readings: [
-                Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 60_000),
-                Fixture.reading("d1", 3, patient: "p1", code: "9279-1", value: 16, at: Fixture.t0 + 90_000),
-            ]), sealer: Fixture.sealer)
-            let stored = try #require(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: 2)))
-            let ids = try await search(store, .observation, [("patient", "p1"), ("code", "http://loinc.org|8867-4")])
-            #expect(ids == [String(stored.id), "manual", String(stored.id - 1)])
-            let read = try #require(try await store.resource(.observation, id: String(stored.id)))
-            #expect(read.json["valueQuantity"]?["value"] == 72 && read.json["device"]?["reference"] == "Device/d1")
-            #expect(read.compartment == "Patient/p1")
-            #expect(try await store.resource(.observation, id: String(stored.id), version: 1) == read)
-            #expect(try await search(store, .observation, [("identifier", "\(ProducerKey.system)|d1/b1/3")]).count == 1)
-            #expect(try await search(store, .observation, [("device", "Device/d1")]).count == 3)
-            #expect(try await search(store, .observation, [("category", "vital-signs")]).count == 3)
-            #expect(try await search(store, .observation, [("status", "final")]).count == 4)
-            #expect(try await search(store, .observation, [("status", "preliminary")]).isEmpty)
-            #expect(try await search(store, .observation, [("performer", "Practitioner/x")]).isEmpty)
-            #expect(try await search(store, .observation, [("date", "ge2026-03-01T08:01:00Z")]).count == 2)
-            #expect(try await search(store, .observation, [("_id", String(stored.id))]).count == 1)
-            #expect(try await search(store, .observation, [("patient", "p1")], scope: .compartments(["Patient/p2"], includeUnassigned: true)).isEmpty)
-        }),
-        ("a refused reading sent again is quarantined once", { store in
-            try await Fixture.seeded(store)
-            let entry = QuarantineEntry(device: "d1", boot: "b1", seq: 5, index: 0, reason: "implausible", payload: "{}", source: "http", received: Fixture.t0)
-            _ = try await store.commit(IngestCommit(quarantine: [entry, entry]), sealer: Fixture.sealer)
-            var noKey = entry
-            noKey.seq = nil
-            _ = try await store.commit(IngestCommit(quarantine: [noKey, noKey]), sealer: Fixture.sealer)
-            let listed = try await store.quarantine(device: "d1", limit: 10, offset: 0)
-            #expect(listed.count == 3)
-            #expect(listed.last?.reason == "implausible" && listed.last?.seq == 5)
-            #expect(try await store.quarantine(device: "other", limit: 10, offset: 0).isEmpty)
-        }),
-        ("a commit of readings, quarantine and audit is one transaction", { store in
-            try await Fixture.seeded(store)
-            let broken = Fixture.reading("unknown-device", 1, patient: "p1", at: Fixture.t0)
-            await #expect(throws: (any Error).self) {
-                try await store.commit(IngestCommit(readings: [Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), broken], audit: [Fixture.event(1)]), sealer: Fixture.sealer)
+        (
+            "a reading is stored once per producer key",
+            { store in
+                try await Fixture.seeded(store)
+                let first = try await store.commit(
+                    IngestCommit(readings: [
+                        Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000),
+                        Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0),
+                    ]), sealer: Fixture.sealer)
+                #expect(first.inserted == [true, true, false])
+                let again = try await store.commit(
+                    IngestCommit(readings: [
+                        Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000),
+                        Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0, boot: "b2"),
+                    ]), sealer: Fixture.sealer)
+                #expect(again.inserted == [false, true])
+                #expect(try await search(store, .observation, [("patient", "p1"), ("_count", "100")]).count == 3)
             }
-            #expect(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: 1)) == nil)
-            #expect(try await store.auditHead() == nil)
-        }),
+        ),
+        (
+            "readings are Observations beside stored ones",
+            { store in
+                try await Fixture.seeded(store)
+                try await store.write(
+                    [Fixture.observation("manual", patient: "p1", code: "8867-4", at: "2026-03-01T08:00:30Z")], audit: [], sealer: Fixture.sealer)
+                _ = try await store.commit(
+                    IngestCommit(readings: [
+                        Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 60_000),
+                        Fixture.reading("d1", 3, patient: "p1", code: "9279-1", value: 16, at: Fixture.t0 + 90_000),
+                    ]), sealer: Fixture.sealer)
+                let stored = try #require(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: 2)))
+                let ids = try await search(store, .observation, [("patient", "p1"), ("code", "http://loinc.org|8867-4")])
+                #expect(ids == [String(stored.id), "manual", String(stored.id - 1)])
+                let read = try #require(try await store.resource(.observation, id: String(stored.id)))
+                #expect(read.json["valueQuantity"]?["value"] == 72 && read.json["device"]?["reference"] == "Device/d1")
+                #expect(read.compartment == "Patient/p1")
+                #expect(try await store.resource(.observation, id: String(stored.id), version: 1) == read)
+                #expect(try await search(store, .observation, [("identifier", "\(ProducerKey.system)|d1/b1/3")]).count == 1)
+                #expect(try await search(store, .observation, [("device", "Device/d1")]).count == 3)
+                #expect(try await search(store, .observation, [("category", "vital-signs")]).count == 3)
+                #expect(try await search(store, .observation, [("status", "final")]).count == 4)
+                #expect(try await search(store, .observation, [("status", "preliminary")]).isEmpty)
+                #expect(try await search(store, .observation, [("performer", "Practitioner/x")]).isEmpty)
+                #expect(try await search(store, .observation, [("date", "ge2026-03-01T08:01:00Z")]).count == 2)
+                #expect(try await search(store, .observation, [("_id", String(stored.id))]).count == 1)
+                #expect(
+                    try await search(store, .observation, [("patient", "p1")], scope: .compartments(["Patient/p2"], includeUnassigned: true)).isEmpty)
+            }
+        ),
+        (
+            "a refused reading sent again is quarantined once",
+            { store in
+                try await Fixture.seeded(store)
+                let entry = QuarantineEntry(
+                    device: "d1", boot: "b1", seq: 5, index: 0, reason: "implausible", payload: "{}", source: "http", received: Fixture.t0)
+                _ = try await store.commit(IngestCommit(quarantine: [entry, entry]), sealer: Fixture.sealer)
+                var noKey = entry
+                noKey.seq = nil
+                _ = try await store.commit(IngestCommit(quarantine: [noKey, noKey]), sealer: Fixture.sealer)
+                let listed = try await store.quarantine(device: "d1", limit: 10, offset: 0)
+                #expect(listed.count == 3)
+                #expect(listed.last?.reason == "implausible" && listed.last?.seq == 5)
+                #expect(try await store.quarantine(device: "other", limit: 10, offset: 0).isEmpty)
+            }
+        ),
+        (
+            "a commit of readings, quarantine and audit is one transaction",
+            { store in
+                try await Fixture.seeded(store)
+                let broken = Fixture.reading("unknown-device", 1, patient: "p1", at: Fixture.t0)
+                await #expect(throws: (any Error).self) {
+                    try await store.commit(
+                        IngestCommit(readings: [Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), broken], audit: [Fixture.event(1)]),
+                        sealer: Fixture.sealer)
+                }
+                #expect(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: 1)) == nil)
+                #expect(try await store.auditHead() == nil)
+            }
+        ),
     ]
 }

@@ -44,7 +44,9 @@ enum Fixture {
     static let t0: Int64 = 1_772_352_000_000  // 2026-03-01T08:00:00Z
     static let sealer = TestSealer()
 
-    static func write(_ resource: JSON, _ type: FHIRResourceType, id: String, version: Int = 1, at time: Int64 = t0, mode: ResourceWrite.Mode = .create) -> ResourceWrite {
+    static func write(
+        _ resource: JSON, _ type: FHIRResourceType, id: String, version: Int = 1, at time: Int64 = t0, mode: ResourceWrite.Mode = .create
+    ) -> ResourceWrite {
         ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: time, mode: mode)
     }
 
@@ -59,15 +61,20 @@ enum Fixture {
     }
 
     static func observation(_ id: String, patient: String, code: String, at effective: String) -> ResourceWrite {
-        write([
-            "resourceType": "Observation", "status": "final",
-            "code": ["coding": [["system": "http://loinc.org", "code": .string(code)]]],
-            "subject": ["reference": .string("Patient/\(patient)")], "effectiveDateTime": .string(effective),
-        ], .observation, id: id)
+        write(
+            [
+                "resourceType": "Observation", "status": "final",
+                "code": ["coding": [["system": "http://loinc.org", "code": .string(code)]]],
+                "subject": ["reference": .string("Patient/\(patient)")], "effectiveDateTime": .string(effective),
+            ], .observation, id: id)
     }
 
-    static func reading(_ device: String, _ seq: Int64, patient: String, code: String = "8867-4", value: Double = 72, at time: Int64, boot: String = "b1") -> Reading {
-        Reading(key: ProducerKey(device: device, boot: boot, seq: seq), patient: patient, code: code, value: value, unit: "/min", time: time, received: time + 500)
+    static func reading(
+        _ device: String, _ seq: Int64, patient: String, code: String = "8867-4", value: Double = 72, at time: Int64, boot: String = "b1"
+    ) -> Reading {
+        Reading(
+            key: ProducerKey(device: device, boot: boot, seq: seq), patient: patient, code: code, value: value, unit: "/min", time: time,
+            received: time + 500)
     }
 
     static func event(_ n: Int, patient: String? = nil) -> AuditEvent {

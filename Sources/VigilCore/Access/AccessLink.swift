@@ -45,7 +45,8 @@ public struct AccessLink: Sendable, Equatable {
             for participant in resource["participant"]?.arrayValue ?? [] {
                 guard let member = participant["member"]?["reference"]?.stringValue.flatMap(FHIRReference.init) else { continue }
                 let own = period(participant["period"])
-                links.append(AccessLink(.participant, member.description, start: maxOptional(team.start, own.start), end: minOptional(team.end, own.end)))
+                links.append(
+                    AccessLink(.participant, member.description, start: maxOptional(team.start, own.start), end: minOptional(team.end, own.end)))
             }
             return links
         case .group:

@@ -44,7 +44,9 @@ public struct CodeCatalog: Sendable {
         .init(code: "99504-3", display: "Glucose [Mass/volume] in Interstitial fluid", category: "laboratory", units: ["mg/dL": 0...1000]),
         .init(code: "105272-9", display: "Glucose [Moles/volume] in Interstitial fluid", category: "laboratory", units: ["mmol/L": 0...56]),
         // Asthma and activity.
-        .init(code: "19935-6", display: "Maximum expiratory gas flow Respiratory system airway by Peak flow meter", category: "exam", units: ["L/min": 0...1000]),
+        .init(
+            code: "19935-6", display: "Maximum expiratory gas flow Respiratory system airway by Peak flow meter", category: "exam",
+            units: ["L/min": 0...1000]),
         .init(code: "41950-7", display: "Number of steps in 24 hour Measured", category: "activity", units: ["/d": 0...200_000]),
     ])
 }

@@ -43,7 +43,8 @@ public struct DeviceLinkHistory: Sendable, Equatable {
         guard patient != current else { return nil }
         let floor = links.map { $0.end ?? $0.start }.max() ?? Int64.min
         guard start >= floor else {
-            return "the device's link to its patient cannot start before \(FHIRDateTime.instant(milliseconds: floor)), when its previous link began or ended"
+            return
+                "the device's link to its patient cannot start before \(FHIRDateTime.instant(milliseconds: floor)), when its previous link began or ended"
         }
         return nil
     }

@@ -70,7 +70,8 @@ public struct FHIRDateTime: Sendable, Equatable {
         }
         guard scanner.atEnd else { return nil }
         let days = FHIRDateTime.daysSinceEpoch(year: year, month: month, day: day)
-        let start = Int64(days) * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000 + millis)
+        let start =
+            Int64(days) * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000 + millis)
             - Int64(offsetMinutes) * 60_000
         self.precision = precision
         self.lowerBound = start
@@ -79,7 +80,8 @@ public struct FHIRDateTime: Sendable, Equatable {
             let next = FHIRDateTime.daysSinceEpoch(year: year + 1, month: 1, day: 1)
             self.upperBound = Int64(next) * 86_400_000 - 1
         case .month:
-            let next = month == 12
+            let next =
+                month == 12
                 ? FHIRDateTime.daysSinceEpoch(year: year + 1, month: 1, day: 1)
                 : FHIRDateTime.daysSinceEpoch(year: year, month: month + 1, day: 1)
             self.upperBound = Int64(next) * 86_400_000 - 1

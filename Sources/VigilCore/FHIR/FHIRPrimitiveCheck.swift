@@ -29,7 +29,8 @@ enum FHIRPrimitiveCheck {
         case .xhtml:
             return text.hasPrefix("<div") ? nil : "narrative must be an XHTML <div>"
         case .code:
-            let valid = text.first?.isWhitespace == false && text.last?.isWhitespace == false
+            let valid =
+                text.first?.isWhitespace == false && text.last?.isWhitespace == false
                 && !text.contains("  ") && !text.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
             return valid ? nil : "a code has no leading, trailing or repeated whitespace"
         case .id:

@@ -34,7 +34,8 @@ public enum FHIRValidator {
         var body = object
         body["resourceType"] = nil
         if body["contained"] != nil {
-            walker.report("contained resources are not supported; store them as resources of their own", at: "\(resourceType).contained", type: "not-supported")
+            walker.report(
+                "contained resources are not supported; store them as resources of their own", at: "\(resourceType).contained", type: "not-supported")
             body["contained"] = nil
         }
         walker.structure(body, elements: elements, path: resourceType, isRoot: true)

@@ -15,7 +15,9 @@ public struct QuarantineEntry: Sendable, Equatable {
     /// Server receive time, milliseconds since the epoch.
     public var received: Int64
 
-    public init(id: Int64 = 0, device: String, boot: String?, seq: Int64?, index: Int, reason: String, payload: String, source: String, received: Int64) {
+    public init(
+        id: Int64 = 0, device: String, boot: String?, seq: Int64?, index: Int, reason: String, payload: String, source: String, received: Int64
+    ) {
         self.id = id
         self.device = device
         self.boot = boot

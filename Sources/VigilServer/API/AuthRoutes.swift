@@ -6,13 +6,15 @@ struct AuthRoutes {
     let runtime: VigilRuntime
 
     var routes: [VigilRoute] {
-        [VigilRoute(.post, "/auth/token", .public) { request, context in
-            let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
-            guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue else {
-                throw VigilError(.invalid, #"send {"username": "…", "password": "…"}"#)
+        [
+            VigilRoute(.post, "/auth/token", .public) { request, context in
+                let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
+                guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue else {
+                    throw VigilError(.invalid, #"send {"username": "…", "password": "…"}"#)
+                }
+                return try await signIn(username: username, password: password, client: context.clientAddress)
             }
-            return try await signIn(username: username, password: password, client: context.clientAddress)
-        }]
+        ]
     }
 
     private func signIn(username: String, password: String, client: String?) async throws -> Response {
@@ -26,8 +28,9 @@ struct AuthRoutes {
             runtime.signInThrottle.recordFailure(username: username, address: client, now: now)
             let actor: Principal? = user.map { .user($0) }
             try await runtime.audit([
-                runtime.auditEvent(actor, client: client, action: .login, resource: "/auth/token", outcome: .minorFailure,
-                                   detail: user?.disabled == true ? "account disabled" : "bad credentials")
+                runtime.auditEvent(
+                    actor, client: client, action: .login, resource: "/auth/token", outcome: .minorFailure,
+                    detail: user?.disabled == true ? "account disabled" : "bad credentials")
             ])
             throw VigilError(.unauthenticated, "wrong username or password, or the account is disabled")
         }

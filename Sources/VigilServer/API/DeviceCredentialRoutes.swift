@@ -9,32 +9,32 @@ struct DeviceCredentialRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.post, "/api/devices/:id/credentials") { _, context in
-            let admin = try context.requireAdmin()
-            let device = try context.parameters.require("id")
-            guard FHIRID.isValid(device), try await runtime.store.resource(.device, id: device) != nil else {
-                throw VigilError(.notFound, "Device/\(device) does not exist")
-            }
-            let token = DeviceToken.generate()
-            let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .create, resource: "Device/\(device)/credentials")
-            let id = try await runtime.store.addCredential(
-                device: device, tokenHash: DeviceToken.hash(token), at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
-            )
-            try runtime.anchorAudit(try await runtime.store.auditHead())
-            var response = FHIRJSON.response(
-                ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
-            )
-            response.headers[.cacheControl] = "no-store"
-            return response
-        },
-        VigilRoute(.delete, "/api/devices/:id/credentials") { _, context in
-            try await revoke(context, credential: nil)
-        },
-        VigilRoute(.delete, "/api/devices/:id/credentials/:credential") { _, context in
-            guard let credential = context.parameters.get("credential", as: Int64.self) else {
-                throw VigilError(.notFound, "no such credential")
-            }
-            return try await revoke(context, credential: credential)
-        },
+                let admin = try context.requireAdmin()
+                let device = try context.parameters.require("id")
+                guard FHIRID.isValid(device), try await runtime.store.resource(.device, id: device) != nil else {
+                    throw VigilError(.notFound, "Device/\(device) does not exist")
+                }
+                let token = DeviceToken.generate()
+                let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .create, resource: "Device/\(device)/credentials")
+                let id = try await runtime.store.addCredential(
+                    device: device, tokenHash: DeviceToken.hash(token), at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
+                )
+                try runtime.anchorAudit(try await runtime.store.auditHead())
+                var response = FHIRJSON.response(
+                    ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
+                )
+                response.headers[.cacheControl] = "no-store"
+                return response
+            },
+            VigilRoute(.delete, "/api/devices/:id/credentials") { _, context in
+                try await revoke(context, credential: nil)
+            },
+            VigilRoute(.delete, "/api/devices/:id/credentials/:credential") { _, context in
+                guard let credential = context.parameters.get("credential", as: Int64.self) else {
+                    throw VigilError(.notFound, "no such credential")
+                }
+                return try await revoke(context, credential: credential)
+            },
         ]
     }
 
@@ -44,9 +44,11 @@ struct DeviceCredentialRoutes {
         guard FHIRID.isValid(device), try await runtime.store.resource(.device, id: device) != nil else {
             throw VigilError(.notFound, "Device/\(device) does not exist")
         }
-        let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .delete, resource: "Device/\(device)/credentials",
-                                       detail: credential.map { "credential \($0)" } ?? "all credentials")
-        let revoked = try await runtime.store.revokeCredentials(device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
+        let event = runtime.auditEvent(
+            .user(admin), client: context.clientAddress, action: .delete, resource: "Device/\(device)/credentials",
+            detail: credential.map { "credential \($0)" } ?? "all credentials")
+        let revoked = try await runtime.store.revokeCredentials(
+            device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
         try runtime.anchorAudit(try await runtime.store.auditHead())
         return FHIRJSON.response(["revoked": .integer(revoked)], mediaType: FHIRJSON.jsonMediaType)
     }

@@ -8,29 +8,29 @@ struct OperationsRoutes {
 
     var routes: [VigilRoute] {
         [
-        VigilRoute(.get, "/health/live", .public) { _, _ in
-            FHIRJSON.response(["status": "ok"], mediaType: FHIRJSON.jsonMediaType)
-        },
-        VigilRoute(.get, "/health", .public) { _, _ in try await readiness() },
-        VigilRoute(.get, "/health/ready", .public) { _, _ in try await readiness() },
-        VigilRoute(.get, "/metrics", .public) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: .init(string: runtime.metrics.exposition()))
-            )
-        },
-        VigilRoute(.get, "/openapi.json", .public) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: FHIRJSON.jsonMediaType],
-                body: .init(byteBuffer: .init(string: OpenAPIDocument.json))
-            )
-        },
-        VigilRoute(.get, "/", .public) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'none'"],
-                body: .init(byteBuffer: .init(string: Self.startPage))
-            )
-        },
+            VigilRoute(.get, "/health/live", .public) { _, _ in
+                FHIRJSON.response(["status": "ok"], mediaType: FHIRJSON.jsonMediaType)
+            },
+            VigilRoute(.get, "/health", .public) { _, _ in try await readiness() },
+            VigilRoute(.get, "/health/ready", .public) { _, _ in try await readiness() },
+            VigilRoute(.get, "/metrics", .public) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: .init(string: runtime.metrics.exposition()))
+                )
+            },
+            VigilRoute(.get, "/openapi.json", .public) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: FHIRJSON.jsonMediaType],
+                    body: .init(byteBuffer: .init(string: OpenAPIDocument.json))
+                )
+            },
+            VigilRoute(.get, "/", .public) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'none'"],
+                    body: .init(byteBuffer: .init(string: Self.startPage))
+                )
+            },
         ]
     }
 

@@ -3,208 +3,208 @@
 /// lists exactly the routes the router has.
 enum OpenAPIDocument {
     static let json = #"""
-    {
-      "openapi": "3.1.0",
-      "info": {
-        "title": "Vigil",
-        "version": "0.1.0",
-        "description": "Vigil's non-FHIR routes: sign-in, device ingest, accounts, device credentials, quarantine and operations. The FHIR R4 API lives under /fhir; its CapabilityStatement is at /fhir/metadata. Every route needs a bearer token unless it says otherwise. Errors are FHIR OperationOutcome documents."
-      },
-      "servers": [{"url": "/"}],
-      "security": [{"bearer": []}],
-      "paths": {
-        "/auth/token": {
-          "post": {
-            "summary": "Sign in: exchange a username and password for an access token",
-            "security": [],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}}}},
-            "responses": {
-              "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
-              "400": {"$ref": "#/components/responses/Invalid"},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "415": {"$ref": "#/components/responses/Invalid"},
-              "429": {"description": "Too many failed sign-ins; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}}
-            }
-          }
-        },
-        "/api/ingest": {
-          "post": {
-            "summary": "A device's batch of readings (device token only); answered after the durable commit",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestRequest"}}}},
-            "responses": {
-              "200": {"description": "Stored, duplicates acknowledged, rejected readings quarantined", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
-              "400": {"$ref": "#/components/responses/Invalid"},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "413": {"$ref": "#/components/responses/TooLarge"},
-              "415": {"$ref": "#/components/responses/Invalid"},
-              "503": {"$ref": "#/components/responses/Unavailable"}
-            }
-          }
-        },
-        "/api/quarantine": {
-          "get": {
-            "summary": "Rejected readings with their reasons, newest first (administrators)",
-            "parameters": [
-              {"name": "device", "in": "query", "schema": {"type": "string"}},
-              {"name": "_count", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-              {"name": "_offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}
-            ],
-            "responses": {
-              "200": {"description": "Quarantined readings", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Quarantine"}}}},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"}
-            }
-          }
-        },
-        "/api/users": {
-          "get": {
-            "summary": "List accounts (administrators)",
-            "responses": {
-              "200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "object", "required": ["users"], "properties": {"users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}}}},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"}
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "Vigil",
+            "version": "0.1.0",
+            "description": "Vigil's non-FHIR routes: sign-in, device ingest, accounts, device credentials, quarantine and operations. The FHIR R4 API lives under /fhir; its CapabilityStatement is at /fhir/metadata. Every route needs a bearer token unless it says otherwise. Errors are FHIR OperationOutcome documents."
+          },
+          "servers": [{"url": "/"}],
+          "security": [{"bearer": []}],
+          "paths": {
+            "/auth/token": {
+              "post": {
+                "summary": "Sign in: exchange a username and password for an access token",
+                "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}}}},
+                "responses": {
+                  "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "415": {"$ref": "#/components/responses/Invalid"},
+                  "429": {"description": "Too many failed sign-ins; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}}
+                }
+              }
+            },
+            "/api/ingest": {
+              "post": {
+                "summary": "A device's batch of readings (device token only); answered after the durable commit",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestRequest"}}}},
+                "responses": {
+                  "200": {"description": "Stored, duplicates acknowledged, rejected readings quarantined", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/Invalid"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/quarantine": {
+              "get": {
+                "summary": "Rejected readings with their reasons, newest first (administrators)",
+                "parameters": [
+                  {"name": "device", "in": "query", "schema": {"type": "string"}},
+                  {"name": "_count", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                  {"name": "_offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                  "200": {"description": "Quarantined readings", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Quarantine"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/users": {
+              "get": {
+                "summary": "List accounts (administrators)",
+                "responses": {
+                  "200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "object", "required": ["users"], "properties": {"users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              },
+              "post": {
+                "summary": "Create an account (administrators)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewUser"}}}},
+                "responses": {
+                  "201": {"description": "Created", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              }
+            },
+            "/api/users/{username}": {
+              "patch": {
+                "summary": "Change an account's role, password, fhirUser or disabled flag (administrators)",
+                "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserChange"}}}},
+                "responses": {
+                  "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              }
+            },
+            "/api/devices/{id}/credentials": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "description": "The Device's FHIR id", "schema": {"type": "string"}}],
+              "post": {
+                "summary": "Issue a device token, shown once (administrators)",
+                "responses": {
+                  "201": {"description": "Issued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credential"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              },
+              "delete": {
+                "summary": "Revoke all of a device's credentials, effective on its next request (administrators)",
+                "responses": {
+                  "200": {"description": "Revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revoked"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/devices/{id}/credentials/{credential}": {
+              "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "credential", "in": "path", "required": true, "schema": {"type": "integer"}}
+              ],
+              "delete": {
+                "summary": "Revoke one credential (administrators)",
+                "responses": {
+                  "200": {"description": "Revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revoked"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/health": {
+              "get": {"summary": "Readiness: database reachable and ingest accepting", "security": [], "responses": {"200": {"$ref": "#/components/responses/Health"}, "503": {"$ref": "#/components/responses/Health"}}}
+            },
+            "/health/ready": {
+              "get": {"summary": "Readiness (same as /health)", "security": [], "responses": {"200": {"$ref": "#/components/responses/Health"}, "503": {"$ref": "#/components/responses/Health"}}}
+            },
+            "/health/live": {
+              "get": {"summary": "Liveness: the process answers", "security": [], "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}}}}}}
+            },
+            "/metrics": {
+              "get": {"summary": "Prometheus metrics", "security": [], "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}}
+            },
+            "/openapi.json": {
+              "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+            },
+            "/": {
+              "get": {"summary": "Start page", "security": [], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}
             }
           },
-          "post": {
-            "summary": "Create an account (administrators)",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewUser"}}}},
+          "components": {
+            "securitySchemes": {
+              "bearer": {"type": "http", "scheme": "bearer", "description": "A user's token from POST /auth/token, or a device token from POST /api/devices/{id}/credentials. Never in the URL."}
+            },
             "responses": {
-              "201": {"description": "Created", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
-              "400": {"$ref": "#/components/responses/Invalid"},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "409": {"$ref": "#/components/responses/Conflict"},
-              "422": {"$ref": "#/components/responses/Unprocessable"}
+              "Invalid": {"description": "Malformed request", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Unauthenticated": {"description": "No valid credentials", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Forbidden": {"description": "The role may not do this", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "NotFound": {"description": "Not found", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Conflict": {"description": "Already exists", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Unprocessable": {"description": "Breaks a rule", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "TooLarge": {"description": "Body, batch or nesting over the limit", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Unavailable": {"description": "Write queue full or shutting down; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Health": {"description": "Health", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
+            },
+            "schemas": {
+              "SignIn": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+              "Token": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}}},
+              "Reading": {
+                "type": "object", "required": ["seq", "time", "code", "value", "unit"], "additionalProperties": false,
+                "properties": {
+                  "seq": {"type": "integer", "minimum": 0, "description": "The device's reading counter; with boot, the producer key"},
+                  "boot": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "description": "A new id each time the device's counter restarts; 0 when absent"},
+                  "time": {"type": "string", "description": "When the device measured it: an instant with a zone"},
+                  "code": {"type": "string", "description": "A LOINC code Vigil accepts from devices"},
+                  "value": {"type": "number"},
+                  "unit": {"type": "string", "description": "A UCUM unit of the code"}
+                }
+              },
+              "IngestRequest": {"type": "object", "required": ["readings"], "additionalProperties": false, "properties": {"readings": {"type": "array", "maxItems": 10000, "items": {"$ref": "#/components/schemas/Reading"}}}},
+              "IngestResult": {
+                "type": "object", "required": ["accepted", "duplicates", "rejected"],
+                "properties": {
+                  "accepted": {"type": "integer"},
+                  "duplicates": {"type": "integer"},
+                  "rejected": {"type": "array", "items": {"type": "object", "required": ["index", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}},
+                  "flagged": {"type": "array", "items": {"type": "object", "required": ["index", "seq", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}}
+                }
+              },
+              "Quarantine": {
+                "type": "object", "required": ["quarantine"],
+                "properties": {"quarantine": {"type": "array", "items": {"type": "object", "required": ["id", "device", "index", "reason", "source", "received", "payload"], "properties": {
+                  "id": {"type": "integer"}, "device": {"type": "string"}, "boot": {"type": "string"}, "seq": {"type": "integer"}, "index": {"type": "integer"},
+                  "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
+                }}}}
+              },
+              "Role": {"type": "string", "enum": ["admin", "physician", "nurse", "school-nurse", "caregiver", "public-health", "researcher"]},
+              "User": {"type": "object", "required": ["username", "role", "disabled", "created"], "properties": {"username": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}, "created": {"type": "string"}}},
+              "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string", "pattern": "^[a-z0-9._@-]{1,64}$"}, "password": {"type": "string", "minLength": 12}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string", "description": "Practitioner/ID or RelatedPerson/ID; required for physician, nurse, school-nurse and caregiver"}}},
+              "UserChange": {"type": "object", "properties": {"password": {"type": "string", "minLength": 12}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}}},
+              "Credential": {"type": "object", "required": ["id", "device", "token"], "properties": {"id": {"type": "integer"}, "device": {"type": "string"}, "token": {"type": "string", "description": "Shown once; stored only as its SHA-256"}}},
+              "Revoked": {"type": "object", "required": ["revoked"], "properties": {"revoked": {"type": "integer", "description": "How many active credentials were revoked"}}},
+              "Health": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}, "checks": {"type": "object"}}},
+              "OperationOutcome": {"type": "object", "required": ["resourceType", "issue"], "properties": {"resourceType": {"const": "OperationOutcome"}, "issue": {"type": "array", "items": {"type": "object", "required": ["severity", "code"], "properties": {"severity": {"type": "string"}, "code": {"type": "string"}, "diagnostics": {"type": "string"}, "expression": {"type": "array", "items": {"type": "string"}}}}}}}
             }
           }
-        },
-        "/api/users/{username}": {
-          "patch": {
-            "summary": "Change an account's role, password, fhirUser or disabled flag (administrators)",
-            "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserChange"}}}},
-            "responses": {
-              "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
-              "400": {"$ref": "#/components/responses/Invalid"},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "404": {"$ref": "#/components/responses/NotFound"},
-              "422": {"$ref": "#/components/responses/Unprocessable"}
-            }
-          }
-        },
-        "/api/devices/{id}/credentials": {
-          "parameters": [{"name": "id", "in": "path", "required": true, "description": "The Device's FHIR id", "schema": {"type": "string"}}],
-          "post": {
-            "summary": "Issue a device token, shown once (administrators)",
-            "responses": {
-              "201": {"description": "Issued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credential"}}}},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "404": {"$ref": "#/components/responses/NotFound"}
-            }
-          },
-          "delete": {
-            "summary": "Revoke all of a device's credentials, effective on its next request (administrators)",
-            "responses": {
-              "200": {"description": "Revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revoked"}}}},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "404": {"$ref": "#/components/responses/NotFound"}
-            }
-          }
-        },
-        "/api/devices/{id}/credentials/{credential}": {
-          "parameters": [
-            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-            {"name": "credential", "in": "path", "required": true, "schema": {"type": "integer"}}
-          ],
-          "delete": {
-            "summary": "Revoke one credential (administrators)",
-            "responses": {
-              "200": {"description": "Revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revoked"}}}},
-              "401": {"$ref": "#/components/responses/Unauthenticated"},
-              "403": {"$ref": "#/components/responses/Forbidden"},
-              "404": {"$ref": "#/components/responses/NotFound"}
-            }
-          }
-        },
-        "/health": {
-          "get": {"summary": "Readiness: database reachable and ingest accepting", "security": [], "responses": {"200": {"$ref": "#/components/responses/Health"}, "503": {"$ref": "#/components/responses/Health"}}}
-        },
-        "/health/ready": {
-          "get": {"summary": "Readiness (same as /health)", "security": [], "responses": {"200": {"$ref": "#/components/responses/Health"}, "503": {"$ref": "#/components/responses/Health"}}}
-        },
-        "/health/live": {
-          "get": {"summary": "Liveness: the process answers", "security": [], "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}}}}}}
-        },
-        "/metrics": {
-          "get": {"summary": "Prometheus metrics", "security": [], "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}}
-        },
-        "/openapi.json": {
-          "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
-        },
-        "/": {
-          "get": {"summary": "Start page", "security": [], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}
         }
-      },
-      "components": {
-        "securitySchemes": {
-          "bearer": {"type": "http", "scheme": "bearer", "description": "A user's token from POST /auth/token, or a device token from POST /api/devices/{id}/credentials. Never in the URL."}
-        },
-        "responses": {
-          "Invalid": {"description": "Malformed request", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Unauthenticated": {"description": "No valid credentials", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Forbidden": {"description": "The role may not do this", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "NotFound": {"description": "Not found", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Conflict": {"description": "Already exists", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Unprocessable": {"description": "Breaks a rule", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "TooLarge": {"description": "Body, batch or nesting over the limit", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Unavailable": {"description": "Write queue full or shutting down; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-          "Health": {"description": "Health", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
-        },
-        "schemas": {
-          "SignIn": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-          "Token": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}}},
-          "Reading": {
-            "type": "object", "required": ["seq", "time", "code", "value", "unit"], "additionalProperties": false,
-            "properties": {
-              "seq": {"type": "integer", "minimum": 0, "description": "The device's reading counter; with boot, the producer key"},
-              "boot": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "description": "A new id each time the device's counter restarts; 0 when absent"},
-              "time": {"type": "string", "description": "When the device measured it: an instant with a zone"},
-              "code": {"type": "string", "description": "A LOINC code Vigil accepts from devices"},
-              "value": {"type": "number"},
-              "unit": {"type": "string", "description": "A UCUM unit of the code"}
-            }
-          },
-          "IngestRequest": {"type": "object", "required": ["readings"], "additionalProperties": false, "properties": {"readings": {"type": "array", "maxItems": 10000, "items": {"$ref": "#/components/schemas/Reading"}}}},
-          "IngestResult": {
-            "type": "object", "required": ["accepted", "duplicates", "rejected"],
-            "properties": {
-              "accepted": {"type": "integer"},
-              "duplicates": {"type": "integer"},
-              "rejected": {"type": "array", "items": {"type": "object", "required": ["index", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}},
-              "flagged": {"type": "array", "items": {"type": "object", "required": ["index", "seq", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}}
-            }
-          },
-          "Quarantine": {
-            "type": "object", "required": ["quarantine"],
-            "properties": {"quarantine": {"type": "array", "items": {"type": "object", "required": ["id", "device", "index", "reason", "source", "received", "payload"], "properties": {
-              "id": {"type": "integer"}, "device": {"type": "string"}, "boot": {"type": "string"}, "seq": {"type": "integer"}, "index": {"type": "integer"},
-              "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
-            }}}}
-          },
-          "Role": {"type": "string", "enum": ["admin", "physician", "nurse", "school-nurse", "caregiver", "public-health", "researcher"]},
-          "User": {"type": "object", "required": ["username", "role", "disabled", "created"], "properties": {"username": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}, "created": {"type": "string"}}},
-          "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string", "pattern": "^[a-z0-9._@-]{1,64}$"}, "password": {"type": "string", "minLength": 12}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string", "description": "Practitioner/ID or RelatedPerson/ID; required for physician, nurse, school-nurse and caregiver"}}},
-          "UserChange": {"type": "object", "properties": {"password": {"type": "string", "minLength": 12}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}}},
-          "Credential": {"type": "object", "required": ["id", "device", "token"], "properties": {"id": {"type": "integer"}, "device": {"type": "string"}, "token": {"type": "string", "description": "Shown once; stored only as its SHA-256"}}},
-          "Revoked": {"type": "object", "required": ["revoked"], "properties": {"revoked": {"type": "integer", "description": "How many active credentials were revoked"}}},
-          "Health": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}, "checks": {"type": "object"}}},
-          "OperationOutcome": {"type": "object", "required": ["resourceType", "issue"], "properties": {"resourceType": {"const": "OperationOutcome"}, "issue": {"type": "array", "items": {"type": "object", "required": ["severity", "code"], "properties": {"severity": {"type": "string"}, "code": {"type": "string"}, "diagnostics": {"type": "string"}, "expression": {"type": "array", "items": {"type": "string"}}}}}}}
-        }
-      }
-    }
-    """#
+        """#
 }

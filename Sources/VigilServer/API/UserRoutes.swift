@@ -8,34 +8,34 @@ struct UserRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.get, "/api/users") { _, context in
-            _ = try context.requireAdmin()
-            let users = try await runtime.store.users()
-            return FHIRJSON.response(["users": .array(users.map(\.json))], mediaType: FHIRJSON.jsonMediaType)
-        },
-        VigilRoute(.post, "/api/users") { request, context in
-            let admin = try context.requireAdmin()
-            let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
-            let accounts = AccountService(runtime: runtime)
-            let user = try await accounts.create(
-                username: body["username"]?.stringValue, password: body["password"]?.stringValue,
-                role: body["role"]?.stringValue, fhirUser: body["fhirUser"]?.stringValue,
-                by: .user(admin), client: context.clientAddress
-            )
-            var response = FHIRJSON.response(user.json, status: .created, mediaType: FHIRJSON.jsonMediaType)
-            response.headers[.location] = "/api/users/\(user.username)"
-            return response
-        },
-        VigilRoute(.patch, "/api/users/:username") { request, context in
-            let admin = try context.requireAdmin()
-            let username = try context.parameters.require("username")
-            let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
-            let user = try await AccountService(runtime: runtime).change(
-                username: username, role: body["role"]?.stringValue, password: body["password"]?.stringValue,
-                disabled: body["disabled"]?.boolValue, fhirUser: body["fhirUser"]?.stringValue,
-                by: .user(admin), client: context.clientAddress
-            )
-            return FHIRJSON.response(user.json, mediaType: FHIRJSON.jsonMediaType)
-        },
+                _ = try context.requireAdmin()
+                let users = try await runtime.store.users()
+                return FHIRJSON.response(["users": .array(users.map(\.json))], mediaType: FHIRJSON.jsonMediaType)
+            },
+            VigilRoute(.post, "/api/users") { request, context in
+                let admin = try context.requireAdmin()
+                let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
+                let accounts = AccountService(runtime: runtime)
+                let user = try await accounts.create(
+                    username: body["username"]?.stringValue, password: body["password"]?.stringValue,
+                    role: body["role"]?.stringValue, fhirUser: body["fhirUser"]?.stringValue,
+                    by: .user(admin), client: context.clientAddress
+                )
+                var response = FHIRJSON.response(user.json, status: .created, mediaType: FHIRJSON.jsonMediaType)
+                response.headers[.location] = "/api/users/\(user.username)"
+                return response
+            },
+            VigilRoute(.patch, "/api/users/:username") { request, context in
+                let admin = try context.requireAdmin()
+                let username = try context.parameters.require("username")
+                let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
+                let user = try await AccountService(runtime: runtime).change(
+                    username: username, role: body["role"]?.stringValue, password: body["password"]?.stringValue,
+                    disabled: body["disabled"]?.boolValue, fhirUser: body["fhirUser"]?.stringValue,
+                    by: .user(admin), client: context.clientAddress
+                )
+                return FHIRJSON.response(user.json, mediaType: FHIRJSON.jsonMediaType)
+            },
         ]
     }
 }

@@ -12,7 +12,8 @@ public enum VigilApplication {
     /// Opens the store and keys in the data directory and builds the runtime.
     /// - Throws: ``VigilError`` for options that are not available, or files that cannot be used.
     public static func makeRuntime(configuration: VigilConfiguration, clock: any VigilClock = SystemClock(), logger: Logger) throws -> VigilRuntime {
-        for (flag, value) in [("--mqtt", configuration.mqtt), ("--mllp", configuration.mllp), ("--postgres", configuration.postgres)] where value != nil {
+        for (flag, value) in [("--mqtt", configuration.mqtt), ("--mllp", configuration.mllp), ("--postgres", configuration.postgres)]
+        where value != nil {
             throw VigilError(.invalid, "\(flag) is not available in this version of Vigil yet")
         }
         try FileSystem.createDirectory(configuration.dataDirectory)

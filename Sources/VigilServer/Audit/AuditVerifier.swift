@@ -52,7 +52,8 @@ public struct AuditVerifier: Sendable {
             return Report(records: count, problem: count == 0 ? nil : "the anchor \(anchor.path) is missing: the end of the chain cannot be checked")
         }
         if !anchorSeen {
-            return Report(records: count, problem: "the chain ends at record \(count) but the anchor says \(anchored.seq): records were cut off the end")
+            return Report(
+                records: count, problem: "the chain ends at record \(count) but the anchor says \(anchored.seq): records were cut off the end")
         }
         return Report(records: count, problem: nil)
     }

@@ -69,7 +69,8 @@ public struct AccountService: Sendable {
     private func resolve(fhirUser: String?, role: Role) async throws -> FHIRReference? {
         guard let fhirUser else {
             if role.isCareRole {
-                throw VigilError(.invalid, "a \(role.rawValue) account needs fhirUser: the Practitioner or RelatedPerson it acts as", expression: "fhirUser")
+                throw VigilError(
+                    .invalid, "a \(role.rawValue) account needs fhirUser: the Practitioner or RelatedPerson it acts as", expression: "fhirUser")
             }
             return nil
         }

@@ -46,18 +46,21 @@ enum CapabilityStatement {
             "implementation": ["description": "Vigil IoMT platform", "url": .string(baseURL)],
             "fhirVersion": "4.0.1",
             "format": ["application/fhir+json", "json"],
-            "rest": [[
-                "mode": "server",
-                "documentation": "Search modifiers: :missing on every parameter, :exact and :contains on strings, :Type on references. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum.",
-                "security": [
-                    "cors": false,
-                    "service": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth"]]]],
-                    "description": "Bearer tokens from POST /auth/token; device tokens from POST /api/devices/{id}/credentials.",
-                ],
-                "resource": .array(resources),
-                "interaction": [["code": "transaction"]],
-                "searchParam": .array(common),
-            ]],
+            "rest": [
+                [
+                    "mode": "server",
+                    "documentation":
+                        "Search modifiers: :missing on every parameter, :exact and :contains on strings, :Type on references. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum.",
+                    "security": [
+                        "cors": false,
+                        "service": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth"]]]],
+                        "description": "Bearer tokens from POST /auth/token; device tokens from POST /api/devices/{id}/credentials.",
+                    ],
+                    "resource": .array(resources),
+                    "interaction": [["code": "transaction"]],
+                    "searchParam": .array(common),
+                ]
+            ],
         ])
     }
 }

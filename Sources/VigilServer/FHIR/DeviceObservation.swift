@@ -41,7 +41,8 @@ struct DeviceObservation: Sendable {
             try await refuse("device must be Device/\(device)", "Observation.device")
         }
         let code = FHIRIndexer.values(at: "code.coding", in: body)
-            .first { $0["system"]?.stringValue == CodeDefinition.loinc && $0["code"]?.stringValue.flatMap(runtime.catalog.definition(of:)) != nil }?["code"]
+            .first { $0["system"]?.stringValue == CodeDefinition.loinc && $0["code"]?.stringValue.flatMap(runtime.catalog.definition(of:)) != nil }?[
+                "code"]
         let quantity = body["valueQuantity"]
         if let system = quantity?["system"]?.stringValue, system != CodeDefinition.ucum {
             try await refuse("valueQuantity.system must be \(CodeDefinition.ucum)", "Observation.valueQuantity.system")
@@ -72,8 +73,9 @@ struct DeviceObservation: Sendable {
             throw VigilError(.internal, "the reading was stored but cannot be read back")
         }
         return (
-            StoredResource(type: .observation, id: String(stored.id), version: 1, lastUpdated: stored.reading.received,
-                           compartment: "Patient/\(stored.reading.patient)", json: stored.observation(catalog: runtime.catalog)),
+            StoredResource(
+                type: .observation, id: String(stored.id), version: 1, lastUpdated: stored.reading.received,
+                compartment: "Patient/\(stored.reading.patient)", json: stored.observation(catalog: runtime.catalog)),
             result.accepted == 1
         )
     }

@@ -9,61 +9,64 @@ struct FHIRRoutes {
     /// `GET /fhir/metadata` is public; everything else needs authentication.
     var routes: [VigilRoute] {
         [
-        VigilRoute(.get, "/fhir/metadata", .public) { request, _ in
-            FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request), date: runtime.clock.now()))
-        },
-        VigilRoute(.post, "/fhir") { request, context in
-            let access = try await access(context)
-            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-            let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request)).run(body)
-            return FHIRJSON.response(response)
-        },
-        VigilRoute(.get, "/fhir/:type") { request, context in
-            let type = try resourceType(context)
-            let access = try await access(context)
-            let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-            let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
-            let (query, page) = try await FHIRService(runtime: runtime, access: access, client: context.clientAddress)
-                .search(type, parameters: parameters, lenient: lenient)
-            return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
-        },
-        VigilRoute(.post, "/fhir/:type") { request, context in
-            let type = try resourceType(context)
-            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-            if case .device(let device) = context.principal {
-                guard type == .observation else { throw VigilError(.forbidden, "a device may only create Observations") }
-                let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
+            VigilRoute(.get, "/fhir/metadata", .public) { request, _ in
+                FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request), date: runtime.clock.now()))
+            },
+            VigilRoute(.post, "/fhir") { request, context in
+                let access = try await access(context)
+                let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+                let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request))
+                    .run(body)
+                return FHIRJSON.response(response)
+            },
+            VigilRoute(.get, "/fhir/:type") { request, context in
+                let type = try resourceType(context)
+                let access = try await access(context)
+                let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+                let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
+                let (query, page) = try await FHIRService(runtime: runtime, access: access, client: context.clientAddress)
+                    .search(type, parameters: parameters, lenient: lenient)
+                return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
+            },
+            VigilRoute(.post, "/fhir/:type") { request, context in
+                let type = try resourceType(context)
+                let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+                if case .device(let device) = context.principal {
+                    guard type == .observation else { throw VigilError(.forbidden, "a device may only create Observations") }
+                    let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
+                    return resourceResponse(stored, status: created ? .created : .ok, request: request)
+                }
+                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).create(
+                    type, body: body)
+                return resourceResponse(stored, status: .created, request: request)
+            },
+            VigilRoute(.get, "/fhir/:type/:id") { request, context in
+                let type = try resourceType(context)
+                let id = try context.parameters.require("id")
+                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).read(
+                    type, id: id)
+                return resourceResponse(stored, status: .ok, request: request, location: false)
+            },
+            VigilRoute(.put, "/fhir/:type/:id") { request, context in
+                let type = try resourceType(context)
+                let id = try context.parameters.require("id")
+                let ifMatch = try request.headers[.ifMatch].map { text throws in
+                    guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
+                    return version
+                }
+                let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+                let (stored, created) = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
+                    .update(type, id: id, body: body, ifMatch: ifMatch)
                 return resourceResponse(stored, status: created ? .created : .ok, request: request)
-            }
-            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).create(type, body: body)
-            return resourceResponse(stored, status: .created, request: request)
-        },
-        VigilRoute(.get, "/fhir/:type/:id") { request, context in
-            let type = try resourceType(context)
-            let id = try context.parameters.require("id")
-            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).read(type, id: id)
-            return resourceResponse(stored, status: .ok, request: request, location: false)
-        },
-        VigilRoute(.put, "/fhir/:type/:id") { request, context in
-            let type = try resourceType(context)
-            let id = try context.parameters.require("id")
-            let ifMatch = try request.headers[.ifMatch].map { text throws in
-                guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
-                return version
-            }
-            let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-            let (stored, created) = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
-                .update(type, id: id, body: body, ifMatch: ifMatch)
-            return resourceResponse(stored, status: created ? .created : .ok, request: request)
-        },
-        VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
-            let type = try resourceType(context)
-            let id = try context.parameters.require("id")
-            guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
-            let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
-                .vread(type, id: id, version: version)
-            return resourceResponse(stored, status: .ok, request: request, location: false)
-        },
+            },
+            VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
+                let type = try resourceType(context)
+                let id = try context.parameters.require("id")
+                guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
+                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
+                    .vread(type, id: id, version: version)
+                return resourceResponse(stored, status: .ok, request: request, location: false)
+            },
         ]
     }
 

@@ -9,7 +9,9 @@ struct FHIRService: Sendable {
 
     private var principal: Principal { access.principal }
 
-    private func event(_ action: AuditEvent.Action, _ resource: String, patient: String? = nil, outcome: AuditEvent.Outcome = .success, detail: String? = nil) -> AuditEvent {
+    private func event(
+        _ action: AuditEvent.Action, _ resource: String, patient: String? = nil, outcome: AuditEvent.Outcome = .success, detail: String? = nil
+    ) -> AuditEvent {
         runtime.auditEvent(principal, client: client, patient: patient, action: action, resource: resource, outcome: outcome, detail: detail)
     }
 
@@ -60,7 +62,8 @@ struct FHIRService: Sendable {
     func create(_ type: FHIRResourceType, body: JSON) async throws -> StoredResource {
         try access.require(.create, on: type)
         let now = runtime.clock.now()
-        let write = try await WritePlanner(runtime: runtime, access: access).plan(body, type: type, id: WritePlanner.newID(), version: 1, mode: .create, now: now)
+        let write = try await WritePlanner(runtime: runtime, access: access).plan(
+            body, type: type, id: WritePlanner.newID(), version: 1, mode: .create, now: now)
         let head = try await runtime.store.write(
             [write], audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)], sealer: runtime.sealer
         )
@@ -88,7 +91,8 @@ struct FHIRService: Sendable {
             if let ifMatch, ifMatch != existing.version {
                 throw VigilError(.preconditionFailed, "If-Match names version \(ifMatch); the current version is \(existing.version)")
             }
-            write = try await planner.plan(body, type: type, id: id, version: existing.version + 1, mode: .update(replacing: existing.version), now: now)
+            write = try await planner.plan(
+                body, type: type, id: id, version: existing.version + 1, mode: .update(replacing: existing.version), now: now)
         } else {
             guard access.scope == nil, !FHIRID.isReadingID(id), ifMatch == nil else {
                 throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")

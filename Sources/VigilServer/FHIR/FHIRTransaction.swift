@@ -55,8 +55,10 @@ struct FHIRTransaction: Sendable {
                 let write = try await plan(entry, resource: resource, planner: planner, created: created, now: now)
                 writes.append(write)
                 let action: AuditEvent.Action = write.mode == .create ? .create : .update
-                audit.append(runtime.auditEvent(access.principal, client: client, patient: write.resource.patient, action: action,
-                                                resource: "\(entry.type.rawValue)/\(entry.id)", detail: "transaction"))
+                audit.append(
+                    runtime.auditEvent(
+                        access.principal, client: client, patient: write.resource.patient, action: action,
+                        resource: "\(entry.type.rawValue)/\(entry.id)", detail: "transaction"))
             } catch var error as VigilError {
                 for i in error.issues.indices {
                     error.issues[i].diagnostics = "entry \(entry.index): " + error.issues[i].diagnostics
@@ -128,8 +130,9 @@ struct FHIRTransaction: Sendable {
             if let ifMatch = entry.ifMatch, ifMatch != existing.version {
                 throw VigilError(.preconditionFailed, "ifMatch names version \(ifMatch); the current version is \(existing.version)")
             }
-            return try await planner.plan(resource, type: entry.type, id: entry.id, version: existing.version + 1,
-                                          mode: .update(replacing: existing.version), now: now)
+            return try await planner.plan(
+                resource, type: entry.type, id: entry.id, version: existing.version + 1,
+                mode: .update(replacing: existing.version), now: now)
         }
         try access.require(entry.isUpdate ? .update : .create, on: entry.type)
         if entry.isUpdate {

@@ -18,13 +18,14 @@ enum SearchBundle {
         if let total = page.total { bundle["total"] = .integer(total) }
         bundle["link"] = .array(links)
         if !page.resources.isEmpty {
-            bundle["entry"] = .array(page.resources.map { resource in
-                [
-                    "fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"),
-                    "resource": resource.json,
-                    "search": ["mode": "match"],
-                ]
-            })
+            bundle["entry"] = .array(
+                page.resources.map { resource in
+                    [
+                        "fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"),
+                        "resource": resource.json,
+                        "search": ["mode": "match"],
+                    ]
+                })
         }
         return .object(bundle)
     }

@@ -16,7 +16,8 @@ struct WritePlanner: Sendable {
 
     /// Validates `resource` and prepares it as version `version` of `type/id`.
     /// - Throws: 400 with every schema issue, 422 for a broken rule.
-    func plan(_ resource: JSON, type: FHIRResourceType, id: String, version: Int, mode: ResourceWrite.Mode, now: Int64) async throws -> ResourceWrite {
+    func plan(_ resource: JSON, type: FHIRResourceType, id: String, version: Int, mode: ResourceWrite.Mode, now: Int64) async throws -> ResourceWrite
+    {
         let issues = FHIRValidator.validate(resource, as: type.rawValue)
         guard issues.isEmpty else { throw VigilError(.invalid, issues: issues) }
         var resource = resource
@@ -34,7 +35,9 @@ struct WritePlanner: Sendable {
             .first { $0["url"]?.stringValue == DeviceLinkHistory.sinceExtension }
         guard let since else { return nil }
         guard let text = since["valueDateTime"]?.stringValue, let time = FHIRDateTime(text), time.hasTime else {
-            throw VigilError(.unprocessable, "\(DeviceLinkHistory.sinceExtension) takes a valueDateTime with a time and zone", expression: "Device.patient.extension")
+            throw VigilError(
+                .unprocessable, "\(DeviceLinkHistory.sinceExtension) takes a valueDateTime with a time and zone",
+                expression: "Device.patient.extension")
         }
         guard time.lowerBound <= now else {
             throw VigilError(.unprocessable, "a device cannot be on a patient since a time in the future", expression: "Device.patient.extension")
@@ -53,7 +56,9 @@ struct WritePlanner: Sendable {
         let expression = "\(type.rawValue).\(element)"
         guard let text = resource[element]?["reference"]?.stringValue else {
             if type.requiresPatient || (access.scope != nil && type.isClinicalRecord) {
-                throw VigilError(.unprocessable, "\(element) must reference the Patient this \(type.rawValue) belongs to", expression: expression, issueType: "required")
+                throw VigilError(
+                    .unprocessable, "\(element) must reference the Patient this \(type.rawValue) belongs to", expression: expression,
+                    issueType: "required")
             }
             return
         }
@@ -74,7 +79,8 @@ struct WritePlanner: Sendable {
     /// catalogued, and with the person as performer (added when missing).
     private func checkObservation(_ resource: JSON) throws -> JSON {
         for (i, identifier) in (resource["identifier"]?.arrayValue ?? []).enumerated() where identifier["system"]?.stringValue == ProducerKey.system {
-            throw VigilError(.unprocessable, "identifier system \(ProducerKey.system) is reserved for device readings", expression: "Observation.identifier[\(i)]")
+            throw VigilError(
+                .unprocessable, "identifier system \(ProducerKey.system) is reserved for device readings", expression: "Observation.identifier[\(i)]")
         }
         if let quantity = resource["valueQuantity"], let value = quantity["value"]?.doubleValue,
             let definition = FHIRIndexer.values(at: "code.coding", in: resource)

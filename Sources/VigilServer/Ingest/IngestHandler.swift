@@ -20,15 +20,17 @@ struct IngestHandler: Sendable {
             var object: JSONObject = [
                 "accepted": .integer(accepted),
                 "duplicates": .integer(duplicates),
-                "rejected": .array(rejected.map { r in
-                    var item: JSONObject = ["index": .integer(r.index)]
-                    if let seq = r.seq { item["seq"] = .integer(seq) }
-                    item["reason"] = .string(r.reason)
-                    return .object(item)
-                }),
+                "rejected": .array(
+                    rejected.map { r in
+                        var item: JSONObject = ["index": .integer(r.index)]
+                        if let seq = r.seq { item["seq"] = .integer(seq) }
+                        item["reason"] = .string(r.reason)
+                        return .object(item)
+                    }),
             ]
             if !flagged.isEmpty {
-                object["flagged"] = .array(flagged.map { ["index": .integer($0.index), "seq": .integer($0.seq), "reason": "device time is ahead of server time"] })
+                object["flagged"] = .array(
+                    flagged.map { ["index": .integer($0.index), "seq": .integer($0.seq), "reason": "device time is ahead of server time"] })
             }
             return .object(object)
         }
@@ -50,25 +52,29 @@ struct IngestHandler: Sendable {
         readings.reserveCapacity(decoded.submissions.count)
         for submission in decoded.submissions {
             guard let patient = links.patient(at: submission.time) else {
-                result.rejected.append(ReadingRejection(
-                    index: submission.index, boot: submission.boot, seq: submission.seq,
-                    reason: "Device/\(device) was not on any patient at \(FHIRDateTime.instant(milliseconds: submission.time))",
-                    payload: submission.payloadText
-                ))
+                result.rejected.append(
+                    ReadingRejection(
+                        index: submission.index, boot: submission.boot, seq: submission.seq,
+                        reason: "Device/\(device) was not on any patient at \(FHIRDateTime.instant(milliseconds: submission.time))",
+                        payload: submission.payloadText
+                    ))
                 continue
             }
             if !submission.flags.isEmpty { result.flagged.append(submission) }
-            readings.append(Reading(
-                key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), patient: patient,
-                code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now,
-                flags: submission.flags
-            ))
+            readings.append(
+                Reading(
+                    key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), patient: patient,
+                    code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now,
+                    flags: submission.flags
+                ))
         }
         result.rejected.sort { $0.index < $1.index }
         let commit = IngestCommit(
             readings: readings,
             quarantine: result.rejected.map {
-                QuarantineEntry(device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now)
+                QuarantineEntry(
+                    device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now
+                )
             },
             audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source)
         )
@@ -85,9 +91,11 @@ struct IngestHandler: Sendable {
     /// Observation from a device), with its reason, and returns once that is stored.
     func quarantine(device: String, payload: JSON, key: ProducerKey?, reason: String, client: String?, source: String) async throws {
         let entry = QuarantineEntry(
-            device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload.text, source: source, received: runtime.clock.now()
+            device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload.text, source: source,
+            received: runtime.clock.now()
         )
-        _ = try await runtime.writer.submit(IngestCommit(quarantine: [entry], audit: auditEvents(readings: [], rejected: 1, device: device, client: client, source: source)))
+        _ = try await runtime.writer.submit(
+            IngestCommit(quarantine: [entry], audit: auditEvents(readings: [], rejected: 1, device: device, client: client, source: source)))
         runtime.metrics.recordRejected(1)
     }
 
@@ -95,12 +103,15 @@ struct IngestHandler: Sendable {
         var perPatient: [String: Int] = [:]
         for reading in readings { perPatient[reading.patient, default: 0] += 1 }
         var events = perPatient.keys.sorted().map { patient in
-            runtime.auditEvent(.device(device), client: client, patient: patient, action: .create, resource: "Observation",
-                               detail: "\(perPatient[patient]!) readings via \(source)")
+            runtime.auditEvent(
+                .device(device), client: client, patient: patient, action: .create, resource: "Observation",
+                detail: "\(perPatient[patient]!) readings via \(source)")
         }
         if rejected > 0 {
-            events.append(runtime.auditEvent(.device(device), client: client, action: .create, resource: "quarantine", outcome: .minorFailure,
-                                             detail: "\(rejected) readings quarantined via \(source)"))
+            events.append(
+                runtime.auditEvent(
+                    .device(device), client: client, action: .create, resource: "quarantine", outcome: .minorFailure,
+                    detail: "\(rejected) readings quarantined via \(source)"))
         }
         return events
     }

@@ -29,7 +29,9 @@ public final class IngestWriter: Service {
     private let state: Mutex<IngestQueueState<Pending>>
     private let writerWakeup = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
-    public init(store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, capacity: Int, maxCommitRows: Int, metrics: VigilMetrics, logger: Logger) {
+    public init(
+        store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, capacity: Int, maxCommitRows: Int, metrics: VigilMetrics, logger: Logger
+    ) {
         self.store = store
         self.sealer = sealer
         self.anchor = anchor
@@ -116,7 +118,8 @@ public final class IngestWriter: Service {
         do {
             let result = try await store.commit(merged, sealer: sealer)
             if let head = result.auditHead { try anchor?.advance(to: head) }
-            metrics.recordCommit(readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)
+            metrics.recordCommit(
+                readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)
             for (pending, offset) in zip(batch, offsets) {
                 let slice = Array(result.inserted[offset..<offset + pending.commit.readings.count])
                 pending.continuation.resume(returning: Outcome(inserted: slice))

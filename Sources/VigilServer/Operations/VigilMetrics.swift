@@ -44,15 +44,18 @@ public final class VigilMetrics: Sendable {
         queueRejections = counter("ingest_queue_rejections", "Ingest requests refused because the write queue was full")
         commitDuration = registry.makeDurationHistogram(
             descriptor: .init(namespace: "vigil", metricName: "commit_duration", unitName: "seconds", helpText: "Duration of group commits"),
-            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2)]
+            buckets: [
+                .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+            ]
         )
         commitSize = registry.makeValueHistogram(
             descriptor: .init(namespace: "vigil", metricName: "commit_size", unitName: "readings", helpText: "Readings per group commit"),
             buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000]
         )
         queueDepth = registry.makeGauge(
-            descriptor: .init(namespace: "vigil", metricName: "ingest_queue_depth", unitName: "items", helpText: "Readings and audit events waiting for the writer")
+            descriptor: .init(
+                namespace: "vigil", metricName: "ingest_queue_depth", unitName: "items", helpText: "Readings and audit events waiting for the writer")
         )
     }
 

@@ -37,12 +37,18 @@ final class GatedStore: VigilStore {
     }
 
     func resource(_ type: FHIRResourceType, id: String) async throws -> StoredResource? { try await inner.resource(type, id: id) }
-    func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource? { try await inner.resource(type, id: id, version: version) }
+    func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource? {
+        try await inner.resource(type, id: id, version: version)
+    }
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
-    func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? { try await inner.write(writes, audit: audit, sealer: sealer) }
+    func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
+        try await inner.write(writes, audit: audit, sealer: sealer)
+    }
     func deviceLinks(device: String) async throws -> DeviceLinkHistory { try await inner.deviceLinks(device: device) }
     func reading(key: ProducerKey) async throws -> StoredReading? { try await inner.reading(key: key) }
-    func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] { try await inner.quarantine(device: device, limit: limit, offset: offset) }
+    func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] {
+        try await inner.quarantine(device: device, limit: limit, offset: offset)
+    }
     func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64 {
         try await inner.addCredential(device: device, tokenHash: tokenHash, at: time, audit: audit, sealer: sealer)
     }
@@ -51,13 +57,19 @@ final class GatedStore: VigilStore {
     }
     func device(forCredential tokenHash: [UInt8]) async throws -> String? { try await inner.device(forCredential: tokenHash) }
     func userCount() async throws -> Int { try await inner.userCount() }
-    func insert(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws -> UserAccount { try await inner.insert(user, audit: audit, sealer: sealer) }
+    func insert(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws -> UserAccount {
+        try await inner.insert(user, audit: audit, sealer: sealer)
+    }
     func user(id: Int64) async throws -> UserAccount? { try await inner.user(id: id) }
     func user(username: String) async throws -> UserAccount? { try await inner.user(username: username) }
     func users() async throws -> [UserAccount] { try await inner.users() }
-    func update(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws { try await inner.update(user, audit: audit, sealer: sealer) }
+    func update(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws {
+        try await inner.update(user, audit: audit, sealer: sealer)
+    }
     func accessScope(member: String, at time: Int64) async throws -> AccessScope { try await inner.accessScope(member: member, at: time) }
-    func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? { try await inner.appendAudit(events, sealer: sealer) }
+    func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
+        try await inner.appendAudit(events, sealer: sealer)
+    }
     func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord] { try await inner.auditRecords(after: seq, limit: limit) }
     func auditHead() async throws -> AuditHead? { try await inner.auditHead() }
 }

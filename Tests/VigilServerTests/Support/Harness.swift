@@ -7,6 +7,7 @@ import NIOCore
 import Synchronization
 import Testing
 import VigilCore
+
 @testable import VigilServer
 
 /// A clock the test moves by hand.
@@ -63,7 +64,9 @@ struct Client: Sendable {
     let clock: TestClock
 
     @discardableResult
-    func request(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSON? = nil, body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSON? = nil, body: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> Reply {
         var headers = headers
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer: ByteBuffer?

@@ -23,23 +23,43 @@ struct World: Sendable {
             try await client.put(["resourceType": "Practitioner", "name": [["family": .string(family)]]], id: id, token: admin)
         }
         for id in ["p1", "p2", "c1"] {
-            try await client.put(["resourceType": "Patient", "name": [["family": .string("Patient-\(id)")]], "birthDate": "1960-01-01"], id: id, token: admin)
+            try await client.put(
+                ["resourceType": "Patient", "name": [["family": .string("Patient-\(id)")]], "birthDate": "1960-01-01"], id: id, token: admin)
         }
-        try await client.put(["resourceType": "RelatedPerson", "patient": ["reference": "Patient/c1"], "name": [["family": "Parent"]]], id: "parent1", token: admin)
-        try await client.put(["resourceType": "Group", "type": "person", "actual": true, "name": "Ward A", "member": [["entity": ["reference": "Patient/p1"]]]], id: "wardA", token: admin)
-        try await client.put(["resourceType": "Group", "type": "person", "actual": true, "name": "Ward B", "member": [["entity": ["reference": "Patient/p2"]]]], id: "wardB", token: admin)
-        try await client.put(["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardA"], "participant": [
-            ["member": ["reference": "Practitioner/n1"], "period": since], ["member": ["reference": "Practitioner/doc1"]],
-        ]], id: "tA", token: admin)
-        try await client.put(["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"], "participant": [
-            ["member": ["reference": "Practitioner/n2"]],
-        ]], id: "tB", token: admin)
-        try await client.put(["resourceType": "CareTeam", "status": "active", "subject": ["reference": "Patient/c1"], "participant": [
-            ["member": ["reference": "Practitioner/sn1"]], ["member": ["reference": "RelatedPerson/parent1"]],
-        ]], id: "tc1", token: admin)
+        try await client.put(
+            ["resourceType": "RelatedPerson", "patient": ["reference": "Patient/c1"], "name": [["family": "Parent"]]], id: "parent1", token: admin)
+        try await client.put(
+            ["resourceType": "Group", "type": "person", "actual": true, "name": "Ward A", "member": [["entity": ["reference": "Patient/p1"]]]],
+            id: "wardA", token: admin)
+        try await client.put(
+            ["resourceType": "Group", "type": "person", "actual": true, "name": "Ward B", "member": [["entity": ["reference": "Patient/p2"]]]],
+            id: "wardB", token: admin)
+        try await client.put(
+            [
+                "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardA"],
+                "participant": [
+                    ["member": ["reference": "Practitioner/n1"], "period": since], ["member": ["reference": "Practitioner/doc1"]],
+                ],
+            ], id: "tA", token: admin)
+        try await client.put(
+            [
+                "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"],
+                "participant": [
+                    ["member": ["reference": "Practitioner/n2"]]
+                ],
+            ], id: "tB", token: admin)
+        try await client.put(
+            [
+                "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Patient/c1"],
+                "participant": [
+                    ["member": ["reference": "Practitioner/sn1"]], ["member": ["reference": "RelatedPerson/parent1"]],
+                ],
+            ], id: "tc1", token: admin)
         let linkedSince: JSON = [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]]
-        try await client.put(["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p1", "extension": linkedSince]], id: "d1", token: admin)
-        try await client.put(["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2", "extension": linkedSince]], id: "d2", token: admin)
+        try await client.put(
+            ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p1", "extension": linkedSince]], id: "d1", token: admin)
+        try await client.put(
+            ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2", "extension": linkedSince]], id: "d2", token: admin)
         var tokens: [String: String] = [:]
         tokens["nina"] = try await client.user("nina", role: .nurse, fhirUser: "Practitioner/n1", admin: admin)
         tokens["nora"] = try await client.user("nora", role: .nurse, fhirUser: "Practitioner/n2", admin: admin)

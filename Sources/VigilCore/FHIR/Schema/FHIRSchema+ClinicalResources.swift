@@ -8,23 +8,25 @@ extension FHIRSchema {
         "DateTime": .dateTime, "Period": .period,
     ]
 
-    static let referenceRange = FHIRElementType.backbone(backboneBase + [
-        "low": .one(.quantity),
-        "high": .one(.quantity),
-        "type": .one(.codeableConcept),
-        "appliesTo": .many(.codeableConcept),
-        "age": .one(.range),
-        "text": .one(.string),
-    ])
+    static let referenceRange = FHIRElementType.backbone(
+        backboneBase + [
+            "low": .one(.quantity),
+            "high": .one(.quantity),
+            "type": .one(.codeableConcept),
+            "appliesTo": .many(.codeableConcept),
+            "age": .one(.range),
+            "text": .one(.string),
+        ])
 
     static let onsetTypes: [String: FHIRElementType] = [
         "DateTime": .dateTime, "Age": .complex("Age"), "Period": .period, "Range": .range, "String": .string,
     ]
 
-    static let performerWithFunction = FHIRElementType.backbone(backboneBase + [
-        "function": .one(.codeableConcept),
-        "actor": .req(.reference),
-    ])
+    static let performerWithFunction = FHIRElementType.backbone(
+        backboneBase + [
+            "function": .one(.codeableConcept),
+            "actor": .req(.reference),
+        ])
 
     static let clinicalResources: [String: [String: FHIRElement]] = [
         "Observation": [
@@ -49,14 +51,15 @@ extension FHIRSchema {
             "referenceRange": .many(referenceRange),
             "hasMember": .many(.reference),
             "derivedFrom": .many(.reference),
-            "component": .many(.backbone(
-                backboneBase + choice("value", observationValueTypes) + [
-                    "code": .req(.codeableConcept),
-                    "dataAbsentReason": .one(.codeableConcept),
-                    "interpretation": .many(.codeableConcept),
-                    "referenceRange": .many(referenceRange),
-                ]
-            )),
+            "component": .many(
+                .backbone(
+                    backboneBase + choice("value", observationValueTypes) + [
+                        "code": .req(.codeableConcept),
+                        "dataAbsentReason": .one(.codeableConcept),
+                        "interpretation": .many(.codeableConcept),
+                        "referenceRange": .many(referenceRange),
+                    ]
+                )),
         ]
             + choice("effective", ["DateTime": .dateTime, "Period": .period, "Timing": .timing, "Instant": .instant])
             + choice("value", observationValueTypes),
@@ -74,15 +77,19 @@ extension FHIRSchema {
             "recordedDate": .one(.dateTime),
             "recorder": .one(.reference),
             "asserter": .one(.reference),
-            "stage": .many(.backbone(backboneBase + [
-                "summary": .one(.codeableConcept),
-                "assessment": .many(.reference),
-                "type": .one(.codeableConcept),
-            ])),
-            "evidence": .many(.backbone(backboneBase + [
-                "code": .many(.codeableConcept),
-                "detail": .many(.reference),
-            ])),
+            "stage": .many(
+                .backbone(
+                    backboneBase + [
+                        "summary": .one(.codeableConcept),
+                        "assessment": .many(.reference),
+                        "type": .one(.codeableConcept),
+                    ])),
+            "evidence": .many(
+                .backbone(
+                    backboneBase + [
+                        "code": .many(.codeableConcept),
+                        "detail": .many(.reference),
+                    ])),
             "note": .many(.annotation),
         ]
             + choice("onset", onsetTypes)
@@ -111,36 +118,43 @@ extension FHIRSchema {
             "reasonReference": .many(.reference),
             "isSubpotent": .one(.boolean),
             "subpotentReason": .many(.codeableConcept),
-            "education": .many(.backbone(backboneBase + [
-                "documentType": .one(.string),
-                "reference": .one(.uri),
-                "publicationDate": .one(.dateTime),
-                "presentationDate": .one(.dateTime),
-            ])),
+            "education": .many(
+                .backbone(
+                    backboneBase + [
+                        "documentType": .one(.string),
+                        "reference": .one(.uri),
+                        "publicationDate": .one(.dateTime),
+                        "presentationDate": .one(.dateTime),
+                    ])),
             "programEligibility": .many(.codeableConcept),
             "fundingSource": .one(.codeableConcept),
-            "reaction": .many(.backbone(backboneBase + [
-                "date": .one(.dateTime),
-                "detail": .one(.reference),
-                "reported": .one(.boolean),
-            ])),
-            "protocolApplied": .many(.backbone(
-                backboneBase
-                    + choice("doseNumber", required: true, ["PositiveInt": .positiveInt, "String": .string])
-                    + choice("seriesDoses", ["PositiveInt": .positiveInt, "String": .string])
-                    + [
-                        "series": .one(.string),
-                        "authority": .one(.reference),
-                        "targetDisease": .many(.codeableConcept),
-                    ]
-            )),
+            "reaction": .many(
+                .backbone(
+                    backboneBase + [
+                        "date": .one(.dateTime),
+                        "detail": .one(.reference),
+                        "reported": .one(.boolean),
+                    ])),
+            "protocolApplied": .many(
+                .backbone(
+                    backboneBase
+                        + choice("doseNumber", required: true, ["PositiveInt": .positiveInt, "String": .string])
+                        + choice("seriesDoses", ["PositiveInt": .positiveInt, "String": .string])
+                        + [
+                            "series": .one(.string),
+                            "authority": .one(.reference),
+                            "targetDisease": .many(.codeableConcept),
+                        ]
+                )),
         ]
             + choice("occurrence", required: true, ["DateTime": .dateTime, "String": .string]),
 
         "DiagnosticReport": [
             "identifier": .many(.identifier),
             "basedOn": .many(.reference),
-            "status": .req(.codes("registered", "partial", "preliminary", "final", "amended", "corrected", "appended", "cancelled", "entered-in-error", "unknown")),
+            "status": .req(
+                .codes(
+                    "registered", "partial", "preliminary", "final", "amended", "corrected", "appended", "cancelled", "entered-in-error", "unknown")),
             "category": .many(.codeableConcept),
             "code": .req(.codeableConcept),
             "subject": .one(.reference),
@@ -151,10 +165,12 @@ extension FHIRSchema {
             "specimen": .many(.reference),
             "result": .many(.reference),
             "imagingStudy": .many(.reference),
-            "media": .many(.backbone(backboneBase + [
-                "comment": .one(.string),
-                "link": .req(.reference),
-            ])),
+            "media": .many(
+                .backbone(
+                    backboneBase + [
+                        "comment": .one(.string),
+                        "link": .req(.reference),
+                    ])),
             "conclusion": .one(.string),
             "conclusionCode": .many(.codeableConcept),
             "presentedForm": .many(.attachment),
@@ -181,25 +197,29 @@ extension FHIRSchema {
             "reasonReference": .many(.reference),
             "note": .many(.annotation),
             "description": .one(.string),
-            "series": .many(.backbone(backboneBase + [
-                "uid": .req(.id),
-                "number": .one(.unsignedInt),
-                "modality": .req(.coding),
-                "description": .one(.string),
-                "numberOfInstances": .one(.unsignedInt),
-                "endpoint": .many(.reference),
-                "bodySite": .one(.coding),
-                "laterality": .one(.coding),
-                "specimen": .many(.reference),
-                "started": .one(.dateTime),
-                "performer": .many(performerWithFunction),
-                "instance": .many(.backbone(backboneBase + [
-                    "uid": .req(.id),
-                    "sopClass": .req(.coding),
-                    "number": .one(.unsignedInt),
-                    "title": .one(.string),
-                ])),
-            ])),
+            "series": .many(
+                .backbone(
+                    backboneBase + [
+                        "uid": .req(.id),
+                        "number": .one(.unsignedInt),
+                        "modality": .req(.coding),
+                        "description": .one(.string),
+                        "numberOfInstances": .one(.unsignedInt),
+                        "endpoint": .many(.reference),
+                        "bodySite": .one(.coding),
+                        "laterality": .one(.coding),
+                        "specimen": .many(.reference),
+                        "started": .one(.dateTime),
+                        "performer": .many(performerWithFunction),
+                        "instance": .many(
+                            .backbone(
+                                backboneBase + [
+                                    "uid": .req(.id),
+                                    "sopClass": .req(.coding),
+                                    "number": .one(.unsignedInt),
+                                    "title": .one(.string),
+                                ])),
+                    ])),
         ],
 
         "MedicationStatement": [
@@ -236,11 +256,13 @@ extension FHIRSchema {
             "encounter": .one(.reference),
             "recorder": .one(.reference),
             "asserter": .one(.reference),
-            "performer": .many(.backbone(backboneBase + [
-                "function": .one(.codeableConcept),
-                "actor": .req(.reference),
-                "onBehalfOf": .one(.reference),
-            ])),
+            "performer": .many(
+                .backbone(
+                    backboneBase + [
+                        "function": .one(.codeableConcept),
+                        "actor": .req(.reference),
+                        "onBehalfOf": .one(.reference),
+                    ])),
             "location": .one(.reference),
             "reasonCode": .many(.codeableConcept),
             "reasonReference": .many(.reference),
@@ -251,10 +273,12 @@ extension FHIRSchema {
             "complicationDetail": .many(.reference),
             "followUp": .many(.codeableConcept),
             "note": .many(.annotation),
-            "focalDevice": .many(.backbone(backboneBase + [
-                "action": .one(.codeableConcept),
-                "manipulated": .req(.reference),
-            ])),
+            "focalDevice": .many(
+                .backbone(
+                    backboneBase + [
+                        "action": .one(.codeableConcept),
+                        "manipulated": .req(.reference),
+                    ])),
             "usedReference": .many(.reference),
             "usedCode": .many(.codeableConcept),
         ]
@@ -282,34 +306,43 @@ extension FHIRSchema {
             "addresses": .many(.reference),
             "supportingInfo": .many(.reference),
             "goal": .many(.reference),
-            "activity": .many(.backbone(backboneBase + [
-                "outcomeCodeableConcept": .many(.codeableConcept),
-                "outcomeReference": .many(.reference),
-                "progress": .many(.annotation),
-                "reference": .one(.reference),
-                "detail": .one(.backbone(
-                    backboneBase
-                        + choice("scheduled", ["Timing": .timing, "Period": .period, "String": .string])
-                        + choice("product", ["CodeableConcept": .codeableConcept, "Reference": .reference])
-                        + [
-                            "kind": .one(.codes("Appointment", "CommunicationRequest", "DeviceRequest", "MedicationRequest", "NutritionOrder", "Task", "ServiceRequest", "VisionPrescription")),
-                            "instantiatesCanonical": .many(.canonical),
-                            "instantiatesUri": .many(.uri),
-                            "code": .one(.codeableConcept),
-                            "reasonCode": .many(.codeableConcept),
-                            "reasonReference": .many(.reference),
-                            "goal": .many(.reference),
-                            "status": .req(.codes("not-started", "scheduled", "in-progress", "on-hold", "completed", "cancelled", "stopped", "unknown", "entered-in-error")),
-                            "statusReason": .one(.codeableConcept),
-                            "doNotPerform": .one(.boolean),
-                            "location": .one(.reference),
-                            "performer": .many(.reference),
-                            "dailyAmount": .one(.quantity),
-                            "quantity": .one(.quantity),
-                            "description": .one(.string),
-                        ]
-                )),
-            ])),
+            "activity": .many(
+                .backbone(
+                    backboneBase + [
+                        "outcomeCodeableConcept": .many(.codeableConcept),
+                        "outcomeReference": .many(.reference),
+                        "progress": .many(.annotation),
+                        "reference": .one(.reference),
+                        "detail": .one(
+                            .backbone(
+                                backboneBase
+                                    + choice("scheduled", ["Timing": .timing, "Period": .period, "String": .string])
+                                    + choice("product", ["CodeableConcept": .codeableConcept, "Reference": .reference])
+                                    + [
+                                        "kind": .one(
+                                            .codes(
+                                                "Appointment", "CommunicationRequest", "DeviceRequest", "MedicationRequest", "NutritionOrder", "Task",
+                                                "ServiceRequest", "VisionPrescription")),
+                                        "instantiatesCanonical": .many(.canonical),
+                                        "instantiatesUri": .many(.uri),
+                                        "code": .one(.codeableConcept),
+                                        "reasonCode": .many(.codeableConcept),
+                                        "reasonReference": .many(.reference),
+                                        "goal": .many(.reference),
+                                        "status": .req(
+                                            .codes(
+                                                "not-started", "scheduled", "in-progress", "on-hold", "completed", "cancelled", "stopped", "unknown",
+                                                "entered-in-error")),
+                                        "statusReason": .one(.codeableConcept),
+                                        "doNotPerform": .one(.boolean),
+                                        "location": .one(.reference),
+                                        "performer": .many(.reference),
+                                        "dailyAmount": .one(.quantity),
+                                        "quantity": .one(.quantity),
+                                        "description": .one(.string),
+                                    ]
+                            )),
+                    ])),
             "note": .many(.annotation),
         ],
     ]

@@ -9,17 +9,19 @@ extension FHIRSchema {
     ]
 
     /// Elements every backbone element may carry.
-    static let backboneBase: [String: FHIRElement] = elementBase + [
-        "modifierExtension": .many(.complex("Extension"))
-    ]
+    static let backboneBase: [String: FHIRElement] =
+        elementBase + [
+            "modifierExtension": .many(.complex("Extension"))
+        ]
 
-    static let quantityElements: [String: FHIRElement] = elementBase + [
-        "value": .one(.decimal),
-        "comparator": .one(.codes("<", "<=", ">=", ">")),
-        "unit": .one(.string),
-        "system": .one(.uri),
-        "code": .one(.code),
-    ]
+    static let quantityElements: [String: FHIRElement] =
+        elementBase + [
+            "value": .one(.decimal),
+            "comparator": .one(.codes("<", "<=", ">=", ">")),
+            "unit": .one(.string),
+            "system": .one(.uri),
+            "code": .one(.code),
+        ]
 
     /// The types an extension's `value[x]` may take here.
     static let extensionValueTypes: [String: FHIRElementType] = [
