@@ -21,11 +21,9 @@ struct FHIRRoutes {
             },
             VigilRoute(.get, "/fhir/:type") { request, context in
                 let type = try resourceType(context)
-                let access = try await access(context)
                 let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
                 let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
-                let (query, page) = try await FHIRService(runtime: runtime, access: access, client: context.clientAddress)
-                    .search(type, parameters: parameters, lenient: lenient)
+                let (query, page) = try await service(context).search(type, parameters: parameters, lenient: lenient)
                 return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
             },
             VigilRoute(.post, "/fhir/:type") { request, context in
@@ -36,15 +34,13 @@ struct FHIRRoutes {
                     let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
                     return resourceResponse(stored, status: created ? .created : .ok, request: request)
                 }
-                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).create(
-                    type, body: body)
+                let stored = try await service(context).create(type, body: body)
                 return resourceResponse(stored, status: .created, request: request)
             },
             VigilRoute(.get, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
-                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress).read(
-                    type, id: id)
+                let stored = try await service(context).read(type, id: id)
                 return resourceResponse(stored, status: .ok, request: request, location: false)
             },
             VigilRoute(.put, "/fhir/:type/:id") { request, context in
@@ -55,16 +51,14 @@ struct FHIRRoutes {
                     return version
                 }
                 let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-                let (stored, created) = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
-                    .update(type, id: id, body: body, ifMatch: ifMatch)
+                let (stored, created) = try await service(context).update(type, id: id, body: body, ifMatch: ifMatch)
                 return resourceResponse(stored, status: created ? .created : .ok, request: request)
             },
             VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
                 guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
-                let stored = try await FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
-                    .vread(type, id: id, version: version)
+                let stored = try await service(context).vread(type, id: id, version: version)
                 return resourceResponse(stored, status: .ok, request: request, location: false)
             },
         ]
@@ -76,6 +70,11 @@ struct FHIRRoutes {
             throw VigilError(.notFound, "resource type \(name) is not supported; see /fhir/metadata", issueType: "not-supported")
         }
         return type
+    }
+
+    /// The FHIR interactions as the request's principal may carry them out.
+    private func service(_ context: VigilRequestContext) async throws -> FHIRService {
+        FHIRService(runtime: runtime, access: try await access(context), client: context.clientAddress)
     }
 
     private func access(_ context: VigilRequestContext) async throws -> AccessControl {
