@@ -77,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let scheme = configuration.tlsCertificate == nil ? "http" : "https"
         if scheme == "http", !["127.0.0.1", "::1", "localhost"].contains(configuration.httpHost) {
-            logger.warning("serving plain HTTP beyond this machine: tokens and patient data cross the network unencrypted; give --tls-cert and --tls-key")
+            logger.warning(
+                "serving plain HTTP beyond this machine: tokens and patient data cross the network unencrypted; give --tls-cert and --tls-key")
         }
         let app = try VigilApplication.build(runtime: runtime) { address in
             print("Vigil is listening on \(scheme)://\(address)")

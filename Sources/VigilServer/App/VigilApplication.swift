@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -16,7 +17,12 @@ public enum VigilApplication {
         where value != nil {
             throw VigilError(.invalid, "\(flag) is not available in this version of Vigil yet")
         }
-        try FileSystem.createDirectory(configuration.dataDirectory)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw VigilError(.internal, "cannot create the data directory \(configuration.dataDirectory): \(error)")
+        }
         let store = try SQLiteStore(path: configuration.databasePath)
         return VigilRuntime(
             configuration: configuration, store: store, clock: clock,
@@ -80,15 +86,5 @@ public enum VigilApplication {
             },
             logger: runtime.logger
         )
-    }
-}
-
-enum FileSystem {
-    static func createDirectory(_ path: String) throws(VigilError) {
-        do {
-            try FileManagerBox.createDirectory(path)
-        } catch {
-            throw VigilError(.internal, "cannot create the data directory \(path): \(error)")
-        }
     }
 }

@@ -13,8 +13,6 @@ struct IngestHandler: Sendable {
         var rejected: [ReadingRejection] = []
         /// Readings stored with a flag (device time ahead of server time).
         var flagged: [ReadingSubmission] = []
-        /// The stored readings' producer keys, in request order, with whether each was new.
-        var stored: [(key: ProducerKey, inserted: Bool)] = []
 
         var json: JSON {
             var object: JSONObject = [
@@ -80,10 +78,8 @@ struct IngestHandler: Sendable {
         )
         let outcome = try await runtime.writer.submit(commit)
         runtime.metrics.recordRejected(result.rejected.count)
-        for (reading, inserted) in zip(readings, outcome.inserted) {
-            if inserted { result.accepted += 1 } else { result.duplicates += 1 }
-            result.stored.append((reading.key, inserted))
-        }
+        result.accepted = outcome.inserted.count(where: { $0 })
+        result.duplicates = outcome.inserted.count - result.accepted
         return result
     }
 
