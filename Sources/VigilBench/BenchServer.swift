@@ -68,25 +68,13 @@ final class BenchServer: @unchecked Sendable {
         try? client.syncShutdown()
     }
 
-    struct Reply: Sendable {
-        let status: HTTPResponseStatus
-        let json: JSON?
-    }
+    /// JSON requests to the server.
+    var http: JSONClient { JSONClient(baseURL: baseURL, client: client) }
 
     func request(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(60)) async throws
-        -> Reply
+        -> JSONClient.Reply
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await client.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: 32 << 20)
-        let json = buffer.withUnsafeReadableBytes { try? JSON.parse($0) }
-        return Reply(status: response.status, json: json)
+        try await http.request(method, path, token: token, body: body, timeout: timeout)
     }
 
     /// How many readings the server holds, through a FHIR count.

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import VigilBench
 import VigilCore
 
 /// The real `vigil serve` process, driven over HTTP as a newcomer would (README quickstart).

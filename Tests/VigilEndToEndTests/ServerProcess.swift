@@ -98,32 +98,16 @@ final class ServerProcess: @unchecked Sendable {
         if tls != nil { try? client.syncShutdown() }
     }
 
-    struct Reply: Sendable {
-        let status: HTTPResponseStatus
-        let json: JSON?
-        let text: String
-    }
+    typealias Reply = JSONClient.Reply
 
     func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: JSON? = nil, timeout: TimeAmount = .seconds(30)) async throws
         -> Reply
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/fhir+json")
-            request.body = .bytes(ByteBuffer(bytes: json.serialized()))
-        }
-        let response = try await client.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: 64 << 20)
-        let text = String(buffer: body)
-        return Reply(status: response.status, json: try? JSON.parse(text), text: text)
+        try await JSONClient(baseURL: baseURL, client: client).request(method, path, token: token, body: json?.serialized(), timeout: timeout)
     }
 
     func token(_ username: String = "admin", _ password: String = ServerProcess.adminPassword) async throws -> String {
-        let reply = try await request(.POST, "/auth/token", json: ["username": .string(username), "password": .string(password)])
-        guard let token = reply.json?["access_token"]?.stringValue else { throw Failure("sign-in failed: \(reply.text)") }
-        return token
+        try await JSONClient(baseURL: baseURL, client: client).signIn(username, password)
     }
 
     /// Runs the `vigil` CLI against this data directory.

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import VigilBench
 import VigilCore
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct TLSTests {
