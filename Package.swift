@@ -27,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -44,6 +45,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "VigilCore", swiftSettings: swiftSettings),
+        .target(name: "VigilClinical", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .target(
             name: "VigilSQLite",
             dependencies: [
@@ -63,7 +65,9 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilCore",
+                "VigilClinical",
                 "VigilSQLite",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -116,6 +120,15 @@ let package = Package(
             name: "VigilCoreTests",
             dependencies: [
                 "VigilCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilClinicalTests",
+            dependencies: [
+                "VigilCore",
+                "VigilClinical",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,103 @@
+public import VigilCore
+
+/// An alert about one patient and one condition, with where it is in its lifecycle.
+///
+/// At most one alert per patient and condition (``key``) is open (not resolved) at a time.
+public struct Alert: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable { case active, acknowledged, resolved }
+
+    public struct Acknowledgement: Sendable, Equatable {
+        /// `user/NAME`.
+        public var by: String
+        public var at: Int64
+
+        public init(by: String, at: Int64) {
+            self.by = by
+            self.at = at
+        }
+    }
+
+    public struct Resolution: Sendable, Equatable {
+        /// Who resolved it, or nil when the condition cleared.
+        public var by: String?
+        public var reason: String
+        public var at: Int64
+
+        public init(by: String?, reason: String, at: Int64) {
+            self.by = by
+            self.reason = reason
+            self.at = at
+        }
+    }
+
+    /// Assigned by the store; 0 until stored.
+    public var id: Int64
+    /// The Patient's id.
+    public var patient: String
+    /// The condition, unique among a patient's open alerts (`news2`, `threshold:spo2-low`, `device-silent:d1`).
+    public var key: String
+    /// The kind of condition (`news2`, `threshold`, `glucose-low`, `device-silent`, …).
+    public var kind: String
+    public var priority: Priority
+    public var status: Status
+    /// Escalation level, 0 first.
+    public var escalation: Int
+    public var raised: Int64
+    public var updated: Int64
+    public var message: String
+    /// The values behind the alert (the score and its parts, the reading, the forecast).
+    public var values: JSON
+    public var acknowledgements: [Acknowledgement]
+    public var resolution: Resolution?
+    /// When the next re-notification is due, if any.
+    public var nextRenotify: Int64?
+    /// When the alert escalates if still unacknowledged, if ever.
+    public var nextEscalation: Int64?
+
+    public init(
+        id: Int64 = 0, patient: String, key: String, kind: String, priority: Priority, status: Status = .active, escalation: Int = 0,
+        raised: Int64, updated: Int64, message: String, values: JSON, acknowledgements: [Acknowledgement] = [],
+        resolution: Resolution? = nil, nextRenotify: Int64? = nil, nextEscalation: Int64? = nil
+    ) {
+        self.id = id
+        self.patient = patient
+        self.key = key
+        self.kind = kind
+        self.priority = priority
+        self.status = status
+        self.escalation = escalation
+        self.raised = raised
+        self.updated = updated
+        self.message = message
+        self.values = values
+        self.acknowledgements = acknowledgements
+        self.resolution = resolution
+        self.nextRenotify = nextRenotify
+        self.nextEscalation = nextEscalation
+    }
+
+    public var isOpen: Bool { status != .resolved }
+
+    /// The earliest time something is due (re-notification or escalation).
+    public var nextDue: Int64? {
+        [nextRenotify, nextEscalation].compactMap { $0 }.min()
+    }
+}
+
+/// What a rule says about a condition of a patient: it holds (with its priority, message and
+/// values) or it has cleared.
+public struct AlertCondition: Sendable, Equatable {
+    public var key: String
+    public var kind: String
+    public var priority: Priority
+    public var message: String
+    public var values: JSON
+
+    public init(key: String, kind: String, priority: Priority, message: String, values: JSON) {
+        self.key = key
+        self.kind = kind
+        self.priority = priority
+        self.message = message
+        self.values = values
+    }
+}

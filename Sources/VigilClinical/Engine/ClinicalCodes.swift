@@ -1,0 +1,23 @@
+/// The codes the rules read, in one place.
+public enum ClinicalCodes {
+    public static let respiratoryRate = "9279-1"
+    public static let spo2 = ["59408-5", "2708-6"]
+    public static let systolicBP = "8480-6"
+    /// Blood pressure panel; its 8480-6 component is read as a systolic pressure.
+    public static let bloodPressurePanel = "85354-9"
+    public static let heartRate = "8867-4"
+    public static let temperature = "8310-5"
+    /// Level of consciousness (ACVPU): SNOMED CT 1104441000000107 or LOINC 67775-7, with the level
+    /// as a code or text (`A`, `C`, `V`, `P`, `U`, or SNOMED 248234008 for alert).
+    public static let consciousness = ["1104441000000107", "67775-7"]
+    /// Inhaled oxygen concentration (%): above 21 means supplemental oxygen.
+    public static let inspiredOxygen = "3150-0"
+    /// Inhaled oxygen flow (L/min): above 0 means supplemental oxygen.
+    public static let oxygenFlow = "3151-8"
+    /// Device battery charge (%), in Vigil's device-metric code system.
+    public static let batteryLevel = "battery-level"
+    public static let deviceMetricSystem = "urn:vigil:device-metric"
+
+    /// Codes that feed early-warning scores.
+    public static let scoreInputs: Set<String> = Set([respiratoryRate, systolicBP, heartRate, temperature, inspiredOxygen, oxygenFlow] + spo2 + consciousness)
+}

@@ -1,0 +1,42 @@
+public import VigilCore
+
+/// What the rules remember about one patient between readings: the latest value of each code,
+/// the state of every sustained condition, recent glucose, the last score of each kind and the
+/// conditions currently raised. A value; rebuilt from the store by replaying recent readings.
+public struct PatientState: Sendable, Equatable {
+    public struct Latest: Sendable, Equatable {
+        public var value: ClinicalObservation.Value
+        public var time: Int64
+        public var id: String
+    }
+
+    public var latest: [String: Latest] = [:]
+    public var sustained: [String: SustainedCondition] = [:]
+    /// Glucose samples (mg/dL) of the last window, oldest first.
+    public var glucose: [Glucose.Sample] = []
+    /// The time of the newest CGM reading, for staleness.
+    public var lastCGM: Int64?
+    public var lastScores: [ScoreRecord.Kind: String] = [:]
+    /// The conditions raised now, by key, with their priority.
+    public var raised: [String: Priority] = [:]
+
+    public init() {}
+
+    /// The latest value of any of `codes` measured at or after `since`.
+    func latest(_ codes: [String], since: Int64) -> Latest? {
+        codes.compactMap { latest[$0] }.filter { $0.time >= since }.max { $0.time < $1.time }
+    }
+
+    func quantity(_ codes: [String], since: Int64) -> (value: Double, latest: Latest)? {
+        guard let entry = latest(codes, since: since), case .quantity(let value, _) = entry.value else { return nil }
+        return (value, entry)
+    }
+}
+
+/// What the engine says after a batch: scores to store and conditions that began, held or ended.
+public enum EngineOutput: Sendable, Equatable {
+    case score(ScoreRecord)
+    case raise(AlertCondition)
+    case update(AlertCondition)
+    case clear(key: String, values: JSON)
+}

@@ -1,0 +1,69 @@
+public import VigilCore
+
+/// A computed early-warning score, ready to be stored as a FHIR Observation.
+public struct ScoreRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable { case news2, pews, qsofa }
+
+    public struct Part: Sendable, Equatable {
+        public var system: String
+        public var code: String
+        public var display: String
+        public var points: Int
+    }
+
+    public var kind: Kind
+    public var total: Int
+    public var parts: [Part]
+    /// The response band (NEWS2), or nil.
+    public var band: String?
+    /// What was assumed because it was not recorded.
+    public var assumed: [String]
+    /// The newest contributing measurement's time.
+    public var time: Int64
+    /// Ids of the Observations the score was computed from.
+    public var derivedFrom: [String]
+    public var policyVersion: String
+
+    public static let snomed = "http://snomed.info/sct"
+    public static let vigilScore = "urn:vigil:score"
+
+    /// The total's code: SNOMED CT for NEWS2, Vigil's own code system for the others.
+    public var code: (system: String, code: String, display: String) {
+        switch kind {
+        case .news2: (Self.snomed, "1104051000000101", "NEWS2 (National Early Warning Score 2) total score")
+        case .pews: (Self.vigilScore, "pews", "Bedside PEWS, vital-sign items, total score")
+        case .qsofa: (Self.vigilScore, "qsofa", "qSOFA score")
+        }
+    }
+
+    /// What the dashboard and the alert compare: everything but the time and sources.
+    public var signature: String {
+        "\(kind.rawValue)|\(total)|\(parts.map { "\($0.code)=\($0.points)" }.joined(separator: ","))|\(band ?? "")|\(assumed.joined(separator: ","))"
+    }
+
+    /// The score as a FHIR R4 Observation of `patient`.
+    public func observation(patient: String) -> JSON {
+        func quantity(_ value: Int) -> JSON {
+            ["value": .integer(value), "unit": "{score}", "system": .string(CodeDefinition.ucum), "code": "{score}"]
+        }
+        var object: JSONObject = [
+            "resourceType": "Observation",
+            "meta": ["tag": [["system": "urn:vigil:policy", "code": .string(policyVersion)]]],
+            "status": "final",
+            "category": [["coding": [["system": .string(CodeDefinition.observationCategory), "code": "survey"]]]],
+            "code": ["coding": [["system": .string(code.system), "code": .string(code.code), "display": .string(code.display)]]],
+            "subject": FHIRReference(type: "Patient", id: patient).json,
+            "effectiveDateTime": .string(FHIRDateTime.instant(milliseconds: time)),
+            "valueQuantity": quantity(total),
+        ]
+        if let band { object["interpretation"] = [["text": .string(band)]] }
+        if !assumed.isEmpty { object["note"] = [["text": .string("Partial: assumed \(assumed.joined(separator: " and ")) (not recorded).")]] }
+        if !derivedFrom.isEmpty { object["derivedFrom"] = .array(derivedFrom.map { ["reference": .string("Observation/\($0)")] }) }
+        if !parts.isEmpty {
+            object["component"] = .array(parts.map { part in
+                ["code": ["coding": [["system": .string(part.system), "code": .string(part.code), "display": .string(part.display)]]], "valueQuantity": quantity(part.points)]
+            })
+        }
+        return .object(object)
+    }
+}
