@@ -25,8 +25,11 @@ struct ReadingInserter {
         )
     }
 
-    /// Inserts one reading; returns false when its producer key was already stored.
-    mutating func insert(_ reading: Reading) throws -> Bool {
+    /// Device keys of the readings inserted so far, with the newest receive time.
+    private(set) var seen: [Int64: Int64] = [:]
+
+    /// Inserts one reading; returns its id, or nil when its producer key was already stored.
+    mutating func insert(_ reading: Reading) throws -> Int64? {
         let keys = try self.keys(reading)
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -44,7 +47,21 @@ struct ReadingInserter {
         guard result == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        return sqlite3_changes(db.sqliteConnection) > 0
+        guard sqlite3_changes(db.sqliteConnection) > 0 else { return nil }
+        seen[keys.device] = max(seen[keys.device] ?? reading.received, reading.received)
+        return sqlite3_last_insert_rowid(db.sqliteConnection)
+    }
+
+    /// Records each device's upload in `device_seen`.
+    func recordUploads() throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO device_seen (device_key, last_received) VALUES (?, ?)
+                ON CONFLICT (device_key) DO UPDATE SET previous_received = last_received, last_received = excluded.last_received
+                WHERE excluded.last_received > last_received
+                """
+        )
+        for (device, received) in seen { try statement.execute(arguments: [device, received]) }
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

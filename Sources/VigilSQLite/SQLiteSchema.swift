@@ -8,6 +8,9 @@ enum SQLiteSchema {
         migrator.registerMigration("1-spine") { db in
             for statement in version1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("2-alerts") { db in
+            for statement in version2 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -132,5 +135,48 @@ enum SQLiteSchema {
         "CREATE INDEX audit_patient ON audit (patient, time)",
         "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
         "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ]
+
+    static let version2 = [
+        // Alerts: at most one open alert per patient and condition.
+        """
+        CREATE TABLE alert (
+            id INTEGER PRIMARY KEY,
+            patient TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            status TEXT NOT NULL,
+            escalation INTEGER NOT NULL,
+            raised INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            values_json TEXT NOT NULL,
+            acknowledgements_json TEXT NOT NULL,
+            resolution_by TEXT,
+            resolution_reason TEXT,
+            resolution_at INTEGER,
+            next_renotify INTEGER,
+            next_escalation INTEGER
+        )
+        """,
+        "CREATE UNIQUE INDEX alert_open ON alert (patient, key) WHERE status != 'resolved'",
+        "CREATE INDEX alert_patient ON alert (patient, key, id)",
+        "CREATE INDEX alert_status ON alert (status, raised)",
+        // Every step of every alert: transitions, comments, who was notified.
+        """
+        CREATE TABLE alert_event (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            actor TEXT,
+            detail TEXT,
+            recipients_json TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX alert_event_alert ON alert_event (alert_id, id)",
+        // Each device's last two uploads (its cadence survives a restart).
+        "CREATE TABLE device_seen (device_key INTEGER PRIMARY KEY, last_received INTEGER NOT NULL, previous_received INTEGER)",
     ]
 }

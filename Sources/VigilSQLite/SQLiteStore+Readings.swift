@@ -25,9 +25,10 @@ extension SQLiteStore {
         do {
             return try await pool.write { db in
                 var inserter = try ReadingInserter(store: self, db: db)
-                var inserted: [Bool] = []
-                inserted.reserveCapacity(batch.readings.count)
-                for reading in batch.readings { inserted.append(try inserter.insert(reading)) }
+                var ids: [Int64?] = []
+                ids.reserveCapacity(batch.readings.count)
+                for reading in batch.readings { ids.append(try inserter.insert(reading)) }
+                try inserter.recordUploads()
                 let quarantine = try db.cachedStatement(
                     sql: """
                         INSERT INTO quarantine (device, boot, seq, idx, reason, payload, source, received)
@@ -41,7 +42,7 @@ extension SQLiteStore {
                     ])
                 }
                 let head = try self.appendAudit(batch.audit, sealer: sealer, db)
-                return IngestCommitResult(inserted: inserted, auditHead: head)
+                return IngestCommitResult(ids: ids, auditHead: head)
             }
         } catch {
             throw Self.translate(error)
@@ -95,6 +96,23 @@ extension SQLiteStore {
                 time: row["time"], received: row["received"], flags: Reading.Flags(rawValue: row["flags"])
             )
         )
+    }
+
+    public func readings(patient: String, since: Int64) async throws -> [StoredReading] {
+        try await pool.read { db in
+            guard let key = try self.key("Patient", patient, db) else { return [] }
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.readingColumns) WHERE r.patient_key = ? AND r.time >= ? ORDER BY r.time, r.id", arguments: [key, since]
+            ).map(Self.storedReading)
+        }
+    }
+
+    public func deviceActivity() async throws -> [DeviceActivity] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT d.id, s.last_received, s.previous_received FROM device_seen s JOIN resource d ON d.key = s.device_key"
+            ).map { DeviceActivity(device: $0["id"], lastReceived: $0["last_received"], previousReceived: $0["previous_received"]) }
+        }
     }
 
     public func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] {

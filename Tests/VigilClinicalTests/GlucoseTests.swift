@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import VigilClinical
+import VigilCore
 
 @Suite struct GlucoseTests {
     let policy = GlucosePolicy.standard

@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import VigilClinical
+import VigilCore
 
 @Suite struct NEWS2Tests {
     typealias V = (id: String, rr: Double, spo2: Double, scale: NEWS2.Scale, oxygen: Bool, sbp: Double, hr: Double, acvpu: ACVPU, temp: Double, parts: [Int], total: Int, band: NEWS2.Band)

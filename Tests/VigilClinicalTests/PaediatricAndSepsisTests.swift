@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import VigilClinical
+import VigilCore
 
 @Suite struct PEWSTests {
     /// reference/clinical.md §12.2 (vital-sign items).

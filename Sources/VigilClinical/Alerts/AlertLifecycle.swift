@@ -22,34 +22,7 @@ public enum AlertLifecycle {
         case tick
     }
 
-    /// One step of the alert's history, stored and audited, and published to those who may see it.
-    public struct Transition: Sendable, Equatable {
-        public enum Kind: String, Sendable, Codable {
-            case raised, updated, upgraded, acknowledged, renotified, escalated, resolved
-        }
-
-        public var kind: Kind
-        public var at: Int64
-        /// Who caused it: `user/NAME`, or nil for the rules and the clock.
-        public var actor: String?
-        /// The escalation level whose roles are to be notified, when this notifies anyone.
-        public var notifyLevel: Int?
-        /// People not to notify again (they acknowledged).
-        public var except: [String]
-        /// An all-clear goes to everyone notified so far (levels 0 through `notifyLevel`).
-        public var allClear: Bool
-        public var detail: String?
-
-        public init(kind: Kind, at: Int64, actor: String? = nil, notifyLevel: Int? = nil, except: [String] = [], allClear: Bool = false, detail: String? = nil) {
-            self.kind = kind
-            self.at = at
-            self.actor = actor
-            self.notifyLevel = notifyLevel
-            self.except = except
-            self.allClear = allClear
-            self.detail = detail
-        }
-    }
+    public typealias Transition = AlertTransition
 
     /// Refusals of events that do not apply to the alert as it is.
     public struct Refusal: Error, Sendable, Equatable {

@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// Who is told about an alert, and how insistently: re-notification while nobody acknowledges, and
 /// escalation to the next level of the patient's care team when nobody acknowledges in time.
 public struct EscalationPolicy: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// Peak expiratory flow zones against the patient's personal best (NAEPP/NHLBI action plan).
 public enum PeakFlow {
     public enum Zone: String, Sendable, Codable { case green, yellow, red }

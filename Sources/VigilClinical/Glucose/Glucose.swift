@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// Glucose values, levels and trend, in mg/dL.
 public enum Glucose {
     /// mg/dL per mmol/L (Nightscout's constant).

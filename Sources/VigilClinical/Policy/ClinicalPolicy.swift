@@ -1,3 +1,5 @@
+public import VigilCore
+
 public import Foundation
 
 /// Every threshold Vigil's rules use, as one versioned document. The server runs the standard

@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// The National Early Warning Score 2 (Royal College of Physicians, 2017), for adults.
 ///
 /// Seven parameters, each scored by a ``BandTable`` of the policy; air or oxygen is its own

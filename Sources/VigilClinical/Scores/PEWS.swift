@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// A paediatric early-warning score for patients under 16: the vital-sign items of the Bedside
 /// Paediatric Early Warning System (Parshuram et al., Crit Care 2009;13:R135, Table 1): heart rate,
 /// systolic blood pressure and respiratory rate, each scored 0, 1, 2 or 4 against age-banded

@@ -1,3 +1,5 @@
+public import VigilCore
+
 /// qSOFA (Sepsis-3, Singer et al., JAMA 2016): one point each for respiratory rate ≥ 22/min,
 /// altered mentation, systolic BP ≤ 100 mmHg; positive at 2 or more.
 public enum QSOFA {

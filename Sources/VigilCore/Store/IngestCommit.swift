@@ -26,13 +26,16 @@ public struct IngestCommit: Sendable, Equatable {
 
 /// What a group commit did.
 public struct IngestCommitResult: Sendable, Equatable {
-    /// For each reading of the commit, in order: true when stored, false when it was a duplicate.
-    public var inserted: [Bool]
+    /// For each reading of the commit, in order: its id when stored, nil when it was a duplicate.
+    public var ids: [Int64?]
     /// The audit chain's head after the commit, when the commit held audit events.
     public var auditHead: AuditHead?
 
-    public init(inserted: [Bool], auditHead: AuditHead?) {
-        self.inserted = inserted
+    public init(ids: [Int64?], auditHead: AuditHead?) {
+        self.ids = ids
         self.auditHead = auditHead
     }
+
+    /// For each reading: stored (true) or a duplicate (false).
+    public var inserted: [Bool] { ids.map { $0 != nil } }
 }

@@ -51,6 +51,29 @@ public protocol VigilStore: Sendable {
     /// The compartments a Practitioner or RelatedPerson may see at `time`.
     func accessScope(member: String, at time: Int64) async throws -> AccessScope
 
+    // MARK: Analysis and alerts
+
+    /// A patient's readings measured at or after `since`, oldest first (to rebuild rule state).
+    func readings(patient: String, since: Int64) async throws -> [StoredReading]
+    /// Every device's last two uploads.
+    func deviceActivity() async throws -> [DeviceActivity]
+    /// The members (`Practitioner/ID`, `RelatedPerson/ID`) of the care teams looking after a
+    /// patient at `time`, directly or through a group.
+    func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String>
+    /// Every alert that is not resolved.
+    func openAlerts() async throws -> [Alert]
+    func alert(id: Int64) async throws -> Alert?
+    /// Alerts matching the query, newest first.
+    func alerts(_ query: AlertQuery) async throws -> [Alert]
+    /// The newest alert of a patient for a condition, open or not.
+    func latestAlert(patient: String, key: String) async throws -> Alert?
+    /// Stores an alert (new when its id is 0) with the history steps that led to it and their
+    /// audit events, in one transaction; returns it with its id.
+    /// - Throws: ``VigilError/Code/conflict`` when a new alert's condition already has an open one.
+    func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert
+    /// An alert's history, oldest first.
+    func alertHistory(id: Int64) async throws -> [AlertHistoryEntry]
+
     // MARK: Audit
 
     /// Appends audit events on their own.

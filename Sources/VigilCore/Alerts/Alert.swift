@@ -1,5 +1,3 @@
-public import VigilCore
-
 /// An alert about one patient and one condition, with where it is in its lifecycle.
 ///
 /// At most one alert per patient and condition (``key``) is open (not resolved) at a time.
@@ -81,23 +79,5 @@ public struct Alert: Sendable, Equatable {
     /// The earliest time something is due (re-notification or escalation).
     public var nextDue: Int64? {
         [nextRenotify, nextEscalation].compactMap { $0 }.min()
-    }
-}
-
-/// What a rule says about a condition of a patient: it holds (with its priority, message and
-/// values) or it has cleared.
-public struct AlertCondition: Sendable, Equatable {
-    public var key: String
-    public var kind: String
-    public var priority: Priority
-    public var message: String
-    public var values: JSON
-
-    public init(key: String, kind: String, priority: Priority, message: String, values: JSON) {
-        self.key = key
-        self.kind = kind
-        self.priority = priority
-        self.message = message
-        self.values = values
     }
 }

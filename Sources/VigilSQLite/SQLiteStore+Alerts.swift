@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+public import VigilCore
+
+extension SQLiteStore {
+    static let alertColumns = """
+        id, patient, key, kind, priority, status, escalation, raised, updated, message, values_json, acknowledgements_json,
+        resolution_by, resolution_reason, resolution_at, next_renotify, next_escalation
+        """
+
+    public func openAlerts() async throws -> [Alert] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE status != 'resolved' ORDER BY id").map(Self.alert)
+        }
+    }
+
+    public func alert(id: Int64) async throws -> Alert? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE id = ?", arguments: [id]).map(Self.alert) }
+    }
+
+    public func alerts(_ query: AlertQuery) async throws -> [Alert] {
+        try await pool.read { db in
+            var conditions: [SQLFragment] = []
+            if let statuses = query.statuses { conditions.append(.in("status", statuses.map(\.rawValue))) }
+            if let priorities = query.priorities { conditions.append(.in("priority", priorities.map(\.rawValue))) }
+            if let patients = query.patients { conditions.append(.in("patient", Array(patients))) }
+            if let patient = query.patient { conditions.append(SQLFragment("patient = ?", [patient])) }
+            if let kind = query.kind { conditions.append(SQLFragment("kind = ?", [kind])) }
+            if let since = query.since { conditions.append(SQLFragment("raised >= ?", [since])) }
+            let filter = SQLFragment.all(conditions)
+            return try Row.fetchAll(
+                db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE \(filter.sql) ORDER BY id DESC LIMIT ?",
+                arguments: StatementArguments(filter.arguments + [query.limit])
+            ).map(Self.alert)
+        }
+    }
+
+    public func latestAlert(patient: String, key: String) async throws -> Alert? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE patient = ? AND key = ? ORDER BY id DESC LIMIT 1", arguments: [patient, key]
+            ).map(Self.alert)
+        }
+    }
+
+    public func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert {
+        do {
+            return try await pool.write { db in
+                var alert = alert
+                let acknowledgements = JSON.array(alert.acknowledgements.map { ["by": .string($0.by), "at": .integer($0.at)] }).text
+                let columns: [(any DatabaseValueConvertible)?] = [
+                    alert.patient, alert.key, alert.kind, alert.priority.rawValue, alert.status.rawValue, alert.escalation, alert.raised,
+                    alert.updated, alert.message, alert.values.text, acknowledgements, alert.resolution?.by, alert.resolution?.reason,
+                    alert.resolution?.at, alert.nextRenotify, alert.nextEscalation,
+                ]
+                if alert.id == 0 {
+                    if try Int.fetchOne(db, sql: "SELECT 1 FROM alert WHERE patient = ? AND key = ? AND status != 'resolved'", arguments: [alert.patient, alert.key]) != nil {
+                        throw VigilError(.conflict, "an alert for \(alert.key) of Patient/\(alert.patient) is already open")
+                    }
+                    try db.execute(
+                        sql: """
+                            INSERT INTO alert (patient, key, kind, priority, status, escalation, raised, updated, message, values_json,
+                            acknowledgements_json, resolution_by, resolution_reason, resolution_at, next_renotify, next_escalation)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: StatementArguments(columns)
+                    )
+                    alert.id = db.lastInsertedRowID
+                } else {
+                    try db.execute(
+                        sql: """
+                            UPDATE alert SET patient = ?, key = ?, kind = ?, priority = ?, status = ?, escalation = ?, raised = ?, updated = ?,
+                            message = ?, values_json = ?, acknowledgements_json = ?, resolution_by = ?, resolution_reason = ?, resolution_at = ?,
+                            next_renotify = ?, next_escalation = ? WHERE id = ?
+                            """,
+                        arguments: StatementArguments(columns + [alert.id])
+                    )
+                    guard db.changesCount == 1 else { throw VigilError(.notFound, "alert \(alert.id) does not exist") }
+                }
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO alert_event (alert_id, kind, at, actor, detail, recipients_json) VALUES (?, ?, ?, ?, ?, ?)"
+                )
+                for entry in history {
+                    try insert.execute(arguments: [
+                        alert.id, entry.kind.rawValue, entry.at, entry.actor, entry.detail, JSON.array(entry.recipients.map { .string($0) }).text,
+                    ])
+                }
+                _ = try self.appendAudit(audit, sealer: sealer, db)
+                return alert
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    public func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, at, actor, detail, recipients_json FROM alert_event WHERE alert_id = ? ORDER BY id", arguments: [id])
+                .map { row in
+                    AlertHistoryEntry(
+                        kind: AlertTransition.Kind(rawValue: row["kind"]) ?? .updated, at: row["at"], actor: row["actor"], detail: row["detail"],
+                        recipients: (try? JSON.parse(row["recipients_json"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+                    )
+                }
+        }
+    }
+
+    public func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String> {
+        try await pool.read { db in
+            let target = "Patient/\(patient)"
+            let groupKeys = try Int64.fetchAll(db, sql: "SELECT resource_key FROM access_link WHERE kind = 'member' AND target = ?", arguments: [target])
+            var groups: [String] = []
+            for key in groupKeys {
+                let links = try Row.fetchAll(db, sql: "SELECT start, end FROM access_link WHERE resource_key = ? AND kind = 'member' AND target = ?", arguments: [key, target])
+                guard links.contains(where: { AccessLink(.member, target, start: $0["start"], end: $0["end"]).covers(time) }),
+                    let id = try String.fetchOne(db, sql: "SELECT id FROM resource WHERE key = ?", arguments: [key])
+                else { continue }
+                groups.append("Group/\(id)")
+            }
+            let subjects = SQLFragment.in("target", [target] + groups)
+            let teams = try Row.fetchAll(
+                db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)", arguments: subjects.statementArguments
+            ).filter { AccessLink(.subject, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["resource_key"] as Int64 }
+            guard !teams.isEmpty else { return [] }
+            let inTeams = SQLFragment.in("resource_key", teams)
+            return Set(
+                try Row.fetchAll(db, sql: "SELECT target, start, end FROM access_link WHERE kind = 'participant' AND \(inTeams.sql)", arguments: inTeams.statementArguments)
+                    .filter { AccessLink(.participant, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["target"] as String }
+            )
+        }
+    }
+
+    static func alert(_ row: Row) throws -> Alert {
+        let acknowledgements = (try? JSON.parse(row["acknowledgements_json"] as String))?.arrayValue ?? []
+        let resolutionAt: Int64? = row["resolution_at"]
+        return Alert(
+            id: row["id"], patient: row["patient"], key: row["key"], kind: row["kind"],
+            priority: Priority(rawValue: row["priority"]) ?? .high, status: Alert.Status(rawValue: row["status"]) ?? .active,
+            escalation: row["escalation"], raised: row["raised"], updated: row["updated"], message: row["message"],
+            values: (try? JSON.parse(row["values_json"] as String)) ?? nil,
+            acknowledgements: acknowledgements.compactMap { item in
+                guard let by = item["by"]?.stringValue, let at = item["at"]?.int64Value else { return nil }
+                return Alert.Acknowledgement(by: by, at: at)
+            },
+            resolution: resolutionAt.map { Alert.Resolution(by: row["resolution_by"], reason: row["resolution_reason"] ?? "", at: $0) },
+            nextRenotify: row["next_renotify"], nextEscalation: row["next_escalation"]
+        )
+    }
+}
