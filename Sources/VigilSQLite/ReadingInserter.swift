@@ -25,8 +25,8 @@ struct ReadingInserter {
         )
     }
 
-    /// Device keys of the readings inserted so far, with the newest receive time.
-    private(set) var seen: [Int64: Int64] = [:]
+    /// Device keys of the readings inserted so far, with the newest receive time and its patient.
+    private(set) var seen: [Int64: (received: Int64, patient: Int64)] = [:]
 
     /// Inserts one reading; returns its id, or nil when its producer key was already stored.
     mutating func insert(_ reading: Reading) throws -> Int64? {
@@ -48,7 +48,7 @@ struct ReadingInserter {
             throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         guard sqlite3_changes(db.sqliteConnection) > 0 else { return nil }
-        seen[keys.device] = max(seen[keys.device] ?? reading.received, reading.received)
+        if (seen[keys.device]?.received ?? Int64.min) <= reading.received { seen[keys.device] = (reading.received, keys.patient) }
         return sqlite3_last_insert_rowid(db.sqliteConnection)
     }
 
@@ -56,12 +56,12 @@ struct ReadingInserter {
     func recordUploads() throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO device_seen (device_key, last_received) VALUES (?, ?)
-                ON CONFLICT (device_key) DO UPDATE SET previous_received = last_received, last_received = excluded.last_received
-                WHERE excluded.last_received > last_received
+                INSERT INTO device_seen (device_key, last_received, patient_key) VALUES (?, ?, ?)
+                ON CONFLICT (device_key) DO UPDATE SET previous_received = last_received, last_received = excluded.last_received,
+                patient_key = excluded.patient_key WHERE excluded.last_received > last_received
                 """
         )
-        for (device, received) in seen { try statement.execute(arguments: [device, received]) }
+        for (device, upload) in seen { try statement.execute(arguments: [device, upload.received, upload.patient]) }
     }
 
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

@@ -177,6 +177,6 @@ enum SQLiteSchema {
         """,
         "CREATE INDEX alert_event_alert ON alert_event (alert_id, id)",
         // Each device's last two uploads (its cadence survives a restart).
-        "CREATE TABLE device_seen (device_key INTEGER PRIMARY KEY, last_received INTEGER NOT NULL, previous_received INTEGER)",
+        "CREATE TABLE device_seen (device_key INTEGER PRIMARY KEY, last_received INTEGER NOT NULL, previous_received INTEGER, patient_key INTEGER NOT NULL)",
     ]
 }

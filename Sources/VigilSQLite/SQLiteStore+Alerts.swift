@@ -15,7 +15,8 @@ extension SQLiteStore {
     }
 
     public func alert(id: Int64) async throws -> Alert? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE id = ?", arguments: [id]).map(Self.alert) }
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE id = ?", arguments: [id]).map(Self.alert)
+        }
     }
 
     public func alerts(_ query: AlertQuery) async throws -> [Alert] {
@@ -54,7 +55,10 @@ extension SQLiteStore {
                     alert.resolution?.at, alert.nextRenotify, alert.nextEscalation,
                 ]
                 if alert.id == 0 {
-                    if try Int.fetchOne(db, sql: "SELECT 1 FROM alert WHERE patient = ? AND key = ? AND status != 'resolved'", arguments: [alert.patient, alert.key]) != nil {
+                    if try Int.fetchOne(
+                        db, sql: "SELECT 1 FROM alert WHERE patient = ? AND key = ? AND status != 'resolved'", arguments: [alert.patient, alert.key])
+                        != nil
+                    {
                         throw VigilError(.conflict, "an alert for \(alert.key) of Patient/\(alert.patient) is already open")
                     }
                     try db.execute(
@@ -85,6 +89,11 @@ extension SQLiteStore {
                         alert.id, entry.kind.rawValue, entry.at, entry.actor, entry.detail, JSON.array(entry.recipients.map { .string($0) }).text,
                     ])
                 }
+                let audit = audit.map { event in
+                    var event = event
+                    event.resource = event.resource.replacingOccurrences(of: "{alert}", with: String(alert.id))
+                    return event
+                }
                 _ = try self.appendAudit(audit, sealer: sealer, db)
                 return alert
             }
@@ -95,23 +104,27 @@ extension SQLiteStore {
 
     public func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, at, actor, detail, recipients_json FROM alert_event WHERE alert_id = ? ORDER BY id", arguments: [id])
-                .map { row in
-                    AlertHistoryEntry(
-                        kind: AlertTransition.Kind(rawValue: row["kind"]) ?? .updated, at: row["at"], actor: row["actor"], detail: row["detail"],
-                        recipients: (try? JSON.parse(row["recipients_json"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
-                    )
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT kind, at, actor, detail, recipients_json FROM alert_event WHERE alert_id = ? ORDER BY id", arguments: [id]
+            )
+            .map { row in
+                AlertHistoryEntry(
+                    kind: AlertTransition.Kind(rawValue: row["kind"]) ?? .updated, at: row["at"], actor: row["actor"], detail: row["detail"],
+                    recipients: (try? JSON.parse(row["recipients_json"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+                )
+            }
         }
     }
 
     public func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String> {
         try await pool.read { db in
             let target = "Patient/\(patient)"
-            let groupKeys = try Int64.fetchAll(db, sql: "SELECT resource_key FROM access_link WHERE kind = 'member' AND target = ?", arguments: [target])
+            let groupKeys = try Int64.fetchAll(
+                db, sql: "SELECT resource_key FROM access_link WHERE kind = 'member' AND target = ?", arguments: [target])
             var groups: [String] = []
             for key in groupKeys {
-                let links = try Row.fetchAll(db, sql: "SELECT start, end FROM access_link WHERE resource_key = ? AND kind = 'member' AND target = ?", arguments: [key, target])
+                let links = try Row.fetchAll(
+                    db, sql: "SELECT start, end FROM access_link WHERE resource_key = ? AND kind = 'member' AND target = ?", arguments: [key, target])
                 guard links.contains(where: { AccessLink(.member, target, start: $0["start"], end: $0["end"]).covers(time) }),
                     let id = try String.fetchOne(db, sql: "SELECT id FROM resource WHERE key = ?", arguments: [key])
                 else { continue }
@@ -119,13 +132,17 @@ extension SQLiteStore {
             }
             let subjects = SQLFragment.in("target", [target] + groups)
             let teams = try Row.fetchAll(
-                db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)", arguments: subjects.statementArguments
+                db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)",
+                arguments: subjects.statementArguments
             ).filter { AccessLink(.subject, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["resource_key"] as Int64 }
             guard !teams.isEmpty else { return [] }
             let inTeams = SQLFragment.in("resource_key", teams)
             return Set(
-                try Row.fetchAll(db, sql: "SELECT target, start, end FROM access_link WHERE kind = 'participant' AND \(inTeams.sql)", arguments: inTeams.statementArguments)
-                    .filter { AccessLink(.participant, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["target"] as String }
+                try Row.fetchAll(
+                    db, sql: "SELECT target, start, end FROM access_link WHERE kind = 'participant' AND \(inTeams.sql)",
+                    arguments: inTeams.statementArguments
+                )
+                .filter { AccessLink(.participant, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["target"] as String }
             )
         }
     }

@@ -110,8 +110,15 @@ extension SQLiteStore {
     public func deviceActivity() async throws -> [DeviceActivity] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT d.id, s.last_received, s.previous_received FROM device_seen s JOIN resource d ON d.key = s.device_key"
-            ).map { DeviceActivity(device: $0["id"], lastReceived: $0["last_received"], previousReceived: $0["previous_received"]) }
+                db,
+                sql: """
+                    SELECT d.id AS device, p.id AS patient, s.last_received, s.previous_received FROM device_seen s
+                    JOIN resource d ON d.key = s.device_key JOIN resource p ON p.key = s.patient_key
+                    """
+            ).map {
+                DeviceActivity(
+                    device: $0["device"], patient: $0["patient"], lastReceived: $0["last_received"], previousReceived: $0["previous_received"])
+            }
         }
     }
 

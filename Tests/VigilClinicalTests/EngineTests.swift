@@ -11,8 +11,10 @@ import VigilCore
     }
 
     func vitals(rr: Double, spo2: Double, sbp: Double, hr: Double, temp: Double, at seconds: Int64) -> [ClinicalObservation] {
-        [q("9279-1", rr, "/min", at: seconds), q("59408-5", spo2, "%", at: seconds), q("8480-6", sbp, "mm[Hg]", at: seconds),
-         q("8867-4", hr, "/min", at: seconds), q("8310-5", temp, "Cel", at: seconds)]
+        [
+            q("9279-1", rr, "/min", at: seconds), q("59408-5", spo2, "%", at: seconds), q("8480-6", sbp, "mm[Hg]", at: seconds),
+            q("8867-4", hr, "/min", at: seconds), q("8310-5", temp, "Cel", at: seconds),
+        ]
     }
 
     func raised(_ outputs: [EngineOutput]) -> [String: Priority] {
@@ -24,36 +26,46 @@ import VigilCore
 
     @Test func noScoreUntilAllFiveVitalSigns() {
         var state = PatientState()
-        let outputs = engine.process(Array(vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 0).dropLast()), state: &state, context: .init(), patient: "p", now: t0)
+        let outputs = engine.process(
+            Array(vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 0).dropLast()), state: &state, context: .init(), patient: "p", now: t0)
         #expect(!outputs.contains { if case .score(let s) = $0 { return s.kind == .news2 } else { return false } })
     }
 
     @Test func aDeterioratingAdultRaisesNEWS2HighWithPartialMarkingAndSources() throws {
         var state = PatientState()
-        var outputs = engine.process(vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 0), state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0)
+        var outputs = engine.process(
+            vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 0), state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0)
         let first = try #require(outputs.compactMap { if case .score(let s) = $0, s.kind == .news2 { s } else { nil } }.first)
         #expect(first.total == 0 && first.assumed == ["consciousness alert", "breathing air"])
         #expect(Set(first.derivedFrom) == ["9279-1@0", "59408-5@0", "8480-6@0", "8867-4@0", "8310-5@0"])
         #expect(FHIRValidator.validate(first.observation(patient: "p")) == [])
         // Same values again: no new score.
-        outputs = engine.process(vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 60), state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0 + 60_000)
+        outputs = engine.process(
+            vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 60), state: &state, context: .init(ageInMonths: 600), patient: "p",
+            now: t0 + 60_000)
         #expect(!outputs.contains { if case .score(let s) = $0 { return s.kind == .news2 } else { return false } })
         // N13-like: NEWS2 8 → high.
-        outputs = engine.process(vitals(rr: 9, spo2: 92, sbp: 105, hr: 100, temp: 38.1, at: 120) + [q("3151-8", 2, "L/min", at: 120)],
-                                 state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0 + 120_000)
+        outputs = engine.process(
+            vitals(rr: 9, spo2: 92, sbp: 105, hr: 100, temp: 38.1, at: 120) + [q("3151-8", 2, "L/min", at: 120)],
+            state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0 + 120_000)
         #expect(raised(outputs)["news2"] == .high)
         let score = try #require(outputs.compactMap { if case .score(let s) = $0, s.kind == .news2 { s } else { nil } }.first)
         #expect(score.total == 8 && score.band == "high" && score.assumed == ["consciousness alert"])
         // Recovery clears it.
-        outputs = engine.process(vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 180) + [q("3151-8", 0, "L/min", at: 180)],
-                                 state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0 + 180_000)
-        #expect(outputs.contains(.clear(key: "news2", values: outputs.compactMap { if case .clear("news2", let v) = $0 { v } else { nil } }.first ?? nil)))
+        outputs = engine.process(
+            vitals(rr: 16, spo2: 98, sbp: 120, hr: 80, temp: 37, at: 180) + [q("3151-8", 0, "L/min", at: 180)],
+            state: &state, context: .init(ageInMonths: 600), patient: "p", now: t0 + 180_000)
+        #expect(
+            outputs.contains(.clear(key: "news2", values: outputs.compactMap { if case .clear("news2", let v) = $0 { v } else { nil } }.first ?? nil))
+        )
     }
 
     @Test func recordedConsciousnessCounts() throws {
         var state = PatientState()
         let outputs = engine.process(
-            vitals(rr: 18, spo2: 97, sbp: 130, hr: 72, temp: 37.1, at: 0) + [ClinicalObservation(code: "1104441000000107", value: .text("C"), time: t0, id: "acvpu")],
+            vitals(rr: 18, spo2: 97, sbp: 130, hr: 72, temp: 37.1, at: 0) + [
+                ClinicalObservation(code: "1104441000000107", value: .text("C"), time: t0, id: "acvpu")
+            ],
             state: &state, context: .init(), patient: "p", now: t0)
         let score = try #require(outputs.compactMap { if case .score(let s) = $0, s.kind == .news2 { s } else { nil } }.first)
         #expect(score.total == 3 && score.band == "low-medium" && score.assumed == ["breathing air"])
@@ -70,7 +82,8 @@ import VigilCore
 
     @Test func childrenGetPEWSNotNEWS2() throws {
         var state = PatientState()
-        let outputs = engine.process(vitals(rr: 32, spo2: 97, sbp: 84, hr: 145, temp: 37, at: 0), state: &state, context: .init(ageInMonths: 168), patient: "c", now: t0)
+        let outputs = engine.process(
+            vitals(rr: 32, spo2: 97, sbp: 84, hr: 145, temp: 37, at: 0), state: &state, context: .init(ageInMonths: 168), patient: "c", now: t0)
         let kinds = Set(outputs.compactMap { if case .score(let s) = $0 { s.kind } else { nil } })
         #expect(kinds == [.pews, .qsofa])
         #expect(raised(outputs)["pews"] == .high)
@@ -101,7 +114,9 @@ import VigilCore
     }
 
     @Test func carePlanRulesReplacePolicyRules() {
-        let strict = ThresholdRule(id: "spo2-low", codes: ["59408-5"], unit: "%", direction: .below, limit: 94, clearAt: 95, sustainedSeconds: 0, priority: .medium, message: "below 94")
+        let strict = ThresholdRule(
+            id: "spo2-low", codes: ["59408-5"], unit: "%", direction: .below, limit: 94, clearAt: 95, sustainedSeconds: 0, priority: .medium,
+            message: "below 94")
         var state = PatientState()
         let outputs = engine.process([q("59408-5", 93, "%", at: 0)], state: &state, context: .init(thresholdRules: [strict]), patient: "p", now: t0)
         #expect(raised(outputs)["threshold:spo2-low"] == .medium)
@@ -114,9 +129,12 @@ import VigilCore
         var order: [String] = []
         for step in 0..<12 {
             let mgdl = 150 - Double(step) * 15
-            let outputs = engine.process([q("99504-3", mgdl, "mg/dL", at: Int64(step) * 300)], state: &state, context: .init(ageInMonths: 96), patient: "c", now: t0 + Int64(step) * 300_000)
+            let outputs = engine.process(
+                [q("99504-3", mgdl, "mg/dL", at: Int64(step) * 300)], state: &state, context: .init(ageInMonths: 96), patient: "c",
+                now: t0 + Int64(step) * 300_000)
             for case .raise(let condition) in outputs where !order.contains(condition.key) { order.append(condition.key) }
-            for case .update(let condition) in outputs where condition.key == "glucose-low" && condition.priority == .high && !order.contains("glucose-low-2") { order.append("glucose-low-2") }
+            for case .update(let condition) in outputs
+            where condition.key == "glucose-low" && condition.priority == .high && !order.contains("glucose-low-2") { order.append("glucose-low-2") }
         }
         #expect(order.firstIndex(of: "glucose-predicted-low")! < order.firstIndex(of: "glucose-low")!)
         #expect(order.contains("glucose-falling-fast") && order.contains("glucose-low-2"))
@@ -145,15 +163,19 @@ import VigilCore
         #expect(raised(engine.process([q("9279-1", 31, "/min", at: 1)], state: &seven, context: plan7, patient: "c", now: t0))["asthma-rr"] == .high)
         let yellow = engine.process([q("19935-6", 200, "L/min", at: 2)], state: &seven, context: plan7, patient: "c", now: t0)
         #expect(raised(yellow)["peak-flow"] == .medium)
-        #expect(raised(engine.process([q("19935-6", 140, "L/min", at: 3)], state: &seven, context: plan7, patient: "c", now: t0))["peak-flow"] == .high)
+        #expect(
+            raised(engine.process([q("19935-6", 140, "L/min", at: 3)], state: &seven, context: plan7, patient: "c", now: t0))["peak-flow"] == .high)
         var none = PatientState()
-        #expect(raised(engine.process([q("59408-5", 91, "%", at: 0)], state: &none, context: .init(ageInMonths: 48), patient: "c", now: t0))["asthma-spo2"] == nil)
+        #expect(
+            raised(engine.process([q("59408-5", 91, "%", at: 0)], state: &none, context: .init(ageInMonths: 48), patient: "c", now: t0))[
+                "asthma-spo2"] == nil)
     }
 
     /// Replaying the same readings into a fresh state gives the same raised conditions: the state
     /// can be rebuilt from the store after a restart.
     @Test func replayRebuildsTheSameState() {
-        let readings = vitals(rr: 25, spo2: 91, sbp: 100, hr: 120, temp: 39.5, at: 0) + [q("59408-5", 88, "%", at: 30), q("59408-5", 88, "%", at: 95)]
+        let readings =
+            vitals(rr: 25, spo2: 91, sbp: 100, hr: 120, temp: 39.5, at: 0) + [q("59408-5", 88, "%", at: 30), q("59408-5", 88, "%", at: 95)]
         var live = PatientState()
         for reading in readings { _ = engine.process([reading], state: &live, context: .init(), patient: "p", now: t0 + 100_000) }
         var rebuilt = PatientState()
@@ -169,7 +191,9 @@ import VigilCore
 
     @Test func aDeviceIsSilentAfterThreeOfItsIntervals() {
         var monitor = DeviceMonitor()
-        for minute in 0..<3 { _ = monitor.received(at: t0 + Int64(minute) * 60_000, readings: [("8867-4", 70, "/min", false)], rejected: 0, device: "d", policy: policy) }
+        for minute in 0..<3 {
+            _ = monitor.received(at: t0 + Int64(minute) * 60_000, readings: [("8867-4", 70, "/min", false)], rejected: 0, device: "d", policy: policy)
+        }
         #expect(monitor.silenceLimit(policy: policy) == 180)
         #expect(monitor.tick(now: t0 + 2 * 60_000 + 179_000, device: "d", policy: policy).isEmpty)
         let silent = monitor.tick(now: t0 + 2 * 60_000 + 181_000, device: "d", policy: policy)
@@ -192,6 +216,9 @@ import VigilCore
         let burst = monitor.received(at: t0 + 1000, readings: [], rejected: 1, device: "d", policy: policy)
         #expect(burst.contains { if case .raise(let c) = $0 { c.kind == "rejected-readings" } else { false } })
         let recovered = monitor.received(at: t0 + 400_000, readings: [("battery-level", 80, "%", false)], rejected: 0, device: "d", policy: policy)
-        #expect(Set(recovered.compactMap { if case .clear(let key, _) = $0 { key } else { nil } }) == ["battery-low:d", "clock-skew:d", "rejected-readings:d"])
+        #expect(
+            Set(recovered.compactMap { if case .clear(let key, _) = $0 { key } else { nil } }) == [
+                "battery-low:d", "clock-skew:d", "rejected-readings:d",
+            ])
     }
 }

@@ -25,8 +25,11 @@ import VigilCore
     }
 
     @Test func directionEdges() {
-        for (slope, direction) in [(-3.5, Glucose.Direction.doubleDown), (-3.49, .singleDown), (-2, .singleDown), (-1.99, .fortyFiveDown), (-1, .fortyFiveDown),
-                                   (-0.99, .flat), (1, .flat), (1.01, .fortyFiveUp), (2, .fortyFiveUp), (2.01, .singleUp), (3.5, .singleUp), (3.51, .doubleUp), (40.1, .notComputable)] {
+        for (slope, direction) in [
+            (-3.5, Glucose.Direction.doubleDown), (-3.49, .singleDown), (-2, .singleDown), (-1.99, .fortyFiveDown), (-1, .fortyFiveDown),
+            (-0.99, .flat), (1, .flat), (1.01, .fortyFiveUp), (2, .fortyFiveUp), (2.01, .singleUp), (3.5, .singleUp), (3.51, .doubleUp),
+            (40.1, .notComputable),
+        ] {
             #expect(Glucose.Direction(slope: slope) == direction, "\(slope)")
         }
     }

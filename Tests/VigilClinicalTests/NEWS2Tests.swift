@@ -4,7 +4,10 @@ import VigilClinical
 import VigilCore
 
 @Suite struct NEWS2Tests {
-    typealias V = (id: String, rr: Double, spo2: Double, scale: NEWS2.Scale, oxygen: Bool, sbp: Double, hr: Double, acvpu: ACVPU, temp: Double, parts: [Int], total: Int, band: NEWS2.Band)
+    typealias V = (
+        id: String, rr: Double, spo2: Double, scale: NEWS2.Scale, oxygen: Bool, sbp: Double, hr: Double, acvpu: ACVPU, temp: Double, parts: [Int],
+        total: Int, band: NEWS2.Band
+    )
 
     /// reference/clinical.md §12.1, parts in chart order: RR, SpO2, air/O2, SBP, HR, ACVPU, temperature.
     static let vectors: [V] = [
@@ -30,7 +33,9 @@ import VigilCore
     func referenceVectors(_ id: String) {
         let v = Self.vectors.first { $0.id == id }!
         let result = NEWS2.score(
-            .init(respirationRate: v.rr, spo2: v.spo2, onOxygen: v.oxygen, systolicBP: v.sbp, pulse: v.hr, consciousness: v.acvpu, temperature: v.temp, scale: v.scale),
+            .init(
+                respirationRate: v.rr, spo2: v.spo2, onOxygen: v.oxygen, systolicBP: v.sbp, pulse: v.hr, consciousness: v.acvpu, temperature: v.temp,
+                scale: v.scale),
             policy: .rcp2017
         )
         #expect(NEWS2.Parameter.allCases.map { result.points[$0]! } == v.parts, "\(id)")
@@ -42,10 +47,18 @@ import VigilCore
     /// §12.1 single-parameter edges.
     @Test func singleParameterEdges() {
         let p = NEWS2Policy.rcp2017
-        for (t, points) in [(35.0, 3), (35.1, 1), (36.0, 1), (36.1, 0), (38.0, 0), (38.1, 1), (39.0, 1), (39.1, 2)] { #expect(p.temperature.points(for: t) == points, "T \(t)") }
-        for (hr, points) in [(40.0, 3), (41, 1), (50, 1), (51, 0), (90, 0), (91, 1), (110, 1), (111, 2), (130, 2), (131, 3)] { #expect(p.pulse.points(for: hr) == points, "HR \(hr)") }
-        for (sbp, points) in [(90.0, 3), (91, 2), (100, 2), (101, 1), (110, 1), (111, 0), (219, 0), (220, 3)] { #expect(p.systolicBP.points(for: sbp) == points, "SBP \(sbp)") }
-        for (rr, points) in [(8.0, 3), (9, 1), (11, 1), (12, 0), (20, 0), (21, 2), (24, 2), (25, 3)] { #expect(p.respirationRate.points(for: rr) == points, "RR \(rr)") }
+        for (t, points) in [(35.0, 3), (35.1, 1), (36.0, 1), (36.1, 0), (38.0, 0), (38.1, 1), (39.0, 1), (39.1, 2)] {
+            #expect(p.temperature.points(for: t) == points, "T \(t)")
+        }
+        for (hr, points) in [(40.0, 3), (41, 1), (50, 1), (51, 0), (90, 0), (91, 1), (110, 1), (111, 2), (130, 2), (131, 3)] {
+            #expect(p.pulse.points(for: hr) == points, "HR \(hr)")
+        }
+        for (sbp, points) in [(90.0, 3), (91, 2), (100, 2), (101, 1), (110, 1), (111, 0), (219, 0), (220, 3)] {
+            #expect(p.systolicBP.points(for: sbp) == points, "SBP \(sbp)")
+        }
+        for (rr, points) in [(8.0, 3), (9, 1), (11, 1), (12, 0), (20, 0), (21, 2), (24, 2), (25, 3)] {
+            #expect(p.respirationRate.points(for: rr) == points, "RR \(rr)")
+        }
     }
 
     @Test func devicePrecisionIsRoundedBeforeScoring() {
@@ -56,7 +69,8 @@ import VigilCore
     }
 
     @Test func unrecordedConsciousnessAndOxygenAreAssumedAndMarked() {
-        let result = NEWS2.score(.init(respirationRate: 16, spo2: 98, onOxygen: nil, systolicBP: 120, pulse: 80, consciousness: nil, temperature: 37), policy: .rcp2017)
+        let result = NEWS2.score(
+            .init(respirationRate: 16, spo2: 98, onOxygen: nil, systolicBP: 120, pulse: 80, consciousness: nil, temperature: 37), policy: .rcp2017)
         #expect(result.total == 0 && result.isPartial)
         #expect(result.assumed == ["consciousness alert", "breathing air"])
     }
@@ -76,8 +90,14 @@ import VigilCore
     }
 
     @Test func theTotalIsAlwaysTheSumAndTheBandFollowsIt() async {
-        await propertyCheck(count: 500, input: Gen.int(in: 0...60), Gen.int(in: 50...100), Gen.int(in: 50...250), Gen.int(in: 20...200), Gen.int(in: 330...420), Gen.bool) { rr, spo2, sbp, hr, t10, oxygen in
-            let result = NEWS2.score(.init(respirationRate: Double(rr), spo2: Double(spo2), onOxygen: oxygen, systolicBP: Double(sbp), pulse: Double(hr), consciousness: .alert, temperature: Double(t10) / 10), policy: .rcp2017)
+        await propertyCheck(
+            count: 500, input: Gen.int(in: 0...60), Gen.int(in: 50...100), Gen.int(in: 50...250), Gen.int(in: 20...200), Gen.int(in: 330...420),
+            Gen.bool
+        ) { rr, spo2, sbp, hr, t10, oxygen in
+            let result = NEWS2.score(
+                .init(
+                    respirationRate: Double(rr), spo2: Double(spo2), onOxygen: oxygen, systolicBP: Double(sbp), pulse: Double(hr),
+                    consciousness: .alert, temperature: Double(t10) / 10), policy: .rcp2017)
             #expect(result.total == result.points.values.reduce(0, +))
             #expect((0...20).contains(result.total))
             if result.total >= 7 { #expect(result.band == .high) } else if result.total >= 5 { #expect(result.band == .medium) }

@@ -3,79 +3,117 @@ import VigilCore
 
 extension StoreConformance {
     static func sampleAlert(_ key: String = "news2", patient: String = "p1", at time: Int64 = Fixture.t0) -> Alert {
-        Alert(patient: patient, key: key, kind: key, priority: .high, raised: time, updated: time, message: "NEWS2 7", values: ["total": 7],
-              nextRenotify: time + 120_000, nextEscalation: time + 300_000)
+        Alert(
+            patient: patient, key: key, kind: key, priority: .high, raised: time, updated: time, message: "NEWS2 7", values: ["total": 7],
+            nextRenotify: time + 120_000, nextEscalation: time + 300_000)
     }
 
     static let alertChecks: [(name: String, check: Check)] = [
-        ("an alert is stored with its history and audit, and read back whole", { store in
-            let raised = AlertHistoryEntry(kind: .raised, at: Fixture.t0, actor: nil, detail: "NEWS2 7", recipients: ["user/nina"])
-            var alert = try await store.save(sampleAlert(), history: [raised], audit: [Fixture.event(1, patient: "p1")], sealer: Fixture.sealer)
-            #expect(alert.id > 0)
-            #expect(try await store.alert(id: alert.id) == alert)
-            alert.status = .acknowledged
-            alert.acknowledgements = [Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000)]
-            alert.nextEscalation = nil
-            let acked = AlertHistoryEntry(kind: .acknowledged, at: Fixture.t0 + 60_000, actor: "user/nina", detail: nil, recipients: [])
-            _ = try await store.save(alert, history: [acked], audit: [], sealer: Fixture.sealer)
-            #expect(try await store.alert(id: alert.id) == alert)
-            #expect(try await store.alertHistory(id: alert.id) == [raised, acked])
-            #expect(try await store.auditHead()?.seq == 1)
-        }),
-        ("one open alert per patient and condition", { store in
-            let first = try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer)
-            let error = await #expect(throws: VigilError.self) { try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer) }
-            #expect(error?.code == .conflict)
-            _ = try await store.save(sampleAlert(patient: "p2"), history: [], audit: [], sealer: Fixture.sealer)
-            var resolved = first
-            resolved.status = .resolved
-            resolved.resolution = Alert.Resolution(by: nil, reason: "cleared", at: Fixture.t0 + 1000)
-            _ = try await store.save(resolved, history: [], audit: [], sealer: Fixture.sealer)
-            let second = try await store.save(sampleAlert(at: Fixture.t0 + 2000), history: [], audit: [], sealer: Fixture.sealer)
-            #expect(try await store.openAlerts().map(\.patient).sorted() == ["p1", "p2"])
-            #expect(try await store.latestAlert(patient: "p1", key: "news2")?.id == second.id)
-            #expect(try await store.alert(id: first.id)?.resolution?.reason == "cleared")
-        }),
-        ("alerts are listed by status, priority, patient, kind and time", { store in
-            _ = try await store.save(sampleAlert("news2"), history: [], audit: [], sealer: Fixture.sealer)
-            var low = sampleAlert("fever", at: Fixture.t0 + 5000)
-            low.priority = .low
-            _ = try await store.save(low, history: [], audit: [], sealer: Fixture.sealer)
-            _ = try await store.save(sampleAlert("news2", patient: "p2"), history: [], audit: [], sealer: Fixture.sealer)
-            #expect(try await store.alerts(AlertQuery()).count == 3)
-            #expect(try await store.alerts(AlertQuery(priorities: [.low])).map(\.key) == ["fever"])
-            #expect(try await store.alerts(AlertQuery(patients: ["p1"])).count == 2)
-            #expect(try await store.alerts(AlertQuery(patients: [])).isEmpty)
-            #expect(try await store.alerts(AlertQuery(kind: "news2")).count == 2)
-            #expect(try await store.alerts(AlertQuery(since: Fixture.t0 + 1)).map(\.key) == ["fever"])
-            #expect(try await store.alerts(AlertQuery(statuses: [.resolved])).isEmpty)
-            #expect(try await store.alerts(AlertQuery(limit: 1)).count == 1)
-        }),
-        ("readings since a time and device activity survive for rebuilding", { store in
-            try await Fixture.seeded(store)
-            let result = try await store.commit(IngestCommit(readings: [
-                Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0 - 60_000), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0),
-                Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0),
-            ]), sealer: Fixture.sealer)
-            #expect(result.ids.map { $0 != nil } == [true, true, false])
-            #expect(try await store.readings(patient: "p1", since: Fixture.t0 - 1000).map(\.id) == [result.ids[1]!])
-            #expect(try await store.readings(patient: "p2", since: 0).isEmpty)
-            var later = Fixture.reading("d1", 3, patient: "p1", at: Fixture.t0 + 60_000)
-            later.received = Fixture.t0 + 61_000
-            _ = try await store.commit(IngestCommit(readings: [later]), sealer: Fixture.sealer)
-            #expect(try await store.deviceActivity() == [DeviceActivity(device: "d1", lastReceived: Fixture.t0 + 61_000, previousReceived: Fixture.t0 + 500)])
-        }),
-        ("care-team members of a patient, directly and through a group", { store in
-            try await store.write([
-                Fixture.patient("p1"), Fixture.patient("p2"),
-                Fixture.write(["resourceType": "Group", "type": "person", "actual": true, "member": [["entity": ["reference": "Patient/p2"]]]], .group, id: "ward"),
-                Fixture.write(["resourceType": "CareTeam", "subject": ["reference": "Patient/p1"],
-                               "participant": [["member": ["reference": "Practitioner/a"]], ["member": ["reference": "Practitioner/old"], "period": ["end": "2020-01-01"]]]], .careTeam, id: "t1"),
-                Fixture.write(["resourceType": "CareTeam", "subject": ["reference": "Group/ward"], "participant": [["member": ["reference": "Practitioner/b"]]]], .careTeam, id: "t2"),
-            ], audit: [], sealer: Fixture.sealer)
-            #expect(try await store.careTeamMembers(patient: "p1", at: Fixture.t0) == ["Practitioner/a"])
-            #expect(try await store.careTeamMembers(patient: "p2", at: Fixture.t0) == ["Practitioner/b"])
-            #expect(try await store.careTeamMembers(patient: "nobody", at: Fixture.t0).isEmpty)
-        }),
+        (
+            "an alert is stored with its history and audit, and read back whole",
+            { store in
+                let raised = AlertHistoryEntry(kind: .raised, at: Fixture.t0, actor: nil, detail: "NEWS2 7", recipients: ["user/nina"])
+                var event = Fixture.event(1, patient: "p1")
+                event.resource = "Alert/{alert}"
+                var alert = try await store.save(sampleAlert(), history: [raised], audit: [event], sealer: Fixture.sealer)
+                #expect(try await store.auditRecords(after: 0, limit: 1).first?.event.resource == "Alert/\(alert.id)")
+                #expect(alert.id > 0)
+                #expect(try await store.alert(id: alert.id) == alert)
+                alert.status = .acknowledged
+                alert.acknowledgements = [Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000)]
+                alert.nextEscalation = nil
+                let acked = AlertHistoryEntry(kind: .acknowledged, at: Fixture.t0 + 60_000, actor: "user/nina", detail: nil, recipients: [])
+                _ = try await store.save(alert, history: [acked], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.alert(id: alert.id) == alert)
+                #expect(try await store.alertHistory(id: alert.id) == [raised, acked])
+                #expect(try await store.auditHead()?.seq == 1)
+            }
+        ),
+        (
+            "one open alert per patient and condition",
+            { store in
+                let first = try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer)
+                let error = await #expect(throws: VigilError.self) {
+                    try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer)
+                }
+                #expect(error?.code == .conflict)
+                _ = try await store.save(sampleAlert(patient: "p2"), history: [], audit: [], sealer: Fixture.sealer)
+                var resolved = first
+                resolved.status = .resolved
+                resolved.resolution = Alert.Resolution(by: nil, reason: "cleared", at: Fixture.t0 + 1000)
+                _ = try await store.save(resolved, history: [], audit: [], sealer: Fixture.sealer)
+                let second = try await store.save(sampleAlert(at: Fixture.t0 + 2000), history: [], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.openAlerts().map(\.patient).sorted() == ["p1", "p2"])
+                #expect(try await store.latestAlert(patient: "p1", key: "news2")?.id == second.id)
+                #expect(try await store.alert(id: first.id)?.resolution?.reason == "cleared")
+            }
+        ),
+        (
+            "alerts are listed by status, priority, patient, kind and time",
+            { store in
+                _ = try await store.save(sampleAlert("news2"), history: [], audit: [], sealer: Fixture.sealer)
+                var low = sampleAlert("fever", at: Fixture.t0 + 5000)
+                low.priority = .low
+                _ = try await store.save(low, history: [], audit: [], sealer: Fixture.sealer)
+                _ = try await store.save(sampleAlert("news2", patient: "p2"), history: [], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.alerts(AlertQuery()).count == 3)
+                #expect(try await store.alerts(AlertQuery(priorities: [.low])).map(\.key) == ["fever"])
+                #expect(try await store.alerts(AlertQuery(patients: ["p1"])).count == 2)
+                #expect(try await store.alerts(AlertQuery(patients: [])).isEmpty)
+                #expect(try await store.alerts(AlertQuery(kind: "news2")).count == 2)
+                #expect(try await store.alerts(AlertQuery(since: Fixture.t0 + 1)).map(\.key) == ["fever"])
+                #expect(try await store.alerts(AlertQuery(statuses: [.resolved])).isEmpty)
+                #expect(try await store.alerts(AlertQuery(limit: 1)).count == 1)
+            }
+        ),
+        (
+            "readings since a time and device activity survive for rebuilding",
+            { store in
+                try await Fixture.seeded(store)
+                let result = try await store.commit(
+                    IngestCommit(readings: [
+                        Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0 - 60_000), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0),
+                        Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0),
+                    ]), sealer: Fixture.sealer)
+                #expect(result.ids.map { $0 != nil } == [true, true, false])
+                #expect(try await store.readings(patient: "p1", since: Fixture.t0 - 1000).map(\.id) == [result.ids[1]!])
+                #expect(try await store.readings(patient: "p2", since: 0).isEmpty)
+                var later = Fixture.reading("d1", 3, patient: "p1", at: Fixture.t0 + 60_000)
+                later.received = Fixture.t0 + 61_000
+                _ = try await store.commit(IngestCommit(readings: [later]), sealer: Fixture.sealer)
+                #expect(
+                    try await store.deviceActivity() == [
+                        DeviceActivity(device: "d1", patient: "p1", lastReceived: Fixture.t0 + 61_000, previousReceived: Fixture.t0 + 500)
+                    ])
+            }
+        ),
+        (
+            "care-team members of a patient, directly and through a group",
+            { store in
+                try await store.write(
+                    [
+                        Fixture.patient("p1"), Fixture.patient("p2"),
+                        Fixture.write(
+                            ["resourceType": "Group", "type": "person", "actual": true, "member": [["entity": ["reference": "Patient/p2"]]]], .group,
+                            id: "ward"),
+                        Fixture.write(
+                            [
+                                "resourceType": "CareTeam", "subject": ["reference": "Patient/p1"],
+                                "participant": [
+                                    ["member": ["reference": "Practitioner/a"]],
+                                    ["member": ["reference": "Practitioner/old"], "period": ["end": "2020-01-01"]],
+                                ],
+                            ], .careTeam, id: "t1"),
+                        Fixture.write(
+                            [
+                                "resourceType": "CareTeam", "subject": ["reference": "Group/ward"],
+                                "participant": [["member": ["reference": "Practitioner/b"]]],
+                            ], .careTeam, id: "t2"),
+                    ], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.careTeamMembers(patient: "p1", at: Fixture.t0) == ["Practitioner/a"])
+                #expect(try await store.careTeamMembers(patient: "p2", at: Fixture.t0) == ["Practitioner/b"])
+                #expect(try await store.careTeamMembers(patient: "nobody", at: Fixture.t0).isEmpty)
+            }
+        ),
     ]
 }

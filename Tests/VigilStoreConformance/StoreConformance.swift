@@ -14,7 +14,8 @@ public enum StoreConformance {
     public typealias Check = @Sendable (any VigilStore) async throws -> Void
 
     /// Every check, by name.
-    public static let checks: [(name: String, check: Check)] = resourceChecks + searchChecks + readingChecks + accountChecks + auditChecks + alertChecks
+    public static let checks: [(name: String, check: Check)] =
+        resourceChecks + searchChecks + readingChecks + accountChecks + auditChecks + alertChecks
 
     public static func run(_ name: String, on store: any VigilStore) async throws {
         guard let check = checks.first(where: { $0.name == name })?.check else {

@@ -104,7 +104,8 @@ public enum AlertLifecycle {
     private static func schedule(_ alert: inout Alert, from now: Int64, policy: EscalationPolicy, escalation: Bool) {
         alert.nextRenotify = policy.renotifySeconds[alert.priority].map { now + Int64($0) * 1000 }
         if escalation {
-            alert.nextEscalation = alert.escalation + 1 < policy.levels.count ? policy.escalateSeconds[alert.priority].map { now + Int64($0) * 1000 } : nil
+            alert.nextEscalation =
+                alert.escalation + 1 < policy.levels.count ? policy.escalateSeconds[alert.priority].map { now + Int64($0) * 1000 } : nil
         }
     }
 }

@@ -37,7 +37,9 @@ public struct AsthmaPolicy: Sendable, Codable, Equatable {
     public static let standard = AsthmaPolicy(
         peakFlowCode: "19935-6", greenAtLeast: 0.80, yellowAtLeast: 0.50, yellowPriority: .medium, redPriority: .high,
         spo2Below: 92,
-        respiratoryRateFlags: [RateFlag(belowAgeInMonths: 60, above: 40), RateFlag(belowAgeInMonths: 192, above: 30), RateFlag(belowAgeInMonths: 10_000, above: 24)],
+        respiratoryRateFlags: [
+            RateFlag(belowAgeInMonths: 60, above: 40), RateFlag(belowAgeInMonths: 192, above: 30), RateFlag(belowAgeInMonths: 10_000, above: 24),
+        ],
         redFlagPriority: .high
     )
 }

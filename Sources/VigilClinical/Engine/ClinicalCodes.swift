@@ -19,5 +19,6 @@ public enum ClinicalCodes {
     public static let deviceMetricSystem = "urn:vigil:device-metric"
 
     /// Codes that feed early-warning scores.
-    public static let scoreInputs: Set<String> = Set([respiratoryRate, systolicBP, heartRate, temperature, inspiredOxygen, oxygenFlow] + spo2 + consciousness)
+    public static let scoreInputs: Set<String> = Set(
+        [respiratoryRate, systolicBP, heartRate, temperature, inspiredOxygen, oxygenFlow] + spo2 + consciousness)
 }

@@ -12,7 +12,8 @@ extension ClinicalEngine {
         case .raise(_, let since):
             var withSince = values.objectValue!
             withSince["since"] = .string(FHIRDateTime.instant(milliseconds: since))
-            return set(key, AlertCondition(key: key, kind: "threshold", priority: rule.priority, message: rule.message, values: .object(withSince)), &state)
+            return set(
+                key, AlertCondition(key: key, kind: "threshold", priority: rule.priority, message: rule.message, values: .object(withSince)), &state)
         case .clear:
             return set(key, nil, clearValues: values, &state)
         }
@@ -33,22 +34,30 @@ extension ClinicalEngine {
         let mgdl = newest.mgdl
         let slope = Glucose.slope(state.glucose)
         let direction = slope.map(Glucose.Direction.init(slope:)) ?? .notComputable
-        var values: JSONObject = ["mgdl": .double(Rounding.round(mgdl, decimals: 1)), "direction": .string(direction.rawValue), "arrow": .string(direction.arrow)]
+        var values: JSONObject = [
+            "mgdl": .double(Rounding.round(mgdl, decimals: 1)), "direction": .string(direction.rawValue), "arrow": .string(direction.arrow),
+        ]
         if let slope { values["slope"] = .double(Rounding.round(slope, decimals: 2)) }
         // Lows, by ADA level, with hysteresis.
         let level = Glucose.level(mgdl, policy: g)
         let lowOpen = state.raised["glucose-low"] != nil
         if level != .none {
             let priority = level == .two ? g.level2Priority : g.level1Priority
-            outputs += set("glucose-low", AlertCondition(key: "glucose-low", kind: "glucose-low", priority: max(priority, state.raised["glucose-low"] ?? .low),
-                                                         message: "Glucose \(Int(mgdl.rounded())) mg/dL: level \(level.rawValue) hypoglycaemia", values: .object(values)), &state)
+            outputs += set(
+                "glucose-low",
+                AlertCondition(
+                    key: "glucose-low", kind: "glucose-low", priority: max(priority, state.raised["glucose-low"] ?? .low),
+                    message: "Glucose \(Int(mgdl.rounded())) mg/dL: level \(level.rawValue) hypoglycaemia", values: .object(values)), &state)
         } else if lowOpen, mgdl >= g.level1Below + g.clearMargin {
             outputs += set("glucose-low", nil, clearValues: .object(values), &state)
         }
         // Highs.
         if mgdl > g.highAbove {
-            outputs += set("glucose-high", AlertCondition(key: "glucose-high", kind: "glucose-high", priority: g.highPriority,
-                                                          message: "Glucose \(Int(mgdl.rounded())) mg/dL: high", values: .object(values)), &state)
+            outputs += set(
+                "glucose-high",
+                AlertCondition(
+                    key: "glucose-high", kind: "glucose-high", priority: g.highPriority,
+                    message: "Glucose \(Int(mgdl.rounded())) mg/dL: high", values: .object(values)), &state)
         } else if state.raised["glucose-high"] != nil, mgdl <= g.highAbove - g.clearMargin {
             outputs += set("glucose-high", nil, clearValues: .object(values), &state)
         }
@@ -58,10 +67,13 @@ extension ClinicalEngine {
             predicted["forecast"] = .double(Rounding.round(forecast, decimals: 0))
             predicted["minutes"] = .double(g.predictionMinutes)
             if forecast < g.predictedBelow, mgdl >= g.level1Below {
-                outputs += set("glucose-predicted-low", AlertCondition(
-                    key: "glucose-predicted-low", kind: "glucose-predicted-low", priority: g.predictedLowPriority,
-                    message: "Glucose \(Int(mgdl.rounded())) mg/dL \(direction.arrow), forecast \(Int(forecast.rounded())) mg/dL in \(Int(g.predictionMinutes)) min",
-                    values: .object(predicted)), &state)
+                outputs += set(
+                    "glucose-predicted-low",
+                    AlertCondition(
+                        key: "glucose-predicted-low", kind: "glucose-predicted-low", priority: g.predictedLowPriority,
+                        message:
+                            "Glucose \(Int(mgdl.rounded())) mg/dL \(direction.arrow), forecast \(Int(forecast.rounded())) mg/dL in \(Int(g.predictionMinutes)) min",
+                        values: .object(predicted)), &state)
             } else if state.raised["glucose-predicted-low"] != nil, forecast >= g.predictedBelow + g.clearMargin, mgdl >= g.level1Below {
                 outputs += set("glucose-predicted-low", nil, clearValues: .object(predicted), &state)
             }
@@ -69,9 +81,11 @@ extension ClinicalEngine {
         // Falling fast.
         if let slope {
             if slope <= g.fallingFastAtOrBelow {
-                outputs += set("glucose-falling-fast", AlertCondition(
-                    key: "glucose-falling-fast", kind: "glucose-falling-fast", priority: g.fallingFastPriority,
-                    message: "Glucose falling \(Rounding.round(-slope, decimals: 1)) mg/dL per minute", values: .object(values)), &state)
+                outputs += set(
+                    "glucose-falling-fast",
+                    AlertCondition(
+                        key: "glucose-falling-fast", kind: "glucose-falling-fast", priority: g.fallingFastPriority,
+                        message: "Glucose falling \(Rounding.round(-slope, decimals: 1)) mg/dL per minute", values: .object(values)), &state)
             } else if slope > g.fallingFastAtOrBelow + 1 {
                 outputs += set("glucose-falling-fast", nil, clearValues: .object(values), &state)
             }
@@ -84,16 +98,22 @@ extension ClinicalEngine {
         guard let last = state.lastCGM, state.raised["cgm-stale"] == nil,
             now - last > Int64(policy.glucose.staleAfterSeconds) * 1000
         else { return [] }
-        return set("cgm-stale", AlertCondition(
-            key: "cgm-stale", kind: "cgm-stale", priority: policy.glucose.stalePriority,
-            message: "No CGM glucose for \((now - last) / 60_000) min", values: ["lastReading": .string(FHIRDateTime.instant(milliseconds: last))]), &state)
+        return set(
+            "cgm-stale",
+            AlertCondition(
+                key: "cgm-stale", kind: "cgm-stale", priority: policy.glucose.stalePriority,
+                message: "No CGM glucose for \((now - last) / 60_000) min", values: ["lastReading": .string(FHIRDateTime.instant(milliseconds: last))]
+            ), &state)
     }
 
     func fever(_ celsius: Double, _ time: Int64, _ state: inout PatientState) -> [EngineOutput] {
         let values: JSON = ["celsius": .double(Rounding.round(celsius, decimals: 1))]
         if Rounding.round(celsius, decimals: 1) >= policy.fever.atLeastCelsius {
-            return set("fever", AlertCondition(key: "fever", kind: "fever", priority: policy.fever.priority,
-                                               message: "Fever: \(Rounding.round(celsius, decimals: 1)) °C", values: values), &state)
+            return set(
+                "fever",
+                AlertCondition(
+                    key: "fever", kind: "fever", priority: policy.fever.priority,
+                    message: "Fever: \(Rounding.round(celsius, decimals: 1)) °C", values: values), &state)
         }
         if celsius < policy.fever.clearBelowCelsius { return set("fever", nil, clearValues: values, &state) }
         return []
@@ -103,27 +123,42 @@ extension ClinicalEngine {
         let a = policy.asthma
         if code == a.peakFlowCode {
             let zone = PeakFlow.zone(flow: value, best: best, policy: a)
-            let values: JSON = ["peakFlow": .double(value), "personalBest": .double(best), "percent": .double(Rounding.round(value / best * 100, decimals: 0)), "zone": .string(zone.rawValue)]
+            let values: JSON = [
+                "peakFlow": .double(value), "personalBest": .double(best), "percent": .double(Rounding.round(value / best * 100, decimals: 0)),
+                "zone": .string(zone.rawValue),
+            ]
             switch zone {
             case .green: return set("peak-flow", nil, clearValues: values, &state)
             case .yellow, .red:
                 let priority = zone == .red ? a.redPriority : a.yellowPriority
-                return set("peak-flow", AlertCondition(key: "peak-flow", kind: "peak-flow", priority: max(priority, state.raised["peak-flow"] ?? .low),
-                                                       message: "Peak flow \(Int(value)) L/min: \(zone.rawValue) zone (\(Int((value / best * 100).rounded())) % of best)", values: values), &state)
+                return set(
+                    "peak-flow",
+                    AlertCondition(
+                        key: "peak-flow", kind: "peak-flow", priority: max(priority, state.raised["peak-flow"] ?? .low),
+                        message: "Peak flow \(Int(value)) L/min: \(zone.rawValue) zone (\(Int((value / best * 100).rounded())) % of best)",
+                        values: values), &state)
             }
         }
         if ClinicalCodes.spo2.contains(code) {
             let values: JSON = ["spo2": .double(value)]
-            return set("asthma-spo2", value < a.spo2Below
-                ? AlertCondition(key: "asthma-spo2", kind: "asthma-red-flag", priority: a.redFlagPriority, message: "Asthma: SpO2 \(Int(value)) % (below \(Int(a.spo2Below)) %)", values: values)
-                : nil, clearValues: values, &state)
+            return set(
+                "asthma-spo2",
+                value < a.spo2Below
+                    ? AlertCondition(
+                        key: "asthma-spo2", kind: "asthma-red-flag", priority: a.redFlagPriority,
+                        message: "Asthma: SpO2 \(Int(value)) % (below \(Int(a.spo2Below)) %)", values: values)
+                    : nil, clearValues: values, &state)
         }
         if code == ClinicalCodes.respiratoryRate {
             let limit = a.respiratoryRateFlags.first { (age ?? 10_000) < $0.belowAgeInMonths }?.above ?? 1000
             let values: JSON = ["respiratoryRate": .double(value), "limit": .double(limit)]
-            return set("asthma-rr", value > limit
-                ? AlertCondition(key: "asthma-rr", kind: "asthma-red-flag", priority: a.redFlagPriority, message: "Asthma: respiratory rate \(Int(value))/min", values: values)
-                : nil, clearValues: values, &state)
+            return set(
+                "asthma-rr",
+                value > limit
+                    ? AlertCondition(
+                        key: "asthma-rr", kind: "asthma-red-flag", priority: a.redFlagPriority, message: "Asthma: respiratory rate \(Int(value))/min",
+                        values: values)
+                    : nil, clearValues: values, &state)
         }
         return []
     }

@@ -18,22 +18,30 @@ extension ClinicalEngine {
         var outputs: [EngineOutput] = []
         let paediatric = (context.ageInMonths ?? Int.max) < policy.paediatricBelowAgeInMonths
         if paediatric, let age = context.ageInMonths {
-            if let result = PEWS.score(PEWS.Inputs(ageInMonths: age, heartRate: hr.value, systolicBP: sbp.value, respiratoryRate: rr.value), policy: policy.pews) {
+            if let result = PEWS.score(
+                PEWS.Inputs(ageInMonths: age, heartRate: hr.value, systolicBP: sbp.value, respiratoryRate: rr.value), policy: policy.pews)
+            {
                 let record = ScoreRecord(
                     kind: .pews, total: result.total,
                     parts: [
                         .init(system: ScoreRecord.vigilScore, code: "pews-heart-rate", display: "PEWS heart rate score", points: result.heartRate),
-                        .init(system: ScoreRecord.vigilScore, code: "pews-systolic-bp", display: "PEWS systolic blood pressure score", points: result.systolicBP),
-                        .init(system: ScoreRecord.vigilScore, code: "pews-respiratory-rate", display: "PEWS respiratory rate score", points: result.respiratoryRate),
+                        .init(
+                            system: ScoreRecord.vigilScore, code: "pews-systolic-bp", display: "PEWS systolic blood pressure score",
+                            points: result.systolicBP),
+                        .init(
+                            system: ScoreRecord.vigilScore, code: "pews-respiratory-rate", display: "PEWS respiratory rate score",
+                            points: result.respiratoryRate),
                     ],
                     band: nil, assumed: [], time: max(hr.latest.time, sbp.latest.time, rr.latest.time),
                     derivedFrom: [hr.latest.id, sbp.latest.id, rr.latest.id], policyVersion: policy.version
                 )
                 outputs += emit(record, &state)
                 let priority = PEWS.priority(result, policy: policy.pews)
-                outputs += set("pews", priority.map {
-                    AlertCondition(key: "pews", kind: "pews", priority: $0, message: "PEWS \(result.total)", values: scoreValues(record))
-                }, clearValues: scoreValues(record), &state)
+                outputs += set(
+                    "pews",
+                    priority.map {
+                        AlertCondition(key: "pews", kind: "pews", priority: $0, message: "PEWS \(result.total)", values: scoreValues(record))
+                    }, clearValues: scoreValues(record), &state)
             }
         } else if let spo2 = state.quantity(ClinicalCodes.spo2, since: since),
             let temperature = state.quantity([ClinicalCodes.temperature], since: since),
@@ -54,9 +62,13 @@ extension ClinicalEngine {
             )
             outputs += emit(record, &state)
             let priority = policy.news2.alertPriority[result.band.rawValue]
-            outputs += set("news2", priority.map {
-                AlertCondition(key: "news2", kind: "news2", priority: $0, message: "NEWS2 \(result.total) (\(result.band.rawValue))", values: scoreValues(record))
-            }, clearValues: scoreValues(record), &state)
+            outputs += set(
+                "news2",
+                priority.map {
+                    AlertCondition(
+                        key: "news2", kind: "news2", priority: $0, message: "NEWS2 \(result.total) (\(result.band.rawValue))",
+                        values: scoreValues(record))
+                }, clearValues: scoreValues(record), &state)
         }
         let qsofa = QSOFA.score(respiratoryRate: rr.value, systolicBP: sbp.value, consciousness: acvpu, policy: policy.qsofa)
         let record = ScoreRecord(
@@ -65,15 +77,21 @@ extension ClinicalEngine {
             derivedFrom: [rr.latest.id, sbp.latest.id] + (consciousness.map { [$0.id] } ?? []), policyVersion: policy.version
         )
         outputs += emit(record, &state)
-        outputs += set("qsofa", qsofa.total >= policy.qsofa.positiveAt
-            ? AlertCondition(key: "qsofa", kind: "qsofa", priority: policy.qsofa.priority, message: "qSOFA \(qsofa.total): sepsis risk", values: scoreValues(record))
-            : nil, clearValues: scoreValues(record), &state)
+        outputs += set(
+            "qsofa",
+            qsofa.total >= policy.qsofa.positiveAt
+                ? AlertCondition(
+                    key: "qsofa", kind: "qsofa", priority: policy.qsofa.priority, message: "qSOFA \(qsofa.total): sepsis risk",
+                    values: scoreValues(record))
+                : nil, clearValues: scoreValues(record), &state)
         return outputs
     }
 
     private func emit(_ record: ScoreRecord, _ state: inout PatientState) -> [EngineOutput] {
         guard state.lastScores[record.kind] != record.signature else { return [] }
         state.lastScores[record.kind] = record.signature
+        state.scores[record.kind] = record
+        state.scoreTotals[record.kind] = Array(((state.scoreTotals[record.kind] ?? []) + [record.total]).suffix(2))
         return [.score(record)]
     }
 

@@ -13,7 +13,9 @@ public struct ClinicalEngine: Sendable {
     public init(policy: ClinicalPolicy = .standard) { self.policy = policy }
 
     /// Processes a batch of a patient's observations (any order; taken in time order).
-    public func process(_ observations: [ClinicalObservation], state: inout PatientState, context: PatientContext, patient: String, now: Int64) -> [EngineOutput] {
+    public func process(_ observations: [ClinicalObservation], state: inout PatientState, context: PatientContext, patient: String, now: Int64)
+        -> [EngineOutput]
+    {
         var outputs: [EngineOutput] = []
         let rules = context.rules(policy: policy)
         var scoreInputsChanged = false
@@ -29,7 +31,8 @@ public struct ClinicalEngine: Sendable {
                 outputs += threshold(rule, quantity.value, observation.time, &state)
             }
             if policy.glucose.codes.contains(observation.code), let mgdl = Glucose.milligramsPerDeciliter(quantity.value, unit: quantity.unit) {
-                outputs += glucose(Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: policy.glucose.cgmCodes.contains(observation.code), &state)
+                outputs += glucose(
+                    Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: policy.glucose.cgmCodes.contains(observation.code), &state)
             }
             if observation.code == ClinicalCodes.temperature, let celsius = FeverPolicy.celsius(quantity.value, unit: quantity.unit) {
                 outputs += fever(celsius, observation.time, &state)

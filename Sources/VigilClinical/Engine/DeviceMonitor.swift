@@ -15,6 +15,15 @@ public struct DeviceMonitor: Sendable, Equatable {
 
     public init() {}
 
+    /// A monitor restored from the store: the last upload and the one before it.
+    public init(lastReceived: Int64, previousReceived: Int64?) {
+        self.lastReceived = lastReceived
+        self.learnedInterval = previousReceived.map { Double(lastReceived - $0) / 1000 }
+    }
+
+    /// Takes over a condition (`device-silent`, `battery-low`, …) whose alert is open in the store.
+    public mutating func adopt(kind: String) { raised.insert(kind) }
+
     /// One upload: its readings (code, value, unit, whether flagged as ahead of server time) and
     /// how many of its readings were refused.
     public mutating func received(
@@ -35,20 +44,28 @@ public struct DeviceMonitor: Sendable, Equatable {
         var outputs: [EngineOutput] = []
         if !readings.isEmpty { outputs += set("device-silent", device: device, nil) }
         if let battery = readings.last(where: { $0.code == ClinicalCodes.batteryLevel }) {
-            outputs += set("battery-low", device: device, battery.value < policy.batteryLowBelow
-                ? (policy.batteryPriority, "Device \(device): battery at \(Int(battery.value)) %", ["battery": .double(battery.value)]) : nil)
+            outputs += set(
+                "battery-low", device: device,
+                battery.value < policy.batteryLowBelow
+                    ? (policy.batteryPriority, "Device \(device): battery at \(Int(battery.value)) %", ["battery": .double(battery.value)]) : nil)
         }
         if !readings.isEmpty {
             let ahead = readings.filter(\.ahead).count
-            outputs += set("clock-skew", device: device, ahead > 0
-                ? (policy.clockSkewPriority, "Device \(device): clock ahead of the server", ["readings": .integer(ahead)]) : nil)
+            outputs += set(
+                "clock-skew", device: device,
+                ahead > 0
+                    ? (policy.clockSkewPriority, "Device \(device): clock ahead of the server", ["readings": .integer(ahead)]) : nil)
         }
         let windowStart = now - Int64(policy.rejectedWindowSeconds) * 1000
         rejections.removeAll { $0 < windowStart }
         rejections += Array(repeating: now, count: rejected)
         if rejections.count >= policy.rejectedBurst {
-            outputs += set("rejected-readings", device: device,
-                           (policy.rejectedPriority, "Device \(device): \(rejections.count) readings refused in \(policy.rejectedWindowSeconds / 60) min", ["refused": .integer(rejections.count)]))
+            outputs += set(
+                "rejected-readings", device: device,
+                (
+                    policy.rejectedPriority, "Device \(device): \(rejections.count) readings refused in \(policy.rejectedWindowSeconds / 60) min",
+                    ["refused": .integer(rejections.count)]
+                ))
         } else if rejections.isEmpty {
             outputs += set("rejected-readings", device: device, nil)
         }
@@ -66,8 +83,12 @@ public struct DeviceMonitor: Sendable, Equatable {
         guard let last = lastReceived, let limit = silenceLimit(policy: policy), !raised.contains("device-silent") else { return [] }
         let silent = Double(now - last) / 1000
         guard silent > limit else { return [] }
-        return set("device-silent", device: device, (policy.silentPriority, "Device \(device) silent for \(Int(silent / 60)) min",
-                                                     ["lastReading": .string(FHIRDateTime.instant(milliseconds: last)), "limitSeconds": .integer(Int(limit))]))
+        return set(
+            "device-silent", device: device,
+            (
+                policy.silentPriority, "Device \(device) silent for \(Int(silent / 60)) min",
+                ["lastReading": .string(FHIRDateTime.instant(milliseconds: last)), "limitSeconds": .integer(Int(limit))]
+            ))
     }
 
     private mutating func set(_ kind: String, device: String, _ condition: (Priority, String, JSONObject)?) -> [EngineOutput] {

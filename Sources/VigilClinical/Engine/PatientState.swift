@@ -17,10 +17,24 @@ public struct PatientState: Sendable, Equatable {
     /// The time of the newest CGM reading, for staleness.
     public var lastCGM: Int64?
     public var lastScores: [ScoreRecord.Kind: String] = [:]
+    /// The last two totals of each score, oldest first (for the trend).
+    public var scoreTotals: [ScoreRecord.Kind: [Int]] = [:]
+    /// The last score record of each kind.
+    public var scores: [ScoreRecord.Kind: ScoreRecord] = [:]
     /// The conditions raised now, by key, with their priority.
     public var raised: [String: Priority] = [:]
 
     public init() {}
+
+    /// Takes over a condition whose alert is open in the store but that the replayed readings did
+    /// not raise (the data that raised it is older than the replay), so that its clearing is noticed.
+    public mutating func adopt(key: String, priority: Priority, since: Int64) {
+        guard raised[key] == nil else { return }
+        raised[key] = priority
+        if key.hasPrefix("threshold:") {
+            sustained[String(key.dropFirst("threshold:".count))] = SustainedCondition(state: .raised(since: since))
+        }
+    }
 
     /// The latest value of any of `codes` measured at or after `since`.
     func latest(_ codes: [String], since: Int64) -> Latest? {

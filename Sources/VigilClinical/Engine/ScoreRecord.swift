@@ -60,9 +60,13 @@ public struct ScoreRecord: Sendable, Equatable {
         if !assumed.isEmpty { object["note"] = [["text": .string("Partial: assumed \(assumed.joined(separator: " and ")) (not recorded).")]] }
         if !derivedFrom.isEmpty { object["derivedFrom"] = .array(derivedFrom.map { ["reference": .string("Observation/\($0)")] }) }
         if !parts.isEmpty {
-            object["component"] = .array(parts.map { part in
-                ["code": ["coding": [["system": .string(part.system), "code": .string(part.code), "display": .string(part.display)]]], "valueQuantity": quantity(part.points)]
-            })
+            object["component"] = .array(
+                parts.map { part in
+                    [
+                        "code": ["coding": [["system": .string(part.system), "code": .string(part.code), "display": .string(part.display)]]],
+                        "valueQuantity": quantity(part.points),
+                    ]
+                })
         }
         return .object(object)
     }

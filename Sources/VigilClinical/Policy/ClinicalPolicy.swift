@@ -1,6 +1,5 @@
-public import VigilCore
-
 public import Foundation
+public import VigilCore
 
 /// Every threshold Vigil's rules use, as one versioned document. The server runs the standard
 /// policy unless given another (`--policy FILE`, the same structure as JSON); each patient's care

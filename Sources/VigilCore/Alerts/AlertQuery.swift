@@ -47,11 +47,14 @@ public struct AlertHistoryEntry: Sendable, Equatable {
 /// cadence is known again after a restart).
 public struct DeviceActivity: Sendable, Equatable {
     public var device: String
+    /// The patient of its last upload.
+    public var patient: String
     public var lastReceived: Int64
     public var previousReceived: Int64?
 
-    public init(device: String, lastReceived: Int64, previousReceived: Int64?) {
+    public init(device: String, patient: String, lastReceived: Int64, previousReceived: Int64?) {
         self.device = device
+        self.patient = patient
         self.lastReceived = lastReceived
         self.previousReceived = previousReceived
     }

@@ -16,7 +16,9 @@ public struct AlertTransition: Sendable, Equatable {
     public var allClear: Bool
     public var detail: String?
 
-    public init(kind: Kind, at: Int64, actor: String? = nil, notifyLevel: Int? = nil, except: [String] = [], allClear: Bool = false, detail: String? = nil) {
+    public init(
+        kind: Kind, at: Int64, actor: String? = nil, notifyLevel: Int? = nil, except: [String] = [], allClear: Bool = false, detail: String? = nil
+    ) {
         self.kind = kind
         self.at = at
         self.actor = actor

@@ -5,12 +5,13 @@ public struct CodeDefinition: Sendable, Equatable {
     public let system: String
     public let code: String
     public let display: String
-    /// The FHIR observation category (`vital-signs`, `laboratory`, `activity`, `exam`).
-    public let category: String
+    /// The FHIR observation category (`vital-signs`, `laboratory`, `activity`, `exam`), or nil
+    /// for device metrics that are no clinical observation.
+    public let category: String?
     /// The UCUM units accepted for this code, each with its plausible range (inclusive).
     public let units: [String: ClosedRange<Double>]
 
-    public init(system: String = CodeDefinition.loinc, code: String, display: String, category: String, units: [String: ClosedRange<Double>]) {
+    public init(system: String = CodeDefinition.loinc, code: String, display: String, category: String?, units: [String: ClosedRange<Double>]) {
         self.system = system
         self.code = code
         self.display = display

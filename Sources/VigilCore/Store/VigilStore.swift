@@ -68,7 +68,8 @@ public protocol VigilStore: Sendable {
     /// The newest alert of a patient for a condition, open or not.
     func latestAlert(patient: String, key: String) async throws -> Alert?
     /// Stores an alert (new when its id is 0) with the history steps that led to it and their
-    /// audit events, in one transaction; returns it with its id.
+    /// audit events, in one transaction; returns it with its id. `{alert}` in an audit event's
+    /// resource is replaced by the alert's id.
     /// - Throws: ``VigilError/Code/conflict`` when a new alert's condition already has an open one.
     func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert
     /// An alert's history, oldest first.

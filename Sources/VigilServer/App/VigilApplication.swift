@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOSSL
+import VigilClinical
 import VigilCore
 import VigilSQLite
 
@@ -23,12 +24,21 @@ public enum VigilApplication {
         } catch {
             throw VigilError(.internal, "cannot create the data directory \(configuration.dataDirectory): \(error)")
         }
+        var policy = ClinicalPolicy.standard
+        if let file = configuration.policyFile {
+            guard let data = FileManager.default.contents(atPath: file) else { throw VigilError(.invalid, "cannot read the policy \(file)") }
+            do {
+                policy = try ClinicalPolicy.decode(data)
+            } catch {
+                throw VigilError(.invalid, "the policy \(file) is not a valid policy document: \(error)")
+            }
+        }
         let store = try SQLiteStore(path: configuration.databasePath)
         return VigilRuntime(
             configuration: configuration, store: store, clock: clock,
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
-            logger: logger
+            policy: policy, logger: logger
         )
     }
 
@@ -79,7 +89,7 @@ public enum VigilApplication {
             router: buildRouter(runtime: runtime),
             server: server,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil"),
-            services: [runtime.writer],
+            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer],
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
                 onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")

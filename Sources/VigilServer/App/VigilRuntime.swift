@@ -1,4 +1,5 @@
 public import Logging
+public import VigilClinical
 public import VigilCore
 
 /// The parts every route shares, built once at the composition root.
@@ -12,13 +13,18 @@ public struct VigilRuntime: Sendable {
     public let sealer: HMACAuditSealer
     public let anchor: AuditAnchor
     public let writer: IngestWriter
+    public let policy: ClinicalPolicy
+    public let hub: EventHub
+    public let alerts: AlertCenter
+    /// The clinical rules; nil when they are off.
+    public let analysis: AnalysisService?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
     public let logger: Logger
 
     public init(
         configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
-        tokenKey: [UInt8], auditKey: [UInt8], metrics: VigilMetrics = .shared, logger: Logger
+        tokenKey: [UInt8], auditKey: [UInt8], policy: ClinicalPolicy = .standard, metrics: VigilMetrics = .shared, logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -31,9 +37,16 @@ public struct VigilRuntime: Sendable {
         self.metrics = metrics
         self.signInThrottle = SignInThrottle()
         self.logger = logger
+        self.policy = policy
+        self.hub = EventHub(firstID: clock.now() * 1000)
+        self.alerts = AlertCenter(store: store, sealer: sealer, anchor: anchor, clock: clock, policy: policy.escalation, hub: hub, logger: logger)
+        self.analysis =
+            configuration.rules
+            ? AnalysisService(store: store, policy: policy, alerts: alerts, hub: hub, clock: clock, sealer: sealer, anchor: anchor, logger: logger)
+            : nil
         self.writer = IngestWriter(
             store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity,
-            maxCommitRows: configuration.maxCommitRows, metrics: metrics, logger: logger
+            maxCommitRows: configuration.maxCommitRows, analysis: analysis, metrics: metrics, logger: logger
         )
     }
 }

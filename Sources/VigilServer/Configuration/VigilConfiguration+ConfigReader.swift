@@ -13,6 +13,8 @@ extension VigilConfiguration {
     /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
     /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
+    /// - `rules` (`on` | `off`, default `on`): run the clinical rules.
+    /// - `policy` (path): a clinical policy document instead of the standard one.
     /// - `logFormat` (`text` | `json`), `logLevel` (`trace` … `critical`, default `info`).
     ///
     /// With an environment provider prefixed `vigil`, each key reads `VIGIL_` plus the key in
@@ -45,6 +47,12 @@ extension VigilConfiguration {
         ingestLimits.maxDepth = reader.int(forKey: "maxDepth", default: ingestLimits.maxDepth)
         queueCapacity = reader.int(forKey: "queueCapacity", default: queueCapacity)
         maxCommitRows = reader.int(forKey: "maxCommitRows", default: maxCommitRows)
+        switch reader.string(forKey: "rules", default: "on") {
+        case "on": rules = true
+        case "off": rules = false
+        case let other: throw VigilError(.invalid, "--rules is on or off (was \(other))")
+        }
+        policyFile = reader.string(forKey: "policy")
         logFormat = reader.string(forKey: "logFormat", default: logFormat)
         logLevel = reader.string(forKey: "logLevel", default: logLevel)
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }

@@ -31,6 +31,10 @@ public struct VigilConfiguration: Sendable {
     public var queueCapacity: Int = 500_000
     /// The most readings one group commit writes.
     public var maxCommitRows: Int = 50_000
+    /// Whether the clinical rules run on what is stored (scores, alerts).
+    public var rules: Bool = true
+    /// A clinical policy document (JSON) to use instead of the standard one.
+    public var policyFile: String?
     /// `text` or `json` log lines.
     public var logFormat: String = "text"
     public var logLevel: String = "info"

@@ -24,18 +24,22 @@ public final class IngestWriter: Service {
     private let sealer: any AuditSealer
     private let anchor: AuditAnchor?
     private let maxCommitRows: Int
+    private let analysis: AnalysisService?
     private let metrics: VigilMetrics
     private let logger: Logger
     private let state: Mutex<IngestQueueState<Pending>>
     private let writerWakeup = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
+    /// - Parameter analysis: the rules, handed every committed batch (nil when they are off).
     public init(
-        store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, capacity: Int, maxCommitRows: Int, metrics: VigilMetrics, logger: Logger
+        store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, capacity: Int, maxCommitRows: Int, analysis: AnalysisService? = nil,
+        metrics: VigilMetrics, logger: Logger
     ) {
         self.store = store
         self.sealer = sealer
         self.anchor = anchor
         self.maxCommitRows = maxCommitRows
+        self.analysis = analysis
         self.metrics = metrics
         self.logger = logger
         self.state = Mutex(IngestQueueState(capacity: capacity))
@@ -123,6 +127,14 @@ public final class IngestWriter: Service {
             for (pending, offset) in zip(batch, offsets) {
                 let slice = Array(result.inserted[offset..<offset + pending.commit.readings.count])
                 pending.continuation.resume(returning: Outcome(inserted: slice))
+            }
+            if let analysis {
+                let stored = zip(result.ids, merged.readings).compactMap { id, reading in id.map { StoredReading(id: $0, reading: reading) } }
+                let refused = Dictionary(grouping: merged.quarantine, by: \.device).mapValues(\.count)
+                if !stored.isEmpty || !refused.isEmpty {
+                    let received = merged.readings.map(\.received).max() ?? merged.quarantine.map(\.received).max() ?? 0
+                    await analysis.submit(.committed(readings: stored, refused: refused, received: received))
+                }
             }
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "items": "\(batch.count)"])

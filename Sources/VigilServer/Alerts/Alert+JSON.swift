@@ -1,0 +1,37 @@
+import VigilCore
+
+extension Alert {
+    /// The alert as the API shows it (DESIGN §7).
+    var json: JSON {
+        var object: JSONObject = [
+            "id": .integer(id),
+            "patient": .string("Patient/\(patient)"),
+            "kind": .string(kind),
+            "condition": .string(key),
+            "priority": .string(priority.rawValue),
+            "status": .string(status.rawValue),
+            "escalation": .integer(escalation),
+            "raised": .string(FHIRDateTime.instant(milliseconds: raised)),
+            "updated": .string(FHIRDateTime.instant(milliseconds: updated)),
+            "message": .string(message),
+            "values": values,
+            "acknowledgements": .array(acknowledgements.map { ["by": .string($0.by), "at": .string(FHIRDateTime.instant(milliseconds: $0.at))] }),
+        ]
+        if let resolution {
+            var resolved: JSONObject = ["reason": .string(resolution.reason), "at": .string(FHIRDateTime.instant(milliseconds: resolution.at))]
+            if let by = resolution.by { resolved["by"] = .string(by) }
+            object["resolution"] = .object(resolved)
+        }
+        return .object(object)
+    }
+}
+
+extension AlertHistoryEntry {
+    var json: JSON {
+        var object: JSONObject = ["kind": .string(kind.rawValue), "at": .string(FHIRDateTime.instant(milliseconds: at))]
+        if let actor { object["by"] = .string(actor) }
+        if let detail { object["detail"] = .string(detail) }
+        if !recipients.isEmpty { object["notified"] = .array(recipients.map { .string($0) }) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,228 @@
+import Logging
+import Synchronization
+import VigilClinical
+public import VigilCore
+
+/// Keeps every open alert, carries out the lifecycle (``AlertLifecycle``) on the rules' conditions,
+/// on people's acknowledgements and resolutions, and on the clock; stores and audits every
+/// transition, finds who to notify on the patient's care team, and publishes to the event hub.
+///
+/// Operations run one at a time (``AsyncLock``), so two conditions of one patient never race to
+/// open the same alert.
+public final class AlertCenter: Sendable {
+    let store: any VigilStore
+    let sealer: any AuditSealer
+    let anchor: AuditAnchor?
+    let clock: any VigilClock
+    let policy: EscalationPolicy
+    let hub: EventHub
+    let logger: Logger
+    private let lock = AsyncLock()
+    /// Open alerts by patient and condition.
+    private let open = Mutex<[OpenKey: Alert]>([:])
+    private let userCache = Mutex<(at: Int64, users: [UserAccount])?>(nil)
+    private let loaded = Mutex(false)
+
+    struct OpenKey: Hashable {
+        var patient: String
+        var key: String
+    }
+
+    init(
+        store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, clock: any VigilClock, policy: EscalationPolicy, hub: EventHub,
+        logger: Logger
+    ) {
+        self.store = store
+        self.sealer = sealer
+        self.anchor = anchor
+        self.clock = clock
+        self.policy = policy
+        self.hub = hub
+        self.logger = logger
+    }
+
+    /// Loads the open alerts from the store, once.
+    func load() async throws {
+        guard !loaded.withLock({ $0 }) else { return }
+        let alerts = try await store.openAlerts()
+        open.withLock { table in
+            for alert in alerts where table[OpenKey(patient: alert.patient, key: alert.key)] == nil {
+                table[OpenKey(patient: alert.patient, key: alert.key)] = alert
+            }
+        }
+        loaded.withLock { $0 = true }
+    }
+
+    /// Open alerts, of some patients or all.
+    public func openAlerts(patients: Set<String>? = nil) -> [Alert] {
+        open.withLock { table in
+            table.values.filter { patients?.contains($0.patient) ?? true }.sorted { $0.id < $1.id }
+        }
+    }
+
+    func openAlert(patient: String, key: String) -> Alert? {
+        open.withLock { $0[OpenKey(patient: patient, key: key)] }
+    }
+
+    /// Acts on what a rule says about a patient's condition.
+    func handle(_ output: EngineOutput, patient: String) async {
+        do {
+            try await lock.withLock {
+                let now = clock.now()
+                let current = openAlert(patient: patient, key: output.key)
+                switch (output, current) {
+                case (.raise(let condition), nil):
+                    let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
+                    try await commit(alert, transitions, actor: nil, client: nil)
+                case (.raise(let condition), let alert?), (.update(let condition), let alert?):
+                    let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
+                    guard transitions.contains(where: { $0.kind != .updated }) else { return }
+                    try await commit(next, transitions, actor: nil, client: nil)
+                case (.clear(_, let values), let alert?):
+                    let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
+                    try await commit(next, transitions, actor: nil, client: nil)
+                default:
+                    return
+                }
+            }
+        } catch {
+            logger.error("alert not updated", metadata: ["condition": "\(output.key)", "error": "\(error)"])
+        }
+    }
+
+    /// A person acknowledges an alert.
+    func acknowledge(_ id: Int64, by user: UserAccount, client: String?) async throws -> Alert {
+        try await change(id, .acknowledge(by: "user/\(user.username)"), by: user, client: client)
+    }
+
+    /// A person resolves an alert, with a reason.
+    func resolve(_ id: Int64, reason: String, by user: UserAccount, client: String?) async throws -> Alert {
+        try await change(id, .resolve(by: "user/\(user.username)", reason: reason), by: user, client: client)
+    }
+
+    /// A person comments on an alert (open or not).
+    func comment(_ id: Int64, text: String, by user: UserAccount, client: String?) async throws -> AlertHistoryEntry {
+        try await lock.withLock {
+            guard let alert = try await store.alert(id: id) else { throw VigilError(.notFound, "alert \(id) was not found") }
+            let entry = AlertHistoryEntry(kind: .commented, at: clock.now(), actor: "user/\(user.username)", detail: text, recipients: [])
+            let audit = auditEvent(alert, .update, actor: .user(user), client: client, detail: "comment")
+            _ = try await store.save(alert, history: [entry], audit: [audit], sealer: sealer)
+            if let head = try await store.auditHead() { try anchor?.advance(to: head) }
+            hub.publish(
+                "alert", patient: alert.patient,
+                data: ["transition": "commented", "by": .string("user/\(user.username)"), "text": .string(text), "alert": alert.json])
+            return entry
+        }
+    }
+
+    private func change(_ id: Int64, _ event: AlertLifecycle.Event, by user: UserAccount, client: String?) async throws -> Alert {
+        try await load()
+        return try await lock.withLock {
+            guard let alert = open.withLock({ $0.values.first { $0.id == id } }) else {
+                if try await store.alert(id: id) != nil { throw VigilError(.conflict, "alert \(id) is resolved") }
+                throw VigilError(.notFound, "alert \(id) was not found")
+            }
+            do {
+                let (next, transitions) = try AlertLifecycle.apply(event, to: alert, now: clock.now(), policy: policy)
+                return try await commit(next, transitions, actor: .user(user), client: client)
+            } catch let refusal as AlertLifecycle.Refusal {
+                throw VigilError(.conflict, refusal.reason)
+            }
+        }
+    }
+
+    /// Re-notifies and escalates what is due.
+    func tick() async {
+        let now = clock.now()
+        let due = open.withLock { $0.values.filter { ($0.nextDue ?? .max) <= now } }
+        for alert in due {
+            do {
+                try await lock.withLock {
+                    guard let current = openAlert(patient: alert.patient, key: alert.key) else { return }
+                    let (next, transitions) = try AlertLifecycle.apply(.tick, to: current, now: now, policy: policy)
+                    guard !transitions.isEmpty || next != current else { return }
+                    try await commit(next, transitions, actor: nil, client: nil)
+                }
+            } catch {
+                logger.error("alert tick failed", metadata: ["alert": "\(alert.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Stores the alert with its transitions (recipients resolved, audited), updates the open set
+    /// and publishes. Called under the lock.
+    @discardableResult
+    private func commit(_ alert: Alert, _ transitions: [AlertTransition], actor: Principal?, client: String?) async throws -> Alert {
+        var history: [AlertHistoryEntry] = []
+        for transition in transitions {
+            history.append(
+                AlertHistoryEntry(
+                    kind: transition.kind, at: transition.at, actor: transition.actor, detail: transition.detail,
+                    recipients: try await recipients(of: transition, patient: alert.patient)
+                ))
+        }
+        let audit = transitions.map {
+            auditEvent(alert, $0.kind == .raised ? .create : .update, actor: actor, client: client, detail: $0.kind.rawValue)
+        }
+        let stored = try await store.save(alert, history: history, audit: audit, sealer: sealer)
+        if let head = try await store.auditHead() { try anchor?.advance(to: head) }
+        open.withLock { table in
+            let key = OpenKey(patient: stored.patient, key: stored.key)
+            if stored.isOpen { table[key] = stored } else { table[key] = nil }
+        }
+        for (transition, entry) in zip(transitions, history) {
+            var data: JSONObject = ["transition": .string(transition.kind.rawValue), "alert": stored.json]
+            if let by = transition.actor { data["by"] = .string(by) }
+            hub.publish("alert", patient: stored.patient, data: .object(data))
+            if !entry.recipients.isEmpty {
+                hub.publish(
+                    transition.allClear ? "all-clear" : "notification", patient: stored.patient, recipients: Set(entry.recipients),
+                    data: ["reason": .string(transition.kind.rawValue), "level": .integer(transition.notifyLevel ?? 0), "alert": stored.json]
+                )
+            }
+        }
+        return stored
+    }
+
+    /// The people a transition notifies: users whose role is at the transition's level (every
+    /// level up to it for an all-clear) and who are on the patient's care team (administrators
+    /// need no team), less those who acknowledged.
+    func recipients(of transition: AlertTransition, patient: String) async throws -> [String] {
+        guard let level = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
+        let top = min(level, policy.levels.count - 1)
+        let roles = Set((transition.allClear ? Array(policy.levels[0...top]) : [policy.levels[top]]).flatMap { $0 })
+        let members = try await store.careTeamMembers(patient: patient, at: clock.now())
+        let users = try await cachedUsers()
+        return users.filter { user in
+            !user.disabled && roles.contains(user.role.rawValue)
+                && (user.role == .admin || user.fhirUser.map { members.contains($0.description) } == true)
+        }
+        .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
+    }
+
+    private func cachedUsers() async throws -> [UserAccount] {
+        let now = clock.now()
+        if let cached = userCache.withLock({ $0 }), now - cached.at < 10_000 { return cached.users }
+        let users = try await store.users()
+        userCache.withLock { $0 = (now, users) }
+        return users
+    }
+
+    private func auditEvent(_ alert: Alert, _ action: AuditEvent.Action, actor: Principal?, client: String?, detail: String) -> AuditEvent {
+        AuditEvent(
+            time: clock.now(), actor: actor?.auditName ?? "system/rules", role: actor?.roleName ?? "rules", patient: alert.patient, action: action,
+            resource: alert.id == 0 ? "Alert/{alert}" : "Alert/\(alert.id)", client: client, detail: detail
+        )
+    }
+}
+
+extension EngineOutput {
+    /// The condition key this output is about.
+    var key: String {
+        switch self {
+        case .raise(let condition), .update(let condition): condition.key
+        case .clear(let key, _): key
+        case .score(let record): record.kind.rawValue
+        }
+    }
+}

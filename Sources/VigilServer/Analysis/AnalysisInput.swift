@@ -1,0 +1,15 @@
+import VigilClinical
+import VigilCore
+
+/// What the analysis service is handed.
+enum AnalysisInput: Sendable {
+    /// A group commit: the readings it stored (with their ids), and per device how many readings
+    /// were refused.
+    case committed(readings: [StoredReading], refused: [String: Int], received: Int64)
+    /// Observations someone stored through FHIR.
+    case observations(patient: String, [ClinicalObservation])
+    /// A patient's record changed where the rules read it (birth date, care plan).
+    case patientChanged(String)
+    /// Time passed.
+    case tick
+}
