@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PostgreSQL instead of SQLite (not available in this version). [env: VIGIL_POSTGRES]", valueName: "url"))
     var postgres: String?
 
+    @Option(help: ArgumentHelp("Run the clinical rules (scores, alerts): on or off. [env: VIGIL_RULES] (default: on)", valueName: "on|off"))
+    var rules: String?
+
+    @Option(help: ArgumentHelp("A clinical policy document (JSON) instead of the standard one. [env: VIGIL_POLICY]", valueName: "file"))
+    var policy: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -50,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         var flags = dataOptions.values
         for (key, value) in [
             ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mqtt", mqtt), ("postgres", postgres),
-            ("logFormat", logFormat), ("logLevel", logLevel),
+            ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }
         }

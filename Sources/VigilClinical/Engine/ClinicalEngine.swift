@@ -20,11 +20,7 @@ public struct ClinicalEngine: Sendable {
         let rules = context.rules(policy: policy)
         var scoreInputsChanged = false
         for observation in observations.sorted(by: { $0.time < $1.time }) {
-            if let current = state.latest[observation.code], current.time > observation.time {
-                // An older measurement arriving late: keep the newest as latest, still run the rules below.
-            } else {
-                state.latest[observation.code] = PatientState.Latest(value: observation.value, time: observation.time, id: observation.id)
-            }
+            state.record(observation)  // a late, older measurement still runs the rules below
             if ClinicalCodes.scoreInputs.contains(observation.code) { scoreInputsChanged = true }
             guard let quantity = observation.quantity else { continue }
             for rule in rules where rule.codes.contains(observation.code) && rule.unit == quantity.unit {

@@ -36,6 +36,13 @@ public struct PatientState: Sendable, Equatable {
         }
     }
 
+    /// Keeps `observation` as the latest of its code unless a newer one is already kept (a late
+    /// measurement arriving after a newer one).
+    public mutating func record(_ observation: ClinicalObservation) {
+        if let current = latest[observation.code], current.time > observation.time { return }
+        latest[observation.code] = Latest(value: observation.value, time: observation.time, id: observation.id)
+    }
+
     /// The latest value of any of `codes` measured at or after `since`.
     func latest(_ codes: [String], since: Int64) -> Latest? {
         codes.compactMap { latest[$0] }.filter { $0.time >= since }.max { $0.time < $1.time }

@@ -2,7 +2,7 @@
 ///
 /// At most one alert per patient and condition (``key``) is open (not resolved) at a time.
 public struct Alert: Sendable, Equatable {
-    public enum Status: String, Sendable, Codable { case active, acknowledged, resolved }
+    public enum Status: String, Sendable, Codable, CaseIterable { case active, acknowledged, resolved }
 
     public struct Acknowledgement: Sendable, Equatable {
         /// `user/NAME`.

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Vigil",
             "version": "0.1.0",
-            "description": "Vigil's non-FHIR routes: sign-in, device ingest, accounts, device credentials, quarantine and operations. The FHIR R4 API lives under /fhir; its CapabilityStatement is at /fhir/metadata. Every route needs a bearer token unless it says otherwise. Errors are FHIR OperationOutcome documents."
+            "description": "Vigil's non-FHIR routes: sign-in, device ingest, alerts, the ranked board, the live event stream, accounts, device credentials, quarantine and operations. The FHIR R4 API lives under /fhir; its CapabilityStatement is at /fhir/metadata. Every route needs a bearer token unless it says otherwise. Errors are FHIR OperationOutcome documents."
           },
           "servers": [{"url": "/"}],
           "security": [{"bearer": []}],
@@ -54,6 +54,102 @@ enum OpenAPIDocument {
                   "200": {"description": "Quarantined readings", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Quarantine"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/alerts": {
+              "get": {
+                "summary": "Alerts of the patients the caller may see, newest first (care roles and administrators)",
+                "parameters": [
+                  {"name": "status", "in": "query", "description": "Comma-separated: active, acknowledged, resolved", "schema": {"type": "string"}},
+                  {"name": "priority", "in": "query", "description": "Comma-separated: high, medium, low", "schema": {"type": "string"}},
+                  {"name": "patient", "in": "query", "description": "ID or Patient/ID", "schema": {"type": "string"}},
+                  {"name": "kind", "in": "query", "description": "news2, pews, qsofa, threshold, glucose-low, glucose-predicted-low, device-silent, …", "schema": {"type": "string"}},
+                  {"name": "since", "in": "query", "description": "Raised at or after this FHIR dateTime", "schema": {"type": "string"}},
+                  {"name": "_count", "in": "query", "description": "At most 1,000 (capped); default 100", "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                  "200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "object", "required": ["alerts"], "properties": {"alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/alerts/{id}": {
+              "get": {
+                "summary": "One alert with its history: every transition, who was notified, comments",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {
+                  "200": {"description": "The alert", "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Alert"}, {"type": "object", "required": ["history"], "properties": {"history": {"type": "array", "items": {"$ref": "#/components/schemas/AlertStep"}}}}]}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/alerts/{id}/ack": {
+              "post": {
+                "summary": "Acknowledge an open alert as the signed-in person; others are still re-notified unless the policy says otherwise",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {
+                  "200": {"description": "Acknowledged", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/alerts/{id}/resolve": {
+              "post": {
+                "summary": "Resolve an open alert with a reason",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 2000}}}}}},
+                "responses": {
+                  "200": {"description": "Resolved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/alerts/{id}/comments": {
+              "post": {
+                "summary": "Comment on an alert, open or resolved",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 2000}}}}}},
+                "responses": {
+                  "201": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertStep"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/board": {
+              "get": {
+                "summary": "The patients the caller may see, most urgent first: open alerts, early-warning score and trend, latest vitals and their age",
+                "parameters": [{"name": "_count", "in": "query", "description": "At most 5,000 patients (capped)", "schema": {"type": "integer", "minimum": 0}}],
+                "responses": {
+                  "200": {"description": "The board", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/stream": {
+              "get": {
+                "summary": "Live events (WebSocket). Upgrade, then send {\"type\":\"auth\",\"token\":\"…\",\"lastEventId\":N} as the first message; never a token in the URL. Events: readings, score, alert, notification, all-clear; see docs/clinical.md. A request without the upgrade is answered 401 without a bearer token, else 426",
+                "responses": {
+                  "101": {"description": "Switched to the WebSocket protocol"},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "426": {"description": "Not a WebSocket upgrade", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}}
                 }
               }
             },
@@ -158,7 +254,7 @@ enum OpenAPIDocument {
               "Unauthenticated": {"description": "No valid credentials", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
               "Forbidden": {"description": "The role may not do this", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
               "NotFound": {"description": "Not found", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
-              "Conflict": {"description": "Already exists", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
+              "Conflict": {"description": "Conflicts with the current state (already exists, already resolved)", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
               "Unprocessable": {"description": "Breaks a rule", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
               "TooLarge": {"description": "Body, batch or nesting over the limit", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
               "Unavailable": {"description": "Write queue full or shutting down; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},
@@ -194,6 +290,33 @@ enum OpenAPIDocument {
                   "id": {"type": "integer"}, "device": {"type": "string"}, "boot": {"type": "string"}, "seq": {"type": "integer"}, "index": {"type": "integer"},
                   "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
                 }}}}
+              },
+              "Alert": {
+                "type": "object", "required": ["id", "patient", "kind", "condition", "priority", "status", "escalation", "raised", "updated", "message", "values", "acknowledgements"],
+                "properties": {
+                  "id": {"type": "integer"}, "patient": {"type": "string", "description": "Patient/ID"},
+                  "kind": {"type": "string"}, "condition": {"type": "string", "description": "Unique among the patient's open alerts"},
+                  "priority": {"type": "string", "enum": ["high", "medium", "low"]},
+                  "status": {"type": "string", "enum": ["active", "acknowledged", "resolved"]},
+                  "escalation": {"type": "integer", "minimum": 0, "description": "Escalation level, 0 first"},
+                  "raised": {"type": "string"}, "updated": {"type": "string"}, "message": {"type": "string"},
+                  "values": {"description": "What raised it: the score and its parts, the reading, the forecast"},
+                  "acknowledgements": {"type": "array", "items": {"type": "object", "required": ["by", "at"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}}}},
+                  "resolution": {"type": "object", "required": ["reason", "at"], "properties": {"by": {"type": "string"}, "reason": {"type": "string"}, "at": {"type": "string"}}}
+                }
+              },
+              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "updated", "upgraded", "acknowledged", "renotified", "escalated", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
+              "Board": {
+                "type": "object", "required": ["generated", "rules", "patients"],
+                "properties": {
+                  "generated": {"type": "string"}, "rules": {"type": "string", "enum": ["on", "off"]},
+                  "patients": {"type": "array", "items": {"type": "object", "required": ["rank", "patient", "alerts", "vitals"], "properties": {
+                    "rank": {"type": "integer"}, "patient": {"type": "string"}, "name": {"type": "string"}, "birthDate": {"type": "string"},
+                    "alerts": {"type": "object", "required": ["open", "unacknowledged", "escalation", "items"], "properties": {"open": {"type": "integer"}, "unacknowledged": {"type": "integer"}, "escalation": {"type": "integer"}, "top": {"type": "string", "enum": ["high", "medium", "low"]}, "items": {"type": "array", "items": {"type": "object"}}}},
+                    "score": {"type": "object", "required": ["kind", "total", "partial", "time"], "properties": {"kind": {"type": "string", "enum": ["news2", "pews"]}, "total": {"type": "integer"}, "band": {"type": "string"}, "partial": {"type": "boolean"}, "trend": {"type": "string", "enum": ["rising", "steady", "falling"]}, "time": {"type": "string"}}},
+                    "vitals": {"type": "array", "items": {"type": "object", "required": ["code", "value", "unit", "time", "ageSeconds", "stale"], "properties": {"code": {"type": "string"}, "display": {"type": "string"}, "value": {"type": "number"}, "unit": {"type": "string"}, "time": {"type": "string"}, "ageSeconds": {"type": "integer"}, "stale": {"type": "boolean"}}}}
+                  }}}
+                }
               },
               "Role": {"type": "string", "enum": ["admin", "physician", "nurse", "school-nurse", "caregiver", "public-health", "researcher"]},
               "User": {"type": "object", "required": ["username", "role", "disabled", "created"], "properties": {"username": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}, "created": {"type": "string"}}},

@@ -148,11 +148,12 @@ public final class AnalysisService: Service {
         await alerts.tick()
     }
 
-    /// Stores new scores, hands conditions to the alert center.
+    /// Stores new scores, then publishes them and hands conditions to the alert center.
     private func act(on outputs: [EngineOutput], patient: String) async throws {
         let now = clock.now()
         var writes: [ResourceWrite] = []
         var audit: [AuditEvent] = []
+        var events: [JSON] = []
         for case .score(let record) in outputs {
             let write = ResourcePreparation.write(
                 record.observation(patient: patient), type: .observation, id: WritePlanner.newID(), version: 1, lastUpdated: now, mode: .create)
@@ -161,16 +162,15 @@ public final class AnalysisService: Service {
                 AuditEvent(
                     time: now, actor: "system/rules", role: "rules", patient: patient, action: .create,
                     resource: "Observation/\(write.resource.id)", detail: "\(record.kind.rawValue) \(record.total)"))
-            hub.publish(
-                "score", patient: patient,
-                data: [
-                    "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
-                    "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
-                    "time": .string(FHIRDateTime.instant(milliseconds: record.time)),
-                ])
+            events.append([
+                "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
+                "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
+                "time": .string(FHIRDateTime.instant(milliseconds: record.time)),
+            ])
         }
         if !writes.isEmpty {
             if let head = try await store.write(writes, audit: audit, sealer: sealer) { try anchor?.advance(to: head) }
+            for event in events { hub.publish("score", patient: patient, data: event) }
         }
         for output in outputs {
             if case .score = output { continue }

@@ -46,7 +46,8 @@ public enum VigilApplication {
     public static func routes(runtime: VigilRuntime) -> [VigilRoute] {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
-            + DeviceCredentialRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes
+            + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
+            + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes
     }
 
     /// The router: public routes, then everything else behind authentication.
@@ -68,19 +69,19 @@ public enum VigilApplication {
         return router
     }
 
-    /// The application: HTTP (or HTTPS when a certificate is configured) with the ingest writer
-    /// as a service, shut down after the server so that accepted readings are committed and answered.
+    /// The application: HTTP (or HTTPS when a certificate is configured) with the `/api/stream`
+    /// WebSocket upgrade, the analysis and the ingest writer as services, shut down after the server so that accepted readings are committed and answered.
     /// - Parameter onListening: called with `host:port` once the server listens (the actual port when 0 was asked).
     public static func build(runtime: VigilRuntime, onListening: @escaping @Sendable (String) -> Void = { _ in }) throws -> some ApplicationProtocol {
         let configuration = runtime.configuration
-        var server: HTTPServerBuilder = .http1()
+        var server = StreamUpgrade.server(runtime: runtime)
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             do {
                 let tls = TLSConfiguration.makeServerConfiguration(
                     certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                     privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
                 )
-                server = try .tls(.http1(), tlsConfiguration: tls)
+                server = try .tls(server, tlsConfiguration: tls)
             } catch {
                 throw VigilError(.invalid, "cannot use the TLS certificate or key: \(error)")
             }

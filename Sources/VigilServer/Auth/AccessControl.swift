@@ -49,3 +49,20 @@ struct AccessControl: Sendable {
         return .compartments(scope.compartments, includeUnassigned: RolePolicy.unassignedVisible(type))
     }
 }
+
+extension AccessControl {
+    /// The person, when their role sees identified patients (care roles and administrators);
+    /// 403 for devices, public health and researchers.
+    func requireClinicalViewer() throws -> UserAccount {
+        guard let user else { throw VigilError(.forbidden, "this route is for people, not devices") }
+        guard user.role == .admin || user.role.isCareRole else {
+            throw VigilError(.forbidden, "your role sees aggregates and de-identified data, not patients' alerts")
+        }
+        return user
+    }
+
+    /// The patients this principal may see; nil for all (administrators).
+    var patients: Set<String>? { scope?.patients }
+
+    func canSee(patient: String) -> Bool { scope?.contains(patient: patient) ?? true }
+}

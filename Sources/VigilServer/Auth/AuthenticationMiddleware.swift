@@ -2,11 +2,8 @@ public import Hummingbird
 import VigilCore
 
 /// Reads the bearer credential and sets ``VigilRequestContext/principal``; refuses the request
-/// when there is none or it is not valid. Every route behind it needs a principal: deny by default.
-///
-/// A device token (``DeviceToken/prefix``) is looked up by its SHA-256 among active credentials,
-/// on every request, so a revocation takes effect on the next one. Anything else must be a token
-/// from ``TokenSigner`` of an account that is not disabled.
+/// when there is none or it is not valid (``VigilRuntime/authenticate(token:)``). Every route
+/// behind it needs a principal: deny by default.
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = VigilRequestContext
     let runtime: VigilRuntime
@@ -22,24 +19,10 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         }
         let token = String(header.dropFirst(7)).trimmingWhitespace()
         var context = context
-        context.principal = try await principal(for: token)
+        context.principal = try await runtime.authenticate(token: token).principal
         return try await next(request, context)
     }
 
-    private func principal(for token: String) async throws -> Principal {
-        if token.hasPrefix(DeviceToken.prefix) {
-            guard let device = try await runtime.store.device(forCredential: DeviceToken.hash(token)) else {
-                throw VigilError(.unauthenticated, "the device token is not valid or was revoked")
-            }
-            return .device(device)
-        }
-        guard let claims = runtime.tokens.verify(token, now: runtime.clock.now() / 1000),
-            let user = try await runtime.store.user(id: claims.subject), !user.disabled
-        else {
-            throw VigilError(.unauthenticated, "the token is not valid or has expired: get a new one from POST /auth/token")
-        }
-        return .user(user)
-    }
 }
 
 /// Refuses credentials in the URL (`?access_token=`, `?token=`, …): URLs end up in logs and

@@ -15,6 +15,7 @@ extension VigilConfiguration {
     /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
     /// - `rules` (`on` | `off`, default `on`): run the clinical rules.
     /// - `policy` (path): a clinical policy document instead of the standard one.
+    /// - `streamRecheck` (seconds, default 30): how often `/api/stream` checks its token and scope again.
     /// - `logFormat` (`text` | `json`), `logLevel` (`trace` … `critical`, default `info`).
     ///
     /// With an environment provider prefixed `vigil`, each key reads `VIGIL_` plus the key in
@@ -53,6 +54,9 @@ extension VigilConfiguration {
         case let other: throw VigilError(.invalid, "--rules is on or off (was \(other))")
         }
         policyFile = reader.string(forKey: "policy")
+        let recheck = reader.int(forKey: "streamRecheck", default: 30)
+        guard recheck >= 1 else { throw VigilError(.invalid, "the stream recheck interval is at least 1 second") }
+        streamRecheck = .seconds(recheck)
         logFormat = reader.string(forKey: "logFormat", default: logFormat)
         logLevel = reader.string(forKey: "logLevel", default: logLevel)
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }

@@ -35,6 +35,9 @@ public struct VigilConfiguration: Sendable {
     public var rules: Bool = true
     /// A clinical policy document (JSON) to use instead of the standard one.
     public var policyFile: String?
+    /// How often a live event stream checks again that its token is valid and which patients its
+    /// person may see.
+    public var streamRecheck: Duration = .seconds(30)
     /// `text` or `json` log lines.
     public var logFormat: String = "text"
     public var logLevel: String = "info"

@@ -31,6 +31,7 @@ struct Harness {
         var configuration = VigilConfiguration()
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
         configuration.bcryptCost = 4
+        configuration.httpPort = 0
         configuration.adminPassword = Self.adminPassword
         configure(&configuration)
         var logger = Logger(label: "vigil-test")
@@ -39,11 +40,19 @@ struct Harness {
         self.runtime = try VigilApplication.makeRuntime(configuration: configuration, clock: clock, logger: logger)
     }
 
-    /// Runs `body` against the application, with the first admin created.
-    func run<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
+    /// Runs `body` against the application, with the first admin created: through the router, or
+    /// over a socket with `.live` (for the WebSocket stream).
+    func run<T: Sendable>(_ mode: TestingSetup = .router, _ body: @Sendable (Client) async throws -> T) async throws -> T {
         _ = try await AdminBootstrap.run(runtime: runtime)
         let app = try VigilApplication.build(runtime: runtime)
-        return try await app.test(.router) { client in try await body(Client(client: client, clock: clock)) }
+        return try await app.test(mode) { client in try await body(Client(client: client, clock: clock)) }
+    }
+
+    /// Waits until the analysis has processed everything handed to it so far.
+    func settle() async {
+        guard let analysis = runtime.analysis else { return }
+        await analysis.submit(.tick)
+        await analysis.submit(.tick)
     }
 }
 
@@ -136,6 +145,21 @@ struct Client: Sendable {
         ]
         if let boot { object["boot"] = .string(boot) }
         return .object(object)
+    }
+
+    /// A full set of NEWS2 vital signs (respiratory rate, SpO2, systolic pressure, heart rate,
+    /// temperature) with sequence numbers from `seq`.
+    func vitals(
+        from seq: Int, respiratoryRate: Double = 16, spo2: Double = 97, systolic: Double = 120, heartRate: Double = 70, temperature: Double = 37,
+        secondsAgo: Int64 = 0
+    ) -> [JSON] {
+        [
+            reading(seq, code: "9279-1", value: respiratoryRate, unit: "/min", secondsAgo: secondsAgo),
+            reading(seq + 1, code: "59408-5", value: spo2, unit: "%", secondsAgo: secondsAgo),
+            reading(seq + 2, code: "8480-6", value: systolic, unit: "mm[Hg]", secondsAgo: secondsAgo),
+            reading(seq + 3, code: "8867-4", value: heartRate, unit: "/min", secondsAgo: secondsAgo),
+            reading(seq + 4, code: "8310-5", value: temperature, unit: "Cel", secondsAgo: secondsAgo),
+        ]
     }
 
     func ingest(_ readings: [JSON], token: String?) async throws -> Reply {

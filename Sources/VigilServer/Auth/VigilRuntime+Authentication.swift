@@ -1,0 +1,25 @@
+import VigilCore
+
+extension VigilRuntime {
+    /// Who a bearer token belongs to.
+    ///
+    /// A device token (``DeviceToken/prefix``) is looked up by its SHA-256 among active credentials,
+    /// on every request, so a revocation takes effect on the next one. Anything else must be a token
+    /// from ``TokenSigner`` of an account that is not disabled.
+    /// - Returns: the principal, and for a person's token when it expires (seconds since the epoch).
+    /// - Throws: ``VigilError`` (401) when the token is not valid, expired or revoked.
+    func authenticate(token: String) async throws -> (principal: Principal, expires: Int64?) {
+        if token.hasPrefix(DeviceToken.prefix) {
+            guard let device = try await store.device(forCredential: DeviceToken.hash(token)) else {
+                throw VigilError(.unauthenticated, "the device token is not valid or was revoked")
+            }
+            return (.device(device), nil)
+        }
+        guard let claims = tokens.verify(token, now: clock.now() / 1000),
+            let user = try await store.user(id: claims.subject), !user.disabled
+        else {
+            throw VigilError(.unauthenticated, "the token is not valid or has expired: get a new one from POST /auth/token")
+        }
+        return (.user(user), claims.expires)
+    }
+}

@@ -1,0 +1,61 @@
+import VigilClinical
+import VigilCore
+
+extension Board.Line {
+    /// The line as `GET /api/board` shows it; vitals are `stale` when older than the freshness
+    /// window of the policy (for codes with an expected cadence, than the silence the device checks allow).
+    func json(rank: Int, now: Int64, policy: ClinicalPolicy, catalog: CodeCatalog) -> JSON {
+        var object: JSONObject = ["rank": .integer(rank), "patient": .string("Patient/\(patient.id)")]
+        if let name = Self.name(of: patient.json) { object["name"] = .string(name) }
+        if let birthDate = patient.json["birthDate"]?.stringValue { object["birthDate"] = .string(birthDate) }
+        var summary: JSONObject = [
+            "open": .integer(alerts.count), "unacknowledged": .integer(alerts.filter { $0.status == .active }.count),
+            "escalation": .integer(alerts.map(\.escalation).max() ?? 0),
+            "items": .array(
+                alerts.sorted { ($0.priority, $1.raised) > ($1.priority, $0.raised) }.map { alert in
+                    [
+                        "id": .integer(alert.id), "kind": .string(alert.kind), "priority": .string(alert.priority.rawValue),
+                        "status": .string(alert.status.rawValue), "escalation": .integer(alert.escalation), "message": .string(alert.message),
+                        "raised": .string(FHIRDateTime.instant(milliseconds: alert.raised)),
+                    ]
+                }),
+        ]
+        if let top = urgency.topPriority { summary["top"] = .string(top.rawValue) }
+        object["alerts"] = .object(summary)
+        if let score {
+            var value: JSONObject = [
+                "kind": .string(score.kind.rawValue), "total": .integer(score.total), "partial": .bool(!score.assumed.isEmpty),
+                "time": .string(FHIRDateTime.instant(milliseconds: score.time)),
+            ]
+            if let band = score.band { value["band"] = .string(band) }
+            if let trend { value["trend"] = .string(trend.rawValue) }
+            object["score"] = .object(value)
+        }
+        object["vitals"] = .array(
+            latest.sorted { $0.key < $1.key }.compactMap { code, latest in
+                guard case .quantity(let number, let unit) = latest.value else { return nil }
+                let age = max(0, (now - latest.time) / 1000)
+                var vital: JSONObject = [
+                    "code": .string(code), "value": .double(number), "unit": .string(unit),
+                    "time": .string(FHIRDateTime.instant(milliseconds: latest.time)), "ageSeconds": .integer(age),
+                    "stale": .bool(age > Self.staleAfterSeconds(code, policy: policy)),
+                ]
+                if let display = catalog.definition(of: code)?.display { vital["display"] = .string(display) }
+                return .object(vital)
+            })
+        return .object(object)
+    }
+
+    static func staleAfterSeconds(_ code: String, policy: ClinicalPolicy) -> Int64 {
+        guard let interval = policy.technical.expectedIntervalSeconds[code] else { return Int64(policy.freshnessSeconds) }
+        return Int64(Double(interval) * policy.technical.silentAfterIntervals)
+    }
+
+    /// The patient's first name as text, or given and family names joined.
+    static func name(of patient: JSON) -> String? {
+        guard let name = patient["name"]?[0] else { return nil }
+        if let text = name["text"]?.stringValue { return text }
+        let parts = (name["given"]?.arrayValue ?? []).compactMap(\.stringValue) + [name["family"]?.stringValue].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+}

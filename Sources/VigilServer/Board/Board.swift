@@ -1,0 +1,55 @@
+import VigilClinical
+import VigilCore
+
+/// The board (`GET /api/board`): the patients a person may see, most urgent first (``Urgency``),
+/// each with their open alerts, early-warning score and trend, and latest vitals with their age.
+///
+/// Vitals and scores come from the analysis's per-patient state (built from the store when a
+/// patient has none yet); with the rules off, from the patient's readings of the freshness window.
+struct Board {
+    let runtime: VigilRuntime
+
+    /// One patient's line.
+    struct Line {
+        var patient: StoredResource
+        var alerts: [Alert]
+        var latest: [String: PatientState.Latest]
+        var score: ScoreRecord?
+        var trend: Trend?
+        var urgency: Urgency
+    }
+
+    /// The ranked lines of up to `limit` patients in `scope`.
+    func lines(scope: FHIRSearchQuery.Scope, limit: Int) async throws -> [Line] {
+        let patients = try await runtime.store.search(
+            FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: limit, scope: scope)
+        ).resources
+        try await runtime.alerts.load()
+        var alerts: [String: [Alert]] = [:]
+        for alert in runtime.alerts.openAlerts(patients: Set(patients.map(\.id))) { alerts[alert.patient, default: []].append(alert) }
+        let states = try await states(patients.map(\.id))
+        var lines: [Line] = patients.map { patient in
+            let state = states[patient.id]
+            let score = state?.scores[.news2] ?? state?.scores[.pews]
+            let trend = score.flatMap { Trend(state?.scoreTotals[$0.kind] ?? []) }
+            let open = alerts[patient.id] ?? []
+            return Line(
+                patient: patient, alerts: open, latest: state?.latest ?? [:], score: score, trend: trend,
+                urgency: Urgency(openAlerts: open, score: score?.total, trend: trend))
+        }
+        lines.sort { $0.urgency.isMoreUrgent(than: $1.urgency) }
+        return lines
+    }
+
+    private func states(_ patients: [String]) async throws -> [String: PatientState] {
+        if let analysis = runtime.analysis { return try await analysis.snapshot(patients).mapValues(\.state) }
+        let since = runtime.clock.now() - Int64(runtime.policy.freshnessSeconds) * 1000
+        var states: [String: PatientState] = [:]
+        for patient in patients {
+            var state = PatientState()
+            for stored in try await runtime.store.readings(patient: patient, since: since) { state.record(ClinicalObservation(stored)) }
+            states[patient] = state
+        }
+        return states
+    }
+}

@@ -1,0 +1,164 @@
+import HTTPTypes
+import Testing
+import VigilCore
+
+@testable import VigilServer
+
+/// `/api/alerts`: raised by the rules from committed readings, seen only by the patient's care
+/// team, acknowledged, resolved and commented by people, escalated by the clock; every step
+/// stored with who was notified, and audited.
+@Suite struct AlertRoutesTests {
+    /// Vitals scoring NEWS2 7 (respiratory rate 25: 3, SpO2 94: 1, systolic 105: 1, heart rate 115: 2).
+    static func deteriorate(_ client: Client, _ world: World, from seq: Int = 1) async throws {
+        let reply = try await client.ingest(
+            client.vitals(from: seq, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115), token: world.devices["d1"]!)
+        #expect(reply.json?["accepted"] == 5, "\(reply.text)")
+    }
+
+    static func alerts(_ client: Client, _ token: String, _ query: String = "") async throws -> [JSON] {
+        let reply = try await client.get("/api/alerts" + query, token: token)
+        #expect(reply.status == .ok, "\(reply.text)")
+        return reply.json?["alerts"]?.arrayValue ?? []
+    }
+
+    @Test func aNEWS2OfSevenRaisesOneHighAlertSeenOnlyByThePatientsCareTeam() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            let seen = try await Self.alerts(client, world["nina"])
+            #expect(seen.count == 1)
+            let alert = try #require(seen.first)
+            #expect(alert["patient"] == "Patient/p1")
+            #expect(alert["kind"] == "news2")
+            #expect(alert["priority"] == "high")
+            #expect(alert["status"] == "active")
+            #expect(alert["escalation"] == 0)
+            #expect(alert["raised"]?.stringValue == client.clock.instant)
+            #expect(alert["values"]?["total"] == 7)
+            #expect(try await Self.alerts(client, world["doc"]).count == 1)
+            #expect(try await Self.alerts(client, world.admin).count == 1)
+            #expect(try await Self.alerts(client, world["nora"]).isEmpty)
+            #expect(try await Self.alerts(client, world["sally"]).isEmpty)
+            for role in ["ph", "rita"] { #expect(try await client.get("/api/alerts", token: world[role]).status == .forbidden) }
+            #expect(try await client.get("/api/alerts", token: world.devices["d1"]!).status == .forbidden)
+            // The same readings again and more of the same: still one alert.
+            try await Self.deteriorate(client, world, from: 10)
+            await harness.settle()
+            #expect(try await Self.alerts(client, world.admin).count == 1)
+            let id = try #require(alert["id"]?.int64Value)
+            let detail = try await client.get("/api/alerts/\(id)", token: world["nina"])
+            let raised = try #require(detail.json?["history"]?[0])
+            #expect(raised["kind"] == "raised")
+            #expect(raised["notified"] == ["user/nina"])
+            #expect(try await client.get("/api/alerts/\(id)", token: world["nora"]).status == .notFound)
+            #expect(try await client.get("/api/alerts/999999", token: world.admin).status == .notFound)
+            let audit = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).map(\.event)
+            #expect(audit.contains { $0.actor == "system/rules" && $0.resource == "Alert/\(id)" && $0.detail == "raised" && $0.patient == "p1" })
+            #expect(audit.contains { $0.actor == "user/nina" && $0.action == .read && $0.resource == "Alert/\(id)" && $0.patient == "p1" })
+            #expect(audit.contains { $0.actor == "user/nora" && $0.resource == "Alert/\(id)" && $0.outcome == .minorFailure })
+        }
+    }
+
+    @Test func filtersNarrowTheListAndBadFiltersAreRefused() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            let admin = world.admin
+            #expect(try await Self.alerts(client, admin, "?status=active,acknowledged&priority=high").count == 1)
+            #expect(try await Self.alerts(client, admin, "?patient=Patient/p1&kind=news2").count == 1)
+            #expect(try await Self.alerts(client, admin, "?patient=p2").isEmpty)
+            #expect(try await Self.alerts(client, admin, "?status=resolved").isEmpty)
+            #expect(try await Self.alerts(client, admin, "?priority=low,medium").isEmpty)
+            #expect(try await Self.alerts(client, admin, "?since=2026-03-01T09:00:00Z").isEmpty)
+            #expect(try await Self.alerts(client, admin, "?since=2026-03-01").count == 1)
+            #expect(try await Self.alerts(client, admin, "?_count=0").isEmpty)
+            for bad in ["?status=open", "?priority=urgent", "?since=yesterday", "?patient=Device/d1", "?sort=raised", "?_count=-1"] {
+                let reply = try await client.get("/api/alerts" + bad, token: admin)
+                #expect(reply.status == .badRequest && reply.isOperationOutcome, "\(bad): \(reply.status)")
+            }
+        }
+    }
+
+    @Test func peopleAcknowledgeCommentAndResolveWithAReason() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            let id = try #require(try await Self.alerts(client, world["nina"]).first?["id"]?.int64Value)
+            #expect(try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nora"]).status == .notFound)
+            client.clock.advance(seconds: 30)
+            let acknowledged = try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"])
+            #expect(acknowledged.status == .ok)
+            #expect(acknowledged.json?["status"] == "acknowledged")
+            #expect(acknowledged.json?["acknowledgements"] == [["by": "user/nina", "at": .string(client.clock.instant)]])
+            let comment = try await client.post("/api/alerts/\(id)/comments", token: world["doc"], ["text": "Reviewed; fluids started"])
+            #expect(comment.status == .created)
+            #expect(comment.json?["by"] == "user/doc")
+            #expect(try await client.post("/api/alerts/\(id)/resolve", token: world["doc"], ["reason": " "]).status == .badRequest)
+            #expect(try await client.post("/api/alerts/\(id)/comments", token: world["doc"], ["note": "x"]).status == .badRequest)
+            let resolved = try await client.post("/api/alerts/\(id)/resolve", token: world["doc"], ["reason": "Treated"])
+            #expect(resolved.status == .ok)
+            #expect(resolved.json?["status"] == "resolved")
+            #expect(resolved.json?["resolution"]?["by"] == "user/doc")
+            #expect(resolved.json?["resolution"]?["reason"] == "Treated")
+            let again = try await client.post("/api/alerts/\(id)/resolve", token: world["doc"], ["reason": "Twice"])
+            #expect(again.status == .conflict)
+            #expect(try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"]).status == .conflict)
+            let history = try await client.get("/api/alerts/\(id)", token: world["nina"]).json?["history"]?.arrayValue ?? []
+            #expect(history.compactMap { $0["kind"]?.stringValue } == ["raised", "acknowledged", "commented", "resolved"])
+            #expect(history[2]["detail"] == "Reviewed; fluids started")
+            #expect(history[3]["by"] == "user/doc")
+            #expect(try await Self.alerts(client, world["nina"], "?status=active,acknowledged").isEmpty)
+        }
+    }
+
+    @Test func unacknowledgedItEscalatesToThePhysicianAndTheLastResort() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            let id = try #require(try await Self.alerts(client, world["doc"]).first?["id"]?.int64Value)
+            client.clock.advance(seconds: 121)
+            await harness.settle()
+            var history = try await client.get("/api/alerts/\(id)", token: world["doc"]).json?["history"]?.arrayValue ?? []
+            #expect(history.last?["kind"] == "renotified")
+            #expect(history.last?["notified"] == ["user/nina"])
+            client.clock.advance(seconds: 180)
+            await harness.settle()
+            let escalated = try await client.get("/api/alerts/\(id)", token: world["doc"])
+            #expect(escalated.json?["escalation"] == 1)
+            history = escalated.json?["history"]?.arrayValue ?? []
+            #expect(history.last?["kind"] == "escalated")
+            #expect(history.last?["notified"] == ["user/doc"])
+            client.clock.advance(seconds: 300)
+            await harness.settle()
+            let last = try await client.get("/api/alerts/\(id)", token: world["doc"])
+            #expect(last.json?["escalation"] == 2)
+            #expect(last.json?["history"]?.arrayValue?.last?["notified"] == ["user/admin"])
+        }
+    }
+
+    @Test func theConditionClearingResolvesItWithAnAllClear() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            client.clock.advance(seconds: 60)
+            #expect(try await client.ingest(client.vitals(from: 20), token: world.devices["d1"]!).json?["accepted"] == 5)
+            await harness.settle()
+            let alert = try #require(try await Self.alerts(client, world["nina"]).first)
+            #expect(alert["status"] == "resolved")
+            #expect(alert["resolution"]?["by"] == nil)
+            #expect(alert["resolution"]?["reason"] == "the condition cleared")
+            let history = try await client.get("/api/alerts/\(alert["id"]!.int64Value!)", token: world["nina"]).json?["history"]
+            #expect(history?.arrayValue?.last?["notified"] == ["user/nina"])
+        }
+    }
+}
