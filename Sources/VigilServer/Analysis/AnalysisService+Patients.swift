@@ -3,10 +3,11 @@ import VigilClinical
 import VigilCore
 
 extension AnalysisService {
-    /// Runs `body` on a patient's rule state, building it first if needed.
-    func withPatient<T>(_ patient: String, _ body: (inout PatientRuntime) -> T) async throws -> T {
+    /// Runs `body` on a patient's rule state, building it first if needed from the store, without
+    /// the observations about to be processed (`pending`: they are stored already).
+    func withPatient<T>(_ patient: String, pending: [ClinicalObservation] = [], _ body: (inout PatientRuntime) -> T) async throws -> T {
         if state.withLock({ $0.patients[patient] == nil }) {
-            let runtime = try await load(patient)
+            let runtime = try await load(patient, excluding: Set(pending.map(\.id)))
             state.withLock { state in
                 if state.patients[patient] == nil { state.patients[patient] = runtime }
             }
@@ -37,10 +38,10 @@ extension AnalysisService {
     }
 
     /// Builds a patient's rule state from the store: replays the readings of the freshness window
-    /// and the observations people entered within the assessment window, takes over the conditions
-    /// of open alerts, and raises what should be open but is not (a crash between a commit and its
-    /// alert).
-    func load(_ patient: String) async throws -> PatientRuntime {
+    /// and the observations people entered within the assessment window (less `excluding`), takes
+    /// over the conditions of open alerts, and raises what should be open but is not (a crash
+    /// between a commit and its alert).
+    func load(_ patient: String, excluding: Set<String> = []) async throws -> PatientRuntime {
         let policy = engine.policy
         let now = clock.now()
         let context = try await loadContext(patient)
@@ -57,6 +58,7 @@ extension AnalysisService {
         for resource in try await store.search(query).resources {
             observations += ClinicalObservation.from(observation: resource.json, id: resource.id)
         }
+        observations.removeAll { excluding.contains($0.id) }
         var patientState = PatientState()
         let replay = engine.process(observations, state: &patientState, context: context, patient: patient, now: now)
         var lastCondition: [String: AlertCondition] = [:]

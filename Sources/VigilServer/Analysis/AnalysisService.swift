@@ -82,7 +82,7 @@ public final class AnalysisService: Service {
             case .committed(let readings, let refused, let received):
                 try await analyse(readings: readings, refused: refused, received: received)
             case .observations(let patient, let observations):
-                let outputs = try await withPatient(patient) { runtime in
+                let outputs = try await withPatient(patient, pending: observations) { runtime in
                     engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: clock.now())
                 }
                 try await act(on: outputs, patient: patient)
@@ -109,7 +109,7 @@ public final class AnalysisService: Service {
         }
         for (patient, observations) in byPatient {
             let now = clock.now()
-            let outputs = try await withPatient(patient) { runtime in
+            let outputs = try await withPatient(patient, pending: observations) { runtime in
                 engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: now)
             }
             publishReadings(observations, patient: patient)

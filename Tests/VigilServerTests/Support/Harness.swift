@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Synchronization
 import Testing
+import VigilBench
 import VigilCore
 
 @testable import VigilServer
@@ -71,6 +72,19 @@ struct Reply: Sendable {
 struct Client: Sendable {
     let client: any TestClientProtocol
     let clock: TestClock
+
+    /// Connects to `/api/stream` (live mode only), sending `first` as the first message.
+    func stream(first: String?, query: String = "") -> StreamClient {
+        StreamClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/stream\(query)", first: first)
+    }
+
+    /// Connects to `/api/stream` and authenticates with `token`; waits until it is ready.
+    func stream(token: String, lastEventID: Int64? = nil) async throws -> StreamClient {
+        let stream = stream(first: StreamClient.authMessage(token: token, lastEventID: lastEventID))
+        let ready = await stream.next { ["ready", "reset"].contains($0["type"]?.stringValue) }
+        try #require(ready != nil, "the stream did not become ready: \(stream.messages.map(\.json.text))")
+        return stream
+    }
 
     @discardableResult
     func request(

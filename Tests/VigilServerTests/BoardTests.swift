@@ -1,0 +1,92 @@
+import HTTPTypes
+import Testing
+import VigilCore
+
+@testable import VigilServer
+
+/// `GET /api/board`: the patients a person may see, most urgent first, with alerts, score, trend
+/// and the age of each vital.
+@Suite struct BoardTests {
+    static func board(_ client: Client, _ token: String) async throws -> JSON {
+        let reply = try await client.get("/api/board", token: token)
+        #expect(reply.status == .ok, "\(reply.text)")
+        return reply.json ?? nil
+    }
+
+    @Test func ranksByOpenAlertPriorityThenScoreWithVitalsAndTheirAge() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            // p2: NEWS2 5 (medium); p1: NEWS2 7 (high), measured two minutes ago.
+            _ = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 21, spo2: 95, systolic: 105, heartRate: 95), token: world.devices["d2"]!)
+            _ = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 120), token: world.devices["d1"]!)
+            await harness.settle()
+            let board = try await Self.board(client, world.admin)
+            #expect(board["rules"] == "on")
+            let patients = board["patients"]?.arrayValue ?? []
+            #expect(patients.compactMap { $0["patient"]?.stringValue } == ["Patient/p1", "Patient/p2", "Patient/c1"])
+            #expect(patients.compactMap { $0["rank"]?.int64Value } == [1, 2, 3])
+            let first = patients[0]
+            #expect(first["name"] == "Patient-p1")
+            #expect(first["alerts"]?["top"] == "high")
+            #expect(first["alerts"]?["open"] == 1)
+            #expect(first["alerts"]?["unacknowledged"] == 1)
+            #expect(first["score"]?["kind"] == "news2")
+            #expect(first["score"]?["total"] == 7)
+            #expect(first["score"]?["band"] == "high")
+            #expect(first["score"]?["partial"] == true)
+            let heartRate = try #require(first["vitals"]?.arrayValue?.first { $0["code"] == "8867-4" })
+            #expect(heartRate["value"] == 115)
+            #expect(heartRate["ageSeconds"] == 120)
+            #expect(heartRate["stale"] == false)
+            #expect(heartRate["display"] == "Heart rate")
+            #expect(patients[1]["alerts"]?["top"] == "medium")
+            #expect(patients[2]["alerts"]?["open"] == 0)
+            #expect(patients[2]["score"] == nil)
+            // Over an hour later the vitals are stale (and the tokens expired); a better set makes p1's score fall.
+            client.clock.advance(seconds: 3601)
+            let later = try await Self.board(client, try await client.adminToken())
+            #expect(later["patients"]?[0]?["vitals"]?[0]?["stale"] == true)
+            _ = try await client.ingest(client.vitals(from: 10, respiratoryRate: 22, heartRate: 95), token: world.devices["d1"]!)
+            await harness.settle()
+            let improved = try await Self.board(client, try await client.token("nina", "password-of-nina"))
+            #expect(improved["patients"]?.arrayValue?.count == 1)
+            #expect(improved["patients"]?[0]?["score"]?["trend"] == "falling")
+        }
+    }
+
+    @Test func showsOnlyPatientsOneMaySeeAndAuditsEach() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            let forNora = try await Self.board(client, world["nora"])["patients"]?.arrayValue ?? []
+            #expect(forNora.compactMap { $0["patient"]?.stringValue } == ["Patient/p2"])
+            let forPat = try await Self.board(client, world["pat"])["patients"]?.arrayValue ?? []
+            #expect(forPat.compactMap { $0["patient"]?.stringValue } == ["Patient/c1"])
+            for role in ["ph", "rita"] { #expect(try await client.get("/api/board", token: world[role]).status == .forbidden) }
+            #expect(try await client.get("/api/board", token: world.devices["d1"]!).status == .forbidden)
+            #expect(try await client.get("/api/board?ward=A", token: world["nora"]).status == .badRequest)
+            #expect(try await client.get("/api/board?_count=1", token: world.admin).json?["patients"]?.arrayValue?.count == 1)
+            let audit = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).map(\.event)
+            #expect(audit.contains { $0.actor == "user/nora" && $0.resource == "board" && $0.patient == "p2" })
+            #expect(!audit.contains { $0.actor == "user/nora" && $0.resource == "board" && $0.patient != "p2" })
+        }
+    }
+
+    @Test func withTheRulesOffItStillShowsTheLatestVitals() async throws {
+        let harness = try Harness { $0.rules = false }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest(client.vitals(from: 1, heartRate: 88, secondsAgo: 30), token: world.devices["d1"]!)
+            let board = try await Self.board(client, world["nina"])
+            #expect(board["rules"] == "off")
+            let line = try #require(board["patients"]?[0])
+            #expect(line["score"] == nil)
+            #expect(line["vitals"]?.arrayValue?.count == 5)
+            #expect(line["vitals"]?.arrayValue?.first { $0["code"] == "8867-4" }?["value"] == 88)
+            #expect(try await client.get("/api/alerts", token: world["nina"]).json?["alerts"] == [])
+        }
+    }
+}
