@@ -109,6 +109,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore",
+                "VigilClinical",
                 "VigilSQLite",
                 "VigilServer",
                 "VigilBench",

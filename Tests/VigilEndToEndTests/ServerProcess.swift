@@ -16,6 +16,8 @@ final class ServerProcess: @unchecked Sendable {
     let port: Int
     /// PEM certificate and key to serve HTTPS with.
     let tls: (certificate: String, key: String)?
+    /// More `serve` options (`--policy FILE`).
+    let arguments: [String]
     private var process: Process?
     private let log: URL
     private let client: HTTPClient
@@ -35,17 +37,16 @@ final class ServerProcess: @unchecked Sendable {
         return ".build/debug/vigil"
     }
 
-    init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
+    init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil, arguments: [String] = []) throws {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
         self.dataDirectory = directory
         self.port = try Loopback.freePort()
         self.tls = tls
+        self.arguments = arguments
         self.log = URL(fileURLWithPath: directory + ".log")
         if tls != nil {
             var configuration = HTTPClient.Configuration()
-            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-            tlsConfiguration.certificateVerification = .none
-            configuration.tlsConfiguration = tlsConfiguration
+            configuration.tlsConfiguration = Self.trustingTLS
             self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         } else {
             self.client = HTTPClient.shared
@@ -58,7 +59,7 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments =
             ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
-            + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
+            + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
@@ -89,6 +90,24 @@ final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
         self.process = nil
         return process.terminationStatus
+    }
+
+    /// Connects to `/api/stream` as `token` and waits until the stream is ready.
+    func stream(token: String, lastEventID: Int64? = nil) async throws -> StreamClient {
+        let stream = StreamClient.connect(
+            url: "\(tls == nil ? "ws" : "wss")://127.0.0.1:\(port)/api/stream",
+            first: StreamClient.authMessage(token: token, lastEventID: lastEventID),
+            tls: tls == nil ? nil : Self.trustingTLS)
+        let ready = await stream.next { ["ready", "reset"].contains($0["type"]?.stringValue) }
+        guard ready != nil else { throw Failure("the stream did not become ready: \(stream.messages.map(\.json.text))") }
+        return stream
+    }
+
+    /// Client TLS that accepts the tests' self-signed certificate.
+    static var trustingTLS: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        return configuration
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

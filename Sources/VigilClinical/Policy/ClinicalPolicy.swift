@@ -24,8 +24,13 @@ public struct ClinicalPolicy: Sendable, Codable, Equatable {
     public var escalation: EscalationPolicy
 
     /// Reads a policy document.
+    /// - Throws: a decoding error, or ``VigilError`` listing the ``problems`` of a policy that
+    ///   decodes but cannot be used.
     public static func decode(_ data: Data) throws -> ClinicalPolicy {
-        try JSONDecoder().decode(ClinicalPolicy.self, from: data)
+        let policy = try JSONDecoder().decode(ClinicalPolicy.self, from: data)
+        let problems = policy.problems
+        guard problems.isEmpty else { throw VigilError(.invalid, problems.joined(separator: "; ")) }
+        return policy
     }
 
     /// This policy as a JSON document.
