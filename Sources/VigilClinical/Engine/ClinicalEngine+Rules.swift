@@ -5,17 +5,19 @@ extension ClinicalEngine {
         var condition = state.sustained[rule.id] ?? SustainedCondition()
         let decision = condition.observe(value, at: time, rule: rule)
         state.sustained[rule.id] = condition
-        let key = "threshold:\(rule.id)"
-        let values: JSON = ["code": .string(rule.codes[0]), "value": .double(value), "unit": .string(rule.unit), "limit": .double(rule.limit)]
+        var values: JSONObject {
+            ["code": .string(rule.codes[0]), "value": .double(value), "unit": .string(rule.unit), "limit": .double(rule.limit)]
+        }
         switch decision {
         case .none, .update: return []
         case .raise(_, let since):
-            var withSince = values.objectValue!
+            var withSince = values
             withSince["since"] = .string(FHIRDateTime.instant(milliseconds: since))
+            let key = "threshold:\(rule.id)"
             return set(
                 key, AlertCondition(key: key, kind: "threshold", priority: rule.priority, message: rule.message, values: .object(withSince)), &state)
         case .clear:
-            return set(key, nil, clearValues: values, &state)
+            return set("threshold:\(rule.id)", nil, clearValues: .object(values), &state)
         }
     }
 
@@ -107,15 +109,17 @@ extension ClinicalEngine {
     }
 
     func fever(_ celsius: Double, _ time: Int64, _ state: inout PatientState) -> [EngineOutput] {
-        let values: JSON = ["celsius": .double(Rounding.round(celsius, decimals: 1))]
-        if Rounding.round(celsius, decimals: 1) >= policy.fever.atLeastCelsius {
+        let rounded = Rounding.round(celsius, decimals: 1)
+        let raised = state.raised["fever"] != nil
+        if rounded >= policy.fever.atLeastCelsius, !raised {
             return set(
                 "fever",
                 AlertCondition(
-                    key: "fever", kind: "fever", priority: policy.fever.priority,
-                    message: "Fever: \(Rounding.round(celsius, decimals: 1)) °C", values: values), &state)
+                    key: "fever", kind: "fever", priority: policy.fever.priority, message: "Fever: \(rounded) °C",
+                    values: ["celsius": .double(rounded)]),
+                &state)
         }
-        if celsius < policy.fever.clearBelowCelsius { return set("fever", nil, clearValues: values, &state) }
+        if celsius < policy.fever.clearBelowCelsius, raised { return set("fever", nil, clearValues: ["celsius": .double(rounded)], &state) }
         return []
     }
 

@@ -88,8 +88,7 @@ extension ClinicalEngine {
     }
 
     private func emit(_ record: ScoreRecord, _ state: inout PatientState) -> [EngineOutput] {
-        guard state.lastScores[record.kind] != record.signature else { return [] }
-        state.lastScores[record.kind] = record.signature
+        if let last = state.scores[record.kind], last.hasSameResult(as: record) { return [] }
         state.scores[record.kind] = record
         state.scoreTotals[record.kind] = Array(((state.scoreTotals[record.kind] ?? []) + [record.total]).suffix(2))
         return [.score(record)]

@@ -9,28 +9,60 @@ import VigilCore
 /// ```
 public struct ClinicalEngine: Sendable {
     public let policy: ClinicalPolicy
+    /// What the engine does with each code it reads, looked up once per observation.
+    let uses: [String: CodeUse]
+    /// The policy's threshold rules by code, for patients whose care plan adds none.
+    let policyRules: [String: [ThresholdRule]]
 
-    public init(policy: ClinicalPolicy = .standard) { self.policy = policy }
+    /// The roles a code plays in the rules.
+    struct CodeUse: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let scoreInput = CodeUse(rawValue: 1)
+        static let glucose = CodeUse(rawValue: 2)
+        static let cgm = CodeUse(rawValue: 4)
+        static let temperature = CodeUse(rawValue: 8)
+    }
+
+    public init(policy: ClinicalPolicy = .standard) {
+        self.policy = policy
+        var uses: [String: CodeUse] = [:]
+        for code in ClinicalCodes.scoreInputs { uses[code, default: []].insert(.scoreInput) }
+        for code in policy.glucose.codes { uses[code, default: []].insert(.glucose) }
+        for code in policy.glucose.cgmCodes { uses[code, default: []].insert(.cgm) }
+        uses[ClinicalCodes.temperature, default: []].insert(.temperature)
+        self.uses = uses
+        self.policyRules = Self.byCode(policy.thresholds)
+    }
+
+    static func byCode(_ rules: [ThresholdRule]) -> [String: [ThresholdRule]] {
+        var table: [String: [ThresholdRule]] = [:]
+        for rule in rules {
+            for code in rule.codes { table[code, default: []].append(rule) }
+        }
+        return table
+    }
 
     /// Processes a batch of a patient's observations (any order; taken in time order).
     public func process(_ observations: [ClinicalObservation], state: inout PatientState, context: PatientContext, patient: String, now: Int64)
         -> [EngineOutput]
     {
         var outputs: [EngineOutput] = []
-        let rules = context.rules(policy: policy)
+        let rules = context.thresholdRules.isEmpty ? policyRules : Self.byCode(context.rules(policy: policy))
         var scoreInputsChanged = false
-        for observation in observations.sorted(by: { $0.time < $1.time }) {
+        let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.time <= $1.time }
+        let ordered = inOrder ? observations : observations.sorted { $0.time < $1.time }
+        for observation in ordered {
             state.record(observation)  // a late, older measurement still runs the rules below
-            if ClinicalCodes.scoreInputs.contains(observation.code) { scoreInputsChanged = true }
+            let use = uses[observation.code] ?? CodeUse()
+            if use.contains(.scoreInput) { scoreInputsChanged = true }
             guard let quantity = observation.quantity else { continue }
-            for rule in rules where rule.codes.contains(observation.code) && rule.unit == quantity.unit {
+            for rule in rules[observation.code] ?? [] where rule.unit == quantity.unit && rule.applies(toAgeInMonths: context.ageInMonths) {
                 outputs += threshold(rule, quantity.value, observation.time, &state)
             }
-            if policy.glucose.codes.contains(observation.code), let mgdl = Glucose.milligramsPerDeciliter(quantity.value, unit: quantity.unit) {
-                outputs += glucose(
-                    Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: policy.glucose.cgmCodes.contains(observation.code), &state)
+            if use.contains(.glucose), let mgdl = Glucose.milligramsPerDeciliter(quantity.value, unit: quantity.unit) {
+                outputs += glucose(Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: use.contains(.cgm), &state)
             }
-            if observation.code == ClinicalCodes.temperature, let celsius = FeverPolicy.celsius(quantity.value, unit: quantity.unit) {
+            if use.contains(.temperature), let celsius = FeverPolicy.celsius(quantity.value, unit: quantity.unit) {
                 outputs += fever(celsius, observation.time, &state)
             }
             if let best = context.peakFlowBest {
@@ -42,7 +74,7 @@ public struct ClinicalEngine: Sendable {
     }
 
     /// Sets whether a condition holds, emitting raise, upgrade/priority change or clear.
-    func set(_ key: String, _ condition: AlertCondition?, clearValues: JSON = nil, _ state: inout PatientState) -> [EngineOutput] {
+    func set(_ key: String, _ condition: AlertCondition?, clearValues: @autoclosure () -> JSON = nil, _ state: inout PatientState) -> [EngineOutput] {
         switch (condition, state.raised[key]) {
         case (let condition?, nil):
             state.raised[key] = condition.priority
@@ -53,7 +85,7 @@ public struct ClinicalEngine: Sendable {
             return [.update(condition)]
         case (nil, _?):
             state.raised[key] = nil
-            return [.clear(key: key, values: clearValues)]
+            return [.clear(key: key, values: clearValues())]
         case (nil, nil):
             return []
         }

@@ -8,6 +8,10 @@ public struct PatientState: Sendable, Equatable {
         public var value: ClinicalObservation.Value
         public var time: Int64
         public var id: String
+
+        mutating func keepNewer(_ other: Latest) {
+            if other.time >= time { self = other }
+        }
     }
 
     public var latest: [String: Latest] = [:]
@@ -16,10 +20,9 @@ public struct PatientState: Sendable, Equatable {
     public var glucose: [Glucose.Sample] = []
     /// The time of the newest CGM reading, for staleness.
     public var lastCGM: Int64?
-    public var lastScores: [ScoreRecord.Kind: String] = [:]
     /// The last two totals of each score, oldest first (for the trend).
     public var scoreTotals: [ScoreRecord.Kind: [Int]] = [:]
-    /// The last score record of each kind.
+    /// The last score record of each kind (a new one is emitted only when its result differs).
     public var scores: [ScoreRecord.Kind: ScoreRecord] = [:]
     /// The conditions raised now, by key, with their priority.
     public var raised: [String: Priority] = [:]
@@ -39,13 +42,17 @@ public struct PatientState: Sendable, Equatable {
     /// Keeps `observation` as the latest of its code unless a newer one is already kept (a late
     /// measurement arriving after a newer one).
     public mutating func record(_ observation: ClinicalObservation) {
-        if let current = latest[observation.code], current.time > observation.time { return }
-        latest[observation.code] = Latest(value: observation.value, time: observation.time, id: observation.id)
+        let entry = Latest(value: observation.value, time: observation.time, id: observation.id)
+        latest[observation.code, default: entry].keepNewer(entry)
     }
 
     /// The latest value of any of `codes` measured at or after `since`.
     func latest(_ codes: [String], since: Int64) -> Latest? {
-        codes.compactMap { latest[$0] }.filter { $0.time >= since }.max { $0.time < $1.time }
+        var newest: Latest?
+        for code in codes {
+            if let entry = latest[code], entry.time >= since, entry.time > newest?.time ?? .min { newest = entry }
+        }
+        return newest
     }
 
     func quantity(_ codes: [String], since: Int64) -> (value: Double, latest: Latest)? {

@@ -36,9 +36,11 @@ public struct ScoreRecord: Sendable, Equatable {
         }
     }
 
-    /// What the dashboard and the alert compare: everything but the time and sources.
-    public var signature: String {
-        "\(kind.rawValue)|\(total)|\(parts.map { "\($0.code)=\($0.points)" }.joined(separator: ","))|\(band ?? "")|\(assumed.joined(separator: ","))"
+    /// Whether `other` says the same (total, parts, band, assumptions, policy), whatever its time
+    /// and sources: a score is stored again only when its result changes.
+    public func hasSameResult(as other: ScoreRecord) -> Bool {
+        kind == other.kind && total == other.total && parts == other.parts && band == other.band && assumed == other.assumed
+            && policyVersion == other.policyVersion
     }
 
     /// The score as a FHIR R4 Observation of `patient`.

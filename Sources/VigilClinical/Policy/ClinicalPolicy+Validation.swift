@@ -1,4 +1,4 @@
-public import VigilCore
+import VigilCore
 
 extension ClinicalPolicy {
     /// What is wrong with this policy, if anything: a document can be valid JSON and still be

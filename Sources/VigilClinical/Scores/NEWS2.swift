@@ -41,7 +41,15 @@ public enum NEWS2 {
     public enum Band: String, Sendable, Codable, Comparable {
         case low0 = "low-0", low, lowMedium = "low-medium", medium, high
 
-        private var rank: Int { [.low0: 0, .low: 1, .lowMedium: 2, .medium: 3, .high: 4][self]! }
+        private var rank: Int {
+            switch self {
+            case .low0: 0
+            case .low: 1
+            case .lowMedium: 2
+            case .medium: 3
+            case .high: 4
+            }
+        }
         public static func < (a: Band, b: Band) -> Bool { a.rank < b.rank }
     }
 
