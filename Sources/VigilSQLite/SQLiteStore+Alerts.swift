@@ -44,62 +44,72 @@ extension SQLiteStore {
         }
     }
 
-    public func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert {
+    public func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert] {
         do {
             return try await pool.write { db in
-                var alert = alert
-                let acknowledgements = JSON.array(alert.acknowledgements.map { ["by": .string($0.by), "at": .integer($0.at)] }).text
-                let columns: [(any DatabaseValueConvertible)?] = [
-                    alert.patient, alert.key, alert.kind, alert.priority.rawValue, alert.status.rawValue, alert.escalation, alert.raised,
-                    alert.updated, alert.message, alert.values.text, acknowledgements, alert.resolution?.by, alert.resolution?.reason,
-                    alert.resolution?.at, alert.nextRenotify, alert.nextEscalation,
-                ]
-                if alert.id == 0 {
-                    if try Int.fetchOne(
-                        db, sql: "SELECT 1 FROM alert WHERE patient = ? AND key = ? AND status != 'resolved'", arguments: [alert.patient, alert.key])
-                        != nil
-                    {
-                        throw VigilError(.conflict, "an alert for \(alert.key) of Patient/\(alert.patient) is already open")
+                var stored: [Alert] = []
+                var audit: [AuditEvent] = []
+                for change in changes {
+                    let alert = try Self.save(change.alert, history: change.history, db)
+                    stored.append(alert)
+                    audit += change.audit.map { event in
+                        var event = event
+                        event.resource = event.resource.replacingOccurrences(of: "{alert}", with: String(alert.id))
+                        return event
                     }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO alert (patient, key, kind, priority, status, escalation, raised, updated, message, values_json,
-                            acknowledgements_json, resolution_by, resolution_reason, resolution_at, next_renotify, next_escalation)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: StatementArguments(columns)
-                    )
-                    alert.id = db.lastInsertedRowID
-                } else {
-                    try db.execute(
-                        sql: """
-                            UPDATE alert SET patient = ?, key = ?, kind = ?, priority = ?, status = ?, escalation = ?, raised = ?, updated = ?,
-                            message = ?, values_json = ?, acknowledgements_json = ?, resolution_by = ?, resolution_reason = ?, resolution_at = ?,
-                            next_renotify = ?, next_escalation = ? WHERE id = ?
-                            """,
-                        arguments: StatementArguments(columns + [alert.id])
-                    )
-                    guard db.changesCount == 1 else { throw VigilError(.notFound, "alert \(alert.id) does not exist") }
-                }
-                let insert = try db.cachedStatement(
-                    sql: "INSERT INTO alert_event (alert_id, kind, at, actor, detail, recipients_json) VALUES (?, ?, ?, ?, ?, ?)"
-                )
-                for entry in history {
-                    try insert.execute(arguments: [
-                        alert.id, entry.kind.rawValue, entry.at, entry.actor, entry.detail, JSON.array(entry.recipients.map { .string($0) }).text,
-                    ])
-                }
-                let audit = audit.map { event in
-                    var event = event
-                    event.resource = event.resource.replacingOccurrences(of: "{alert}", with: String(alert.id))
-                    return event
                 }
                 _ = try self.appendAudit(audit, sealer: sealer, db)
-                return alert
+                return stored
             }
         } catch {
             throw Self.translate(error)
         }
+    }
+
+    private static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> Alert {
+        var alert = alert
+        let acknowledgements = JSON.array(alert.acknowledgements.map { ["by": .string($0.by), "at": .integer($0.at)] }).text
+        let columns: [(any DatabaseValueConvertible)?] = [
+            alert.patient, alert.key, alert.kind, alert.priority.rawValue, alert.status.rawValue, alert.escalation, alert.raised,
+            alert.updated, alert.message, alert.values.text, acknowledgements, alert.resolution?.by, alert.resolution?.reason,
+            alert.resolution?.at, alert.nextRenotify, alert.nextEscalation,
+        ]
+        if alert.id == 0 {
+            if try Int.fetchOne(
+                db, sql: "SELECT 1 FROM alert WHERE patient = ? AND key = ? AND status != 'resolved'", arguments: [alert.patient, alert.key])
+                != nil
+            {
+                throw VigilError(.conflict, "an alert for \(alert.key) of Patient/\(alert.patient) is already open")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO alert (patient, key, kind, priority, status, escalation, raised, updated, message, values_json,
+                    acknowledgements_json, resolution_by, resolution_reason, resolution_at, next_renotify, next_escalation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: StatementArguments(columns)
+            )
+            alert.id = db.lastInsertedRowID
+        } else {
+            try db.execute(
+                sql: """
+                    UPDATE alert SET patient = ?, key = ?, kind = ?, priority = ?, status = ?, escalation = ?, raised = ?, updated = ?,
+                    message = ?, values_json = ?, acknowledgements_json = ?, resolution_by = ?, resolution_reason = ?, resolution_at = ?,
+                    next_renotify = ?, next_escalation = ? WHERE id = ?
+                    """,
+                arguments: StatementArguments(columns + [alert.id])
+            )
+            guard db.changesCount == 1 else { throw VigilError(.notFound, "alert \(alert.id) does not exist") }
+        }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO alert_event (alert_id, kind, at, actor, detail, recipients_json) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        for entry in history {
+            try insert.execute(arguments: [
+                alert.id, entry.kind.rawValue, entry.at, entry.actor, entry.detail, JSON.array(entry.recipients.map { .string($0) }).text,
+            ])
+        }
+        return alert
     }
 
     public func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] {

@@ -98,11 +98,14 @@ extension SQLiteStore {
         )
     }
 
-    public func readings(patient: String, since: Int64) async throws -> [StoredReading] {
+    public func readings(patients: [String], since: Int64, before id: Int64?) async throws -> [StoredReading] {
         try await pool.read { db in
-            guard let key = try self.key("Patient", patient, db) else { return [] }
+            let keys = try patients.compactMap { try self.key("Patient", $0, db) }
+            guard !keys.isEmpty else { return [] }
+            let inPatients = SQLFragment.in("r.patient_key", keys)
             return try Row.fetchAll(
-                db, sql: "SELECT \(Self.readingColumns) WHERE r.patient_key = ? AND r.time >= ? ORDER BY r.time, r.id", arguments: [key, since]
+                db, sql: "SELECT \(Self.readingColumns) WHERE \(inPatients.sql) AND r.time >= ? AND r.id < ? ORDER BY r.time, r.id",
+                arguments: StatementArguments(inPatients.arguments + [since, id ?? .max])
             ).map(Self.storedReading)
         }
     }

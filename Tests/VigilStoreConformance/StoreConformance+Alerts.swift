@@ -49,6 +49,29 @@ extension StoreConformance {
             }
         ),
         (
+            "several alerts are saved in one transaction, all or nothing, each audit event naming its own alert",
+            { store in
+                func change(_ alert: Alert, _ n: Int) -> AlertChange {
+                    var event = Fixture.event(n, patient: alert.patient)
+                    event.resource = "Alert/{alert}"
+                    return AlertChange(alert: alert, history: [], audit: [event])
+                }
+                let saved = try await store.save(
+                    [change(sampleAlert("news2"), 1), change(sampleAlert("fever"), 2), change(sampleAlert("news2", patient: "p2"), 3)],
+                    sealer: Fixture.sealer)
+                #expect(saved.map(\.key) == ["news2", "fever", "news2"])
+                #expect(Set(saved.map(\.id)).count == 3)
+                let audited = try await store.auditRecords(after: 0, limit: 10).map(\.event.resource)
+                #expect(audited == saved.map { "Alert/\($0.id)" })
+                let error = await #expect(throws: VigilError.self) {
+                    try await store.save([change(sampleAlert("spo2"), 4), change(sampleAlert("news2"), 5)], sealer: Fixture.sealer)
+                }
+                #expect(error?.code == .conflict)
+                #expect(try await store.openAlerts().count == 3)
+                #expect(try await store.auditHead()?.seq == 3)
+            }
+        ),
+        (
             "alerts are listed by status, priority, patient, kind and time",
             { store in
                 _ = try await store.save(sampleAlert("news2"), history: [], audit: [], sealer: Fixture.sealer)
@@ -76,8 +99,11 @@ extension StoreConformance {
                         Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0),
                     ]), sealer: Fixture.sealer)
                 #expect(result.ids.map { $0 != nil } == [true, true, false])
-                #expect(try await store.readings(patient: "p1", since: Fixture.t0 - 1000).map(\.id) == [result.ids[1]!])
-                #expect(try await store.readings(patient: "p2", since: 0).isEmpty)
+                #expect(try await store.readings(patients: ["p1"], since: Fixture.t0 - 1000, before: nil).map(\.id) == [result.ids[1]!])
+                #expect(try await store.readings(patients: ["p1"], since: 0, before: nil).map(\.id) == [result.ids[0]!, result.ids[1]!])
+                #expect(try await store.readings(patients: ["p1"], since: 0, before: result.ids[1]!).map(\.id) == [result.ids[0]!])
+                #expect(try await store.readings(patients: ["p2"], since: 0, before: nil).isEmpty)
+                #expect(try await store.readings(patients: ["p2", "p1", "nobody"], since: 0, before: nil).count == 2)
                 var later = Fixture.reading("d1", 3, patient: "p1", at: Fixture.t0 + 60_000)
                 later.received = Fixture.t0 + 61_000
                 _ = try await store.commit(IngestCommit(readings: [later]), sealer: Fixture.sealer)

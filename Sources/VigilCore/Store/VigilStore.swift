@@ -53,8 +53,9 @@ public protocol VigilStore: Sendable {
 
     // MARK: Analysis and alerts
 
-    /// A patient's readings measured at or after `since`, oldest first (to rebuild rule state).
-    func readings(patient: String, since: Int64) async throws -> [StoredReading]
+    /// Patients' readings measured at or after `since` and stored before reading `id` (all when
+    /// nil), oldest first: to rebuild rule state up to the commit being analysed.
+    func readings(patients: [String], since: Int64, before id: Int64?) async throws -> [StoredReading]
     /// Every device's last two uploads.
     func deviceActivity() async throws -> [DeviceActivity]
     /// The members (`Practitioner/ID`, `RelatedPerson/ID`) of the care teams looking after a
@@ -67,11 +68,11 @@ public protocol VigilStore: Sendable {
     func alerts(_ query: AlertQuery) async throws -> [Alert]
     /// The newest alert of a patient for a condition, open or not.
     func latestAlert(patient: String, key: String) async throws -> Alert?
-    /// Stores an alert (new when its id is 0) with the history steps that led to it and their
-    /// audit events, in one transaction; returns it with its id. `{alert}` in an audit event's
-    /// resource is replaced by the alert's id.
-    /// - Throws: ``VigilError/Code/conflict`` when a new alert's condition already has an open one.
-    func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert
+    /// Stores alerts (new ones when their id is 0) with their history and audit events, all in one
+    /// transaction; returns them with their ids, in order.
+    /// - Throws: ``VigilError/Code/conflict`` when a new alert's condition already has an open one
+    ///   (nothing is stored then).
+    func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert]
     /// An alert's history, oldest first.
     func alertHistory(id: Int64) async throws -> [AlertHistoryEntry]
 
@@ -83,4 +84,11 @@ public protocol VigilStore: Sendable {
     /// Audit records with `seq` greater than `after`, in order.
     func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord]
     func auditHead() async throws -> AuditHead?
+}
+
+extension VigilStore {
+    /// Stores one alert with its history and audit events (see ``save(_:sealer:)``).
+    public func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert {
+        try await save([AlertChange(alert: alert, history: history, audit: audit)], sealer: sealer)[0]
+    }
 }

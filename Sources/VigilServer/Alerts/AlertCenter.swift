@@ -8,7 +8,8 @@ public import VigilCore
 /// transition, finds who to notify on the patient's care team, and publishes to the event hub.
 ///
 /// Operations run one at a time (``AsyncLock``), so two conditions of one patient never race to
-/// open the same alert.
+/// open the same alert. The conditions of one analysed commit are stored in one transaction
+/// (``AlertBatch``).
 public final class AlertCenter: Sendable {
     let store: any VigilStore
     let sealer: any AuditSealer
@@ -64,29 +65,35 @@ public final class AlertCenter: Sendable {
         open.withLock { $0[OpenKey(patient: patient, key: key)] }
     }
 
-    /// Acts on what a rule says about a patient's condition.
-    func handle(_ output: EngineOutput, patient: String) async {
+    /// Acts on what the rules say about patients' conditions, storing every change in one transaction.
+    func handle(_ outputs: [(patient: String, output: EngineOutput)]) async {
+        guard !outputs.isEmpty else { return }
         do {
             try await lock.withLock {
                 let now = clock.now()
-                let current = openAlert(patient: patient, key: output.key)
-                switch (output, current) {
-                case (.raise(let condition), nil):
-                    let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
-                    try await commit(alert, transitions, actor: nil, client: nil)
-                case (.raise(let condition), let alert?), (.update(let condition), let alert?):
-                    let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
-                    guard transitions.contains(where: { $0.kind != .updated }) else { return }
-                    try await commit(next, transitions, actor: nil, client: nil)
-                case (.clear(_, let values), let alert?):
-                    let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
-                    try await commit(next, transitions, actor: nil, client: nil)
-                default:
-                    return
+                var batch = AlertBatch()
+                for (patient, output) in outputs {
+                    let key = OpenKey(patient: patient, key: output.key)
+                    let current = batch.open(key) ?? openAlert(patient: patient, key: output.key)
+                    switch (output, current) {
+                    case (.raise(let condition), nil):
+                        let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
+                        try await add(alert, transitions, to: &batch, actor: nil, client: nil)
+                    case (.raise(let condition), let alert?), (.update(let condition), let alert?):
+                        let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
+                        guard transitions.contains(where: { $0.kind != .updated }) else { continue }
+                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                    case (.clear(_, let values), let alert?):
+                        let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
+                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                    default:
+                        continue
+                    }
                 }
+                try await commit(batch)
             }
         } catch {
-            logger.error("alert not updated", metadata: ["condition": "\(output.key)", "error": "\(error)"])
+            logger.error("alerts not updated", metadata: ["conditions": "\(outputs.count)", "error": "\(error)"])
         }
     }
 
@@ -124,7 +131,9 @@ public final class AlertCenter: Sendable {
             }
             do {
                 let (next, transitions) = try AlertLifecycle.apply(event, to: alert, now: clock.now(), policy: policy)
-                return try await commit(next, transitions, actor: .user(user), client: client)
+                var batch = AlertBatch()
+                try await add(next, transitions, to: &batch, actor: .user(user), client: client)
+                return try await commit(batch)[0]
             } catch let refusal as AlertLifecycle.Refusal {
                 throw VigilError(.conflict, refusal.reason)
             }
@@ -134,51 +143,66 @@ public final class AlertCenter: Sendable {
     /// Re-notifies and escalates what is due.
     func tick() async {
         let now = clock.now()
-        let due = open.withLock { $0.values.filter { ($0.nextDue ?? .max) <= now } }
-        for alert in due {
-            do {
-                try await lock.withLock {
-                    guard let current = openAlert(patient: alert.patient, key: alert.key) else { return }
-                    let (next, transitions) = try AlertLifecycle.apply(.tick, to: current, now: now, policy: policy)
-                    guard !transitions.isEmpty || next != current else { return }
-                    try await commit(next, transitions, actor: nil, client: nil)
+        guard open.withLock({ $0.values.contains { ($0.nextDue ?? .max) <= now } }) else { return }
+        do {
+            try await lock.withLock {
+                var batch = AlertBatch()
+                for alert in open.withLock({ $0.values.filter { ($0.nextDue ?? .max) <= now } }) {
+                    let (next, transitions) = try AlertLifecycle.apply(.tick, to: alert, now: now, policy: policy)
+                    guard !transitions.isEmpty || next != alert else { continue }
+                    try await add(next, transitions, to: &batch, actor: nil, client: nil)
                 }
-            } catch {
-                logger.error("alert tick failed", metadata: ["alert": "\(alert.id)", "error": "\(error)"])
+                try await commit(batch)
             }
+        } catch {
+            logger.error("alert tick failed", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Stores the alert with its transitions (recipients resolved, audited), updates the open set
-    /// and publishes. Called under the lock.
-    @discardableResult
-    private func commit(_ alert: Alert, _ transitions: [AlertTransition], actor: Principal?, client: String?) async throws -> Alert {
-        var history: [AlertHistoryEntry] = []
+    /// Adds an alert's transitions to a batch, with their recipients and audit events.
+    private func add(_ alert: Alert, _ transitions: [AlertTransition], to batch: inout AlertBatch, actor: Principal?, client: String?) async throws {
+        var steps: [AlertBatch.Step] = []
         for transition in transitions {
-            history.append(
-                AlertHistoryEntry(
-                    kind: transition.kind, at: transition.at, actor: transition.actor, detail: transition.detail,
-                    recipients: try await recipients(of: transition, patient: alert.patient)
-                ))
+            let entry = AlertHistoryEntry(
+                kind: transition.kind, at: transition.at, actor: transition.actor, detail: transition.detail,
+                recipients: try await recipients(of: transition, patient: alert.patient))
+            steps.append(AlertBatch.Step(transition: transition, entry: entry, alert: alert))
         }
         let audit = transitions.map {
             auditEvent(alert, $0.kind == .raised ? .create : .update, actor: actor, client: client, detail: $0.kind.rawValue)
         }
-        let stored = try await store.save(alert, history: history, audit: audit, sealer: sealer)
+        batch.add(alert, steps, audit: audit)
+    }
+
+    /// Stores a batch in one transaction, updates the open set and publishes every step. Called
+    /// under the lock.
+    @discardableResult
+    private func commit(_ batch: AlertBatch) async throws -> [Alert] {
+        guard !batch.isEmpty else { return [] }
+        let stored = try await store.save(batch.changes, sealer: sealer)
         if let head = try await store.auditHead() { try anchor?.advance(to: head) }
         open.withLock { table in
-            let key = OpenKey(patient: stored.patient, key: stored.key)
-            if stored.isOpen { table[key] = stored } else { table[key] = nil }
+            for alert in stored {
+                let key = OpenKey(patient: alert.patient, key: alert.key)
+                if alert.isOpen { table[key] = alert } else if table[key]?.id == alert.id { table[key] = nil }
+            }
         }
-        for (transition, entry) in zip(transitions, history) {
-            var data: JSONObject = ["transition": .string(transition.kind.rawValue), "alert": stored.json]
-            if let by = transition.actor { data["by"] = .string(by) }
-            hub.publish("alert", patient: stored.patient, data: .object(data))
-            if !entry.recipients.isEmpty {
-                hub.publish(
-                    transition.allClear ? "all-clear" : "notification", patient: stored.patient, recipients: Set(entry.recipients),
-                    data: ["reason": .string(transition.kind.rawValue), "level": .integer(transition.notifyLevel ?? 0), "alert": stored.json]
-                )
+        for (alert, steps) in zip(stored, batch.steps) {
+            for step in steps {
+                var state = step.alert
+                state.id = alert.id
+                var data: JSONObject = ["transition": .string(step.transition.kind.rawValue), "alert": state.json]
+                if let by = step.transition.actor { data["by"] = .string(by) }
+                hub.publish("alert", patient: alert.patient, data: .object(data))
+                if !step.entry.recipients.isEmpty {
+                    hub.publish(
+                        step.transition.allClear ? "all-clear" : "notification", patient: alert.patient, recipients: Set(step.entry.recipients),
+                        data: [
+                            "reason": .string(step.transition.kind.rawValue), "level": .integer(step.transition.notifyLevel ?? 0),
+                            "alert": state.json,
+                        ]
+                    )
+                }
             }
         }
         return stored
@@ -191,13 +215,11 @@ public final class AlertCenter: Sendable {
         guard let level = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
         let top = min(level, policy.levels.count - 1)
         let roles = Set((transition.allClear ? Array(policy.levels[0...top]) : [policy.levels[top]]).flatMap { $0 })
+        let users = try await cachedUsers().filter { !$0.disabled && roles.contains($0.role.rawValue) }
+        guard !users.isEmpty else { return [] }
         let members = try await store.careTeamMembers(patient: patient, at: clock.now())
-        let users = try await cachedUsers()
-        return users.filter { user in
-            !user.disabled && roles.contains(user.role.rawValue)
-                && (user.role == .admin || user.fhirUser.map { members.contains($0.description) } == true)
-        }
-        .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
+        return users.filter { user in user.role == .admin || user.fhirUser.map { members.contains($0.description) } == true }
+            .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
     }
 
     private func cachedUsers() async throws -> [UserAccount] {

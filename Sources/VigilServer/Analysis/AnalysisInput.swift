@@ -12,4 +12,12 @@ enum AnalysisInput: Sendable {
     case patientChanged(String)
     /// Time passed.
     case tick
+    /// Everything sent before has been analysed: resume.
+    case flush(CheckedContinuation<Void, Never>)
+
+    /// How much of the inbox it takes: its readings.
+    var weight: Int {
+        if case .committed(let readings, _, _) = self { return max(1, readings.count) }
+        return 1
+    }
 }

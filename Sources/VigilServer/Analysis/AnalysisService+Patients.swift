@@ -6,12 +6,7 @@ extension AnalysisService {
     /// Runs `body` on a patient's rule state, building it first if needed from the store, without
     /// the observations about to be processed (`pending`: they are stored already).
     func withPatient<T>(_ patient: String, pending: [ClinicalObservation] = [], _ body: (inout PatientRuntime) -> T) async throws -> T {
-        if state.withLock({ $0.patients[patient] == nil }) {
-            let runtime = try await load(patient, excluding: Set(pending.map(\.id)))
-            state.withLock { state in
-                if state.patients[patient] == nil { state.patients[patient] = runtime }
-            }
-        }
+        if state.withLock({ $0.patients[patient] == nil }) { try await preload([patient: pending]) }
         return state.withLock { state in
             var runtime = state.patients[patient]!
             defer { state.patients[patient] = runtime }
@@ -19,65 +14,94 @@ extension AnalysisService {
         }
     }
 
+    /// Builds the state of the patients that have none yet, together, without the observations
+    /// about to be processed (readings from the first pending one on are analysed in their turn).
+    func preload(_ pending: [String: [ClinicalObservation]]) async throws {
+        let missing = state.withLock { state in pending.keys.filter { state.patients[$0] == nil } }
+        guard !missing.isEmpty else { return }
+        let excluding = Set(pending.values.joined().map(\.id))
+        let loaded = try await load(missing, excluding: excluding)
+        state.withLock { state in
+            for (patient, runtime) in loaded where state.patients[patient] == nil { state.patients[patient] = runtime }
+        }
+    }
+
     /// Copies of patients' rule states (built when needed), for the board.
     func snapshot(_ patients: [String]) async throws -> [String: PatientRuntime] {
-        var result: [String: PatientRuntime] = [:]
-        for patient in patients {
-            result[patient] = try await withPatient(patient) { $0 }
-        }
-        return result
+        try await preload(Dictionary(uniqueKeysWithValues: patients.map { ($0, []) }))
+        return state.withLock { state in state.patients.filter { patients.contains($0.key) } }
     }
 
     /// A patient's context: age from the Patient, thresholds from active CarePlans.
     func loadContext(_ patient: String) async throws -> PatientContext {
-        let resource = try await store.resource(.patient, id: patient)
-        var query = try FHIRSearchQuery.parse(type: .carePlan, parameters: [("patient", patient), ("status", "active"), ("_count", "100")])
-        query.scope = .all
-        let plans = try await store.search(query).resources.map(\.json)
-        return PatientContext.from(patient: resource?.json, carePlans: plans, now: clock.now())
+        try await loadContexts([patient])[patient] ?? PatientContext()
     }
 
-    /// Builds a patient's rule state from the store: replays the readings of the freshness window
-    /// and the observations people entered within the assessment window (less `excluding`), takes
-    /// over the conditions of open alerts, and raises what should be open but is not (a crash
-    /// between a commit and its alert).
-    func load(_ patient: String, excluding: Set<String> = []) async throws -> PatientRuntime {
+    /// Patients' contexts, in two queries.
+    func loadContexts(_ patients: [String]) async throws -> [String: PatientContext] {
+        let resources = try await store.search(FHIRSearchQuery(type: .patient, ids: patients, count: patients.count)).resources
+        var plans = try FHIRSearchQuery.parse(type: .carePlan, parameters: [("patient", patients.joined(separator: ",")), ("status", "active")])
+        plans.count = 10_000
+        var plansByPatient: [String: [JSON]] = [:]
+        for plan in try await store.search(plans).resources {
+            if let patient = plan.patient { plansByPatient[patient, default: []].append(plan.json) }
+        }
+        let byID = Dictionary(resources.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
+        let now = clock.now()
+        return Dictionary(
+            uniqueKeysWithValues: patients.map { ($0, PatientContext.from(patient: byID[$0], carePlans: plansByPatient[$0] ?? [], now: now)) })
+    }
+
+    /// Builds patients' rule states from the store: replays the readings of the freshness window
+    /// stored before the first of `excluding` (that commit and those after it are analysed in
+    /// their turn) and the observations people entered within the assessment window (less
+    /// `excluding`); takes over the conditions of open alerts, and raises what should be open but
+    /// is not (a crash between a commit and its alert). Four queries for all the patients.
+    func load(_ patients: [String], excluding: Set<String>) async throws -> [String: PatientRuntime] {
         let policy = engine.policy
         let now = clock.now()
-        let context = try await loadContext(patient)
+        let contexts = try await loadContexts(patients)
         let window = max(policy.freshnessSeconds, Int(policy.glucose.windowMinutes * 60), policy.thresholds.map(\.sustainedSeconds).max() ?? 0)
         let since = now - Int64(window) * 1000
-        var observations = try await store.readings(patient: patient, since: since).map(ClinicalObservation.init)
-        var query = try FHIRSearchQuery.parse(
+        var observations: [String: [ClinicalObservation]] = [:]
+        let firstPending = excluding.compactMap { Int64($0) }.min()
+        for stored in try await store.readings(patients: patients, since: since, before: firstPending) {
+            observations[stored.reading.patient, default: []].append(ClinicalObservation(stored))
+        }
+        var entered = try FHIRSearchQuery.parse(
             type: .observation,
             parameters: [
-                ("patient", patient), ("date", "ge" + FHIRDateTime.instant(milliseconds: now - Int64(policy.assessmentFreshnessSeconds) * 1000)),
-                ("performer:missing", "false"), ("_count", "1000"),
+                ("patient", patients.joined(separator: ",")),
+                ("date", "ge" + FHIRDateTime.instant(milliseconds: now - Int64(policy.assessmentFreshnessSeconds) * 1000)),
+                ("performer:missing", "false"),
             ])
-        query.scope = .all
-        for resource in try await store.search(query).resources {
-            observations += ClinicalObservation.from(observation: resource.json, id: resource.id)
+        entered.count = 10_000
+        for resource in try await store.search(entered).resources where !excluding.contains(resource.id) {
+            guard let patient = resource.patient else { continue }
+            observations[patient, default: []] += ClinicalObservation.from(observation: resource.json, id: resource.id)
         }
-        observations.removeAll { excluding.contains($0.id) }
-        var patientState = PatientState()
-        let replay = engine.process(observations, state: &patientState, context: context, patient: patient, now: now)
-        var lastCondition: [String: AlertCondition] = [:]
-        for output in replay {
-            switch output {
-            case .raise(let condition), .update(let condition): lastCondition[condition.key] = condition
-            default: continue
+        var loaded: [String: PatientRuntime] = [:]
+        var reconcile: [(patient: String, output: EngineOutput)] = []
+        for patient in patients {
+            let context = contexts[patient] ?? PatientContext()
+            var patientState = PatientState()
+            let replay = engine.process(observations[patient] ?? [], state: &patientState, context: context, patient: patient, now: now)
+            var lastCondition: [String: AlertCondition] = [:]
+            for case .raise(let condition) in replay { lastCondition[condition.key] = condition }
+            for case .update(let condition) in replay { lastCondition[condition.key] = condition }
+            for alert in alerts.openAlerts(patients: [patient]) {
+                patientState.adopt(key: alert.key, priority: alert.priority, since: alert.raised)
             }
+            for key in patientState.raised.keys where alerts.openAlert(patient: patient, key: key) == nil {
+                guard let condition = lastCondition[key] else { continue }
+                let latest = try await store.latestAlert(patient: patient, key: key)
+                let decidedByAPerson = latest?.resolution.map { $0.by != nil && $0.at >= since } ?? false
+                if !decidedByAPerson { reconcile.append((patient, .raise(condition))) }
+            }
+            loaded[patient] = PatientRuntime(state: patientState, context: context)
         }
-        for alert in alerts.openAlerts(patients: [patient]) {
-            patientState.adopt(key: alert.key, priority: alert.priority, since: alert.raised)
-        }
-        for key in patientState.raised.keys where alerts.openAlert(patient: patient, key: key) == nil {
-            guard let condition = lastCondition[key] else { continue }
-            let latest = try await store.latestAlert(patient: patient, key: key)
-            let decidedByAPerson = latest?.resolution.map { $0.by != nil && $0.at >= since } ?? false
-            if !decidedByAPerson { await alerts.handle(.raise(condition), patient: patient) }
-        }
-        return PatientRuntime(state: patientState, context: context)
+        await alerts.handle(reconcile)
+        return loaded
     }
 
     /// Restores the device monitors from the store at start.

@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -11,9 +10,10 @@ import VigilCore
 /// and scores to the ``EventHub``.
 ///
 /// One consumer processes inputs in order. The ingest writer hands each group commit over through
-/// a channel without a buffer, so analysis keeps up with ingest or slows it, never falls behind
-/// unbounded. A patient's state is built on first use by replaying their recent readings from
-/// the store, so a restarted server reaches the same conditions.
+/// a bounded inbox (``AnalysisInbox``): ingest commits while the analysis works on the commit
+/// before, and the analysis never falls more than 100,000 readings behind (ingest waits).
+/// A patient's state is built on first use by replaying their recent readings from the store,
+/// so a restarted server reaches the same conditions.
 public final class AnalysisService: Service {
     let store: any VigilStore
     let engine: ClinicalEngine
@@ -23,7 +23,7 @@ public final class AnalysisService: Service {
     let sealer: any AuditSealer
     let anchor: AuditAnchor?
     let logger: Logger
-    private let inputs = AsyncChannel<AnalysisInput>()
+    private let inbox = AnalysisInbox(capacity: 100_000)
     let state = Mutex<State>(State())
 
     struct PatientRuntime {
@@ -50,9 +50,18 @@ public final class AnalysisService: Service {
         self.logger = logger
     }
 
-    /// Hands an input over; suspends until the analysis takes it.
+    /// Hands an input over; suspends while the analysis is more than 100,000 readings behind.
     func submit(_ input: AnalysisInput) async {
-        await inputs.send(input)
+        await inbox.send(input, weight: input.weight)
+    }
+
+    /// Waits until everything submitted before has been analysed.
+    func flush() async {
+        await withCheckedContinuation { continuation in
+            Task {
+                if await !inbox.send(.flush(continuation)) { continuation.resume() }
+            }
+        }
     }
 
     public func run() async throws {
@@ -63,16 +72,16 @@ public final class AnalysisService: Service {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
-                        await self.inputs.send(.tick)
+                        await self.submit(.tick)
                     }
                 }
-                for await input in inputs {
+                while let input = await inbox.next() {
                     await process(input)
                 }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            self.inputs.finish()
+            self.inbox.finish()
         }
     }
 
@@ -85,12 +94,14 @@ public final class AnalysisService: Service {
                 let outputs = try await withPatient(patient, pending: observations) { runtime in
                     engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: clock.now())
                 }
-                try await act(on: outputs, patient: patient)
+                try await act(on: outputs.map { (patient, $0) })
             case .patientChanged(let patient):
                 let context = try await loadContext(patient)
                 state.withLock { $0.patients[patient]?.context = context }
             case .tick:
                 try await tick()
+            case .flush(let continuation):
+                continuation.resume()
             }
         } catch {
             logger.error("analysis failed", metadata: ["error": "\(error)"])
@@ -107,54 +118,55 @@ public final class AnalysisService: Service {
             byDevice[r.key.device, default: []].append((r.code, r.value, r.unit, r.flags.contains(.futureTimestamp)))
             devicePatient[r.key.device] = r.patient
         }
+        try await preload(byPatient)
+        var outputs: [(patient: String, output: EngineOutput)] = []
+        let now = clock.now()
         for (patient, observations) in byPatient {
-            let now = clock.now()
-            let outputs = try await withPatient(patient, pending: observations) { runtime in
+            let results = try await withPatient(patient, pending: observations) { runtime in
                 engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: now)
             }
             publishReadings(observations, patient: patient)
-            try await act(on: outputs, patient: patient)
+            outputs += results.map { (patient, $0) }
         }
         for device in Set(byDevice.keys).union(refused.keys) {
-            let (outputs, patient) = state.withLock { state -> ([EngineOutput], String?) in
-                guard let patient = devicePatient[device] ?? state.devices[device]?.patient else { return ([], nil) }
+            state.withLock { state in
+                guard let patient = devicePatient[device] ?? state.devices[device]?.patient else { return }
                 var entry = state.devices[device] ?? (DeviceMonitor(), patient)
                 entry.patient = patient
-                let outputs = entry.monitor.received(
+                let results = entry.monitor.received(
                     at: received, readings: byDevice[device] ?? [], rejected: refused[device] ?? 0, device: device, policy: engine.policy.technical)
                 state.devices[device] = entry
-                return (outputs, patient)
+                outputs += results.map { (patient, $0) }
             }
-            if let patient { try await act(on: outputs, patient: patient) }
         }
+        try await act(on: outputs)
     }
 
     private func tick() async throws {
         let now = clock.now()
-        let (patientOutputs, deviceOutputs) = state.withLock { state in
-            var patients: [(String, [EngineOutput])] = []
+        let outputs = state.withLock { state in
+            var outputs: [(patient: String, output: EngineOutput)] = []
             for key in state.patients.keys {
-                let outputs = engine.tick(&state.patients[key]!.state, now: now)
-                if !outputs.isEmpty { patients.append((key, outputs)) }
+                outputs += engine.tick(&state.patients[key]!.state, now: now).map { (key, $0) }
             }
-            var devices: [(String, [EngineOutput])] = []
             for key in state.devices.keys {
-                let outputs = state.devices[key]!.monitor.tick(now: now, device: key, policy: engine.policy.technical)
-                if !outputs.isEmpty { devices.append((state.devices[key]!.patient, outputs)) }
+                let patient = state.devices[key]!.patient
+                outputs += state.devices[key]!.monitor.tick(now: now, device: key, policy: engine.policy.technical).map { (patient, $0) }
             }
-            return (patients, devices)
+            return outputs
         }
-        for (patient, outputs) in patientOutputs + deviceOutputs { try await act(on: outputs, patient: patient) }
+        try await act(on: outputs)
         await alerts.tick()
     }
 
-    /// Stores new scores, then publishes them and hands conditions to the alert center.
-    private func act(on outputs: [EngineOutput], patient: String) async throws {
+    /// Stores the new scores of all patients in one transaction, publishes them, then hands the
+    /// conditions to the alert center (which stores its changes in one transaction too).
+    private func act(on outputs: [(patient: String, output: EngineOutput)]) async throws {
         let now = clock.now()
         var writes: [ResourceWrite] = []
         var audit: [AuditEvent] = []
-        var events: [JSON] = []
-        for case .score(let record) in outputs {
+        var events: [(patient: String, data: JSON)] = []
+        for case (let patient, .score(let record)) in outputs {
             let write = ResourcePreparation.write(
                 record.observation(patient: patient), type: .observation, id: WritePlanner.newID(), version: 1, lastUpdated: now, mode: .create)
             writes.append(write)
@@ -162,20 +174,21 @@ public final class AnalysisService: Service {
                 AuditEvent(
                     time: now, actor: "system/rules", role: "rules", patient: patient, action: .create,
                     resource: "Observation/\(write.resource.id)", detail: "\(record.kind.rawValue) \(record.total)"))
-            events.append([
-                "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
-                "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
-                "time": .string(FHIRDateTime.instant(milliseconds: record.time)),
-            ])
+            events.append(
+                (
+                    patient,
+                    [
+                        "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
+                        "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
+                        "time": .string(FHIRDateTime.instant(milliseconds: record.time)),
+                    ]
+                ))
         }
         if !writes.isEmpty {
             if let head = try await store.write(writes, audit: audit, sealer: sealer) { try anchor?.advance(to: head) }
-            for event in events { hub.publish("score", patient: patient, data: event) }
+            for event in events { hub.publish("score", patient: event.patient, data: event.data) }
         }
-        for output in outputs {
-            if case .score = output { continue }
-            await alerts.handle(output, patient: patient)
-        }
+        await alerts.handle(outputs.filter { if case .score = $0.output { false } else { true } })
     }
 
     private func publishReadings(_ observations: [ClinicalObservation], patient: String) {

@@ -45,10 +45,8 @@ struct Board {
         if let analysis = runtime.analysis { return try await analysis.snapshot(patients).mapValues(\.state) }
         let since = runtime.clock.now() - Int64(runtime.policy.freshnessSeconds) * 1000
         var states: [String: PatientState] = [:]
-        for patient in patients {
-            var state = PatientState()
-            for stored in try await runtime.store.readings(patient: patient, since: since) { state.record(ClinicalObservation(stored)) }
-            states[patient] = state
+        for stored in try await runtime.store.readings(patients: patients, since: since, before: nil) {
+            states[stored.reading.patient, default: PatientState()].record(ClinicalObservation(stored))
         }
         return states
     }

@@ -72,15 +72,15 @@ final class GatedStore: VigilStore {
     }
     func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord] { try await inner.auditRecords(after: seq, limit: limit) }
     func auditHead() async throws -> AuditHead? { try await inner.auditHead() }
-    func readings(patient: String, since: Int64) async throws -> [StoredReading] { try await inner.readings(patient: patient, since: since) }
+    func readings(patients: [String], since: Int64, before id: Int64?) async throws -> [StoredReading] {
+        try await inner.readings(patients: patients, since: since, before: id)
+    }
     func deviceActivity() async throws -> [DeviceActivity] { try await inner.deviceActivity() }
     func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String> { try await inner.careTeamMembers(patient: patient, at: time) }
     func openAlerts() async throws -> [Alert] { try await inner.openAlerts() }
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }
     func latestAlert(patient: String, key: String) async throws -> Alert? { try await inner.latestAlert(patient: patient, key: key) }
-    func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert {
-        try await inner.save(alert, history: history, audit: audit, sealer: sealer)
-    }
+    func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert] { try await inner.save(changes, sealer: sealer) }
     func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] { try await inner.alertHistory(id: id) }
 }

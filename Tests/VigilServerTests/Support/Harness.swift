@@ -53,7 +53,7 @@ struct Harness {
     func settle() async {
         guard let analysis = runtime.analysis else { return }
         await analysis.submit(.tick)
-        await analysis.submit(.tick)
+        await analysis.flush()
     }
 }
 

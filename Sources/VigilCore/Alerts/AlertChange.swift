@@ -1,0 +1,14 @@
+/// One alert to store with the history steps that led to it and their audit events. `{alert}` in
+/// an audit event's resource stands for the alert's id (assigned when a new alert is stored).
+public struct AlertChange: Sendable, Equatable {
+    /// A new alert when its id is 0.
+    public var alert: Alert
+    public var history: [AlertHistoryEntry]
+    public var audit: [AuditEvent]
+
+    public init(alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent]) {
+        self.alert = alert
+        self.history = history
+        self.audit = audit
+    }
+}

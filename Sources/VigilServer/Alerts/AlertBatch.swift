@@ -1,0 +1,42 @@
+import VigilCore
+
+/// Alert changes gathered under the ``AlertCenter``'s lock and stored in one transaction: each
+/// alert once, in its final state, with every transition it went through and the state after each
+/// (to publish). A condition raised, cleared and raised again within one batch gives two alerts.
+struct AlertBatch {
+    struct Step {
+        var transition: AlertTransition
+        var entry: AlertHistoryEntry
+        /// The alert as this step left it.
+        var alert: Alert
+    }
+
+    private(set) var changes: [AlertChange] = []
+    private(set) var steps: [[Step]] = []
+    /// The change holding each condition's alert in this batch.
+    private var index: [AlertCenter.OpenKey: Int] = [:]
+
+    var isEmpty: Bool { changes.isEmpty }
+
+    /// The condition's open alert as this batch has left it, if the batch changed it.
+    func open(_ key: AlertCenter.OpenKey) -> Alert?? {
+        guard let i = index[key] else { return nil }
+        let alert = changes[i].alert
+        return .some(alert.isOpen ? alert : nil)
+    }
+
+    /// Records the alert after `transitions`, with their history entries and audit events.
+    mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {
+        let key = AlertCenter.OpenKey(patient: alert.patient, key: alert.key)
+        if let i = index[key], changes[i].alert.isOpen {
+            changes[i].alert = alert
+            changes[i].history += steps.map(\.entry)
+            changes[i].audit += audit
+            self.steps[i] += steps
+        } else {
+            index[key] = changes.count
+            changes.append(AlertChange(alert: alert, history: steps.map(\.entry), audit: audit))
+            self.steps.append(steps)
+        }
+    }
+}

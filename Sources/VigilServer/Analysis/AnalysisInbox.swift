@@ -1,0 +1,107 @@
+import DequeModule
+import Synchronization
+
+/// The analysis's inputs, in the order they were sent, bounded by weight (readings): `send`
+/// returns at once while the inbox holds less than its capacity, and otherwise waits until the
+/// analysis has taken enough. Ingest thus commits while the analysis works on the commit before,
+/// and the analysis never falls further behind than the capacity.
+final class AnalysisInbox: Sendable {
+    private struct Sender {
+        var input: AnalysisInput
+        var weight: Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
+    /// Senders to resume, and the waiting consumer with its input (nil: finished and empty).
+    private typealias Actions = (senders: [CheckedContinuation<Void, Never>], consumer: (CheckedContinuation<AnalysisInput?, Never>, AnalysisInput?)?)
+
+    private struct State {
+        let capacity: Int
+        var queued: Deque<(input: AnalysisInput, weight: Int)> = []
+        var weight = 0
+        var blocked: Deque<Sender> = []
+        var consumer: CheckedContinuation<AnalysisInput?, Never>?
+        var finished = false
+
+        /// What to resume after a change: senders whose input now fits (in order), and the waiting
+        /// consumer with the next input (or nil when finished and empty).
+        mutating func settle() -> Actions {
+            var senders: [CheckedContinuation<Void, Never>] = []
+            var handoff: (CheckedContinuation<AnalysisInput?, Never>, AnalysisInput?)?
+            repeat {
+                while let first = blocked.first, queued.isEmpty || weight + first.weight <= capacity {
+                    blocked.removeFirst()
+                    queued.append((first.input, first.weight))
+                    weight += first.weight
+                    senders.append(first.continuation)
+                }
+                guard handoff == nil, let waiting = consumer else { break }
+                if let first = queued.popFirst() {
+                    weight -= first.weight
+                    consumer = nil
+                    handoff = (waiting, first.input)
+                } else if finished {
+                    consumer = nil
+                    handoff = (waiting, nil)
+                } else {
+                    break
+                }
+            } while true
+            return (senders, handoff)
+        }
+    }
+
+    private let state: Mutex<State>
+
+    init(capacity: Int) { state = Mutex(State(capacity: capacity)) }
+
+    /// Queues `input` of `weight`, waiting while the inbox is full.
+    /// - Returns: false when the inbox was finished (the input is dropped).
+    @discardableResult
+    func send(_ input: AnalysisInput, weight: Int = 1) async -> Bool {
+        var accepted = true
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let actions = state.withLock { state -> Actions in
+                if state.finished {
+                    accepted = false
+                    return ([continuation], nil)
+                }
+                state.blocked.append(Sender(input: input, weight: weight, continuation: continuation))
+                return state.settle()
+            }
+            Self.run(actions)
+        }
+        return accepted
+    }
+
+    /// The next input, or nil once finished and empty. One consumer only.
+    func next() async -> AnalysisInput? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<AnalysisInput?, Never>) in
+            let actions = state.withLock { state in
+                state.consumer = continuation
+                return state.settle()
+            }
+            Self.run(actions)
+        }
+    }
+
+    /// Stops accepting; `next` returns what is queued, then nil.
+    func finish() {
+        let actions = state.withLock { state in
+            state.finished = true
+            return state.settle()
+        }
+        Self.run(actions)
+    }
+
+    /// Senders waiting for room (for tests and metrics).
+    var waitingSenders: Int { state.withLock { $0.blocked.count } }
+
+    /// Whether the consumer is waiting for an input (for tests).
+    var consumerWaits: Bool { state.withLock { $0.consumer != nil } }
+
+    private static func run(_ actions: Actions) {
+        for sender in actions.senders { sender.resume() }
+        if let (consumer, input) = actions.consumer { consumer.resume(returning: input) }
+    }
+}

@@ -1,0 +1,87 @@
+import Synchronization
+import Testing
+
+@testable import VigilServer
+
+@Suite struct AnalysisInboxTests {
+    /// The patient an input names, to follow inputs through the inbox.
+    private func name(_ input: AnalysisInput?) -> String? {
+        guard case .patientChanged(let patient) = input else { return nil }
+        return patient
+    }
+
+    /// Waits until `count` senders are parked (no timing: the inbox says so).
+    private func waitForSenders(_ inbox: AnalysisInbox, _ count: Int) async {
+        while inbox.waitingSenders < count { await Task.yield() }
+    }
+
+    @Test func inputsComeOutInTheOrderTheyWereSent() async {
+        let inbox = AnalysisInbox(capacity: 100)
+        for patient in ["a", "b", "c"] { #expect(await inbox.send(.patientChanged(patient), weight: 10)) }
+        #expect(name(await inbox.next()) == "a")
+        #expect(name(await inbox.next()) == "b")
+        #expect(name(await inbox.next()) == "c")
+    }
+
+    @Test func aSenderWaitsWhileTheInboxIsFullAndResumesWhenTheConsumerTakes() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        #expect(await inbox.send(.patientChanged("a"), weight: 6))
+        let delivered = Mutex(false)
+        let sender = Task {
+            let accepted = await inbox.send(.patientChanged("b"), weight: 6)
+            delivered.withLock { $0 = true }
+            return accepted
+        }
+        await waitForSenders(inbox, 1)
+        #expect(!delivered.withLock { $0 })
+        #expect(name(await inbox.next()) == "a")
+        #expect(await sender.value)
+        #expect(inbox.waitingSenders == 0)
+        #expect(name(await inbox.next()) == "b")
+    }
+
+    @Test func anInputHeavierThanTheCapacityPassesAnEmptyInbox() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        #expect(await inbox.send(.patientChanged("big"), weight: 50))
+        #expect(name(await inbox.next()) == "big")
+    }
+
+    @Test func waitingSendersKeepTheirOrder() async {
+        let inbox = AnalysisInbox(capacity: 1)
+        #expect(await inbox.send(.patientChanged("a")))
+        let b = Task { await inbox.send(.patientChanged("b")) }
+        await waitForSenders(inbox, 1)
+        let c = Task { await inbox.send(.patientChanged("c")) }
+        await waitForSenders(inbox, 2)
+        #expect(name(await inbox.next()) == "a")
+        #expect(name(await inbox.next()) == "b")
+        #expect(name(await inbox.next()) == "c")
+        #expect(await b.value)
+        #expect(await c.value)
+    }
+
+    @Test func aWaitingConsumerIsHandedTheNextInput() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        let consumer = Task { await inbox.next() }
+        while !inbox.consumerWaits { await Task.yield() }
+        #expect(await inbox.send(.patientChanged("a")))
+        #expect(name(await consumer.value) == "a")
+    }
+
+    @Test func finishDrainsWhatIsQueuedThenEndsAndRefusesMore() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        #expect(await inbox.send(.patientChanged("a")))
+        inbox.finish()
+        #expect(!(await inbox.send(.patientChanged("late"))))
+        #expect(name(await inbox.next()) == "a")
+        #expect(await inbox.next() == nil)
+    }
+
+    @Test func finishWakesAConsumerWaitingOnAnEmptyInbox() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        let consumer = Task { await inbox.next() }
+        while !inbox.consumerWaits { await Task.yield() }
+        inbox.finish()
+        #expect(await consumer.value == nil)
+    }
+}
