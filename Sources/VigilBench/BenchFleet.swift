@@ -2,16 +2,21 @@ import Foundation
 import NIOHTTP1
 import VigilCore
 
-/// The patients and devices the benchmark loads the server with: device `bench-dN` on patient
-/// `bench-pN`, each with its own token, created through the public API.
+/// The patients and devices a benchmark loads the server with: device `PREFIX-dN` on patient
+/// `PREFIX-pN` (adults), each with its own token, created through the public API.
 struct BenchFleet: Sendable {
     let adminToken: String
     let deviceTokens: [String]
+    let patientIDs: [String]
 
-    static func deviceID(_ n: Int) -> String { "bench-d\(n)" }
-    static func patientID(_ n: Int) -> String { "bench-p\(n)" }
+    static func deviceID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-d\(n)" }
+    static func patientID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-p\(n)" }
 
-    static func create(on server: BenchServer, devices: Int, log: @Sendable (String) -> Void) async throws -> BenchFleet {
+    static func create(on server: BenchServer, devices: Int, prefix: String = "bench", log: @Sendable (String) -> Void) async throws
+        -> BenchFleet
+    {
+        func patientID(_ n: Int) -> String { Self.patientID(n, prefix: prefix) }
+        func deviceID(_ n: Int) -> String { Self.deviceID(n, prefix: prefix) }
         let signIn = try await server.request(
             .POST, "/auth/token", body: JSON.object(["username": "admin", "password": .string(server.adminPassword)]).serialized())
         guard let admin = signIn.json?["access_token"]?.stringValue else { throw VigilError(.unauthenticated, "cannot sign in as admin") }
@@ -21,7 +26,10 @@ struct BenchFleet: Sendable {
             let entries: [JSON] = (start..<min(start + 500, devices)).flatMap { n -> [JSON] in
                 [
                     [
-                        "resource": ["resourceType": "Patient", "id": .string(patientID(n))],
+                        "resource": [
+                            "resourceType": "Patient", "id": .string(patientID(n)), "birthDate": .string("19\(40 + n % 60)-0\(1 + n % 9)-1\(n % 10)"),
+                            "name": [["family": .string("Bench"), "given": [.string("Patient \(n)")]]],
+                        ],
                         "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")],
                     ],
                     [
@@ -59,6 +67,6 @@ struct BenchFleet: Sendable {
             }
             return try await group.reduce(into: [(Int, String)]()) { $0 += $1 }.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return BenchFleet(adminToken: admin, deviceTokens: tokens)
+        return BenchFleet(adminToken: admin, deviceTokens: tokens, patientIDs: (0..<devices).map(patientID))
     }
 }

@@ -28,7 +28,8 @@ public struct BenchReport: Sendable {
         var lines = [
             "Vigil ingest benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(mb(Int(ProcessInfo.processInfo.physicalMemory))) memory",
             "  load:        \(options.devices) devices, batches of \(options.batchSize), \(options.connections) connections"
-                + (options.rate.map { ", \(Int($0)) readings/s offered" } ?? ", closed loop"),
+                + (options.rate.map { ", \(Int($0)) readings/s offered" } ?? ", closed loop")
+                + (options.target.server == nil ? ", server: vigil serve \(options.target.serveArguments.joined(separator: " "))" : ""),
             String(
                 format: "  ingest:      %d readings acknowledged in %.2f s = %.0f readings/s (durable, answered after commit)",
                 accepted + duplicates + rejected, seconds, rate),

@@ -4,6 +4,24 @@ import NIOCore
 import NIOHTTP1
 import VigilCore
 
+/// Which server a benchmark loads.
+public struct BenchTarget: Sendable {
+    /// The URL of a running server; nil starts a child `vigil serve`.
+    public var server: String?
+    /// Admin password of `server`.
+    public var adminPassword: String?
+    /// The process of `server`, to read its memory.
+    public var serverPID: Int32?
+    /// Where a started server keeps its data (a temporary directory when nil).
+    public var dataDirectory: String?
+    /// More `vigil serve` options for a started server (`--rules off`).
+    public var serveArguments: [String] = []
+    /// Connections the client keeps to the server.
+    public var connections = 64
+
+    public init() {}
+}
+
 /// The server under load: started as a child `vigil serve`, or an existing one.
 final class BenchServer: @unchecked Sendable {
     // @unchecked: the child Process is created once and only stopped from `stop()`.
@@ -26,29 +44,31 @@ final class BenchServer: @unchecked Sendable {
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    static func attachOrStart(options: IngestBenchmark.Options, log: @Sendable (String) -> Void) async throws -> BenchServer {
-        if let url = options.server {
-            guard let password = options.adminPassword else { throw VigilError(.invalid, "--server needs --admin-password") }
+    static func attachOrStart(_ target: BenchTarget, log: @Sendable (String) -> Void) async throws -> BenchServer {
+        if let url = target.server {
+            guard let password = target.adminPassword else { throw VigilError(.invalid, "--server needs --admin-password") }
             return BenchServer(
-                baseURL: url, adminPassword: password, process: nil, pid: options.serverPID, dataDirectory: nil, connections: options.connections)
+                baseURL: url, adminPassword: password, process: nil, pid: target.serverPID, dataDirectory: nil, connections: target.connections)
         }
         let directory =
-            options.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
+            target.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
         let port = try Loopback.freePort()
         let password = "bench-" + UUID().uuidString
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+        process.arguments = ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = password
         environment["VIGIL_BCRYPT_COST"] = "4"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        log("started vigil serve (pid \(process.processIdentifier)) on 127.0.0.1:\(port), data in \(directory)")
+        log(
+            "started vigil serve \(target.serveArguments.joined(separator: " ")) (pid \(process.processIdentifier)) on 127.0.0.1:\(port), data in \(directory)"
+        )
         let server = BenchServer(
             baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.processIdentifier,
-            dataDirectory: directory, connections: options.connections)
+            dataDirectory: directory, connections: target.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if Loopback.accepts(port: port), let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
@@ -67,6 +87,9 @@ final class BenchServer: @unchecked Sendable {
         }
         try? client.syncShutdown()
     }
+
+    /// The address for WebSocket clients.
+    var webSocketURL: String { (baseURL.hasPrefix("https") ? "wss" : "ws") + baseURL.drop { $0 != ":" } }
 
     /// JSON requests to the server.
     var http: JSONClient { JSONClient(baseURL: baseURL, client: client) }

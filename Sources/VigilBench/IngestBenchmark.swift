@@ -12,15 +12,9 @@ import VigilCore
 ///    ceiling), and prints both figures and their ratio.
 public struct IngestBenchmark: Sendable {
     public struct Options: Sendable {
-        /// The server to load; nil starts one.
-        public var server: String?
-        /// Admin password of `server`.
-        public var adminPassword: String?
-        /// The server process to read RSS from, when `server` is given.
-        public var serverPID: Int32?
+        public var target = BenchTarget()
         public var devices = 10_000
         public var batchSize = 1000
-        public var connections = 64
         /// Readings to send in all; ignored when `duration` is set.
         public var readings = 1_000_000
         /// Seconds to send for.
@@ -29,11 +23,14 @@ public struct IngestBenchmark: Sendable {
         public var rate: Double?
         /// Rows per transaction when measuring the store's ceiling; 0 skips it.
         public var ceilingTransactionRows = 50_000
-        /// Where the started server keeps its data (a temporary directory when nil).
-        public var dataDirectory: String?
         public var progress = true
 
         public init() {}
+
+        public var connections: Int {
+            get { target.connections }
+            set { target.connections = newValue }
+        }
     }
 
     public let options: Options
@@ -42,7 +39,7 @@ public struct IngestBenchmark: Sendable {
 
     /// Runs the benchmark and returns its report.
     public func run(log: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
-        let server = try await BenchServer.attachOrStart(options: options, log: log)
+        let server = try await BenchServer.attachOrStart(options.target, log: log)
         var report: BenchReport
         do {
             defer { server.stop() }

@@ -50,7 +50,7 @@ struct LoadGenerator: Sendable {
                             if let deadline, ContinuousClock.now >= deadline { return }
                             let device = batch % fleet.deviceTokens.count
                             let firstSeq = (batch / fleet.deviceTokens.count) * batchSize
-                            let body = Self.body(firstSeq: firstSeq, count: batchSize)
+                            let body = Self.body(firstSeq: firstSeq, count: batchSize, phase: device)
                             let reply = try? await server.request(.POST, "/api/ingest", token: fleet.deviceTokens[device], body: body)
                             let elapsed = ContinuousClock.now - due
                             shared.tally.withLock { t in
@@ -81,22 +81,27 @@ struct LoadGenerator: Sendable {
         }
     }
 
-    /// `{"readings":[…]}`: `count` heart-rate readings of one device, one a second up to now.
-    static func body(firstSeq: Int, count: Int) -> [UInt8] {
+    /// `{"readings":[…]}`: `count` vital signs of one device (``BenchVitals``), one a second up to now.
+    static func body(firstSeq: Int, count: Int, phase: Int = 0) -> [UInt8] {
         let now = Int64(Date().timeIntervalSince1970) * 1000
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count * 80 + 16)
         bytes.append(contentsOf: #"{"readings":["#.utf8)
         for i in 0..<count {
             let seq = firstSeq + i
+            let vital = BenchVitals.reading(seq, phase: phase)
             if i > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(contentsOf: #"{"seq":"#.utf8)
             bytes.append(contentsOf: String(seq).utf8)
             bytes.append(contentsOf: #","time":""#.utf8)
             FHIRDateTime.appendInstant(milliseconds: now - Int64(count - i) * 1000, to: &bytes)
-            bytes.append(contentsOf: #"","code":"8867-4","value":"#.utf8)
-            bytes.append(contentsOf: String(60 + seq % 40).utf8)
-            bytes.append(contentsOf: #","unit":"/min"}"#.utf8)
+            bytes.append(contentsOf: #"","code":""#.utf8)
+            bytes.append(contentsOf: vital.code.utf8)
+            bytes.append(contentsOf: #"","value":"#.utf8)
+            bytes.append(contentsOf: String(vital.value).utf8)
+            bytes.append(contentsOf: #","unit":""#.utf8)
+            bytes.append(contentsOf: vital.unit.utf8)
+            bytes.append(contentsOf: #""}"#.utf8)
         }
         bytes.append(contentsOf: "]}".utf8)
         return bytes

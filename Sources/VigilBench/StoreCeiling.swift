@@ -31,9 +31,10 @@ enum StoreCeiling {
             let batch = index / batchSize, i = index % batchSize
             let device = batch % devices
             let seq = (batch / devices) * batchSize + i
+            let vital = BenchVitals.reading(seq, phase: device)
             return Reading(
                 key: ProducerKey(device: BenchFleet.deviceID(device), boot: ProducerKey.defaultBoot, seq: Int64(seq)),
-                patient: BenchFleet.patientID(device), code: "8867-4", value: Double(60 + seq % 40), unit: "/min",
+                patient: BenchFleet.patientID(device), code: vital.code, value: vital.value, unit: vital.unit,
                 time: now - Int64(batchSize - i) * 1000, received: now
             )
         }

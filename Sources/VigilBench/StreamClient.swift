@@ -1,5 +1,5 @@
 import Foundation
-public import HummingbirdWSClient
+import HummingbirdWSClient
 public import Logging
 public import NIOSSL
 import NIOWebSocket

@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -27,25 +27,19 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Send for this many seconds instead of a count.") var duration: Double?
         @Option(help: "Offered load in readings/s (default: as fast as acknowledgements come).") var rate: Double?
         @Option(name: .customLong("ceiling-rows"), help: "Rows per transaction for the store's ceiling; 0 skips it.") var ceilingRows = 50_000
-        @Option(help: "Load an existing server at this URL instead of starting one.") var server: String?
-        @Option(name: .customLong("admin-password"), help: "The admin password of --server.") var adminPassword: String?
-        @Option(name: .customLong("server-pid"), help: "The process id of --server, to report its memory.") var serverPID: Int32?
-        @Option(help: "Data directory for the started server (default: a new temporary directory).") var data: String?
+        @OptionGroup var target: TargetOptions
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
         func run() async throws {
             var options = IngestBenchmark.Options()
             options.devices = devices
             options.batchSize = batch
-            options.connections = connections
             options.readings = readings
             options.duration = duration
             options.rate = rate
             options.ceilingTransactionRows = ceilingRows
-            options.server = server
-            options.adminPassword = adminPassword
-            options.serverPID = serverPID
-            options.dataDirectory = data
+            options.target = target.target
+            options.connections = connections
             options.progress = !noProgress
             guard devices > 0, batch > 0, connections > 0 else { throw ValidationError("devices, batch and connections must be positive") }
             let report = try await IngestBenchmark(options: options).run { line in
@@ -54,5 +48,112 @@ struct BenchCommand: AsyncParsableCommand {
             }
             print(report.text)
         }
+    }
+
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What the clinical rules cost per committed reading (one core, no I/O).",
+            discussion: "Runs the rules engine over batches of patients' vital signs as the analysis does after each commit."
+        )
+
+        @Option(help: "Patients.") var patients = 10_000
+        @Option(help: "Readings in all.") var readings = 5_000_000
+        @Option(help: "Readings per patient per batch.") var batch = 100
+
+        func run() throws {
+            guard patients > 0, readings > 0, batch > 0 else { throw ValidationError("patients, readings and batch must be positive") }
+            var options = RulesBenchmark.Options()
+            options.patients = patients
+            options.readings = readings
+            options.batch = batch
+            print(RulesBenchmark(options: options).run().text)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Stream: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Committed reading → alert on a WebSocket, under a steady ingest load.",
+            discussion: """
+                While a fleet sends readings at --rate, probe devices on a ward send a systolic pressure below 90 mmHg and back,
+                one at a time; the time from sending it to the alert event on the ward nurse's /api/stream is measured.
+                """
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "Background devices.") var devices = 1000
+        @Option(help: "Background readings per second.") var rate = 10_000.0
+        @Option(help: "Readings per background request.") var batch = 100
+        @Option(help: "Probe patients on the ward.") var probes = 20
+        @Option(name: .customLong("probe-every"), help: "Milliseconds between probe readings.") var probeEvery = 50
+        @Option(help: "Seconds to run.") var duration = 30.0
+        @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
+
+        func run() async throws {
+            guard devices > 0, rate > 0, batch > 0, probes > 0, probeEvery > 0, duration > 0 else {
+                throw ValidationError("every figure must be positive")
+            }
+            var options = StreamBenchmark.Options()
+            options.target = target.target
+            options.target.connections = 32
+            options.devices = devices
+            options.rate = rate
+            options.batchSize = batch
+            options.probes = probes
+            options.probeInterval = .milliseconds(probeEvery)
+            options.duration = duration
+            options.progress = !noProgress
+            let report = try await StreamBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.background.text)
+            print(report.text)
+        }
+    }
+
+    struct Board: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "GET /api/board for a ward of many patients, ranked, as the ward's nurse.",
+            discussion: "Creates the ward, sends every patient a set of vital signs, waits for the rules, then times the board."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "Patients on the ward.") var patients = 1000
+        @Option(help: "Board requests to time.") var requests = 200
+
+        func run() async throws {
+            guard patients > 0, requests > 0 else { throw ValidationError("patients and requests must be positive") }
+            var options = BoardBenchmark.Options()
+            options.target = target.target
+            options.patients = patients
+            options.requests = requests
+            let report = try await BoardBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+}
+
+/// Which server a benchmark loads: one it starts, or a running one.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "Load an existing server at this URL instead of starting one.") var server: String?
+    @Option(name: .customLong("admin-password"), help: "The admin password of --server.") var adminPassword: String?
+    @Option(name: .customLong("server-pid"), help: "The process id of --server, to report its memory.") var serverPID: Int32?
+    @Option(help: "Data directory for the started server (default: a new temporary directory).") var data: String?
+    @Option(help: "Run the started server's clinical rules: on or off.") var rules = "on"
+    @Option(help: "A clinical policy file for the started server.") var policy: String?
+
+    var target: BenchTarget {
+        var target = BenchTarget()
+        target.server = server
+        target.adminPassword = adminPassword
+        target.serverPID = serverPID
+        target.dataDirectory = data
+        target.serveArguments = ["--rules", rules] + (policy.map { ["--policy", $0] } ?? [])
+        return target
     }
 }
