@@ -1,7 +1,7 @@
 import GRDB
 import VigilCore
 
-/// The half of an Observation search over device readings: `SELECT 1 AS kind, id AS key, s0, … WHERE …`.
+/// The half of an Observation search over device readings: `SELECT 1 AS kind, id AS key, id (as text), s0, … WHERE …`.
 ///
 /// Readings are Observations with status `final`, the code's catalog category, a subject, a
 /// device, an effective time and a producer-key identifier, and nothing else: a filter on any
@@ -27,7 +27,7 @@ struct ReadingSearchSQL {
         for filter in query.filters { conditions.append(try condition(filter, db)) }
         let sorts = SQLiteStore.effectiveSort(query).enumerated().map { i, key in sortColumn(key, i) }
         let whereClause = SQLFragment.all(conditions)
-        let columns = (["1 AS kind", "rd.id AS key"] + sorts).joined(separator: ", ")
+        let columns = (["1 AS kind", "rd.id AS key", "CAST(rd.id AS TEXT) AS id"] + sorts).joined(separator: ", ")
         return SQLFragment("SELECT \(columns) FROM reading rd WHERE \(whereClause.sql)", whereClause.arguments)
     }
 

@@ -4,24 +4,7 @@ public import VigilCore
 extension SQLiteStore {
     public func search(_ query: FHIRSearchQuery) async throws -> SearchPage {
         try await pool.read { db in
-            var parts: [SQLFragment] = [try ResourceSearchSQL(query: query).select(db)]
-            if query.type == .observation {
-                parts.append(try ReadingSearchSQL(query: query, catalog: self.catalog, store: self).select(db))
-            }
-            let total = query.includeTotal ? try count(parts, db) : nil
-            guard query.count > 0 else { return SearchPage(resources: [], hasMore: false, total: total) }
-            // Each half is ordered and cut on its own first, so that an index can serve it
-            // (a patient's latest readings are read off the (patient, code, time) index).
-            let order = Self.order(query)
-            let window = query.offset + query.count + 1
-            let halves = parts.map { SQLFragment("SELECT * FROM (\($0.sql) ORDER BY \(order) LIMIT ?)", $0.arguments + [window]) }
-            let union = SQLFragment(halves.map(\.sql).joined(separator: " UNION ALL "), halves.flatMap(\.arguments))
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT kind, key FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
-                arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
-            )
-            let hasMore = rows.count > query.count
-            let page = rows.prefix(query.count).map { (kind: $0["kind"] as Int, key: $0["key"] as Int64) }
+            let (page, hasMore, total) = try self.keys(query, db)
             let resources = try self.resources(keys: page.filter { $0.kind == 0 }.map(\.key), db)
             let readings = try self.readings(ids: page.filter { $0.kind == 1 }.map(\.key), db)
             let readingsByID = Dictionary(uniqueKeysWithValues: readings.map { ($0.id, $0) })
@@ -30,6 +13,34 @@ extension SQLiteStore {
             }
             return SearchPage(resources: results, hasMore: hasMore, total: total)
         }
+    }
+
+    public func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] {
+        try await pool.read { db in try self.keys(query, db).page.map(\.id) }
+    }
+
+    /// One page of a search's matches, in order: kind (0: a resource, 1: a reading), row key, and
+    /// FHIR id.
+    private func keys(_ query: FHIRSearchQuery, _ db: Database) throws -> (
+        page: [(kind: Int, key: Int64, id: String)], hasMore: Bool, total: Int?
+    ) {
+        var parts: [SQLFragment] = [try ResourceSearchSQL(query: query).select(db)]
+        if query.type == .observation {
+            parts.append(try ReadingSearchSQL(query: query, catalog: catalog, store: self).select(db))
+        }
+        let total = query.includeTotal ? try count(parts, db) : nil
+        guard query.count > 0 else { return ([], false, total) }
+        // Each half is ordered and cut on its own first, so that an index can serve it
+        // (a patient's latest readings are read off the (patient, code, time) index).
+        let order = Self.order(query)
+        let window = query.offset + query.count + 1
+        let halves = parts.map { SQLFragment("SELECT * FROM (\($0.sql) ORDER BY \(order) LIMIT ?)", $0.arguments + [window]) }
+        let union = SQLFragment(halves.map(\.sql).joined(separator: " UNION ALL "), halves.flatMap(\.arguments))
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT kind, key, id FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
+        )
+        return (rows.prefix(query.count).map { (kind: $0["kind"], key: $0["key"], id: $0["id"]) }, rows.count > query.count, total)
     }
 
     private func count(_ parts: [SQLFragment], _ db: Database) throws -> Int {
@@ -78,7 +89,7 @@ extension SQLiteStore {
     }
 }
 
-/// The half of a search over the `resource` table: `SELECT 0 AS kind, key, s0, … WHERE …`.
+/// The half of a search over the `resource` table: `SELECT 0 AS kind, key, id, s0, … WHERE …`.
 struct ResourceSearchSQL {
     let query: FHIRSearchQuery
 
@@ -97,7 +108,7 @@ struct ResourceSearchSQL {
         }
         for filter in query.filters { conditions.append(condition(filter)) }
         let sorts = SQLiteStore.effectiveSort(query).enumerated().map { i, key in sortColumn(key, i) }
-        let columns = (["0 AS kind", "r.key AS key"] + sorts.map(\.sql)).joined(separator: ", ")
+        let columns = (["0 AS kind", "r.key AS key", "r.id AS id"] + sorts.map(\.sql)).joined(separator: ", ")
         let whereClause = SQLFragment.all(conditions)
         return SQLFragment(
             "SELECT \(columns) FROM resource r WHERE \(whereClause.sql)",

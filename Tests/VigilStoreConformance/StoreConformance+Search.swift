@@ -6,12 +6,15 @@ extension StoreConformance {
         FHIRSearchParameter.parameters(of: type)[name]!
     }
 
+    /// The ids a search finds; every search is also asked for its ids alone, which must agree.
     static func search(_ store: any VigilStore, _ type: FHIRResourceType, _ parameters: [(String, String)], scope: FHIRSearchQuery.Scope = .all)
         async throws -> [String]
     {
         var query = try FHIRSearchQuery.parse(type: type, parameters: parameters.map { (name: $0.0, value: $0.1) })
         query.scope = scope
-        return try await store.search(query).resources.map(\.id)
+        let ids = try await store.search(query).resources.map(\.id)
+        #expect(try await store.searchIDs(query) == ids, "searchIDs of \(type.rawValue)?\(parameters)")
+        return ids
     }
 
     static let searchChecks: [(name: String, check: Check)] = [

@@ -13,6 +13,8 @@ public protocol VigilStore: Sendable {
     func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource?
     /// Runs a search. Observation searches cover stored resources and readings together.
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage
+    /// The ids of one page of a search's matches, in its order, without reading the resources.
+    func searchIDs(_ query: FHIRSearchQuery) async throws -> [String]
     /// Stores resources, all or nothing, with their audit events.
     /// - Returns: the audit head after the commit.
     @discardableResult

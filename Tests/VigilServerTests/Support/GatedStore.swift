@@ -41,6 +41,7 @@ final class GatedStore: VigilStore {
         try await inner.resource(type, id: id, version: version)
     }
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
+    func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
         try await inner.write(writes, audit: audit, sealer: sealer)
     }
