@@ -75,6 +75,29 @@ import VigilCore
         }
     }
 
+    @Test func pagesTheRankingAndAuditsOnlyThePageShown() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            let whole = try await client.get("/api/board", token: world.admin).json
+            let all = whole?["patients"]?.arrayValue?.compactMap { $0["patient"]?.stringValue } ?? []
+            #expect(all.count >= 3)
+            #expect(whole?["total"]?.int64Value == Int64(all.count))
+            let before = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).count
+            let second = try await client.get("/api/board?_count=1&_offset=1", token: world.admin).json
+            #expect(second?["total"]?.int64Value == Int64(all.count))
+            #expect(second?["offset"]?.int64Value == 1)
+            #expect(second?["patients"]?[0]?["rank"]?.int64Value == 2)
+            #expect(second?["patients"]?.arrayValue?.compactMap { $0["patient"]?.stringValue } == [all[1]])
+            let audited = try await harness.runtime.store.auditRecords(after: Int64(before), limit: 100_000).map(\.event)
+                .filter { $0.resource == "board" }
+            #expect(audited.map { $0.patient.map { "Patient/" + $0 } } == [all[1]])
+            let beyond = try await client.get("/api/board?_offset=\(all.count)", token: world.admin).json
+            #expect(beyond?["patients"]?.arrayValue?.isEmpty == true)
+            #expect(try await client.get("/api/board?_offset=-1", token: world.admin).status == .badRequest)
+        }
+    }
+
     @Test func withTheRulesOffItStillShowsTheLatestVitals() async throws {
         let harness = try Harness { $0.rules = false }
         try await harness.run { client in

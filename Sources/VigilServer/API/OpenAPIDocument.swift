@@ -132,8 +132,11 @@ enum OpenAPIDocument {
             },
             "/api/board": {
               "get": {
-                "summary": "The patients the caller may see, most urgent first: open alerts, early-warning score and trend, latest vitals and their age",
-                "parameters": [{"name": "_count", "in": "query", "description": "At most 5,000 patients (capped)", "schema": {"type": "integer", "minimum": 0}}],
+                "summary": "The patients the caller may see (up to 5,000), all ranked, most urgent first; one page of them with open alerts, early-warning score and trend, latest vitals and their age",
+                "parameters": [
+                  {"name": "_count", "in": "query", "description": "Lines in the page: default 50, at most 5,000 (capped)", "schema": {"type": "integer", "minimum": 0}},
+                  {"name": "_offset", "in": "query", "description": "Lines to skip from the most urgent (default 0)", "schema": {"type": "integer", "minimum": 0}}
+                ],
                 "responses": {
                   "200": {"description": "The board", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
                   "400": {"$ref": "#/components/responses/Invalid"},
@@ -307,9 +310,10 @@ enum OpenAPIDocument {
               },
               "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "updated", "upgraded", "acknowledged", "renotified", "escalated", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
               "Board": {
-                "type": "object", "required": ["generated", "rules", "patients"],
+                "type": "object", "required": ["generated", "rules", "total", "offset", "patients"],
                 "properties": {
                   "generated": {"type": "string"}, "rules": {"type": "string", "enum": ["on", "off"]},
+                  "total": {"type": "integer", "description": "Patients ranked"}, "offset": {"type": "integer"},
                   "patients": {"type": "array", "items": {"type": "object", "required": ["rank", "patient", "alerts", "vitals"], "properties": {
                     "rank": {"type": "integer"}, "patient": {"type": "string"}, "name": {"type": "string"}, "birthDate": {"type": "string"},
                     "alerts": {"type": "object", "required": ["open", "unacknowledged", "escalation", "items"], "properties": {"open": {"type": "integer"}, "unacknowledged": {"type": "integer"}, "escalation": {"type": "integer"}, "top": {"type": "string", "enum": ["high", "medium", "low"]}, "items": {"type": "array", "items": {"type": "object"}}}},

@@ -2,12 +2,12 @@ import VigilClinical
 import VigilCore
 
 extension Board.Line {
-    /// The line as `GET /api/board` shows it; vitals are `stale` when older than the freshness
+    /// The line as `GET /api/board` shows it, with the patient's record (name, birth date); vitals are `stale` when older than the freshness
     /// window of the policy (for codes with an expected cadence, than the silence the device checks allow).
-    func json(rank: Int, now: Int64, policy: ClinicalPolicy, catalog: CodeCatalog) -> JSON {
-        var object: JSONObject = ["rank": .integer(rank), "patient": .string("Patient/\(patient.id)")]
-        if let name = Self.name(of: patient.json) { object["name"] = .string(name) }
-        if let birthDate = patient.json["birthDate"]?.stringValue { object["birthDate"] = .string(birthDate) }
+    func json(rank: Int, record: JSON?, now: Int64, policy: ClinicalPolicy, catalog: CodeCatalog) -> JSON {
+        var object: JSONObject = ["rank": .integer(rank), "patient": .string("Patient/\(patient)")]
+        if let record, let name = Self.name(of: record) { object["name"] = .string(name) }
+        if let birthDate = record?["birthDate"]?.stringValue { object["birthDate"] = .string(birthDate) }
         var summary: JSONObject = [
             "open": .integer(alerts.count), "unacknowledged": .integer(alerts.filter { $0.status == .active }.count),
             "escalation": .integer(alerts.map(\.escalation).max() ?? 0),

@@ -11,7 +11,8 @@ struct Board {
 
     /// One patient's line.
     struct Line {
-        var patient: StoredResource
+        /// The patient's id.
+        var patient: String
         var alerts: [Alert]
         var latest: [String: PatientState.Latest]
         var score: ScoreRecord?
@@ -19,26 +20,32 @@ struct Board {
         var urgency: Urgency
     }
 
-    /// The ranked lines of up to `limit` patients in `scope`.
+    /// The ranked lines of up to `limit` patients in `scope` (their records are not read: a page
+    /// of lines is shown with ``patients(of:)``).
     func lines(scope: FHIRSearchQuery.Scope, limit: Int) async throws -> [Line] {
-        let patients = try await runtime.store.search(
-            FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: limit, scope: scope)
-        ).resources
+        let patients = try await runtime.store.searchIDs(FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: limit, scope: scope))
         try await runtime.alerts.load()
         var alerts: [String: [Alert]] = [:]
-        for alert in runtime.alerts.openAlerts(patients: Set(patients.map(\.id))) { alerts[alert.patient, default: []].append(alert) }
-        let states = try await states(patients.map(\.id))
+        for alert in runtime.alerts.openAlerts(patients: Set(patients)) { alerts[alert.patient, default: []].append(alert) }
+        let states = try await states(patients)
         var lines: [Line] = patients.map { patient in
-            let state = states[patient.id]
+            let state = states[patient]
             let score = state?.scores[.news2] ?? state?.scores[.pews]
             let trend = score.flatMap { Trend(state?.scoreTotals[$0.kind] ?? []) }
-            let open = alerts[patient.id] ?? []
+            let open = alerts[patient] ?? []
             return Line(
                 patient: patient, alerts: open, latest: state?.latest ?? [:], score: score, trend: trend,
                 urgency: Urgency(openAlerts: open, score: score?.total, trend: trend))
         }
         lines.sort { $0.urgency.isMoreUrgent(than: $1.urgency) }
         return lines
+    }
+
+    /// The Patient resources of some lines, by id.
+    func patients(of lines: some Collection<Line>) async throws -> [String: JSON] {
+        guard !lines.isEmpty else { return [:] }
+        let found = try await runtime.store.search(FHIRSearchQuery(type: .patient, ids: lines.map(\.patient), count: lines.count)).resources
+        return Dictionary(found.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func states(_ patients: [String]) async throws -> [String: PatientState] {
