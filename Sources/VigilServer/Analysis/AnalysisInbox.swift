@@ -94,7 +94,10 @@ final class AnalysisInbox: Sendable {
         Self.run(actions)
     }
 
-    /// Senders waiting for room (for tests and metrics).
+    /// The weight queued (readings waiting for the analysis).
+    var weight: Int { state.withLock { $0.weight } }
+
+    /// Senders waiting for room (for tests).
     var waitingSenders: Int { state.withLock { $0.blocked.count } }
 
     /// Whether the consumer is waiting for an input (for tests).

@@ -29,7 +29,9 @@ extension AnalysisService {
     /// Copies of patients' rule states (built when needed), for the board.
     func snapshot(_ patients: [String]) async throws -> [String: PatientRuntime] {
         try await preload(Dictionary(uniqueKeysWithValues: patients.map { ($0, []) }))
-        return state.withLock { state in state.patients.filter { patients.contains($0.key) } }
+        return state.withLock { state in
+            Dictionary(uniqueKeysWithValues: patients.compactMap { patient in state.patients[patient].map { (patient, $0) } })
+        }
     }
 
     /// A patient's context: age from the Patient, thresholds from active CarePlans.

@@ -22,6 +22,7 @@ public final class AnalysisService: Service {
     let clock: any VigilClock
     let sealer: any AuditSealer
     let anchor: AuditAnchor?
+    let metrics: VigilMetrics
     let logger: Logger
     private let inbox = AnalysisInbox(capacity: 100_000)
     let state = Mutex<State>(State())
@@ -38,7 +39,7 @@ public final class AnalysisService: Service {
 
     init(
         store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, hub: EventHub, clock: any VigilClock, sealer: any AuditSealer,
-        anchor: AuditAnchor?, logger: Logger
+        anchor: AuditAnchor?, metrics: VigilMetrics, logger: Logger
     ) {
         self.store = store
         self.engine = ClinicalEngine(policy: policy)
@@ -47,6 +48,7 @@ public final class AnalysisService: Service {
         self.clock = clock
         self.sealer = sealer
         self.anchor = anchor
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -86,6 +88,8 @@ public final class AnalysisService: Service {
     }
 
     func process(_ input: AnalysisInput) async {
+        let started = ContinuousClock.now
+        defer { metrics.recordAnalysis(duration: .now - started, backlog: inbox.weight) }
         do {
             switch input {
             case .committed(let readings, let refused, let received):

@@ -42,7 +42,9 @@ public struct VigilRuntime: Sendable {
         self.alerts = AlertCenter(store: store, sealer: sealer, anchor: anchor, clock: clock, policy: policy.escalation, hub: hub, logger: logger)
         self.analysis =
             configuration.rules
-            ? AnalysisService(store: store, policy: policy, alerts: alerts, hub: hub, clock: clock, sealer: sealer, anchor: anchor, logger: logger)
+            ? AnalysisService(
+                store: store, policy: policy, alerts: alerts, hub: hub, clock: clock, sealer: sealer, anchor: anchor, metrics: metrics,
+                logger: logger)
             : nil
         self.writer = IngestWriter(
             store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity,

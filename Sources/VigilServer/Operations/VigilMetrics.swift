@@ -23,6 +23,11 @@ public final class VigilMetrics: Sendable {
     let queueDepth: Prometheus.Gauge
     /// Requests turned away because the queue was full.
     let queueRejections: Prometheus.Counter
+    /// Time the analysis spent on each input: a group commit (rules, scores, alerts), an entered
+    /// observation, a record change, a tick.
+    let analysisDuration: DurationHistogram
+    /// Readings committed but not yet analysed.
+    let analysisBacklog: Prometheus.Gauge
 
     /// The process's metrics.
     public static let shared = VigilMetrics(registry: bootstrapRegistry())
@@ -42,13 +47,20 @@ public final class VigilMetrics: Sendable {
         readingsDuplicate = counter("readings_duplicate", "Readings acknowledged as duplicates of stored ones")
         readingsRejected = counter("readings_rejected", "Readings rejected and quarantined")
         queueRejections = counter("ingest_queue_rejections", "Ingest requests refused because the write queue was full")
+        let durations: [Duration] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+        ]
         commitDuration = registry.makeDurationHistogram(
             descriptor: .init(namespace: "vigil", metricName: "commit_duration", unitName: "seconds", helpText: "Duration of group commits"),
-            buckets: [
-                .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
-            ]
-        )
+            buckets: durations)
+        analysisDuration = registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "vigil", metricName: "analysis_duration", unitName: "seconds", helpText: "Time the analysis took on each input"),
+            buckets: durations)
+        analysisBacklog = registry.makeGauge(
+            descriptor: .init(
+                namespace: "vigil", metricName: "analysis_backlog", unitName: "readings", helpText: "Readings committed and not yet analysed"))
         commitSize = registry.makeValueHistogram(
             descriptor: .init(namespace: "vigil", metricName: "commit_size", unitName: "readings", helpText: "Readings per group commit"),
             buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000]
@@ -67,6 +79,10 @@ public final class VigilMetrics: Sendable {
     }
 
     func recordQueueDepth(_ depth: Int) { queueDepth.record(Double(depth)) }
+    func recordAnalysis(duration: Duration, backlog: Int) {
+        analysisDuration.record(duration)
+        analysisBacklog.record(Double(backlog))
+    }
     func recordQueueFull() { queueRejections.increment() }
     func recordRejected(_ count: Int) { readingsRejected.increment(by: Int64(count)) }
 
