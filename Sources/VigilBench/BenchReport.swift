@@ -14,8 +14,8 @@ public struct BenchReport: Sendable {
     public var latencyMicroseconds: (p50: UInt64, p99: UInt64, max: UInt64)
     /// The server's resident memory at the end and at its peak, in bytes.
     public var serverMemory: (current: Int, peak: Int)?
-    /// Readings the server holds at the end.
-    public var storedReadings: Int?
+    /// Observations the server holds at the end: the readings and the scores derived from them.
+    public var storedObservations: Int?
     /// The store's ceiling, readings per second.
     public var ceiling: Double?
 
@@ -36,7 +36,7 @@ public struct BenchReport: Sendable {
             "  outcome:     \(accepted) stored, \(duplicates) duplicates, \(rejected) rejected, \(errors) failed requests",
             "  ack latency: p50 \(ms(latencyMicroseconds.p50)), p99 \(ms(latencyMicroseconds.p99)), max \(ms(latencyMicroseconds.max))",
         ]
-        if let stored = storedReadings { lines.append("  stored:      \(stored) readings in the server") }
+        if let stored = storedObservations { lines.append("  stored:      \(stored) Observations in the server (readings and derived scores)") }
         if let memory = serverMemory { lines.append("  server RSS:  \(mb(memory.current)) now, \(mb(memory.peak)) peak") }
         if let ceiling {
             lines.append(

@@ -100,8 +100,8 @@ final class BenchServer: @unchecked Sendable {
         try await http.request(method, path, token: token, body: body, timeout: timeout)
     }
 
-    /// How many readings the server holds, through a FHIR count.
-    func countReadings(token: String) async throws -> Int? {
+    /// How many Observations (readings and scores) the server holds, through a FHIR count.
+    func countObservations(token: String) async throws -> Int? {
         let reply = try await request(.GET, "/fhir/Observation?_count=0", token: token)
         return reply.json?["total"]?.int64Value.map(Int.init)
     }

@@ -46,7 +46,7 @@ public struct IngestBenchmark: Sendable {
             let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
             report = try await LoadGenerator(server: server, fleet: fleet, options: options, log: log).run()
             report.serverMemory = server.memory()
-            report.storedReadings = try await server.countReadings(token: fleet.adminToken)
+            report.storedObservations = try await server.countObservations(token: fleet.adminToken)
         }
         // The server (when started here) has stopped: the ceiling has the machine to itself.
         if options.ceilingTransactionRows > 0 {

@@ -77,7 +77,8 @@ extension BenchCommand {
             abstract: "Committed reading → alert on a WebSocket, under a steady ingest load.",
             discussion: """
                 While a fleet sends readings at --rate, probe devices on a ward send a systolic pressure below 90 mmHg and back,
-                one at a time; the time from sending it to the alert event on the ward nurse's /api/stream is measured.
+                one at a time; the time from sending it to the alert event on the ward nurse's /api/stream is measured,
+                during a warm-up (every background patient seen for the first time) and after it, reported apart.
                 """
         )
 
@@ -87,11 +88,12 @@ extension BenchCommand {
         @Option(help: "Readings per background request.") var batch = 100
         @Option(help: "Probe patients on the ward.") var probes = 20
         @Option(name: .customLong("probe-every"), help: "Milliseconds between probe readings.") var probeEvery = 50
-        @Option(help: "Seconds to run.") var duration = 30.0
+        @Option(help: "Seconds of load before the measurement (default: every background device sends twice).") var warmup: Double?
+        @Option(help: "Seconds measured after the warm-up.") var duration = 30.0
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
         func run() async throws {
-            guard devices > 0, rate > 0, batch > 0, probes > 0, probeEvery > 0, duration > 0 else {
+            guard devices > 0, rate > 0, batch > 0, probes > 0, probeEvery > 0, duration > 0, (warmup ?? 0) >= 0 else {
                 throw ValidationError("every figure must be positive")
             }
             var options = StreamBenchmark.Options()
@@ -102,6 +104,7 @@ extension BenchCommand {
             options.batchSize = batch
             options.probes = probes
             options.probeInterval = .milliseconds(probeEvery)
+            options.warmup = warmup
             options.duration = duration
             options.progress = !noProgress
             let report = try await StreamBenchmark(options: options).run { line in
@@ -116,7 +119,8 @@ extension BenchCommand {
     struct Board: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "GET /api/board for a ward of many patients, ranked, as the ward's nurse.",
-            discussion: "Creates the ward, sends every patient a set of vital signs, waits for the rules, then times the board."
+            discussion:
+                "Creates the ward, sends every patient a set of vital signs, waits for the rules, then times the board: its first page (50 lines) and the whole ward in one answer."
         )
 
         @OptionGroup var target: TargetOptions
