@@ -108,6 +108,34 @@ import VigilCore
         }
     }
 
+    @Test func takingSomeoneOffATeamClosesAccessAtOnce() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .ok)
+            try await client.put(
+                [
+                    "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"],
+                    "participant": [["member": ["reference": "Practitioner/n1"]]],
+                ], id: "tB", token: world.admin)
+            #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .notFound)
+        }
+    }
+
+    @Test func aMembershipPeriodThatRunsOutClosesAccessWithoutAnyWrite() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let end = FHIRDateTime.instant(milliseconds: client.clock.now() + 500)
+            try await client.put(
+                [
+                    "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardB"],
+                    "participant": [["member": ["reference": "Practitioner/n2"], "period": ["end": .string(end)]]],
+                ], id: "tB", token: world.admin)
+            #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .ok)
+            client.clock.advance(seconds: 2)
+            #expect(try await client.get("/fhir/Patient/p2", token: world["nora"]).status == .notFound)
+        }
+    }
+
     @Test(arguments: ["ph", "rita"])
     func publicHealthAndResearchersReadNoIdentifiedData(_ user: String) async throws {
         try await Harness().run { client in

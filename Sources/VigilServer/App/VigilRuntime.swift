@@ -20,6 +20,8 @@ public struct VigilRuntime: Sendable {
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
+    /// Care-team scopes computed recently.
+    let scopes = AccessScopeCache()
     public let logger: Logger
 
     public init(
@@ -54,6 +56,13 @@ public struct VigilRuntime: Sendable {
 }
 
 extension VigilRuntime {
+    /// Tells those who keep derived state that resources were written through FHIR: the scope
+    /// cache (care teams and groups) and the analysis (observations, patients, care plans).
+    func recordChanged(_ resources: [StoredResource]) async {
+        if resources.contains(where: { $0.type == .careTeam || $0.type == .group }) { scopes.invalidate() }
+        await analysis?.recordChanged(resources)
+    }
+
     /// Records audit events: through the group-commit writer, so they are durable when this returns.
     public func audit(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }

@@ -17,7 +17,10 @@ struct AccessControl: Sendable {
         case .user(let user):
             if user.role == .admin { return AccessControl(principal: principal, scope: nil) }
             guard user.role.isCareRole, let member = user.fhirUser else { return AccessControl(principal: principal, scope: .nothing) }
-            let scope = try await runtime.store.accessScope(member: member.description, at: runtime.clock.now())
+            let now = runtime.clock.now()
+            let scope = try await runtime.scopes.scope(member: member.description, now: now) {
+                try await runtime.store.accessScope(member: member.description, at: now)
+            }
             return AccessControl(principal: principal, scope: scope)
         }
     }

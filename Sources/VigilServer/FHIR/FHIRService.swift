@@ -68,7 +68,7 @@ struct FHIRService: Sendable {
             [write], audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)], sealer: runtime.sealer
         )
         try runtime.anchorAudit(head)
-        await runtime.analysis?.recordChanged([write.resource])
+        await runtime.recordChanged([write.resource])
         return write.resource
     }
 
@@ -105,7 +105,7 @@ struct FHIRService: Sendable {
             [write], audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)], sealer: runtime.sealer
         )
         try runtime.anchorAudit(head)
-        await runtime.analysis?.recordChanged([write.resource])
+        await runtime.recordChanged([write.resource])
         return (write.resource, existing == nil)
     }
 }

@@ -68,7 +68,7 @@ struct FHIRTransaction: Sendable {
             }
         }
         try runtime.anchorAudit(try await runtime.store.write(writes, audit: audit, sealer: runtime.sealer))
-        await runtime.analysis?.recordChanged(writes.map(\.resource))
+        await runtime.recordChanged(writes.map(\.resource))
         return .object([
             "resourceType": "Bundle",
             "type": "transaction-response",
