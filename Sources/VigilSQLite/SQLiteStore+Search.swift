@@ -40,7 +40,8 @@ extension SQLiteStore {
             db, sql: "SELECT kind, key, id FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
             arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
         )
-        return (rows.prefix(query.count).map { (kind: $0["kind"], key: $0["key"], id: $0["id"]) }, rows.count > query.count, total)
+        // Columns by position: GRDB's lookup by name lowercases the name for every row.
+        return (rows.prefix(query.count).map { (kind: $0[0], key: $0[1], id: $0[2]) }, rows.count > query.count, total)
     }
 
     private func count(_ parts: [SQLFragment], _ db: Database) throws -> Int {

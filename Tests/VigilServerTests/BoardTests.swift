@@ -98,6 +98,25 @@ import VigilCore
         }
     }
 
+    @Test func aPatientNamedByTheWardButNotYetCreatedAppearsOnceCreated() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await client.put(
+                [
+                    "resourceType": "Group", "type": "person", "actual": true, "name": "Ward B",
+                    "member": [["entity": ["reference": "Patient/p2"]], ["entity": ["reference": "Patient/later"]]],
+                ], id: "wardB", token: world.admin)
+            func listed() async throws -> [String] {
+                try await Self.board(client, world["nora"])["patients"]?.arrayValue?.compactMap { $0["patient"]?.stringValue } ?? []
+            }
+            #expect(try await listed() == ["Patient/p2"])
+            try await client.put(["resourceType": "Patient", "name": [["family": "Later"]]], id: "later", token: world.admin)
+            await harness.runtime.analysis?.flush()
+            #expect(Set(try await listed()) == ["Patient/p2", "Patient/later"])
+        }
+    }
+
     @Test func withTheRulesOffItStillShowsTheLatestVitals() async throws {
         let harness = try Harness { $0.rules = false }
         try await harness.run { client in

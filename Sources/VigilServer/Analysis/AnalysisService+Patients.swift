@@ -34,12 +34,8 @@ extension AnalysisService {
         }
     }
 
-    /// A patient's context: age from the Patient, thresholds from active CarePlans.
-    func loadContext(_ patient: String) async throws -> PatientContext {
-        try await loadContexts([patient])[patient] ?? PatientContext()
-    }
-
-    /// Patients' contexts, in two queries.
+    /// Patients' contexts (age from the Patient, thresholds from active CarePlans), in two
+    /// queries; none for a patient whose Patient resource does not exist.
     func loadContexts(_ patients: [String]) async throws -> [String: PatientContext] {
         let resources = try await store.search(FHIRSearchQuery(type: .patient, ids: patients, count: patients.count)).resources
         var plans = try FHIRSearchQuery.parse(type: .carePlan, parameters: [("patient", patients.joined(separator: ",")), ("status", "active")])
@@ -50,8 +46,9 @@ extension AnalysisService {
         }
         let byID = Dictionary(resources.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
         let now = clock.now()
-        return Dictionary(
-            uniqueKeysWithValues: patients.map { ($0, PatientContext.from(patient: byID[$0], carePlans: plansByPatient[$0] ?? [], now: now)) })
+        var contexts: [String: PatientContext] = [:]
+        for (id, patient) in byID { contexts[id] = PatientContext.from(patient: patient, carePlans: plansByPatient[id] ?? [], now: now) }
+        return contexts
     }
 
     /// Builds patients' rule states from the store: replays the readings of the freshness window
@@ -86,6 +83,7 @@ extension AnalysisService {
         var reconcile: [(patient: String, output: EngineOutput)] = []
         for patient in patients {
             let context = contexts[patient] ?? PatientContext()
+            let recorded = contexts[patient] != nil
             var patientState = PatientState()
             let replay = engine.process(observations[patient] ?? [], state: &patientState, context: context, patient: patient, now: now)
             var lastCondition: [String: AlertCondition] = [:]
@@ -100,7 +98,7 @@ extension AnalysisService {
                 let decidedByAPerson = latest?.resolution.map { $0.by != nil && $0.at >= since } ?? false
                 if !decidedByAPerson { reconcile.append((patient, .raise(condition))) }
             }
-            loaded[patient] = PatientRuntime(state: patientState, context: context)
+            loaded[patient] = PatientRuntime(state: patientState, context: context, recorded: recorded)
         }
         await alerts.handle(reconcile)
         return loaded

@@ -30,6 +30,8 @@ public final class AnalysisService: Service {
     struct PatientRuntime {
         var state: PatientState
         var context: PatientContext
+        /// Whether the Patient resource exists (a care team may name a patient not yet created).
+        var recorded: Bool
     }
 
     struct State {
@@ -100,8 +102,11 @@ public final class AnalysisService: Service {
                 }
                 try await act(on: outputs.map { (patient, $0) })
             case .patientChanged(let patient):
-                let context = try await loadContext(patient)
-                state.withLock { $0.patients[patient]?.context = context }
+                let context = try await loadContexts([patient])[patient]
+                state.withLock { state in
+                    state.patients[patient]?.context = context ?? PatientContext()
+                    state.patients[patient]?.recorded = context != nil
+                }
             case .tick:
                 try await tick()
             case .flush(let continuation):

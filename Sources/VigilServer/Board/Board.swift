@@ -23,11 +23,10 @@ struct Board {
     /// The ranked lines of up to `limit` patients in `scope` (their records are not read: a page
     /// of lines is shown with ``patients(of:)``).
     func lines(scope: FHIRSearchQuery.Scope, limit: Int) async throws -> [Line] {
-        let patients = try await runtime.store.searchIDs(FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: limit, scope: scope))
+        let (patients, states) = try await patientsAndStates(scope: scope, limit: limit)
         try await runtime.alerts.load()
         var alerts: [String: [Alert]] = [:]
         for alert in runtime.alerts.openAlerts(patients: Set(patients)) { alerts[alert.patient, default: []].append(alert) }
-        let states = try await states(patients)
         var lines: [Line] = patients.map { patient in
             let state = states[patient]
             let score = state?.scores[.news2] ?? state?.scores[.pews]
@@ -46,6 +45,19 @@ struct Board {
         guard !lines.isEmpty else { return [:] }
         let found = try await runtime.store.search(FHIRSearchQuery(type: .patient, ids: lines.map(\.patient), count: lines.count)).resources
         return Dictionary(found.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The patients in scope, by id, with their rule states. A person's scope names their patients
+    /// already, and the analysis knows which of them exist; otherwise (an administrator, or the
+    /// rules off) a search finds them.
+    private func patientsAndStates(scope: FHIRSearchQuery.Scope, limit: Int) async throws -> ([String], [String: PatientState]) {
+        if let analysis = runtime.analysis, case .compartments(let compartments, _) = scope {
+            let named = AccessScope(compartments: compartments).patients.sorted().prefix(limit)
+            let runtimes = try await analysis.snapshot(Array(named))
+            return (named.filter { runtimes[$0]?.recorded == true }, runtimes.mapValues(\.state))
+        }
+        let patients = try await runtime.store.searchIDs(FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: limit, scope: scope))
+        return (patients, try await states(patients))
     }
 
     private func states(_ patients: [String]) async throws -> [String: PatientState] {
