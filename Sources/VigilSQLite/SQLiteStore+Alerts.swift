@@ -44,11 +44,14 @@ extension SQLiteStore {
         }
     }
 
-    public func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert] {
+    public func save(_ changes: [AlertChange], writing writes: [ResourceWrite], audit resourceAudit: [AuditEvent], sealer: any AuditSealer)
+        async throws -> [Alert]
+    {
         do {
             return try await pool.write { db in
+                for write in writes { try self.apply(write, db) }
                 var stored: [Alert] = []
-                var audit: [AuditEvent] = []
+                var audit = resourceAudit
                 for change in changes {
                     let alert = try Self.save(change.alert, history: change.history, db)
                     stored.append(alert)

@@ -45,7 +45,8 @@ extension SQLiteStore {
         }
     }
 
-    private func apply(_ write: ResourceWrite, _ db: Database) throws {
+    /// Writes one resource version with its search and access rows, inside the caller's transaction.
+    func apply(_ write: ResourceWrite, _ db: Database) throws {
         let r = write.resource
         let text = r.json.text
         let existing = try Row.fetchOne(db, sql: "SELECT key, version FROM resource WHERE type = ? AND id = ?", arguments: [r.type.rawValue, r.id])

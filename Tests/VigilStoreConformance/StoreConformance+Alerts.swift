@@ -72,6 +72,26 @@ extension StoreConformance {
             }
         ),
         (
+            "scores and alerts are saved together, all or nothing",
+            { store in
+                try await store.write([Fixture.patient("p1")], audit: [], sealer: Fixture.sealer)
+                let score = Fixture.observation("s1", patient: "p1", code: "8867-4", at: "2026-03-01T08:00:00Z")
+                let saved = try await store.save(
+                    [AlertChange(alert: sampleAlert("news2"), history: [], audit: [Fixture.event(2, patient: "p1")])], writing: [score],
+                    audit: [Fixture.event(1, patient: "p1")], sealer: Fixture.sealer)
+                #expect(saved.count == 1)
+                #expect(try await store.resource(.observation, id: "s1") != nil)
+                #expect(try await store.auditRecords(after: 0, limit: 10).map(\.event.time) == [1, 2].map { Fixture.event($0, patient: "p1").time })
+                let again = Fixture.observation("s1", patient: "p1", code: "8867-4", at: "2026-03-01T09:00:00Z")
+                let error = await #expect(throws: VigilError.self) {
+                    try await store.save(
+                        [AlertChange(alert: sampleAlert("fever"), history: [], audit: [])], writing: [again], audit: [], sealer: Fixture.sealer)
+                }
+                #expect(error?.code == .conflict)
+                #expect(try await store.openAlerts().map(\.key) == ["news2"])
+            }
+        ),
+        (
             "alerts are listed by status, priority, patient, kind and time",
             { store in
                 _ = try await store.save(sampleAlert("news2"), history: [], audit: [], sealer: Fixture.sealer)

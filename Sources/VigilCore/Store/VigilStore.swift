@@ -70,11 +70,12 @@ public protocol VigilStore: Sendable {
     func alerts(_ query: AlertQuery) async throws -> [Alert]
     /// The newest alert of a patient for a condition, open or not.
     func latestAlert(patient: String, key: String) async throws -> Alert?
-    /// Stores alerts (new ones when their id is 0) with their history and audit events, all in one
-    /// transaction; returns them with their ids, in order.
+    /// Stores resources (the scores the rules derived), alerts (new ones when their id is 0) with
+    /// their history, and the audit events of both, all in one transaction; returns the alerts with
+    /// their ids, in order.
     /// - Throws: ``VigilError/Code/conflict`` when a new alert's condition already has an open one
-    ///   (nothing is stored then).
-    func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert]
+    ///   or a created resource exists (nothing is stored then).
+    func save(_ changes: [AlertChange], writing writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> [Alert]
     /// An alert's history, oldest first.
     func alertHistory(id: Int64) async throws -> [AlertHistoryEntry]
 
@@ -89,7 +90,13 @@ public protocol VigilStore: Sendable {
 }
 
 extension VigilStore {
-    /// Stores one alert with its history and audit events (see ``save(_:sealer:)``).
+    /// Stores alerts with their history and audit events, in one transaction (see
+    /// ``save(_:writing:audit:sealer:)``).
+    public func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert] {
+        try await save(changes, writing: [], audit: [], sealer: sealer)
+    }
+
+    /// Stores one alert with its history and audit events.
     public func save(_ alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], sealer: any AuditSealer) async throws -> Alert {
         try await save([AlertChange(alert: alert, history: history, audit: audit)], sealer: sealer)[0]
     }

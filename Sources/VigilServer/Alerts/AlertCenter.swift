@@ -65,9 +65,10 @@ public final class AlertCenter: Sendable {
         open.withLock { $0[OpenKey(patient: patient, key: key)] }
     }
 
-    /// Acts on what the rules say about patients' conditions, storing every change in one transaction.
-    func handle(_ outputs: [(patient: String, output: EngineOutput)]) async {
-        guard !outputs.isEmpty else { return }
+    /// Acts on what the rules say about patients' conditions, storing every change, and the records
+    /// derived with them, in one transaction.
+    func handle(_ outputs: [(patient: String, output: EngineOutput)], along records: DerivedRecords = DerivedRecords()) async {
+        guard !outputs.isEmpty || !records.isEmpty else { return }
         do {
             try await lock.withLock {
                 let now = clock.now()
@@ -90,7 +91,7 @@ public final class AlertCenter: Sendable {
                         continue
                     }
                 }
-                try await commit(batch)
+                try await commit(batch, along: records)
             }
         } catch {
             logger.error("alerts not updated", metadata: ["conditions": "\(outputs.count)", "error": "\(error)"])
@@ -177,9 +178,9 @@ public final class AlertCenter: Sendable {
     /// Stores a batch in one transaction, updates the open set and publishes every step. Called
     /// under the lock.
     @discardableResult
-    private func commit(_ batch: AlertBatch) async throws -> [Alert] {
-        guard !batch.isEmpty else { return [] }
-        let stored = try await store.save(batch.changes, sealer: sealer)
+    private func commit(_ batch: AlertBatch, along records: DerivedRecords = DerivedRecords()) async throws -> [Alert] {
+        guard !batch.isEmpty || !records.isEmpty else { return [] }
+        let stored = try await store.save(batch.changes, writing: records.writes, audit: records.audit, sealer: sealer)
         if let head = try await store.auditHead() { try anchor?.advance(to: head) }
         open.withLock { table in
             for alert in stored {
@@ -187,6 +188,7 @@ public final class AlertCenter: Sendable {
                 if alert.isOpen { table[key] = alert } else if table[key]?.id == alert.id { table[key] = nil }
             }
         }
+        for event in records.events { hub.publish(event.type, patient: event.patient, data: event.data) }
         for (alert, steps) in zip(stored, batch.steps) {
             for step in steps {
                 var state = step.alert

@@ -102,6 +102,8 @@ public final class AnalysisService: Service {
                 }
                 try await act(on: outputs.map { (patient, $0) })
             case .patientChanged(let patient):
+                // A patient without a state gets one, with the new record, when first needed.
+                guard state.withLock({ $0.patients[patient] != nil }) else { break }
                 let context = try await loadContexts([patient])[patient]
                 state.withLock { state in
                     state.patients[patient]?.context = context ?? PatientContext()
@@ -168,24 +170,22 @@ public final class AnalysisService: Service {
         await alerts.tick()
     }
 
-    /// Stores the new scores of all patients in one transaction, publishes them, then hands the
-    /// conditions to the alert center (which stores its changes in one transaction too).
+    /// Stores the new scores of all patients and the alert changes in one transaction (through the
+    /// alert center), then publishes the scores and the alert steps.
     private func act(on outputs: [(patient: String, output: EngineOutput)]) async throws {
         let now = clock.now()
-        var writes: [ResourceWrite] = []
-        var audit: [AuditEvent] = []
-        var events: [(patient: String, data: JSON)] = []
+        var records = DerivedRecords()
         for case (let patient, .score(let record)) in outputs {
             let write = ResourcePreparation.write(
                 record.observation(patient: patient), type: .observation, id: WritePlanner.newID(), version: 1, lastUpdated: now, mode: .create)
-            writes.append(write)
-            audit.append(
+            records.writes.append(write)
+            records.audit.append(
                 AuditEvent(
                     time: now, actor: "system/rules", role: "rules", patient: patient, action: .create,
                     resource: "Observation/\(write.resource.id)", detail: "\(record.kind.rawValue) \(record.total)"))
-            events.append(
+            records.events.append(
                 (
-                    patient,
+                    "score", patient,
                     [
                         "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
                         "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
@@ -193,11 +193,7 @@ public final class AnalysisService: Service {
                     ]
                 ))
         }
-        if !writes.isEmpty {
-            if let head = try await store.write(writes, audit: audit, sealer: sealer) { try anchor?.advance(to: head) }
-            for event in events { hub.publish("score", patient: event.patient, data: event.data) }
-        }
-        await alerts.handle(outputs.filter { if case .score = $0.output { false } else { true } })
+        await alerts.handle(outputs.filter { if case .score = $0.output { false } else { true } }, along: records)
     }
 
     private func publishReadings(_ observations: [ClinicalObservation], patient: String) {

@@ -82,6 +82,8 @@ final class GatedStore: VigilStore {
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }
     func latestAlert(patient: String, key: String) async throws -> Alert? { try await inner.latestAlert(patient: patient, key: key) }
-    func save(_ changes: [AlertChange], sealer: any AuditSealer) async throws -> [Alert] { try await inner.save(changes, sealer: sealer) }
+    func save(_ changes: [AlertChange], writing writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> [Alert] {
+        try await inner.save(changes, writing: writes, audit: audit, sealer: sealer)
+    }
     func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] { try await inner.alertHistory(id: id) }
 }
