@@ -38,7 +38,8 @@ extension AnalysisService {
     /// queries; none for a patient whose Patient resource does not exist.
     func loadContexts(_ patients: [String]) async throws -> [String: PatientContext] {
         let resources = try await store.search(FHIRSearchQuery(type: .patient, ids: patients, count: patients.count)).resources
-        var plans = try FHIRSearchQuery.parse(type: .carePlan, parameters: [("patient", patients.joined(separator: ",")), ("status", "active")])
+        var plans = try FHIRSearchQuery.parse(type: .carePlan, parameters: [("status", "active")])
+        plans.scope = Self.compartments(of: patients)
         plans.count = 10_000
         var plansByPatient: [String: [JSON]] = [:]
         for plan in try await store.search(plans).resources {
@@ -70,10 +71,10 @@ extension AnalysisService {
         var entered = try FHIRSearchQuery.parse(
             type: .observation,
             parameters: [
-                ("patient", patients.joined(separator: ",")),
                 ("date", "ge" + FHIRDateTime.instant(milliseconds: now - Int64(policy.assessmentFreshnessSeconds) * 1000)),
                 ("performer:missing", "false"),
             ])
+        entered.scope = Self.compartments(of: patients)
         entered.count = 10_000
         for resource in try await store.search(entered).resources where !excluding.contains(resource.id) {
             guard let patient = resource.patient else { continue }
@@ -102,6 +103,12 @@ extension AnalysisService {
         }
         await alerts.handle(reconcile)
         return loaded
+    }
+
+    /// The patients' compartments, to search their resources by: the compartment index finds them
+    /// without visiting everyone else's (the `patient` parameter would).
+    private static func compartments(of patients: [String]) -> FHIRSearchQuery.Scope {
+        .compartments(Set(patients.map { "Patient/" + $0 }), includeUnassigned: false)
     }
 
     /// Restores the device monitors from the store at start.
