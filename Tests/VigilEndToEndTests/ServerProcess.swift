@@ -13,7 +13,8 @@ final class ServerProcess: @unchecked Sendable {
     static let adminPassword = "end-to-end-admin-password"
 
     let dataDirectory: String
-    let port: Int
+    /// The port the server listens on (it picks a free one at each start).
+    private(set) var port = 0
     /// PEM certificate and key to serve HTTPS with.
     let tls: (certificate: String, key: String)?
     /// More `serve` options (`--policy FILE`).
@@ -40,7 +41,6 @@ final class ServerProcess: @unchecked Sendable {
     init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil, arguments: [String] = []) throws {
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
         self.dataDirectory = directory
-        self.port = try Loopback.freePort()
         self.tls = tls
         self.arguments = arguments
         self.log = URL(fileURLWithPath: directory + ".log")
@@ -58,7 +58,7 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments =
-            ["serve", "--data", dataDirectory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"]
+            ["serve", "--data", dataDirectory, "--http", "127.0.0.1:0", "--log-level", "warning"]
             + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
@@ -69,11 +69,21 @@ final class ServerProcess: @unchecked Sendable {
         handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
+        let earlier = output.utf8.count
         try process.run()
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw Failure("vigil serve exited: \(output)") }
+            // Port 0: the server binds a free port itself and says which (no race with other sockets).
+            let started = String(decoding: output.utf8.dropFirst(earlier), as: UTF8.self)
+            guard let line = started.split(separator: "\n").first(where: { $0.hasPrefix("Vigil is listening on ") }),
+                let bound = line.split(separator: ":").last.flatMap({ Int($0) })
+            else {
+                try await Task.sleep(for: .milliseconds(100))
+                continue
+            }
+            port = bound
             if Loopback.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
                 return
             }
