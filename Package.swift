@@ -47,6 +47,12 @@ let package = Package(
     targets: [
         .target(name: "VigilCore", swiftSettings: swiftSettings),
         .target(name: "VigilClinical", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
+        .target(name: "HL7v2", swiftSettings: swiftSettings),
+        .target(
+            name: "MLLP",
+            dependencies: ["HL7v2", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "VigilSQLite",
             dependencies: [
@@ -128,6 +134,21 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HL7v2Tests",
+            dependencies: ["HL7v2", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MLLPTests",
+            dependencies: [
+                "MLLP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
