@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "VigilCore", swiftSettings: swiftSettings),
         .target(name: "VigilClinical", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .target(name: "HL7v2", swiftSettings: swiftSettings),
+        .target(name: "MQTT", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: swiftSettings),
         .target(
             name: "MLLP",
             dependencies: ["HL7v2", .product(name: "NIOCore", package: "swift-nio")],
@@ -140,6 +141,16 @@ let package = Package(
         .testTarget(
             name: "HL7v2Tests",
             dependencies: ["HL7v2", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MQTTTests",
+            dependencies: [
+                "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
