@@ -7,6 +7,10 @@ public struct HL7Error: Error, Sendable, Equatable, CustomStringConvertible {
         case badEncodingCharacters
         /// A segment's id is not three capital letters or digits.
         case badSegment
+        /// A message of a type Vigil does not take (it takes ORU^R01).
+        case unsupportedMessage
+        /// A field the message needs is empty or unreadable.
+        case badField
     }
 
     public var code: Code
