@@ -12,8 +12,8 @@ enum AnalysisInput: Sendable {
     case patientChanged(String)
     /// Time passed.
     case tick
-    /// Everything sent before has been analysed: resume.
-    case flush(CheckedContinuation<Void, Never>)
+    /// Everything sent before has been analysed: finish the stream.
+    case flush(AsyncStream<Void>.Continuation)
 
     /// How much of the inbox it takes: its readings.
     var weight: Int {

@@ -61,11 +61,9 @@ public final class AnalysisService: Service {
 
     /// Waits until everything submitted before has been analysed.
     func flush() async {
-        await withCheckedContinuation { continuation in
-            Task {
-                if await !inbox.send(.flush(continuation)) { continuation.resume() }
-            }
-        }
+        let (done, signal) = AsyncStream<Void>.makeStream()
+        guard await inbox.send(.flush(signal)) else { return }
+        for await _ in done { break }
     }
 
     public func run() async throws {
@@ -111,8 +109,8 @@ public final class AnalysisService: Service {
                 }
             case .tick:
                 try await tick()
-            case .flush(let continuation):
-                continuation.resume()
+            case .flush(let signal):
+                signal.finish()
             }
         } catch {
             logger.error("analysis failed", metadata: ["error": "\(error)"])
