@@ -67,6 +67,8 @@ public final class AnalysisService: Service {
     }
 
     public func run() async throws {
+        // However the analysis ends, senders must not wait for it: a finished inbox refuses at once.
+        defer { inbox.finish() }
         try await alerts.load()
         try await loadDevices()
         await withGracefulShutdownHandler {
