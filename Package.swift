@@ -48,10 +48,23 @@ let package = Package(
         .target(name: "VigilCore", swiftSettings: swiftSettings),
         .target(name: "VigilClinical", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .target(name: "HL7v2", swiftSettings: swiftSettings),
-        .target(name: "MQTT", dependencies: [.product(name: "NIOCore", package: "swift-nio")], swiftSettings: swiftSettings),
+        .target(
+            name: "MQTT",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MLLP",
-            dependencies: ["HL7v2", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "HL7v2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -75,6 +88,9 @@ let package = Package(
                 "VigilCore",
                 "VigilClinical",
                 "VigilSQLite",
+                "HL7v2",
+                "MLLP",
+                "MQTT",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -14,6 +14,8 @@ public import NIOCore
 /// - Keep-alive: a PINGREQ when nothing was sent for the keep-alive interval; the connection is
 ///   closed when the PINGRESP (or any packet) is not back within half an interval, or when the
 ///   CONNACK does not come within the connect timeout.
+/// - Outbound QoS 1 PUBLISHes (``publish(_:now:)``) are kept until the broker's PUBACK and sent
+///   again, marked DUP, after a reconnect; while disconnected they wait for the next connection.
 /// - Reconnects back off exponentially with full jitter, from `minimumBackoff` up to `maximumBackoff`.
 public struct MQTTConnectionStateMachine: Sendable {
     public struct Configuration: Sendable {
@@ -71,6 +73,10 @@ public struct MQTTConnectionStateMachine: Sendable {
     private var nextPacketID: UInt16 = 1
     /// Inbound QoS 1 packet ids in arrival order, with whether the application accepted each.
     private var unacknowledged: [(id: UInt16, accepted: Bool)] = []
+    /// Outbound QoS 1 PUBLISHes not yet acknowledged by the broker, in the order they were sent.
+    private(set) var outbound: [MQTTPacket.Publish] = []
+    /// Outbound PUBLISHes waiting for a connection.
+    private var waiting: [MQTTPacket.Publish] = []
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
@@ -106,9 +112,20 @@ public struct MQTTConnectionStateMachine: Sendable {
             state = .connected
             attempts = 0
             var actions: [Action] = [.connected(sessionPresent: sessionPresent)]
-            if !sessionPresent {
-                actions += send([.subscribe(packetID: takePacketID(), filters: configuration.filters.map { ($0, .atLeastOnce) })], now: now)
+            var packets: [MQTTPacket] = []
+            if !sessionPresent, !configuration.filters.isEmpty {
+                packets.append(.subscribe(packetID: takePacketID(), filters: configuration.filters.map { ($0, .atLeastOnce) }))
             }
+            // Unacknowledged publications again, marked DUP (MQTT 3.1.1 §4.4), then those that waited.
+            packets += outbound.map { publish in
+                var again = publish
+                again.duplicate = true
+                return .publish(again)
+            }
+            let queued = waiting
+            waiting = []
+            packets += queued.map { .publish(register($0)) }
+            if !packets.isEmpty { actions += send(packets, now: now) }
             return actions
         case (.connected, .publish(let publish)):
             if publish.qos == .atLeastOnce, let id = publish.packetID {
@@ -120,7 +137,10 @@ public struct MQTTConnectionStateMachine: Sendable {
         case (.connected, .suback(_, let codes)):
             let refused = zip(configuration.filters, codes).filter { $0.1 == 0x80 }.map(\.0)
             return refused.isEmpty ? [] : [.subscriptionRefused(refused)]
-        case (.connected, .pingresp), (.connected, .puback):
+        case (.connected, .puback(let id)):
+            outbound.removeAll { $0.packetID == id }
+            return []
+        case (.connected, .pingresp):
             return []
         case (.stopped, _), (.idle, _), (.waitingToReconnect, _):
             return []
@@ -139,6 +159,21 @@ public struct MQTTConnectionStateMachine: Sendable {
         unacknowledged.removeFirst(due.count)
         return send(due.map { .puback(packetID: $0.id) }, now: now)
     }
+
+    /// Publishes `publish` (its packet id is assigned here): at once when connected, otherwise
+    /// with the next connection. QoS 1 publications are kept until the broker acknowledges them.
+    public mutating func publish(_ publish: MQTTPacket.Publish, now: Int64) -> [Action] {
+        switch state {
+        case .connected: return send([.publish(register(publish))], now: now)
+        case .stopped: return []
+        default:
+            waiting.append(publish)
+            return []
+        }
+    }
+
+    /// Publications waiting for the broker: unacknowledged and not yet sent.
+    public var pendingPublications: Int { outbound.count + waiting.count }
 
     /// Time passed: connect timeout, keep-alive.
     public mutating func tick(now: Int64) -> [Action] {
@@ -197,6 +232,19 @@ public struct MQTTConnectionStateMachine: Sendable {
     private mutating func send(_ packets: [MQTTPacket], now: Int64) -> [Action] {
         lastSent = now
         return [.send(packets)]
+    }
+
+    /// Gives a QoS 1 publication its packet id and keeps it until its PUBACK.
+    private mutating func register(_ publish: MQTTPacket.Publish) -> MQTTPacket.Publish {
+        var publish = publish
+        publish.duplicate = false
+        guard publish.qos == .atLeastOnce else {
+            publish.packetID = nil
+            return publish
+        }
+        publish.packetID = takePacketID()
+        outbound.append(publish)
+        return publish
     }
 
     private mutating func takePacketID() -> UInt16 {

@@ -11,6 +11,9 @@ enum SQLiteSchema {
         migrator.registerMigration("2-alerts") { db in
             for statement in version2 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("3-broker") { db in
+            for statement in version3 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -178,5 +181,10 @@ enum SQLiteSchema {
         "CREATE INDEX alert_event_alert ON alert_event (alert_id, id)",
         // Each device's last two uploads (its cadence survives a restart).
         "CREATE TABLE device_seen (device_key INTEGER PRIMARY KEY, last_received INTEGER NOT NULL, previous_received INTEGER, patient_key INTEGER NOT NULL)",
+    ]
+
+    static let version3 = [
+        // The Mosquitto password-file hash of a device token, kept at issue (the token is not).
+        "ALTER TABLE device_credential ADD COLUMN broker_hash TEXT"
     ]
 }

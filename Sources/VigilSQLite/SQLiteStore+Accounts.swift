@@ -3,13 +3,14 @@ import GRDB
 public import VigilCore
 
 extension SQLiteStore {
-    public func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64
-    {
+    public func addCredential(
+        device: String, tokenHash: [UInt8], brokerHash: String?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer
+    ) async throws -> Int64 {
         try await pool.write { db in
             guard try self.key("Device", device, db) != nil else { throw VigilError(.notFound, "Device/\(device) does not exist") }
             try db.execute(
-                sql: "INSERT INTO device_credential (device, token_hash, created) VALUES (?, ?, ?)",
-                arguments: [device, Data(tokenHash), time]
+                sql: "INSERT INTO device_credential (device, token_hash, broker_hash, created) VALUES (?, ?, ?, ?)",
+                arguments: [device, Data(tokenHash), brokerHash, time]
             )
             let id = db.lastInsertedRowID
             _ = try self.appendAudit(audit, sealer: sealer, db)
@@ -38,6 +39,20 @@ extension SQLiteStore {
             try String.fetchOne(
                 db.cachedStatement(sql: "SELECT device FROM device_credential WHERE token_hash = ? AND revoked IS NULL"), arguments: [Data(tokenHash)]
             )
+        }
+    }
+
+    public func brokerAccounts() async throws -> [DeviceBrokerAccount] {
+        try await pool.read { db in
+            // The newest active credential of each device (ids grow with time).
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT device, broker_hash FROM device_credential
+                    WHERE id IN (SELECT MAX(id) FROM device_credential WHERE revoked IS NULL GROUP BY device)
+                    ORDER BY device
+                    """
+            ).map { DeviceBrokerAccount(device: $0["device"], passwordHash: $0["broker_hash"]) }
         }
     }
 

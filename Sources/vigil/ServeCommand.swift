@@ -29,11 +29,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert. [env: VIGIL_TLS_KEY]", valueName: "file"))
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp("HL7 v2 MLLP listener (not available in this version). [env: VIGIL_MLLP]", valueName: "host:port"))
+    @Option(help: ArgumentHelp("HL7 v2 (IHE PCD-01) over MLLP: listen here. [env: VIGIL_MLLP]", valueName: "host:port"))
     var mllp: String?
 
-    @Option(help: ArgumentHelp("MQTT broker (not available in this version). [env: VIGIL_MQTT]", valueName: "mqtt://[user:password@]host:port"))
+    @Option(
+        name: .customLong("mllp-senders"),
+        help: ArgumentHelp(
+            "Who may send HL7: comma-separated FACILITY@NETWORK (MSH-4 and the network it connects from). [env: VIGIL_MLLP_SENDERS]",
+            valueName: "list"))
+    var mllpSenders: String?
+
+    @Option(
+        name: .customLong("mllp-tls"),
+        help: ArgumentHelp("MLLP over TLS with --tls-cert and --tls-key when they are given: on or off. [env: VIGIL_MLLP_TLS] (default: on)", valueName: "on|off"))
+    var mllpTLS: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "MQTT broker to take readings from; without user and password, anonymous (or, with --broker-config, the server's own account). [env: VIGIL_MQTT]",
+            valueName: "mqtt://[user:password@]host:port"))
     var mqtt: String?
+
+    @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("PEM certificate authorities for mqtts:// (default: the system's). [env: VIGIL_MQTT_CA]", valueName: "file"))
+    var mqttCA: String?
+
+    @Option(
+        name: .customLong("broker-config"),
+        help: ArgumentHelp(
+            "Keep Mosquitto's password file, ACL and mosquitto.conf in this directory, rewritten (and the broker signalled) when device credentials change. [env: VIGIL_BROKER_CONFIG]",
+            valueName: "dir"))
+    var brokerConfig: String?
 
     @Option(help: ArgumentHelp("PostgreSQL instead of SQLite (not available in this version). [env: VIGIL_POSTGRES]", valueName: "url"))
     var postgres: String?
@@ -55,7 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = dataOptions.values
         for (key, value) in [
-            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mqtt", mqtt), ("postgres", postgres),
+            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS), ("mqtt", mqtt),
+            ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }
@@ -80,6 +106,13 @@ struct ServeCommand: AsyncParsableCommand {
             print("Created the first account `admin` with the password from VIGIL_ADMIN_PASSWORD.")
         case .existing:
             break
+        }
+        if configuration.brokerConfig != nil {
+            do {
+                try await runtime.broker.writeFiles()
+            } catch {
+                throw ValidationError("cannot write the broker configuration: \(error)")
+            }
         }
         let scheme = configuration.tlsCertificate == nil ? "http" : "https"
         if scheme == "http", !["127.0.0.1", "::1", "localhost"].contains(configuration.httpHost) {

@@ -163,4 +163,42 @@ import Testing
         #expect(machine.connectionClosed(now: 2, random: 0.5) == [])
         #expect(machine.start() == [])
     }
+
+    static func ack(_ qos: MQTTQoS, id: UInt16? = nil, duplicate: Bool = false) -> MQTTPacket.Publish {
+        .init(topic: "vigil/devices/d1/ack", payload: ByteBuffer(string: "{}"), qos: qos, duplicate: duplicate, packetID: id)
+    }
+
+    @Test func publicationsGetPacketIDsAndAreKeptUntilTheBrokerAcknowledgesThem() {
+        var machine = Self.connected()  // packet id 1 went to the SUBSCRIBE
+        #expect(machine.publish(Self.ack(.atLeastOnce), now: 1) == [.send([.publish(Self.ack(.atLeastOnce, id: 2))])])
+        #expect(machine.publish(Self.ack(.atMostOnce, id: 9), now: 1) == [.send([.publish(Self.ack(.atMostOnce))])])
+        #expect(machine.pendingPublications == 1)
+        #expect(machine.received(.puback(packetID: 2), now: 2) == [])
+        #expect(machine.pendingPublications == 0)
+    }
+
+    @Test func unacknowledgedPublicationsAreSentAgainAsDuplicatesAfterAReconnect() {
+        var machine = Self.connected()
+        _ = machine.publish(Self.ack(.atLeastOnce), now: 1)
+        _ = machine.publish(Self.ack(.atLeastOnce), now: 1)
+        _ = machine.received(.puback(packetID: 2), now: 2)
+        _ = machine.connectionClosed(now: 3, random: 0)
+        // While away, a new publication waits for the connection.
+        #expect(machine.publish(Self.ack(.atLeastOnce), now: 4) == [])
+        _ = machine.reconnectDue()
+        _ = machine.connectionOpened(now: 5)
+        #expect(
+            machine.received(.connack(sessionPresent: true, returnCode: 0), now: 6) == [
+                .connected(sessionPresent: true),
+                .send([.publish(Self.ack(.atLeastOnce, id: 3, duplicate: true)), .publish(Self.ack(.atLeastOnce, id: 4))]),
+            ])
+        #expect(machine.pendingPublications == 2)
+    }
+
+    @Test func aStoppedClientPublishesNothing() {
+        var machine = Self.connected()
+        _ = machine.stop(now: 1)
+        #expect(machine.publish(Self.ack(.atLeastOnce), now: 2) == [])
+        #expect(machine.pendingPublications == 0)
+    }
 }

@@ -185,7 +185,12 @@ import VigilCore
             let help = try server.cli(command)
             #expect(help.status == 0 && help.output.contains("USAGE"), "\(command): \(help.output)")
         }
-        let refused = try server.cli(["serve", "--mqtt", "mqtt://localhost:1883"])
-        #expect(refused.status != 0 && refused.output.contains("not available"))
+        let postgres = try server.cli(["serve", "--postgres", "postgres://localhost/vigil"])
+        #expect(postgres.status != 0 && postgres.output.contains("not available"))
+        // Deny by default: an MLLP listener with nobody allowed to send is refused at start.
+        let mllp = try server.cli(["serve", "--mllp", "127.0.0.1:0"])
+        #expect(mllp.status != 0 && mllp.output.contains("--mllp-senders"))
+        let mqtt = try server.cli(["serve", "--mqtt", "http://user:secret@localhost:1883"])
+        #expect(mqtt.status != 0 && mqtt.output.contains("mqtt://") && !mqtt.output.contains("secret"))
     }
 }

@@ -26,16 +26,18 @@ extension StoreConformance {
             "device credentials are found by hash until revoked",
             { store in
                 try await Fixture.seeded(store)
-                let first = try await store.addCredential(device: "d1", tokenHash: [1, 2, 3], at: Fixture.t0, audit: [], sealer: Fixture.sealer)
-                _ = try await store.addCredential(device: "d1", tokenHash: [4, 5, 6], at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                let first = try await store.addCredential(device: "d1", tokenHash: [1, 2, 3], brokerHash: "$7$101$a$b", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                _ = try await store.addCredential(device: "d1", tokenHash: [4, 5, 6], brokerHash: "$7$101$c$d", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
                 #expect(try await store.device(forCredential: [1, 2, 3]) == "d1")
+                #expect(try await store.brokerAccounts() == [DeviceBrokerAccount(device: "d1", passwordHash: "$7$101$c$d")])
                 #expect(try await store.revokeCredentials(device: "d1", id: first, at: Fixture.t0, audit: [], sealer: Fixture.sealer) == 1)
                 #expect(try await store.device(forCredential: [1, 2, 3]) == nil)
                 #expect(try await store.device(forCredential: [4, 5, 6]) == "d1")
                 #expect(try await store.revokeCredentials(device: "d1", id: nil, at: Fixture.t0, audit: [], sealer: Fixture.sealer) == 1)
                 #expect(try await store.device(forCredential: [4, 5, 6]) == nil)
+                #expect(try await store.brokerAccounts() == [])
                 await #expect(throws: VigilError.self) {
-                    try await store.addCredential(device: "no-such-device", tokenHash: [7], at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                    try await store.addCredential(device: "no-such-device", tokenHash: [7], brokerHash: nil, at: Fixture.t0, audit: [], sealer: Fixture.sealer)
                 }
             }
         ),

@@ -33,12 +33,17 @@ public protocol VigilStore: Sendable {
 
     // MARK: Device credentials
 
-    /// Stores a new credential (the SHA-256 of a token) for a device; returns its id.
-    func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64
+    /// Stores a new credential (the SHA-256 of a token, and the token's broker password hash) for a
+    /// device; returns its id.
+    func addCredential(
+        device: String, tokenHash: [UInt8], brokerHash: String?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer
+    ) async throws -> Int64
     /// Revokes the device's credentials (all, or the one with `id`); returns how many were active.
     func revokeCredentials(device: String, id: Int64?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int
     /// The device an active credential belongs to.
     func device(forCredential tokenHash: [UInt8]) async throws -> String?
+    /// Every device with an active credential, with the broker hash of its newest one, by device id.
+    func brokerAccounts() async throws -> [DeviceBrokerAccount]
 
     // MARK: Accounts and access
 

@@ -16,10 +16,13 @@ struct DeviceCredentialRoutes {
                 }
                 let token = DeviceToken.generate()
                 let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .create, resource: "Device/\(device)/credentials")
+                // The broker hash is kept now: the token itself is never stored.
                 let id = try await runtime.store.addCredential(
-                    device: device, tokenHash: DeviceToken.hash(token), at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
+                    device: device, tokenHash: DeviceToken.hash(token), brokerHash: MosquittoPasswordHash.make(password: token),
+                    at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
                 )
                 try runtime.anchorAudit(try await runtime.store.auditHead())
+                await runtime.broker.credentialsChanged()
                 var response = FHIRJSON.response(
                     ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
                 )
@@ -50,6 +53,7 @@ struct DeviceCredentialRoutes {
         let revoked = try await runtime.store.revokeCredentials(
             device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
         try runtime.anchorAudit(try await runtime.store.auditHead())
+        await runtime.broker.credentialsChanged()
         return FHIRJSON.response(["revoked": .integer(revoked)], mediaType: FHIRJSON.jsonMediaType)
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOSSL
+import ServiceLifecycle
 import VigilClinical
 import VigilCore
 import VigilSQLite
@@ -14,9 +15,9 @@ public enum VigilApplication {
     /// Opens the store and keys in the data directory and builds the runtime.
     /// - Throws: ``VigilError`` for options that are not available, or files that cannot be used.
     public static func makeRuntime(configuration: VigilConfiguration, clock: any VigilClock = SystemClock(), logger: Logger) throws -> VigilRuntime {
-        for (flag, value) in [("--mqtt", configuration.mqtt), ("--mllp", configuration.mllp), ("--postgres", configuration.postgres)]
-        where value != nil {
-            throw VigilError(.invalid, "\(flag) is not available in this version of Vigil yet")
+        if configuration.postgres != nil { throw VigilError(.invalid, "--postgres is not available in this version of Vigil yet") }
+        if configuration.mllpPort != nil, configuration.mllpSenders.isEmpty {
+            throw VigilError(.invalid, "--mllp needs --mllp-senders: the sending facilities (MSH-4) and networks allowed to send HL7")
         }
         do {
             try FileManager.default.createDirectory(
@@ -38,6 +39,7 @@ public enum VigilApplication {
             configuration: configuration, store: store, clock: clock,
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
+            brokerKey: try KeyFile.loadOrCreate(configuration.brokerKeyFile),
             policy: policy, logger: logger
         )
     }
@@ -69,6 +71,17 @@ public enum VigilApplication {
         return router
     }
 
+    /// The device transports configured: MQTT, MLLP. Listed after the writer, so that on shutdown
+    /// they stop taking readings before the writer commits what it accepted.
+    static func transports(runtime: VigilRuntime) -> [any Service] {
+        var services: [any Service] = []
+        if let endpoint = runtime.configuration.mqtt { services.append(MQTTIngestService(runtime: runtime, endpoint: endpoint)) }
+        if let host = runtime.configuration.mllpHost, let port = runtime.configuration.mllpPort {
+            services.append(MLLPIngestService(runtime: runtime, host: host, port: port))
+        }
+        return services
+    }
+
     /// The application: HTTP (or HTTPS when a certificate is configured) with the `/api/stream`
     /// WebSocket upgrade, the analysis and the ingest writer as services, shut down after the server so that accepted readings are committed and answered.
     /// - Parameter onListening: called with `host:port` once the server listens (the actual port when 0 was asked).
@@ -90,7 +103,7 @@ public enum VigilApplication {
             router: buildRouter(runtime: runtime),
             server: server,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil"),
-            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer],
+            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer] + transports(runtime: runtime),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
                 onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")

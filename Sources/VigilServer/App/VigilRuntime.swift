@@ -20,13 +20,18 @@ public struct VigilRuntime: Sendable {
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
+    /// The devices allowed on the MQTT broker, and the broker's files when Vigil manages them.
+    public let broker: BrokerRegistry
+    /// Acknowledgements and commands to devices through the broker.
+    public let devices = DevicePublisher()
     /// Care-team scopes computed recently.
     let scopes = AccessScopeCache()
     public let logger: Logger
 
     public init(
         configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
-        tokenKey: [UInt8], auditKey: [UInt8], policy: ClinicalPolicy = .standard, metrics: VigilMetrics = .shared, logger: Logger
+        tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
+        metrics: VigilMetrics = .shared, logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -40,6 +45,12 @@ public struct VigilRuntime: Sendable {
         self.signInThrottle = SignInThrottle()
         self.logger = logger
         self.policy = policy
+        self.broker = BrokerRegistry(
+            store: store, clock: clock, files: configuration.brokerConfig.map { directory in
+                var files = BrokerFiles(directory: directory)
+                if let mqtt = configuration.mqtt { (files.listenHost, files.listenPort) = (mqtt.host, mqtt.port) }
+                return files
+            }, serverKey: brokerKey, logger: logger)
         self.hub = EventHub(firstID: clock.now() * 1000)
         self.alerts = AlertCenter(store: store, sealer: sealer, anchor: anchor, clock: clock, policy: policy.escalation, hub: hub, logger: logger)
         self.analysis =

@@ -1,4 +1,5 @@
 public import Configuration
+import Foundation
 public import VigilCore
 
 extension VigilConfiguration {
@@ -8,7 +9,11 @@ extension VigilConfiguration {
     /// - `http` (string `HOST:PORT`, default `127.0.0.1:8080`).
     /// - `tlsCert`, `tlsKey` (paths): serve HTTPS.
     /// - `auditKey` (path, default `<data>/keys/audit.key`).
-    /// - `mllp`, `mqtt`, `postgres` (strings): not available yet; refused at start.
+    /// - `mqtt` (URL `mqtt://[user:password@]host:port` or `mqtts://…`), `mqttCA` (PEM path).
+    /// - `brokerConfig` (directory): keep the Mosquitto password file, ACL and configuration there.
+    /// - `mllp` (`HOST:PORT`), `mllpSenders` (comma-separated `FACILITY@NETWORK`), `mllpMaxMessage` (bytes),
+    ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given).
+    /// - `postgres` (string): not available yet; refused at start.
     /// - `adminPassword` (string): the first admin's password.
     /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
@@ -37,8 +42,22 @@ extension VigilConfiguration {
             throw VigilError(.invalid, "--tls-cert and --tls-key go together")
         }
         auditKeyFile = reader.string(forKey: "auditKey")
-        mllp = reader.string(forKey: "mllp")
-        mqtt = reader.string(forKey: "mqtt")
+        if let url = reader.string(forKey: "mqtt", isSecret: true) { mqtt = try MQTTEndpoint(url: url) }
+        mqttCA = reader.string(forKey: "mqttCA")
+        brokerConfig = reader.string(forKey: "brokerConfig")
+        if let mllp = reader.string(forKey: "mllp") {
+            guard let (host, port) = Self.hostPort(mllp) else { throw VigilError(.invalid, "--mllp takes HOST:PORT (was \(mllp))") }
+            (mllpHost, mllpPort) = (host, port)
+        }
+        for sender in reader.string(forKey: "mllpSenders", default: "").split(separator: ",") {
+            mllpSenders.append(try MLLPSender(sender.trimmingCharacters(in: .whitespaces)))
+        }
+        mllpMaxMessage = reader.int(forKey: "mllpMaxMessage", default: mllpMaxMessage)
+        switch reader.string(forKey: "mllpTLS", default: "on") {
+        case "on": mllpTLS = true
+        case "off": mllpTLS = false
+        case let other: throw VigilError(.invalid, "--mllp-tls is on or off (was \(other))")
+        }
         postgres = reader.string(forKey: "postgres")
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)

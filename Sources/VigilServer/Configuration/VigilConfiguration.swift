@@ -15,9 +15,23 @@ public struct VigilConfiguration: Sendable {
     /// The HMAC key of the audit chain. Defaults to `<data>/keys/audit.key`; put it on another
     /// volume than the database so that whoever can edit the database cannot reseal the chain.
     public var auditKeyFile: String?
-    /// Device protocol endpoints and PostgreSQL; accepted for the interface, refused until they land.
-    public var mllp: String?
-    public var mqtt: String?
+    /// The MQTT broker to take readings from (nil: no MQTT).
+    public var mqtt: MQTTEndpoint?
+    /// A PEM file of the certificate authorities to trust for `mqtts://` (default: the system's).
+    public var mqttCA: String?
+    /// The directory where Vigil keeps the broker's password file, ACL and `mosquitto.conf` up
+    /// to date (nil: the broker's accounts are managed elsewhere).
+    public var brokerConfig: String?
+    /// The MLLP listener for HL7 v2 (nil: none).
+    public var mllpHost: String?
+    public var mllpPort: Int?
+    /// Who may send HL7 over MLLP: sending facility and network. Nobody when empty.
+    public var mllpSenders: [MLLPSender] = []
+    /// MLLP over TLS with the server's certificate (`--tls-cert`, `--tls-key`); on when they are given.
+    public var mllpTLS: Bool = true
+    /// The largest HL7 message accepted, in bytes.
+    public var mllpMaxMessage: Int = 1 << 20
+    /// PostgreSQL; accepted for the interface, refused until it lands.
     public var postgres: String?
     /// Password for the `admin` account created on first start (only from `VIGIL_ADMIN_PASSWORD`).
     public var adminPassword: String?
@@ -51,4 +65,6 @@ public struct VigilConfiguration: Sendable {
     /// The audit anchor lives beside the audit key, outside the database.
     public var auditAnchorFile: String { resolvedAuditKeyFile + ".head" }
     public var tokenKeyFile: String { keyDirectory + "/token-signing.key" }
+    /// The secret behind the server's own broker password (`vigil-server`).
+    public var brokerKeyFile: String { keyDirectory + "/broker-server.key" }
 }

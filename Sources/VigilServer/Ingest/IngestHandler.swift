@@ -14,6 +14,14 @@ struct IngestHandler: Sendable {
         /// Readings stored with a flag (device time ahead of server time).
         var flagged: [ReadingSubmission] = []
 
+        /// The answer once the commit is stored: how many readings were new, how many duplicates.
+        func counting(_ outcome: IngestWriter.Outcome) -> Result {
+            var result = self
+            result.accepted = outcome.inserted.count(where: { $0 })
+            result.duplicates = outcome.inserted.count - result.accepted
+            return result
+        }
+
         var json: JSON {
             var object: JSONObject = [
                 "accepted": .integer(accepted),
@@ -43,13 +51,29 @@ struct IngestHandler: Sendable {
 
     /// Ingests decoded submissions.
     func ingest(_ decoded: ReadingBatchDecoder.Result, device: String, client: String?, source: String, now: Int64) async throws -> Result {
-        let links = try await runtime.store.deviceLinks(device: device)
+        let prepared = try await prepare(decoded, device: device, client: client, source: source, now: now)
+        return prepared.result.counting(try await runtime.writer.submit(prepared.commit))
+    }
+
+    /// A batch ready for the writer: what to commit, and the answer so far (rejections, flags).
+    struct Prepared: Sendable {
+        var commit: IngestCommit
+        var result: Result
+    }
+
+    /// Finds each reading's patient (the one the device was on at the reading's time, or
+    /// `patient` when the message itself names the patient, as HL7 does) and builds the commit:
+    /// readings, quarantine entries and audit events.
+    func prepare(
+        _ decoded: ReadingBatchDecoder.Result, device: String, patient fixedPatient: String? = nil, client: String?, source: String, now: Int64
+    ) async throws -> Prepared {
+        let links = fixedPatient == nil ? try await runtime.store.deviceLinks(device: device) : DeviceLinkHistory([])
         var result = Result()
         result.rejected = decoded.rejections
         var readings: [Reading] = []
         readings.reserveCapacity(decoded.submissions.count)
         for submission in decoded.submissions {
-            guard let patient = links.patient(at: submission.time) else {
+            guard let patient = fixedPatient ?? links.patient(at: submission.time) else {
                 result.rejected.append(
                     ReadingRejection(
                         index: submission.index, boot: submission.boot, seq: submission.seq,
@@ -76,11 +100,8 @@ struct IngestHandler: Sendable {
             },
             audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source)
         )
-        let outcome = try await runtime.writer.submit(commit)
         runtime.metrics.recordRejected(result.rejected.count)
-        result.accepted = outcome.inserted.count(where: { $0 })
-        result.duplicates = outcome.inserted.count - result.accepted
-        return result
+        return Prepared(commit: commit, result: result)
     }
 
     /// Quarantines one refused reading that never reached the decoder (a malformed FHIR

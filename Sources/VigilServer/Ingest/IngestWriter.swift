@@ -17,7 +17,7 @@ public final class IngestWriter: Service {
 
     private struct Pending {
         var commit: IngestCommit
-        var continuation: CheckedContinuation<Outcome, any Error>
+        var answer: PendingCommit
     }
 
     private let store: any VigilStore
@@ -53,19 +53,25 @@ public final class IngestWriter: Service {
     /// Queues `commit` and returns once it is durably stored.
     /// - Throws: ``VigilError/Code/unavailable`` when the queue is full or closed, or the store failed.
     public func submit(_ commit: IngestCommit) async throws -> Outcome {
+        try await enqueue(commit).outcome()
+    }
+
+    /// Queues `commit` and returns at once; the answer says when it is stored.
+    /// - Throws: ``VigilError/Code/unavailable`` when the queue is full or closed.
+    public func enqueue(_ commit: IngestCommit) throws(VigilError) -> PendingCommit {
         let weight = commit.readings.count + commit.quarantine.count + commit.audit.count
-        return try await withCheckedThrowingContinuation { continuation in
-            let action = state.withLock { $0.enqueue(Pending(commit: commit, continuation: continuation), weight: weight) }
-            switch action {
-            case .queued(let resumeWriter):
-                metrics.recordQueueDepth(depth)
-                if resumeWriter { wakeWriter() }
-            case .full:
-                metrics.recordQueueFull()
-                continuation.resume(throwing: VigilError(.unavailable, "the write queue is full; retry shortly", retryAfter: 1))
-            case .closed:
-                continuation.resume(throwing: VigilError(.unavailable, "the server is shutting down; retry shortly", retryAfter: 5))
-            }
+        let answer = PendingCommit()
+        let action = state.withLock { $0.enqueue(Pending(commit: commit, answer: answer), weight: weight) }
+        switch action {
+        case .queued(let resumeWriter):
+            metrics.recordQueueDepth(depth)
+            if resumeWriter { wakeWriter() }
+            return answer
+        case .full:
+            metrics.recordQueueFull()
+            throw VigilError(.unavailable, "the write queue is full; retry shortly", retryAfter: 1)
+        case .closed:
+            throw VigilError(.unavailable, "the server is shutting down; retry shortly", retryAfter: 5)
         }
     }
 
@@ -126,7 +132,7 @@ public final class IngestWriter: Service {
                 readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)
             for (pending, offset) in zip(batch, offsets) {
                 let slice = Array(result.inserted[offset..<offset + pending.commit.readings.count])
-                pending.continuation.resume(returning: Outcome(inserted: slice))
+                pending.answer.complete(.success(Outcome(inserted: slice)))
             }
             if let analysis {
                 let stored = zip(result.ids, merged.readings).compactMap { id, reading in id.map { StoredReading(id: $0, reading: reading) } }
@@ -139,7 +145,7 @@ public final class IngestWriter: Service {
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "items": "\(batch.count)"])
             let failure = (error as? VigilError) ?? VigilError(.unavailable, "the readings could not be stored; retry", retryAfter: 1)
-            for pending in batch { pending.continuation.resume(throwing: failure) }
+            for pending in batch { pending.answer.complete(.failure(failure)) }
         }
         metrics.recordQueueDepth(depth)
     }

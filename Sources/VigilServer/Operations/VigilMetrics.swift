@@ -28,6 +28,10 @@ public final class VigilMetrics: Sendable {
     let analysisDuration: DurationHistogram
     /// Readings committed but not yet analysed.
     let analysisBacklog: Prometheus.Gauge
+    /// 1 while connected to the MQTT broker.
+    let mqttConnected: Prometheus.Gauge
+    /// HL7 messages answered, by acknowledgement code (AA, AE, AR).
+    let hl7Messages: [String: Prometheus.Counter]
 
     /// The process's metrics.
     public static let shared = VigilMetrics(registry: bootstrapRegistry())
@@ -65,6 +69,16 @@ public final class VigilMetrics: Sendable {
             descriptor: .init(namespace: "vigil", metricName: "commit_size", unitName: "readings", helpText: "Readings per group commit"),
             buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000]
         )
+        mqttConnected = registry.makeGauge(
+            descriptor: .init(namespace: "vigil", metricName: "mqtt_connected", helpText: "1 while connected to the MQTT broker"))
+        hl7Messages = Dictionary(
+            uniqueKeysWithValues: ["AA", "AE", "AR"].map { code in
+                (
+                    code,
+                    registry.makeCounter(
+                        name: "vigil_hl7_messages_total", labels: [("ack", code)], help: "HL7 messages answered over MLLP, by acknowledgement code")
+                )
+            })
         queueDepth = registry.makeGauge(
             descriptor: .init(
                 namespace: "vigil", metricName: "ingest_queue_depth", unitName: "items", helpText: "Readings and audit events waiting for the writer")
@@ -85,6 +99,8 @@ public final class VigilMetrics: Sendable {
     }
     func recordQueueFull() { queueRejections.increment() }
     func recordRejected(_ count: Int) { readingsRejected.increment(by: Int64(count)) }
+    func recordMQTTConnection(_ connected: Bool) { mqttConnected.set(Int64(connected ? 1 : 0)) }
+    func recordHL7(ack code: String) { hl7Messages[code]?.increment() }
 
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String { registry.emitToString() }

@@ -50,9 +50,12 @@ final class GatedStore: VigilStore {
     func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] {
         try await inner.quarantine(device: device, limit: limit, offset: offset)
     }
-    func addCredential(device: String, tokenHash: [UInt8], at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int64 {
-        try await inner.addCredential(device: device, tokenHash: tokenHash, at: time, audit: audit, sealer: sealer)
+    func addCredential(
+        device: String, tokenHash: [UInt8], brokerHash: String?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer
+    ) async throws -> Int64 {
+        try await inner.addCredential(device: device, tokenHash: tokenHash, brokerHash: brokerHash, at: time, audit: audit, sealer: sealer)
     }
+    func brokerAccounts() async throws -> [DeviceBrokerAccount] { try await inner.brokerAccounts() }
     func revokeCredentials(device: String, id: Int64?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int {
         try await inner.revokeCredentials(device: device, id: id, at: time, audit: audit, sealer: sealer)
     }

@@ -1,0 +1,43 @@
+public import MQTT
+import NIOCore
+import Synchronization
+public import VigilCore
+
+/// Sends messages to devices through the broker: acknowledgements and commands. Holds the MQTT
+/// client while the MQTT service runs.
+public final class DevicePublisher: Sendable {
+    private let client = Mutex<MQTTClient?>(nil)
+
+    public init() {}
+
+    /// Whether an MQTT connection is configured and running.
+    public var isAvailable: Bool { client.withLock { $0 != nil } }
+
+    func attach(_ client: MQTTClient?) { self.client.withLock { $0 = client } }
+
+    /// Publishes `message` at QoS 1 on `vigil/devices/{device}/{channel}`.
+    /// - Throws: ``VigilError/Code/unavailable`` when no broker is configured.
+    public func publish(_ message: JSON, device: String, channel: Channel) throws(VigilError) {
+        guard let client = client.withLock({ $0 }) else {
+            throw VigilError(.unavailable, "no MQTT broker is configured (vigil serve --mqtt)")
+        }
+        client.publish(
+            MQTTPacket.Publish(topic: Self.topic(device: device, channel), payload: ByteBuffer(bytes: message.serialized()), qos: .atLeastOnce))
+    }
+
+    /// The topics of a device.
+    public enum Channel: String, Sendable {
+        case readings, ack, commands
+    }
+
+    public static func topic(device: String, _ channel: Channel) -> String { "vigil/devices/\(device)/\(channel.rawValue)" }
+
+    /// The device a readings topic belongs to (`vigil/devices/{id}/readings`, also when delivered
+    /// with a `$share/{group}/` prefix), or nil for any other topic.
+    static func device(readingsTopic topic: String) -> String? {
+        var parts = topic.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.first == "$share", parts.count > 2 { parts.removeFirst(2) }
+        guard parts.count == 4, parts[0] == "vigil", parts[1] == "devices", parts[3] == "readings", !parts[2].isEmpty else { return nil }
+        return String(parts[2])
+    }
+}

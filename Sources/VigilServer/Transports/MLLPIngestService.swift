@@ -1,0 +1,192 @@
+import Crypto
+import Foundation
+import HL7v2
+import Logging
+import MLLP
+import NIOCore
+import NIOSSL
+public import ServiceLifecycle
+import VigilCore
+
+/// HL7 v2 over MLLP (`vigil serve --mllp`): each IHE PCD-01 ORU^R01 goes down the same ingest
+/// path as `POST /api/ingest` and is answered after the commit: `AA` when every reading is
+/// stored (or was already), `AE` with the reasons when some or all were quarantined, `AR` when
+/// the message is not understood or its sender is not allowed.
+///
+/// - Senders: only the sending facilities (MSH-4) listed in the configuration, each from its
+///   networks.
+/// - Identity: PID-3 is matched to `Patient.identifier`, OBX-18 to `Device.identifier`; the
+///   readings belong to that patient.
+/// - Effectively once: each reading's producer key is (the Device, a boot derived from the
+///   sender and MSH-10, the OBX's set id), so a resent message is acknowledged and not stored
+///   twice.
+public struct MLLPIngestService: Service {
+    let runtime: VigilRuntime
+    let host: String
+    let port: Int
+    let onListening: @Sendable (String) -> Void
+
+    init(runtime: VigilRuntime, host: String, port: Int, onListening: @escaping @Sendable (String) -> Void = { _ in }) {
+        (self.runtime, self.host, self.port, self.onListening) = (runtime, host, port, onListening)
+    }
+
+    public func run() async throws {
+        let configuration = runtime.configuration
+        var listener = MLLPListener.Configuration(host: host, port: port)
+        listener.maximumMessageSize = configuration.mllpMaxMessage
+        if configuration.mllpTLS, let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            listener.tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        }
+        let logger = runtime.logger
+        let mllp = MLLPListener(configuration: listener)
+        try await cancelWhenGracefulShutdown {
+            try await mllp.run(
+                onListening: { address in
+                    let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+                    logger.info("MLLP listening", metadata: ["address": "\(host):\(address.port ?? port)"])
+                    onListening("\(host):\(address.port ?? port)")
+                },
+                onConnectionError: { error, remote in
+                    logger.warning("MLLP connection closed on an error", metadata: ["error": "\(error)", "remote": "\(remote ?? "?")"])
+                },
+                respond: { message in await respond(to: message) })
+        }
+    }
+
+    /// The ACK (or NAK) for one message, after its readings are committed.
+    func respond(to message: MLLPListener.Message) async -> ByteBuffer {
+        let now = runtime.clock.now()
+        let parsed = Result { try HL7Message(parsing: message.bytes.readableBytesView) }
+        let answer: Answer
+        do {
+            answer = try await self.answer(message, parsed: parsed, now: now)
+        } catch {
+            // The store failed: nothing was acknowledged, the sender retries.
+            runtime.logger.error("HL7 message not stored", metadata: ["error": "\(error)"])
+            answer = Answer(.error, "the message could not be stored; send it again")
+        }
+        runtime.metrics.recordHL7(ack: answer.code.rawValue)
+        let controlID = "VIGIL" + String(now) + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        let ack = ((try? parsed.get()) ?? HL7Message(segments: [])).acknowledgement(answer.code, reason: answer.reason, controlID: controlID, now: now)
+        return ByteBuffer(string: ack.encoded())
+    }
+
+    struct Answer {
+        var code: HL7Message.AcknowledgementCode
+        var reason: String?
+        init(_ code: HL7Message.AcknowledgementCode, _ reason: String? = nil) { (self.code, self.reason) = (code, reason) }
+    }
+
+    private func answer(_ message: MLLPListener.Message, parsed: Result<HL7Message, any Error>, now: Int64) async throws -> Answer {
+        let ip = message.remoteIP ?? "unknown"
+        let senders = runtime.configuration.mllpSenders
+        guard senders.contains(where: { $0.network.contains(ip) }) else {
+            return try await refuse("HL7 from \(ip) refused: no sender may connect from there", client: ip)
+        }
+        let text = String(decoding: message.bytes.readableBytesView.prefix(65_536), as: UTF8.self)
+        let hl7: HL7Message
+        switch parsed {
+        case .success(let message): hl7 = message
+        case .failure(let error):
+            try await quarantine(device: "hl7", key: nil, payload: text, reasons: ["\(error)"], client: ip, now: now)
+            return Answer(.reject, "\(error)")
+        }
+        let facility = hl7.first("MSH")?[4] ?? ""
+        guard senders.contains(where: { $0.facility == facility && $0.network.contains(ip) }) else {
+            return try await refuse("HL7 from sending facility '\(facility.prefix(64))' at \(ip) refused: not an allowed sender", client: ip)
+        }
+        let message: PCD01
+        do {
+            message = try PCD01(hl7)
+        } catch let error as HL7Error where error.code == .unsupportedMessage {
+            return Answer(.reject, error.message)
+        } catch {
+            try await quarantine(device: "hl7", key: nil, payload: text, reasons: ["\(error)"], client: ip, now: now)
+            return Answer(.error, "\(error)")
+        }
+        let boot = Self.boot(facility: facility, application: message.sendingApplication, controlID: hl7.controlID)
+        let patient: String
+        switch try await resolve(.patient, identifier: message.patient) {
+        case .success(let id): patient = id
+        case .failure(let reason):
+            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: [reason.message], client: ip, now: now)
+            return Answer(.error, reason.message)
+        }
+        var problems = message.refused.map { "OBX \($0.setID): \($0.reason)" }
+        if !message.refused.isEmpty {
+            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: problems, client: ip, now: now)
+        }
+        for (equipment, rows) in Dictionary(grouping: message.readings, by: \.equipment).sorted(by: { $0.key < $1.key }) {
+            let device: String
+            switch try await resolve(.device, identifier: equipment) {
+            case .success(let id): device = id
+            case .failure(let reason):
+                let reasons = rows.map { "OBX \($0.setID): \(reason.message)" }
+                try await quarantine(device: "hl7", key: (boot, Int64(rows[0].setID) ?? 0), payload: text, reasons: reasons, client: ip, now: now)
+                problems += reasons
+                continue
+            }
+            let body: JSON = [
+                "readings": .array(
+                    rows.enumerated().map { position, row in
+                        [
+                            "seq": .integer(Int64(row.setID) ?? Int64(position + 1)), "boot": .string(boot),
+                            "time": .string(FHIRDateTime.instant(milliseconds: row.time)), "code": .string(row.loinc), "value": .double(row.value),
+                            "unit": .string(row.unit),
+                        ]
+                    })
+            ]
+            let decoded = try ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits).decode(body, now: now)
+            let handler = IngestHandler(runtime: runtime)
+            let prepared = try await handler.prepare(decoded, device: device, patient: patient, client: ip, source: "hl7", now: now)
+            _ = try await runtime.writer.submit(prepared.commit)
+            problems += prepared.result.rejected.map { "OBX \(rows[$0.index].setID): \($0.reason)" }
+        }
+        return problems.isEmpty ? Answer(.accept) : Answer(.error, problems.joined(separator: "; "))
+    }
+
+    /// The boot part of the producer keys of a message's readings: the same for a resent
+    /// message (same sender, same MSH-10), different for every other.
+    static func boot(facility: String, application: String, controlID: String) -> String {
+        let digest = SHA256.hash(data: Array("\(facility)|\(application)|\(controlID)".utf8))
+        return "hl7-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The one resource of `type` whose identifier has the value `identifier` (any system).
+    private func resolve(_ type: FHIRResourceType, identifier: String) async throws -> Result<String, VigilError> {
+        let field = type == .patient ? "PID-3" : "OBX-18"
+        guard !identifier.isEmpty, !identifier.contains(where: { ",|\\$".contains($0) }) else {
+            return .failure(VigilError(.invalid, "\(field) '\(identifier.prefix(64))' is not an identifier Vigil can look up"))
+        }
+        let query = try FHIRSearchQuery.parse(type: type, parameters: [("identifier", identifier), ("_count", "2")])
+        let ids = try await runtime.store.searchIDs(query)
+        switch ids.count {
+        case 1: return .success(ids[0])
+        case 0: return .failure(VigilError(.notFound, "no \(type.rawValue) has the identifier \(field) '\(identifier.prefix(64))'"))
+        default: return .failure(VigilError(.conflict, "several \(type.rawValue) resources have the identifier \(field) '\(identifier.prefix(64))'"))
+        }
+    }
+
+    /// Keeps a message (or part of it) that was not stored as readings, with the reasons, and
+    /// returns once that is durable. `key` (boot, seq) makes a resend land on the same entry.
+    private func quarantine(device: String, key: (String, Int64)?, payload: String, reasons: [String], client: String, now: Int64) async throws {
+        let entry = QuarantineEntry(
+            device: device, boot: key?.0, seq: key?.1, index: 0, reason: reasons.joined(separator: "; "), payload: payload, source: "hl7",
+            received: now)
+        let audit = runtime.auditEvent(
+            nil, client: client, action: .create, resource: "quarantine", outcome: .minorFailure, detail: "HL7 message quarantined")
+        runtime.metrics.recordRejected(1)
+        _ = try await runtime.writer.submit(IngestCommit(quarantine: [entry], audit: [audit]))
+    }
+
+    /// Refuses a sender: audited and logged, not stored.
+    private func refuse(_ reason: String, client: String) async throws -> Answer {
+        runtime.logger.warning("\(reason)")
+        try await runtime.audit([
+            runtime.auditEvent(nil, client: client, action: .create, resource: "hl7", outcome: .minorFailure, detail: reason)
+        ])
+        return Answer(.reject, "this sender is not allowed to send HL7 to Vigil")
+    }
+}

@@ -1,0 +1,176 @@
+import Crypto
+import Foundation
+import Logging
+import MQTT
+import NIOCore
+import NIOSSL
+public import ServiceLifecycle
+import VigilCore
+
+/// Readings through the MQTT broker (`vigil serve --mqtt`): subscribes to every device's readings
+/// topic through the shared subscription `$share/vigil/vigil/devices/+/readings` (so that several
+/// nodes share the load), sends each payload down the same ingest path as `POST /api/ingest`,
+/// PUBACKs once it is in the ingest queue, and after the commit publishes the device's
+/// acknowledgement on `vigil/devices/{id}/ack`.
+///
+/// A payload on the topic of a device without an active credential (unknown or revoked) is
+/// quarantined and not acknowledged to the device. When the ingest queue is full the service
+/// stops reading from the broker until there is room.
+public struct MQTTIngestService: Service {
+    /// The subscription every node shares.
+    public static let filter = "$share/vigil/vigil/devices/+/readings"
+
+    let runtime: VigilRuntime
+    let endpoint: MQTTEndpoint
+
+    init(runtime: VigilRuntime, endpoint: MQTTEndpoint) {
+        self.runtime = runtime
+        self.endpoint = endpoint
+    }
+
+    /// A commit waiting to be acknowledged to its device.
+    private struct PendingAck: Sendable {
+        var device: String
+        var commit: PendingCommit
+        /// The answer so far and the seqs it covers; nil for a payload refused whole.
+        var result: IngestHandler.Result?
+        var seqs: [Int64]
+        var refusal: String?
+        /// Whether the device hears back (not when its topic was refused).
+        var acknowledge: Bool
+    }
+
+    public func run() async throws {
+        let client = MQTTClient(configuration: try clientConfiguration()) { [logger = runtime.logger, metrics = runtime.metrics] event in
+            switch event {
+            case .connected(let sessionPresent):
+                metrics.recordMQTTConnection(true)
+                logger.info("connected to the MQTT broker", metadata: ["sessionPresent": "\(sessionPresent)"])
+            case .disconnected(let reason):
+                metrics.recordMQTTConnection(false)
+                logger.warning("MQTT connection lost; reconnecting", metadata: ["reason": "\(reason)"])
+            case .subscriptionRefused(let filters):
+                logger.error("the broker refused the subscription; check the server's ACL", metadata: ["filters": "\(filters)"])
+            }
+        }
+        runtime.devices.attach(client)
+        defer { runtime.devices.attach(nil) }
+        let (acks, queue) = AsyncStream.makeStream(of: PendingAck.self)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await publishAcknowledgements(acks, client: client) }
+            try? await cancelWhenGracefulShutdown {
+                await client.run { publish in await receive(publish, client: client, queue: queue) }
+            }
+            queue.finish()
+        }
+    }
+
+    private func clientConfiguration() throws -> MQTTClient.Configuration {
+        let configuration = runtime.configuration
+        var username = endpoint.username
+        var password = endpoint.password
+        if username == nil, configuration.brokerConfig != nil {
+            (username, password) = (BrokerFiles.serverUsername, runtime.broker.serverPassword)
+        }
+        var session = MQTTConnectionStateMachine.Configuration(
+            clientID: Self.clientID(dataDirectory: configuration.dataDirectory), filters: [Self.filter], username: username,
+            password: password.map { Array($0.utf8) })
+        session.keepAlive = 30
+        var client = MQTTClient.Configuration(host: endpoint.host, port: endpoint.port, session: session)
+        client.maximumPacketSize = configuration.ingestLimits.maxBodyBytes + 1024
+        if endpoint.tls {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let ca = configuration.mqttCA { tls.trustRoots = .file(ca) }
+            client.tls = tls
+        }
+        return client
+    }
+
+    /// A client id that stays the same across restarts of this node (its persistent session) and
+    /// differs between nodes: from the host name and the data directory.
+    static func clientID(dataDirectory: String) -> String {
+        let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let host = ProcessInfo.processInfo.hostName
+        let digest = SHA256.hash(data: Array((host + "\n" + path).utf8))
+        return "vigil-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Takes one PUBLISH into the ingest queue; retries while the queue is full (so reading from
+    /// the broker pauses) until the service stops.
+    private func receive(_ publish: MQTTPacket.Publish, client: MQTTClient, queue: AsyncStream<PendingAck>.Continuation) async {
+        while !Task.isCancelled {
+            do {
+                let pending = try await enqueue(publish)
+                if let id = publish.packetID { client.accepted(packetID: id) }
+                if let pending { queue.yield(pending) }
+                return
+            } catch {
+                let error = (error as? VigilError) ?? VigilError(.unavailable, "\(error)", retryAfter: 1)
+                runtime.logger.warning("MQTT reading not taken yet; retrying", metadata: ["reason": "\(error.message)"])
+                try? await Task.sleep(for: .seconds(max(1, error.retryAfter ?? 1)))
+            }
+        }
+    }
+
+    /// Validates, resolves and queues the payload (or quarantines it whole); nil when the topic is
+    /// not a readings topic.
+    private func enqueue(_ publish: MQTTPacket.Publish) async throws -> PendingAck? {
+        guard let device = DevicePublisher.device(readingsTopic: publish.topic) else {
+            runtime.logger.warning("MQTT message on an unexpected topic ignored", metadata: ["topic": "\(publish.topic)"])
+            return nil
+        }
+        let now = runtime.clock.now()
+        let bytes = Array(publish.payload.readableBytesView)
+        guard FHIRID.isValid(device), try await runtime.broker.isActive(device: device) else {
+            runtime.logger.warning("readings refused: the device has no active credential", metadata: ["device": "\(device.prefix(64))"])
+            let reason = "Device/\(device.prefix(64)) is unknown or its credentials are revoked; readings on its topic are refused"
+            return try quarantineWhole(bytes, device: String(device.prefix(64)), reason: reason, now: now, acknowledge: false)
+        }
+        let limits = runtime.configuration.ingestLimits
+        let decoded: ReadingBatchDecoder.Result
+        do {
+            guard bytes.count <= limits.maxBodyBytes else {
+                throw VigilError(.tooLarge, "the payload is \(bytes.count) bytes; the limit is \(limits.maxBodyBytes)")
+            }
+            let body = try JSON.parse(bytes, limits: JSONLimits(maxDepth: limits.maxDepth))
+            decoded = try ReadingBatchDecoder(catalog: runtime.catalog, limits: limits).decode(body, now: now)
+        } catch let error as VigilError {
+            return try quarantineWhole(bytes, device: device, reason: error.message, now: now, acknowledge: true)
+        }
+        let prepared = try await IngestHandler(runtime: runtime).prepare(decoded, device: device, client: nil, source: "mqtt", now: now)
+        let seqs = decoded.submissions.map(\.seq) + decoded.rejections.compactMap(\.seq)
+        return PendingAck(
+            device: device, commit: try runtime.writer.enqueue(prepared.commit), result: prepared.result, seqs: seqs, acknowledge: true)
+    }
+
+    private func quarantineWhole(_ bytes: [UInt8], device: String, reason: String, now: Int64, acknowledge: Bool) throws -> PendingAck {
+        let entry = QuarantineEntry(
+            device: device, boot: nil, seq: nil, index: 0, reason: reason, payload: String(decoding: bytes.prefix(65_536), as: UTF8.self),
+            source: "mqtt", received: now)
+        let audit = runtime.auditEvent(
+            .device(device), client: nil, action: .create, resource: "quarantine", outcome: .minorFailure, detail: "payload refused via mqtt")
+        runtime.metrics.recordRejected(1)
+        let commit = try runtime.writer.enqueue(IngestCommit(quarantine: [entry], audit: [audit]))
+        return PendingAck(device: device, commit: commit, seqs: [], refusal: reason, acknowledge: acknowledge)
+    }
+
+    /// Publishes each device's acknowledgement once its commit is stored, in commit order.
+    private func publishAcknowledgements(_ acks: AsyncStream<PendingAck>, client: MQTTClient) async {
+        for await ack in acks {
+            do {
+                let outcome = try await ack.commit.outcome()
+                guard ack.acknowledge else { continue }
+                let message =
+                    if let result = ack.result {
+                        DeviceAcknowledgement.json(result.counting(outcome), seqs: ack.seqs)
+                    } else {
+                        DeviceAcknowledgement.refusal(ack.refusal ?? "refused")
+                    }
+                try runtime.devices.publish(message, device: ack.device, channel: .ack)
+            } catch {
+                // Not stored: no acknowledgement, so the device sends the readings again.
+                runtime.logger.error("MQTT readings not stored", metadata: ["device": "\(ack.device)", "error": "\(error)"])
+            }
+        }
+    }
+}
