@@ -212,6 +212,7 @@ let package = Package(
             name: "VigilEndToEndTests",
             dependencies: [
                 "vigil",
+                "MQTT",
                 "VigilCore",
                 "VigilBench",
                 "VigilTestFixtures",

@@ -5,9 +5,9 @@ public import NIOCore
 ///
 /// `idle → connecting → awaitingConnAck → connected → (connection lost) → waitingToReconnect → connecting …`
 ///
-/// - Sessions are persistent (`cleanSession=false`, a stable client id): the broker keeps the
-///   subscription and queues QoS 1 messages while the client is away. The client subscribes again
-///   when the broker says it kept no session.
+/// - Sessions are persistent (`cleanSession=false`, a stable client id): the broker queues QoS 1
+///   messages while the client is away. The client subscribes on every connection, kept session
+///   or not.
 /// - Inbound QoS 1 PUBLISHes are acknowledged in the order they arrived (MQTT 3.1.1 §4.6), each once
 ///   the application says it has accepted the message (``accepted(packetID:)``): a later message
 ///   accepted first waits for the earlier ones.
@@ -113,7 +113,10 @@ public struct MQTTConnectionStateMachine: Sendable {
             attempts = 0
             var actions: [Action] = [.connected(sessionPresent: sessionPresent)]
             var packets: [MQTTPacket] = []
-            if !sessionPresent, !configuration.filters.isEmpty {
+            // Subscribe on every connection, even to a kept session: the broker may have lost the
+            // subscription (Mosquitto 2.0 restores persistent sessions without their shared
+            // subscriptions), and subscribing again to the same filter only replaces it.
+            if !configuration.filters.isEmpty {
                 packets.append(.subscribe(packetID: takePacketID(), filters: configuration.filters.map { ($0, .atLeastOnce) }))
             }
             // Unacknowledged publications again, marked DUP (MQTT 3.1.1 §4.4), then those that waited.

@@ -119,10 +119,17 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning(
                 "serving plain HTTP beyond this machine: tokens and patient data cross the network unencrypted; give --tls-cert and --tls-key")
         }
-        let app = try VigilApplication.build(runtime: runtime) { address in
-            print("Vigil is listening on \(scheme)://\(address)")
-            fflush(nil)
-        }
+        let mllpScheme = configuration.mllpTLS && configuration.tlsCertificate != nil ? "mllps" : "mllp"
+        let app = try VigilApplication.build(
+            runtime: runtime,
+            onListening: { address in
+                print("Vigil is listening on \(scheme)://\(address)")
+                fflush(nil)
+            },
+            onMLLPListening: { address in
+                print("Vigil takes HL7 v2 on \(mllpScheme)://\(address)")
+                fflush(nil)
+            })
         try await app.runService()
     }
 }

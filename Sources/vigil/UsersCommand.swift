@@ -13,7 +13,10 @@ struct UsersCommand: AsyncParsableCommand {
 
     /// The runtime of a data directory, for account changes made from the command line.
     static func runtime(_ options: DataOptions) throws -> VigilRuntime {
-        let configuration = try ConfigurationLoader.load(flags: options.values)
+        try runtime(try ConfigurationLoader.load(flags: options.values))
+    }
+
+    static func runtime(_ configuration: VigilConfiguration) throws -> VigilRuntime {
         var logger = Logger(label: "vigil")
         logger.logLevel = .warning
         return try VigilApplication.makeRuntime(configuration: configuration, logger: logger)

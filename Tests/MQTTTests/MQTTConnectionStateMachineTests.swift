@@ -38,11 +38,14 @@ import Testing
             ])
     }
 
-    @Test func aKeptSessionNeedsNoNewSubscription() {
+    @Test func aKeptSessionIsSubscribedAgainInCaseTheBrokerLostTheSubscription() {
         var machine = Self.machine()
         _ = machine.start()
         _ = machine.connectionOpened(now: 0)
-        #expect(machine.received(.connack(sessionPresent: true, returnCode: 0), now: 5) == [.connected(sessionPresent: true)])
+        #expect(
+            machine.received(.connack(sessionPresent: true, returnCode: 0), now: 5) == [
+                .connected(sessionPresent: true), .send([.subscribe(packetID: 1, filters: [(Self.filter, .atLeastOnce)])]),
+            ])
     }
 
     @Test func aRefusedSubscriptionIsReported() {
@@ -190,7 +193,10 @@ import Testing
         #expect(
             machine.received(.connack(sessionPresent: true, returnCode: 0), now: 6) == [
                 .connected(sessionPresent: true),
-                .send([.publish(Self.ack(.atLeastOnce, id: 3, duplicate: true)), .publish(Self.ack(.atLeastOnce, id: 4))]),
+                .send([
+                    .subscribe(packetID: 4, filters: [(Self.filter, .atLeastOnce)]), .publish(Self.ack(.atLeastOnce, id: 3, duplicate: true)),
+                    .publish(Self.ack(.atLeastOnce, id: 5)),
+                ]),
             ])
         #expect(machine.pendingPublications == 2)
     }

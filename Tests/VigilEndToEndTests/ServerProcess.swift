@@ -15,6 +15,8 @@ final class ServerProcess: @unchecked Sendable {
     let dataDirectory: String
     /// The port the server listens on (it picks a free one at each start).
     private(set) var port = 0
+    /// The MLLP port, when started with `--mllp`.
+    private(set) var mllpPort = 0
     /// PEM certificate and key to serve HTTPS with.
     let tls: (certificate: String, key: String)?
     /// More `serve` options (`--policy FILE`).
@@ -64,7 +66,7 @@ final class ServerProcess: @unchecked Sendable {
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
         process.environment = environment
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle
@@ -84,6 +86,15 @@ final class ServerProcess: @unchecked Sendable {
                 continue
             }
             port = bound
+            if arguments.contains("--mllp") {
+                guard let line = started.split(separator: "\n").first(where: { $0.hasPrefix("Vigil takes HL7 v2 on ") }),
+                    let bound = line.split(separator: ":").last.flatMap({ Int($0) })
+                else {
+                    try await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                mllpPort = bound
+            }
             if Loopback.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
                 return
             }

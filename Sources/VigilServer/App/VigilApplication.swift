@@ -73,19 +73,24 @@ public enum VigilApplication {
 
     /// The device transports configured: MQTT, MLLP. Listed after the writer, so that on shutdown
     /// they stop taking readings before the writer commits what it accepted.
-    static func transports(runtime: VigilRuntime) -> [any Service] {
+    static func transports(runtime: VigilRuntime, onMLLPListening: @escaping @Sendable (String) -> Void) -> [any Service] {
         var services: [any Service] = []
         if let endpoint = runtime.configuration.mqtt { services.append(MQTTIngestService(runtime: runtime, endpoint: endpoint)) }
         if let host = runtime.configuration.mllpHost, let port = runtime.configuration.mllpPort {
-            services.append(MLLPIngestService(runtime: runtime, host: host, port: port))
+            services.append(MLLPIngestService(runtime: runtime, host: host, port: port, onListening: onMLLPListening))
         }
         return services
     }
 
     /// The application: HTTP (or HTTPS when a certificate is configured) with the `/api/stream`
     /// WebSocket upgrade, the analysis and the ingest writer as services, shut down after the server so that accepted readings are committed and answered.
-    /// - Parameter onListening: called with `host:port` once the server listens (the actual port when 0 was asked).
-    public static func build(runtime: VigilRuntime, onListening: @escaping @Sendable (String) -> Void = { _ in }) throws -> some ApplicationProtocol {
+    /// - Parameters:
+    ///   - onListening: called with `host:port` once the server listens (the actual port when 0 was asked).
+    ///   - onMLLPListening: the same for the MLLP listener.
+    public static func build(
+        runtime: VigilRuntime, onListening: @escaping @Sendable (String) -> Void = { _ in },
+        onMLLPListening: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let configuration = runtime.configuration
         var server = StreamUpgrade.server(runtime: runtime)
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
@@ -103,7 +108,7 @@ public enum VigilApplication {
             router: buildRouter(runtime: runtime),
             server: server,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil"),
-            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer] + transports(runtime: runtime),
+            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer] + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
                 onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")

@@ -15,7 +15,10 @@ public struct BrokerFiles: Sendable {
     public var listenHost: String = "127.0.0.1"
     public var listenPort: Int = 1883
 
-    public init(directory: String) { self.directory = directory }
+    /// - Parameter directory: made absolute, since the broker reads the paths from its own working directory.
+    public init(directory: String) {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+    }
 
     public var passwordFile: String { directory + "/passwords" }
     public var aclFile: String { directory + "/acl" }
@@ -55,6 +58,8 @@ public struct BrokerFiles: Sendable {
         # Written by Vigil (`vigil broker-config`); start the broker with `mosquitto -c \(configurationFile)`.
         # Vigil rewrites `passwords` and `acl` when a device credential is issued or revoked and
         # then signals the broker (SIGHUP, through `pid_file`) to read them again.
+        # The files are readable by their owner only: the broker runs as the same user (when started as root).
+        user \(Self.currentUser)
         per_listener_settings false
         listener \(listenPort) \(listenHost)
         allow_anonymous false
@@ -69,6 +74,12 @@ public struct BrokerFiles: Sendable {
         max_queued_messages 1000000
 
         """
+    }
+
+    /// The name of the user this process runs as.
+    static var currentUser: String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "mosquitto" }
+        return String(cString: name)
     }
 
     /// Writes the three files (each replaced atomically, readable only by their owner).

@@ -1,0 +1,234 @@
+import Foundation
+import MQTT
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+import VigilBench
+import VigilCore
+
+/// Readings through a real Mosquitto broker into a running `vigil serve`: `mosquitto_pub` as the
+/// device, the broker's accounts written by Vigil, restarts of both sides.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct MQTTEndToEndTests {
+    /// A server that manages its broker's accounts, the broker, and patient p1 wearing oximeter
+    /// ox1 (and p2 wearing ox2), each device with a token.
+    struct Site {
+        let server: ServerProcess
+        let broker: Mosquitto
+        let admin: String
+        let tokens: [String: String]
+    }
+
+    static func site(brokerManaged: Bool = true) async throws -> Site {
+        let broker: Mosquitto
+        let server: ServerProcess
+        if brokerManaged {
+            let port = try Loopback.freePort()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)").path
+            server = try ServerProcess(arguments: ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory])
+            try await server.start()  // writes the broker's files, then connects once the broker is up
+            broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port)
+        } else {
+            broker = try Mosquitto.anonymous()
+            server = try ServerProcess(arguments: ["--mqtt", "mqtt://127.0.0.1:\(broker.port)"])
+            try await server.start()
+        }
+        try await broker.start()
+        let admin = try await server.token()
+        var tokens: [String: String] = [:]
+        for (patient, device) in [("p1", "ox1"), ("p2", "ox2")] {
+            _ = try await server.request(.PUT, "/fhir/Patient/\(patient)", token: admin, json: ["resourceType": "Patient", "id": .string(patient)])
+            _ = try await server.request(
+                .PUT, "/fhir/Device/\(device)", token: admin,
+                json: ["resourceType": "Device", "id": .string(device), "patient": ["reference": .string("Patient/\(patient)")]])
+            tokens[device] = try #require(
+                try await server.request(.POST, "/api/devices/\(device)/credentials", token: admin).json?["token"]?.stringValue)
+        }
+        try await waitUntilConnected(server)
+        return Site(server: server, broker: broker, admin: admin, tokens: tokens)
+    }
+
+    /// Waits until the server says (in `/metrics`) that it is connected to the broker.
+    static func waitUntilConnected(_ server: ServerProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let metrics = try? await server.request(.GET, "/metrics"), metrics.text.contains("vigil_mqtt_connected 1") { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure("the server did not connect to the broker: \(server.output)")
+    }
+
+    static func batch(_ seqs: ClosedRange<Int>, value: (Int) -> Int = { _ in 72 }) -> String {
+        let now = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let readings: [JSON] = seqs.map { ["seq": .integer($0), "time": .string(now), "code": "8867-4", "value": .integer(value($0)), "unit": "/min"] }
+        return JSON.object(["readings": .array(readings)]).text
+    }
+
+    /// Publishes `payload` as `device` and returns the acknowledgement the server publishes back.
+    static func publish(_ site: Site, device: String, user: String? = nil, payload: String, wait: Int = 10) async throws -> JSON? {
+        var credentials: [String] = []
+        if let user { credentials = ["-u", user, "-P", site.tokens[user] ?? "x"] }
+        let broker = site.broker
+        let listener = Task.detached {
+            try broker.client(Mosquitto.subscriber, credentials + ["-t", "vigil/devices/\(device)/ack", "-C", "1", "-W", String(wait)], timeout: TimeInterval(wait + 2))
+        }
+        try await Task.sleep(for: .milliseconds(400))  // the subscription is in place
+        let published = try broker.client(Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-m", payload])
+        #expect(published.status == 0, "\(published.output)")
+        let ack = try await listener.value
+        return try? JSON.parse(ack.output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static func observations(_ site: Site, patient: String) async throws -> Int {
+        try #require(try await site.server.request(.GET, "/fhir/Observation?patient=\(patient)&code=8867-4&_count=0", token: site.admin).json?["total"]?.int64Value)
+            .asInt
+    }
+
+    @Test func mosquittoPubReadingsBecomeObservationsAndEachDeviceKeepsToItsOwnTopic() async throws {
+        let site = try await Self.site()
+        let ack = try #require(try await Self.publish(site, device: "ox1", user: "ox1", payload: Self.batch(1...2) { $0 == 2 ? 900 : 72 }))
+        #expect(ack["accepted"] == 1 && ack["duplicates"] == 0 && ack["seqs"]?.text == "[[1,2]]", "\(ack.text)")
+        #expect(ack["rejected"]?[0]?["reason"]?.stringValue?.contains("plausible") == true)
+        let search = try await site.server.request(.GET, "/fhir/Observation?patient=p1", token: site.admin)
+        #expect(search.text.contains(#""value":"ox1/0/1""#), "\(search.text)")
+        // The same batch again: acknowledged as duplicates, stored once.
+        let again = try #require(try await Self.publish(site, device: "ox1", user: "ox1", payload: Self.batch(1...1)))
+        #expect(again["accepted"] == 0 && again["duplicates"] == 1)
+        #expect(try await Self.observations(site, patient: "p1") == 1)
+
+        // ox1 publishing on ox2's topic: the broker drops it (MQTT 3.1.1 cannot say so); nothing reaches p2.
+        let foreign = try site.broker.client(
+            Mosquitto.publisher, ["-u", "ox1", "-P", site.tokens["ox1"]!, "-q", "1", "-t", "vigil/devices/ox2/readings", "-m", Self.batch(1...1)])
+        #expect(foreign.status == 0)
+        // …nor may it read ox2's acknowledgements: a subscription it is not allowed gets nothing.
+        let own = try #require(try await Self.publish(site, device: "ox2", user: "ox2", payload: Self.batch(5...5)))
+        #expect(own["accepted"] == 1)
+        #expect(try await Self.observations(site, patient: "p2") == 1, "only ox2's own reading")
+        let quarantine = try await site.server.request(.GET, "/api/quarantine?device=ox2", token: site.admin)
+        #expect(quarantine.json?["quarantine"]?.arrayValue?.isEmpty == true)
+
+        // Wrong password and anonymous: refused at connect.
+        for credentials in [["-u", "ox1", "-P", "not-the-token"], []] {
+            let refused = try site.broker.client(Mosquitto.publisher, credentials + ["-t", "vigil/devices/ox1/readings", "-m", "{}"])
+            #expect(refused.status != 0 && refused.output.contains("not authorised"), "\(refused.output)")
+        }
+        // Revoked: the broker is told at once and refuses the device.
+        _ = try await site.server.request(.DELETE, "/api/devices/ox1/credentials", token: site.admin)
+        var refused = false
+        for _ in 0..<50 where !refused {
+            let attempt = try site.broker.client(Mosquitto.publisher, ["-u", "ox1", "-P", site.tokens["ox1"]!, "-t", "vigil/devices/ox1/readings", "-m", "{}"])
+            refused = attempt.status != 0 && attempt.output.contains("not authorised")
+            if !refused { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(refused, "the revoked device still gets in")
+        #expect(!site.server.output.contains(site.tokens["ox2"]!), "no token in the logs")
+        site.broker.stop()
+    }
+
+    @Test func anAnonymousBrokerFeedsTheServerAndUnknownOrRevokedDevicesAreQuarantined() async throws {
+        let site = try await Self.site(brokerManaged: false)
+        let ack = try #require(try await Self.publish(site, device: "ox1", payload: Self.batch(1...3)))
+        #expect(ack["accepted"] == 3 && ack["seqs"]?.text == "[[1,3]]")
+        // Not a batch at all: quarantined whole, and the device is told why.
+        let garbage = try #require(try await Self.publish(site, device: "ox1", payload: "{\"readings\": 7}"))
+        #expect(garbage["error"]?.stringValue != nil && garbage["seqs"]?.text == "[]", "\(garbage.text)")
+        // A device Vigil does not know, and a revoked one: quarantined, never acknowledged.
+        _ = try await site.server.request(.DELETE, "/api/devices/ox2/credentials", token: site.admin)
+        for device in ["ghost", "ox2"] {
+            let silence = try await Self.publish(site, device: device, payload: Self.batch(1...1), wait: 3)
+            #expect(silence == nil, "\(device) got an acknowledgement")
+            let quarantine = try await site.server.request(.GET, "/api/quarantine?device=\(device)", token: site.admin)
+            let reason = quarantine.json?["quarantine"]?[0]?["reason"]?.stringValue ?? ""
+            #expect(reason.contains("unknown or its credentials are revoked"), "\(device): \(quarantine.text)")
+        }
+        #expect(try await Self.observations(site, patient: "p1") == 3)
+        #expect(try await Self.observations(site, patient: "p2") == 0)
+        site.broker.stop()
+    }
+
+    @Test func restartingTheBrokerAndKillingTheServerLoseNothingAcknowledged() async throws {
+        let site = try await Self.site()
+        let device = DeviceSimulator(broker: site.broker.port, device: "ox1", token: site.tokens["ox1"]!)
+        let batches = 60
+        let perBatch = 10
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await device.client.run { publish in device.received(publish) } }
+            for batch in 0..<batches {
+                device.send(first: batch * perBatch + 1, count: perBatch)
+                try await Task.sleep(for: .milliseconds(60))
+                if batch == 20 {
+                    site.broker.stop()
+                    try await site.broker.start()
+                }
+                if batch == 40 {
+                    #expect(site.server.stop(SIGKILL) != 0)
+                    try await site.server.start()
+                }
+            }
+            // Like a real device: send again what no acknowledgement covers yet, until all are.
+            let deadline = ContinuousClock.now + .seconds(90)
+            while device.unacknowledged.count > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .seconds(2))
+                device.resendUnacknowledged()
+            }
+            group.cancelAll()
+        }
+        #expect(device.unacknowledged.isEmpty, "never acknowledged: \(device.unacknowledged.sorted().prefix(20))")
+        // Every acknowledged reading is stored, and once.
+        #expect(try await Self.observations(site, patient: "p1") == batches * perBatch)
+        site.broker.stop()
+    }
+}
+
+/// A device on the broker that keeps each reading until the server's acknowledgement covers it.
+final class DeviceSimulator: Sendable {
+    let device: String
+    let client: MQTTClient
+    private let state = Mutex<(sent: [Int: Int], acknowledged: Set<Int>)>(([:], []))
+
+    init(broker port: Int, device: String, token: String) {
+        self.device = device
+        var session = MQTTConnectionStateMachine.Configuration(
+            clientID: "device-\(device)", filters: ["vigil/devices/\(device)/ack"], username: device, password: Array(token.utf8))
+        session.minimumBackoff = 50
+        session.maximumBackoff = 500
+        client = MQTTClient(configuration: .init(host: "127.0.0.1", port: port, session: session))
+    }
+
+    /// Seqs sent and not yet acknowledged.
+    var unacknowledged: Set<Int> {
+        state.withLock { state in
+            Set(state.sent.flatMap { first, count in first..<first + count }).subtracting(state.acknowledged)
+        }
+    }
+
+    func send(first: Int, count: Int) {
+        state.withLock { $0.sent[first] = count }
+        publish(first: first, count: count)
+    }
+
+    func resendUnacknowledged() {
+        let pending = unacknowledged
+        let batches = state.withLock { $0.sent.filter { first, count in (first..<first + count).contains { pending.contains($0) } } }
+        for (first, count) in batches { publish(first: first, count: count) }
+    }
+
+    private func publish(first: Int, count: Int) {
+        let payload = MQTTEndToEndTests.batch(first...(first + count - 1))
+        client.publish(.init(topic: "vigil/devices/\(device)/readings", payload: ByteBuffer(string: payload), qos: .atLeastOnce))
+    }
+
+    func received(_ publish: MQTTPacket.Publish) {
+        if let id = publish.packetID { client.accepted(packetID: id) }
+        guard let ack = try? JSON.parse(Array(publish.payload.readableBytesView)), let ranges = ack["seqs"]?.arrayValue else { return }
+        state.withLock { state in
+            for range in ranges {
+                if let low = range[0]?.int64Value, let high = range[1]?.int64Value { state.acknowledged.formUnion(Int(low)...Int(high)) }
+            }
+        }
+    }
+}
+
+extension Int64 {
+    var asInt: Int { Int(self) }
+}
