@@ -157,7 +157,8 @@ public final class MQTTClient: Sendable {
     /// queues what it sends and ends the writer when it closes; then reports events. Returns the
     /// actions for the run loop (deliveries, reconnects).
     @discardableResult
-    private func transition(_ body: (inout MQTTConnectionStateMachine) -> [MQTTConnectionStateMachine.Action]) -> [MQTTConnectionStateMachine.Action] {
+    private func transition(_ body: (inout MQTTConnectionStateMachine) -> [MQTTConnectionStateMachine.Action]) -> [MQTTConnectionStateMachine.Action]
+    {
         let actions = state.withLock { connection in
             let actions = body(&connection.machine)
             for action in actions {

@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("mllp-tls"),
-        help: ArgumentHelp("MLLP over TLS with --tls-cert and --tls-key when they are given: on or off. [env: VIGIL_MLLP_TLS] (default: on)", valueName: "on|off"))
+        help: ArgumentHelp(
+            "MLLP over TLS with --tls-cert and --tls-key when they are given: on or off. [env: VIGIL_MLLP_TLS] (default: on)", valueName: "on|off"))
     var mllpTLS: String?
 
     @Option(
@@ -50,7 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "mqtt://[user:password@]host:port"))
     var mqtt: String?
 
-    @Option(name: .customLong("mqtt-ca"), help: ArgumentHelp("PEM certificate authorities for mqtts:// (default: the system's). [env: VIGIL_MQTT_CA]", valueName: "file"))
+    @Option(
+        name: .customLong("mqtt-ca"),
+        help: ArgumentHelp("PEM certificate authorities for mqtts:// (default: the system's). [env: VIGIL_MQTT_CA]", valueName: "file"))
     var mqttCA: String?
 
     @Option(
@@ -80,7 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = dataOptions.values
         for (key, value) in [
-            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS), ("mqtt", mqtt),
+            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
+            ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),
         ] {

@@ -60,7 +60,9 @@ import VigilCore
 
     static func batch(_ seqs: ClosedRange<Int>, value: (Int) -> Int = { _ in 72 }) -> String {
         let now = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-        let readings: [JSON] = seqs.map { ["seq": .integer($0), "time": .string(now), "code": "8867-4", "value": .integer(value($0)), "unit": "/min"] }
+        let readings: [JSON] = seqs.map {
+            ["seq": .integer($0), "time": .string(now), "code": "8867-4", "value": .integer(value($0)), "unit": "/min"]
+        }
         return JSON.object(["readings": .array(readings)]).text
     }
 
@@ -70,7 +72,9 @@ import VigilCore
         if let user { credentials = ["-u", user, "-P", site.tokens[user] ?? "x"] }
         let broker = site.broker
         let listener = Task.detached {
-            try broker.client(Mosquitto.subscriber, credentials + ["-t", "vigil/devices/\(device)/ack", "-C", "1", "-W", String(wait)], timeout: TimeInterval(wait + 2))
+            try broker.client(
+                Mosquitto.subscriber, credentials + ["-t", "vigil/devices/\(device)/ack", "-C", "1", "-W", String(wait)],
+                timeout: TimeInterval(wait + 2))
         }
         try await Task.sleep(for: .milliseconds(400))  // the subscription is in place
         let published = try broker.client(Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-m", payload])
@@ -80,8 +84,11 @@ import VigilCore
     }
 
     static func observations(_ site: Site, patient: String) async throws -> Int {
-        try #require(try await site.server.request(.GET, "/fhir/Observation?patient=\(patient)&code=8867-4&_count=0", token: site.admin).json?["total"]?.int64Value)
-            .asInt
+        try #require(
+            try await site.server.request(.GET, "/fhir/Observation?patient=\(patient)&code=8867-4&_count=0", token: site.admin).json?["total"]?
+                .int64Value
+        )
+        .asInt
     }
 
     @Test func mosquittoPubReadingsBecomeObservationsAndEachDeviceKeepsToItsOwnTopic() async throws {
@@ -116,7 +123,8 @@ import VigilCore
         _ = try await site.server.request(.DELETE, "/api/devices/ox1/credentials", token: site.admin)
         var refused = false
         for _ in 0..<50 where !refused {
-            let attempt = try site.broker.client(Mosquitto.publisher, ["-u", "ox1", "-P", site.tokens["ox1"]!, "-t", "vigil/devices/ox1/readings", "-m", "{}"])
+            let attempt = try site.broker.client(
+                Mosquitto.publisher, ["-u", "ox1", "-P", site.tokens["ox1"]!, "-t", "vigil/devices/ox1/readings", "-m", "{}"])
             refused = attempt.status != 0 && attempt.output.contains("not authorised")
             if !refused { try await Task.sleep(for: .milliseconds(100)) }
         }

@@ -26,8 +26,10 @@ extension StoreConformance {
             "device credentials are found by hash until revoked",
             { store in
                 try await Fixture.seeded(store)
-                let first = try await store.addCredential(device: "d1", tokenHash: [1, 2, 3], brokerHash: "$7$101$a$b", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
-                _ = try await store.addCredential(device: "d1", tokenHash: [4, 5, 6], brokerHash: "$7$101$c$d", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                let first = try await store.addCredential(
+                    device: "d1", tokenHash: [1, 2, 3], brokerHash: "$7$101$a$b", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                _ = try await store.addCredential(
+                    device: "d1", tokenHash: [4, 5, 6], brokerHash: "$7$101$c$d", at: Fixture.t0, audit: [], sealer: Fixture.sealer)
                 #expect(try await store.device(forCredential: [1, 2, 3]) == "d1")
                 #expect(try await store.brokerAccounts() == [DeviceBrokerAccount(device: "d1", passwordHash: "$7$101$c$d")])
                 #expect(try await store.revokeCredentials(device: "d1", id: first, at: Fixture.t0, audit: [], sealer: Fixture.sealer) == 1)
@@ -37,7 +39,8 @@ extension StoreConformance {
                 #expect(try await store.device(forCredential: [4, 5, 6]) == nil)
                 #expect(try await store.brokerAccounts() == [])
                 await #expect(throws: VigilError.self) {
-                    try await store.addCredential(device: "no-such-device", tokenHash: [7], brokerHash: nil, at: Fixture.t0, audit: [], sealer: Fixture.sealer)
+                    try await store.addCredential(
+                        device: "no-such-device", tokenHash: [7], brokerHash: nil, at: Fixture.t0, audit: [], sealer: Fixture.sealer)
                 }
             }
         ),

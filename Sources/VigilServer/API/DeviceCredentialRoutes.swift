@@ -22,7 +22,7 @@ struct DeviceCredentialRoutes {
                     at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
                 )
                 try runtime.anchorAudit(try await runtime.store.auditHead())
-                await runtime.broker.credentialsChanged()
+                runtime.broker.credentialsChanged()
                 var response = FHIRJSON.response(
                     ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
                 )
@@ -53,7 +53,7 @@ struct DeviceCredentialRoutes {
         let revoked = try await runtime.store.revokeCredentials(
             device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
         try runtime.anchorAudit(try await runtime.store.auditHead())
-        await runtime.broker.credentialsChanged()
+        runtime.broker.credentialsChanged()
         return FHIRJSON.response(["revoked": .integer(revoked)], mediaType: FHIRJSON.jsonMediaType)
     }
 }

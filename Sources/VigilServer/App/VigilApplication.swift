@@ -75,6 +75,7 @@ public enum VigilApplication {
     /// they stop taking readings before the writer commits what it accepted.
     static func transports(runtime: VigilRuntime, onMLLPListening: @escaping @Sendable (String) -> Void) -> [any Service] {
         var services: [any Service] = []
+        if runtime.configuration.brokerConfig != nil { services.append(BrokerSync(registry: runtime.broker, logger: runtime.logger)) }
         if let endpoint = runtime.configuration.mqtt { services.append(MQTTIngestService(runtime: runtime, endpoint: endpoint)) }
         if let host = runtime.configuration.mllpHost, let port = runtime.configuration.mllpPort {
             services.append(MLLPIngestService(runtime: runtime, host: host, port: port, onListening: onMLLPListening))

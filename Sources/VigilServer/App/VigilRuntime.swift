@@ -46,7 +46,8 @@ public struct VigilRuntime: Sendable {
         self.logger = logger
         self.policy = policy
         self.broker = BrokerRegistry(
-            store: store, clock: clock, files: configuration.brokerConfig.map { directory in
+            store: store, clock: clock,
+            files: configuration.brokerConfig.map { directory in
                 var files = BrokerFiles(directory: directory)
                 if let mqtt = configuration.mqtt { (files.listenHost, files.listenPort) = (mqtt.host, mqtt.port) }
                 return files

@@ -33,16 +33,15 @@ public final class BrokerRegistry: Sendable {
         return devices.contains(device)
     }
 
-    /// A credential was issued or revoked: forget what was cached, rewrite the broker's files and
-    /// signal the broker.
-    func credentialsChanged() async {
+    /// A credential was issued or revoked: forget what was cached, and have the broker's files
+    /// rewritten (by ``BrokerSync``, which coalesces changes that come together).
+    func credentialsChanged() {
         cache.withLock { $0.loaded = nil }
-        do {
-            try await writeFiles()
-        } catch {
-            logger.error("cannot update the broker's accounts", metadata: ["error": "\(error)"])
-        }
+        if files != nil { changes.yield() }
     }
+
+    /// Changes not yet written to the broker's files (at most one waits: one write covers them all).
+    let (pendingChanges, changes) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     /// Writes the password file, ACL and configuration from the registry (when Vigil manages the
     /// broker) and signals the broker to reload them.

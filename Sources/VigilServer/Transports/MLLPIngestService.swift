@@ -69,7 +69,8 @@ public struct MLLPIngestService: Service {
         }
         runtime.metrics.recordHL7(ack: answer.code.rawValue)
         let controlID = "VIGIL" + String(now) + String(UInt16.random(in: 0...UInt16.max), radix: 16)
-        let ack = ((try? parsed.get()) ?? HL7Message(segments: [])).acknowledgement(answer.code, reason: answer.reason, controlID: controlID, now: now)
+        let ack = ((try? parsed.get()) ?? HL7Message(segments: [])).acknowledgement(
+            answer.code, reason: answer.reason, controlID: controlID, now: now)
         return ByteBuffer(string: ack.encoded())
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import VigilBench
+import VigilCore
+
+/// HL7 v2 over MLLP into a running `vigil serve`, sent by Python's `hl7` package as a monitor's
+/// gateway would.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct MLLPEndToEndTests {
+    static let equipment = "080019FFFE0B4020"
+
+    /// A server taking HL7 from facility WARD3 on loopback; patient p1 (MRN001) wears monitor mon1.
+    static func server(mllpPort: Int = 0) async throws -> (ServerProcess, admin: String) {
+        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", "WARD3@127.0.0.1/32,ICU@10.9.0.0/16"])
+        try await server.start()
+        let admin = try await server.token()
+        _ = try await server.request(
+            .PUT, "/fhir/Patient/p1", token: admin,
+            json: ["resourceType": "Patient", "id": "p1", "identifier": [["system": "urn:mrn", "value": "MRN001"]]])
+        _ = try await server.request(
+            .PUT, "/fhir/Device/mon1", token: admin, json: ["resourceType": "Device", "id": "mon1", "identifier": [["value": .string(equipment)]]])
+        return (server, admin)
+    }
+
+    /// A PCD-01 ORU^R01: heart rate and SpO2 measured now, segments one per line.
+    static func message(
+        _ control: String, facility: String = "WARD3", patient: String = "MRN001", equipment: String = equipment, type: String = "ORU^R01^ORU_R01"
+    )
+        -> String
+    {
+        let now = HL7Now.text
+        return """
+            MSH|^~\\&|MONGW|\(facility)|VIGIL|VIGIL|\(now)||\(type)|\(control)|P|2.6|||NE|AL||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
+            PID|||\(patient)^^^Hospital^MR||Doe^John
+            OBR|1|||182777000^monitoring of patient^SNOMED-CT|||\(now)
+            OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.1.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F|||\(now)||||\(equipment)
+            OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.2|97|262688^MDC_DIM_PERCENT^MDC|||||F|||\(now)||||\(equipment)
+            """
+    }
+
+    /// Sends messages with `mllp_send` and returns what it printed (the ACKs).
+    static func send(_ messages: [String], port: Int) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hl7-\(UUID().uuidString).txt").path
+        try messages.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return try Python.run("mllp_send", ["--loose", "--file", file, "--port", String(port), "127.0.0.1"]).output
+    }
+
+    static func heartRates(_ server: ServerProcess, admin: String) async throws -> Int {
+        let search = try await server.request(.GET, "/fhir/Observation?patient=p1&code=8867-4&_count=0", token: admin)
+        return Int(try #require(search.json?["total"]?.int64Value))
+    }
+
+    @Test func messagesFromMLLPSendComeBackAAAndBecomeObservationsOnce() async throws {
+        let (server, admin) = try await Self.server()
+        let acks = try Self.send([Self.message("M1"), Self.message("M2")], port: server.mllpPort)
+        #expect(acks.contains("MSA|AA|M1") && acks.contains("MSA|AA|M2"), "\(acks)")
+        #expect(try await Self.heartRates(server, admin: admin) == 2)
+        let observations = try await server.request(.GET, "/fhir/Observation?patient=p1&code=59408-5", token: admin)
+        #expect(observations.text.contains("\"device\":{\"reference\":\"Device/mon1\"}") || observations.text.contains("Device/mon1"))
+        #expect(observations.json?["entry"]?[0]?["resource"]?["valueQuantity"]?["unit"] == "%")
+
+        // Resent (same MSH-10 from the same sender): acknowledged, not stored twice.
+        #expect(try Self.send([Self.message("M1")], port: server.mllpPort).contains("MSA|AA|M1"))
+        #expect(try await Self.heartRates(server, admin: admin) == 2)
+    }
+
+    @Test func unknownPatientsAndDevicesAreQuarantinedAndSendersNotAllowedAreRejected() async throws {
+        let (server, admin) = try await Self.server()
+        let replies = try Self.send(
+            [
+                Self.message("U1", patient: "MRN999"), Self.message("U2", equipment: "UNKNOWN-MONITOR"), Self.message("R1", facility: "ICU"),
+                Self.message("R2", facility: "ELSEWHERE"), Self.message("R3", type: "ADT^A01^ADT_A01"),
+            ], port: server.mllpPort)
+        #expect(replies.contains("MSA|AE|U1") && replies.contains("no Patient has the identifier PID-3 'MRN001'") == false)
+        #expect(replies.contains("no Patient has the identifier PID-3 'MRN999'"), "\(replies)")
+        #expect(replies.contains("MSA|AE|U2") && replies.contains("no Device has the identifier OBX-18 'UNKNOWN-MONITOR'"))
+        // ICU may send only from its own network, ELSEWHERE not at all; an ADT is not for Vigil.
+        for control in ["R1", "R2", "R3"] { #expect(replies.contains("MSA|AR|\(control)"), "\(control): \(replies)") }
+        #expect(try await Self.heartRates(server, admin: admin) == 0)
+        let quarantine = try await server.request(.GET, "/api/quarantine?device=hl7", token: admin)
+        let reasons = quarantine.json?["quarantine"]?.arrayValue?.compactMap { $0["reason"]?.stringValue } ?? []
+        #expect(reasons.contains { $0.contains("MRN999") } && reasons.contains { $0.contains("UNKNOWN-MONITOR") }, "\(quarantine.text)")
+        #expect(quarantine.json?["quarantine"]?[0]?["source"] == "hl7")
+    }
+
+    @Test func killingTheServerDuringIngestLosesNothingAcknowledged() async throws {
+        let port = try Loopback.freePort()
+        let (server, admin) = try await Self.server(mllpPort: port)
+        let count = 120
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mllp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let messages = directory + "/messages.txt"
+        let acked = directory + "/acked.txt"
+        try (0..<count).map { Self.message("K\($0)") }.joined(separator: "\n\n").write(toFile: messages, atomically: true, encoding: .utf8)
+        let gateway = try Python.start("mllp_resend.py", ["127.0.0.1", String(port), messages, acked])
+        // Kill the server once a third of the messages are acknowledged, then start it again.
+        while ((try? String(contentsOfFile: acked, encoding: .utf8))?.split(separator: "\n").count ?? 0) < count / 3 {
+            guard gateway.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(server.stop(SIGKILL) != 0)
+        try await server.start()
+        gateway.waitUntilExit()
+        #expect(gateway.terminationStatus == 0)
+        let acknowledged = Set(try String(contentsOfFile: acked, encoding: .utf8).split(separator: "\n"))
+        #expect(acknowledged.count == count)
+        #expect(try await Self.heartRates(server, admin: admin) == count, "every acknowledged message stored once")
+    }
+}
+
+/// Now as an HL7 time (UTC, to the second).
+enum HL7Now {
+    static var text: String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMddHHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: Date()) + "+0000"
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Python tools the tests drive: the scripts in `Tests/Python`, and commands that PyPI packages
+/// install (`mllp_send` from `hl7`).
+enum Python {
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python")
+
+    /// Starts `tool`: a script of `Tests/Python` when its name ends in `.py`, else a command on the PATH.
+    static func start(_ tool: String, _ arguments: [String], output: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = (tool.hasSuffix(".py") ? ["python3", scripts.appendingPathComponent(tool).path] : [tool]) + arguments
+        if let output {
+            process.standardOutput = output
+            process.standardError = output
+        }
+        try process.run()
+        return process
+    }
+
+    /// Runs `tool` to its end; returns its status and output.
+    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let pipe = Pipe()
+        let process = try start(tool, arguments, output: pipe)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
