@@ -114,6 +114,9 @@ let package = Package(
             name: "VigilBench",
             dependencies: [
                 "VigilCore",
+                "MQTT",
+                "MLLP",
+                .product(name: "DequeModule", package: "swift-collections"),
                 "VigilClinical",
                 "VigilSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -9,6 +9,9 @@ struct BenchFleet: Sendable {
     let deviceTokens: [String]
     let patientIDs: [String]
 
+    /// The system of the patients' and devices' identifiers (each its own id), which HL7 messages name.
+    static let identifierSystem = "urn:vigil:bench"
+
     static func deviceID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-d\(n)" }
     static func patientID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-p\(n)" }
 
@@ -27,7 +30,9 @@ struct BenchFleet: Sendable {
                 [
                     [
                         "resource": [
-                            "resourceType": "Patient", "id": .string(patientID(n)), "birthDate": .string("19\(40 + n % 60)-0\(1 + n % 9)-1\(n % 10)"),
+                            "resourceType": "Patient", "id": .string(patientID(n)),
+                            "identifier": [["system": .string(identifierSystem), "value": .string(patientID(n))]],
+                            "birthDate": .string("19\(40 + n % 60)-0\(1 + n % 9)-1\(n % 10)"),
                             "name": [["family": .string("Bench"), "given": [.string("Patient \(n)")]]],
                         ],
                         "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")],
@@ -35,6 +40,7 @@ struct BenchFleet: Sendable {
                     [
                         "resource": [
                             "resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
+                            "identifier": [["system": .string(identifierSystem), "value": .string(deviceID(n))]],
                             "patient": [
                                 "reference": .string("Patient/\(patientID(n))"),
                                 "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],

@@ -28,11 +28,12 @@ final class BenchServer: @unchecked Sendable {
     let baseURL: String
     let adminPassword: String
     let client: HTTPClient
-    private let process: Process?
+    private let process: ChildProcess?
+    private var stopped = false
     private let pid: Int32?
-    private let dataDirectory: String?
+    let dataDirectory: String?
 
-    private init(baseURL: String, adminPassword: String, process: Process?, pid: Int32?, dataDirectory: String?, connections: Int) {
+    private init(baseURL: String, adminPassword: String, process: ChildProcess?, pid: Int32?, dataDirectory: String?, connections: Int) {
         self.baseURL = baseURL
         self.adminPassword = adminPassword
         self.process = process
@@ -54,20 +55,18 @@ final class BenchServer: @unchecked Sendable {
             target.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
         let port = try Loopback.freePort()
         let password = "bench-" + UUID().uuidString
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = password
         environment["VIGIL_BCRYPT_COST"] = "4"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.spawn(
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments,
+            environment: environment, log: directory + ".log")
         log(
-            "started vigil serve \(target.serveArguments.joined(separator: " ")) (pid \(process.processIdentifier)) on 127.0.0.1:\(port), data in \(directory)"
+            "started vigil serve \(target.serveArguments.joined(separator: " ")) (pid \(process.pid)) on 127.0.0.1:\(port), data in \(directory) (log: \(directory).log)"
         )
         let server = BenchServer(
-            baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.processIdentifier,
+            baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.pid,
             dataDirectory: directory, connections: target.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -81,9 +80,9 @@ final class BenchServer: @unchecked Sendable {
     }
 
     func stop() {
-        if let process, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        if let process, !stopped {
+            stopped = true
+            process.stop()
         }
         try? client.syncShutdown()
     }

@@ -20,9 +20,11 @@ struct BenchCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: "Devices (each on its own patient, with its own token).") var devices = 10_000
-        @Option(help: "Readings per request.") var batch = 1000
-        @Option(help: "Concurrent connections.") var connections = 64
+        @Option(help: "Transport: http, mqtt (through a Mosquitto the benchmark starts) or mllp (HL7 v2).") var via = "http"
+        @Option(help: "Devices (each on its own patient, with its own token). (default: 10,000; 1,000 for mllp)") var devices: Int?
+        @Option(help: "Readings per request, MQTT message or HL7 message. (default: 1,000 for http, 100 for mqtt, 6 for mllp)") var batch: Int?
+        @Option(help: "Concurrent connections (http, mllp) or publishing devices (mqtt). (default: 64; 16 for mllp)") var connections: Int?
+        @Option(help: "mqtt: batches in flight per publishing device.") var window = 8
         @Option(help: "Readings to send in all.") var readings = 1_000_000
         @Option(help: "Send for this many seconds instead of a count.") var duration: Double?
         @Option(help: "Offered load in readings/s (default: as fast as acknowledgements come).") var rate: Double?
@@ -31,6 +33,46 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
         func run() async throws {
+            let log: @Sendable (String) -> Void = { line in
+                print(line)
+                fflush(nil)
+            }
+            switch via {
+            case "http": break
+            case "mqtt":
+                var options = MQTTIngestBenchmark.Options()
+                options.target = target.target
+                options.devices = devices ?? options.devices
+                options.batchSize = batch ?? options.batchSize
+                options.publishers = connections ?? options.publishers
+                options.readings = readings
+                options.window = window
+                options.progress = !noProgress
+                guard options.devices > 0, options.batchSize > 0, options.publishers > 0, window > 0 else {
+                    throw ValidationError("devices, batch, connections and window must be positive")
+                }
+                print(try await MQTTIngestBenchmark(options: options).run(log: log).text)
+                return
+            case "mllp":
+                var options = MLLPIngestBenchmark.Options()
+                options.target = target.target
+                options.devices = devices ?? options.devices
+                options.readingsPerMessage = batch ?? options.readingsPerMessage
+                options.connections = connections ?? options.connections
+                options.messages = max(1, readings / options.readingsPerMessage)
+                options.progress = !noProgress
+                guard options.devices > 0, (1...MLLPIngestBenchmark.rows.count).contains(options.readingsPerMessage), options.connections > 0 else {
+                    throw ValidationError(
+                        "devices and connections must be positive; batch is 1 to \(MLLPIngestBenchmark.rows.count) readings per message")
+                }
+                print(try await MLLPIngestBenchmark(options: options).run(log: log).text)
+                return
+            default:
+                throw ValidationError("--via is http, mqtt or mllp")
+            }
+            let devices = devices ?? 10_000
+            let batch = batch ?? 1000
+            let connections = connections ?? 64
             var options = IngestBenchmark.Options()
             options.devices = devices
             options.batchSize = batch
@@ -42,11 +84,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.connections = connections
             options.progress = !noProgress
             guard devices > 0, batch > 0, connections > 0 else { throw ValidationError("devices, batch and connections must be positive") }
-            let report = try await IngestBenchmark(options: options).run { line in
-                print(line)
-                fflush(nil)
-            }
-            print(report.text)
+            print(try await IngestBenchmark(options: options).run(log: log).text)
         }
     }
 

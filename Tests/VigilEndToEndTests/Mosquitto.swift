@@ -1,12 +1,15 @@
 import Foundation
 import VigilBench
 
-/// A real Mosquitto broker, run as a child process from a configuration file, on a free loopback port.
+/// A real Mosquitto broker, run as a child process from a configuration file, on a free loopback
+/// port. Started with ``ChildProcess`` (posix_spawn with default signals): a child of
+/// `Foundation.Process` inherits the test runner's blocked signals and would ignore SIGTERM (and
+/// `mosquitto_sub -W` its alarm).
 final class Mosquitto: @unchecked Sendable {
     // @unchecked: the Process is only touched from the test that owns this object.
     let configurationFile: String
     let port: Int
-    private var process: Process?
+    private var process: ChildProcess?
     private let log: URL
 
     static let binary = "/usr/sbin/mosquitto"
@@ -31,14 +34,7 @@ final class Mosquitto: @unchecked Sendable {
 
     /// Starts the broker and waits until it accepts connections.
     func start() async throws {
-        let process = Process()
-        (process.executableURL, process.arguments) = Self.withDefaultSignals(Self.binary, ["-c", configurationFile])
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess.spawn(Self.binary, ["-c", configurationFile], log: log.path)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -51,40 +47,23 @@ final class Mosquitto: @unchecked Sendable {
 
     /// Stops the broker (SIGTERM: it saves its persistent sessions) and waits for it.
     func stop(_ signal: Int32 = SIGTERM) {
-        guard let process else { return }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        self.process = nil
+        process?.stop(signal)
+        process = nil
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    /// Runs `mosquitto_pub` (or `mosquitto_sub`) against this broker; returns its status and output.
+    /// Runs `mosquitto_pub` (or `mosquitto_sub`) against this broker; returns its status and
+    /// output. Killed after `timeout`.
     func client(_ binary: String, _ arguments: [String], timeout: TimeInterval = 10) throws -> (status: Int32, output: String) {
-        let process = Process()
-        (process.executableURL, process.arguments) = Self.withDefaultSignals(binary, ["-h", "127.0.0.1", "-p", String(port)] + arguments)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        // Our own deadline (SIGKILL): a child may inherit a signal mask that blocks SIGALRM and SIGTERM.
-        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// A command line that runs `binary` with no signal blocked. A child inherits the signal mask
-    /// of the thread that starts it, and the test runner's threads block nearly every signal: the
-    /// broker would ignore SIGTERM and `mosquitto_sub -W` its alarm.
-    static func withDefaultSignals(_ binary: String, _ arguments: [String]) -> (URL, [String]) {
-        let unblock = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
-        return (URL(fileURLWithPath: "/usr/bin/python3"), ["-c", unblock, binary] + arguments)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-client-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let process = try ChildProcess.spawn(binary, ["-h", "127.0.0.1", "-p", String(port)] + arguments, log: output)
+        let status = process.wait(timeout: .milliseconds(Int(timeout * 1000))) ?? process.stop(SIGKILL)
+        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let process, process.isRunning { process.stop(SIGKILL) }
     }
 }

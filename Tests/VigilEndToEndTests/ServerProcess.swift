@@ -21,7 +21,7 @@ final class ServerProcess: @unchecked Sendable {
     let tls: (certificate: String, key: String)?
     /// More `serve` options (`--policy FILE`).
     let arguments: [String]
-    private var process: Process?
+    private var process: ChildProcess?
     private let log: URL
     private let client: HTTPClient
 
@@ -57,22 +57,16 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server and waits until it answers.
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments =
-            ["serve", "--data", dataDirectory, "--http", "127.0.0.1:0", "--log-level", "warning"]
-            + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
-        process.environment = environment
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
         let earlier = output.utf8.count
-        try process.run()
+        // posix_spawn, not Foundation.Process: its children were seen to get a SIGTERM from nowhere.
+        let process = try ChildProcess.spawn(
+            Self.binary,
+            ["serve", "--data", dataDirectory, "--http", "127.0.0.1:0", "--log-level", "warning"]
+                + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []) + arguments,
+            environment: environment, log: log.path)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -107,10 +101,8 @@ final class ServerProcess: @unchecked Sendable {
     @discardableResult
     func stop(_ signal: Int32 = SIGTERM) -> Int32 {
         guard let process else { return -1 }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
         self.process = nil
-        return process.terminationStatus
+        return process.stop(signal)
     }
 
     /// Connects to `/api/stream` as `token` and waits until the stream is ready.
@@ -134,7 +126,7 @@ final class ServerProcess: @unchecked Sendable {
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let process, process.isRunning { process.stop(SIGKILL) }
         if tls != nil { try? client.syncShutdown() }
     }
 

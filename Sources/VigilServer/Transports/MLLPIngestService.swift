@@ -41,18 +41,24 @@ public struct MLLPIngestService: Service {
         }
         let logger = runtime.logger
         let mllp = MLLPListener(configuration: listener)
-        try await cancelWhenGracefulShutdown {
-            try await mllp.run(
-                onListening: { address in
-                    let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-                    logger.info("MLLP listening", metadata: ["address": "\(host):\(address.port ?? port)"])
-                    onListening("\(host):\(address.port ?? port)")
-                },
-                onConnectionError: { error, remote in
-                    logger.warning("MLLP connection closed on an error", metadata: ["error": "\(error)", "remote": "\(remote ?? "?")"])
-                },
-                respond: { message in await respond(to: message) })
+        do {
+            try await cancelWhenGracefulShutdown { try await listen(mllp, logger: logger) }
+        } catch is CancellationError {
+            // Graceful shutdown: the listener stopped taking messages; what was taken is committed.
         }
+    }
+
+    private func listen(_ mllp: MLLPListener, logger: Logger) async throws {
+        try await mllp.run(
+            onListening: { address in
+                let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+                logger.info("MLLP listening", metadata: ["address": "\(host):\(address.port ?? port)"])
+                onListening("\(host):\(address.port ?? port)")
+            },
+            onConnectionError: { error, remote in
+                logger.warning("MLLP connection closed on an error", metadata: ["error": "\(error)", "remote": "\(remote ?? "?")"])
+            },
+            respond: { message in await respond(to: message) })
     }
 
     /// The ACK (or NAK) for one message, after its readings are committed.
