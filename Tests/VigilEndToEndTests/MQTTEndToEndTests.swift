@@ -114,6 +114,26 @@ import VigilCore
         let quarantine = try await site.server.request(.GET, "/api/quarantine?device=ox2", token: site.admin)
         #expect(quarantine.json?["quarantine"]?.arrayValue?.isEmpty == true)
 
+        // A command reaches its device only, through the broker (QoS 1).
+        let broker = site.broker
+        let (device, token) = ("ox1", site.tokens["ox1"]!)
+        let listening = Task.detached {
+            try broker.client(Mosquitto.subscriber, ["-u", device, "-P", token, "-q", "1", "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "10"], timeout: 12)
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        let sent = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["sampling": ["interval": 5]])
+        #expect(sent.status == .accepted && sent.json?["topic"] == "vigil/devices/ox1/commands", "\(sent.text)")
+        #expect(try await listening.value.output.contains(#"{"sampling":{"interval":5}}"#))
+        let notAnObject = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: [1, 2])
+        #expect(notAnObject.status == .badRequest)
+        // ox2 may not read ox1's commands: its subscription gets nothing.
+        let snooping = Task.detached {
+            try broker.client(Mosquitto.subscriber, ["-u", "ox2", "-P", site.tokens["ox2"]!, "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "2"], timeout: 4)
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        _ = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["alarm": "on"])
+        #expect(try await snooping.value.output.contains("alarm") == false)
+
         // Wrong password and anonymous: refused at connect.
         for credentials in [["-u", "ox1", "-P", "not-the-token"], []] {
             let refused = try site.broker.client(Mosquitto.publisher, credentials + ["-t", "vigil/devices/ox1/readings", "-m", "{}"])

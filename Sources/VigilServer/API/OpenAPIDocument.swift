@@ -214,6 +214,21 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/devices/{id}/commands": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "description": "The Device's FHIR id", "schema": {"type": "string"}}],
+              "post": {
+                "summary": "Send a command (a JSON object) to a device through the MQTT broker, on vigil/devices/{id}/commands at QoS 1 (administrators)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {
+                  "202": {"description": "Handed to the broker (kept and resent until the broker acknowledges it)", "content": {"application/json": {"schema": {"type": "object", "properties": {"device": {"type": "string"}, "topic": {"type": "string"}}}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
             "/api/devices/{id}/credentials/{credential}": {
               "parameters": [
                 {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
