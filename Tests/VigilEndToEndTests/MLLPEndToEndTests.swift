@@ -83,6 +83,40 @@ import VigilCore
         #expect(quarantine.json?["quarantine"]?[0]?["source"] == "hl7")
     }
 
+    @Test func withACertificateMLLPRunsOverTLS() async throws {
+        let server = try ServerProcess(
+            tls: try TLSTests.certificate(), arguments: ["--mllp", "127.0.0.1:0", "--mllp-senders", "WARD3@127.0.0.1/32"])
+        try await server.start()
+        defer { server.stop() }
+        #expect(server.output.contains("Vigil takes HL7 v2 on mllps://"))
+        let admin = try await server.token()
+        _ = try await server.request(
+            .PUT, "/fhir/Patient/p1", token: admin, json: ["resourceType": "Patient", "id": "p1", "identifier": [["value": "MRN001"]]])
+        _ = try await server.request(
+            .PUT, "/fhir/Device/mon1", token: admin,
+            json: ["resourceType": "Device", "id": "mon1", "identifier": [["value": .string(Self.equipment)]]])
+        // One MLLP frame over TLS (and, for contrast, in the clear), with Python's ssl module.
+        let send = """
+            import socket, ssl, sys
+            port, secure, message = int(sys.argv[1]), sys.argv[2] == "tls", sys.argv[3].replace("\\n", "\\r")
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if secure:
+                context = ssl.create_default_context(); context.check_hostname = False; context.verify_mode = ssl.CERT_NONE
+                connection = context.wrap_socket(connection)
+            connection.sendall(b"\\x0b" + message.encode() + b"\\x1c\\r")
+            try:
+                print(connection.recv(65536).decode(errors="replace"))
+            except Exception as error:
+                print("failed:", error)
+            """
+        let message = Self.message("T1")
+        let secure = try Python.run("python3", ["-c", send, String(server.mllpPort), "tls", message])
+        #expect(secure.output.contains("MSA|AA|T1"), "\(secure.output)")
+        let clear = try Python.run("python3", ["-c", send, String(server.mllpPort), "plain", message])
+        #expect(!clear.output.contains("MSA|AA"), "\(clear.output)")
+        #expect(try await Self.heartRates(server, admin: admin) == 1)
+    }
+
     @Test func killingTheServerDuringIngestLosesNothingAcknowledged() async throws {
         let port = try Loopback.freePort()
         let (server, admin) = try await Self.server(mllpPort: port)

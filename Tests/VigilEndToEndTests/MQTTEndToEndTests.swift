@@ -118,7 +118,8 @@ import VigilCore
         let broker = site.broker
         let (device, token) = ("ox1", site.tokens["ox1"]!)
         let listening = Task.detached {
-            try broker.client(Mosquitto.subscriber, ["-u", device, "-P", token, "-q", "1", "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "10"], timeout: 12)
+            try broker.client(
+                Mosquitto.subscriber, ["-u", device, "-P", token, "-q", "1", "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "10"], timeout: 12)
         }
         try await Task.sleep(for: .milliseconds(400))
         let sent = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["sampling": ["interval": 5]])
@@ -128,7 +129,8 @@ import VigilCore
         #expect(notAnObject.status == .badRequest)
         // ox2 may not read ox1's commands: its subscription gets nothing.
         let snooping = Task.detached {
-            try broker.client(Mosquitto.subscriber, ["-u", "ox2", "-P", site.tokens["ox2"]!, "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "2"], timeout: 4)
+            try broker.client(
+                Mosquitto.subscriber, ["-u", "ox2", "-P", site.tokens["ox2"]!, "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "2"], timeout: 4)
         }
         try await Task.sleep(for: .milliseconds(400))
         _ = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["alarm": "on"])
