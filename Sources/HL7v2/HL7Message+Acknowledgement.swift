@@ -5,7 +5,7 @@ extension HL7Message {
         case accept = "AA"
         /// Error: the message was understood but not stored as a whole (quarantined, retry is useless).
         case error = "AE"
-        /// Rejected: not understood, or not allowed.
+        /// Rejected: not understood, not allowed, or not processed now (a sender may resend it).
         case reject = "AR"
     }
 

@@ -69,9 +69,9 @@ public struct MLLPIngestService: Service {
         do {
             answer = try await self.answer(message, parsed: parsed, now: now)
         } catch {
-            // The store failed: nothing was acknowledged, the sender retries.
+            // The store failed: a reject (unlike an error, HL7 senders may resend it), nothing acknowledged.
             runtime.logger.error("HL7 message not stored", metadata: ["error": "\(error)"])
-            answer = Answer(.error, "the message could not be stored; send it again")
+            answer = Answer(.reject, "the message could not be stored now; send it again")
         }
         runtime.metrics.recordHL7(ack: answer.code.rawValue)
         let controlID = "VIGIL" + String(now) + String(UInt16.random(in: 0...UInt16.max), radix: 16)
