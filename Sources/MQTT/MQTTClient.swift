@@ -30,6 +30,7 @@ public final class MQTTClient: Sendable {
     public enum Event: Sendable {
         case connected(sessionPresent: Bool)
         case disconnected(reason: String)
+        case subscribed([String])
         case subscriptionRefused([String])
     }
 
@@ -177,6 +178,8 @@ public final class MQTTClient: Sendable {
                 if let reason { onEvent(.disconnected(reason: reason)) }
             case .connected(let sessionPresent):
                 onEvent(.connected(sessionPresent: sessionPresent))
+            case .subscribed(let filters):
+                onEvent(.subscribed(filters))
             case .subscriptionRefused(let filters):
                 onEvent(.subscriptionRefused(filters))
             case .send, .deliver, .openConnection, .reconnect:

@@ -50,6 +50,8 @@ public struct MQTTConnectionStateMachine: Sendable {
         case reconnect(after: Int64)
         /// The connection is ready: CONNACK received (and the subscription asked for if needed).
         case connected(sessionPresent: Bool)
+        /// The broker granted the subscription of these filters.
+        case subscribed([String])
         /// The broker refused the subscription of these filters.
         case subscriptionRefused([String])
     }
@@ -138,8 +140,10 @@ public struct MQTTConnectionStateMachine: Sendable {
             }
             return [.deliver(publish)]
         case (.connected, .suback(_, let codes)):
-            let refused = zip(configuration.filters, codes).filter { $0.1 == 0x80 }.map(\.0)
-            return refused.isEmpty ? [] : [.subscriptionRefused(refused)]
+            let answers = zip(configuration.filters, codes)
+            let granted = answers.filter { $0.1 != 0x80 }.map(\.0)
+            let refused = answers.filter { $0.1 == 0x80 }.map(\.0)
+            return (granted.isEmpty ? [] : [.subscribed(granted)]) + (refused.isEmpty ? [] : [.subscriptionRefused(refused)])
         case (.connected, .puback(let id)):
             outbound.removeAll { $0.packetID == id }
             return []

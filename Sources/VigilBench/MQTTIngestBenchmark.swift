@@ -94,13 +94,20 @@ public struct MQTTIngestBenchmark: Sendable {
         return report
     }
 
+    /// Whether a server's `/metrics` say it is connected to the broker and subscribed.
+    static func isSubscribed(_ metrics: String) -> Bool {
+        metrics.split(separator: "\n").contains { line in
+            line.hasPrefix("vigil_mqtt_connected ") && Double(line.split(separator: " ").last ?? "") == 1
+        }
+    }
+
     /// Waits until the broker knows every device and the server is connected.
     private func waitForBroker(server: BenchServer, accounts: String, devices: Int, log: @Sendable (String) -> Void) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let lines = (try? String(contentsOfFile: accounts, encoding: .utf8))?.split(separator: "\n").count ?? 0
             let metrics = try? await server.request(.GET, "/metrics")
-            if lines == devices + 1, metrics?.text.contains("vigil_mqtt_connected 1") == true { return }
+            if lines == devices + 1, Self.isSubscribed(metrics?.text ?? "") { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw VigilError(.unavailable, "the broker did not learn the devices, or the server did not connect")

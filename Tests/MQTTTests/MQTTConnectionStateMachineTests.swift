@@ -51,7 +51,7 @@ import Testing
     @Test func aRefusedSubscriptionIsReported() {
         var machine = Self.connected()
         #expect(machine.received(.suback(packetID: 1, returnCodes: [0x80]), now: 1) == [.subscriptionRefused([Self.filter])])
-        #expect(machine.received(.suback(packetID: 2, returnCodes: [1]), now: 2) == [])
+        #expect(machine.received(.suback(packetID: 2, returnCodes: [1]), now: 2) == [.subscribed([Self.filter])])
     }
 
     @Test func pubacksGoOutInArrivalOrderOnceEachMessageIsAccepted() {

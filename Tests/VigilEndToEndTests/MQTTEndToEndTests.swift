@@ -48,11 +48,20 @@ import VigilCore
         return Site(server: server, broker: broker, admin: admin, tokens: tokens)
     }
 
-    /// Waits until the server says (in `/metrics`) that it is connected to the broker.
+    /// Waits until the server says (in `/metrics`) that it is connected to the broker and subscribed.
+    /// Whether a server's `/metrics` say it is connected to the broker and subscribed.
+    static func isSubscribed(_ metrics: String) -> Bool {
+        metrics.split(separator: "\n").contains { line in
+            line.hasPrefix("vigil_mqtt_connected ") && Double(line.split(separator: " ").last ?? "") == 1
+        }
+    }
+
     static func waitUntilConnected(_ server: ServerProcess) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let metrics = try? await server.request(.GET, "/metrics"), metrics.text.contains("vigil_mqtt_connected 1") { return }
+            if let metrics = try? await server.request(.GET, "/metrics"), Self.isSubscribed(metrics.text) {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure("the server did not connect to the broker: \(server.output)")
@@ -66,21 +75,19 @@ import VigilCore
         return JSON.object(["readings": .array(readings)]).text
     }
 
-    /// Publishes `payload` as `device` and returns the acknowledgement the server publishes back.
-    static func publish(_ site: Site, device: String, user: String? = nil, payload: String, wait: Int = 10) async throws -> JSON? {
+    /// Publishes `payload` with `mosquitto_pub` on `device`'s readings topic (as `user`, or
+    /// anonymously) and returns the acknowledgement the server publishes back, or nil when none
+    /// comes within `wait`.
+    static func publish(_ site: Site, device: String, user: String? = nil, payload: String, wait: Duration = .seconds(20)) async throws -> JSON? {
         var credentials: [String] = []
         if let user { credentials = ["-u", user, "-P", site.tokens[user] ?? "x"] }
-        let broker = site.broker
-        let listener = Task.detached {
-            try broker.client(
-                Mosquitto.subscriber, credentials + ["-t", "vigil/devices/\(device)/ack", "-C", "1", "-W", String(wait)],
-                timeout: TimeInterval(wait + 2))
-        }
-        try await Task.sleep(for: .milliseconds(400))  // the subscription is in place
-        let published = try broker.client(Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-m", payload])
+        let listener = try await TopicListener(
+            port: site.broker.port, topic: "vigil/devices/\(device)/ack", username: user ?? "anonymous", password: site.tokens[user ?? ""] ?? "")
+        defer { listener.stop() }
+        let published = try site.broker.client(
+            Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-m", payload])
         #expect(published.status == 0, "\(published.output)")
-        let ack = try await listener.value
-        return try? JSON.parse(ack.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        return try await listener.nextJSON(timeout: wait)
     }
 
     static func observations(_ site: Site, patient: String) async throws -> Int {
@@ -115,26 +122,19 @@ import VigilCore
         #expect(quarantine.json?["quarantine"]?.arrayValue?.isEmpty == true)
 
         // A command reaches its device only, through the broker (QoS 1).
-        let broker = site.broker
-        let (device, token) = ("ox1", site.tokens["ox1"]!)
-        let listening = Task.detached {
-            try broker.client(
-                Mosquitto.subscriber, ["-u", device, "-P", token, "-q", "1", "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "10"], timeout: 12)
-        }
-        try await Task.sleep(for: .milliseconds(400))
+        let commands = try await TopicListener(
+            port: site.broker.port, topic: "vigil/devices/ox1/commands", username: "ox1", password: site.tokens["ox1"]!)
+        defer { commands.stop() }
+        // ox2 may not read ox1's commands: its subscription is refused or hears nothing.
+        let snooping = try await TopicListener(
+            port: site.broker.port, topic: "vigil/devices/ox1/commands", username: "ox2", password: site.tokens["ox2"]!)
+        defer { snooping.stop() }
         let sent = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["sampling": ["interval": 5]])
         #expect(sent.status == .accepted && sent.json?["topic"] == "vigil/devices/ox1/commands", "\(sent.text)")
-        #expect(try await listening.value.output.contains(#"{"sampling":{"interval":5}}"#))
+        #expect(try await commands.next() == #"{"sampling":{"interval":5}}"#)
+        #expect(try await snooping.next(timeout: .seconds(2)) == nil)
         let notAnObject = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: [1, 2])
         #expect(notAnObject.status == .badRequest)
-        // ox2 may not read ox1's commands: its subscription gets nothing.
-        let snooping = Task.detached {
-            try broker.client(
-                Mosquitto.subscriber, ["-u", "ox2", "-P", site.tokens["ox2"]!, "-t", "vigil/devices/ox1/commands", "-C", "1", "-W", "2"], timeout: 4)
-        }
-        try await Task.sleep(for: .milliseconds(400))
-        _ = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["alarm": "on"])
-        #expect(try await snooping.value.output.contains("alarm") == false)
 
         // Wrong password and anonymous: refused at connect.
         for credentials in [["-u", "ox1", "-P", "not-the-token"], []] {
@@ -165,7 +165,7 @@ import VigilCore
         // A device Vigil does not know, and a revoked one: quarantined, never acknowledged.
         _ = try await site.server.request(.DELETE, "/api/devices/ox2/credentials", token: site.admin)
         for device in ["ghost", "ox2"] {
-            let silence = try await Self.publish(site, device: device, payload: Self.batch(1...1), wait: 3)
+            let silence = try await Self.publish(site, device: device, payload: Self.batch(1...1), wait: .seconds(3))
             #expect(silence == nil, "\(device) got an acknowledgement")
             let quarantine = try await site.server.request(.GET, "/api/quarantine?device=\(device)", token: site.admin)
             let reason = quarantine.json?["quarantine"]?[0]?["reason"]?.stringValue ?? ""

@@ -111,7 +111,8 @@ final class ServerProcess: @unchecked Sendable {
             url: "\(tls == nil ? "ws" : "wss")://127.0.0.1:\(port)/api/stream",
             first: StreamClient.authMessage(token: token, lastEventID: lastEventID),
             tls: tls == nil ? nil : Self.trustingTLS)
-        let ready = await stream.next { ["ready", "reset"].contains($0["type"]?.stringValue) }
+        // Generous: on a loaded 2-core CI machine the first message can take a while.
+        let ready = await stream.next(timeout: .seconds(30)) { ["ready", "reset"].contains($0["type"]?.stringValue) }
         guard ready != nil else { throw Failure("the stream did not become ready: \(stream.messages.map(\.json.text))") }
         return stream
     }

@@ -28,7 +28,7 @@ public final class VigilMetrics: Sendable {
     let analysisDuration: DurationHistogram
     /// Readings committed but not yet analysed.
     let analysisBacklog: Prometheus.Gauge
-    /// 1 while connected to the MQTT broker.
+    /// 1 while connected to the MQTT broker and subscribed to the devices' readings.
     let mqttConnected: Prometheus.Gauge
     /// HL7 messages answered, by acknowledgement code (AA, AE, AR).
     let hl7Messages: [String: Prometheus.Counter]
@@ -70,7 +70,9 @@ public final class VigilMetrics: Sendable {
             buckets: [1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000]
         )
         mqttConnected = registry.makeGauge(
-            descriptor: .init(namespace: "vigil", metricName: "mqtt_connected", helpText: "1 while connected to the MQTT broker"))
+            descriptor: .init(
+                namespace: "vigil", metricName: "mqtt_connected",
+                helpText: "Whether the server is connected to the MQTT broker and subscribed (1) or not (0)"))
         hl7Messages = Dictionary(
             uniqueKeysWithValues: ["AA", "AE", "AR"].map { code in
                 (

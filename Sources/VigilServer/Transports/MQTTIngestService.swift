@@ -44,11 +44,13 @@ public struct MQTTIngestService: Service {
         let client = MQTTClient(configuration: try clientConfiguration()) { [logger = runtime.logger, metrics = runtime.metrics] event in
             switch event {
             case .connected(let sessionPresent):
-                metrics.recordMQTTConnection(true)
                 logger.info("connected to the MQTT broker", metadata: ["sessionPresent": "\(sessionPresent)"])
             case .disconnected(let reason):
                 metrics.recordMQTTConnection(false)
                 logger.warning("MQTT connection lost; reconnecting", metadata: ["reason": "\(reason)"])
+            case .subscribed(let filters):
+                metrics.recordMQTTConnection(true)
+                logger.info("subscribed on the MQTT broker", metadata: ["filters": "\(filters)"])
             case .subscriptionRefused(let filters):
                 logger.error("the broker refused the subscription; check the server's ACL", metadata: ["filters": "\(filters)"])
             }
