@@ -114,6 +114,7 @@ let package = Package(
             name: "VigilBench",
             dependencies: [
                 "VigilCore",
+                "HL7v2",
                 "MQTT",
                 "MLLP",
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -215,6 +216,7 @@ let package = Package(
             name: "VigilEndToEndTests",
             dependencies: [
                 "vigil",
+                "HL7v2",
                 "MQTT",
                 "VigilCore",
                 "VigilBench",

@@ -73,9 +73,6 @@ public final class MQTTClient: Sendable {
         transition { $0.publish(publish, now: Self.now()) }
     }
 
-    /// Publications the broker has not acknowledged yet.
-    public var pendingPublications: Int { state.withLock { $0.machine.pendingPublications } }
-
     /// Connects and stays connected until the task is cancelled.
     public func run(deliver: @escaping @Sendable (MQTTPacket.Publish) async -> Void) async {
         await withTaskCancellationHandler {

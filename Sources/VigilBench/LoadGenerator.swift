@@ -56,7 +56,7 @@ struct LoadGenerator: Sendable {
                             shared.tally.withLock { t in
                                 t.sent += batchSize
                                 _ = t.latency.record(
-                                    UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+                                    max(1, elapsed.microseconds))
                                 if let reply, reply.status == .ok, let json = reply.json {
                                     t.accepted += Int(json["accepted"]?.int64Value ?? 0)
                                     t.duplicates += Int(json["duplicates"]?.int64Value ?? 0)
@@ -75,7 +75,7 @@ struct LoadGenerator: Sendable {
         return shared.tally.withLock { t in
             BenchReport(
                 options: options, sent: t.sent, accepted: t.accepted, duplicates: t.duplicates, rejected: t.rejected, errors: t.errors,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                seconds: elapsed.seconds,
                 latencyMicroseconds: (t.latency.valueAtPercentile(50), t.latency.valueAtPercentile(99), t.latency.max)
             )
         }
@@ -114,7 +114,7 @@ struct LoadGenerator: Sendable {
             try? await Task.sleep(for: .seconds(1))
             let (acknowledged, errors) = shared.tally.withLock { ($0.accepted + $0.duplicates + $0.rejected, $0.errors) }
             let now = ContinuousClock.now
-            let seconds = Double((now - last.time).components.attoseconds) / 1e18 + Double((now - last.time).components.seconds)
+            let seconds = (now - last.time).seconds
             let rate = Double(acknowledged - last.acknowledged) / max(seconds, 0.001)
             let elapsed = (now - start).components.seconds
             log("  \(elapsed) s: \(acknowledged) readings acknowledged, \(Int(rate)) readings/s now, \(errors) errors")

@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 import Histogram
 import MLLP
 import NIOCore
@@ -80,11 +81,7 @@ public struct MLLPIngestBenchmark: Sendable {
         let server = try await BenchServer.attachOrStart(target, log: log)
         defer { server.stop() }
         _ = try await BenchFleet.create(on: server, devices: options.devices, log: log)
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMddHHmmss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let time = formatter.string(from: Date().addingTimeInterval(-1)) + "+0000"
+        let time = HL7Time.text(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 1000) + "+0000"
         let perConnection = max(1, options.messages / options.connections)
         log("sending \(perConnection * options.connections) messages over \(options.connections) connections…")
         let prepared = (0..<options.connections).map { c in
@@ -116,8 +113,7 @@ public struct MLLPIngestBenchmark: Sendable {
                                 let accepted = String(buffer: reply).contains("MSA|AA|")
                                 tally.withLock { tally in
                                     if accepted { tally.accepted += 1 } else { tally.refused += 1 }
-                                    tally.latency.record(
-                                        UInt64(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+                                    tally.latency.record(elapsed.microseconds)
                                 }
                             }
                         }
@@ -138,8 +134,7 @@ public struct MLLPIngestBenchmark: Sendable {
             for _ in 0..<options.connections { try await group.next() }
             group.cancelAll()
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).seconds
         return tally.withLock { tally in
             Report(
                 options: options, messages: tally.accepted + tally.refused, accepted: tally.accepted, refused: tally.refused, seconds: seconds,

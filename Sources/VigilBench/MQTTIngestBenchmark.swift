@@ -165,8 +165,7 @@ public struct MQTTIngestBenchmark: Sendable {
                                     tally.duplicates += Int(ack["duplicates"]?.int64Value ?? 0)
                                     tally.rejected += ack["rejected"]?.arrayValue?.count ?? 0
                                     tally.acknowledged += batchSize
-                                    tally.latency.record(
-                                        UInt64(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+                                    tally.latency.record(elapsed.microseconds)
                                 }
                                 window.release()
                                 done.release()
@@ -196,8 +195,7 @@ public struct MQTTIngestBenchmark: Sendable {
             for _ in 0..<publishers { try await group.next() }
             group.cancelAll()
         }
-        let seconds =
-            Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        let seconds = (ContinuousClock.now - started).seconds
         return tally.withLock { tally in
             Report(
                 options: options, acknowledged: tally.acknowledged, accepted: tally.accepted, duplicates: tally.duplicates, rejected: tally.rejected,
@@ -249,9 +247,9 @@ public struct MQTTIngestBenchmark: Sendable {
                 }
             }
             for _ in 0..<total { await received.acquire() }
-            let elapsed = ContinuousClock.now - started
+            let seconds = (ContinuousClock.now - started).seconds
             group.cancelAll()
-            return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return Double(total) / seconds
         }
     }
 }

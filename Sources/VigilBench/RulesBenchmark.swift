@@ -67,7 +67,7 @@ public struct RulesBenchmark: Sendable {
             }
             round += 1
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return Report(options: options, seconds: seconds, scores: scores, conditions: conditions)
     }
 }

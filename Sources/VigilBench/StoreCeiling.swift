@@ -45,7 +45,7 @@ enum StoreCeiling {
             _ = try await store.commit(IngestCommit(readings: rows), sealer: NoSeal())
             elapsed += ContinuousClock.now - began
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return Double(readings) / max(seconds, 1e-9)
     }
 }

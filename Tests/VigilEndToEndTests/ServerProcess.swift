@@ -73,22 +73,16 @@ final class ServerProcess: @unchecked Sendable {
             if !process.isRunning { throw Failure("vigil serve exited: \(output)") }
             // Port 0: the server binds a free port itself and says which (no race with other sockets).
             let started = String(decoding: output.utf8.dropFirst(earlier), as: UTF8.self)
-            guard let line = started.split(separator: "\n").first(where: { $0.hasPrefix("Vigil is listening on ") }),
-                let bound = line.split(separator: ":").last.flatMap({ Int($0) })
+            /// The port of the line `prefix` + `scheme://host:port`, once printed.
+            func announced(_ prefix: String) -> Int? {
+                started.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }
+            }
+            guard let bound = announced("Vigil is listening on "), let mllp = arguments.contains("--mllp") ? announced("Vigil takes HL7 v2 on ") : 0
             else {
                 try await Task.sleep(for: .milliseconds(100))
                 continue
             }
-            port = bound
-            if arguments.contains("--mllp") {
-                guard let line = started.split(separator: "\n").first(where: { $0.hasPrefix("Vigil takes HL7 v2 on ") }),
-                    let bound = line.split(separator: ":").last.flatMap({ Int($0) })
-                else {
-                    try await Task.sleep(for: .milliseconds(100))
-                    continue
-                }
-                mllpPort = bound
-            }
+            (port, mllpPort) = (bound, mllp)
             if Loopback.accepts(port: port), let reply = try? await request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
                 return
             }

@@ -53,11 +53,7 @@ extension VigilConfiguration {
             mllpSenders.append(try MLLPSender(sender.trimmingCharacters(in: .whitespaces)))
         }
         mllpMaxMessage = reader.int(forKey: "mllpMaxMessage", default: mllpMaxMessage)
-        switch reader.string(forKey: "mllpTLS", default: "on") {
-        case "on": mllpTLS = true
-        case "off": mllpTLS = false
-        case let other: throw VigilError(.invalid, "--mllp-tls is on or off (was \(other))")
-        }
+        mllpTLS = try Self.onOff(reader, "mllpTLS", flag: "--mllp-tls")
         postgres = reader.string(forKey: "postgres")
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
@@ -67,11 +63,7 @@ extension VigilConfiguration {
         ingestLimits.maxDepth = reader.int(forKey: "maxDepth", default: ingestLimits.maxDepth)
         queueCapacity = reader.int(forKey: "queueCapacity", default: queueCapacity)
         maxCommitRows = reader.int(forKey: "maxCommitRows", default: maxCommitRows)
-        switch reader.string(forKey: "rules", default: "on") {
-        case "on": rules = true
-        case "off": rules = false
-        case let other: throw VigilError(.invalid, "--rules is on or off (was \(other))")
-        }
+        rules = try Self.onOff(reader, "rules", flag: "--rules")
         policyFile = reader.string(forKey: "policy")
         let recheck = reader.int(forKey: "streamRecheck", default: 30)
         guard recheck >= 1 else { throw VigilError(.invalid, "the stream recheck interval is at least 1 second") }
@@ -81,6 +73,15 @@ extension VigilConfiguration {
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
         guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
         guard ["text", "json"].contains(logFormat) else { throw VigilError(.invalid, "log format is text or json") }
+    }
+
+    /// An `on` | `off` value, `on` when not given.
+    private static func onOff(_ reader: ConfigReader, _ key: ConfigKey, flag: String) throws(VigilError) -> Bool {
+        switch reader.string(forKey: key, default: "on") {
+        case "on": true
+        case "off": false
+        case let other: throw VigilError(.invalid, "\(flag) is on or off (was \(other))")
+        }
     }
 
     /// Splits `HOST:PORT` (IPv6 hosts in brackets: `[::1]:8080`).

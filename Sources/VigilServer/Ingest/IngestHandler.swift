@@ -107,13 +107,30 @@ struct IngestHandler: Sendable {
     /// Quarantines one refused reading that never reached the decoder (a malformed FHIR
     /// Observation from a device), with its reason, and returns once that is stored.
     func quarantine(device: String, payload: JSON, key: ProducerKey?, reason: String, client: String?, source: String) async throws {
-        let entry = QuarantineEntry(
-            device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload.text, source: source,
-            received: runtime.clock.now()
-        )
         _ = try await runtime.writer.submit(
-            IngestCommit(quarantine: [entry], audit: auditEvents(readings: [], rejected: 1, device: device, client: client, source: source)))
+            quarantineCommit(
+                payload.text, reason: reason, device: device, key: key.map { ($0.boot, $0.seq) }, principal: .device(device), client: client,
+                source: source, now: runtime.clock.now()))
+    }
+
+    /// The commit that keeps one whole refused payload (a body, an MQTT message, an HL7 message)
+    /// in quarantine with its reason, audited as `principal`. `key` (boot, seq) makes a resend
+    /// land on the same entry.
+    func quarantineCommit(
+        _ payload: String, reason: String, device: String, key: (boot: String, seq: Int64)? = nil, principal: Principal?, client: String?,
+        source: String, now: Int64
+    ) -> IngestCommit {
         runtime.metrics.recordRejected(1)
+        return IngestCommit(
+            quarantine: [
+                QuarantineEntry(
+                    device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload, source: source, received: now)
+            ],
+            audit: [
+                runtime.auditEvent(
+                    principal, client: client, action: .create, resource: "quarantine", outcome: .minorFailure,
+                    detail: "1 readings quarantined via \(source)")
+            ])
     }
 
     private func auditEvents(readings: [Reading], rejected: Int, device: String, client: String?, source: String) -> [AuditEvent] {

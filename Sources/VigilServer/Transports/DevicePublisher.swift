@@ -10,9 +10,6 @@ public final class DevicePublisher: Sendable {
 
     public init() {}
 
-    /// Whether an MQTT connection is configured and running.
-    public var isAvailable: Bool { client.withLock { $0 != nil } }
-
     func attach(_ client: MQTTClient?) { self.client.withLock { $0 = client } }
 
     /// Publishes `message` at QoS 1 on `vigil/devices/{device}/{channel}`.

@@ -179,13 +179,9 @@ public struct MLLPIngestService: Service {
     /// Keeps a message (or part of it) that was not stored as readings, with the reasons, and
     /// returns once that is durable. `key` (boot, seq) makes a resend land on the same entry.
     private func quarantine(device: String, key: (String, Int64)?, payload: String, reasons: [String], client: String, now: Int64) async throws {
-        let entry = QuarantineEntry(
-            device: device, boot: key?.0, seq: key?.1, index: 0, reason: reasons.joined(separator: "; "), payload: payload, source: "hl7",
-            received: now)
-        let audit = runtime.auditEvent(
-            nil, client: client, action: .create, resource: "quarantine", outcome: .minorFailure, detail: "HL7 message quarantined")
-        runtime.metrics.recordRejected(1)
-        _ = try await runtime.writer.submit(IngestCommit(quarantine: [entry], audit: [audit]))
+        _ = try await runtime.writer.submit(
+            IngestHandler(runtime: runtime).quarantineCommit(
+                payload, reason: reasons.joined(separator: "; "), device: device, key: key, principal: nil, client: client, source: "hl7", now: now))
     }
 
     /// Refuses a sender: audited and logged, not stored.

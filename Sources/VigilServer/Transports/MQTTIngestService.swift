@@ -146,13 +146,10 @@ public struct MQTTIngestService: Service {
     }
 
     private func quarantineWhole(_ bytes: [UInt8], device: String, reason: String, now: Int64, acknowledge: Bool) throws -> PendingAck {
-        let entry = QuarantineEntry(
-            device: device, boot: nil, seq: nil, index: 0, reason: reason, payload: String(decoding: bytes.prefix(65_536), as: UTF8.self),
-            source: "mqtt", received: now)
-        let audit = runtime.auditEvent(
-            .device(device), client: nil, action: .create, resource: "quarantine", outcome: .minorFailure, detail: "payload refused via mqtt")
-        runtime.metrics.recordRejected(1)
-        let commit = try runtime.writer.enqueue(IngestCommit(quarantine: [entry], audit: [audit]))
+        let commit = try runtime.writer.enqueue(
+            IngestHandler(runtime: runtime).quarantineCommit(
+                String(decoding: bytes.prefix(65_536), as: UTF8.self), reason: reason, device: device, principal: .device(device), client: nil,
+                source: "mqtt", now: now))
         return PendingAck(device: device, commit: commit, seqs: [], refusal: reason, acknowledge: acknowledge)
     }
 
