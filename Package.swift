@@ -9,7 +9,9 @@ import PackageDescription
 //   VigilBench           load generator behind `vigil bench`
 //   vigil                the command-line entry point
 //   VigilClinical        scores, rules, alert lifecycle, policy: pure, no server imports
-// Room is left for HL7v2, MQTT, MLLP, VigilPostgres and VigilSimulator.
+//   HL7v2, MQTT, MLLP    the device protocols (pure codecs; MQTT client and MLLP listener on SwiftNIO)
+//   VigilSimulator       physiology models, scenarios and a device fleet speaking HTTPS, MQTT and MLLP
+// Room is left for VigilPostgres.
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -111,9 +113,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VigilSimulator",
+            dependencies: [
+                "VigilCore",
+                "HL7v2",
+                "MQTT",
+                "MLLP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Scenarios")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "VigilBench",
             dependencies: [
                 "VigilCore",
+                "VigilSimulator",
                 "HL7v2",
                 "MQTT",
                 "MLLP",
@@ -139,6 +157,7 @@ let package = Package(
                 "VigilSQLite",
                 "VigilServer",
                 "VigilBench",
+                "VigilSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,6 +212,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilSimulatorTests",
+            dependencies: ["VigilCore", "VigilSimulator", "HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilSQLiteTests",
             dependencies: [
                 "VigilCore", "VigilSQLite", "VigilStoreConformance",
@@ -216,6 +240,7 @@ let package = Package(
             name: "VigilEndToEndTests",
             dependencies: [
                 "vigil",
+                "VigilSimulator",
                 "HL7v2",
                 "MQTT",
                 "VigilCore",

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import VigilCore
+import VigilSimulator
 
 /// The patients and devices a benchmark loads the server with: device `PREFIX-dN` on patient
 /// `PREFIX-pN` (adults), each with its own token, created through the public API.

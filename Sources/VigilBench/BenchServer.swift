@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import VigilCore
+import VigilSimulator
 
 /// Which server a benchmark loads.
 public struct BenchTarget: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import VigilCore
+import VigilSimulator
 
 /// A ward for the benchmarks: a Group of patients, a CareTeam with one nurse, and the nurse's
 /// account, so that the nurse's board and stream hold exactly those patients.

@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import NIOHTTP1
 import VigilCore
+import VigilSimulator
 
 /// `vigil bench board`: how long a nurse waits for the ranked board of a large ward. Creates a
 /// ward of N patients with a device each, sends every patient a set of vital signs (some sick

@@ -3,6 +3,7 @@ import Histogram
 import NIOHTTP1
 import Synchronization
 import VigilCore
+import VigilSimulator
 
 /// Sends batches of readings over K concurrent connections and measures each batch's time to
 /// acknowledgement (from when it was due, in rate mode, so a stalled server is not hidden).

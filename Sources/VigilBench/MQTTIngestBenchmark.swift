@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import VigilCore
+import VigilSimulator
 
 /// `vigil bench ingest --via mqtt`: readings through a real Mosquitto on loopback into Vigil,
 /// each batch timed from PUBLISH to the application ack (which comes after the commit), beside

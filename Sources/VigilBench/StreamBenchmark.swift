@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import NIOHTTP1
 import VigilCore
+import VigilSimulator
 
 /// `vigil bench stream`: how soon an alert reaches a dashboard. While a fleet sends readings at a
 /// steady rate, probe devices of a ward send one systolic pressure at a time, alternately below

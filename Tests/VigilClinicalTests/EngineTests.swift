@@ -165,6 +165,14 @@ import VigilCore
         #expect(raised(yellow)["peak-flow"] == .medium)
         #expect(
             raised(engine.process([q("19935-6", 140, "L/min", at: 3)], state: &seven, context: plan7, patient: "c", now: t0))["peak-flow"] == .high)
+        // Hysteresis: a raised red flag holds while SpO2 hovers at the limit and clears 2 points inside it.
+        #expect(engine.process([q("59408-5", 92, "%", at: 5)], state: &four, context: plan4, patient: "c", now: t0).isEmpty)
+        #expect(engine.process([q("59408-5", 93.5, "%", at: 6)], state: &four, context: plan4, patient: "c", now: t0).isEmpty)
+        let cleared = engine.process([q("59408-5", 94, "%", at: 7)], state: &four, context: plan4, patient: "c", now: t0)
+        #expect(cleared.contains { if case .clear("asthma-spo2", _) = $0 { true } else { false } })
+        #expect(engine.process([q("9279-1", 29.5, "/min", at: 8)], state: &seven, context: plan7, patient: "c", now: t0).isEmpty)
+        let calmer = engine.process([q("9279-1", 28, "/min", at: 9)], state: &seven, context: plan7, patient: "c", now: t0)
+        #expect(calmer.contains { if case .clear("asthma-rr", _) = $0 { true } else { false } })
         var none = PatientState()
         #expect(
             raised(engine.process([q("59408-5", 91, "%", at: 0)], state: &none, context: .init(ageInMonths: 48), patient: "c", now: t0))[

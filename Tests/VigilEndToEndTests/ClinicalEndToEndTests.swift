@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 
 /// The clinical rules on a running `vigil serve`: readings over HTTP in, alerts out on the

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 
 /// The real `vigil serve` process, driven over HTTP as a newcomer would (README quickstart).

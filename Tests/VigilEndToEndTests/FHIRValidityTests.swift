@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 import VigilTestFixtures
 

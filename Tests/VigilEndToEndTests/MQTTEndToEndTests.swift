@@ -5,6 +5,7 @@ import NIOHTTP1
 import Synchronization
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 
 /// Readings through a real Mosquitto broker into a running `vigil serve`: `mosquitto_pub` as the

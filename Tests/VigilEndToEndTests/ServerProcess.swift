@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOSSL
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 
 /// The real `vigil` binary, run as a child process on a free port and a fresh data directory.

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import VigilBench
+import VigilSimulator
 import VigilCore
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct TLSTests {

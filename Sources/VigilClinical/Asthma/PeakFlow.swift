@@ -31,6 +31,12 @@ public struct AsthmaPolicy: Sendable, Codable, Equatable {
     }
     public var respiratoryRateFlags: [RateFlag]
     public var redFlagPriority: Priority
+    /// A raised red flag clears only this far inside the limit (SpO2 points above `spo2Below`,
+    /// breaths per minute below the rate limit), so that a value hovering at the limit does not
+    /// raise a storm. Absent in a policy file: 2.
+    public var redFlagClearMargin: Double?
+
+    var clearMargin: Double { redFlagClearMargin ?? 2 }
 
     /// NAEPP zones (80 % / 50 %), BTS/SIGN acute-severe flags: SpO2 < 92 %, RR > 40 (1–5 y),
     /// > 30 (5–16 y), ≥ 25 adults (as > 24).
@@ -40,7 +46,8 @@ public struct AsthmaPolicy: Sendable, Codable, Equatable {
         respiratoryRateFlags: [
             RateFlag(belowAgeInMonths: 60, above: 40), RateFlag(belowAgeInMonths: 192, above: 30), RateFlag(belowAgeInMonths: 10_000, above: 24),
         ],
-        redFlagPriority: .high
+        redFlagPriority: .high,
+        redFlagClearMargin: 2
     )
 }
 

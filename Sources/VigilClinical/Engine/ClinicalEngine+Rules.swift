@@ -145,9 +145,10 @@ extension ClinicalEngine {
         }
         if ClinicalCodes.spo2.contains(code) {
             let values: JSON = ["spo2": .double(value)]
+            let holds = value < a.spo2Below || (state.raised["asthma-spo2"] != nil && value < a.spo2Below + a.clearMargin)
             return set(
                 "asthma-spo2",
-                value < a.spo2Below
+                holds
                     ? AlertCondition(
                         key: "asthma-spo2", kind: "asthma-red-flag", priority: a.redFlagPriority,
                         message: "Asthma: SpO2 \(Int(value)) % (below \(Int(a.spo2Below)) %)", values: values)
@@ -156,9 +157,10 @@ extension ClinicalEngine {
         if code == ClinicalCodes.respiratoryRate {
             let limit = a.respiratoryRateFlags.first { (age ?? 10_000) < $0.belowAgeInMonths }?.above ?? 1000
             let values: JSON = ["respiratoryRate": .double(value), "limit": .double(limit)]
+            let holds = value > limit || (state.raised["asthma-rr"] != nil && value > limit - a.clearMargin)
             return set(
                 "asthma-rr",
-                value > limit
+                holds
                     ? AlertCondition(
                         key: "asthma-rr", kind: "asthma-red-flag", priority: a.redFlagPriority, message: "Asthma: respiratory rate \(Int(value))/min",
                         values: values)

@@ -48,6 +48,7 @@ public struct CodeCatalog: Sendable {
             code: "19935-6", display: "Maximum expiratory gas flow Respiratory system airway by Peak flow meter", category: "exam",
             units: ["L/min": 0...1000]),
         .init(code: "41950-7", display: "Number of steps in 24 hour Measured", category: "activity", units: ["/d": 0...200_000]),
+        .init(code: "93832-4", display: "Sleep duration", category: "activity", units: ["h": 0...24]),
         // Device metrics, in Vigil's own code system.
         .init(system: "urn:vigil:device-metric", code: "battery-level", display: "Device battery charge", category: nil, units: ["%": 0...100]),
     ])

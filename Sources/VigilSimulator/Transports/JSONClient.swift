@@ -54,3 +54,16 @@ public struct JSONClient: Sendable {
         return token
     }
 }
+
+extension JSONClient {
+    /// A client of its own to `baseURL`, keeping up to `connections` connections open; call
+    /// ``shutdown()`` when done.
+    public static func connect(to baseURL: String, connections: Int = 32) -> JSONClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.decompression = .disabled
+        return JSONClient(baseURL: baseURL, client: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
+    }
+
+    public func shutdown() async { try? await client.shutdown() }
+}

@@ -1,0 +1,133 @@
+public import VigilCore
+
+/// The FHIR resources a set of scenarios needs on the server, built as values (no I/O): patients,
+/// devices on them, practitioners, wards and classes, care teams, conditions and care plans.
+/// Every id comes from the scenario, so registering again updates rather than duplicates.
+public struct ScenarioResources: Sendable {
+    /// The system of the patients' and devices' identifiers (their ids), which HL7 messages name.
+    public static let identifierSystem = "urn:vigil:simulator"
+
+    /// Staff merged across scenarios by id (the same nurse on two wards).
+    public let staff: [Scenario.Staff]
+    /// Resources in the order they can be written (referenced ones first).
+    public let resources: [JSON]
+
+    /// - Parameters:
+    ///   - now: the current time (ms), for birth dates and the start of each device's link.
+    ///   - copies: how many times each scenario's patients and devices are registered (`-2`, `-3`,
+    ///     … appended to the ids of the copies after the first), for load.
+    public init(_ scenarios: [Scenario], now: Int64, copies: Int = 1) {
+        var staff: [String: Scenario.Staff] = [:]
+        var order: [String] = []
+        var groups: [String: (name: String, members: [String])] = [:]
+        var resources: [JSON] = []
+        var conditionsAndPlans: [JSON] = []
+        for scenario in scenarios {
+            for group in scenario.groups ?? [] where groups[group.id] == nil { groups[group.id] = (group.name, []) }
+            for member in scenario.staff ?? [] {
+                if staff[member.id] == nil { order.append(member.id) }
+                staff[member.id, default: Scenario.Staff(id: member.id, name: member.name, role: member.role, username: member.username, of: [])]
+                    .of += member.of.flatMap { target in
+                        scenario.patients.contains { $0.id == target } ? (0..<copies).map { Self.copy(target, $0) } : [target]
+                    }
+            }
+            for copy in 0..<copies {
+                for patient in scenario.patients {
+                    let id = Self.copy(patient.id, copy)
+                    resources.append(Self.patient(patient, id: id, now: now))
+                    if let group = patient.group { groups[group]?.members.append(id) }
+                    for (index, condition) in (patient.conditions ?? []).enumerated() {
+                        conditionsAndPlans.append(Self.condition(condition, id: "\(id)-condition-\(index + 1)", patient: id))
+                    }
+                    if let best = patient.peakFlowBest { conditionsAndPlans.append(Self.carePlan(id: "\(id)-asthma-plan", patient: id, peakFlowBest: best)) }
+                    for device in patient.devices {
+                        resources.append(Self.device(device, id: Self.copy(device.id, copy), patient: id, since: now - 3_600_000))
+                    }
+                }
+            }
+        }
+        let merged = order.compactMap { staff[$0] }
+        for member in merged where member.role != "caregiver" {
+            resources.append(["resourceType": "Practitioner", "id": .string(member.id), "name": [["text": .string(member.name)]]])
+        }
+        for (id, group) in groups.sorted(by: { $0.key < $1.key }) {
+            resources.append([
+                "resourceType": "Group", "id": .string(id), "type": "person", "actual": true, "name": .string(group.name),
+                "member": .array(group.members.map { ["entity": ["reference": .string("Patient/\($0)")]] }),
+            ])
+        }
+        for member in merged where member.role == "caregiver" {
+            guard let patient = member.of.first else { continue }
+            resources.append([
+                "resourceType": "RelatedPerson", "id": .string(member.id), "patient": ["reference": .string("Patient/\(patient)")],
+                "name": [["text": .string(member.name)]], "relationship": [["text": "parent or guardian"]],
+            ])
+        }
+        // One care team per group or patient looked after, with everyone looking after it.
+        var teams: [String: [Scenario.Staff]] = [:]
+        for member in merged { for target in member.of { teams[target, default: []].append(member) } }
+        for (target, members) in teams.sorted(by: { $0.key < $1.key }) {
+            let subject = groups[target] != nil ? "Group/\(target)" : "Patient/\(target)"
+            resources.append([
+                "resourceType": "CareTeam", "id": .string("team-\(target)"), "status": "active", "subject": ["reference": .string(subject)],
+                "participant": .array(
+                    members.map { member in
+                        [
+                            "member": ["reference": .string("\(member.role == "caregiver" ? "RelatedPerson" : "Practitioner")/\(member.id)")],
+                            "role": [["text": .string(member.role)]],
+                        ]
+                    }),
+            ])
+        }
+        self.staff = merged
+        self.resources = resources + conditionsAndPlans
+    }
+
+    /// The fhirUser reference of a member of staff.
+    public static func fhirUser(_ member: Scenario.Staff) -> String {
+        "\(member.role == "caregiver" ? "RelatedPerson" : "Practitioner")/\(member.id)"
+    }
+
+    /// The id of copy `n` of a patient's or device's id (the first copy keeps the id).
+    public static func copy(_ id: String, _ n: Int) -> String { n > 0 ? "\(id)-\(n + 1)" : id }
+
+    static func patient(_ patient: Scenario.Patient, id: String, now: Int64) -> JSON {
+        let birth = now - Int64(patient.ageYears * 365.25 * 86_400_000)
+        return [
+            "resourceType": "Patient", "id": .string(id),
+            "identifier": [["system": .string(identifierSystem), "value": .string(id)]],
+            "name": [["family": .string(patient.family), "given": [.string(patient.given)]]],
+            "gender": .string(patient.gender), "birthDate": .string(FHIRDateTime.date(milliseconds: birth)),
+        ]
+    }
+
+    static func device(_ device: Scenario.Device, id: String, patient: String, since: Int64) -> JSON {
+        [
+            "resourceType": "Device", "id": .string(id), "status": "active",
+            "identifier": [["system": .string(identifierSystem), "value": .string(id)]],
+            "deviceName": [["name": .string(device.kind.rawValue), "type": "model-name"]],
+            "patient": [
+                "reference": .string("Patient/\(patient)"),
+                "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: since))]],
+            ],
+        ]
+    }
+
+    static func condition(_ condition: Scenario.Condition, id: String, patient: String) -> JSON {
+        [
+            "resourceType": "Condition", "id": .string(id), "subject": ["reference": .string("Patient/\(patient)")],
+            "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"]]],
+            "code": ["coding": [["system": "http://snomed.info/sct", "code": .string(condition.code), "display": .string(condition.display)]]],
+        ]
+    }
+
+    static func carePlan(id: String, patient: String, peakFlowBest: Double) -> JSON {
+        [
+            "resourceType": "CarePlan", "id": .string(id), "status": "active", "intent": "plan", "title": "Asthma action plan",
+            "subject": ["reference": .string("Patient/\(patient)")],
+            "extension": [
+                ["url": "urn:vigil:fhir:peak-flow-best", "valueQuantity": ["value": .double(peakFlowBest), "unit": "L/min"]]
+            ],
+        ]
+    }
+}

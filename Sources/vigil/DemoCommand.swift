@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import VigilBench
+import VigilCore
+import VigilSimulator
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run Vigil with simulated wards, school children and patients at home.",
+        discussion: """
+            Starts `vigil serve` with embedded SQLite in a fresh folder, Mosquitto on a free port when it is
+            installed (otherwise the MQTT devices send over HTTPS, and it says so), and HL7 v2 over MLLP; loads
+            every built-in scenario; prints the address and the demo accounts; and keeps the patients moving until
+            Ctrl-C or SIGTERM, which stops everything it started.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to serve HTTP on.", valueName: "host:port")) var http = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("A fresh data directory (default: a new folder under the system's temporary directory).", valueName: "dir"))
+    var data: String?
+    @Option(help: "How many times faster physiology runs than the clock (the sepsis story takes 6 hours).") var speed: Double = 30
+    @Option(help: "Seed of the simulation's randomness.") var seed: UInt64 = 1
+
+    func run() async throws {
+        let directory = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-demo-\(UUID().uuidString.prefix(8))").path
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: directory), !existing.isEmpty {
+            throw ValidationError("\(directory) is not empty: the demo starts from a fresh folder")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
+        var options = FleetOptions()
+        options.speed = speed
+        options.seed = seed
+        let adminPassword = DemoAccounts.password()
+        var arguments = ["serve", "--data", directory, "--http", http, "--mllp", "127.0.0.1:0", "--log-level", "warning"]
+        let mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        var brokerPort: Int?
+        if mosquitto != nil {
+            let port = try Loopback.freePort()
+            arguments += ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory + "/broker"]
+            brokerPort = port
+            options.mqtt = .init(host: "127.0.0.1", port: port)
+        }
+        var fleet = Fleet(scenarios: scenarios, options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
+        arguments += ["--mllp-senders", fleet.facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ",")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIL_ADMIN_PASSWORD"] = adminPassword
+        let serverLog = directory + "/server.log"
+        let server = try ChildProcess.spawn(
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments, environment: environment, log: serverLog)
+        var broker: ChildProcess?
+        defer {
+            server.stop(grace: .seconds(20))
+            broker?.stop(grace: .seconds(10))
+        }
+        let (baseURL, mllpPort) = try await Self.announced(log: serverLog, server: server)
+        if let mosquitto, let brokerPort {
+            broker = try ChildProcess.spawn(mosquitto, ["-c", directory + "/broker/mosquitto.conf"], log: directory + "/mosquitto.log")
+            guard await Self.accepts(port: brokerPort) else { throw ValidationError("Mosquitto did not start; see \(directory)/mosquitto.log") }
+        }
+        options.mllp = .init(host: "127.0.0.1", port: mllpPort)
+        fleet = Fleet(scenarios: scenarios, options: options, start: fleet.clock.start)
+        let client = JSONClient.connect(to: baseURL)
+        let admin = try await client.signIn("admin", adminPassword)
+        let passwords = DemoAccounts.passwords(for: fleet.resources.staff)
+        try await fleet.register(client: client, adminToken: admin, passwords: passwords)
+        FleetReport.say(
+            """
+
+            Vigil demo is running: \(baseURL)
+              admin          \(adminPassword)  administrator
+            \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
+            \(FleetReport.transports(fleet))\(mosquitto == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
+              Fever screening (airport-screening) is not sent: the server has no intake for anonymous screening events yet.
+            Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
+
+            """)
+        let running = fleet
+        try await SignalCancellation.run {
+            await FleetReport.run(running, client: client, for: nil, every: .seconds(60))
+        }
+        FleetReport.say("Stopping: \(fleet.statistics.line)")
+        await client.shutdown()
+    }
+
+    /// The server's HTTP address and MLLP port, from the lines it prints when it listens.
+    static func announced(log: String, server: ChildProcess) async throws -> (String, Int) {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            func after(_ prefix: String) -> String? {
+                text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            }
+            if let http = after("Vigil is listening on "), let mllp = after("Vigil takes HL7 v2 on mllp://"),
+                let port = mllp.split(separator: ":").last.flatMap({ Int($0) })
+            {
+                return (http, port)
+            }
+            guard server.isRunning else { throw ValidationError("vigil serve stopped:\n\(text)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("vigil serve did not start within a minute; see \(log)")
+    }
+
+    static func accepts(port: Int) async -> Bool {
+        for _ in 0..<100 {
+            if Loopback.accepts(port: port) { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HL7v2
+import Testing
+import VigilCore
+@testable import VigilSimulator
+
+/// The built-in scenarios load, register what they need, and tell the stories they promise.
+struct ScenarioTests {
+    @Test func everyBuiltInScenarioLoadsAndHasADescription() throws {
+        #expect(
+            Scenario.builtIn == ["airport-screening", "home-elderly", "icu-hl7", "school-asthma", "school-diabetes", "ward-sepsis"])
+        for name in Scenario.builtIn {
+            let scenario = try Scenario.load(name)
+            #expect(scenario.name == name)
+            #expect(scenario.description.count > 80)
+        }
+    }
+
+    @Test func aBrokenScenarioFileSaysWhereItIsBroken() {
+        let text = #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[{"id":"d","kind":"toaster"}]}]}"#
+        #expect {
+            try Scenario.decode(Data(text.utf8), from: "mine.json")
+        } throws: { error in
+            "\(error)".contains("mine.json") && "\(error)".contains("patients[0].devices[0].kind")
+        }
+        let vital = #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[],"course":[{"hour":1,"pulse":3}]}]}"#
+        #expect(throws: VigilError.self) { try Scenario.decode(Data(vital.utf8), from: "v.json") }
+    }
+
+    @Test func registrationBuildsCareTeamsFromStaffMergedAcrossScenarios() throws {
+        let scenarios = try ["ward-sepsis", "icu-hl7", "school-asthma"].map { try Scenario.load($0) }
+        let resources = ScenarioResources(scenarios, now: 1_800_000_000_000, copies: 2)
+        let nurse = try #require(resources.staff.first { $0.username == "nurse" })
+        #expect(Set(nurse.of) == ["ward-7", "hdu"])
+        func resource(_ type: String, _ id: String) -> JSON? {
+            resources.resources.first { $0["resourceType"]?.stringValue == type && $0["id"]?.stringValue == id }
+        }
+        let team = try #require(resource("CareTeam", "team-ward-7"))
+        #expect(team["subject"]?["reference"] == "Group/ward-7")
+        #expect(team["participant"]?.arrayValue?.compactMap { $0["member"]?["reference"]?.stringValue } == ["Practitioner/nurse-okafor", "Practitioner/dr-weber"])
+        let ward = try #require(resource("Group", "ward-7"))
+        #expect(ward["member"]?.arrayValue?.count == 6)  // three patients, twice
+        #expect(resource("Patient", "ward7-rivera-2")?["identifier"]?[0]?["value"] == "ward7-rivera-2")
+        #expect(resource("Device", "ward7-monitor-1-2")?["patient"]?["reference"] == "Patient/ward7-rivera-2")
+        #expect(resource("CarePlan", "school-berg-asthma-plan")?["extension"]?[0]?["valueQuantity"]?["value"] == 320)
+        // A child of 12 is born 12 years before now.
+        #expect(resource("Patient", "school-berg")?["birthDate"]?.stringValue?.hasPrefix("2015-") == true)
+        // Every resource is valid FHIR as far as Vigil's validator goes.
+        for item in resources.resources {
+            #expect(FHIRValidator.validate(item).isEmpty, "\(item.text)")
+        }
+    }
+
+    @Test func aMonitorsBatchIsAPCD01MessageVigilReadsBackAndTheSameOnResend() throws {
+        let readings = [
+            SimulatedReading(seq: 5, time: 1_800_000_000_000, code: "8867-4", value: 88, unit: "/min"),
+            SimulatedReading(seq: 6, time: 1_800_000_000_000, code: "8310-5", value: 37.4, unit: "Cel"),
+        ]
+        let text = PCD01Message.text(readings, device: "hdu-monitor-1", patient: "hdu-silva", facility: "SIM-HDU", boot: "b1")
+        let message = try PCD01(HL7Message(parsing: text))
+        #expect(message.patient == "hdu-silva")
+        #expect(message.readings.map(\.loinc) == ["8867-4", "8310-5"])
+        #expect(message.readings.map(\.value) == [88, 37.4])
+        #expect(message.readings.map(\.equipment) == ["hdu-monitor-1", "hdu-monitor-1"])
+        #expect(message.readings[0].time == 1_800_000_000_000)
+        #expect(PCD01Message.text(readings, device: "hdu-monitor-1", patient: "hdu-silva", facility: "SIM-HDU", boot: "b1") == text)
+    }
+}
