@@ -34,7 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
         options.seed = seed
         let adminPassword = DemoAccounts.password()
         var arguments = ["serve", "--data", directory, "--http", http, "--mllp", "127.0.0.1:0", "--log-level", "warning"]
-        let mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         var brokerPort: Int?
         if mosquitto != nil {
             let port = try Loopback.freePort()

@@ -29,7 +29,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Vigil's MLLP listener for the HL7 monitors.", valueName: "host:port")) var mllp: String?
     @Option(help: "Register each scenario's patients and devices this many times (load).") var copies = 1
     @Option(help: ArgumentHelp("Stop after this many seconds (default: run until stopped).", valueName: "seconds")) var duration: Double?
-    @Option(name: .customLong("dry-run"), help: ArgumentHelp("Print the readings of the first HOURS as JSON lines, without a server.", valueName: "hours"))
+    @Option(
+        name: .customLong("dry-run"), help: ArgumentHelp("Print the readings of the first HOURS as JSON lines, without a server.", valueName: "hours")
+    )
     var dryRun: Double?
     @Flag(help: "Create accounts for the scenarios' staff and print their passwords.") var accounts = false
     @Flag(help: "List the built-in scenarios.") var list = false

@@ -11,7 +11,10 @@ struct Vigil: AsyncParsableCommand {
             Every option of `serve` can also be set with an environment variable VIGIL_<OPTION>
             (VIGIL_DATA, VIGIL_HTTP, VIGIL_TLS_CERT, …); VIGIL_ADMIN_PASSWORD sets the first admin's password.
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, PolicyCommand.self, BrokerConfigCommand.self, BenchCommand.self],
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, PolicyCommand.self,
+            BrokerConfigCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -2,8 +2,8 @@ import Foundation
 import NIOHTTP1
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 /// The clinical rules on a running `vigil serve`: readings over HTTP in, alerts out on the
 /// WebSocket stream of the right people, escalation by the clock, and the same answer after a crash.

@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 /// The real `vigil serve` process, driven over HTTP as a newcomer would (README quickstart).
 @Suite(.serialized, .timeLimit(.minutes(5))) struct EndToEndTests {

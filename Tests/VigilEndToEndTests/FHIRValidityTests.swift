@@ -3,8 +3,8 @@ import Foundation
 import NIOHTTP1
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 import VigilTestFixtures
 
 /// Feeds what the server answers (every resource type, searches, transactions, errors, the

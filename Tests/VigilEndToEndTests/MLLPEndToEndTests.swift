@@ -3,8 +3,8 @@ import HL7v2
 import NIOHTTP1
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 /// HL7 v2 over MLLP into a running `vigil serve`, sent by Python's `hl7` package as a monitor's
 /// gateway would.

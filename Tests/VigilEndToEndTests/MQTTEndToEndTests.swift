@@ -5,8 +5,8 @@ import NIOHTTP1
 import Synchronization
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 /// Readings through a real Mosquitto broker into a running `vigil serve`: `mosquitto_pub` as the
 /// device, the broker's accounts written by Vigil, restarts of both sides.

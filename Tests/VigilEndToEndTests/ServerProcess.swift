@@ -5,8 +5,8 @@ import NIOHTTP1
 import NIOSSL
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 /// The real `vigil` binary, run as a child process on a free port and a fresh data directory.
 final class ServerProcess: @unchecked Sendable {

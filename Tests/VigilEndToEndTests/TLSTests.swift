@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import VigilBench
-import VigilSimulator
 import VigilCore
+import VigilSimulator
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct TLSTests {
     /// A self-signed certificate made with Debian's `openssl`.

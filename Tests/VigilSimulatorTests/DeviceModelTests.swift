@@ -53,20 +53,24 @@ struct DeviceModelTests {
         let mean = heart.reduce(0, +) / Double(heart.count)
         #expect(abs(mean - 74) < 3)
         #expect(heart.allSatisfy { (50...100).contains($0) })
-        #expect(values.filter { $0.code == "59408-5" }.allSatisfy { $0 .value <= 100 && $0.value >= 93 })
+        #expect(values.filter { $0.code == "59408-5" }.allSatisfy { $0.value <= 100 && $0.value >= 93 })
         let temperatures = values.filter { $0.code == "8310-5" }.map(\.value)
         #expect(temperatures.allSatisfy { (36...37.6).contains($0) })
     }
 
     @Test func theCourseMovesTheMeanLinearlyAndHoldsAfterTheLastFrame() {
-        let course = Course([Course.Frame(hour: 0), Course.Frame(hour: 4, changes: [.heartRate: 40]), Course.Frame(hour: 2, changes: [.heartRate: 10])])
+        let course = Course([
+            Course.Frame(hour: 0), Course.Frame(hour: 4, changes: [.heartRate: 40]), Course.Frame(hour: 2, changes: [.heartRate: 10]),
+        ])
         #expect(course.change(of: .heartRate, atHour: 1) == 5)
         #expect(course.change(of: .heartRate, atHour: 3) == 25)
         #expect(course.change(of: .heartRate, atHour: 9) == 40)
         #expect(course.change(of: .spo2, atHour: 3) == 0)
         #expect(course.hours == 4)
         let sick = PatientModel(baseline: Baseline.forAge(50), course: course)
-        let late = readings(model(.bedsideMonitor, patient: sick), hours: 6).filter { $0.code == "8867-4" && $0.time > clock.realMilliseconds(5 * 3600) }
+        let late = readings(model(.bedsideMonitor, patient: sick), hours: 6).filter {
+            $0.code == "8867-4" && $0.time > clock.realMilliseconds(5 * 3600)
+        }
         #expect(abs(late.map(\.value).reduce(0, +) / Double(late.count) - 114) < 6)
     }
 

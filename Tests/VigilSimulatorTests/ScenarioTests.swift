@@ -2,6 +2,7 @@ import Foundation
 import HL7v2
 import Testing
 import VigilCore
+
 @testable import VigilSimulator
 
 /// The built-in scenarios load, register what they need, and tell the stories they promise.
@@ -17,13 +18,15 @@ struct ScenarioTests {
     }
 
     @Test func aBrokenScenarioFileSaysWhereItIsBroken() {
-        let text = #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[{"id":"d","kind":"toaster"}]}]}"#
+        let text =
+            #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[{"id":"d","kind":"toaster"}]}]}"#
         #expect {
             try Scenario.decode(Data(text.utf8), from: "mine.json")
         } throws: { error in
             "\(error)".contains("mine.json") && "\(error)".contains("patients[0].devices[0].kind")
         }
-        let vital = #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[],"course":[{"hour":1,"pulse":3}]}]}"#
+        let vital =
+            #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[],"course":[{"hour":1,"pulse":3}]}]}"#
         #expect(throws: VigilError.self) { try Scenario.decode(Data(vital.utf8), from: "v.json") }
     }
 
@@ -37,7 +40,10 @@ struct ScenarioTests {
         }
         let team = try #require(resource("CareTeam", "team-ward-7"))
         #expect(team["subject"]?["reference"] == "Group/ward-7")
-        #expect(team["participant"]?.arrayValue?.compactMap { $0["member"]?["reference"]?.stringValue } == ["Practitioner/nurse-okafor", "Practitioner/dr-weber"])
+        #expect(
+            team["participant"]?.arrayValue?.compactMap { $0["member"]?["reference"]?.stringValue } == [
+                "Practitioner/nurse-okafor", "Practitioner/dr-weber",
+            ])
         let ward = try #require(resource("Group", "ward-7"))
         #expect(ward["member"]?.arrayValue?.count == 6)  // three patients, twice
         #expect(resource("Patient", "ward7-rivera-2")?["identifier"]?[0]?["value"] == "ward7-rivera-2")

@@ -16,7 +16,9 @@ public enum Registration {
             }
             let reply = try await client.request(
                 .POST, "/fhir", token: adminToken, json: ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
-            guard reply.status == .ok else { throw VigilError(.unavailable, "registering the scenario failed (\(reply.status)): \(reply.text.prefix(500))") }
+            guard reply.status == .ok else {
+                throw VigilError(.unavailable, "registering the scenario failed (\(reply.status)): \(reply.text.prefix(500))")
+            }
         }
         for member in resources.staff {
             guard let password = passwords[member.username] else { continue }

@@ -39,7 +39,9 @@ public struct ScenarioResources: Sendable {
                     for (index, condition) in (patient.conditions ?? []).enumerated() {
                         conditionsAndPlans.append(Self.condition(condition, id: "\(id)-condition-\(index + 1)", patient: id))
                     }
-                    if let best = patient.peakFlowBest { conditionsAndPlans.append(Self.carePlan(id: "\(id)-asthma-plan", patient: id, peakFlowBest: best)) }
+                    if let best = patient.peakFlowBest {
+                        conditionsAndPlans.append(Self.carePlan(id: "\(id)-asthma-plan", patient: id, peakFlowBest: best))
+                    }
                     for device in patient.devices {
                         resources.append(Self.device(device, id: Self.copy(device.id, copy), patient: id, since: now - 3_600_000))
                     }
@@ -108,7 +110,9 @@ public struct ScenarioResources: Sendable {
             "deviceName": [["name": .string(device.kind.rawValue), "type": "model-name"]],
             "patient": [
                 "reference": .string("Patient/\(patient)"),
-                "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: since))]],
+                "extension": [
+                    ["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: since))]
+                ],
             ],
         ]
     }

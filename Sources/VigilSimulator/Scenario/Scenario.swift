@@ -32,6 +32,13 @@ public struct Scenario: Sendable, Codable, Equatable {
         public var artefacts: [Artefact]?
         /// Battery charge at the start, percent (default 90).
         public var battery: Double?
+
+        public init(
+            id: String, kind: DeviceKind, transport: DeviceTransport? = nil, every: [Vital: Double]? = nil, artefacts: [Artefact]? = nil,
+            battery: Double? = nil
+        ) {
+            (self.id, self.kind, self.transport, self.every, self.artefacts, self.battery) = (id, kind, transport, every, artefacts, battery)
+        }
     }
 
     /// A diagnosis recorded as a FHIR Condition (SNOMED CT).
@@ -66,6 +73,10 @@ public struct Scenario: Sendable, Codable, Equatable {
         public var expectedAlerts: [ExpectedAlert]?
         public var note: String?
 
+        public init(id: String, given: String, family: String, ageYears: Double, gender: String, devices: [Device]) {
+            (self.id, self.given, self.family, self.ageYears, self.gender, self.devices) = (id, given, family, ageYears, gender, devices)
+        }
+
         /// The body this patient's devices measure.
         public var model: PatientModel {
             var values = Baseline.forAge(ageYears)
@@ -97,6 +108,10 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var screening: [ScreeningStation]?
     /// The HL7 sending facility (MSH-4) of the scenario's monitors' gateway.
     public var facility: String?
+
+    public init(name: String, description: String, patients: [Patient]) {
+        (self.name, self.description, self.patients) = (name, description, patients)
+    }
 
     /// How long the story takes, in physiological hours (the longest course).
     public var hours: Double { patients.map { $0.course?.hours ?? 0 }.max() ?? 0 }

@@ -30,7 +30,8 @@ struct MLLPLink: DeviceLink {
             .connectTimeout(.seconds(5))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(MLLPFrameDecoder()), MessageToByteHandler(MLLPFrameEncoder()))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(MLLPFrameDecoder()), MessageToByteHandler(MLLPFrameEncoder()))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }

@@ -27,7 +27,8 @@ enum PCD01Message {
         for (index, reading) in readings.enumerated() {
             guard let code = mdc[reading.code] else { continue }
             segments.append(
-                "OBX|\(index + 1)|NM|\(code.code)|1.1.1.\(index + 1)|\(reading.value.formatted)|\(code.unit)|||||F|||\(time(reading.time))||||\(device)")
+                "OBX|\(index + 1)|NM|\(code.code)|1.1.1.\(index + 1)|\(reading.value.formatted)|\(code.unit)|||||F|||\(time(reading.time))||||\(device)"
+            )
         }
         return segments.joined(separator: "\r")
     }

@@ -1,0 +1,123 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import VigilBench
+import VigilCore
+import VigilSimulator
+
+/// The simulator against a running `vigil serve` with a real Mosquitto and HL7 over MLLP: each
+/// scenario, compressed, raises the alerts it is meant to and nothing high for the stable patients;
+/// its MQTT devices lose nothing when the broker restarts.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SimulatorEndToEndTests {
+    struct Site {
+        let server: ServerProcess
+        let broker: Mosquitto
+        let client: JSONClient
+        let admin: String
+    }
+
+    static func site(facilities: [String]) async throws -> Site {
+        let port = try Loopback.freePort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)").path
+        let server = try ServerProcess(arguments: [
+            "--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory, "--mllp", "127.0.0.1:0",
+            "--mllp-senders", facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ","),
+        ])
+        try await server.start()
+        let broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port)
+        try await broker.start()
+        try await MQTTEndToEndTests.waitUntilConnected(server)
+        return Site(server: server, broker: broker, client: JSONClient.connect(to: server.baseURL), admin: try await server.token())
+    }
+
+    static func options(_ site: Site, speed: Double) -> FleetOptions {
+        var options = FleetOptions()
+        options.speed = speed
+        options.seed = 42
+        options.mqtt = .init(host: "127.0.0.1", port: site.broker.port)
+        options.mllp = .init(host: "127.0.0.1", port: site.server.mllpPort)
+        return options
+    }
+
+    @Test func eachScenarioRaisesItsAlertsAndTheStablePatientsNoHighOne() async throws {
+        let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
+        let hours = scenarios.map(\.hours).max()! + 0.5
+        let speed = 1200.0
+        let facilities = Fleet(scenarios: scenarios, options: FleetOptions(), start: 0).facilities
+        let site = try await Self.site(facilities: facilities)
+        defer { site.server.stop(); site.broker.stop() }
+        let fleet = Fleet(scenarios: scenarios, options: Self.options(site, speed: speed), start: Int64(Date().timeIntervalSince1970 * 1000))
+        #expect(fleet.transports == [.https: 8, .mqtt: 6, .hl7: 1])
+        try await fleet.register(client: site.client, adminToken: site.admin)
+        await fleet.run(client: site.client, measuringFor: .milliseconds(Int(hours * 3600 / speed * 1000)))
+        let statistics = fleet.statistics
+        #expect(statistics.unacknowledged == 0 && statistics.generated > 5000, "\(statistics.line)")
+        #expect(statistics.rejected == 0 && statistics.duplicates > 0, "\(statistics.line)")
+
+        for scenario in scenarios {
+            for patient in scenario.patients {
+                let reply = try await site.client.request(
+                    .GET, "/api/alerts?patient=\(patient.id)&status=active,acknowledged,resolved&_count=1000", token: site.admin)
+                let alerts = reply.json?["alerts"]?.arrayValue ?? []
+                let raised = alerts.map { ($0["kind"]?.stringValue ?? "", $0["priority"]?.stringValue ?? "") }
+                let expected = patient.expectedAlerts ?? []
+                for alert in expected {
+                    #expect(
+                        raised.contains { $0 == (alert.kind, alert.priority) },
+                        "\(scenario.name): \(patient.id) never raised \(alert.kind) \(alert.priority): \(raised)")
+                }
+                if expected.isEmpty {
+                    #expect(!raised.contains { $0.1 == "high" }, "\(scenario.name): stable \(patient.id) raised \(raised)")
+                }
+            }
+        }
+        // The school child: a predicted low first, then the low.
+        let mia = try await site.client.request(.GET, "/api/alerts?patient=school-jensen&status=active,acknowledged,resolved", token: site.admin)
+        func firstRaised(_ kind: String) -> String? {
+            mia.json?["alerts"]?.arrayValue?.filter { $0["kind"]?.stringValue == kind }.compactMap { $0["raised"]?.stringValue }.min()
+        }
+        let predicted = try #require(firstRaised("glucose-predicted-low"))
+        let low = try #require(firstRaised("glucose-low"))
+        #expect(predicted < low)
+        // The monitor behind the HL7 gateway got its readings in.
+        let hdu = try await site.client.request(.GET, "/fhir/Observation?patient=hdu-silva&code=8867-4&_count=0", token: site.admin)
+        #expect((hdu.json?["total"]?.int64Value ?? 0) > 300, "\(hdu.text)")
+        await site.client.shutdown()
+    }
+
+    @Test func mqttDevicesLoseNothingWhenTheBrokerRestarts() async throws {
+        let patients = (1...4).map { n in
+            Scenario.Patient(
+                id: "mq-p\(n)", given: "P", family: "\(n)", ageYears: 40, gender: "unknown",
+                devices: [Scenario.Device(id: "mq-ox\(n)", kind: .pulseOximeter, transport: .mqtt)])
+        }
+        let scenario = Scenario(name: "mqtt-restart", description: "Four oximeters over MQTT.", patients: patients)
+        let site = try await Self.site(facilities: ["UNUSED"])
+        defer { site.server.stop(); site.broker.stop() }
+        var options = Self.options(site, speed: 240)
+        options.resendAfter = .seconds(3)
+        let fleet = Fleet(scenarios: [scenario], options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
+        try await fleet.register(client: site.client, adminToken: site.admin)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await fleet.run(client: site.client, measuringFor: .seconds(10)) }
+            try await Task.sleep(for: .seconds(4))
+            let before = fleet.statistics.acknowledged
+            site.broker.stop()
+            try await Task.sleep(for: .seconds(1))
+            let heldWhileAway = fleet.statistics.unacknowledged
+            try await site.broker.start()
+            try await group.next()
+            #expect(before > 0)
+            #expect(heldWhileAway > 20, "the devices kept what they measured while the broker was away")
+        }
+        let statistics = fleet.statistics
+        #expect(statistics.unacknowledged == 0 && statistics.generated > 500, "\(statistics.line)")
+        var stored = 0
+        for n in 1...4 {
+            let reply = try await site.client.request(.GET, "/fhir/Observation?patient=mq-p\(n)&_count=0", token: site.admin)
+            stored += Int(reply.json?["total"]?.int64Value ?? -1)
+        }
+        #expect(stored == statistics.generated, "\(statistics.line)")
+        await site.client.shutdown()
+    }
+}
