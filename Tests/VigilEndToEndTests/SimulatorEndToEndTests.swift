@@ -121,3 +121,57 @@ import VigilSimulator
         await site.client.shutdown()
     }
 }
+
+/// `vigil demo` as a newcomer runs it: the address and the accounts within a minute, the nurse
+/// seeing her ward's patients move, and everything stopped by SIGTERM.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DemoEndToEndTests {
+    @Test func theDemoPrintsItsAddressAndAccountsKeepsPatientsMovingAndStopsEverything() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-demo-e2e-\(UUID().uuidString)").path
+        let port = try Loopback.freePort()
+        let log = directory + ".log"
+        let demo = try ChildProcess.spawn(
+            ServerProcess.binary, ["demo", "--data", directory, "--http", "127.0.0.1:\(port)", "--speed", "120"], log: log)
+        defer { if demo.isRunning { demo.stop(SIGKILL) } }
+        var output = ""
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !output.contains("Ctrl-C stops the demo"), ContinuousClock.now < deadline, demo.isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+            output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        #expect(output.contains("Vigil demo is running: http://127.0.0.1:\(port)"), "\(output)")
+        func password(_ user: String) -> String? {
+            output.split(separator: "\n").first { $0.hasPrefix("  \(user) ") }?.split(separator: " ").dropFirst().first.map(String.init)
+        }
+        for user in ["admin", "nurse", "doctor", "schoolnurse", "publichealth"] { #expect(password(user)?.count == 16, "\(user): \(output)") }
+        #expect(output.contains("over mqtt"), "Mosquitto is installed here, so the MQTT devices use it")
+        let client = JSONClient.connect(to: "http://127.0.0.1:\(port)")
+        let nurse = try await client.signIn("nurse", try #require(password("nurse")))
+        // Her board fills with her ward's and the unit's patients, and with nobody else.
+        var patients: Set<String> = []
+        while patients.count < 4, ContinuousClock.now < deadline + .seconds(30) {
+            try await Task.sleep(for: .seconds(1))
+            let board = try await client.request(.GET, "/api/board", token: nurse)
+            patients = Set(board.json?["patients"]?.arrayValue?.compactMap { $0["patient"]?.stringValue } ?? [])
+        }
+        #expect(patients == ["Patient/ward7-rivera", "Patient/ward7-chen", "Patient/ward7-haddad", "Patient/hdu-silva"], "\(patients)")
+        let school = try await client.request(.GET, "/fhir/Patient/school-jensen", token: nurse)
+        #expect(school.status == .forbidden || school.status == .notFound)
+        await client.shutdown()
+        // SIGTERM stops the demo, its server and its broker.
+        let children = Self.children(of: demo.pid)
+        #expect(children.count == 2)
+        #expect(demo.stop(SIGTERM, grace: .seconds(60)) == 0)
+        #expect(children.allSatisfy { kill($0, 0) != 0 }, "left running: \(children)")
+    }
+
+    /// The processes whose parent is `pid` (Linux `/proc`).
+    static func children(of pid: Int32) -> [Int32] {
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return all.compactMap(Int32.init).filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+                return false
+            }
+            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first.flatMap { Int32($0) } == pid
+        }
+    }
+}
