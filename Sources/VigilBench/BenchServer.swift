@@ -106,6 +106,17 @@ final class BenchServer: @unchecked Sendable {
         return reply.json?["total"]?.int64Value.map(Int.init)
     }
 
+    /// CPU seconds the server has used (user and system; Linux `/proc`).
+    func cpuSeconds() -> Double? {
+        guard let pid, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return nil
+        }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Fields 14 and 15 of stat(5), counted from the state (field 3) after the name.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// The server's resident memory now and at its peak, in bytes (Linux `/proc`).
     func memory() -> (current: Int, peak: Int)? {
         guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Simulator.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -197,5 +197,36 @@ struct TargetOptions: ParsableArguments {
         target.dataDirectory = data
         target.serveArguments = ["--rules", rules] + (policy.map { ["--policy", $0] } ?? [])
         return target
+    }
+}
+
+extension BenchCommand {
+    struct Simulator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How many simulated devices one core drives: every built-in scenario, copied, against a server with Mosquitto and MLLP.",
+            discussion:
+                "Starts vigil serve and Mosquitto, registers the scenarios --copies times, runs the fleet in this process, and after --warm-up seconds measures readings/s and the CPU time of the fleet and of the server for --seconds."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "Copies of every built-in scenario (15 devices each).") var copies = 300
+        @Option(help: "How many times faster physiology and sampling run than the clock.") var speed = 1.0
+        @Option(name: .customLong("warm-up"), help: "Seconds before measuring (every device measures within the first minute).") var warmUp = 75
+        @Option(help: "Seconds to measure.") var seconds = 60
+
+        func run() async throws {
+            guard copies > 0, speed > 0, seconds > 0, warmUp >= 0 else { throw ValidationError("copies, speed and seconds must be positive") }
+            var options = SimulatorBenchmark.Options()
+            options.target = target.target
+            options.copies = copies
+            options.speed = speed
+            options.warmUp = .seconds(warmUp)
+            options.measure = .seconds(seconds)
+            let report = try await SimulatorBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
     }
 }

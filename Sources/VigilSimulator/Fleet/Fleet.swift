@@ -118,16 +118,11 @@ public final class Fleet: Sendable {
             let physiology = clock.physiologicalSeconds(at: now)
             let new = measuring ? model.readings(until: physiology) : []
             held += new
-            var receipt = Receipt()
-            var uploads = 0
+            var receipt = Receipt.none
             if !held.isEmpty {
                 let batch = Array(held.prefix(options.maximumBatch))
                 receipt = await link.send(batch)
-                uploads = 1
-                if !new.isEmpty, model.sendsTwice(atSeconds: physiology) {
-                    receipt = receipt + (await link.send(batch))
-                    uploads = 2
-                }
+                if !new.isEmpty, model.sendsTwice(atSeconds: physiology) { receipt = receipt + (await link.send(batch)) }
                 let acknowledged = Set(receipt.acknowledged)
                 let before = held.count
                 held.removeAll { acknowledged.contains($0.seq) }
@@ -138,7 +133,7 @@ public final class Fleet: Sendable {
                     totals.accepted += receipt.accepted
                     totals.duplicates += receipt.duplicates
                     totals.rejected += receipt.rejected
-                    totals.uploads += uploads
+                    totals.uploads += receipt.uploads
                     if receipt.failed { totals.failedUploads += 1 }
                 }
             }

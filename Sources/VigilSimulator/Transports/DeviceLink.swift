@@ -26,8 +26,12 @@ struct Receipt: Sendable, Equatable {
     var rejected = 0
     /// The upload was not answered or was refused as a whole (the device will retry).
     var failed = false
+    /// Messages sent for this receipt (an MQTT device waiting for its ack sends none).
+    var uploads = 0
 
     static let failure = Receipt(failed: true)
+    /// Nothing sent, nothing heard.
+    static let none = Receipt(uploads: 0)
 
     /// Reads the answer of `POST /api/ingest`, which is also the MQTT ack: the counts, and the
     /// seqs from its `seqs` ranges or, when it has none (HTTP), the seqs `sent`.
@@ -38,16 +42,17 @@ struct Receipt: Sendable, Equatable {
         }
         self.init(
             acknowledged: answer["seqs"] == nil ? sent : seqs, accepted: Int(answer["accepted"]?.int64Value ?? 0),
-            duplicates: Int(answer["duplicates"]?.int64Value ?? 0), rejected: answer["rejected"]?.arrayValue?.count ?? 0)
+            duplicates: Int(answer["duplicates"]?.int64Value ?? 0), rejected: answer["rejected"]?.arrayValue?.count ?? 0, uploads: sent.isEmpty ? 0 : 1)
     }
 
-    init(acknowledged: [Int64] = [], accepted: Int = 0, duplicates: Int = 0, rejected: Int = 0, failed: Bool = false) {
+    init(acknowledged: [Int64] = [], accepted: Int = 0, duplicates: Int = 0, rejected: Int = 0, failed: Bool = false, uploads: Int = 1) {
         (self.acknowledged, self.accepted, self.duplicates, self.rejected, self.failed) = (acknowledged, accepted, duplicates, rejected, failed)
+        self.uploads = uploads
     }
 
     static func + (a: Receipt, b: Receipt) -> Receipt {
         Receipt(
             acknowledged: a.acknowledged + b.acknowledged, accepted: a.accepted + b.accepted, duplicates: a.duplicates + b.duplicates,
-            rejected: a.rejected + b.rejected, failed: a.failed || b.failed)
+            rejected: a.rejected + b.rejected, failed: a.failed || b.failed, uploads: a.uploads + b.uploads)
     }
 }

@@ -8,7 +8,7 @@ struct HTTPSLink: DeviceLink {
     let boot: String
 
     func send(_ readings: [SimulatedReading]) async -> Receipt {
-        guard !readings.isEmpty else { return Receipt() }
+        guard !readings.isEmpty else { return .none }
         guard let reply = try? await client.request(.POST, "/api/ingest", token: token, json: IngestBatch.json(readings, boot: boot)),
             reply.status == .ok, let answer = reply.json
         else { return .failure }

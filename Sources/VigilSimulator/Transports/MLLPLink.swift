@@ -15,7 +15,7 @@ struct MLLPLink: DeviceLink {
     let boot: String
 
     func send(_ readings: [SimulatedReading]) async -> Receipt {
-        guard !readings.isEmpty else { return Receipt() }
+        guard !readings.isEmpty else { return .none }
         let message = PCD01Message.text(readings, device: device, patient: patient, facility: facility, boot: boot)
         guard let ack = try? await exchange(message) else { return .failure }
         let seqs = readings.map(\.seq)
