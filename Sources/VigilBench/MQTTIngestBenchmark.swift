@@ -71,17 +71,17 @@ public struct MQTTIngestBenchmark: Sendable {
 
     public func run(log: @escaping @Sendable (String) -> Void) async throws -> Report {
         guard options.target.server == nil else { throw VigilError(.invalid, "--via mqtt starts its own server and broker; drop --server") }
-        let port = try Loopback.freePort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-broker-\(UUID().uuidString)").path
+        let local = try LocalBroker()
+        let (port, directory) = (local.port, local.directory)
         var target = options.target
-        target.serveArguments += ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory]
+        target.serveArguments += local.serveArguments
         let server = try await BenchServer.attachOrStart(target, log: log)
         var broker: ChildProcess?
         defer {
             server.stop()
             broker?.stop()
         }
-        broker = try ChildProcess.spawn("/usr/sbin/mosquitto", ["-c", directory + "/mosquitto.conf"], log: directory + ".log")
+        broker = try await local.start()
         let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
         try await waitForBroker(server: server, accounts: directory + "/passwords", devices: options.devices, log: log)
         var report = try await load(port: port, fleet: fleet, log: log)

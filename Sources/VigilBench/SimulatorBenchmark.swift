@@ -35,7 +35,8 @@ public struct SimulatorBenchmark: Sendable {
                 "Vigil simulator benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, server, Mosquitto and fleet on the same machine",
                 "  fleet:       \(devices) devices (\(transports)), every built-in scenario ×\(options.copies), physiology ×\(options.speed)",
                 String(
-                    format: "  load:        %.0f readings/s measured, %.0f acknowledged, %.0f uploads/s (%.0f s after a %.0f s warm-up); %d held at the end",
+                    format:
+                        "  load:        %.0f readings/s measured, %.0f acknowledged, %.0f uploads/s (%.0f s after a %.0f s warm-up); %d held at the end",
                     readingsPerSecond, acknowledgedPerSecond, uploadsPerSecond, options.measure.seconds, options.warmUp.seconds, held),
                 String(
                     format: "  fleet CPU:   %.3f cores = %.0f devices per core; memory %@", fleetCores, Double(devices) / max(fleetCores, 1e-9),
@@ -52,27 +53,26 @@ public struct SimulatorBenchmark: Sendable {
     public func run(log: @escaping @Sendable (String) -> Void) async throws -> Report {
         guard options.target.server == nil else { throw VigilError(.invalid, "the simulator benchmark starts its own server and broker") }
         let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
-        let brokerPort = try Loopback.freePort()
+        let local = try LocalBroker()
         let mllpPort = try Loopback.freePort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-broker-\(UUID().uuidString)").path
         var fleetOptions = FleetOptions()
         fleetOptions.copies = options.copies
         fleetOptions.speed = options.speed
-        fleetOptions.mqtt = .init(host: "127.0.0.1", port: brokerPort)
+        fleetOptions.mqtt = .init(host: "127.0.0.1", port: local.port)
         fleetOptions.mllp = .init(host: "127.0.0.1", port: mllpPort)
         let fleet = Fleet(scenarios: scenarios, options: fleetOptions, start: Int64(Date().timeIntervalSince1970 * 1000))
         var target = options.target
-        target.serveArguments += [
-            "--mqtt", "mqtt://127.0.0.1:\(brokerPort)", "--broker-config", directory, "--mllp", "127.0.0.1:\(mllpPort)",
-            "--mllp-senders", fleet.facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ","),
-        ]
+        target.serveArguments +=
+            local.serveArguments + [
+                "--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", fleet.facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ","),
+            ]
         let server = try await BenchServer.attachOrStart(target, log: log)
         var broker: ChildProcess?
         defer {
             server.stop()
             broker?.stop()
         }
-        broker = try ChildProcess.spawn("/usr/sbin/mosquitto", ["-c", directory + "/mosquitto.conf"], log: directory + ".log")
+        broker = try await local.start()
         log("registering \(fleet.members.count) devices on \(fleet.resources.resources.count) resources…")
         let admin = try await server.http.signIn("admin", server.adminPassword)
         try await fleet.register(client: server.http, adminToken: admin)
@@ -94,7 +94,8 @@ public struct SimulatorBenchmark: Sendable {
                 readingsPerSecond: Double(after.0.generated - before.0.generated) / seconds,
                 acknowledgedPerSecond: Double(after.0.acknowledged - before.0.acknowledged) / seconds,
                 uploadsPerSecond: Double(after.0.uploads - before.0.uploads) / seconds, fleetCores: (after.1 - before.1) / seconds,
-                serverCores: before.2.flatMap { start in after.2.map { ($0 - start) / seconds } }, fleetMemory: Self.residentMemory(), held: after.0.unacknowledged)
+                serverCores: before.2.flatMap { start in after.2.map { ($0 - start) / seconds } }, fleetMemory: Self.residentMemory(),
+                held: after.0.unacknowledged)
         }
     }
 

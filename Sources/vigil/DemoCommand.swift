@@ -34,15 +34,10 @@ struct DemoCommand: AsyncParsableCommand {
         options.seed = seed
         let adminPassword = DemoAccounts.password()
         var arguments = ["serve", "--data", directory, "--http", http, "--mllp", "127.0.0.1:0", "--log-level", "warning"]
-        let mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-        var brokerPort: Int?
-        if mosquitto != nil {
-            let port = try Loopback.freePort()
-            arguments += ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory + "/broker"]
-            brokerPort = port
-            options.mqtt = .init(host: "127.0.0.1", port: port)
+        let local = LocalBroker.binary == nil ? nil : try LocalBroker(directory: directory + "/broker")
+        if let local {
+            arguments += local.serveArguments
+            options.mqtt = .init(host: "127.0.0.1", port: local.port)
         }
         var fleet = Fleet(scenarios: scenarios, options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
         arguments += ["--mllp-senders", fleet.facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ",")]
@@ -57,10 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             broker?.stop(grace: .seconds(10))
         }
         let (baseURL, mllpPort) = try await Self.announced(log: serverLog, server: server)
-        if let mosquitto, let brokerPort {
-            broker = try ChildProcess.spawn(mosquitto, ["-c", directory + "/broker/mosquitto.conf"], log: directory + "/mosquitto.log")
-            guard await Self.accepts(port: brokerPort) else { throw ValidationError("Mosquitto did not start; see \(directory)/mosquitto.log") }
-        }
+        broker = try await local?.start()
         options.mllp = .init(host: "127.0.0.1", port: mllpPort)
         fleet = Fleet(scenarios: scenarios, options: options, start: fleet.clock.start)
         let client = JSONClient.connect(to: baseURL)
@@ -73,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
             Vigil demo is running: \(baseURL)
               admin          \(adminPassword)  administrator
             \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
-            \(FleetReport.transports(fleet))\(mosquitto == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
+            \(FleetReport.transports(fleet))\(local == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
               Fever screening (airport-screening) is not sent: the server has no intake for anonymous screening events yet.
             Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
@@ -103,13 +95,5 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw ValidationError("vigil serve did not start within a minute; see \(log)")
-    }
-
-    static func accepts(port: Int) async -> Bool {
-        for _ in 0..<100 {
-            if Loopback.accepts(port: port) { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }

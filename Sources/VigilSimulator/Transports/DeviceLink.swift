@@ -42,7 +42,8 @@ struct Receipt: Sendable, Equatable {
         }
         self.init(
             acknowledged: answer["seqs"] == nil ? sent : seqs, accepted: Int(answer["accepted"]?.int64Value ?? 0),
-            duplicates: Int(answer["duplicates"]?.int64Value ?? 0), rejected: answer["rejected"]?.arrayValue?.count ?? 0, uploads: sent.isEmpty ? 0 : 1)
+            duplicates: Int(answer["duplicates"]?.int64Value ?? 0), rejected: answer["rejected"]?.arrayValue?.count ?? 0,
+            uploads: sent.isEmpty ? 0 : 1)
     }
 
     init(acknowledged: [Int64] = [], accepted: Int = 0, duplicates: Int = 0, rejected: Int = 0, failed: Bool = false, uploads: Int = 1) {
