@@ -33,13 +33,15 @@ struct DemoCommand: AsyncParsableCommand {
         options.speed = speed
         options.seed = seed
         let adminPassword = DemoAccounts.password()
-        var arguments = ["serve", "--data", directory, "--http", http, "--mllp", "127.0.0.1:0", "--log-level", "warning"]
+        let mllpPort = try Loopback.freePort()
+        options.mllp = .init(host: "127.0.0.1", port: mllpPort)
+        var arguments = ["serve", "--data", directory, "--http", http, "--mllp", "127.0.0.1:\(mllpPort)", "--log-level", "warning"]
         let local = LocalBroker.binary == nil ? nil : try LocalBroker(directory: directory + "/broker")
         if let local {
             arguments += local.serveArguments
             options.mqtt = .init(host: "127.0.0.1", port: local.port)
         }
-        var fleet = Fleet(scenarios: scenarios, options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
+        let fleet = Fleet(scenarios: scenarios, options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
         arguments += ["--mllp-senders", fleet.facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ",")]
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = adminPassword
@@ -51,10 +53,8 @@ struct DemoCommand: AsyncParsableCommand {
             server.stop(grace: .seconds(20))
             broker?.stop(grace: .seconds(10))
         }
-        let (baseURL, mllpPort) = try await Self.announced(log: serverLog, server: server)
+        let baseURL = try await Self.announced(log: serverLog, server: server)
         broker = try await local?.start()
-        options.mllp = .init(host: "127.0.0.1", port: mllpPort)
-        fleet = Fleet(scenarios: scenarios, options: options, start: fleet.clock.start)
         let client = JSONClient.connect(to: baseURL)
         let admin = try await client.signIn("admin", adminPassword)
         let passwords = DemoAccounts.passwords(for: fleet.resources.staff)
@@ -70,27 +70,20 @@ struct DemoCommand: AsyncParsableCommand {
             Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
             """)
-        let running = fleet
         try await SignalCancellation.run {
-            await FleetReport.run(running, client: client, for: nil, every: .seconds(60))
+            await FleetReport.run(fleet, client: client, for: nil, every: .seconds(60))
         }
         FleetReport.say("Stopping: \(fleet.statistics.line)")
         await client.shutdown()
     }
 
-    /// The server's HTTP address and MLLP port, from the lines it prints when it listens.
-    static func announced(log: String, server: ChildProcess) async throws -> (String, Int) {
+    /// The server's HTTP address, from the line it prints once it listens.
+    static func announced(log: String, server: ChildProcess) async throws -> String {
+        let prefix = "Vigil is listening on "
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            func after(_ prefix: String) -> String? {
-                text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
-            }
-            if let http = after("Vigil is listening on "), let mllp = after("Vigil takes HL7 v2 on mllp://"),
-                let port = mllp.split(separator: ":").last.flatMap({ Int($0) })
-            {
-                return (http, port)
-            }
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line.dropFirst(prefix.count)) }
             guard server.isRunning else { throw ValidationError("vigil serve stopped:\n\(text)") }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -17,7 +17,7 @@ struct ScenarioTests {
         }
     }
 
-    @Test func aBrokenScenarioFileSaysWhereItIsBroken() {
+    @Test func aBrokenScenarioFileSaysWhereItIsBroken() throws {
         let text =
             #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[{"id":"d","kind":"toaster"}]}]}"#
         #expect {
@@ -28,6 +28,21 @@ struct ScenarioTests {
         let vital =
             #"{"name":"x","description":"d","patients":[{"id":"p","given":"A","family":"B","ageYears":3,"gender":"male","devices":[],"course":[{"hour":1,"pulse":3}]}]}"#
         #expect(throws: VigilError.self) { try Scenario.decode(Data(vital.utf8), from: "v.json") }
+        // A CGM cannot speak PCD-01 here, a group must exist, ids are unique.
+        var scenario = Scenario(
+            name: "x", description: "d",
+            patients: [
+                .init(id: "p", given: "A", family: "B", ageYears: 9, gender: "female", devices: [.init(id: "d", kind: .cgm, transport: .hl7)]),
+                .init(
+                    id: "p", given: "C", family: "D", ageYears: 9, gender: "male", devices: [.init(id: "m", kind: .bedsideMonitor, transport: .hl7)]),
+            ])
+        scenario.patients[1].group = "nowhere"
+        let problems = scenario.problems
+        #expect(problems.count == 3, "\(problems)")
+        #expect(problems.contains { $0.contains("p/d: a cgm cannot send over hl7") })
+        #expect(problems.contains { $0.contains("'p' is used twice") })
+        #expect(problems.contains { $0.contains("group 'nowhere'") })
+        #expect(try Scenario.load("icu-hl7").problems.isEmpty)
     }
 
     @Test func registrationBuildsCareTeamsFromStaffMergedAcrossScenarios() throws {

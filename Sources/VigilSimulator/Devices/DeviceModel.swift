@@ -94,7 +94,7 @@ public struct DeviceModel: Sendable {
         case .steps:
             // Steps so far today: none at night, spread over 07:00–22:00.
             let day = clock.hourOfDay(seconds)
-            value = (patient.baseline[.steps] ?? 0) * min(max((day - 7) / 15, 0), 1) * (1 + current / 10)
+            value = (patient.baseline[.steps] ?? 0) * min(max((day - 7) / 15, 0), 1)
         case .sleep:
             value += values.normal() * 0.6
         default: break

@@ -76,7 +76,7 @@ public final class Fleet: Sendable {
     /// Runs every device until the task is cancelled or, with `measuringFor`, until the devices
     /// have measured for that long and the server has acknowledged everything they hold.
     public func run(client: JSONClient, measuringFor: Duration? = nil) async {
-        let stop = measuringFor.map { Self.now() + Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        let stop = measuringFor.map { Self.now() + Int64($0 / .milliseconds(1)) }
         let tokens = tokens.withLock { $0 }
         totals.withLock { $0.devices = members.count }
         await withDiscardingTaskGroup { group in

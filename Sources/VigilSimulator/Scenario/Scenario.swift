@@ -141,11 +141,14 @@ extension Scenario {
 
     /// Reads a scenario file.
     public static func decode(_ data: Data, from file: String) throws -> Scenario {
+        let scenario: Scenario
         do {
-            return try JSONDecoder().decode(Scenario.self, from: data)
+            scenario = try JSONDecoder().decode(Scenario.self, from: data)
         } catch let error as DecodingError {
             throw VigilError(.invalid, "\(file): \(error.readable)")
         }
+        guard scenario.problems.isEmpty else { throw VigilError(.invalid, "\(file): \(scenario.problems.joined(separator: "; "))") }
+        return scenario
     }
 }
 

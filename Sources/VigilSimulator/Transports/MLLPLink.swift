@@ -17,11 +17,24 @@ struct MLLPLink: DeviceLink {
     func send(_ readings: [SimulatedReading]) async -> Receipt {
         guard !readings.isEmpty else { return .none }
         let message = PCD01Message.text(readings, device: device, patient: patient, facility: facility, boot: boot)
-        guard let ack = try? await exchange(message) else { return .failure }
+        guard let ack = try? await answer(message, within: .seconds(30)) else { return .failure }
         let seqs = readings.map(\.seq)
         if ack.contains("MSA|AA|") { return Receipt(acknowledged: seqs, accepted: readings.count) }
         if ack.contains("MSA|AE|") { return Receipt(acknowledged: seqs, rejected: readings.count) }
         return .failure
+    }
+
+    /// The ACK, or an error when none came in time (the gateway then sends the message again).
+    private func answer(_ message: String, within limit: Duration) async throws -> String {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask { try await exchange(message) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw VigilError(.unavailable, "no ACK within \(limit)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     /// One connection per message: a monitor's uploads are seconds apart.
