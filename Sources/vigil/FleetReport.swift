@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 import VigilSimulator
 
 /// Runs a fleet and says, every so often, what it has done.
@@ -35,17 +36,21 @@ enum FleetReport {
 /// `vigil simulate --dry-run`: what the devices would send, as JSON lines.
 enum DryRun {
     static func print(_ fleet: Fleet, hours: Double) {
+        func time(_ ms: Int64) -> JSON { .string(FHIRDateTime.instant(milliseconds: ms)) }
         for (device, readings) in fleet.preview(hours: hours) {
-            for reading in readings {
-                Swift.print(
-                    #"{"device":"\#(device)","seq":\#(reading.seq),"time":"\#(Date(timeIntervalSince1970: Double(reading.time) / 1000).ISO8601Format())","code":"\#(reading.code)","value":\#(reading.value),"unit":"\#(reading.unit)"}"#
-                )
+            for r in readings {
+                let line: JSON = [
+                    "device": .string(device), "seq": .integer(r.seq), "time": time(r.time), "code": .string(r.code), "value": .double(r.value),
+                    "unit": .string(r.unit),
+                ]
+                Swift.print(line.text)
             }
         }
         for event in fleet.screeningPreview(hours: hours) {
-            Swift.print(
-                #"{"screening":"\#(event.site)","seq":\#(event.seq),"time":"\#(Date(timeIntervalSince1970: Double(event.time) / 1000).ISO8601Format())","celsius":\#(event.celsius)}"#
-            )
+            let line: JSON = [
+                "screening": .string(event.site), "seq": .integer(event.seq), "time": time(event.time), "celsius": .double(event.celsius),
+            ]
+            Swift.print(line.text)
         }
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import VigilBench
-import VigilSimulator
 
 /// A real Mosquitto broker, run as a child process from a configuration file, on a free loopback
 /// port. Started with ``ChildProcess`` (posix_spawn with default signals): a child of
