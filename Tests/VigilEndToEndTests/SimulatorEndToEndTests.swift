@@ -71,14 +71,16 @@ import VigilSimulator
                 }
             }
         }
-        // The school child: a predicted low first, then the low.
+        // The school child: a predicted low first, then the low (raised in that order, perhaps by one upload).
         let mia = try await site.client.request(.GET, "/api/alerts?patient=school-jensen&status=active,acknowledged,resolved", token: site.admin)
-        func firstRaised(_ kind: String) -> String? {
-            mia.json?["alerts"]?.arrayValue?.filter { $0["kind"]?.stringValue == kind }.compactMap { $0["raised"]?.stringValue }.min()
+        func first(_ kind: String) -> (raised: String, id: Int64)? {
+            mia.json?["alerts"]?.arrayValue?.filter { $0["kind"]?.stringValue == kind }
+                .compactMap { alert in alert["raised"]?.stringValue.flatMap { raised in alert["id"]?.int64Value.map { (raised, $0) } } }
+                .min { $0.id < $1.id }
         }
-        let predicted = try #require(firstRaised("glucose-predicted-low"))
-        let low = try #require(firstRaised("glucose-low"))
-        #expect(predicted < low)
+        let predicted = try #require(first("glucose-predicted-low"))
+        let low = try #require(first("glucose-low"))
+        #expect(predicted.id < low.id && predicted.raised <= low.raised)
         // The monitor behind the HL7 gateway got its readings in.
         let hdu = try await site.client.request(.GET, "/fhir/Observation?patient=hdu-silva&code=8867-4&_count=0", token: site.admin)
         #expect((hdu.json?["total"]?.int64Value ?? 0) > 300, "\(hdu.text)")
