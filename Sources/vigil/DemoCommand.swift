@@ -55,26 +55,26 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let baseURL = try await Self.announced(log: serverLog, server: server)
         broker = try await local?.start()
-        let client = JSONClient.connect(to: baseURL)
-        let admin = try await client.signIn("admin", adminPassword)
-        let passwords = DemoAccounts.passwords(for: fleet.resources.staff)
-        try await fleet.register(client: client, adminToken: admin, passwords: passwords)
-        FleetReport.say(
-            """
+        try await JSONClient.with(baseURL) { client in
+            let admin = try await client.signIn("admin", adminPassword)
+            let passwords = DemoAccounts.passwords(for: fleet.resources.staff)
+            try await fleet.register(client: client, adminToken: admin, passwords: passwords)
+            FleetReport.say(
+                """
 
-            Vigil demo is running: \(baseURL)
-              admin          \(adminPassword)  administrator
-            \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
-            \(FleetReport.transports(fleet))\(local == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
-              Fever screening (airport-screening) is not sent: the server has no intake for anonymous screening events yet.
-            Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
+                Vigil demo is running: \(baseURL)
+                  admin          \(adminPassword)  administrator
+                \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
+                \(FleetReport.transports(fleet))\(local == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
+                  Fever screening (airport-screening) is not sent: the server has no intake for anonymous screening events yet.
+                Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
-            """)
-        try await SignalCancellation.run {
-            await FleetReport.run(fleet, client: client, for: nil, every: .seconds(60))
+                """)
+            try await SignalCancellation.run {
+                await FleetReport.run(fleet, client: client, for: nil, every: .seconds(60))
+            }
+            FleetReport.say("Stopping: \(fleet.statistics.line)")
         }
-        FleetReport.say("Stopping: \(fleet.statistics.line)")
-        await client.shutdown()
     }
 
     /// The server's HTTP address, from the line it prints once it listens.

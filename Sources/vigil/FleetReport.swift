@@ -75,6 +75,6 @@ enum DemoAccounts {
             return "  \(member.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(passwords[member.username] ?? "-")  "
                 + "\(member.role) \(member.name): \(of)"
         }
-        return (["Demo accounts (username, password, role, name: care teams of):"] + rows).joined(separator: "\n")
+        return (["Accounts (username, password, role, name: care teams of):"] + rows).joined(separator: "\n")
     }
 }

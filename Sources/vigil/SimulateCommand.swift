@@ -61,24 +61,25 @@ struct SimulateCommand: AsyncParsableCommand {
             DryRun.print(fleet, hours: hours)
             return
         }
-        let client = JSONClient.connect(to: server.hasSuffix("/") ? String(server.dropLast()) : server)
-        let admin: String
-        if let token {
-            admin = token
-        } else if let password = adminPassword ?? ProcessInfo.processInfo.environment["VIGIL_ADMIN_PASSWORD"] {
-            admin = try await client.signIn("admin", password)
-        } else {
-            throw ValidationError("give --admin-password (or VIGIL_ADMIN_PASSWORD) or --token")
+        let (token, adminPassword, accounts, duration) = (token, adminPassword, accounts, duration)
+        try await JSONClient.with(server.hasSuffix("/") ? String(server.dropLast()) : server) { client in
+            let admin: String
+            if let token {
+                admin = token
+            } else if let password = adminPassword ?? ProcessInfo.processInfo.environment["VIGIL_ADMIN_PASSWORD"] {
+                admin = try await client.signIn("admin", password)
+            } else {
+                throw ValidationError("give --admin-password (or VIGIL_ADMIN_PASSWORD) or --token")
+            }
+            var passwords = accounts ? DemoAccounts.passwords(for: fleet.resources.staff) : [:]
+            let existing = try await fleet.register(client: client, adminToken: admin, passwords: passwords)
+            for username in existing { passwords[username] = "(existed; password unchanged)" }
+            if accounts { print(DemoAccounts.table(fleet.resources.staff, passwords: passwords)) }
+            print(FleetReport.transports(fleet))
+            try await SignalCancellation.run {
+                await FleetReport.run(fleet, client: client, for: duration, every: .seconds(10))
+            }
+            print(fleet.statistics.line)
         }
-        let passwords = accounts ? DemoAccounts.passwords(for: fleet.resources.staff) : [:]
-        try await fleet.register(client: client, adminToken: admin, passwords: passwords)
-        if accounts { print(DemoAccounts.table(fleet.resources.staff, passwords: passwords)) }
-        print(FleetReport.transports(fleet))
-        let duration = duration
-        try await SignalCancellation.run {
-            await FleetReport.run(fleet, client: client, for: duration, every: .seconds(10))
-        }
-        print(fleet.statistics.line)
-        await client.shutdown()
     }
 }

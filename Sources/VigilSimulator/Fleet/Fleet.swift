@@ -66,11 +66,15 @@ public final class Fleet: Sendable {
     /// Devices by how they send.
     public var transports: [DeviceTransport: Int] { members.reduce(into: [:]) { $0[$1.transport, default: 0] += 1 } }
 
-    /// Registers the scenarios and takes a token for every device.
-    public func register(client: JSONClient, adminToken: String, passwords: [String: String] = [:]) async throws {
-        let issued = try await Registration.register(
+    /// Registers the scenarios, creates the staff's accounts that `passwords` gives and that do
+    /// not exist yet, and takes a token for every device.
+    /// - Returns: the usernames whose accounts existed already (they keep their passwords).
+    @discardableResult
+    public func register(client: JSONClient, adminToken: String, passwords: [String: String] = [:]) async throws -> Set<String> {
+        let (issued, existing) = try await Registration.register(
             resources, deviceIDs: members.map(\.model.id), client: client, adminToken: adminToken, passwords: passwords)
         tokens.withLock { $0 = issued }
+        return existing
     }
 
     /// Runs every device until the task is cancelled or, with `measuringFor`, until the devices

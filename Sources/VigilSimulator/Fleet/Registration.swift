@@ -5,10 +5,11 @@ import VigilCore
 /// FHIR resources in transaction bundles, accounts for the staff (when passwords are given), and
 /// a fresh token for every device. What exists already is updated, not duplicated.
 public enum Registration {
-    /// - Returns: each device's token, by device id.
+    /// - Returns: each device's token, by device id, and the usernames among `passwords` that
+    ///   existed already (they keep their passwords).
     public static func register(
         _ resources: ScenarioResources, deviceIDs: [String], client: JSONClient, adminToken: String, passwords: [String: String] = [:]
-    ) async throws -> [String: String] {
+    ) async throws -> (tokens: [String: String], existing: Set<String>) {
         for start in stride(from: 0, to: resources.resources.count, by: 500) {
             let entries: [JSON] = resources.resources[start..<min(start + 500, resources.resources.count)].map { resource in
                 let url = "\(resource["resourceType"]?.stringValue ?? "")/\(resource["id"]?.stringValue ?? "")"
@@ -20,8 +21,9 @@ public enum Registration {
                 throw VigilError(.unavailable, "registering the scenario failed (\(reply.status)): \(reply.text.prefix(500))")
             }
         }
+        var existing = Set<String>()
         for member in resources.staff {
-            guard let password = passwords[member.username] else { continue }
+            guard let password = passwords[member.username], !existing.contains(member.username) else { continue }
             let reply = try await client.request(
                 .POST, "/api/users", token: adminToken,
                 json: [
@@ -31,8 +33,9 @@ public enum Registration {
             guard reply.status == .created || reply.status == .conflict else {
                 throw VigilError(.unavailable, "creating the account \(member.username) failed (\(reply.status)): \(reply.text.prefix(300))")
             }
+            if reply.status == .conflict { existing.insert(member.username) }
         }
-        return try await withThrowingTaskGroup(of: [(String, String)].self) { group in
+        let tokens = try await withThrowingTaskGroup(of: [(String, String)].self) { group in
             let workers = 8
             for worker in 0..<workers {
                 group.addTask {
@@ -47,7 +50,8 @@ public enum Registration {
                     return tokens
                 }
             }
-            return try await group.reduce(into: [:]) { tokens, more in for (device, token) in more { tokens[device] = token } }
+            return try await group.reduce(into: [String: String]()) { tokens, more in for (device, token) in more { tokens[device] = token } }
         }
+        return (tokens, existing)
     }
 }

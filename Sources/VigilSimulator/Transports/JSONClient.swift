@@ -66,4 +66,17 @@ extension JSONClient {
     }
 
     public func shutdown() async { try? await client.shutdown() }
+
+    /// Runs `body` with a client of its own to `baseURL`, shut down afterwards however `body` ends.
+    public static func with<T: Sendable>(_ baseURL: String, connections: Int = 32, _ body: (JSONClient) async throws -> T) async throws -> T {
+        let client = connect(to: baseURL, connections: connections)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
 }
