@@ -66,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
                   admin          \(adminPassword)  administrator
                 \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
                 \(FleetReport.transports(fleet))\(local == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
-                  Fever screening (airport-screening) is not sent: the server has no intake for anonymous screening events yet.
+                  Fever screening (airport-screening) and smartwatch location pings are not sent: the server has no intake for them yet.
                 Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
                 """)

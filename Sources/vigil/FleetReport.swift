@@ -46,6 +46,12 @@ enum DryRun {
                 Swift.print(line.text)
             }
         }
+        for ping in fleet.locationPreview(hours: hours) {
+            let line: JSON = [
+                "device": .string(ping.device), "patient": .string(ping.patient), "time": time(ping.time), "place": .string(ping.place),
+            ]
+            Swift.print(line.text)
+        }
         for event in fleet.screeningPreview(hours: hours) {
             let line: JSON = [
                 "screening": .string(event.site), "seq": .integer(event.seq), "time": time(event.time), "celsius": .double(event.celsius),

@@ -86,4 +86,13 @@ struct ScenarioTests {
         #expect(message.readings[0].time == 1_800_000_000_000)
         #expect(PCD01Message.text(readings, device: "hdu-monitor-1", patient: "hdu-silva", facility: "SIM-HDU", boot: "b1") == text)
     }
+
+    @Test func aSmartwatchReportsWhereItsWearerSpendsTheDay() throws {
+        let seven = Int64(1_800_000_000_000 / 86_400_000 * 86_400_000) + 7 * 3_600_000  // 07:00 UTC
+        let fleet = Fleet(scenarios: [try Scenario.load("school-diabetes")], options: FleetOptions(), start: seven)
+        let pings = fleet.locationPreview(hours: 10)
+        #expect(pings.count == 41 && pings.allSatisfy { $0.device == "school-watch-jensen" && $0.patient == "school-jensen" })
+        #expect(pings.filter { $0.place.hasPrefix("Riverside Primary") }.count == 28)  // 08:00 to 14:45
+        #expect(pings.first?.place == "home" && pings.last?.place == "home")
+    }
 }

@@ -19,6 +19,8 @@ public final class Fleet: Sendable {
         public let model: DeviceModel
         public let transport: DeviceTransport
         public let facility: String
+        /// The patient's day, for location pings.
+        public let places: [Scenario.Place]
     }
 
     public let scenarios: [Scenario]
@@ -48,7 +50,7 @@ public final class Fleet: Sendable {
                     members.append(
                         Member(
                             patient: ScenarioResources.copy(patient.id, copy), device: device, model: model, transport: options.transport(of: device),
-                            facility: scenario.facility ?? "VIGIL-SIM"))
+                            facility: scenario.facility ?? "VIGIL-SIM", places: patient.places ?? []))
                 }
             }
         }

@@ -67,6 +67,8 @@ public struct Scenario: Sendable, Codable, Equatable {
         public var conditions: [Condition]?
         /// Peak-flow personal best (L/min), set in the patient's CarePlan: the asthma rules run.
         public var peakFlowBest: Double?
+        /// Where the patient spends the day (home when no place holds the hour), as smartwatches report it.
+        public var places: [Place]?
         public var devices: [Device]
         /// The alerts this patient's story should raise; empty: a stable patient, who should raise
         /// no high-priority alert.
