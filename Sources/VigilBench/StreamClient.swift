@@ -1,4 +1,5 @@
 import Foundation
+public import HTTPTypes
 import HummingbirdWSClient
 public import Logging
 public import NIOSSL
@@ -30,15 +31,16 @@ public final class StreamClient: Sendable {
     private init() {}
 
     /// Connects to `url` (`ws://host:port/api/stream` or `wss://…`) and sends `first` as the first
-    /// message (normally ``authMessage(token:lastEventID:)``).
-    public static func connect(url: String, first: String?, tls: TLSConfiguration? = nil, logger: Logger = Logger(label: "stream-client"))
-        -> StreamClient
-    {
+    /// message (normally ``authMessage(token:lastEventID:)``); `headers` go with the upgrade (a
+    /// browser's `Cookie` and `Origin`).
+    public static func connect(
+        url: String, first: String?, headers: HTTPFields = [:], tls: TLSConfiguration? = nil, logger: Logger = Logger(label: "stream-client")
+    ) -> StreamClient {
         let client = StreamClient()
         let task = Task {
             do {
                 let close = try await WebSocketClient.connect(
-                    url: url, configuration: .init(maxFrameSize: 1 << 20), tlsConfiguration: tls, logger: logger
+                    url: url, configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers), tlsConfiguration: tls, logger: logger
                 ) { inbound, outbound, _ in
                     client.state.withLock { $0.outbound = outbound }
                     if let first { try await outbound.write(.text(first)) }

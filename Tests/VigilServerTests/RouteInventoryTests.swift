@@ -9,7 +9,7 @@ import VigilCore
 @Suite struct RouteInventoryTests {
     static let publicRoutes: Set<String> = [
         "GET /", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json", "POST /auth/token",
-        "GET /fhir/metadata",
+        "GET /fhir/metadata", "POST /signin", "GET /static/vigil.css", "GET /static/vigil.js",
     ]
 
     static func key(_ route: VigilRoute) -> String { "\(route.method) \(route.path)" }
@@ -27,6 +27,22 @@ import VigilCore
                 let path = route.path.replacingParameters()
                 let reply = try await client.request(route.method, path, json: route.method == .get ? nil : ["x": 1])
                 #expect(reply.status == .unauthorized && reply.isOperationOutcome, "\(route.method) \(path): \(reply.status)")
+            }
+        }
+    }
+
+    @Test func dashboardPagesWithoutASessionGoToTheSignInFormOrAreRefused() async throws {
+        let harness = try Harness()
+        let routes = VigilApplication.routes(runtime: harness.runtime).filter { $0.access == .session }
+        #expect(Set(routes.map(Self.key)) == ["GET /board", "POST /signout"])
+        try await harness.run { client in
+            for route in routes {
+                let reply = try await client.request(route.method, route.path.replacingParameters(), json: route.method == .get ? nil : ["x": 1])
+                if route.method == .get {
+                    #expect(reply.status == .seeOther && reply.headers[.location] == "/", "\(Self.key(route)): \(reply.status)")
+                } else {
+                    #expect(reply.status == .unauthorized && reply.isOperationOutcome, "\(Self.key(route)): \(reply.status)")
+                }
             }
         }
     }

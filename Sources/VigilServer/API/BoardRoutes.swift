@@ -6,7 +6,6 @@ import VigilCore
 /// `_offset` (default 0), with `total` the number ranked. Audited per patient shown.
 struct BoardRoutes {
     let runtime: VigilRuntime
-    static let maxPatients = 5000
     static let defaultPage = 50
 
     var routes: [VigilRoute] {
@@ -23,28 +22,10 @@ struct BoardRoutes {
                     guard let number = Int(value), number >= 0 else {
                         throw VigilError(.invalid, "\(name) takes a whole number", expression: String(name))
                     }
-                    if name == "_count" { count = min(number, Self.maxPatients) } else { offset = number }
+                    if name == "_count" { count = min(number, Board.maxPatients) } else { offset = number }
                 }
-                let board = Board(runtime: runtime)
-                let ranked = try await board.lines(scope: access.searchScope(for: .patient), limit: Self.maxPatients)
-                let page = ranked.dropFirst(offset).prefix(count)
-                let records = try await board.patients(of: page)
-                let now = runtime.clock.now()
-                try await runtime.audit(
-                    page.isEmpty
-                        ? [runtime.auditEvent(principal, client: context.clientAddress, action: .read, resource: "board", detail: "0 patients")]
-                        : page.map {
-                            runtime.auditEvent(principal, client: context.clientAddress, patient: $0.patient, action: .read, resource: "board")
-                        })
-                let body: JSON = [
-                    "generated": .string(FHIRDateTime.instant(milliseconds: now)),
-                    "rules": .string(runtime.analysis == nil ? "off" : "on"),
-                    "total": .integer(ranked.count), "offset": .integer(offset),
-                    "patients": .array(
-                        page.enumerated().map {
-                            $1.json(rank: offset + $0 + 1, record: records[$1.patient], now: now, policy: runtime.policy, catalog: runtime.catalog)
-                        }),
-                ]
+                let body = try await Board(runtime: runtime).page(
+                    for: principal, scope: access.searchScope(for: .patient), client: context.clientAddress, offset: offset, count: count)
                 return FHIRJSON.response(body, mediaType: FHIRJSON.jsonMediaType)
             }
         ]

@@ -25,12 +25,6 @@ struct OperationsRoutes {
                     body: .init(byteBuffer: .init(string: OpenAPIDocument.json))
                 )
             },
-            VigilRoute(.get, "/", .public) { _, _ in
-                Response(
-                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'none'"],
-                    body: .init(byteBuffer: .init(string: Self.startPage))
-                )
-            },
         ]
     }
 
@@ -56,19 +50,4 @@ struct OperationsRoutes {
         ]
         return FHIRJSON.response(body, status: ready ? .ok : .serviceUnavailable, mediaType: FHIRJSON.jsonMediaType)
     }
-
-    static let startPage = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>Vigil</title></head>
-        <body>
-        <h1>Vigil</h1>
-        <p>The server is running. The dashboard is not part of this version yet.</p>
-        <ul>
-        <li>Sign in: <code>POST /auth/token</code> with <code>{"username","password"}</code></li>
-        <li>FHIR R4 API: <a href="/fhir/metadata">/fhir/metadata</a></li>
-        <li>Other routes: <a href="/openapi.json">/openapi.json</a></li>
-        <li>Health: <a href="/health">/health</a>, metrics: <a href="/metrics">/metrics</a></li>
-        </ul>
-        </body></html>
-        """
 }

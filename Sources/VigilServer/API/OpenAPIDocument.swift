@@ -260,12 +260,28 @@ enum OpenAPIDocument {
               "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
             },
             "/": {
-              "get": {"summary": "Start page", "security": [], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}
+              "get": {"summary": "The dashboard: the sign-in form, or (with a session) a redirect to the board", "security": [], "responses": {"200": {"description": "The sign-in form (HTML), with a vigil_signin cookie holding its CSRF token", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "Signed in: to /board"}}}
+            },
+            "/signin": {
+              "post": {"summary": "Dashboard sign-in (form: username, password, csrf = the vigil_signin cookie)", "security": [], "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "csrf": {"type": "string"}}}}}}, "responses": {"303": {"description": "Signed in: a vigil_session cookie (HttpOnly, SameSite=Strict, Secure on TLS), to /board"}, "401": {"description": "The form again, with the reason"}, "403": {"description": "The form's CSRF token did not match"}, "429": {"description": "Too many failed sign-ins"}}}
+            },
+            "/signout": {
+              "post": {"summary": "Dashboard sign-out (form: csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Signed out: to /"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}}}
+            },
+            "/board": {
+              "get": {"summary": "The ward board page: the signed-in person's patients, most urgent first", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}}}
+            },
+            "/static/vigil.css": {
+              "get": {"summary": "The dashboard's stylesheet", "security": [], "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}}}}
+            },
+            "/static/vigil.js": {
+              "get": {"summary": "The dashboard's script (live updates)", "security": [], "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}}}}
             }
           },
           "components": {
             "securitySchemes": {
-              "bearer": {"type": "http", "scheme": "bearer", "description": "A user's token from POST /auth/token, or a device token from POST /api/devices/{id}/credentials. Never in the URL."}
+              "bearer": {"type": "http", "scheme": "bearer", "description": "A user's token from POST /auth/token, or a device token from POST /api/devices/{id}/credentials. Never in the URL."},
+              "session": {"type": "apiKey", "in": "cookie", "name": "vigil_session", "description": "The dashboard's session, from POST /signin; forms also carry the session's CSRF token (field csrf or header X-CSRF-Token)."}
             },
             "responses": {
               "Invalid": {"description": "Malformed request", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}},

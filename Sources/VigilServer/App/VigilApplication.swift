@@ -49,7 +49,7 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
-            + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes
+            + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes + DashboardRoutes(runtime: runtime).routes
     }
 
     /// The router: public routes, then everything else behind authentication.
@@ -62,10 +62,12 @@ public enum VigilApplication {
             URLCredentialGuard<VigilRequestContext>()
         }
         let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
+        let pages = router.group().add(middleware: SessionMiddleware(runtime: runtime))
         for route in routes(runtime: runtime) {
             switch route.access {
             case .public: router.on(RouterPath(route.path), method: route.method, use: route.handler)
             case .authenticated: protected.on(RouterPath(route.path), method: route.method, use: route.handler)
+            case .session: pages.on(RouterPath(route.path), method: route.method, use: route.handler)
             }
         }
         return router

@@ -6,6 +6,8 @@ public struct VigilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthenticationMiddleware`` when the request carries valid credentials.
     public var principal: Principal?
+    /// Set by ``SessionMiddleware`` on dashboard pages: the session's cookie value and its state.
+    public var session: (id: String, state: DashboardSessions.Session)?
     /// The client's IP address, for the audit log.
     public let clientAddress: String?
 

@@ -20,6 +20,8 @@ public struct VigilRuntime: Sendable {
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
+    /// The dashboard's signed-in browsers.
+    public let sessions: DashboardSessions
     /// The devices allowed on the MQTT broker, and the broker's files when Vigil manages them.
     public let broker: BrokerRegistry
     /// Acknowledgements and commands to devices through the broker.
@@ -43,6 +45,7 @@ public struct VigilRuntime: Sendable {
         self.anchor = AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
         self.metrics = metrics
         self.signInThrottle = SignInThrottle()
+        self.sessions = DashboardSessions(idleSeconds: configuration.sessionIdle)
         self.logger = logger
         self.policy = policy
         self.broker = BrokerRegistry(

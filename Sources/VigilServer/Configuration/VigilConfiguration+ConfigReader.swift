@@ -15,7 +15,8 @@ extension VigilConfiguration {
     ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given).
     /// - `postgres` (string): not available yet; refused at start.
     /// - `adminPassword` (string): the first admin's password.
-    /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12).
+    /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12), `sessionIdle` (seconds
+    ///   without a request before a dashboard session ends, default 900).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
     /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
     /// - `rules` (`on` | `off`, default `on`): run the clinical rules.
@@ -57,6 +58,7 @@ extension VigilConfiguration {
         postgres = reader.string(forKey: "postgres")
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
+        sessionIdle = reader.int(forKey: "sessionIdle", default: sessionIdle)
         bcryptCost = reader.int(forKey: "bcryptCost", default: bcryptCost)
         ingestLimits.maxBodyBytes = reader.int(forKey: "maxBody", default: ingestLimits.maxBodyBytes)
         ingestLimits.maxReadings = reader.int(forKey: "maxReadings", default: ingestLimits.maxReadings)
@@ -72,6 +74,7 @@ extension VigilConfiguration {
         logLevel = reader.string(forKey: "logLevel", default: logLevel)
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
         guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
+        guard sessionIdle >= 60 else { throw VigilError(.invalid, "the session idle time must be at least 60 seconds") }
         guard ["text", "json"].contains(logFormat) else { throw VigilError(.invalid, "log format is text or json") }
     }
 

@@ -37,6 +37,8 @@ public struct VigilConfiguration: Sendable {
     public var adminPassword: String?
     /// Lifetime of a signed access token, in seconds.
     public var tokenLifetime: Int = 900
+    /// A dashboard session ends after this many seconds without a request (default 15 minutes).
+    public var sessionIdle: Int = 900
     /// bcrypt cost for passwords (each step doubles the work).
     public var bcryptCost: Int = 12
     public var ingestLimits = IngestLimits()

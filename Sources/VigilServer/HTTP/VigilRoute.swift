@@ -9,6 +9,9 @@ public struct VigilRoute: Sendable {
         case `public`
         /// Behind ``AuthenticationMiddleware``: deny by default.
         case authenticated
+        /// A dashboard page behind ``SessionMiddleware``: a session cookie, and for anything but
+        /// GET the session's CSRF token.
+        case session
     }
 
     public typealias Handler = @Sendable (Request, VigilRequestContext) async throws -> Response

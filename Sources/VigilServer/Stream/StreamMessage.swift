@@ -3,7 +3,8 @@ import VigilCore
 /// The messages of the `/api/stream` protocol besides events (docs/clinical.md, "The event stream").
 ///
 /// The client's first message authenticates: `{"type":"auth","token":"…","lastEventId":N}`
-/// (`lastEventId` optional, to resume after a reconnect). It may send `auth` again with a fresh
+/// (`lastEventId` optional, to resume after a reconnect), or, from the dashboard,
+/// `{"type":"auth","session":true}` with the session cookie on the upgrade request. It may send `auth` again with a fresh
 /// token before the current one expires. The server answers with `ready` or `reset`, then sends
 /// events (`{"id","type","patient","data"}`); `gap` when the client fell behind and events were
 /// dropped, `expired` or `error` before it closes.
@@ -11,6 +12,8 @@ enum StreamMessage {
     /// What the client sent.
     enum Inbound: Equatable {
         case auth(token: String, lastEventID: Int64?)
+        /// `{"type":"auth","session":true}`: the dashboard's session cookie, sent with the upgrade, authenticates.
+        case session(lastEventID: Int64?)
     }
 
     /// Reads a client message.
@@ -18,7 +21,6 @@ enum StreamMessage {
     static func parse(_ text: String) throws -> Inbound {
         guard let json = try? JSON.parse(text), case .object = json else { throw VigilError(.invalid, "send a JSON object") }
         guard json["type"]?.stringValue == "auth" else { throw VigilError(.invalid, "the stream accepts only {\"type\":\"auth\",\"token\":…}") }
-        guard let token = json["token"]?.stringValue, !token.isEmpty else { throw VigilError(.invalid, "auth needs a token") }
         var lastEventID: Int64?
         if let value = json["lastEventId"], value != .null {
             guard let id = value.int64Value ?? value.stringValue.flatMap({ Int64($0) }) else {
@@ -26,6 +28,8 @@ enum StreamMessage {
             }
             lastEventID = id
         }
+        if json["session"]?.boolValue == true { return .session(lastEventID: lastEventID) }
+        guard let token = json["token"]?.stringValue, !token.isEmpty else { throw VigilError(.invalid, "auth needs a token") }
         return .auth(token: token, lastEventID: lastEventID)
     }
 

@@ -12,6 +12,8 @@ import VigilCore
 struct StreamSession {
     let runtime: VigilRuntime
     let client: String?
+    /// The dashboard session cookie sent with the upgrade (from a page of this server), if any.
+    var sessionID: String? = nil
 
     static let authTimeout: Duration = .seconds(10)
     static let maxMessageBytes = 16 << 10
@@ -20,6 +22,8 @@ struct StreamSession {
     struct Viewer: Sendable {
         var access: AccessControl
         var expires: Int64
+        /// A dashboard session, which must stay alive, instead of a token's expiry.
+        var session: String? = nil
         var user: UserAccount { access.user! }
     }
 
@@ -45,9 +49,10 @@ struct StreamSession {
         let viewer: Viewer, lastEventID: Int64?
         do {
             guard case .text(let text) = first else { throw VigilError(.invalid, "send text") }
-            guard case .auth(let token, let last) = try StreamMessage.parse(text) else { return }
-            viewer = try await authenticate(token)
-            lastEventID = last
+            switch try StreamMessage.parse(text) {
+            case .auth(let token, let last): (viewer, lastEventID) = (try await authenticate(token), last)
+            case .session(let last): (viewer, lastEventID) = (try await authenticateSession(), last)
+            }
         } catch {
             try await refuse(outbound, error)
             return
@@ -114,13 +119,24 @@ struct StreamSession {
         return Viewer(access: access, expires: expires ?? .max)
     }
 
-    /// The viewer again, with their patients as of now; throws when the token expired or the
-    /// account was disabled.
+    /// A person signed in to the dashboard, from the session cookie of the upgrade.
+    private func authenticateSession() async throws -> Viewer {
+        guard let sessionID, let session = runtime.sessions.resume(sessionID, now: runtime.clock.now(), touch: false),
+            let user = try await runtime.store.user(id: session.user), !user.disabled
+        else { throw VigilError(.unauthenticated, "no dashboard session: sign in again") }
+        let access = try await AccessControl.resolve(.user(user), runtime: runtime)
+        _ = try access.requireClinicalViewer()
+        return Viewer(access: access, expires: .max, session: sessionID)
+    }
+
+    /// The viewer again, with their patients as of now; throws when the token expired, the
+    /// session ended or the account was disabled.
     private func recheck(_ viewer: Viewer) async throws -> Viewer {
-        guard runtime.clock.now() / 1000 < viewer.expires, let user = try await runtime.store.user(id: viewer.user.id), !user.disabled,
+        let sessionAlive = viewer.session.map { runtime.sessions.resume($0, now: runtime.clock.now(), touch: false) != nil } ?? true
+        guard sessionAlive, runtime.clock.now() / 1000 < viewer.expires, let user = try await runtime.store.user(id: viewer.user.id), !user.disabled,
             user.role == viewer.user.role
         else { throw VigilError(.unauthenticated, "expired") }
-        return Viewer(access: try await AccessControl.resolve(.user(user), runtime: runtime), expires: viewer.expires)
+        return Viewer(access: try await AccessControl.resolve(.user(user), runtime: runtime), expires: viewer.expires, session: viewer.session)
     }
 
     private func audience(_ viewer: Viewer) -> EventHub.Audience {

@@ -15,10 +15,24 @@ enum StreamUpgrade {
         .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20))) { request, channel, _ in
             guard request.method == .get, let target = request.path, isStream(target) else { return .dontUpgrade }
             let client = channel.remoteAddress?.ipAddress
+            let session = sameOrigin(request) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
             return .upgrade([:]) { inbound, outbound, _ in
-                try await StreamSession(runtime: runtime, client: client).run(inbound: inbound, outbound: outbound)
+                try await StreamSession(runtime: runtime, client: client, sessionID: session).run(inbound: inbound, outbound: outbound)
             }
         }
+    }
+
+    /// Whether a browser's upgrade comes from a page of this server: every `Origin` it names has
+    /// the host it asks for, so that another site's page cannot ride on the session cookie. (The
+    /// port is not compared: cookies are shared by all ports of a host anyway.)
+    static func sameOrigin(_ request: HTTPRequest) -> Bool {
+        guard let origins = request.headerFields[.origin], let authority = request.authority else { return false }
+        func host(_ text: Substring) -> Substring {
+            let rest = text.split(separator: "://", maxSplits: 1).last ?? text
+            return rest.hasPrefix("[") ? rest.prefix { $0 != "]" } : rest.prefix { $0 != ":" && $0 != "/" }
+        }
+        let expected = host(Substring(authority))
+        return origins.split(separator: ",").allSatisfy { host($0.trimmingPrefix(" ")) == expected }
     }
 
     /// Whether a request target is the stream, with no credential-looking query parameter (those

@@ -74,8 +74,8 @@ struct Client: Sendable {
     let clock: TestClock
 
     /// Connects to `/api/stream` (live mode only), sending `first` as the first message.
-    func stream(first: String?, query: String = "") -> StreamClient {
-        StreamClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/stream\(query)", first: first)
+    func stream(first: String?, query: String = "", headers: HTTPFields = [:]) -> StreamClient {
+        StreamClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/stream\(query)", first: first, headers: headers)
     }
 
     /// Connects to `/api/stream` and authenticates with `token`; waits until it is ready.

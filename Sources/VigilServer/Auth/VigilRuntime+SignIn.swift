@@ -1,0 +1,28 @@
+import VigilCore
+
+extension VigilRuntime {
+    /// Checks a username and password for a sign-in through `resource` (`/auth/token`, the
+    /// dashboard's `/signin`): throttled per name and address, audited either way, the same answer
+    /// for an unknown name, a wrong password and a disabled account.
+    /// - Throws: ``VigilError`` `.tooManyRequests` or `.unauthenticated`.
+    func signIn(username: String, password: String, client: String?, resource: String) async throws -> UserAccount {
+        let now = clock.now()
+        if let wait = signInThrottle.retryAfter(username: username, address: client, now: now) {
+            throw VigilError(.tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds", retryAfter: wait)
+        }
+        let user = try await store.user(username: username)
+        let valid = try await passwords.verify(password, hash: user?.passwordHash ?? passwords.decoyHash)
+        guard let user, valid, !user.disabled else {
+            signInThrottle.recordFailure(username: username, address: client, now: now)
+            try await audit([
+                auditEvent(
+                    user.map { .user($0) }, client: client, action: .login, resource: resource, outcome: .minorFailure,
+                    detail: user?.disabled == true ? "account disabled" : "bad credentials")
+            ])
+            throw VigilError(.unauthenticated, "wrong username or password, or the account is disabled")
+        }
+        signInThrottle.recordSuccess(username: username)
+        try await audit([auditEvent(.user(user), client: client, action: .login, resource: resource)])
+        return user
+    }
+}

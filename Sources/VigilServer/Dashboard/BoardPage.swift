@@ -1,0 +1,82 @@
+import VigilCore
+
+/// The ward board as the page shows it: each patient's line from `GET /api/board`'s JSON, with
+/// priority in words and a shape as well as a colour, ages of vitals in words, stale values marked.
+enum BoardPage {
+    /// The shape beside each priority (IEC 60601-1-8 asks for more than colour).
+    static func symbol(_ priority: String?) -> String {
+        switch priority {
+        case "high": "▲"
+        case "medium": "◆"
+        case "low": "●"
+        default: "○"
+        }
+    }
+
+    static func levelText(_ priority: String?) -> String {
+        switch priority {
+        case "high": "High priority"
+        case "medium": "Medium priority"
+        case "low": "Low priority"
+        default: "No open alert"
+        }
+    }
+
+    /// Short names of the codes a line shows.
+    static let labels: [String: String] = [
+        "8867-4": "HR", "9279-1": "RR", "59408-5": "SpO2", "2708-6": "SpO2", "8480-6": "Sys BP", "8462-4": "Dia BP", "8310-5": "Temp",
+        "99504-3": "Glucose", "2339-0": "Glucose", "19935-6": "Peak flow", "41950-7": "Steps", "93832-4": "Sleep", "battery-level": "Battery",
+    ]
+
+    static let arrows: [String: String] = ["rising": "↑", "falling": "↓", "stable": "→"]
+
+    /// "just now", "4 min ago", "3 h ago", "2 d ago".
+    static func ago(seconds: Int64) -> String {
+        switch seconds {
+        case ..<60: "just now"
+        case ..<3600: "\(seconds / 60) min ago"
+        case ..<86_400: "\(seconds / 3600) h ago"
+        default: "\(seconds / 86_400) d ago"
+        }
+    }
+
+    /// The template's values for a board page (`Board.page` JSON).
+    static func values(_ board: JSON, now: Int64) -> [String: Any] {
+        let patients: [[String: Any]] = (board["patients"]?.arrayValue ?? []).map { line in
+            let top = line["alerts"]?["top"]?.stringValue
+            let reference = line["patient"]?.stringValue ?? ""
+            var item: [String: Any] = [
+                "rank": line["rank"]?.int64Value ?? 0, "id": String(reference.dropFirst("Patient/".count)),
+                "name": line["name"]?.stringValue ?? reference, "level": top ?? "none", "symbol": symbol(top), "levelText": levelText(top),
+            ]
+            if let birth = line["birthDate"]?.stringValue.flatMap(FHIRDateTime.init) {
+                item["age"] = "\((now - birth.lowerBound) / 31_557_600_000) y"
+            }
+            item["alerts"] = (line["alerts"]?["items"]?.arrayValue ?? []).map { alert -> [String: Any] in
+                let raised = alert["raised"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound ?? now
+                return [
+                    "priority": alert["priority"]?.stringValue ?? "", "symbol": symbol(alert["priority"]?.stringValue),
+                    "message": alert["message"]?.stringValue ?? "", "status": alert["status"]?.stringValue ?? "",
+                    "ago": ago(seconds: max(0, (now - raised) / 1000)),
+                ]
+            }
+            if let score = line["score"] {
+                item["score"] = [
+                    "kind": score["kind"]?.stringValue == "pews" ? "PEWS" : "NEWS2", "total": score["total"]?.int64Value ?? 0,
+                    "band": score["band"]?.stringValue ?? "", "trend": score["trend"]?.stringValue ?? "",
+                    "arrow": arrows[score["trend"]?.stringValue ?? ""] ?? "",
+                ]
+            }
+            item["vitals"] = (line["vitals"]?.arrayValue ?? []).map { vital -> [String: Any] in
+                let code = vital["code"]?.stringValue ?? ""
+                return [
+                    "label": labels[code] ?? vital["display"]?.stringValue ?? code, "value": vital["value"]?.numberText ?? "",
+                    "unit": vital["unit"]?.stringValue ?? "", "stale": vital["stale"]?.boolValue == true,
+                    "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0),
+                ]
+            }
+            return item
+        }
+        return ["patients": patients, "total": board["total"]?.int64Value ?? 0, "generated": board["generated"]?.stringValue ?? ""]
+    }
+}

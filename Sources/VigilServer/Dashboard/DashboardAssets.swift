@@ -1,0 +1,85 @@
+/// The dashboard's stylesheet and script, compiled into the binary and served from `/static/`.
+/// No inline script or style anywhere: the Content Security Policy allows only these.
+enum DashboardAssets {
+    static let css = """
+        :root { --ink: #1b1f24; --muted: #4d5560; --paper: #ffffff; --line: #d0d5db; --high: #b00020; --medium: #8a4b00; --low: #1d4f91; --ok: #1e6b34; --stale: #6b4f00; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 16px/1.4 system-ui, sans-serif; color: var(--ink); background: var(--paper); }
+        .bar { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; padding: .5rem 1rem; border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; color: var(--ink); text-decoration: none; margin-right: auto; }
+        .who { color: var(--muted); }
+        .signout { display: inline; }
+        button { font: inherit; padding: .35rem .8rem; border: 1px solid var(--ink); background: var(--paper); color: var(--ink); border-radius: 4px; cursor: pointer; }
+        button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid var(--low); outline-offset: 2px; }
+        main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
+        .signin { max-width: 22rem; margin: 3rem auto; display: grid; gap: .5rem; }
+        .signin form { display: grid; gap: .5rem; }
+        .signin input { font: inherit; padding: .4rem; border: 1px solid var(--muted); border-radius: 4px; }
+        .error { color: var(--high); font-weight: 600; }
+        .note { color: var(--muted); }
+        .board { list-style: none; padding: 0; display: grid; gap: .5rem; }
+        .line { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 4px; padding: .5rem .75rem; display: grid; gap: .25rem; }
+        .line.high { border-left-color: var(--high); }
+        .line.medium { border-left-color: var(--medium); }
+        .line.low { border-left-color: var(--low); }
+        .name { font-weight: 600; }
+        .rank, .age, .when, .unit, .none { color: var(--muted); }
+        .badge { font-weight: 700; }
+        .badge.high, .alert.high { color: var(--high); }
+        .badge.medium, .alert.medium { color: var(--medium); }
+        .badge.low, .alert.low { color: var(--low); }
+        .badge.none { color: var(--ok); }
+        .alert { display: inline-block; margin-right: .75rem; }
+        .vitals { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+        .vital.stale { color: var(--stale); font-style: italic; }
+        .live { font-size: .875rem; padding: .1rem .5rem; border-radius: 4px; border: 1px solid var(--line); }
+        .live[data-state="live"] { color: var(--ok); }
+        .live[data-state="disconnected"] { color: var(--paper); background: var(--high); border-color: var(--high); }
+        @media (max-width: 40rem) { .bar { padding: .5rem; } main { padding: .5rem; } }
+        """
+
+    static let js = """
+        // Vigil dashboard: live updates over /api/stream (authenticated by the session cookie).
+        // When something happens to a patient on this page, the page's main part is fetched again.
+        (function () {
+          "use strict";
+          var live = document.getElementById("live");
+          if (!live) { return; }
+          var last = null, retry = 1000, pending = false;
+          function state(name, text) { live.dataset.state = name; live.textContent = text; }
+          function refresh() {
+            if (pending) { return; }
+            pending = true;
+            setTimeout(function () {
+              fetch(location.pathname + location.search, { credentials: "same-origin", headers: { "Accept": "text/html", "X-Vigil-Refresh": "1" } })
+                .then(function (r) { if (r.redirected || r.status === 401) { location.assign("/"); return null; } return r.text(); })
+                .then(function (html) {
+                  pending = false;
+                  if (html === null) { return; }
+                  var doc = new DOMParser().parseFromString(html, "text/html");
+                  var fresh = doc.getElementById("main");
+                  if (fresh) { document.getElementById("main").replaceWith(fresh); }
+                })
+                .catch(function () { pending = false; });
+            }, 250);
+          }
+          function connect() {
+            var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/stream");
+            ws.onopen = function () { retry = 1000; ws.send(JSON.stringify(last ? { type: "auth", session: true, lastEventId: last } : { type: "auth", session: true })); };
+            ws.onmessage = function (event) {
+              var message = JSON.parse(event.data);
+              if (message.type === "ready" || message.type === "reset") { state("live", "Live"); if (message.type === "reset") { refresh(); } return; }
+              if (message.type === "expired" || message.type === "error") { location.assign("/"); return; }
+              if (message.id) { last = message.id; }
+              if (message.patient) { refresh(); }
+            };
+            ws.onclose = function () {
+              state("disconnected", "Disconnected: reconnecting…");
+              setTimeout(connect, retry);
+              retry = Math.min(retry * 2, 30000);
+            };
+          }
+          connect();
+        })();
+        """
+}

@@ -1,0 +1,79 @@
+import Hummingbird
+import VigilCore
+
+/// The dashboard: `GET /` (the sign-in form, or the board when signed in), `POST /signin`,
+/// `POST /signout`, `GET /board`, and the stylesheet and script under `/static/`.
+struct DashboardRoutes {
+    let runtime: VigilRuntime
+
+    var secure: Bool { runtime.configuration.tlsCertificate != nil }
+
+    var routes: [VigilRoute] {
+        [
+            VigilRoute(.get, "/", .public) { request, _ in
+                if let id = request.cookies[DashboardCookie.session]?.value, runtime.sessions.resume(id, now: runtime.clock.now()) != nil {
+                    return DashboardPages.seeOther("/board")
+                }
+                return signInPage()
+            },
+            VigilRoute(.post, "/signin", .public) { request, context in
+                var request = request
+                let form = try await DashboardForm(request: &request)
+                let username = form["username"] ?? ""
+                guard let expected = request.cookies[DashboardCookie.signIn]?.value, form["csrf"] == expected else {
+                    return signInPage(error: "The sign-in form expired. Please try again.", username: username, status: .forbidden)
+                }
+                let user: UserAccount
+                do {
+                    user = try await runtime.signIn(
+                        username: username, password: form["password"] ?? "", client: context.clientAddress, resource: "/signin")
+                } catch let error as VigilError {
+                    let status: HTTPResponse.Status = error.code == .tooManyRequests ? .tooManyRequests : .unauthorized
+                    return signInPage(error: error.message, username: username, status: status)
+                }
+                let (id, _) = runtime.sessions.start(user: user.id, now: runtime.clock.now())
+                var response = DashboardPages.seeOther("/board")
+                response.setCookie(DashboardCookie.make(DashboardCookie.session, id, secure: secure))
+                response.setCookie(DashboardCookie.cleared(DashboardCookie.signIn, secure: secure))
+                return response
+            },
+            VigilRoute(.post, "/signout", .session) { _, context in
+                if let id = context.session?.id { runtime.sessions.end(id) }
+                var response = DashboardPages.seeOther("/")
+                response.setCookie(DashboardCookie.cleared(DashboardCookie.session, secure: secure))
+                return response
+            },
+            VigilRoute(.get, "/board", .session) { _, context in
+                let user = try context.requireUser()
+                guard let principal = context.principal else { throw VigilError(.unauthenticated, "sign in first") }
+                let access = try await AccessControl.resolve(principal, runtime: runtime)
+                _ = try access.requireClinicalViewer()
+                let board = try await Board(runtime: runtime).page(
+                    for: principal, scope: access.searchScope(for: .patient), client: context.clientAddress, offset: 0, count: 200)
+                return DashboardPages.page(
+                    "board", title: "Patients", values: BoardPage.values(board, now: runtime.clock.now()), user: user,
+                    csrf: context.session?.state.csrf)
+            },
+            VigilRoute(.get, "/static/vigil.css", .public) { _, _ in
+                Response(
+                    status: .ok, headers: DashboardPages.headers(contentType: "text/css; charset=utf-8"),
+                    body: .init(byteBuffer: .init(string: DashboardAssets.css)))
+            },
+            VigilRoute(.get, "/static/vigil.js", .public) { _, _ in
+                Response(
+                    status: .ok, headers: DashboardPages.headers(contentType: "text/javascript; charset=utf-8"),
+                    body: .init(byteBuffer: .init(string: DashboardAssets.js)))
+            },
+        ]
+    }
+
+    /// The sign-in form with a fresh CSRF token in a cookie and a hidden field (double submit).
+    private func signInPage(error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {
+        let token = SecureRandom.token(24)
+        var values: [String: Any] = ["csrf": token, "username": username]
+        if let error { values["error"] = error }
+        var response = DashboardPages.page("signin", title: "Sign in", values: values, status: status)
+        response.setCookie(DashboardCookie.make(DashboardCookie.signIn, token, secure: secure))
+        return response
+    }
+}
