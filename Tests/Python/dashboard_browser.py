@@ -58,6 +58,24 @@ try:
     say("alert-live", first=first.find_element(By.CSS_SELECTOR, ".name").text, badge=first.find_element(By.CSS_SELECTOR, ".badge").text,
         reloaded=driver.execute_script("return window.vigilMarker") != "same page")
     driver.save_screenshot(screenshots + "/board.png")
+
+    driver.find_element(By.LINK_TEXT, "Alerts").click()
+    wait.until(ec.url_to_be(base + "/alerts"))
+    item = driver.find_element(By.CSS_SELECTOR, "#inbox .item")
+    item.find_element(By.CSS_SELECTOR, "form.ack button").click()
+    wait.until(lambda d: "acknowledged by " + username in d.find_element(By.ID, "inbox").text)
+    say("acknowledged", text=driver.find_element(By.CSS_SELECTOR, "#inbox .item .people").text,
+        buttons=len(driver.find_elements(By.CSS_SELECTOR, "#inbox form.ack")))
+    driver.save_screenshot(screenshots + "/alerts.png")
+    driver.get(base + "/board")
+    driver.find_element(By.LINK_TEXT, "Wei Chen").click()
+    wait.until(ec.url_contains("/patients/a2"))
+    say("patient", results=driver.find_element(By.ID, "results").text, imaging=driver.find_element(By.ID, "imaging").text,
+        charts=len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")))
+    driver.save_screenshot(screenshots + "/patient.png")
+    driver.get(base + "/patients/b1")
+    say("other-ward", text=driver.find_element(By.TAG_NAME, "body").text[:300])
+    driver.get(base + "/board")
     driver.set_window_size(390, 844)
     time.sleep(0.3)
     driver.save_screenshot(screenshots + "/board-phone.png")

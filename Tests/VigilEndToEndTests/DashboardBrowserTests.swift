@@ -6,9 +6,11 @@ import VigilCore
 import VigilSimulator
 
 /// The dashboard in a real headless Chromium (Debian `chromium` and `chromium-driver`, driven by
-/// Python Selenium): sign in, the board ranked, an alert arriving live without a reload.
+/// Python Selenium): sign in, the board ranked, an alert arriving live without a reload, acknowledged
+/// from the inbox, the patient page with a lab result and an imaging study, and another ward's patient
+/// refused when the URL is edited.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardBrowserTests {
-    @Test func aNurseSignsInSeesHerBoardRankedAndANewAlertArrivesLive() async throws {
+    @Test func aNurseSignsInSeesHerBoardRankedANewAlertArrivesLiveAndSheAcknowledgesIt() async throws {
         let server = try ServerProcess()
         try await server.start()
         defer { server.stop() }
@@ -38,6 +40,16 @@ import VigilSimulator
                     "reference": "Patient/a2", "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
                 ],
             ])
+        try await put(
+            "DiagnosticReport", "lab-a2",
+            ["status": "final", "subject": ["reference": "Patient/a2"], "code": ["text": "Lactate"], "conclusion": "4.1 mmol/L, raised"])
+        try await put(
+            "ImagingStudy", "xr-a2",
+            [
+                "status": "available", "subject": ["reference": "Patient/a2"],
+                "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CR"]],
+                "description": "Chest X-ray", "endpoint": [["reference": "Endpoint/pacs", "display": "PACS"]],
+            ])
         let device = try #require(try await server.request(.POST, "/api/devices/mon-a2/credentials", token: admin).json?["token"]?.stringValue)
         let account = try await server.request(
             .POST, "/api/users", token: admin,
@@ -60,6 +72,12 @@ import VigilSimulator
         #expect(steps["alert-live"]?["first"] == "Wei Chen", "the patient with the new alert is ranked first")
         #expect(steps["alert-live"]?["badge"]?.stringValue?.contains("High priority") == true)
         #expect(steps["alert-live"]?["reloaded"] == false, "the alert arrived without a reload")
+        #expect(steps["acknowledged"]?["text"]?.stringValue?.contains("acknowledged by nina") == true, "\(run.output)")
+        #expect(steps["acknowledged"]?["buttons"] == 0, "her own acknowledgement is not offered twice")
+        #expect(steps["patient"]?["results"]?.stringValue?.contains("Lactate") == true, "\(run.output)")
+        #expect(steps["patient"]?["imaging"]?.stringValue?.contains("CR Chest X-ray") == true)
+        #expect((steps["patient"]?["charts"]?.int64Value ?? 0) >= 5)
+        #expect(steps["other-ward"]?["text"]?.stringValue?.contains("not found") == true, "editing the URL to another ward's patient")
         #expect(steps["phone"]?["overflow"] == false, "readable on a phone-width screen")
         #expect(FileManager.default.fileExists(atPath: screenshots + "/board.png"))
     }

@@ -148,6 +148,93 @@ import VigilCore
 }
 
 extension DashboardTests {
+    @Test func thePatientPageShowsTheRecordWithTreatmentsOnTheReadingsTimeAxisAndSpecialtyViews() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            let subject: JSON = ["reference": "Patient/p1"]
+            try await client.put(
+                [
+                    "resourceType": "DiagnosticReport", "status": "final", "subject": subject, "effectiveDateTime": "2026-03-01T06:00:00Z",
+                    "code": ["text": "Blood culture"], "conclusion": "E. coli <growing>",
+                ], id: "r1", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "ImagingStudy", "status": "available", "subject": subject, "started": "2026-03-01T05:00:00Z",
+                    "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CR"]], "description": "Chest X-ray",
+                    "numberOfSeries": 1, "numberOfInstances": 2, "endpoint": [["reference": "Endpoint/pacs", "display": "PACS ward A"]],
+                ], id: "i1", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "MedicationStatement", "status": "active", "subject": subject,
+                    "medicationCodeableConcept": ["text": "Piperacillin-tazobactam 4.5 g IV"], "effectivePeriod": ["start": "2026-03-01T07:00:00Z"],
+                ], id: "m1", token: world.admin)
+            _ = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 1800), token: world.devices["d1"]!)
+            _ = try await client.ingest(
+                client.vitals(from: 10, respiratoryRate: 20, spo2: 96, systolic: 115, heartRate: 95, secondsAgo: 60), token: world.devices["d1"]!)
+            await harness.settle()
+            var doc = Browser(client: client)
+            _ = try await doc.signIn("doc", "password-of-doc")
+            let page = try await doc.send(.get, "/patients/p1")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Blood culture") && page.text.contains("E. coli &lt;growing&gt;"))
+            #expect(page.text.contains("<strong>CR</strong> Chest X-ray: 1 series, 2 images, at PACS ward A"))
+            #expect(page.text.contains("Piperacillin-tazobactam 4.5 g IV"))
+            #expect(page.text.contains(#"<rect class="treatment""#), "the treatment is shaded on the charts")
+            #expect(page.text.contains(#"<line class="marker high""#), "the NEWS2 alert is marked")
+            #expect(page.text.contains("<figcaption>HR") && page.text.contains("<figcaption>SpO2") && page.text.contains("<figcaption>NEWS2"))
+            #expect(page.text.contains("d1") && page.text.contains("Practitioner/doc1"))
+            let cardiology = try await doc.send(.get, "/patients/p1?view=cardiology&hours=6")
+            #expect(cardiology.text.contains("<figcaption>HR") && !cardiology.text.contains("<figcaption>SpO2"))
+            #expect(cardiology.text.contains("Cardiology, last 6 h"))
+            // Another ward's nurse, editing the URL: not found, and audited.
+            var nora = Browser(client: client)
+            _ = try await nora.signIn("nora", "password-of-nora")
+            let refused = try await nora.send(.get, "/patients/p1")
+            #expect(refused.status == .notFound && !refused.text.contains("Blood culture"))
+        }
+    }
+
+    @Test func theInboxAcknowledgesPerPersonAndResolvesWithAReason() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 60), token: world.devices["d1"]!)
+            await harness.settle()
+            let id = try #require(try await client.get("/api/alerts?patient=p1", token: world.admin).json?["alerts"]?[0]?["id"]?.int64Value)
+            var nina = Browser(client: client)
+            _ = try await nina.signIn("nina", "password-of-nina")
+            let inbox = try await nina.send(.get, "/alerts")
+            #expect(inbox.status == .ok && inbox.text.contains("▲ High priority") && inbox.text.contains("Patient-p1"))
+            #expect(inbox.text.contains("Notified: nina") && inbox.text.contains("not acknowledged"))
+            let token = try #require(Browser.csrf(inbox))
+            #expect(try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": "forged"]).status == .forbidden)
+            let acked = try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": token])
+            #expect(acked.status == .seeOther && acked.headers[.location] == "/alerts")
+            let after = try await nina.send(.get, "/alerts")
+            #expect(after.text.contains("acknowledged by nina") && !after.text.contains("/alerts/\(id)/ack"))
+            // Her acknowledgement does not silence it for the physician, who may still acknowledge.
+            var doc = Browser(client: client)
+            _ = try await doc.signIn("doc", "password-of-doc")
+            #expect(try await doc.send(.get, "/alerts").text.contains("/alerts/\(id)/ack"))
+            // Another ward's nurse cannot act on it, even with her own valid session and token.
+            var nora = Browser(client: client)
+            _ = try await nora.signIn("nora", "password-of-nora")
+            let noraToken = try #require(Browser.csrf(try await nora.send(.get, "/alerts")))
+            #expect(try await nora.send(.post, "/alerts/\(id)/ack", form: ["csrf": noraToken]).status == .notFound)
+            // Resolving needs a reason.
+            #expect(try await nina.send(.post, "/alerts/\(id)/resolve", form: ["csrf": token, "reason": "  "]).status == .badRequest)
+            let resolved = try await nina.send(.post, "/alerts/\(id)/resolve", form: ["csrf": token, "reason": "Reviewed: sepsis bundle started"])
+            #expect(resolved.status == .seeOther)
+            #expect(!(try await nina.send(.get, "/alerts")).text.contains("data-alert=\"\(id)\""))
+            let stored = try await client.get("/api/alerts/\(id)", token: world.admin)
+            #expect(stored.json?["status"] == "resolved" && stored.json?["resolution"]?["reason"] == "Reviewed: sepsis bundle started")
+            #expect(stored.json?["resolution"]?["by"] == "user/nina")
+        }
+    }
+
     @Test func aStreamUpgradeIsFromThisServersPagesOnlyWhenEveryOriginNamesItsHost() {
         func request(_ origin: String?, host: String = "ward.example:8080") -> HTTPRequest {
             var request = HTTPRequest(method: .get, scheme: "http", authority: host, path: "/api/stream")

@@ -34,7 +34,11 @@ import VigilCore
     @Test func dashboardPagesWithoutASessionGoToTheSignInFormOrAreRefused() async throws {
         let harness = try Harness()
         let routes = VigilApplication.routes(runtime: harness.runtime).filter { $0.access == .session }
-        #expect(Set(routes.map(Self.key)) == ["GET /board", "POST /signout"])
+        #expect(
+            Set(routes.map(Self.key)) == [
+                "GET /board", "POST /signout", "GET /alerts", "POST /alerts/:id/ack", "POST /alerts/:id/resolve",
+                "GET /patients/:id",
+            ])
         try await harness.run { client in
             for route in routes {
                 let reply = try await client.request(route.method, route.path.replacingParameters(), json: route.method == .get ? nil : ["x": 1])

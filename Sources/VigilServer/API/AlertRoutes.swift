@@ -60,21 +60,11 @@ struct AlertRoutes {
         ]
     }
 
-    private func viewer(_ context: VigilRequestContext) async throws -> AccessControl {
-        guard let principal = context.principal else { throw VigilError(.unauthenticated, "sign in first") }
-        let access = try await AccessControl.resolve(principal, runtime: runtime)
-        _ = try access.requireClinicalViewer()
-        return access
-    }
+    private func viewer(_ context: VigilRequestContext) async throws -> AccessControl { try await runtime.alertViewer(context.principal) }
 
     /// The alert named in the path, or 404 when it does not exist or its patient is not visible.
     private func visibleAlert(_ context: VigilRequestContext, _ access: AccessControl) async throws -> Alert {
-        let text = try context.parameters.require("id")
-        guard let id = Int64(text), let alert = try await runtime.store.alert(id: id), access.canSee(patient: alert.patient) else {
-            try await runtime.audit([audit(access, context, .read, "Alert/\(text)", outcome: .minorFailure, detail: "not found")])
-            throw VigilError(.notFound, "alert \(text) was not found")
-        }
-        return alert
+        try await runtime.visibleAlert(try context.parameters.require("id"), access: access, client: context.clientAddress)
     }
 
     private func text(_ value: JSON?, name: String) throws -> String {

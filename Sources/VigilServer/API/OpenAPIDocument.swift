@@ -271,6 +271,21 @@ enum OpenAPIDocument {
             "/board": {
               "get": {"summary": "The ward board page: the signed-in person's patients, most urgent first", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}}}
             },
+            "/alerts": {
+              "get": {"summary": "The alert inbox page: open alerts of the signed-in person's patients", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}}}
+            },
+            "/alerts/{id}/ack": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "post": {"summary": "Acknowledge from the inbox (form: csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
+            },
+            "/alerts/{id}/resolve": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "post": {"summary": "Resolve from the inbox (form: reason, csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts"}, "400": {"$ref": "#/components/responses/Invalid"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
+            },
+            "/patients/{id}": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "hours", "in": "query", "schema": {"type": "integer", "enum": [6, 24, 72, 168]}}, {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["all", "cardiology", "respiratory", "endocrinology"]}}],
+              "get": {"summary": "The patient page: vitals charted with alerts and treatments, results, imaging, treatments, conditions, immunizations, care team, devices", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}, "404": {"$ref": "#/components/responses/NotFound"}}}
+            },
             "/static/vigil.css": {
               "get": {"summary": "The dashboard's stylesheet", "security": [], "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}}}}
             },

@@ -32,6 +32,31 @@ enum DashboardAssets {
         .alert { display: inline-block; margin-right: .75rem; }
         .vitals { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
         .vital.stale { color: var(--stale); font-style: italic; }
+        nav a { margin-right: .75rem; color: var(--ink); }
+        .inbox { list-style: none; padding: 0; display: grid; gap: .5rem; }
+        .item { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 4px; padding: .5rem .75rem; }
+        .item.high { border-left-color: var(--high); }
+        .item.medium { border-left-color: var(--medium); }
+        .item.low { border-left-color: var(--low); }
+        .item .message { margin: .25rem 0; }
+        .people, .status, .escalated { color: var(--muted); }
+        .actions { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
+        .actions form { display: flex; gap: .5rem; align-items: center; }
+        .actions input { font: inherit; padding: .3rem; border: 1px solid var(--muted); border-radius: 4px; }
+        .views a, .periods a { margin-right: .5rem; color: var(--ink); }
+        .views a[aria-current], .periods a[aria-current] { font-weight: 700; text-decoration: none; }
+        .chart-box { margin: .5rem 0; }
+        .chart { width: 100%; height: auto; border: 1px solid var(--line); }
+        .chart .point { fill: var(--ink); }
+        .chart .series { fill: none; stroke: var(--ink); stroke-width: 1.5; }
+        .chart .treatment { fill: #e3ecf7; }
+        .chart .marker { stroke-width: 2; }
+        .chart .marker.high { stroke: var(--high); }
+        .chart .marker.medium { stroke: var(--medium); }
+        .chart .marker.low { stroke: var(--low); }
+        .chart .axis { font-size: 9px; fill: var(--muted); }
+        .chart .axis.end { text-anchor: end; }
+        a.name { color: var(--ink); }
         .live { font-size: .875rem; padding: .1rem .5rem; border-radius: 4px; border: 1px solid var(--line); }
         .live[data-state="live"] { color: var(--ok); }
         .live[data-state="disconnected"] { color: var(--paper); background: var(--high); border-color: var(--high); }

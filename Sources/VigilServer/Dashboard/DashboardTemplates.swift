@@ -2,7 +2,7 @@
 /// (`& < > " '`); the only unescaped value is `{{{content}}}`, a page the layout wraps, which was
 /// itself rendered from these templates.
 enum DashboardTemplates {
-    static let all: [String: String] = ["layout": layout, "signin": signIn, "board": board]
+    static let all: [String: String] = ["layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient]
 
     static let layout = """
         <!doctype html>
@@ -18,6 +18,7 @@ enum DashboardTemplates {
         <header class="bar">
         <a class="brand" href="/">Vigil</a>
         {{#user}}
+        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a></nav>
         <span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
         <span class="who">{{name}} · {{role}}</span>
         <form method="post" action="/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
@@ -52,7 +53,7 @@ enum DashboardTemplates {
         <ol class="board" id="board">
         {{#patients}}
         <li class="line {{level}}" data-patient="{{id}}">
-        <div class="who"><span class="rank">{{rank}}</span> <span class="name">{{name}}</span> <span class="age">{{age}}</span></div>
+        <div class="who"><span class="rank">{{rank}}</span> <a class="name" href="/patients/{{id}}">{{name}}</a> <span class="age">{{age}}</span></div>
         <div class="urgency"><span class="badge {{level}}">{{symbol}} {{levelText}}</span>
         {{#alerts}}<span class="alert {{priority}}" title="{{status}}">{{symbol}} {{message}} <span class="when">{{ago}}</span></span>{{/alerts}}
         </div>
@@ -63,5 +64,52 @@ enum DashboardTemplates {
         </li>
         {{/patients}}
         </ol>
+        """
+
+    static let alerts = """
+        <h1>Alerts <span class="count">{{count}}</span></h1>
+        <p class="note">Open alerts of your patients: highest priority first, then the oldest.</p>
+        {{^alerts}}<p class="empty">No open alerts.</p>{{/alerts}}
+        <ol class="inbox" id="inbox">
+        {{#alerts}}
+        <li class="item {{priority}}" data-alert="{{id}}" data-patient="{{patient}}">
+        <div class="head"><span class="badge {{priority}}">{{symbol}} {{priorityText}}</span> <span class="name">{{patientName}}</span> <span class="when">{{ago}}</span> <span class="status">{{statusText}}</span>{{#escalated}} <span class="escalated">escalated to level {{escalation}}</span>{{/escalated}}</div>
+        <p class="message">{{message}}</p>
+        <p class="people">Notified: {{notified}}{{#acknowledgedBy}} · acknowledged by {{acknowledgedBy}}{{/acknowledgedBy}}</p>
+        <div class="actions">
+        {{#canAcknowledge}}<form method="post" action="/alerts/{{id}}/ack" class="ack"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Acknowledge</button></form>{{/canAcknowledge}}
+        <form method="post" action="/alerts/{{id}}/resolve" class="resolve"><input type="hidden" name="csrf" value="{{csrf}}"><label for="reason-{{id}}">Reason</label> <input id="reason-{{id}}" name="reason" required maxlength="2000"> <button type="submit">Resolve</button></form>
+        </div>
+        </li>
+        {{/alerts}}
+        </ol>
+        """
+
+    static let patient = """
+        <h1>{{name}} <span class="age">{{age}} {{gender}}</span></h1>
+        <nav class="views" aria-label="Specialty">{{#views}}<a href="/patients/{{patient}}?view={{id}}&amp;hours={{hours}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a> {{/views}}</nav>
+        <nav class="periods" aria-label="Period">{{#periods}}<a href="/patients/{{patient}}?view={{view}}&amp;hours={{hours}}"{{#current}} aria-current="page"{{/current}}>{{hours}} h</a> {{/periods}}</nav>
+        <section class="charts" aria-label="{{viewName}}, last {{hours}} hours">
+        <h2>{{viewName}}, last {{hours}} h</h2>
+        <p class="note">Lines: alerts (red high, brown medium, blue low). Shaded: treatments.</p>
+        {{^charts}}<p class="empty">No readings in this period.</p>{{/charts}}
+        {{#charts}}<figure class="chart-box"><figcaption>{{title}} <span class="unit">{{unit}}</span> <strong>{{latest}}</strong></figcaption>{{{svg}}}</figure>{{/charts}}
+        </section>
+        <section id="results"><h2>Test results</h2>
+        {{^reports}}<p class="empty">None.</p>{{/reports}}
+        <ul>{{#reports}}<li><span class="when">{{date}}</span> <strong>{{name}}</strong> ({{status}}) {{conclusion}}</li>{{/reports}}</ul>
+        </section>
+        <section id="imaging"><h2>Imaging</h2>
+        {{^imaging}}<p class="empty">None.</p>{{/imaging}}
+        <ul>{{#imaging}}<li><span class="when">{{date}}</span> <strong>{{modality}}</strong> {{description}}: {{series}} series, {{instances}} images, at {{where}}. {{report}}</li>{{/imaging}}</ul>
+        </section>
+        <section id="treatments"><h2>Treatments</h2>
+        {{^treatments}}<p class="empty">None.</p>{{/treatments}}
+        <ul>{{#treatments}}<li>{{kind}}: <strong>{{name}}</strong> <span class="when">{{when}}</span> {{detail}} ({{status}})</li>{{/treatments}}</ul>
+        </section>
+        <section id="conditions"><h2>Conditions</h2><ul>{{#conditions}}<li>{{name}} ({{status}})</li>{{/conditions}}</ul>{{^conditions}}<p class="empty">None recorded.</p>{{/conditions}}</section>
+        <section id="immunizations"><h2>Immunizations</h2><ul>{{#immunizations}}<li>{{name}} <span class="when">{{date}}</span> ({{status}})</li>{{/immunizations}}</ul>{{^immunizations}}<p class="empty">None recorded.</p>{{/immunizations}}</section>
+        <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{member}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
+        <section id="devices"><h2>Devices</h2><ul>{{#devices}}<li>{{name}} <span class="unit">{{id}}</span> ({{status}}), last reading {{lastSeen}}</li>{{/devices}}</ul>{{^devices}}<p class="empty">None.</p>{{/devices}}</section>
         """
 }

@@ -1,0 +1,44 @@
+import VigilCore
+
+/// The patient page's views: which vital signs each specialty opens on, and how the record's
+/// resources read as lines.
+enum PatientPage {
+    /// A specialty's view: its name and the codes it charts, in order.
+    struct View {
+        let id: String
+        let name: String
+        let codes: [String]
+    }
+
+    static let views = [
+        View(id: "all", name: "All vitals", codes: ["8867-4", "9279-1", "59408-5", "8480-6", "8310-5", "99504-3", "19935-6"]),
+        View(id: "cardiology", name: "Cardiology", codes: ["8867-4", "8480-6", "8462-4"]),
+        View(id: "respiratory", name: "Respiratory", codes: ["59408-5", "9279-1", "19935-6"]),
+        View(id: "endocrinology", name: "Endocrinology", codes: ["99504-3", "2339-0"]),
+    ]
+
+    /// The periods a page can show, in hours.
+    static let periods = [6, 24, 72, 168]
+
+    /// The text of a CodeableConcept: its text, or its first coding's display or code.
+    static func text(_ concept: JSON?) -> String {
+        concept?["text"]?.stringValue ?? concept?["coding"]?[0]?["display"]?.stringValue ?? concept?["coding"]?[0]?["code"]?.stringValue ?? "—"
+    }
+
+    /// The first of several date elements a resource may carry, as text.
+    static func date(_ resource: JSON, _ elements: [String]) -> String {
+        for element in elements {
+            if let text = resource[element]?.stringValue { return text }
+            if let start = resource[element]?["start"]?.stringValue { return start }
+        }
+        return "—"
+    }
+
+    /// A time span of a treatment (its period, or a moment shown as an hour), in milliseconds.
+    static func span(_ resource: JSON, _ element: String, now: Int64) -> (Int64, Int64)? {
+        if let text = resource[element]?.stringValue, let moment = FHIRDateTime(text) { return (moment.lowerBound, moment.lowerBound + 3_600_000) }
+        guard let start = resource[element]?["start"]?.stringValue.flatMap(FHIRDateTime.init) else { return nil }
+        let end = resource[element]?["end"]?.stringValue.flatMap(FHIRDateTime.init)?.upperBound ?? now
+        return (start.lowerBound, end)
+    }
+}
