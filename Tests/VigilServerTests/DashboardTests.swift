@@ -90,6 +90,8 @@ import VigilCore
                 ["resourceType": "Patient", "name": [["text": "<script>alert('x')</script> Ada"]], "birthDate": "1950-06-01"], id: "p1",
                 token: world.admin)
             _ = try await client.ingest(
+                client.vitals(from: 20, respiratoryRate: 18, spo2: 96, systolic: 118, heartRate: 88, secondsAgo: 1200), token: world.devices["d1"]!)
+            _ = try await client.ingest(
                 client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 120), token: world.devices["d1"]!)
             await harness.settle()
             var doctor = Browser(client: client)
@@ -100,6 +102,7 @@ import VigilCore
             #expect(!board.text.contains("<script>alert"))
             #expect(board.text.contains("▲ High priority") && board.text.contains("NEWS2</span> <strong>7</strong>"))
             #expect(board.text.contains("2 min ago"))
+            #expect(board.text.contains(#"<svg class="spark" viewBox="0 0 80 20" aria-hidden="true"><polyline points=""#), "sparklines")
             // Nora's ward is another: her board has p2 and not p1.
             var nora = Browser(client: client)
             _ = try await nora.signIn("nora", "password-of-nora")
@@ -193,6 +196,50 @@ extension DashboardTests {
             _ = try await nora.signIn("nora", "password-of-nora")
             let refused = try await nora.send(.get, "/patients/p1")
             #expect(refused.status == .notFound && !refused.text.contains("Blood culture"))
+        }
+    }
+
+    @Test func theSchoolNurseSeesHerPupilsGlucoseTrendPeakFlowZonePlansAndWhoToCall() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await client.put(
+                [
+                    "resourceType": "RelatedPerson", "patient": ["reference": "Patient/c1"], "name": [["text": "Kirsten Jensen"]],
+                    "telecom": [["system": "phone", "value": "+45 20 30 40 50"]],
+                ], id: "parent1", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "CarePlan", "status": "active", "intent": "plan", "subject": ["reference": "Patient/c1"],
+                    "title": "Asthma action plan", "description": "Red zone: 10 puffs of salbutamol, call 112.",
+                    "extension": [["url": "urn:vigil:fhir:peak-flow-best", "valueQuantity": ["value": 300, "unit": "L/min"]]],
+                ], id: "plan-c1", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "Device", "status": "active",
+                    "patient": [
+                        "reference": "Patient/c1",
+                        "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]],
+                    ],
+                ], id: "d3", token: world.admin)
+            let device = try await client.deviceToken("d3", admin: world.admin)
+            _ = try await client.ingest(
+                [
+                    client.reading(1, code: "99504-3", value: 160, unit: "mg/dL", secondsAgo: 600),
+                    client.reading(2, code: "99504-3", value: 140, unit: "mg/dL", secondsAgo: 300),
+                    client.reading(3, code: "99504-3", value: 120, unit: "mg/dL"),
+                    client.reading(4, code: "19935-6", value: 140, unit: "L/min"),
+                ], token: device)
+            await harness.settle()
+            var sally = Browser(client: client)
+            _ = try await sally.signIn("sally", "password-of-sally")
+            let page = try await sally.send(.get, "/school")
+            #expect(page.status == .ok && page.text.contains("Patient-c1") && !page.text.contains("Patient-p1"))
+            #expect(page.text.contains("Glucose <strong>120 mg/dL ⇊</strong>"), "4 mg/dL per minute: falling fast")
+            #expect(page.text.contains(#"Peak flow <strong>140 L/min</strong>: <span class="zone">red zone</span> (47 % of best)"#))
+            #expect(page.text.contains("Asthma action plan") && page.text.contains("call 112"))
+            #expect(page.text.contains("Kirsten Jensen (family), +45 20 30 40 50"))
+            #expect(page.text.contains("▲ Peak flow 140 L/min: red zone"), "the open peak-flow alert")
         }
     }
 

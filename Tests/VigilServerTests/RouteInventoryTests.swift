@@ -37,7 +37,7 @@ import VigilCore
         #expect(
             Set(routes.map(Self.key)) == [
                 "GET /board", "POST /signout", "GET /alerts", "POST /alerts/:id/ack", "POST /alerts/:id/resolve",
-                "GET /patients/:id",
+                "GET /patients/:id", "GET /school",
             ])
         try await harness.run { client in
             for route in routes {

@@ -286,6 +286,9 @@ enum OpenAPIDocument {
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "hours", "in": "query", "schema": {"type": "integer", "enum": [6, 24, 72, 168]}}, {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["all", "cardiology", "respiratory", "endocrinology"]}}],
               "get": {"summary": "The patient page: vitals charted with alerts and treatments, results, imaging, treatments, conditions, immunizations, care team, devices", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}, "404": {"$ref": "#/components/responses/NotFound"}}}
             },
+            "/school": {
+              "get": {"summary": "The school nurse's view: pupils with glucose and trend or peak-flow zone, action plans, alerts, who to call", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}}}
+            },
             "/static/vigil.css": {
               "get": {"summary": "The dashboard's stylesheet", "security": [], "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}}}}
             },

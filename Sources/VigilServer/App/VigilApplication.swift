@@ -51,6 +51,7 @@ public enum VigilApplication {
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
             + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
+            + SchoolPageRoutes(runtime: runtime).routes
     }
 
     /// The router: public routes, then everything else behind authentication.

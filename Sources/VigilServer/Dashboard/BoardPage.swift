@@ -40,8 +40,17 @@ enum BoardPage {
         }
     }
 
-    /// The template's values for a board page (`Board.page` JSON).
-    static func values(_ board: JSON, now: Int64) -> [String: Any] {
+    /// How far back the sparklines reach.
+    static let sparklineHours: Int64 = 6
+
+    /// The template's values for a board page (`Board.page` JSON), with sparklines drawn from
+    /// `recent` (the shown patients' readings of the last ``sparklineHours``).
+    static func values(_ board: JSON, recent: [StoredReading] = [], now: Int64) -> [String: Any] {
+        var series: [String: [(time: Int64, value: Double)]] = [:]
+        for stored in recent {
+            series["\(stored.reading.patient)|\(stored.reading.code)", default: []].append((stored.reading.time, stored.reading.value))
+        }
+        let start = now - sparklineHours * 3_600_000
         let patients: [[String: Any]] = (board["patients"]?.arrayValue ?? []).map { line in
             let top = line["alerts"]?["top"]?.stringValue
             let reference = line["patient"]?.stringValue ?? ""
@@ -69,7 +78,9 @@ enum BoardPage {
             }
             item["vitals"] = (line["vitals"]?.arrayValue ?? []).map { vital -> [String: Any] in
                 let code = vital["code"]?.stringValue ?? ""
+                let id = String(reference.dropFirst("Patient/".count))
                 return [
+                    "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now),
                     "label": labels[code] ?? vital["display"]?.stringValue ?? code, "value": vital["value"]?.numberText ?? "",
                     "unit": vital["unit"]?.stringValue ?? "", "stale": vital["stale"]?.boolValue == true,
                     "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0),

@@ -31,6 +31,8 @@ enum DashboardAssets {
         .badge.none { color: var(--ok); }
         .alert { display: inline-block; margin-right: .75rem; }
         .vitals { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+        .spark { width: 80px; height: 20px; vertical-align: middle; }
+        .spark polyline { fill: none; stroke: var(--muted); stroke-width: 1.5; }
         .vital.stale { color: var(--stale); font-style: italic; }
         nav a { margin-right: .75rem; color: var(--ink); }
         .inbox { list-style: none; padding: 0; display: grid; gap: .5rem; }
@@ -57,6 +59,14 @@ enum DashboardAssets {
         .chart .axis { font-size: 9px; fill: var(--muted); }
         .chart .axis.end { text-anchor: end; }
         a.name { color: var(--ink); }
+        .pupils { list-style: none; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); }
+        .pupil { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .75rem; }
+        .pupil h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
+        .reading strong { font-size: 1.25rem; }
+        .glucose.low .level, .zone-red .zone { color: var(--high); font-weight: 700; }
+        .glucose.high .level, .zone-yellow .zone { color: var(--medium); font-weight: 700; }
+        .zone-green .zone, .glucose.in .level { color: var(--ok); }
+        .contacts, .plan { color: var(--muted); }
         .live { font-size: .875rem; padding: .1rem .5rem; border-radius: 4px; border: 1px solid var(--line); }
         .live[data-state="live"] { color: var(--ok); }
         .live[data-state="disconnected"] { color: var(--paper); background: var(--high); border-color: var(--high); }

@@ -50,8 +50,13 @@ struct DashboardRoutes {
                 _ = try access.requireClinicalViewer()
                 let board = try await Board(runtime: runtime).page(
                     for: principal, scope: access.searchScope(for: .patient), client: context.clientAddress, offset: 0, count: 200)
+                let now = runtime.clock.now()
+                let shown = (board["patients"]?.arrayValue ?? []).compactMap {
+                    $0["patient"]?.stringValue?.split(separator: "/").last.map(String.init)
+                }
+                let recent = try await runtime.store.readings(patients: shown, since: now - BoardPage.sparklineHours * 3_600_000, before: nil)
                 return DashboardPages.page(
-                    "board", title: "Patients", values: BoardPage.values(board, now: runtime.clock.now()), user: user,
+                    "board", title: "Patients", values: BoardPage.values(board, recent: recent, now: now), user: user,
                     csrf: context.session?.state.csrf)
             },
             VigilRoute(.get, "/static/vigil.css", .public) { _, _ in

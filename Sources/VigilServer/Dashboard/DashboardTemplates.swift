@@ -2,7 +2,7 @@
 /// (`& < > " '`); the only unescaped value is `{{{content}}}`, a page the layout wraps, which was
 /// itself rendered from these templates.
 enum DashboardTemplates {
-    static let all: [String: String] = ["layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient]
+    static let all: [String: String] = ["layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school]
 
     static let layout = """
         <!doctype html>
@@ -18,7 +18,7 @@ enum DashboardTemplates {
         <header class="bar">
         <a class="brand" href="/">Vigil</a>
         {{#user}}
-        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a></nav>
+        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a> <a href="/school">Pupils</a></nav>
         <span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
         <span class="who">{{name}} · {{role}}</span>
         <form method="post" action="/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
@@ -59,7 +59,7 @@ enum DashboardTemplates {
         </div>
         <div class="score">{{#score}}<span class="kind">{{kind}}</span> <strong>{{total}}</strong> <span class="band">{{band}}</span> <span class="trend" title="{{trend}}">{{arrow}}</span>{{/score}}{{^score}}<span class="none">no score</span>{{/score}}</div>
         <ul class="vitals">
-        {{#vitals}}<li class="vital{{#stale}} stale{{/stale}}"><span class="label">{{label}}</span> <span class="value">{{value}}</span> <span class="unit">{{unit}}</span> <span class="when">{{ago}}{{#stale}} · stale{{/stale}}</span></li>{{/vitals}}
+        {{#vitals}}<li class="vital{{#stale}} stale{{/stale}}"><span class="label">{{label}}</span> <span class="value">{{value}}</span> <span class="unit">{{unit}}</span> {{{spark}}} <span class="when">{{ago}}{{#stale}} · stale{{/stale}}</span></li>{{/vitals}}
         </ul>
         </li>
         {{/patients}}
@@ -111,5 +111,23 @@ enum DashboardTemplates {
         <section id="immunizations"><h2>Immunizations</h2><ul>{{#immunizations}}<li>{{name}} <span class="when">{{date}}</span> ({{status}})</li>{{/immunizations}}</ul>{{^immunizations}}<p class="empty">None recorded.</p>{{/immunizations}}</section>
         <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{member}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
         <section id="devices"><h2>Devices</h2><ul>{{#devices}}<li>{{name}} <span class="unit">{{id}}</span> ({{status}}), last reading {{lastSeen}}</li>{{/devices}}</ul>{{^devices}}<p class="empty">None.</p>{{/devices}}</section>
+        """
+
+    static let school = """
+        <h1>Pupils <span class="count">{{count}}</span></h1>
+        <p class="note">Current glucose with its trend, or peak flow with its zone; action plans; open alerts; who to call.</p>
+        {{^pupils}}<p class="empty">No pupils in your care teams.</p>{{/pupils}}
+        <ul class="pupils" id="pupils">
+        {{#pupils}}
+        <li class="pupil" data-patient="{{id}}">
+        <h2><a class="name" href="/patients/{{id}}">{{name}}</a></h2>
+        {{#glucose}}<p class="reading glucose {{level}}">Glucose <strong>{{value}} mg/dL {{arrow}}</strong> <span class="level">{{level}}</span>, {{direction}} <span class="when">{{ago}}</span></p>{{/glucose}}
+        {{#peakFlow}}<p class="reading peak-flow zone-{{zone}}">Peak flow <strong>{{value}} L/min</strong>: <span class="zone">{{zone}} zone</span> ({{percent}} % of best) <span class="when">{{ago}}</span></p>{{/peakFlow}}
+        {{#alerts}}<p class="alert {{priority}}">{{symbol}} {{message}} <span class="when">{{ago}}</span></p>{{/alerts}}
+        {{#plans}}<p class="plan"><strong>{{title}}</strong> {{description}}</p>{{/plans}}
+        <p class="contacts">Call: {{#contacts}}<span class="contact">{{name}} ({{role}}), {{phone}}</span> {{/contacts}}{{^contacts}}nobody recorded{{/contacts}}</p>
+        </li>
+        {{/pupils}}
+        </ul>
         """
 }

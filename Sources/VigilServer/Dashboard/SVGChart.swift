@@ -104,3 +104,17 @@ struct SVGChart {
         return out
     }
 }
+
+extension SVGChart {
+    /// A sparkline: the shape of the last hours of one vital sign, 80 × 20, no text (the value and
+    /// its age stand beside it).
+    static func sparkline(_ points: [(time: Int64, value: Double)], start: Int64, end: Int64) -> String {
+        let points = downsample(points, start: start, end: end, limit: 40)
+        guard points.count >= 2, let low = points.map(\.value).min(), let high = points.map(\.value).max() else { return "" }
+        let span = max(high - low, 1e-9)
+        let coordinates = points.map { point in
+            String(format: "%.1f,%.1f", Double(point.time - start) / Double(max(end - start, 1)) * 80, 18 - (point.value - low) / span * 16)
+        }
+        return #"<svg class="spark" viewBox="0 0 80 20" aria-hidden="true"><polyline points="\#(coordinates.joined(separator: " "))"/></svg>"#
+    }
+}

@@ -1,0 +1,93 @@
+import Hummingbird
+import VigilClinical
+import VigilCore
+
+/// `GET /school`: the school nurse's view of her pupils (a parent sees their child the same way):
+/// each pupil's current glucose with its trend arrow or peak flow with its zone, their action
+/// plans, open alerts, and who to call. Audited as a read of each pupil shown.
+struct SchoolPageRoutes {
+    let runtime: VigilRuntime
+
+    var routes: [VigilRoute] {
+        [
+            VigilRoute(.get, "/school", .session) { _, context in
+                let user = try context.requireUser()
+                let access = try await runtime.alertViewer(context.principal)
+                let patients = try await runtime.store.searchIDs(
+                    FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: 500, scope: access.searchScope(for: .patient)))
+                try await runtime.audit(
+                    patients.isEmpty
+                        ? [runtime.auditEvent(access.principal, client: context.clientAddress, action: .read, resource: "school", detail: "0 pupils")]
+                        : patients.map {
+                            runtime.auditEvent(access.principal, client: context.clientAddress, patient: $0, action: .read, resource: "school")
+                        })
+                var pupils: [[String: Any]] = []
+                for id in patients { pupils.append(try await pupil(id)) }
+                return DashboardPages.page(
+                    "school", title: "Pupils", values: ["pupils": pupils, "count": String(pupils.count)], user: user,
+                    csrf: context.session?.state.csrf)
+            }
+        ]
+    }
+
+    private func search(_ type: FHIRResourceType, _ parameters: [(name: String, value: String)]) async throws -> [JSON] {
+        try await runtime.store.search(try FHIRSearchQuery.parse(type: type, parameters: parameters + [("_count", "50")])).resources.map(\.json)
+    }
+
+    /// One pupil's card.
+    private func pupil(_ id: String) async throws -> [String: Any] {
+        let now = runtime.clock.now()
+        let policy = runtime.policy
+        let record = try await runtime.store.resource(.patient, id: id)?.json
+        let plans = try await search(.carePlan, [("patient", id), ("status", "active")])
+        let context = PatientContext.from(patient: record, carePlans: plans, now: now)
+        let readings = try await runtime.store.readings(patients: [id], since: now - 3 * 3_600_000, before: nil)
+        var card: [String: Any] = ["id": id, "name": record.flatMap(Board.Line.name(of:)) ?? "Patient/\(id)"]
+        let glucose = readings.filter { policy.glucose.codes.contains($0.reading.code) }.compactMap { stored in
+            Glucose.milligramsPerDeciliter(stored.reading.value, unit: stored.reading.unit).map {
+                Glucose.Sample(time: stored.reading.time, mgdl: $0)
+            }
+        }
+        if let latest = glucose.last {
+            let window = glucose.filter { $0.time >= latest.time - Int64(policy.glucose.windowMinutes * 60_000) }
+            let direction = Glucose.slope(window).map(Glucose.Direction.init(slope:))
+            let level = latest.mgdl < policy.glucose.level1Below ? "low" : latest.mgdl > policy.glucose.highAbove ? "high" : "in range"
+            card["glucose"] = [
+                "value": String(Int(latest.mgdl.rounded())), "arrow": direction?.arrow ?? "?", "direction": direction?.rawValue ?? "not computable",
+                "level": level, "ago": BoardPage.ago(seconds: max(0, (now - latest.time) / 1000)),
+            ]
+        }
+        if let best = context.peakFlowBest, let flow = readings.last(where: { $0.reading.code == policy.asthma.peakFlowCode }) {
+            let zone = PeakFlow.zone(flow: flow.reading.value, best: best, policy: policy.asthma)
+            card["peakFlow"] = [
+                "value": flow.reading.value.formattedForPage, "zone": zone.rawValue,
+                "percent": String(Int((flow.reading.value / best * 100).rounded())),
+                "ago": BoardPage.ago(seconds: max(0, (now - flow.reading.time) / 1000)),
+            ]
+        }
+        card["plans"] = plans.map { plan -> [String: Any] in
+            ["title": plan["title"]?.stringValue ?? "Care plan", "description": plan["description"]?.stringValue ?? ""]
+        }
+        let alerts = try await runtime.store.alerts(AlertQuery(statuses: [.active, .acknowledged], patient: id, limit: 50))
+        card["alerts"] = alerts.sorted { $0.priority > $1.priority }.map { alert -> [String: Any] in
+            [
+                "priority": alert.priority.rawValue, "symbol": BoardPage.symbol(alert.priority.rawValue), "message": alert.message,
+                "ago": BoardPage.ago(seconds: max(0, (now - alert.raised) / 1000)),
+            ]
+        }
+        var contacts: [[String: Any]] = []
+        for member in try await runtime.store.careTeamMembers(patient: id, at: now).sorted() {
+            let parts = member.split(separator: "/").map(String.init)
+            guard parts.count == 2, let type = FHIRResourceType(rawValue: parts[0]),
+                let person = try await runtime.store.resource(type, id: parts[1])?.json
+            else { continue }
+            let phone = (person["telecom"]?.arrayValue ?? []).first { $0["system"]?.stringValue == "phone" }?["value"]?.stringValue
+            contacts.append([
+                "name": Board.Line.name(of: person) ?? member, "role": type == .relatedPerson ? "family" : "care team",
+                "phone": phone ?? "no phone recorded",
+            ])
+        }
+        card["contacts"] = contacts
+        return card
+    }
+}
