@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -32,11 +33,13 @@ options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 wait = WebDriverWait(driver, 20)
 try:
+    # Keyboard only: the username field has the focus; Tab to the password; Enter signs in.
     driver.get(base + "/")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+    focused = driver.switch_to.active_element.get_attribute("id")
+    driver.switch_to.active_element.send_keys(username + Keys.TAB)
+    driver.switch_to.active_element.send_keys(password + Keys.ENTER)
     wait.until(ec.url_to_be(base + "/board"))
+    say("keyboard", focused=focused)
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#board .line .name")]
     say("signed-in", url=driver.current_url, names=names)
 

@@ -65,6 +65,7 @@ import VigilSimulator
             },
             uniquingKeysWith: { _, last in last })
         #expect(run.status == 0, "\(run.output)")
+        #expect(steps["keyboard"]?["focused"] == "username", "the form starts in the username field; Tab and Enter sign in")
         #expect(steps["signed-in"]?["url"]?.stringValue == server.baseURL + "/board")
         #expect(Set(steps["signed-in"]?["names"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["Ana Rivera", "Wei Chen"], "only her ward")
         #expect(steps["live"]?["text"] == "Live")

@@ -187,7 +187,7 @@ extension DashboardTests {
             #expect(page.text.contains(#"<rect class="treatment""#), "the treatment is shaded on the charts")
             #expect(page.text.contains(#"<line class="marker high""#), "the NEWS2 alert is marked")
             #expect(page.text.contains("<figcaption>HR") && page.text.contains("<figcaption>SpO2") && page.text.contains("<figcaption>NEWS2"))
-            #expect(page.text.contains("d1") && page.text.contains("Practitioner/doc1"))
+            #expect(page.text.contains("d1") && page.text.contains("Doctor (care team), no phone recorded"))
             let cardiology = try await doc.send(.get, "/patients/p1?view=cardiology&hours=6")
             #expect(cardiology.text.contains("<figcaption>HR") && !cardiology.text.contains("<figcaption>SpO2"))
             #expect(cardiology.text.contains("Cardiology, last 6 h"))

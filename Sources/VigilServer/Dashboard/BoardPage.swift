@@ -1,3 +1,4 @@
+import VigilClinical
 import VigilCore
 
 /// The ward board as the page shows it: each patient's line from `GET /api/board`'s JSON, with
@@ -29,6 +30,25 @@ enum BoardPage {
     ]
 
     static let arrows: [String: String] = ["rising": "↑", "falling": "↓", "stable": "→"]
+
+    /// UCUM units as people write them.
+    static func unit(_ ucum: String) -> String {
+        ["mm[Hg]": "mmHg", "Cel": "°C", "[degF]": "°F", "/d": "/day", "{score}": "score"][ucum] ?? ucum
+    }
+
+    /// A glucose trend in words.
+    static func words(_ direction: Glucose.Direction?) -> String {
+        switch direction {
+        case .doubleUp: "rising fast"
+        case .singleUp: "rising"
+        case .fortyFiveUp: "rising slowly"
+        case .flat: "steady"
+        case .fortyFiveDown: "falling slowly"
+        case .singleDown: "falling"
+        case .doubleDown: "falling fast"
+        case .notComputable, nil: "trend unknown"
+        }
+    }
 
     /// "just now", "4 min ago", "3 h ago", "2 d ago".
     static func ago(seconds: Int64) -> String {
@@ -82,7 +102,7 @@ enum BoardPage {
                 return [
                     "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now),
                     "label": labels[code] ?? vital["display"]?.stringValue ?? code, "value": vital["value"]?.numberText ?? "",
-                    "unit": vital["unit"]?.stringValue ?? "", "stale": vital["stale"]?.boolValue == true,
+                    "unit": unit(vital["unit"]?.stringValue ?? ""), "stale": vital["stale"]?.boolValue == true,
                     "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0),
                 ]
             }

@@ -109,7 +109,7 @@ enum DashboardTemplates {
         </section>
         <section id="conditions"><h2>Conditions</h2><ul>{{#conditions}}<li>{{name}} ({{status}})</li>{{/conditions}}</ul>{{^conditions}}<p class="empty">None recorded.</p>{{/conditions}}</section>
         <section id="immunizations"><h2>Immunizations</h2><ul>{{#immunizations}}<li>{{name}} <span class="when">{{date}}</span> ({{status}})</li>{{/immunizations}}</ul>{{^immunizations}}<p class="empty">None recorded.</p>{{/immunizations}}</section>
-        <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{member}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
+        <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{name}} ({{role}}), {{phone}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
         <section id="devices"><h2>Devices</h2><ul>{{#devices}}<li>{{name}} <span class="unit">{{id}}</span> ({{status}}), last reading {{lastSeen}}</li>{{/devices}}</ul>{{^devices}}<p class="empty">None.</p>{{/devices}}</section>
         """
 
@@ -125,7 +125,7 @@ enum DashboardTemplates {
         {{#peakFlow}}<p class="reading peak-flow zone-{{zone}}">Peak flow <strong>{{value}} L/min</strong>: <span class="zone">{{zone}} zone</span> ({{percent}} % of best) <span class="when">{{ago}}</span></p>{{/peakFlow}}
         {{#alerts}}<p class="alert {{priority}}">{{symbol}} {{message}} <span class="when">{{ago}}</span></p>{{/alerts}}
         {{#plans}}<p class="plan"><strong>{{title}}</strong> {{description}}</p>{{/plans}}
-        <p class="contacts">Call: {{#contacts}}<span class="contact">{{name}} ({{role}}), {{phone}}</span> {{/contacts}}{{^contacts}}nobody recorded{{/contacts}}</p>
+        <p class="contacts">Call:</p><ul class="contacts">{{#contacts}}<li class="contact">{{name}} ({{role}}), {{phone}}</li>{{/contacts}}</ul>{{^contacts}}<p class="contacts">nobody recorded</p>{{/contacts}}
         </li>
         {{/pupils}}
         </ul>

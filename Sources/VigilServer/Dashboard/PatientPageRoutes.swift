@@ -60,6 +60,8 @@ struct PatientPageRoutes {
                 (PatientPage.span(p, "performedPeriod", now: now) ?? PatientPage.span(p, "performedDateTime", now: now))
                     .map { SVGChart.Span(start: $0.0, end: $0.1, label: "Procedure: " + PatientPage.text(p["code"])) }
             }
+        // The charts' common time axis: the period, or from the first reading when the record is younger.
+        let axisStart = max(start, readings.first?.reading.time ?? start)
         let markers = alerts.map { SVGChart.Marker(time: $0.raised, label: "\($0.priority.rawValue): \($0.message)", kind: $0.priority.rawValue) }
         var charts: [[String: Any]] = []
         for code in view.codes {
@@ -68,8 +70,10 @@ struct PatientPageRoutes {
             let label = BoardPage.labels[code] ?? code
             let chart = SVGChart(
                 title: label, unit: readings.first { $0.reading.code == code }?.reading.unit ?? "",
-                points: SVGChart.downsample(points, start: start, end: now), start: start, end: now, markers: markers, spans: spans)
-            charts.append(["title": label, "unit": chart.unit, "latest": points.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg])
+                points: SVGChart.downsample(points, start: axisStart, end: now), start: axisStart, end: now, markers: markers, spans: spans)
+            charts.append([
+                "title": label, "unit": BoardPage.unit(chart.unit), "latest": points.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg,
+            ])
         }
         let scorePoints = scores.compactMap { score -> (time: Int64, value: Double)? in
             guard let time = score["effectiveDateTime"]?.stringValue.flatMap(FHIRDateTime.init),
@@ -79,7 +83,7 @@ struct PatientPageRoutes {
         }.sorted { $0.time < $1.time }
         if view.id != "endocrinology", !scorePoints.isEmpty {
             let chart = SVGChart(
-                title: "NEWS2", unit: "score", points: scorePoints, start: start, end: now, markers: markers, spans: spans, stepped: true)
+                title: "NEWS2", unit: "score", points: scorePoints, start: axisStart, end: now, markers: markers, spans: spans, stepped: true)
             charts.append(["title": "NEWS2", "unit": "score", "latest": scorePoints.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg])
         }
         let reports = try await search(.diagnosticReport, id).map { report -> [String: Any] in
@@ -121,7 +125,7 @@ struct PatientPageRoutes {
                 "status": $0["status"]?.stringValue ?? "",
             ]
         }
-        let team = try await runtime.store.careTeamMembers(patient: id, at: now).sorted().map { ["member": $0] }
+        let team = try await runtime.careTeamContacts(patient: id, at: now)
         let lastSeen = Dictionary(readings.map { ($0.reading.key.device, $0.reading.time) }, uniquingKeysWith: max)
         let devices = try await search(.device, id).map { device -> [String: Any] in
             let deviceID = device["id"]?.stringValue ?? ""

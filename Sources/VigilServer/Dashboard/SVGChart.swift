@@ -108,7 +108,9 @@ struct SVGChart {
 extension SVGChart {
     /// A sparkline: the shape of the last hours of one vital sign, 80 × 20, no text (the value and
     /// its age stand beside it).
+    /// The time axis starts at the first point when the series is younger than the window.
     static func sparkline(_ points: [(time: Int64, value: Double)], start: Int64, end: Int64) -> String {
+        let start = max(start, points.first?.time ?? start)
         let points = downsample(points, start: start, end: end, limit: 40)
         guard points.count >= 2, let low = points.map(\.value).min(), let high = points.map(\.value).max() else { return "" }
         let span = max(high - low, 1e-9)

@@ -53,7 +53,7 @@ struct SchoolPageRoutes {
             let direction = Glucose.slope(window).map(Glucose.Direction.init(slope:))
             let level = latest.mgdl < policy.glucose.level1Below ? "low" : latest.mgdl > policy.glucose.highAbove ? "high" : "in range"
             card["glucose"] = [
-                "value": String(Int(latest.mgdl.rounded())), "arrow": direction?.arrow ?? "?", "direction": direction?.rawValue ?? "not computable",
+                "value": String(Int(latest.mgdl.rounded())), "arrow": direction?.arrow ?? "?", "direction": BoardPage.words(direction),
                 "level": level, "ago": BoardPage.ago(seconds: max(0, (now - latest.time) / 1000)),
             ]
         }
@@ -75,19 +75,7 @@ struct SchoolPageRoutes {
                 "ago": BoardPage.ago(seconds: max(0, (now - alert.raised) / 1000)),
             ]
         }
-        var contacts: [[String: Any]] = []
-        for member in try await runtime.store.careTeamMembers(patient: id, at: now).sorted() {
-            let parts = member.split(separator: "/").map(String.init)
-            guard parts.count == 2, let type = FHIRResourceType(rawValue: parts[0]),
-                let person = try await runtime.store.resource(type, id: parts[1])?.json
-            else { continue }
-            let phone = (person["telecom"]?.arrayValue ?? []).first { $0["system"]?.stringValue == "phone" }?["value"]?.stringValue
-            contacts.append([
-                "name": Board.Line.name(of: person) ?? member, "role": type == .relatedPerson ? "family" : "care team",
-                "phone": phone ?? "no phone recorded",
-            ])
-        }
-        card["contacts"] = contacts
+        card["contacts"] = try await runtime.careTeamContacts(patient: id, at: now)
         return card
     }
 }
