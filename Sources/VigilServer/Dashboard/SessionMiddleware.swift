@@ -20,7 +20,7 @@ public struct SessionMiddleware: RouterMiddleware {
             let user = try await runtime.store.user(id: session.user), !user.disabled
         else {
             guard request.method == .get else { throw VigilError(.unauthenticated, "your session has ended: sign in again") }
-            var response = Response.redirect(to: "/", type: .normal)
+            var response = DashboardPages.seeOther("/")
             response.setCookie(DashboardCookie.cleared(DashboardCookie.session, secure: runtime.configuration.tlsCertificate != nil))
             return response
         }
