@@ -232,7 +232,7 @@ extension DashboardTests {
                 ], token: device)
             await harness.settle()
             var sally = Browser(client: client)
-            _ = try await sally.signIn("sally", "password-of-sally")
+            #expect(try await sally.signIn("sally", "password-of-sally").headers[.location] == "/school", "her home is her pupils")
             let page = try await sally.send(.get, "/school")
             #expect(page.status == .ok && page.text.contains("Patient-c1") && !page.text.contains("Patient-p1"))
             #expect(page.text.contains("Glucose <strong>120 mg/dL ⇊</strong>"), "4 mg/dL per minute: falling fast")

@@ -11,8 +11,10 @@ struct DashboardRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.get, "/", .public) { request, _ in
-                if let id = request.cookies[DashboardCookie.session]?.value, runtime.sessions.resume(id, now: runtime.clock.now()) != nil {
-                    return DashboardPages.seeOther("/board")
+                if let id = request.cookies[DashboardCookie.session]?.value, let session = runtime.sessions.resume(id, now: runtime.clock.now()),
+                    let user = try await runtime.store.user(id: session.user)
+                {
+                    return DashboardPages.seeOther(Self.home(of: user))
                 }
                 return signInPage()
             },
@@ -32,7 +34,7 @@ struct DashboardRoutes {
                     return signInPage(error: error.message, username: username, status: status)
                 }
                 let (id, _) = runtime.sessions.start(user: user.id, now: runtime.clock.now())
-                var response = DashboardPages.seeOther("/board")
+                var response = DashboardPages.seeOther(Self.home(of: user))
                 response.setCookie(DashboardCookie.make(DashboardCookie.session, id, secure: secure))
                 response.setCookie(DashboardCookie.cleared(DashboardCookie.signIn, secure: secure))
                 return response
@@ -71,6 +73,10 @@ struct DashboardRoutes {
             },
         ]
     }
+
+    /// Where a person lands after signing in: the school view for a school nurse or a parent, the
+    /// board for everyone else.
+    static func home(of user: UserAccount) -> String { [.schoolNurse, .caregiver].contains(user.role) ? "/school" : "/board" }
 
     /// The sign-in form with a fresh CSRF token in a cookie and a hidden field (double submit).
     private func signInPage(error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {
