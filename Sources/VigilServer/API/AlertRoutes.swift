@@ -18,10 +18,8 @@ struct AlertRoutes {
                 let alerts = try await runtime.store.alerts(query)
                 let description = "alerts?" + URLQuery.encode(parameters)
                 let patients = Set(alerts.map(\.patient)).sorted()
-                try await runtime.audit(
-                    patients.isEmpty
-                        ? [audit(access, context, .read, description, detail: "0 results")]
-                        : patients.map { audit(access, context, .read, description, patient: $0, detail: "search") })
+                try await runtime.auditReads(
+                    access.principal, client: context.clientAddress, patients: patients, resource: description, detail: "search", empty: "0 results")
                 return FHIRJSON.response(["alerts": .array(alerts.map(\.json))], mediaType: FHIRJSON.jsonMediaType)
             },
             VigilRoute(.get, "/api/alerts/:id") { _, context in

@@ -11,10 +11,7 @@ extension Board {
         let page = ranked.dropFirst(offset).prefix(count)
         let records = try await patients(of: page)
         let now = runtime.clock.now()
-        try await runtime.audit(
-            page.isEmpty
-                ? [runtime.auditEvent(principal, client: client, action: .read, resource: "board", detail: "0 patients")]
-                : page.map { runtime.auditEvent(principal, client: client, patient: $0.patient, action: .read, resource: "board") })
+        try await runtime.auditReads(principal, client: client, patients: page.map(\.patient), resource: "board", empty: "0 patients")
         return [
             "generated": .string(FHIRDateTime.instant(milliseconds: now)),
             "rules": .string(runtime.analysis == nil ? "off" : "on"),

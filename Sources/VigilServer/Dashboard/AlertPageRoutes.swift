@@ -16,15 +16,8 @@ struct AlertPageRoutes {
                 var histories: [Int64: [AlertHistoryEntry]] = [:]
                 for alert in alerts { histories[alert.id] = try await runtime.store.alertHistory(id: alert.id) }
                 let patients = Set(alerts.map(\.patient)).sorted()
-                try await runtime.audit(
-                    patients.isEmpty
-                        ? [
-                            runtime.auditEvent(
-                                access.principal, client: context.clientAddress, action: .read, resource: "alerts", detail: "0 results")
-                        ]
-                        : patients.map {
-                            runtime.auditEvent(access.principal, client: context.clientAddress, patient: $0, action: .read, resource: "alerts")
-                        })
+                try await runtime.auditReads(
+                    access.principal, client: context.clientAddress, patients: patients, resource: "alerts", empty: "0 results")
                 let records = try await runtime.store.search(FHIRSearchQuery(type: .patient, ids: patients, count: max(patients.count, 1))).resources
                 let names = Dictionary(
                     records.compactMap { record in Board.Line.name(of: record.json).map { (record.id, $0) } }, uniquingKeysWith: { first, _ in first }

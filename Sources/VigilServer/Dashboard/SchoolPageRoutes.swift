@@ -15,12 +15,8 @@ struct SchoolPageRoutes {
                 let access = try await runtime.alertViewer(context.principal)
                 let patients = try await runtime.store.searchIDs(
                     FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: 500, scope: access.searchScope(for: .patient)))
-                try await runtime.audit(
-                    patients.isEmpty
-                        ? [runtime.auditEvent(access.principal, client: context.clientAddress, action: .read, resource: "school", detail: "0 pupils")]
-                        : patients.map {
-                            runtime.auditEvent(access.principal, client: context.clientAddress, patient: $0, action: .read, resource: "school")
-                        })
+                try await runtime.auditReads(
+                    access.principal, client: context.clientAddress, patients: patients, resource: "school", empty: "0 pupils")
                 var pupils: [[String: Any]] = []
                 for id in patients { pupils.append(try await pupil(id)) }
                 return DashboardPages.page(
