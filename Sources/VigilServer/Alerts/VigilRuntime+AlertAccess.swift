@@ -1,7 +1,7 @@
 import VigilCore
 
 extension VigilRuntime {
-    /// Who is asking about alerts: a person whose role sees patients.
+    /// Who is asking about alerts or the pages: a person whose role sees identified patients.
     func alertViewer(_ principal: Principal?) async throws -> AccessControl {
         guard let principal else { throw VigilError(.unauthenticated, "sign in first") }
         let access = try await AccessControl.resolve(principal, runtime: self)

@@ -1,8 +1,8 @@
 import Hummingbird
 import VigilCore
 
-/// The dashboard: `GET /` (the sign-in form, or the board when signed in), `POST /signin`,
-/// `POST /signout`, `GET /board`, and the stylesheet and script under `/static/`.
+/// The dashboard: `GET /` (the sign-in form, or the person's home page when signed in),
+/// `POST /signin`, `POST /signout`, `GET /board`, and the stylesheet and script under `/static/`.
 struct DashboardRoutes {
     let runtime: VigilRuntime
 
@@ -47,11 +47,9 @@ struct DashboardRoutes {
             },
             VigilRoute(.get, "/board", .session) { _, context in
                 let user = try context.requireUser()
-                guard let principal = context.principal else { throw VigilError(.unauthenticated, "sign in first") }
-                let access = try await AccessControl.resolve(principal, runtime: runtime)
-                _ = try access.requireClinicalViewer()
+                let access = try await runtime.alertViewer(context.principal)
                 let board = try await Board(runtime: runtime).page(
-                    for: principal, scope: access.searchScope(for: .patient), client: context.clientAddress, offset: 0, count: 200)
+                    for: access.principal, scope: access.searchScope(for: .patient), client: context.clientAddress, offset: 0, count: 200)
                 let now = runtime.clock.now()
                 let shown = (board["patients"]?.arrayValue ?? []).compactMap {
                     $0["patient"]?.stringValue?.split(separator: "/").last.map(String.init)
