@@ -118,8 +118,11 @@ final class BenchServer: @unchecked Sendable {
     }
 
     /// The server's resident memory now and at its peak, in bytes (Linux `/proc`).
-    func memory() -> (current: Int, peak: Int)? {
-        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    func memory() -> (current: Int, peak: Int)? { pid.flatMap { Self.memory(of: String($0)) } }
+
+    /// The resident memory now and at its peak, in bytes, of process `process` (a pid or `self`).
+    static func memory(of process: String) -> (current: Int, peak: Int)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
         func field(_ name: String) -> Int? {
             status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
                 .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }

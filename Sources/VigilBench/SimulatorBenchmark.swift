@@ -94,7 +94,8 @@ public struct SimulatorBenchmark: Sendable {
                 readingsPerSecond: Double(after.0.generated - before.0.generated) / seconds,
                 acknowledgedPerSecond: Double(after.0.acknowledged - before.0.acknowledged) / seconds,
                 uploadsPerSecond: Double(after.0.uploads - before.0.uploads) / seconds, fleetCores: (after.1 - before.1) / seconds,
-                serverCores: before.2.flatMap { start in after.2.map { ($0 - start) / seconds } }, fleetMemory: Self.residentMemory(),
+                serverCores: before.2.flatMap { start in after.2.map { ($0 - start) / seconds } },
+                fleetMemory: BenchServer.memory(of: "self")?.current,
                 held: after.0.unacknowledged)
         }
     }
@@ -106,9 +107,4 @@ public struct SimulatorBenchmark: Sendable {
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    static func residentMemory() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
-            .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }.flatMap { Int($0) }.map { $0 * 1024 }
-    }
 }

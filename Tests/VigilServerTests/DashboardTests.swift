@@ -22,7 +22,7 @@ import VigilCore
             var body: String?
             if let form {
                 headers[.contentType] = "application/x-www-form-urlencoded"
-                body = form.map { "\($0.key)=\($0.value.addingFormEncoding)" }.sorted().joined(separator: "&")
+                body = form.map { "\($0.key)=\(URLQuery.escape($0.value))" }.sorted().joined(separator: "&")
             }
             let reply = try await client.request(method, path, body: body, headers: headers)
             for header in reply.headers[values: .setCookie] {
@@ -319,22 +319,5 @@ extension DashboardTests {
             }
             await page.close()
         }
-    }
-}
-
-extension String {
-    /// Percent-encoding for a form field value.
-    fileprivate var addingFormEncoding: String {
-        var out = ""
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"),
-                UInt8(ascii: "_"), UInt8(ascii: "."):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default: out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }
