@@ -71,7 +71,13 @@ extension SQLiteStore {
 
     private static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> Alert {
         var alert = alert
-        let acknowledgements = JSON.array(alert.acknowledgements.map { ["by": .string($0.by), "at": .integer($0.at)] }).text
+        let acknowledgements = JSON.array(
+            alert.acknowledgements.map { ack in
+                var item: JSONObject = ["by": .string(ack.by), "at": .integer(ack.at)]
+                if let level = ack.level { item["level"] = .integer(Int64(level)) }
+                return .object(item)
+            }
+        ).text
         let columns: [(any DatabaseValueConvertible)?] = [
             alert.patient, alert.key, alert.kind, alert.priority.rawValue, alert.status.rawValue, alert.escalation, alert.raised,
             alert.updated, alert.message, alert.values.text, acknowledgements, alert.resolution?.by, alert.resolution?.reason,
@@ -129,7 +135,7 @@ extension SQLiteStore {
         }
     }
 
-    public func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String> {
+    public func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] {
         try await pool.read { db in
             let target = "Patient/\(patient)"
             let groupKeys = try Int64.fetchAll(
@@ -148,15 +154,13 @@ extension SQLiteStore {
                 db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)",
                 arguments: subjects.statementArguments
             ).filter { AccessLink(.subject, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["resource_key"] as Int64 }
-            guard !teams.isEmpty else { return [] }
-            let inTeams = SQLFragment.in("resource_key", teams)
-            return Set(
-                try Row.fetchAll(
-                    db, sql: "SELECT target, start, end FROM access_link WHERE kind = 'participant' AND \(inTeams.sql)",
-                    arguments: inTeams.statementArguments
-                )
-                .filter { AccessLink(.participant, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["target"] as String }
-            )
+            guard !teams.isEmpty else { return [:] }
+            let inTeams = SQLFragment.in("key", teams)
+            var members: [String: Set<String>] = [:]
+            for json in try String.fetchAll(db, sql: "SELECT json FROM resource WHERE \(inTeams.sql)", arguments: inTeams.statementArguments) {
+                members.merge(AccessLink.participants(of: try JSON.parse(json), at: time)) { $0.union($1) }
+            }
+            return members
         }
     }
 
@@ -170,7 +174,7 @@ extension SQLiteStore {
             values: (try? JSON.parse(row["values_json"] as String)) ?? nil,
             acknowledgements: acknowledgements.compactMap { item in
                 guard let by = item["by"]?.stringValue, let at = item["at"]?.int64Value else { return nil }
-                return Alert.Acknowledgement(by: by, at: at)
+                return Alert.Acknowledgement(by: by, at: at, level: item["level"]?.int64Value.map(Int.init))
             },
             resolution: resolutionAt.map { Alert.Resolution(by: row["resolution_by"], reason: row["resolution_reason"] ?? "", at: $0) },
             nextRenotify: row["next_renotify"], nextEscalation: row["next_escalation"]

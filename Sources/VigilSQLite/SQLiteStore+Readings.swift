@@ -110,6 +110,10 @@ extension SQLiteStore {
         }
     }
 
+    public func newestReadingID() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM reading") ?? 0 }
+    }
+
     public func deviceActivity() async throws -> [DeviceActivity] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -16,9 +16,9 @@ import VigilCore
     @Test func ageBandsAreLowerInclusive() throws {
         // HR 105: 0 for 3–12 months (>100), 1 for 0–3 months (≤110).
         #expect(
-            try #require(PEWS.score(.init(ageInMonths: 2, heartRate: 105, systolicBP: 70, respiratoryRate: 40), policy: .bedside2009)).heartRate == 1)
+            try #require(PEWS.score(.init(ageInMonths: 2, heartRate: 105, systolicBP: 70, respiratoryRate: 40), policy: .bedside2009)).points[.heartRate] == 1)
         #expect(
-            try #require(PEWS.score(.init(ageInMonths: 3, heartRate: 105, systolicBP: 90, respiratoryRate: 40), policy: .bedside2009)).heartRate == 0)
+            try #require(PEWS.score(.init(ageInMonths: 3, heartRate: 105, systolicBP: 90, respiratoryRate: 40), policy: .bedside2009)).points[.heartRate] == 0)
         #expect(PEWS.score(.init(ageInMonths: 192, heartRate: 80, systolicBP: 110, respiratoryRate: 14), policy: .bedside2009) == nil)
     }
 
@@ -36,7 +36,7 @@ import VigilCore
             let result = PEWS.score(
                 .init(ageInMonths: age, heartRate: Double(hr), systolicBP: Double(sbp), respiratoryRate: Double(rr)), policy: .bedside2009)
             #expect(result != nil)
-            for item in [result?.heartRate, result?.systolicBP, result?.respiratoryRate] { #expect([0, 1, 2, 4].contains(item ?? -1)) }
+            for item in [PEWS.Item.heartRate, .systolicBP, .respiratoryRate] { #expect([0, 1, 2, 4].contains(result?.points[item] ?? -1)) }
         }
     }
 }

@@ -60,7 +60,10 @@ import VigilCore
         }
     }
 
-    @Test func flagsTimesBeyondTheToleranceButKeepsThem() throws {
+    /// A reading from a clock ahead of the server's beyond the tolerance would stand as the
+    /// latest until its date and hide what comes after: it is refused (and quarantined) with its
+    /// reason, marked as a clock problem for the device's clock-skew alert.
+    @Test func refusesTimesBeyondTheTolerance() throws {
         let tolerance = IngestLimits().futureTolerance
         let within = FHIRDateTime.instant(milliseconds: now + tolerance)
         let beyond = FHIRDateTime.instant(milliseconds: now + tolerance + 1000)
@@ -68,8 +71,12 @@ import VigilCore
             body([
                 ["seq": 1, "time": .string(within), "code": "8867-4", "value": 72, "unit": "/min"],
                 ["seq": 2, "time": .string(beyond), "code": "8867-4", "value": 72, "unit": "/min"],
+                ["seq": 3, "time": "2099-01-01T00:00:00Z", "code": "8867-4", "value": 72, "unit": "/min"],
             ]), now: now)
-        #expect(result.submissions.map(\.flags) == [[], [.futureTimestamp]])
+        #expect(result.submissions.map(\.seq) == [1])
+        #expect(result.rejections.map(\.seq) == [2, 3])
+        #expect(result.rejections.allSatisfy { $0.clockAhead })
+        #expect(result.rejections[1].reason.contains("ahead of the server's clock"), "\(result.rejections[1].reason)")
     }
 
     @Test func refusesBodiesOfTheWrongShapeWhole() {

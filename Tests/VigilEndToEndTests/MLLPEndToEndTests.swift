@@ -26,17 +26,19 @@ import VigilSimulator
 
     /// A PCD-01 ORU^R01: heart rate and SpO2 measured now, segments one per line.
     static func message(
-        _ control: String, facility: String = "WARD3", patient: String = "MRN001", equipment: String = equipment, type: String = "ORU^R01^ORU_R01"
+        _ control: String, facility: String = "WARD3", patient: String = "MRN001", equipment: String = equipment, type: String = "ORU^R01^ORU_R01",
+        measured: String? = nil
     )
         -> String
     {
         let now = HL7Time.text(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) + "+0000"
+        let time = measured ?? now
         return """
             MSH|^~\\&|MONGW|\(facility)|VIGIL|VIGIL|\(now)||\(type)|\(control)|P|2.6|||NE|AL||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
             PID|||\(patient)^^^Hospital^MR||Doe^John
             OBR|1|||182777000^monitoring of patient^SNOMED-CT|||\(now)
-            OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.1.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F|||\(now)||||\(equipment)
-            OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.2|97|262688^MDC_DIM_PERCENT^MDC|||||F|||\(now)||||\(equipment)
+            OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC|1.1.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F|||\(time)||||\(equipment)
+            OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.2|97|262688^MDC_DIM_PERCENT^MDC|||||F|||\(time)||||\(equipment)
             """
     }
 
@@ -64,6 +66,17 @@ import VigilSimulator
         // Resent (same MSH-10 from the same sender): acknowledged, not stored twice.
         #expect(try Self.send([Self.message("M1")], port: server.mllpPort).contains("MSA|AA|M1"))
         #expect(try await Self.heartRates(server, admin: admin) == 2)
+    }
+
+    /// A monitor whose clock says 9999: its readings are quarantined with the reason and the
+    /// message answered AE, so that they never stand as the patient's latest values.
+    @Test func readingsTimedInTheFutureAreQuarantinedWithAnAE() async throws {
+        let (server, admin) = try await Self.server()
+        let reply = try Self.send([Self.message("F1", measured: "99991231235959")], port: server.mllpPort)
+        #expect(reply.contains("MSA|AE|F1") && reply.contains("ahead of the server's clock"), "\(reply)")
+        #expect(try await Self.heartRates(server, admin: admin) == 0)
+        let quarantine = try await server.request(.GET, "/api/quarantine?device=mon1", token: admin)
+        #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 2, "\(quarantine.text)")
     }
 
     @Test func unknownPatientsAndDevicesAreQuarantinedAndSendersNotAllowedAreRejected() async throws {

@@ -54,33 +54,32 @@ import VigilSimulator
         #expect(statistics.unacknowledged == 0 && statistics.generated > 5000, "\(statistics.line)")
         #expect(statistics.rejected == 0 && statistics.duplicates > 0, "\(statistics.line)")
 
+        // Each alert is an episode: its kind, and every kind of condition it had (`values.seen`).
+        // At ×1200 minutes of physiology pass in a fraction of a second of real time, so a
+        // forecast (which needs readings minutes apart) is checked on the virtual clock instead
+        // (AlarmBenchTests); the other expected alerts are checked here, end to end.
         for scenario in scenarios {
             for patient in scenario.patients {
                 let reply = try await site.client.request(
                     .GET, "/api/alerts?patient=\(patient.id)&status=active,acknowledged,resolved&_count=1000", token: site.admin)
                 let alerts = reply.json?["alerts"]?.arrayValue ?? []
-                let raised = alerts.map { ($0["kind"]?.stringValue ?? "", $0["priority"]?.stringValue ?? "") }
-                let expected = patient.expectedAlerts ?? []
+                var raised = alerts.map { ($0["kind"]?.stringValue ?? "", $0["priority"]?.stringValue ?? "") }
+                for alert in alerts {
+                    for seen in alert["values"]?["seen"]?.arrayValue ?? [] {
+                        raised.append((seen["kind"]?.stringValue ?? "", seen["priority"]?.stringValue ?? ""))
+                    }
+                }
+                let expected = (patient.expectedAlerts ?? []).filter { $0.kind != "glucose-predicted-low" }
                 for alert in expected {
                     #expect(
                         raised.contains { $0 == (alert.kind, alert.priority) },
                         "\(scenario.name): \(patient.id) never raised \(alert.kind) \(alert.priority): \(raised)")
                 }
-                if expected.isEmpty {
+                if patient.expectedAlerts?.isEmpty ?? true {
                     #expect(!raised.contains { $0.1 == "high" }, "\(scenario.name): stable \(patient.id) raised \(raised)")
                 }
             }
         }
-        // The school child: a predicted low first, then the low (raised in that order, perhaps by one upload).
-        let mia = try await site.client.request(.GET, "/api/alerts?patient=school-jensen&status=active,acknowledged,resolved", token: site.admin)
-        func first(_ kind: String) -> (raised: String, id: Int64)? {
-            mia.json?["alerts"]?.arrayValue?.filter { $0["kind"]?.stringValue == kind }
-                .compactMap { alert in alert["raised"]?.stringValue.flatMap { raised in alert["id"]?.int64Value.map { (raised, $0) } } }
-                .min { $0.id < $1.id }
-        }
-        let predicted = try #require(first("glucose-predicted-low"))
-        let low = try #require(first("glucose-low"))
-        #expect(predicted.id < low.id && predicted.raised <= low.raised)
         // The monitor behind the HL7 gateway got its readings in.
         let hdu = try await site.client.request(.GET, "/fhir/Observation?patient=hdu-silva&code=8867-4&_count=0", token: site.admin)
         #expect((hdu.json?["total"]?.int64Value ?? 0) > 300, "\(hdu.text)")

@@ -34,7 +34,8 @@ import VigilCore
             #expect(alert["kind"] == "news2")
             #expect(alert["priority"] == "high")
             #expect(alert["status"] == "active")
-            #expect(alert["escalation"] == 0)
+            #expect(alert["condition"] == "deterioration")
+            #expect(alert["escalation"] == 2, "NEWS2 7 calls for every level at once")
             #expect(alert["raised"]?.stringValue == client.clock.instant)
             #expect(alert["values"]?["total"] == 7)
             #expect(try await Self.alerts(client, world["doc"]).count == 1)
@@ -51,7 +52,7 @@ import VigilCore
             let detail = try await client.get("/api/alerts/\(id)", token: world["nina"])
             let raised = try #require(detail.json?["history"]?[0])
             #expect(raised["kind"] == "raised")
-            #expect(raised["notified"] == ["user/nina"])
+            #expect(raised["notified"] == ["user/doc", "user/nina", "user/rory"], "the nurse, the physician and rapid response at once")
             #expect(try await client.get("/api/alerts/\(id)", token: world["nora"]).status == .notFound)
             #expect(try await client.get("/api/alerts/999999", token: world.admin).status == .notFound)
             let audit = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).map(\.event)
@@ -95,7 +96,7 @@ import VigilCore
             let acknowledged = try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"])
             #expect(acknowledged.status == .ok)
             #expect(acknowledged.json?["status"] == "acknowledged")
-            #expect(acknowledged.json?["acknowledgements"] == [["by": "user/nina", "at": .string(client.clock.instant)]])
+            #expect(acknowledged.json?["acknowledgements"] == [["by": "user/nina", "at": .string(client.clock.instant), "level": 0]])
             let comment = try await client.post("/api/alerts/\(id)/comments", token: world["doc"], ["text": "Reviewed; fluids started"])
             #expect(comment.status == .created)
             #expect(comment.json?["by"] == "user/doc")
@@ -117,30 +118,96 @@ import VigilCore
         }
     }
 
-    @Test func unacknowledgedItEscalatesToThePhysicianAndTheLastResort() async throws {
+    /// NEWS2 5 (medium): the nurse and the physician at once; the nurse's acknowledgement does
+    /// not answer it (a physician must), so after 15 minutes it escalates to rapid response,
+    /// adding people, and never reaches an administrator.
+    @Test func unansweredItEscalatesAddingPeopleToTheLastResortNeverToAnAdministrator() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            // RR 21 (2), SpO2 95 (1), heart rate 95 (1), temperature 38.5 (1): NEWS2 5.
+            let reply = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5), token: world.devices["d1"]!)
+            #expect(reply.json?["accepted"] == 5)
+            await harness.settle()
+            let alert = try #require(try await Self.alerts(client, world["doc"]).first)
+            #expect(alert["priority"] == "medium" && alert["escalation"] == 1)
+            let id = try #require(alert["id"]?.int64Value)
+            var history = try await client.get("/api/alerts/\(id)", token: world["doc"]).json?["history"]?.arrayValue ?? []
+            #expect(history.first?["notified"] == ["user/doc", "user/nina"])
+            client.clock.advance(seconds: 60)
+            #expect(try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"]).json?["acknowledgements"]?[0]?["level"] == 0)
+            client.clock.advance(seconds: 840)
+            await harness.settle()
+            let doc = try await client.token("doc", "password-of-doc")
+            let escalated = try await client.get("/api/alerts/\(id)", token: doc)
+            #expect(escalated.json?["escalation"] == 2)
+            history = escalated.json?["history"]?.arrayValue ?? []
+            #expect(history.last?["kind"] == "escalated")
+            #expect(history.last?["notified"] == ["user/doc", "user/rory"], "added rapid response; the nurse acknowledged")
+            client.clock.advance(seconds: 3600)
+            await harness.settle()
+            let later = try await client.token("doc", "password-of-doc")
+            history = try await client.get("/api/alerts/\(id)", token: later).json?["history"]?.arrayValue ?? []
+            #expect(history.allSatisfy { !($0["notified"]?.arrayValue ?? []).contains("user/admin") })
+            #expect(history.filter { $0["kind"] == "escalated" }.count == 1, "the last resort is the last level")
+            // The physician's acknowledgement answers it: no more escalation.
+            #expect(try await client.request(.post, "/api/alerts/\(id)/ack", token: later).json?["acknowledgements"]?[1]?["level"] == 1)
+        }
+    }
+
+    /// An acknowledgement of a medium alert does not mute the nurse once it becomes high.
+    @Test func anUpgradeClearsEarlierAcknowledgements() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest(client.vitals(from: 1, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5), token: world.devices["d1"]!)
+            await harness.settle()
+            let id = try #require(try await Self.alerts(client, world["nina"]).first?["id"]?.int64Value)
+            _ = try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"])
+            client.clock.advance(seconds: 30)
+            try await Self.deteriorate(client, world, from: 10)
+            await harness.settle()
+            let upgraded = try await client.get("/api/alerts/\(id)", token: world["nina"])
+            #expect(upgraded.json?["priority"] == "high" && upgraded.json?["status"] == "active")
+            #expect(upgraded.json?["acknowledgements"] == [])
+            let step = upgraded.json?["history"]?.arrayValue?.last
+            #expect(step?["kind"] == "upgraded" && step?["notified"] == ["user/doc", "user/nina", "user/rory"])
+            client.clock.advance(seconds: 121)
+            await harness.settle()
+            let reminded = try await client.get("/api/alerts/\(id)", token: world["nina"]).json?["history"]?.arrayValue?.last
+            #expect(reminded?["kind"] == "renotified" && reminded?["notified"]?.arrayValue?.contains("user/nina") == true)
+        }
+    }
+
+    /// The alert always says the score that is current, keeps its peak, and a rise of two points
+    /// within the priority notifies again.
+    @Test func theAlertFollowsTheScoreAndARiseNotifiesAgain() async throws {
         let harness = try Harness()
         try await harness.run { client in
             let world = try await World.build(client)
             try await Self.deteriorate(client, world)
             await harness.settle()
-            let id = try #require(try await Self.alerts(client, world["doc"]).first?["id"]?.int64Value)
-            client.clock.advance(seconds: 121)
+            let id = try #require(try await Self.alerts(client, world["nina"]).first?["id"]?.int64Value)
+            // NEWS2 10: heart rate 135 (3), temperature 39.5 (2).
+            client.clock.advance(seconds: 60)
+            _ = try await client.ingest(
+                client.vitals(from: 10, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 135, temperature: 39.5), token: world.devices["d1"]!)
             await harness.settle()
-            var history = try await client.get("/api/alerts/\(id)", token: world["doc"]).json?["history"]?.arrayValue ?? []
-            #expect(history.last?["kind"] == "renotified")
-            #expect(history.last?["notified"] == ["user/nina"])
-            client.clock.advance(seconds: 180)
+            var alert = try await client.get("/api/alerts/\(id)", token: world["nina"])
+            #expect(alert.json?["message"]?.stringValue?.hasPrefix("NEWS2 10 (high)") == true, "\(alert.text)")
+            #expect(alert.json?["values"]?["total"] == 10)
+            #expect(alert.json?["history"]?.arrayValue?.last?["kind"] == "worsened")
+            #expect(alert.json?["history"]?.arrayValue?.last?["notified"] == ["user/doc", "user/nina", "user/rory"])
+            // Back to 7: the message follows, the peak stays.
+            client.clock.advance(seconds: 60)
+            try await Self.deteriorate(client, world, from: 20)
             await harness.settle()
-            let escalated = try await client.get("/api/alerts/\(id)", token: world["doc"])
-            #expect(escalated.json?["escalation"] == 1)
-            history = escalated.json?["history"]?.arrayValue ?? []
-            #expect(history.last?["kind"] == "escalated")
-            #expect(history.last?["notified"] == ["user/doc"])
-            client.clock.advance(seconds: 300)
-            await harness.settle()
-            let last = try await client.get("/api/alerts/\(id)", token: world["doc"])
-            #expect(last.json?["escalation"] == 2)
-            #expect(last.json?["history"]?.arrayValue?.last?["notified"] == ["user/admin"])
+            alert = try await client.get("/api/alerts/\(id)", token: world["nina"])
+            #expect(alert.json?["message"]?.stringValue?.hasPrefix("NEWS2 7 (high)") == true, "\(alert.text)")
+            #expect(alert.json?["values"]?["peak"]?["message"]?.stringValue?.hasPrefix("NEWS2 10") == true)
+            let scores = try await client.get("/fhir/Observation?patient=p1&code=http://snomed.info/sct|1104051000000101&_sort=-date", token: world["nina"])
+            #expect(scores.json?["entry"]?[0]?["resource"]?["valueQuantity"]?["value"] == 7, "the newest stored score is the alert's")
         }
     }
 
@@ -153,12 +220,15 @@ import VigilCore
             client.clock.advance(seconds: 60)
             #expect(try await client.ingest(client.vitals(from: 20), token: world.devices["d1"]!).json?["accepted"] == 5)
             await harness.settle()
-            let alert = try #require(try await Self.alerts(client, world["nina"]).first)
+            #expect(try await Self.alerts(client, world["nina"]).first?["status"] == "active", "held at its band for 5 minutes")
+            client.clock.advance(seconds: 300)
+            await harness.settle()
+            let alert = try #require(try await Self.alerts(client, world["nina"], "?kind=news2").first)
             #expect(alert["status"] == "resolved")
             #expect(alert["resolution"]?["by"] == nil)
             #expect(alert["resolution"]?["reason"] == "the condition cleared")
             let history = try await client.get("/api/alerts/\(alert["id"]!.int64Value!)", token: world["nina"]).json?["history"]
-            #expect(history?.arrayValue?.last?["notified"] == ["user/nina"])
+            #expect(history?.arrayValue?.last?["notified"] == ["user/doc", "user/nina", "user/rory"])
         }
     }
 }

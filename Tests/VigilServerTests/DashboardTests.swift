@@ -255,7 +255,7 @@ extension DashboardTests {
             _ = try await nina.signIn("nina", "password-of-nina")
             let inbox = try await nina.send(.get, "/alerts")
             #expect(inbox.status == .ok && inbox.text.contains("▲ High priority") && inbox.text.contains("Patient-p1"))
-            #expect(inbox.text.contains("Notified: nina") && inbox.text.contains("not acknowledged"))
+            #expect(inbox.text.contains("Notified: doc, nina, rory") && inbox.text.contains("not acknowledged"))
             let token = try #require(Browser.csrf(inbox))
             #expect(try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": "forged"]).status == .forbidden)
             let acked = try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": token])

@@ -59,14 +59,22 @@ import VigilCore
         }
     }
 
-    @Test func futureTimestampsAreFlaggedNotDropped() async throws {
-        try await Harness().run { client in
+    /// A reading dated beyond the clock tolerance is not stored as current: it waits in
+    /// quarantine with its reason and the device gets a clock-skew alert.
+    @Test func readingsFromBeyondTheClockToleranceAreQuarantinedWithAClockSkewAlert() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
             let world = try await World.build(client)
-            let reply = try await client.ingest([client.reading(1, secondsAgo: -3600)], token: world.devices["d1"]!)
-            #expect(reply.json?["accepted"] == 1)
-            #expect(reply.json?["flagged"]?[0]?["seq"] == 1)
-            let search = try await client.get("/fhir/Observation?device=Device/d1", token: world.admin)
-            #expect(search.json?["entry"]?[0]?["resource"]?["meta"]?["tag"]?[0]?["code"] == "future-timestamp")
+            let reply = try await client.ingest([client.reading(1, secondsAgo: -3600), client.reading(2)], token: world.devices["d1"]!)
+            #expect(reply.json?["accepted"] == 1, "\(reply.text)")
+            #expect(reply.json?["rejected"]?[0]?["seq"] == 1)
+            #expect(reply.json?["rejected"]?[0]?["reason"]?.stringValue?.contains("ahead of the server's clock") == true)
+            #expect(try await client.get("/fhir/Observation?device=Device/d1", token: world.admin).json?["entry"]?.arrayValue?.count == 1)
+            let quarantined = try await client.get("/api/quarantine?device=d1", token: world.admin).json?["quarantine"]?.arrayValue ?? []
+            #expect(quarantined.count == 1)
+            await harness.settle()
+            let alerts = try await client.get("/api/alerts?kind=clock-skew", token: world.admin).json?["alerts"]?.arrayValue ?? []
+            #expect(alerts.count == 1 && alerts.first?["condition"] == "clock-skew:d1", "\(alerts)")
         }
     }
 

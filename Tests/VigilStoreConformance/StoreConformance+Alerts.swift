@@ -20,7 +20,7 @@ extension StoreConformance {
                 #expect(alert.id > 0)
                 #expect(try await store.alert(id: alert.id) == alert)
                 alert.status = .acknowledged
-                alert.acknowledgements = [Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000)]
+                alert.acknowledgements = [Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000, level: 1), Alert.Acknowledgement(by: "user/admin", at: Fixture.t0 + 61_000)]
                 alert.nextEscalation = nil
                 let acked = AlertHistoryEntry(kind: .acknowledged, at: Fixture.t0 + 60_000, actor: "user/nina", detail: nil, recipients: [])
                 _ = try await store.save(alert, history: [acked], audit: [], sealer: Fixture.sealer)
@@ -124,6 +124,7 @@ extension StoreConformance {
                 #expect(try await store.readings(patients: ["p1"], since: 0, before: result.ids[1]!).map(\.id) == [result.ids[0]!])
                 #expect(try await store.readings(patients: ["p2"], since: 0, before: nil).isEmpty)
                 #expect(try await store.readings(patients: ["p2", "p1", "nobody"], since: 0, before: nil).count == 2)
+                #expect(try await store.newestReadingID() == result.ids.compactMap { $0 }.max())
                 var later = Fixture.reading("d1", 3, patient: "p1", at: Fixture.t0 + 60_000)
                 later.received = Fixture.t0 + 61_000
                 _ = try await store.commit(IngestCommit(readings: [later]), sealer: Fixture.sealer)
@@ -134,7 +135,7 @@ extension StoreConformance {
             }
         ),
         (
-            "care-team members of a patient, directly and through a group",
+            "care-team members of a patient with their roles on the team, directly and through a group",
             { store in
                 try await store.write(
                     [
@@ -153,12 +154,21 @@ extension StoreConformance {
                         Fixture.write(
                             [
                                 "resourceType": "CareTeam", "subject": ["reference": "Group/ward"],
-                                "participant": [["member": ["reference": "Practitioner/b"]]],
+                                "participant": [
+                                    ["member": ["reference": "Practitioner/b"]],
+                                    [
+                                        "member": ["reference": "Practitioner/rrt"],
+                                        "role": [["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]], "text": "Outreach"]],
+                                    ],
+                                ],
                             ], .careTeam, id: "t2"),
                     ], audit: [], sealer: Fixture.sealer)
-                #expect(try await store.careTeamMembers(patient: "p1", at: Fixture.t0) == ["Practitioner/a"])
-                #expect(try await store.careTeamMembers(patient: "p2", at: Fixture.t0) == ["Practitioner/b"])
-                #expect(try await store.careTeamMembers(patient: "nobody", at: Fixture.t0).isEmpty)
+                #expect(try await store.careTeam(patient: "p1", at: Fixture.t0) == ["Practitioner/a": []])
+                #expect(
+                    try await store.careTeam(patient: "p2", at: Fixture.t0) == [
+                        "Practitioner/b": [], "Practitioner/rrt": ["rapid-response", "Outreach"],
+                    ])
+                #expect(try await store.careTeam(patient: "nobody", at: Fixture.t0).isEmpty)
             }
         ),
     ]

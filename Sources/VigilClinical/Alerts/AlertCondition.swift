@@ -8,12 +8,15 @@ public struct AlertCondition: Sendable, Equatable {
     public var priority: Priority
     public var message: String
     public var values: JSON
+    /// How bad it is within its priority (a score's total), for telling when it got worse.
+    public var severity: Int?
 
-    public init(key: String, kind: String, priority: Priority, message: String, values: JSON) {
+    public init(key: String, kind: String, priority: Priority, message: String, values: JSON, severity: Int? = nil) {
         self.key = key
         self.kind = kind
         self.priority = priority
         self.message = message
         self.values = values
+        self.severity = severity
     }
 }

@@ -4,19 +4,25 @@ public import VigilCore
 /// and its transitions come out. Nothing here reads a clock or does I/O.
 ///
 /// `active` (raised and notified) → `acknowledged` (by a named person) → `resolved` (the condition
-/// cleared, with an all-clear, or a person resolved it with a reason). While nobody acknowledges,
-/// the alert is re-notified and, after the policy's time, escalated to the next level of the care
-/// team. A worse condition upgrades the priority, re-activates an acknowledged alert and notifies
-/// again. Priority is never lowered while the alert is open (it latches).
+/// cleared, with an all-clear, or a person resolved it with a reason). A new alert tells the levels
+/// of the care team its priority calls for at once (``EscalationPolicy/firstLevel(kind:priority:)``);
+/// while nobody at the answering level has acknowledged, it escalates level by level, adding people,
+/// up to the last resort; those who have not acknowledged are re-notified. A condition that gets
+/// worse within its priority tells everyone again; a higher priority upgrades the alert, clears
+/// earlier acknowledgements and tells the levels the new priority calls for. Priority is never
+/// lowered while the alert is open (it latches).
 public enum AlertLifecycle {
     public enum Event: Sendable, Equatable {
         /// The condition began.
         case raise(AlertCondition)
-        /// The condition still holds, possibly worse.
+        /// The condition still holds, with new values.
         case update(AlertCondition)
+        /// The condition got worse: a higher priority, or worse within it.
+        case worsen(AlertCondition)
         /// The condition cleared.
         case clear(values: JSON)
-        case acknowledge(by: String)
+        /// A person acknowledged, at an escalation level of the patient's care team (nil: none).
+        case acknowledge(by: String, level: Int?)
         case resolve(by: String, reason: String)
         /// Time passed; due re-notifications and escalations happen.
         case tick
@@ -35,8 +41,15 @@ public enum AlertLifecycle {
             patient: patient, key: condition.key, kind: condition.kind, priority: condition.priority, raised: now, updated: now,
             message: condition.message, values: condition.values
         )
+        alert.escalation = policy.firstLevel(kind: condition.kind, priority: condition.priority)
         schedule(&alert, from: now, policy: policy, escalation: true)
-        return (alert, [Transition(kind: .raised, at: now, notifyLevel: 0, detail: condition.message)])
+        return (alert, [Transition(kind: .raised, at: now, notifyLevel: alert.escalation, detail: condition.message)])
+    }
+
+    /// Whether someone at the level that answers the alert has acknowledged it.
+    public static func isAnswered(_ alert: Alert, policy: EscalationPolicy) -> Bool {
+        let level = policy.answeringLevel(kind: alert.kind, priority: alert.priority)
+        return alert.acknowledgements.contains { ($0.level ?? -1) >= level }
     }
 
     /// Applies `event` to an open alert.
@@ -46,17 +59,21 @@ public enum AlertLifecycle {
         var alert = alert
         guard alert.isOpen else { throw Refusal(reason: "the alert is resolved") }
         switch event {
-        case .raise(let condition), .update(let condition):
+        case .raise(let condition), .update(let condition), .worsen(let condition):
             alert.values = condition.values
             alert.message = condition.message
+            alert.kind = condition.priority >= alert.priority ? condition.kind : alert.kind
             alert.updated = now
-            guard condition.priority > alert.priority else {
-                return (alert, [Transition(kind: .updated, at: now)])
+            if condition.priority > alert.priority {
+                alert.priority = condition.priority
+                alert.status = .active
+                alert.acknowledgements = []
+                alert.escalation = max(alert.escalation, policy.firstLevel(kind: condition.kind, priority: condition.priority))
+                schedule(&alert, from: now, policy: policy, escalation: true)
+                return (alert, [Transition(kind: .upgraded, at: now, notifyLevel: alert.escalation, detail: condition.message)])
             }
-            alert.priority = condition.priority
-            alert.status = .active
-            schedule(&alert, from: now, policy: policy, escalation: true)
-            return (alert, [Transition(kind: .upgraded, at: now, notifyLevel: alert.escalation, detail: "priority \(condition.priority.rawValue)")])
+            guard case .worsen = event else { return (alert, [Transition(kind: .updated, at: now)]) }
+            return (alert, [Transition(kind: .worsened, at: now, notifyLevel: alert.escalation, detail: condition.message)])
         case .clear(let values):
             alert.values = values
             alert.status = .resolved
@@ -65,13 +82,13 @@ public enum AlertLifecycle {
             alert.nextRenotify = nil
             alert.nextEscalation = nil
             return (alert, [Transition(kind: .resolved, at: now, notifyLevel: alert.escalation, allClear: true, detail: "the condition cleared")])
-        case .acknowledge(let by):
+        case .acknowledge(let by, let level):
             if !alert.acknowledgements.contains(where: { $0.by == by }) {
-                alert.acknowledgements.append(Alert.Acknowledgement(by: by, at: now))
+                alert.acknowledgements.append(Alert.Acknowledgement(by: by, at: now, level: level))
             }
             alert.status = .acknowledged
             alert.updated = now
-            alert.nextEscalation = nil
+            if isAnswered(alert, policy: policy) { alert.nextEscalation = nil }
             if policy.acknowledgementSilencesAll { alert.nextRenotify = nil }
             return (alert, [Transition(kind: .acknowledged, at: now, actor: by)])
         case .resolve(let by, let reason):
@@ -83,19 +100,21 @@ public enum AlertLifecycle {
             return (alert, [Transition(kind: .resolved, at: now, actor: by, detail: reason)])
         case .tick:
             var transitions: [Transition] = []
-            if let due = alert.nextEscalation, due <= now, alert.status == .active, alert.escalation + 1 < policy.levels.count {
+            let acknowledged = alert.acknowledgements.map(\.by)
+            if let due = alert.nextEscalation, due <= now, !isAnswered(alert, policy: policy), alert.escalation + 1 < policy.levels.count {
                 alert.escalation += 1
                 alert.updated = now
                 schedule(&alert, from: now, policy: policy, escalation: true)
-                transitions.append(Transition(kind: .escalated, at: now, notifyLevel: alert.escalation, detail: "level \(alert.escalation)"))
+                transitions.append(
+                    Transition(
+                        kind: .escalated, at: now, notifyLevel: alert.escalation, except: acknowledged,
+                        detail: "level \(alert.escalation): \(policy.levels[alert.escalation].name)"))
             } else if let due = alert.nextEscalation, due <= now {
                 alert.nextEscalation = nil
             }
             if let due = alert.nextRenotify, due <= now, transitions.isEmpty {
                 schedule(&alert, from: now, policy: policy, escalation: false)
-                transitions.append(
-                    Transition(kind: .renotified, at: now, notifyLevel: alert.escalation, except: alert.acknowledgements.map(\.by))
-                )
+                transitions.append(Transition(kind: .renotified, at: now, notifyLevel: alert.escalation, except: acknowledged))
             }
             return (alert, transitions)
         }

@@ -28,13 +28,15 @@ extension ClinicalEngine {
             state.lastCGM = max(state.lastCGM ?? sample.time, sample.time)
             outputs += set("cgm-stale", nil, clearValues: ["mgdl": .double(sample.mgdl)], &state)
         }
+        state.glucose.removeAll { $0.time == sample.time }
         state.glucose.append(sample)
         state.glucose.sort { $0.time < $1.time }
-        let windowStart = (state.glucose.last?.time ?? sample.time) - Int64(g.windowMinutes * 60_000)
-        state.glucose.removeAll { $0.time < windowStart }
+        let newestTime = state.glucose.last?.time ?? sample.time
+        state.glucose.removeAll { $0.time < newestTime - Int64(max(g.windowMinutes, g.forecastWindowMinutes) * 60_000) }
         guard let newest = state.glucose.last else { return [] }
         let mgdl = newest.mgdl
-        let slope = Glucose.slope(state.glucose)
+        let trend = state.glucose.filter { $0.time >= newestTime - Int64(g.windowMinutes * 60_000) }
+        let slope = Glucose.slope(trend)
         let direction = slope.map(Glucose.Direction.init(slope:)) ?? .notComputable
         var values: JSONObject = [
             "mgdl": .double(Rounding.round(mgdl, decimals: 1)), "direction": .string(direction.rawValue), "arrow": .string(direction.arrow),
@@ -49,7 +51,10 @@ extension ClinicalEngine {
                 "glucose-low",
                 AlertCondition(
                     key: "glucose-low", kind: "glucose-low", priority: max(priority, state.raised["glucose-low"] ?? .low),
-                    message: "Glucose \(Int(mgdl.rounded())) mg/dL: level \(level.rawValue) hypoglycaemia", values: .object(values)), &state)
+                    message: "Glucose \(Int(mgdl.rounded())) mg/dL: level \(level.rawValue) hypoglycaemia", values: .object(values),
+                    severity: level.rawValue), &state)
+            // The low the forecast predicted is here: the prediction has done its work.
+            outputs += set("glucose-predicted-low", nil, clearValues: .object(values), &state)
         } else if lowOpen, mgdl >= g.level1Below + g.clearMargin {
             outputs += set("glucose-low", nil, clearValues: .object(values), &state)
         }
@@ -63,20 +68,26 @@ extension ClinicalEngine {
         } else if state.raised["glucose-high"] != nil, mgdl <= g.highAbove - g.clearMargin {
             outputs += set("glucose-high", nil, clearValues: .object(values), &state)
         }
-        // Predicted low: the forecast, while not yet low.
-        if state.glucose.count >= g.minimumSamples, let forecast = Glucose.linearForecast(state.glucose, minutes: g.predictionMinutes) {
+        // Predicted low: even the forecast's upper bound is low, while the value is not yet.
+        let window = state.glucose.filter { $0.time >= newestTime - Int64(g.forecastWindowMinutes * 60_000) }
+        if level == .none, window.count >= g.minimumSamples,
+            let forecast = Glucose.forecast(window, minutes: g.predictionMinutes, noiseFloor: g.forecastNoiseFloor)
+        {
             var predicted = values
-            predicted["forecast"] = .double(Rounding.round(forecast, decimals: 0))
+            predicted["forecast"] = .double(Rounding.round(forecast.value, decimals: 0))
+            predicted["forecastUpper"] = .double(Rounding.round(forecast.value + g.forecastConfidence * forecast.standardError, decimals: 0))
             predicted["minutes"] = .double(g.predictionMinutes)
-            if forecast < g.predictedBelow, mgdl >= g.level1Below {
+            let within = forecast.minutes(until: g.predictedBelow).map { Int($0.rounded()) }
+            if let within { predicted["minutesToLow"] = .integer(within) }
+            if forecast.value + g.forecastConfidence * forecast.standardError < g.predictedBelow {
+                let when = within.map { "in about \($0) min" } ?? "within \(Int(g.predictionMinutes)) min"
                 outputs += set(
                     "glucose-predicted-low",
                     AlertCondition(
                         key: "glucose-predicted-low", kind: "glucose-predicted-low", priority: g.predictedLowPriority,
-                        message:
-                            "Glucose \(Int(mgdl.rounded())) mg/dL \(direction.arrow), forecast \(Int(forecast.rounded())) mg/dL in \(Int(g.predictionMinutes)) min",
+                        message: "Glucose \(Int(mgdl.rounded())) mg/dL \(direction.arrow), predicted below \(Int(g.predictedBelow)) mg/dL \(when)",
                         values: .object(predicted)), &state)
-            } else if state.raised["glucose-predicted-low"] != nil, forecast >= g.predictedBelow + g.clearMargin, mgdl >= g.level1Below {
+            } else if state.raised["glucose-predicted-low"] != nil, forecast.value >= g.predictedBelow + g.clearMargin {
                 outputs += set("glucose-predicted-low", nil, clearValues: .object(predicted), &state)
             }
         }
@@ -93,19 +104,6 @@ extension ClinicalEngine {
             }
         }
         return outputs
-    }
-
-    /// Checks what depends on time passing for the patient: a CGM whose data went stale.
-    public func tick(_ state: inout PatientState, now: Int64) -> [EngineOutput] {
-        guard let last = state.lastCGM, state.raised["cgm-stale"] == nil,
-            now - last > Int64(policy.glucose.staleAfterSeconds) * 1000
-        else { return [] }
-        return set(
-            "cgm-stale",
-            AlertCondition(
-                key: "cgm-stale", kind: "cgm-stale", priority: policy.glucose.stalePriority,
-                message: "No CGM glucose for \((now - last) / 60_000) min", values: ["lastReading": .string(FHIRDateTime.instant(milliseconds: last))]
-            ), &state)
     }
 
     func fever(_ celsius: Double, _ time: Int64, _ state: inout PatientState) -> [EngineOutput] {

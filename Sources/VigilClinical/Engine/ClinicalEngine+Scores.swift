@@ -3,87 +3,120 @@ import VigilCore
 extension ClinicalEngine {
     /// Recomputes the early-warning scores from each parameter's latest value within the
     /// freshness window; emits a score only when it changed, and the condition it implies.
-    func scores(_ state: inout PatientState, context: PatientContext, now: Int64) -> [EngineOutput] {
+    ///
+    /// Children (under the policy's paediatric age) get Bedside PEWS, adults NEWS2, and adults of
+    /// qSOFA's age qSOFA as well; an unknown age counts as an adult.
+    func scores(_ state: inout PatientState, context: PatientContext, age: Int?, now: Int64) -> [EngineOutput] {
         let since = now - Int64(policy.freshnessSeconds) * 1000
         let assessedSince = now - Int64(policy.assessmentFreshnessSeconds) * 1000
         guard let rr = state.quantity([ClinicalCodes.respiratoryRate], since: since),
-            let sbp = state.quantity([ClinicalCodes.systolicBP], since: since),
-            let hr = state.quantity([ClinicalCodes.heartRate], since: since)
+            let sbp = state.quantity([ClinicalCodes.systolicBP], since: since)
         else { return [] }
+        let hr = state.quantity([ClinicalCodes.heartRate], since: since)
+        let spo2 = state.quantity(ClinicalCodes.spo2, since: since)
         let consciousness = state.latest(ClinicalCodes.consciousness, since: assessedSince)
-        let acvpu: ACVPU? = consciousness.flatMap { entry in
-            if case .text(let text) = entry.value { return ACVPU(recorded: text) }
-            return nil
-        }
+        let acvpu: ACVPU? = consciousness.flatMap { if case .consciousness(let level) = $0.value { level } else { nil } }
+        let ageNote = context.birth?.note.map { [$0] } ?? []
         var outputs: [EngineOutput] = []
-        let paediatric = (context.ageInMonths ?? Int.max) < policy.paediatricBelowAgeInMonths
-        if paediatric, let age = context.ageInMonths {
-            if let result = PEWS.score(
-                PEWS.Inputs(ageInMonths: age, heartRate: hr.value, systolicBP: sbp.value, respiratoryRate: rr.value), policy: policy.pews)
-            {
-                let record = ScoreRecord(
-                    kind: .pews, total: result.total,
-                    parts: [
-                        .init(system: ScoreRecord.vigilScore, code: "pews-heart-rate", display: "PEWS heart rate score", points: result.heartRate),
-                        .init(
-                            system: ScoreRecord.vigilScore, code: "pews-systolic-bp", display: "PEWS systolic blood pressure score",
-                            points: result.systolicBP),
-                        .init(
-                            system: ScoreRecord.vigilScore, code: "pews-respiratory-rate", display: "PEWS respiratory rate score",
-                            points: result.respiratoryRate),
-                    ],
-                    band: nil, assumed: [], time: max(hr.latest.time, sbp.latest.time, rr.latest.time),
-                    derivedFrom: [hr.latest.id, sbp.latest.id, rr.latest.id], policyVersion: policy.version
-                )
-                outputs += emit(record, &state)
-                let priority = PEWS.priority(result, policy: policy.pews)
-                outputs += set(
-                    "pews",
-                    priority.map {
-                        AlertCondition(key: "pews", kind: "pews", priority: $0, message: "PEWS \(result.total)", values: scoreValues(record))
-                    }, clearValues: scoreValues(record), &state)
-            }
-        } else if let spo2 = state.quantity(ClinicalCodes.spo2, since: since),
-            let temperature = state.quantity([ClinicalCodes.temperature], since: since),
+        if let age, age < policy.paediatricBelowAgeInMonths {
+            if let hr { outputs += pews(state: &state, age: age, rr: rr, sbp: sbp, hr: hr, spo2: spo2, note: ageNote, assessedSince: assessedSince) }
+        } else if let hr, let spo2, let temperature = state.quantity([ClinicalCodes.temperature], since: since),
             let celsius = FeverPolicy.celsius(temperature.value, unit: temperature.latest.value.unit ?? "Cel")
         {
-            let oxygen = onOxygen(state, since: assessedSince)
+            let oxygen = oxygenTherapy(state, since: assessedSince)
             let result = NEWS2.score(
                 NEWS2.Inputs(
-                    respirationRate: rr.value, spo2: spo2.value, onOxygen: oxygen?.on, systolicBP: sbp.value, pulse: hr.value,
-                    consciousness: acvpu, temperature: celsius, scale: context.news2Scale
+                    respirationRate: rr.value, spo2: spo2.value, onOxygen: oxygen.map { $0.therapy != nil }, systolicBP: sbp.value,
+                    pulse: hr.value, consciousness: acvpu, temperature: celsius, scale: context.news2Scale
                 ),
                 policy: policy.news2
             )
             let sources = [rr.latest, spo2.latest, sbp.latest, hr.latest, temperature.latest] + [consciousness, oxygen?.latest].compactMap { $0 }
             let record = ScoreRecord(
-                kind: .news2, total: result.total, parts: news2Parts(result), band: result.band.rawValue, assumed: result.assumed,
+                kind: .news2, total: result.total, parts: news2Parts(result), band: result.band.rawValue, assumed: result.assumed + ageNote,
                 time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
             )
             outputs += emit(record, &state)
-            let priority = policy.news2.alertPriority[result.band.rawValue]
-            outputs += set(
-                "news2",
-                priority.map {
-                    AlertCondition(
-                        key: "news2", kind: "news2", priority: $0, message: "NEWS2 \(result.total) (\(result.band.rawValue))",
-                        values: scoreValues(record))
-                }, clearValues: scoreValues(record), &state)
+            outputs += scoreCondition(
+                "news2", record, priority: policy.news2.alertPriority[result.band.rawValue],
+                message: "NEWS2 \(result.total) (\(result.band.rawValue))", &state)
         }
-        let qsofa = QSOFA.score(respiratoryRate: rr.value, systolicBP: sbp.value, consciousness: acvpu, policy: policy.qsofa)
+        if age.map({ $0 >= policy.qsofa.fromAgeInMonths }) ?? true {
+            let qsofa = QSOFA.score(respiratoryRate: rr.value, systolicBP: sbp.value, consciousness: acvpu, policy: policy.qsofa)
+            let record = ScoreRecord(
+                kind: .qsofa, total: qsofa.total, parts: [], band: qsofa.total >= policy.qsofa.positiveAt ? "positive" : "negative",
+                assumed: (qsofa.assumedAlert ? ["consciousness alert"] : []) + ageNote, time: max(rr.latest.time, sbp.latest.time),
+                derivedFrom: [rr.latest.id, sbp.latest.id] + (consciousness.map { [$0.id] } ?? []), policyVersion: policy.version
+            )
+            outputs += emit(record, &state)
+            outputs += scoreCondition(
+                "qsofa", record, priority: qsofa.total >= policy.qsofa.positiveAt ? policy.qsofa.priority : nil,
+                message: "qSOFA \(qsofa.total): sepsis risk", &state)
+        }
+        return outputs
+    }
+
+    private func pews(
+        state: inout PatientState, age: Int, rr: (value: Double, latest: PatientState.Latest), sbp: (value: Double, latest: PatientState.Latest),
+        hr: (value: Double, latest: PatientState.Latest), spo2: (value: Double, latest: PatientState.Latest)?, note: [String], assessedSince: Int64
+    ) -> [EngineOutput] {
+        let refill = state.quantity([ClinicalCodes.capillaryRefill], since: assessedSince)
+        let effort = state.latest([ClinicalCodes.respiratoryEffort], since: assessedSince)
+        let oxygen = oxygenTherapy(state, since: assessedSince)
+        let inputs = PEWS.Inputs(
+            ageInMonths: age, heartRate: hr.value, systolicBP: sbp.value, respiratoryRate: rr.value, capillaryRefillSeconds: refill?.value,
+            respiratoryEffort: effort.flatMap { if case .respiratoryEffort(let e) = $0.value { e } else { nil } }, spo2: spo2?.value,
+            oxygen: oxygen.map { $0.therapy ?? PEWS.OxygenTherapy() })
+        guard let result = PEWS.score(inputs, policy: policy.pews) else { return [] }
+        let items: [(PEWS.Item, String, String)] = [
+            (.heartRate, "pews-heart-rate", "PEWS heart rate score"), (.systolicBP, "pews-systolic-bp", "PEWS systolic blood pressure score"),
+            (.capillaryRefill, "pews-capillary-refill", "PEWS capillary refill score"),
+            (.respiratoryRate, "pews-respiratory-rate", "PEWS respiratory rate score"),
+            (.respiratoryEffort, "pews-respiratory-effort", "PEWS respiratory effort score"), (.spo2, "pews-spo2", "PEWS SpO2 score"),
+            (.oxygenTherapy, "pews-oxygen-therapy", "PEWS oxygen therapy score"),
+        ]
+        let sources = [hr.latest, sbp.latest, rr.latest] + [refill?.latest, effort, spo2?.latest, oxygen?.latest].compactMap { $0 }
         let record = ScoreRecord(
-            kind: .qsofa, total: qsofa.total, parts: [], band: qsofa.total >= policy.qsofa.positiveAt ? "positive" : "negative",
-            assumed: qsofa.assumedAlert ? ["consciousness alert"] : [], time: max(rr.latest.time, sbp.latest.time),
-            derivedFrom: [rr.latest.id, sbp.latest.id] + (consciousness.map { [$0.id] } ?? []), policyVersion: policy.version
+            kind: .pews, total: result.total,
+            parts: items.map { .init(system: ScoreRecord.vigilScore, code: $0.1, display: $0.2, points: result.points[$0.0] ?? 0) },
+            band: nil, assumed: result.assumed + note, time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
         )
-        outputs += emit(record, &state)
-        outputs += set(
-            "qsofa",
-            qsofa.total >= policy.qsofa.positiveAt
-                ? AlertCondition(
-                    key: "qsofa", kind: "qsofa", priority: policy.qsofa.priority, message: "qSOFA \(qsofa.total): sepsis risk",
-                    values: scoreValues(record))
-                : nil, clearValues: scoreValues(record), &state)
+        return emit(record, &state)
+            + scoreCondition("pews", record, priority: PEWS.priority(result, policy: policy.pews), message: "PEWS \(result.total)", &state)
+    }
+
+    /// Sets a score's condition with band hysteresis: a score at or above the band that raised it
+    /// holds (or raises, or upgrades) at once; a lower score keeps the condition at its priority,
+    /// showing the current score, until it has stayed lower for the policy's hold (then the
+    /// condition drops to the lower band or clears, here or on a later tick).
+    private func scoreCondition(_ key: String, _ record: ScoreRecord, priority: Priority?, message: String, _ state: inout PatientState)
+        -> [EngineOutput]
+    {
+        let values = scoreValues(record)
+        let target = priority.map {
+            AlertCondition(key: key, kind: key, priority: $0, message: message, values: values, severity: record.total)
+        }
+        guard let current = state.raised[key], target.map({ $0.priority < current }) ?? true else {
+            state.held[key] = nil
+            return set(key, target, clearValues: values, &state)
+        }
+        let since = state.held[key]?.since ?? record.time
+        if record.time - since >= Int64(policy.episodes.bandHoldSeconds) * 1000 {
+            state.held[key] = nil
+            return set(key, target, clearValues: values, &state)
+        }
+        state.held[key] = (since, target)
+        return set(key, AlertCondition(key: key, kind: key, priority: current, message: message, values: values, severity: record.total), &state)
+    }
+
+    /// Ends the band holds that have lasted the policy's time at `now`.
+    func endHolds(_ state: inout PatientState, now: Int64) -> [EngineOutput] {
+        var outputs: [EngineOutput] = []
+        for (key, hold) in state.held.sorted(by: { $0.key < $1.key }) where now - hold.since >= Int64(policy.episodes.bandHoldSeconds) * 1000 {
+            state.held[key] = nil
+            let values = state.scores[ScoreRecord.Kind(rawValue: key) ?? .news2].map(scoreValues) ?? nil
+            outputs += set(key, hold.then, clearValues: values, &state)
+        }
         return outputs
     }
 
@@ -94,10 +127,15 @@ extension ClinicalEngine {
         return [.score(record)]
     }
 
-    private func onOxygen(_ state: PatientState, since: Int64) -> (on: Bool, latest: PatientState.Latest)? {
-        let fraction = state.quantity([ClinicalCodes.inspiredOxygen], since: since).map { ($0.value > 21, $0.latest) }
-        let flow = state.quantity([ClinicalCodes.oxygenFlow], since: since).map { ($0.value > 0, $0.latest) }
-        return [fraction, flow].compactMap { $0 }.max { $0.1.time < $1.1.time }
+    /// Supplemental oxygen from the newest recorded flow or inspired fraction: nil when neither
+    /// is recorded, `therapy` nil when the newest says room air.
+    private func oxygenTherapy(_ state: PatientState, since: Int64) -> (therapy: PEWS.OxygenTherapy?, latest: PatientState.Latest)? {
+        let fraction = state.quantity([ClinicalCodes.inspiredOxygen], since: since)
+        let flow = state.quantity([ClinicalCodes.oxygenFlow], since: since)
+        guard let newest = [fraction?.latest, flow?.latest].compactMap({ $0 }).max(by: { $0.time < $1.time }) else { return nil }
+        let percent = fraction.map(\.value), litres = flow.map(\.value)
+        let on = (percent ?? 21) > 21 || (litres ?? 0) > 0
+        return (on ? PEWS.OxygenTherapy(litresPerMinute: litres, percent: percent) : nil, newest)
     }
 
     private func news2Parts(_ result: NEWS2.Result) -> [ScoreRecord.Part] {
@@ -113,7 +151,7 @@ extension ClinicalEngine {
         return codes.map { ScoreRecord.Part(system: ScoreRecord.snomed, code: $0.1, display: $0.2, points: result.points[$0.0] ?? 0) }
     }
 
-    private func scoreValues(_ record: ScoreRecord) -> JSON {
+    func scoreValues(_ record: ScoreRecord) -> JSON {
         var object: JSONObject = ["score": .string(record.kind.rawValue), "total": .integer(record.total)]
         if let band = record.band { object["band"] = .string(band) }
         if !record.assumed.isEmpty { object["assumed"] = .array(record.assumed.map { .string($0) }) }

@@ -42,45 +42,67 @@ public struct ClinicalEngine: Sendable {
         return table
     }
 
-    /// Processes a batch of a patient's observations (any order; taken in time order).
+    /// Processes a batch of a patient's observations (any order; taken in time order). An
+    /// observation dated more than the policy's clock tolerance after `now` is not read (it would
+    /// hide what is measured until then); one within the tolerance counts as measured `now`.
     public func process(_ observations: [ClinicalObservation], state: inout PatientState, context: PatientContext, patient: String, now: Int64)
         -> [EngineOutput]
     {
-        var outputs: [EngineOutput] = []
-        let rules = context.thresholdRules.isEmpty ? policyRules : Self.byCode(context.rules(policy: policy))
+        var changes: [EngineOutput] = []
+        let age = context.birth?.ageInMonths(at: now)
+        let rules = context.thresholdRules.isEmpty ? policyRules : Self.byCode(context.rules(policy: policy, ageInMonths: age))
         var scoreInputsChanged = false
-        let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.time <= $1.time }
-        let ordered = inOrder ? observations : observations.sorted { $0.time < $1.time }
+        let latestTrusted = now + Int64(policy.clockToleranceSeconds) * 1000
+        var trusted = observations.filter { $0.time <= latestTrusted }
+        for index in trusted.indices where trusted[index].time > now { trusted[index].time = now }
+        let inOrder = zip(trusted, trusted.dropFirst()).allSatisfy { $0.time <= $1.time }
+        let ordered = inOrder ? trusted : trusted.sorted { $0.time < $1.time }
         for observation in ordered {
             state.record(observation)  // a late, older measurement still runs the rules below
             let use = uses[observation.code] ?? CodeUse()
             if use.contains(.scoreInput) { scoreInputsChanged = true }
             guard let quantity = observation.quantity else { continue }
-            for rule in rules[observation.code] ?? [] where rule.unit == quantity.unit && rule.applies(toAgeInMonths: context.ageInMonths) {
-                outputs += threshold(rule, quantity.value, observation.time, &state)
+            for rule in rules[observation.code] ?? [] where rule.unit == quantity.unit && rule.applies(toAgeInMonths: age) {
+                changes += threshold(rule, quantity.value, observation.time, &state)
             }
             if use.contains(.glucose), let mgdl = Glucose.milligramsPerDeciliter(quantity.value, unit: quantity.unit) {
-                outputs += glucose(Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: use.contains(.cgm), &state)
+                changes += glucose(Glucose.Sample(time: observation.time, mgdl: mgdl), cgm: use.contains(.cgm), &state)
             }
             if use.contains(.temperature), let celsius = FeverPolicy.celsius(quantity.value, unit: quantity.unit) {
-                outputs += fever(celsius, observation.time, &state)
+                changes += fever(celsius, observation.time, &state)
             }
             if let best = context.peakFlowBest {
-                outputs += asthma(observation.code, quantity.value, observation.time, best: best, age: context.ageInMonths, &state)
+                changes += asthma(observation.code, quantity.value, observation.time, best: best, age: age, &state)
             }
         }
-        if scoreInputsChanged { outputs += scores(&state, context: context, now: now) }
-        return outputs
+        if scoreInputsChanged { changes += scores(&state, context: context, age: age, now: now) }
+        return episodes(changes, &state, at: now)
     }
 
-    /// Sets whether a condition holds, emitting raise, upgrade/priority change or clear.
+    /// Checks what depends on time passing for the patient: a CGM whose data went stale, a score
+    /// held at its band long enough.
+    public func tick(_ state: inout PatientState, now: Int64) -> [EngineOutput] {
+        var changes = endHolds(&state, now: now)
+        if let last = state.lastCGM, state.raised["cgm-stale"] == nil, now - last > Int64(policy.glucose.staleAfterSeconds) * 1000 {
+            changes += set(
+                "cgm-stale",
+                AlertCondition(
+                    key: "cgm-stale", kind: "cgm-stale", priority: policy.glucose.stalePriority,
+                    message: "No CGM glucose for \((now - last) / 60_000) min",
+                    values: ["lastReading": .string(FHIRDateTime.instant(milliseconds: last))]
+                ), &state)
+        }
+        return changes.isEmpty ? [] : episodes(changes, &state, at: now)
+    }
+
+    /// Sets whether a condition holds: raised when it begins, updated while it holds, cleared when
+    /// it ends (the episodes decide what their alerts say).
     func set(_ key: String, _ condition: AlertCondition?, clearValues: @autoclosure () -> JSON = nil, _ state: inout PatientState) -> [EngineOutput] {
         switch (condition, state.raised[key]) {
         case (let condition?, nil):
             state.raised[key] = condition.priority
             return [.raise(condition)]
-        case (let condition?, let priority?):
-            guard condition.priority != priority else { return [] }
+        case (let condition?, _?):
             state.raised[key] = condition.priority
             return [.update(condition)]
         case (nil, _?):
@@ -89,16 +111,5 @@ public struct ClinicalEngine: Sendable {
         case (nil, nil):
             return []
         }
-    }
-
-    /// Whole months between a birth date and `now` (both milliseconds).
-    public static func ageInMonths(birth: Int64, now: Int64) -> Int {
-        let (by, bm, bd) = civil(birth), (ny, nm, nd) = civil(now)
-        return (ny - by) * 12 + (nm - bm) - (nd < bd ? 1 : 0)
-    }
-
-    private static func civil(_ ms: Int64) -> (Int, Int, Int) {
-        let parts = FHIRDateTime.date(milliseconds: ms).split(separator: "-").compactMap { Int($0) }
-        return (parts[0], parts[1], parts[2])
     }
 }

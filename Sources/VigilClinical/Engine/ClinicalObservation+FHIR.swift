@@ -1,49 +1,117 @@
 public import VigilCore
 
+/// Why a recorded observation cannot be read by the rules: its code is one they read, but its
+/// value, unit or time is not one they understand. Such an observation is refused, never stored
+/// and silently left out of a score (or scored as normal).
+public struct ClinicalInputProblem: Error, Sendable, Equatable {
+    public var message: String
+    /// Where in the Observation (FHIRPath).
+    public var expression: String
+
+    public init(_ message: String, expression: String) {
+        self.message = message
+        self.expression = expression
+    }
+}
+
 extension ClinicalObservation {
-    /// The observations the rules can read in a stored FHIR Observation: its value (a quantity, or
-    /// a coded/text consciousness level), and for a blood-pressure panel its systolic component.
-    /// Codes are taken from LOINC codings, or SNOMED CT for the consciousness level.
-    public static func from(observation json: JSON, id: String) -> [ClinicalObservation] {
+    /// What the rules read in a FHIR Observation: its value (a quantity, a level of consciousness,
+    /// a respiratory effort) and each component with a code they read (the systolic pressure of a
+    /// blood-pressure panel). Codes come from LOINC, SNOMED CT (consciousness) or Vigil's systems.
+    /// - Throws: ``ClinicalInputProblem`` when a code the rules read has a value they cannot read:
+    ///   a level or effort that maps to none, a quantity in a unit they do not take, a number
+    ///   written as text, or no time.
+    public static func interpret(observation json: JSON, id: String) throws(ClinicalInputProblem) -> [ClinicalObservation] {
         guard json["status"]?.stringValue.map({ ["final", "amended", "corrected", "preliminary"].contains($0) }) ?? false else { return [] }
+        var elements: [(code: String, element: JSON, path: String)] = []
+        if let code = code(of: json["code"]), ClinicalCodes.ruleInputs.contains(code) { elements.append((code, json, "Observation")) }
+        for (index, component) in (json["component"]?.arrayValue ?? []).enumerated() {
+            if let code = code(of: component["code"]), ClinicalCodes.ruleInputs.contains(code) {
+                elements.append((code, component, "Observation.component[\(index)]"))
+            }
+        }
+        guard !elements.isEmpty else { return [] }
         let time =
             (json["effectiveDateTime"] ?? json["effectiveInstant"] ?? json["effectivePeriod"]?["start"])?.stringValue
             .flatMap(FHIRDateTime.init)?.lowerBound ?? json["issued"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound
-        guard let time else { return [] }
-        let device = json["device"]?["reference"]?.stringValue.flatMap(FHIRReference.init).map(\.id)
-        var results: [ClinicalObservation] = []
-        if let code = code(of: json["code"]), let value = value(of: json) {
-            results.append(ClinicalObservation(code: code, value: value, time: time, id: id, device: device))
+        guard let time else {
+            throw ClinicalInputProblem("an observation the scores read needs effectiveDateTime (when it was measured)", expression: "Observation.effective")
         }
-        for component in json["component"]?.arrayValue ?? [] {
-            if let code = code(of: component["code"]), code == ClinicalCodes.systolicBP, let value = value(of: component) {
-                results.append(ClinicalObservation(code: code, value: value, time: time, id: id, device: device))
+        let device = json["device"]?["reference"]?.stringValue.flatMap(FHIRReference.init).map(\.id)
+        var observations: [ClinicalObservation] = []
+        for (code, element, path) in elements {
+            if let value = try value(of: element, code: code, path: path) {
+                observations.append(ClinicalObservation(code: code, value: value, time: time, id: id, device: device))
             }
         }
-        return results
+        return observations
+    }
+
+    /// ``interpret(observation:id:)`` of a stored Observation, nothing when it cannot be read (it
+    /// was stored before the rule that refuses it).
+    public static func from(observation json: JSON, id: String) -> [ClinicalObservation] {
+        (try? interpret(observation: json, id: id)) ?? []
     }
 
     private static func code(of concept: JSON?) -> String? {
         let codings = concept?["coding"]?.arrayValue ?? []
-        if let loinc = codings.first(where: { $0["system"]?.stringValue == CodeDefinition.loinc })?["code"]?.stringValue { return loinc }
-        if let snomed = codings.first(where: { $0["system"]?.stringValue == "http://snomed.info/sct" })?["code"]?.stringValue,
-            ClinicalCodes.consciousness.contains(snomed)
-        {
-            return snomed
-        }
-        return codings.first(where: { $0["system"]?.stringValue == ClinicalCodes.deviceMetricSystem })?["code"]?.stringValue
+        func code(in system: String) -> String? { codings.first { $0["system"]?.stringValue == system }?["code"]?.stringValue }
+        if let loinc = code(in: CodeDefinition.loinc) { return loinc }
+        if let snomed = code(in: "http://snomed.info/sct"), ClinicalCodes.consciousness.contains(snomed) { return snomed }
+        return code(in: ClinicalCodes.vigilObservationSystem) ?? code(in: ClinicalCodes.deviceMetricSystem)
     }
 
-    private static func value(of json: JSON) -> Value? {
-        if let quantity = json["valueQuantity"], let value = quantity["value"]?.doubleValue,
-            let unit = quantity["code"]?.stringValue ?? quantity["unit"]?.stringValue
-        {
-            return .quantity(value, unit: unit)
+    /// The value of an element with a code the rules read; nil when none is recorded (a
+    /// `dataAbsentReason`).
+    private static func value(of element: JSON, code: String, path: String) throws(ClinicalInputProblem) -> Value? {
+        if ClinicalCodes.consciousness.contains(code) {
+            return try answer(of: element, path: path, accepted: ACVPU.acceptedDescription, what: "level of consciousness") {
+                $1 == nil ? ACVPU(recorded: $0) : ACVPU(code: $0, system: $1)
+            }.map(Value.consciousness)
         }
-        if let text = json["valueString"]?.stringValue { return .text(text) }
-        if let concept = json["valueCodeableConcept"] {
-            if let code = concept["coding"]?[0]?["code"]?.stringValue { return .text(code) }
-            if let text = concept["text"]?.stringValue { return .text(text) }
+        if code == ClinicalCodes.respiratoryEffort {
+            return try answer(of: element, path: path, accepted: PEWS.RespiratoryEffort.acceptedDescription, what: "respiratory effort") {
+                text, _ in PEWS.RespiratoryEffort(recorded: text)
+            }.map(Value.respiratoryEffort)
+        }
+        let units = CodeCatalog.standard.definition(of: code).map { $0.units.keys.sorted() } ?? []
+        let expected = "\(code) is read as valueQuantity in \(units.joined(separator: " or "))"
+        guard let quantity = element["valueQuantity"] else {
+            if let other = element.objectValue?.keys.first(where: { $0.hasPrefix("value") }) {
+                throw ClinicalInputProblem("\(expected), not \(other)", expression: "\(path).\(other)")
+            }
+            return nil
+        }
+        guard let number = quantity["value"]?.doubleValue else {
+            throw ClinicalInputProblem("\(expected); valueQuantity.value is missing", expression: "\(path).valueQuantity.value")
+        }
+        guard let unit = quantity["code"]?.stringValue ?? quantity["unit"]?.stringValue, units.contains(unit) else {
+            throw ClinicalInputProblem(expected, expression: "\(path).valueQuantity.code")
+        }
+        return .quantity(number, unit: unit)
+    }
+
+    /// A coded or text answer, read by `read(code or text, system)`.
+    private static func answer<T>(
+        of element: JSON, path: String, accepted: String, what: String, read: (String, String?) -> T?
+    ) throws(ClinicalInputProblem) -> T? {
+        if let concept = element["valueCodeableConcept"] {
+            for coding in concept["coding"]?.arrayValue ?? [] {
+                if let code = coding["code"]?.stringValue, let value = read(code, coding["system"]?.stringValue ?? "") { return value }
+            }
+            if let text = concept["text"]?.stringValue, let value = read(text, nil) { return value }
+            let written = concept["coding"]?[0]?["code"]?.stringValue ?? concept["text"]?.stringValue ?? ""
+            throw ClinicalInputProblem(
+                "the \(what) '\(written)' is not one Vigil reads; it accepts \(accepted)", expression: "\(path).valueCodeableConcept")
+        }
+        if let text = element["valueString"]?.stringValue {
+            guard let value = read(text, nil) else {
+                throw ClinicalInputProblem("the \(what) '\(text)' is not one Vigil reads; it accepts \(accepted)", expression: "\(path).valueString")
+            }
+            return value
+        }
+        if let other = element.objectValue?.keys.first(where: { $0.hasPrefix("value") }) {
+            throw ClinicalInputProblem("a \(what) is read as valueCodeableConcept or valueString, not \(other)", expression: "\(path).\(other)")
         }
         return nil
     }
@@ -59,11 +127,9 @@ extension PatientContext {
 
     /// The context of a patient from their Patient resource and their active CarePlans (the
     /// newest plan wins where two set the same thing).
-    public static func from(patient: JSON?, carePlans: [JSON], now: Int64) -> PatientContext {
+    public static func from(patient: JSON?, carePlans: [JSON]) -> PatientContext {
         var context = PatientContext()
-        if let birth = patient?["birthDate"]?.stringValue.flatMap(FHIRDateTime.init) {
-            context.ageInMonths = max(0, ClinicalEngine.ageInMonths(birth: birth.lowerBound, now: now))
-        }
+        context.birth = patient?["birthDate"]?.stringValue.flatMap(Birth.init(fhirDate:))
         let active = carePlans.filter { $0["status"]?.stringValue == "active" }
             .sorted { ($0["meta"]?["lastUpdated"]?.stringValue ?? "") < ($1["meta"]?["lastUpdated"]?.stringValue ?? "") }
         var rules: [String: ThresholdRule] = [:]

@@ -5,8 +5,10 @@ public import VigilCore
 public struct ClinicalObservation: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case quantity(Double, unit: String)
-        /// A coded or text answer (a consciousness level).
-        case text(String)
+        /// A level of consciousness someone assessed.
+        case consciousness(ACVPU)
+        /// Work of breathing someone assessed (a Bedside PEWS item).
+        case respiratoryEffort(PEWS.RespiratoryEffort)
     }
 
     public var code: String
@@ -40,25 +42,25 @@ public struct ClinicalObservation: Sendable, Equatable {
     }
 }
 
-/// What the rules need to know about a patient besides readings: age and care-plan settings.
+/// What the rules need to know about a patient besides readings: birth date and care-plan settings.
 public struct PatientContext: Sendable, Equatable {
     /// Nil when the birth date is unknown (scored as an adult).
-    public var ageInMonths: Int?
+    public var birth: Birth?
     public var news2Scale: NEWS2.Scale
     /// Care-plan threshold rules; each replaces the policy rule with the same id, or adds one.
     public var thresholdRules: [ThresholdRule]
     /// Peak-flow personal best (L/min); asthma rules apply when it is known.
     public var peakFlowBest: Double?
 
-    public init(ageInMonths: Int? = nil, news2Scale: NEWS2.Scale = .one, thresholdRules: [ThresholdRule] = [], peakFlowBest: Double? = nil) {
-        self.ageInMonths = ageInMonths
+    public init(birth: Birth? = nil, news2Scale: NEWS2.Scale = .one, thresholdRules: [ThresholdRule] = [], peakFlowBest: Double? = nil) {
+        self.birth = birth
         self.news2Scale = news2Scale
         self.thresholdRules = thresholdRules
         self.peakFlowBest = peakFlowBest
     }
 
     /// The rules in force: the policy's, overridden and extended by the care plan's, for this age.
-    public func rules(policy: ClinicalPolicy) -> [ThresholdRule] {
+    public func rules(policy: ClinicalPolicy, ageInMonths: Int?) -> [ThresholdRule] {
         var byID: [String: ThresholdRule] = [:]
         var order: [String] = []
         for rule in policy.thresholds + thresholdRules {
@@ -66,5 +68,43 @@ public struct PatientContext: Sendable, Equatable {
             byID[rule.id] = rule
         }
         return order.compactMap { byID[$0] }.filter { $0.applies(toAgeInMonths: ageInMonths) }
+    }
+}
+
+/// A recorded birth date, read for age: a whole date, or only a year or a year and month, in which
+/// case the youngest age it allows is used (the paediatric band for a child who may not have had
+/// a birthday yet) and scores say so.
+public struct Birth: Sendable, Equatable {
+    /// The last day the recorded date allows.
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    /// The date as recorded, when it had no day.
+    public var partial: String?
+
+    public init(year: Int, month: Int, day: Int, partial: String? = nil) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.partial = partial
+    }
+
+    /// A FHIR date (`2019`, `2019-05`, `2019-05-14`); nil when it is not one.
+    public init?(fhirDate text: String) {
+        guard let date = FHIRDateTime(text) else { return nil }
+        let parts = FHIRDateTime.date(milliseconds: date.upperBound).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        self.init(year: parts[0], month: parts[1], day: parts[2], partial: date.precision < .day ? text : nil)
+    }
+
+    /// Whole months of age at `now` (milliseconds), never negative.
+    public func ageInMonths(at now: Int64) -> Int {
+        let today = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
+        return max(0, (today[0] - year) * 12 + (today[1] - month) - (today[2] < day ? 1 : 0))
+    }
+
+    /// What a score says about an age read from a partial date.
+    public var note: String? {
+        partial.map { "the youngest age birth date \($0) allows" }
     }
 }

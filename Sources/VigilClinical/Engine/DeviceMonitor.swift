@@ -24,10 +24,11 @@ public struct DeviceMonitor: Sendable, Equatable {
     /// Takes over a condition (`device-silent`, `battery-low`, …) whose alert is open in the store.
     public mutating func adopt(kind: String) { raised.insert(kind) }
 
-    /// One upload: its readings (code, value, unit, whether flagged as ahead of server time) and
-    /// how many of its readings were refused.
+    /// One upload: its stored readings (code, value, unit), how many of its readings were refused,
+    /// and how many of those were dated ahead of the server's clock beyond the tolerance.
     public mutating func received(
-        at now: Int64, readings: [(code: String, value: Double, unit: String, ahead: Bool)], rejected: Int, device: String, policy: TechnicalPolicy
+        at now: Int64, readings: [(code: String, value: Double, unit: String)], rejected: Int, clockAhead: Int = 0, device: String,
+        policy: TechnicalPolicy
     ) -> [EngineOutput] {
         if !readings.isEmpty {
             if let last = lastReceived, now > last {
@@ -49,12 +50,12 @@ public struct DeviceMonitor: Sendable, Equatable {
                 battery.value < policy.batteryLowBelow
                     ? (policy.batteryPriority, "Device \(device): battery at \(Int(battery.value)) %", ["battery": .double(battery.value)]) : nil)
         }
-        if !readings.isEmpty {
-            let ahead = readings.filter(\.ahead).count
+        if clockAhead > 0 || !readings.isEmpty {
             outputs += set(
                 "clock-skew", device: device,
-                ahead > 0
-                    ? (policy.clockSkewPriority, "Device \(device): clock ahead of the server", ["readings": .integer(ahead)]) : nil)
+                clockAhead > 0
+                    ? (policy.clockSkewPriority, "Device \(device): clock ahead of the server; readings quarantined", ["readings": .integer(clockAhead)])
+                    : nil)
         }
         let windowStart = now - Int64(policy.rejectedWindowSeconds) * 1000
         rejections.removeAll { $0 < windowStart }

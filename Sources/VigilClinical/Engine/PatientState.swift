@@ -1,8 +1,9 @@
 public import VigilCore
 
 /// What the rules remember about one patient between readings: the latest value of each code,
-/// the state of every sustained condition, recent glucose, the last score of each kind and the
-/// conditions currently raised. A value; rebuilt from the store by replaying recent readings.
+/// the state of every sustained condition, recent glucose, the last score of each kind, the
+/// conditions raised now and the episodes they form. A value; rebuilt from the store by replaying
+/// recent readings.
 public struct PatientState: Sendable, Equatable {
     public struct Latest: Sendable, Equatable {
         public var value: ClinicalObservation.Value
@@ -16,7 +17,7 @@ public struct PatientState: Sendable, Equatable {
 
     public var latest: [String: Latest] = [:]
     public var sustained: [String: SustainedCondition] = [:]
-    /// Glucose samples (mg/dL) of the last window, oldest first.
+    /// Glucose samples (mg/dL) of the last window, oldest first, one per time.
     public var glucose: [Glucose.Sample] = []
     /// The time of the newest CGM reading, for staleness.
     public var lastCGM: Int64?
@@ -26,17 +27,46 @@ public struct PatientState: Sendable, Equatable {
     public var scores: [ScoreRecord.Kind: ScoreRecord] = [:]
     /// The conditions raised now, by key, with their priority.
     public var raised: [String: Priority] = [:]
+    /// Score conditions held at their band while the score is lower (band hysteresis): since when,
+    /// and what the condition becomes once the hold is over (nil: it clears).
+    public var held: [String: (since: Int64, then: AlertCondition?)] = [:]
+    /// Open episodes by key (each is one alert).
+    public var episodes: [String: Episode] = [:]
 
     public init() {}
 
-    /// Takes over a condition whose alert is open in the store but that the replayed readings did
-    /// not raise (the data that raised it is older than the replay), so that its clearing is noticed.
-    public mutating func adopt(key: String, priority: Priority, since: Int64) {
-        guard raised[key] == nil else { return }
-        raised[key] = priority
-        if key.hasPrefix("threshold:") {
-            sustained[String(key.dropFirst("threshold:".count))] = SustainedCondition(state: .raised(since: since))
+    public static func == (a: PatientState, b: PatientState) -> Bool {
+        a.latest == b.latest && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM && a.scoreTotals == b.scoreTotals
+            && a.scores == b.scores && a.raised == b.raised && a.episodes == b.episodes
+            && a.held.mapValues(\.since) == b.held.mapValues(\.since) && a.held.mapValues(\.then) == b.held.mapValues(\.then)
+    }
+
+    /// Takes over an episode whose alert is open in the store but that the replayed readings did
+    /// not raise (the data that raised it is older than the replay), with the conditions its alert
+    /// lists, so that their clearing is noticed.
+    public mutating func adopt(_ alert: Alert) {
+        guard episodes[alert.key] == nil else { return }
+        var episode = Episode()
+        let listed = alert.values["conditions"]?.arrayValue ?? []
+        let conditions =
+            listed.isEmpty
+            ? [AlertCondition(key: alert.key, kind: alert.kind, priority: alert.priority, message: alert.message, values: alert.values)]
+            : listed.compactMap { item -> AlertCondition? in
+                guard let key = item["condition"]?.stringValue, let kind = item["kind"]?.stringValue else { return nil }
+                return AlertCondition(
+                    key: key, kind: kind, priority: item["priority"]?.stringValue.flatMap(Priority.init(rawValue:)) ?? alert.priority,
+                    message: item["message"]?.stringValue ?? alert.message, values: item["values"] ?? nil)
+            }
+        for condition in conditions {
+            episode.conditions[condition.key] = condition
+            raised[condition.key] = condition.priority
+            if condition.key.hasPrefix("threshold:") {
+                sustained[String(condition.key.dropFirst("threshold:".count))] = SustainedCondition(state: .raised(since: alert.raised))
+            }
         }
+        episode.said = AlertCondition(key: alert.key, kind: alert.kind, priority: alert.priority, message: alert.message, values: alert.values)
+        episode.peak = (alert.priority, 0, alert.message, alert.raised)
+        episodes[alert.key] = episode
     }
 
     /// Keeps `observation` as the latest of its code unless a newer one is already kept (a late
@@ -61,10 +91,14 @@ public struct PatientState: Sendable, Equatable {
     }
 }
 
-/// What the engine says after a batch: scores to store and conditions that began, held or ended.
+/// What the engine says after a batch: scores to store, and alert conditions (episodes) that
+/// began, changed, got worse or ended.
 public enum EngineOutput: Sendable, Equatable {
     case score(ScoreRecord)
     case raise(AlertCondition)
+    /// Still holds, with new values; not worse than when people were last told.
     case update(AlertCondition)
+    /// Still holds and got worse: a higher priority, or a score up by the policy's points.
+    case worsen(AlertCondition)
     case clear(key: String, values: JSON)
 }

@@ -83,16 +83,49 @@ public enum Glucose {
         return sxy / sxx
     }
 
-    /// Linear forecast: the value `minutes` after the newest sample, following the least-squares
-    /// slope of the samples. Vigil's documented predictor for "low soon".
-    public static func linearForecast(_ samples: [Sample], minutes: Double) -> Double? {
-        guard let slope = slope(samples), let last = samples.last else { return nil }
+    /// A least-squares line through glucose samples, extended ahead, with its uncertainty.
+    public struct Forecast: Sendable, Equatable {
+        /// The line's value at the newest sample (mg/dL).
+        public var current: Double
+        /// mg/dL per minute.
+        public var slope: Double
+        /// The line's value the forecast's minutes after the newest sample.
+        public var value: Double
+        /// The standard error of `value` (mg/dL): the scatter about the line (at least the noise
+        /// floor) carried through the fit, larger the further ahead and the fewer the samples.
+        public var standardError: Double
+
+        /// Minutes until the line reaches `level` from above, or nil when it is not falling towards it.
+        public func minutes(until level: Double) -> Double? {
+            guard slope < 0, current > level else { return nil }
+            return (current - level) / -slope
+        }
+    }
+
+    /// Vigil's documented predictor for "low soon": the least-squares line through `samples`
+    /// (at least three, over more than one moment), `minutes` past the newest, with the standard
+    /// error of a regression prediction, s·√(1/n + (x − x̄)²/Sxx), s being the residual standard
+    /// deviation or `noiseFloor`, whichever is larger.
+    public static func forecast(_ samples: [Sample], minutes: Double, noiseFloor: Double) -> Forecast? {
+        guard samples.count >= 3, let last = samples.last else { return nil }
         let t0 = samples[0].time
+        let xs = samples.map { Double($0.time - t0) / 60_000 }
+        let ys = samples.map(\.mgdl)
         let n = Double(samples.count)
-        let mx = samples.map { Double($0.time - t0) / 60_000 }.reduce(0, +) / n
-        let my = samples.map(\.mgdl).reduce(0, +) / n
+        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        guard sxx > 0 else { return nil }
+        let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / sxx
+        let residuals = zip(xs, ys).reduce(0) { sum, point in
+            let r = point.1 - (my + slope * (point.0 - mx))
+            return sum + r * r
+        }
+        let s = max((residuals / (n - 2)).squareRoot(), noiseFloor)
         let lastX = Double(last.time - t0) / 60_000
-        return my + slope * (lastX - mx) + slope * minutes
+        let ahead = lastX + minutes - mx
+        return Forecast(
+            current: my + slope * (lastX - mx), slope: slope, value: my + slope * ahead,
+            standardError: s * (1 / n + ahead * ahead / sxx).squareRoot())
     }
 }
 
@@ -107,12 +140,18 @@ public struct GlucosePolicy: Sendable, Codable, Equatable {
     public var highAbove: Double
     /// A low or high clears once the value is this far back inside (hysteresis).
     public var clearMargin: Double
-    /// Predicted low: the linear forecast `predictionMinutes` ahead falls below `predictedBelow`,
-    /// from at least `minimumSamples` readings of the last `windowMinutes`.
+    /// Predicted low: the forecast (``Glucose/forecast(_:minutes:noiseFloor:)``) of at least
+    /// `minimumSamples` readings of the last `forecastWindowMinutes`, `predictionMinutes` ahead,
+    /// is below `predictedBelow` even at its upper bound (`forecastConfidence` standard errors up).
     public var predictedBelow: Double
     public var predictionMinutes: Double
-    public var windowMinutes: Double
+    public var forecastWindowMinutes: Double
     public var minimumSamples: Int
+    public var forecastConfidence: Double
+    /// The scatter assumed at least (mg/dL), so that a few readings on a line are not trusted too far.
+    public var forecastNoiseFloor: Double
+    /// Trend arrows and falling fast: the least-squares slope of the last `windowMinutes`.
+    public var windowMinutes: Double
     /// Falling fast: slope at or below this (mg/dL per minute).
     public var fallingFastAtOrBelow: Double
     /// A CGM with no reading for this long is stale (seconds).
@@ -124,12 +163,16 @@ public struct GlucosePolicy: Sendable, Codable, Equatable {
     public var fallingFastPriority: Priority
     public var stalePriority: Priority
 
-    /// ADA levels (2018 onwards), TAR level 2 as high, a 20-minute linear forecast of a level-1 low.
+    /// ADA levels (2018 onwards), TAR level 2 as high; a level-1 low predicted 50 minutes ahead from
+    /// the last 25 minutes (upper bound 1.9 standard errors up, scatter at least 8 mg/dL): Gaussian
+    /// noise of SD 8 around 110 gives about one false prediction in four patient-weeks, and steady
+    /// falls of 2 and 3 mg/dL/min are predicted 25–30 minutes before 70 (docs/clinical.md).
     public static let standard = GlucosePolicy(
         codes: ["2339-0", "2345-7", "99504-3", "15074-8", "14749-6", "105272-9"],
         cgmCodes: ["99504-3", "105272-9"],
         level1Below: 70, level2Below: 54, highAbove: 250, clearMargin: 5,
-        predictedBelow: 70, predictionMinutes: 20, windowMinutes: 15, minimumSamples: 3,
+        predictedBelow: 70, predictionMinutes: 50, forecastWindowMinutes: 25, minimumSamples: 4, forecastConfidence: 1.9, forecastNoiseFloor: 8,
+        windowMinutes: 15,
         fallingFastAtOrBelow: -3, staleAfterSeconds: 20 * 60,
         level1Priority: .medium, level2Priority: .high, highPriority: .medium,
         predictedLowPriority: .medium, fallingFastPriority: .low, stalePriority: .medium

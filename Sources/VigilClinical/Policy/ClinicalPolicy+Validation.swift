@@ -7,14 +7,26 @@ extension ClinicalPolicy {
         var problems: [String] = []
         if version.isEmpty { problems.append("version is empty") }
         if freshnessSeconds <= 0 || assessmentFreshnessSeconds <= 0 { problems.append("freshness windows must be positive") }
-        let roles = Set(Role.allCases.map(\.rawValue))
+        if clockToleranceSeconds < 0 { problems.append("clockToleranceSeconds is negative") }
+        // Alerts go to people who care for the patient: never to administrators, public health or research.
+        let careRoles = Set(Role.allCases.filter(\.isCareRole).map(\.rawValue))
         if escalation.levels.isEmpty { problems.append("escalation.levels needs at least one level") }
         for (index, level) in escalation.levels.enumerated() {
-            if level.isEmpty { problems.append("escalation.levels[\(index)] is empty") }
-            for role in level where !roles.contains(role) {
-                problems.append("escalation.levels[\(index)]: \(role) is not a role (\(roles.sorted().joined(separator: ", ")))")
+            if level.roles.isEmpty && level.teamRoles.isEmpty { problems.append("escalation.levels[\(index)] names nobody") }
+            for role in level.roles where !careRoles.contains(role) {
+                problems.append("escalation.levels[\(index)]: \(role) is not a care role (\(careRoles.sorted().joined(separator: ", ")))")
             }
         }
+        for (name, response) in [("escalation.response", escalation.response)] + escalation.responseByKind.map({ ("escalation.responseByKind.\($0.key)", $0.value) }) {
+            for (priority, level) in response.notifyThrough.merging(response.answeredBy, uniquingKeysWith: max) where level < 0 || level >= escalation.levels.count {
+                problems.append("\(name): level \(level) for \(priority.rawValue) is not one of the \(escalation.levels.count) levels")
+            }
+        }
+        if episodes.bandHoldSeconds < 0 { problems.append("episodes.bandHoldSeconds is negative") }
+        if Set(episodes.groups.map(\.id)).count != episodes.groups.count { problems.append("episodes.groups ids must be unique") }
+        for (kind, points) in episodes.worsenBy where points <= 0 { problems.append("episodes.worsenBy.\(kind) must be positive") }
+        if glucose.minimumSamples < 3 { problems.append("glucose.minimumSamples must be at least 3") }
+        if glucose.forecastConfidence < 0 || glucose.forecastNoiseFloor < 0 { problems.append("glucose forecast confidence and noise floor must not be negative") }
         for (priority, seconds) in escalation.renotifySeconds.merging(escalation.escalateSeconds, uniquingKeysWith: min) where seconds <= 0 {
             problems.append("escalation times for \(priority.rawValue) must be positive")
         }

@@ -11,6 +11,10 @@ public struct ClinicalPolicy: Sendable, Codable, Equatable {
     public var freshnessSeconds: Int
     /// How old a recorded consciousness level or oxygen flag may be (seconds).
     public var assessmentFreshnessSeconds: Int
+    /// How far ahead of the server's clock a measurement time is still trusted (seconds): a
+    /// device reading further ahead is quarantined, a person's entry refused, and the rules never
+    /// read one; one within it counts as measured now.
+    public var clockToleranceSeconds: Int
     public var news2: NEWS2Policy
     /// Patients younger than this get PEWS instead of NEWS2 (NEWS2 is for adults).
     public var paediatricBelowAgeInMonths: Int
@@ -21,6 +25,7 @@ public struct ClinicalPolicy: Sendable, Codable, Equatable {
     public var asthma: AsthmaPolicy
     public var fever: FeverPolicy
     public var technical: TechnicalPolicy
+    public var episodes: EpisodePolicy
     public var escalation: EscalationPolicy
 
     /// Reads a policy document.
@@ -53,7 +58,8 @@ public struct TechnicalPolicy: Sendable, Codable, Equatable {
     /// Battery readings (`urn:vigil:device-metric` `battery-level`, %) below this are low.
     public var batteryLowBelow: Double
     public var batteryPriority: Priority
-    /// Device clocks ahead of the server by more than the ingest tolerance raise a clock-skew alert.
+    /// Device clocks ahead of the server by more than the policy's clock tolerance raise a
+    /// clock-skew alert (their readings are quarantined).
     public var clockSkewPriority: Priority
     /// This many refused readings from one device within the window raise an alert.
     public var rejectedBurst: Int
@@ -72,9 +78,10 @@ extension ClinicalPolicy {
     /// NAEPP peak-flow zones, BTS/SIGN asthma flags, fever at 38.0 °C, and a few sustained
     /// threshold rules chosen to cut false alarms (SpO2 below 90 % for 60 s, …).
     public static let standard = ClinicalPolicy(
-        version: "vigil-standard-2026.11",
+        version: "vigil-standard-2026.12",
         freshnessSeconds: 3600,
         assessmentFreshnessSeconds: 4 * 3600,
+        clockToleranceSeconds: 300,
         news2: .rcp2017,
         paediatricBelowAgeInMonths: 192,
         pews: .bedside2009,
@@ -97,6 +104,7 @@ extension ClinicalPolicy {
         asthma: .standard,
         fever: .standard,
         technical: .standard,
+        episodes: .standard,
         escalation: .standard
     )
 }

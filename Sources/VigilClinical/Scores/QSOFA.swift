@@ -1,7 +1,8 @@
 public import VigilCore
 
 /// qSOFA (Sepsis-3, Singer et al., JAMA 2016): one point each for respiratory rate ≥ 22/min,
-/// altered mentation, systolic BP ≤ 100 mmHg; positive at 2 or more.
+/// altered mentation, systolic BP ≤ 100 mmHg; positive at 2 or more. Validated in adults only;
+/// it has no heart-rate item.
 public enum QSOFA {
     public struct Result: Sendable, Equatable {
         public var respiratoryRate: Int
@@ -27,7 +28,9 @@ public struct QSOFAPolicy: Sendable, Codable, Equatable {
     public var systolicBPAtMost: Double
     public var positiveAt: Int
     public var priority: Priority
+    /// Patients this old or older are scored (months).
+    public var fromAgeInMonths: Int
 
-    /// Sepsis-3 (the operators are inclusive).
-    public static let sepsis3 = QSOFAPolicy(respiratoryRateAtLeast: 22, systolicBPAtMost: 100, positiveAt: 2, priority: .medium)
+    /// Sepsis-3 (the operators are inclusive), adults of 18 and over.
+    public static let sepsis3 = QSOFAPolicy(respiratoryRateAtLeast: 22, systolicBPAtMost: 100, positiveAt: 2, priority: .medium, fromAgeInMonths: 216)
 }

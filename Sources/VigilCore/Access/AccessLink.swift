@@ -63,6 +63,25 @@ public struct AccessLink: Sendable, Equatable {
         }
     }
 
+    /// The members of a CareTeam on it at `time`, each with their roles on the team (the codes and
+    /// texts of `participant.role`).
+    public static func participants(of team: JSON, at time: Int64) -> [String: Set<String>] {
+        var members: [String: Set<String>] = [:]
+        for (link, participant) in zip(links(of: team, type: .careTeam).filter { $0.kind == .participant }, participatingMembers(of: team))
+        where link.covers(time) {
+            let roles = (participant["role"]?.arrayValue ?? []).flatMap { role in
+                (role["coding"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue } + [role["text"]?.stringValue].compactMap { $0 }
+            }
+            members[link.target, default: []].formUnion(roles)
+        }
+        return members
+    }
+
+    /// The participants of a team that name a member, in the order ``links(of:type:)`` lists them.
+    private static func participatingMembers(of team: JSON) -> [JSON] {
+        (team["participant"]?.arrayValue ?? []).filter { $0["member"]?["reference"]?.stringValue.flatMap(FHIRReference.init) != nil }
+    }
+
     private static func period(_ json: JSON?) -> (start: Int64?, end: Int64?) {
         (json?["start"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound, json?["end"]?.stringValue.flatMap(FHIRDateTime.init)?.upperBound)
     }

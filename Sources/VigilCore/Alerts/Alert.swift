@@ -8,10 +8,13 @@ public struct Alert: Sendable, Equatable {
         /// `user/NAME`.
         public var by: String
         public var at: Int64
+        /// The escalation level the person acknowledged at (nil: at none, e.g. an administrator).
+        public var level: Int?
 
-        public init(by: String, at: Int64) {
+        public init(by: String, at: Int64, level: Int? = nil) {
             self.by = by
             self.at = at
+            self.level = level
         }
     }
 

@@ -1,18 +1,19 @@
 /// One step of the alert's history, stored and audited, and published to those who may see it.
 public struct AlertTransition: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
-        case raised, updated, upgraded, acknowledged, renotified, escalated, resolved, commented
+        case raised, updated, upgraded, worsened, acknowledged, renotified, escalated, resolved, commented
     }
 
     public var kind: Kind
     public var at: Int64
     /// Who caused it: `user/NAME`, or nil for the rules and the clock.
     public var actor: String?
-    /// The escalation level whose roles are to be notified, when this notifies anyone.
+    /// The escalation level through which people are notified (levels 0 through it), when this
+    /// notifies anyone.
     public var notifyLevel: Int?
     /// People not to notify again (they acknowledged).
     public var except: [String]
-    /// An all-clear goes to everyone notified so far (levels 0 through `notifyLevel`).
+    /// An all-clear to everyone notified so far.
     public var allClear: Bool
     public var detail: String?
 

@@ -26,7 +26,7 @@ public struct ReadingBatchDecoder: Sendable {
     }
 
     /// Decodes a whole request body.
-    /// - Parameter now: server time in milliseconds, for flagging future timestamps.
+    /// - Parameter now: server time in milliseconds, for refusing times ahead of it.
     /// - Throws: ``VigilError/Code/invalid`` when the body is not an object with a `readings`
     ///   array; ``VigilError/Code/tooLarge`` when it holds more than `limits.maxReadings`.
     public func decode(_ body: JSON, now: Int64) throws(VigilError) -> Result {
@@ -73,8 +73,8 @@ public struct ReadingBatchDecoder: Sendable {
         }
         let seq = seqValue?.int64Value
         let boot = bootValue?.stringValue
-        func reject(_ reason: String) -> Swift.Result<ReadingSubmission, ReadingRejection> {
-            .failure(ReadingRejection(index: index, boot: boot, seq: seq, reason: reason, payload: item.text))
+        func reject(_ reason: String, clockAhead: Bool = false) -> Swift.Result<ReadingSubmission, ReadingRejection> {
+            .failure(ReadingRejection(index: index, boot: boot, seq: seq, reason: reason, payload: item.text, clockAhead: clockAhead))
         }
         if let unknown { return reject("unknown field \(unknown)") }
         guard let seqValue else { return reject("seq is required") }
@@ -92,12 +92,25 @@ public struct ReadingBatchDecoder: Sendable {
         guard let value = valueJSON.doubleValue else { return reject("value must be a number (was \(valueJSON.kindName))") }
         guard let unit = unitValue?.stringValue else { return reject("unit is required (a UCUM unit)") }
         if let problem = definition.problem(value: value, unit: unit) { return reject(problem) }
-        let flags: Reading.Flags = time.lowerBound > now + limits.futureTolerance ? .futureTimestamp : []
+        if time.lowerBound > now + limits.futureTolerance {
+            return reject(
+                "time \(timeText) is \(Self.duration(milliseconds: time.lowerBound - now)) ahead of the server's clock "
+                    + "(\(FHIRDateTime.instant(milliseconds: now)); tolerance \(Self.duration(milliseconds: limits.futureTolerance))): check the device's clock",
+                clockAhead: true)
+        }
         return .success(
-            ReadingSubmission(
-                index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound,
-                code: code, value: value, unit: unit, flags: flags
-            )
+            ReadingSubmission(index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound, code: code, value: value, unit: unit)
         )
+    }
+
+    /// A duration as people say it: "90 s", "12 min", "5 h", "73 days".
+    static func duration(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        switch seconds {
+        case ..<120: return "\(seconds) s"
+        case ..<7200: return "\(seconds / 60) min"
+        case ..<172_800: return "\(seconds / 3600) h"
+        default: return "\(seconds / 86_400) days"
+        }
     }
 }

@@ -10,9 +10,8 @@ public struct ReadingSubmission: Sendable, Equatable {
     public var code: String
     public var value: Double
     public var unit: String
-    public var flags: Reading.Flags
 
-    public init(index: Int, boot: String, seq: Int64, time: Int64, code: String, value: Double, unit: String, flags: Reading.Flags = []) {
+    public init(index: Int, boot: String, seq: Int64, time: Int64, code: String, value: Double, unit: String) {
         self.index = index
         self.boot = boot
         self.seq = seq
@@ -20,7 +19,6 @@ public struct ReadingSubmission: Sendable, Equatable {
         self.code = code
         self.value = value
         self.unit = unit
-        self.flags = flags
     }
 }
 
@@ -32,13 +30,17 @@ public struct ReadingRejection: Error, Sendable, Equatable {
     public var reason: String
     /// What the device sent for this reading, as JSON text.
     public var payload: String
+    /// Refused because its time was ahead of the server's clock beyond the tolerance (the
+    /// device's clock-skew alert counts these).
+    public var clockAhead: Bool
 
-    public init(index: Int, boot: String?, seq: Int64?, reason: String, payload: String) {
+    public init(index: Int, boot: String?, seq: Int64?, reason: String, payload: String, clockAhead: Bool = false) {
         self.index = index
         self.boot = boot
         self.seq = seq
         self.reason = reason
         self.payload = payload
+        self.clockAhead = clockAhead
     }
 }
 
@@ -50,7 +52,8 @@ public struct IngestLimits: Sendable {
     public var maxReadings: Int
     /// The deepest JSON nesting.
     public var maxDepth: Int
-    /// How far ahead of server time a device's clock may be before its readings are flagged, in ms.
+    /// How far ahead of server time a device's clock may be before its readings are refused, in ms
+    /// (the clinical policy's clock tolerance).
     public var futureTolerance: Int64
 
     public init(maxBodyBytes: Int = 4 << 20, maxReadings: Int = 10_000, maxDepth: Int = 32, futureTolerance: Int64 = 5 * 60_000) {

@@ -4,11 +4,15 @@ public struct IngestCommit: Sendable, Equatable {
     public var readings: [Reading]
     public var quarantine: [QuarantineEntry]
     public var audit: [AuditEvent]
+    /// Per device, how many of its quarantined readings were dated ahead of the server's clock:
+    /// not stored, told to the analysis (the device's clock-skew alert).
+    public var clockAhead: [String: Int]
 
-    public init(readings: [Reading] = [], quarantine: [QuarantineEntry] = [], audit: [AuditEvent] = []) {
+    public init(readings: [Reading] = [], quarantine: [QuarantineEntry] = [], audit: [AuditEvent] = [], clockAhead: [String: Int] = [:]) {
         self.readings = readings
         self.quarantine = quarantine
         self.audit = audit
+        self.clockAhead = clockAhead
     }
 
     public var isEmpty: Bool { readings.isEmpty && quarantine.isEmpty && audit.isEmpty }
@@ -20,6 +24,7 @@ public struct IngestCommit: Sendable, Equatable {
         readings.append(contentsOf: other.readings)
         quarantine.append(contentsOf: other.quarantine)
         audit.append(contentsOf: other.audit)
+        clockAhead.merge(other.clockAhead, uniquingKeysWith: +)
         return offset
     }
 }

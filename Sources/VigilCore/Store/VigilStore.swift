@@ -63,11 +63,15 @@ public protocol VigilStore: Sendable {
     /// Patients' readings measured at or after `since` and stored before reading `id` (all when
     /// nil), oldest first: to rebuild rule state up to the commit being analysed.
     func readings(patients: [String], since: Int64, before id: Int64?) async throws -> [StoredReading]
+    /// The id of the newest stored reading (0 when there is none): what a starting analysis takes
+    /// as analysed before it.
+    func newestReadingID() async throws -> Int64
     /// Every device's last two uploads.
     func deviceActivity() async throws -> [DeviceActivity]
     /// The members (`Practitioner/ID`, `RelatedPerson/ID`) of the care teams looking after a
-    /// patient at `time`, directly or through a group.
-    func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String>
+    /// patient at `time`, directly or through a group, each with their roles on those teams
+    /// (``AccessLink/participants(of:at:)``).
+    func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>]
     /// Every alert that is not resolved.
     func openAlerts() async throws -> [Alert]
     func alert(id: Int64) async throws -> Alert?

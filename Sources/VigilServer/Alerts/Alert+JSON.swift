@@ -15,7 +15,12 @@ extension Alert {
             "updated": .string(FHIRDateTime.instant(milliseconds: updated)),
             "message": .string(message),
             "values": values,
-            "acknowledgements": .array(acknowledgements.map { ["by": .string($0.by), "at": .string(FHIRDateTime.instant(milliseconds: $0.at))] }),
+            "acknowledgements": .array(
+                acknowledgements.map { ack in
+                    var item: JSONObject = ["by": .string(ack.by), "at": .string(FHIRDateTime.instant(milliseconds: ack.at))]
+                    if let level = ack.level { item["level"] = .integer(Int64(level)) }
+                    return .object(item)
+                }),
         ]
         if let resolution {
             var resolved: JSONObject = ["reason": .string(resolution.reason), "at": .string(FHIRDateTime.instant(milliseconds: resolution.at))]

@@ -2,7 +2,8 @@ import VigilCore
 
 /// Alert changes gathered under the ``AlertCenter``'s lock and stored in one transaction: each
 /// alert once, in its final state, with every transition it went through and the state after each
-/// (to publish). A condition raised, cleared and raised again within one batch gives two alerts.
+/// (to publish). A plain update (new values) is published and audited but is not a step of the
+/// alert's history. A condition raised, cleared and raised again within one batch gives two alerts.
 struct AlertBatch {
     struct Step {
         var transition: AlertTransition
@@ -28,14 +29,15 @@ struct AlertBatch {
     /// Records the alert after `transitions`, with their history entries and audit events.
     mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {
         let key = AlertCenter.OpenKey(patient: alert.patient, key: alert.key)
+        let history = steps.filter { $0.transition.kind != .updated }.map(\.entry)
         if let i = index[key], changes[i].alert.isOpen {
             changes[i].alert = alert
-            changes[i].history += steps.map(\.entry)
+            changes[i].history += history
             changes[i].audit += audit
             self.steps[i] += steps
         } else {
             index[key] = changes.count
-            changes.append(AlertChange(alert: alert, history: steps.map(\.entry), audit: audit))
+            changes.append(AlertChange(alert: alert, history: history, audit: audit))
             self.steps.append(steps)
         }
     }

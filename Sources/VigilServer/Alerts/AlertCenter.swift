@@ -77,12 +77,16 @@ public final class AlertCenter: Sendable {
                     let key = OpenKey(patient: patient, key: output.key)
                     let current = batch.open(key) ?? openAlert(patient: patient, key: output.key)
                     switch (output, current) {
-                    case (.raise(let condition), nil):
+                    case (.raise(let condition), nil), (.worsen(let condition), nil):
+                        // A condition that got worse after a person resolved its alert is a new alert.
                         let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
                         try await add(alert, transitions, to: &batch, actor: nil, client: nil)
                     case (.raise(let condition), let alert?), (.update(let condition), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
-                        guard transitions.contains(where: { $0.kind != .updated }) else { continue }
+                        guard next != alert else { continue }
+                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                    case (.worsen(let condition), let alert?):
+                        let (next, transitions) = try AlertLifecycle.apply(.worsen(condition), to: alert, now: now, policy: policy)
                         try await add(next, transitions, to: &batch, actor: nil, client: nil)
                     case (.clear(_, let values), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
@@ -98,9 +102,11 @@ public final class AlertCenter: Sendable {
         }
     }
 
-    /// A person acknowledges an alert.
+    /// A person acknowledges an alert, at their escalation level on the patient's care team.
     func acknowledge(_ id: Int64, by user: UserAccount, client: String?) async throws -> Alert {
-        try await change(id, .acknowledge(by: "user/\(user.username)"), by: user, client: client)
+        guard let patient = try await store.alert(id: id)?.patient else { throw VigilError(.notFound, "alert \(id) was not found") }
+        let level = Self.level(of: user, team: try await store.careTeam(patient: patient, at: clock.now()), policy: policy)
+        return try await change(id, .acknowledge(by: "user/\(user.username)", level: level), by: user, client: client)
     }
 
     /// A person resolves an alert, with a reason.
@@ -210,18 +216,26 @@ public final class AlertCenter: Sendable {
         return stored
     }
 
-    /// The people a transition notifies: users whose role is at the transition's level (every
-    /// level up to it for an all-clear) and who are on the patient's care team (administrators
-    /// need no team), less those who acknowledged.
+    /// The people a transition notifies: those at levels 0 through its level among the members
+    /// of the patient's care teams now (``level(of:team:policy:)``), less those it excepts.
     func recipients(of transition: AlertTransition, patient: String) async throws -> [String] {
-        guard let level = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
-        let top = min(level, policy.levels.count - 1)
-        let roles = Set((transition.allClear ? Array(policy.levels[0...top]) : [policy.levels[top]]).flatMap { $0 })
-        let users = try await cachedUsers().filter { !$0.disabled && roles.contains($0.role.rawValue) }
-        guard !users.isEmpty else { return [] }
-        let members = try await store.careTeamMembers(patient: patient, at: clock.now())
-        return users.filter { user in user.role == .admin || user.fhirUser.map { members.contains($0.description) } == true }
-            .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
+        guard let notifyLevel = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
+        let team = try await store.careTeam(patient: patient, at: clock.now())
+        guard !team.isEmpty else { return [] }
+        return try await cachedUsers().filter { user in
+            !user.disabled && Self.level(of: user, team: team, policy: policy).map { $0 <= notifyLevel } == true
+        }
+        .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
+    }
+
+    /// A person's escalation level for a patient: the level their role on one of the patient's
+    /// care teams names (`rapid-response`), else the first level of their account's role; nil when
+    /// they are on none of the patient's teams or at no level (an administrator).
+    static func level(of user: UserAccount, team: [String: Set<String>], policy: EscalationPolicy) -> Int? {
+        guard let member = user.fhirUser?.description, let teamRoles = team[member] else { return nil }
+        let levels = policy.levels.indices
+        return levels.last { !teamRoles.isDisjoint(with: policy.levels[$0].teamRoles) }
+            ?? levels.first { policy.levels[$0].roles.contains(user.role.rawValue) }
     }
 
     private func cachedUsers() async throws -> [UserAccount] {
@@ -244,7 +258,7 @@ extension EngineOutput {
     /// The condition key this output is about.
     var key: String {
         switch self {
-        case .raise(let condition), .update(let condition): condition.key
+        case .raise(let condition), .update(let condition), .worsen(let condition): condition.key
         case .clear(let key, _): key
         case .score(let record): record.kind.rawValue
         }

@@ -3,10 +3,9 @@ import VigilClinical
 import VigilCore
 
 extension AnalysisService {
-    /// Runs `body` on a patient's rule state, building it first if needed from the store, without
-    /// the observations about to be processed (`pending`: they are stored already).
-    func withPatient<T>(_ patient: String, pending: [ClinicalObservation] = [], _ body: (inout PatientRuntime) -> T) async throws -> T {
-        if state.withLock({ $0.patients[patient] == nil }) { try await preload([patient: pending]) }
+    /// Runs `body` on a patient's rule state, building it first from the store if needed.
+    func withPatient<T>(_ patient: String, _ body: (inout PatientRuntime) -> T) async throws -> T {
+        if state.withLock({ $0.patients[patient] == nil }) { try await preload([patient]) }
         return state.withLock { state in
             var runtime = state.patients[patient]!
             defer { state.patients[patient] = runtime }
@@ -14,13 +13,11 @@ extension AnalysisService {
         }
     }
 
-    /// Builds the state of the patients that have none yet, together, without the observations
-    /// about to be processed (readings from the first pending one on are analysed in their turn).
-    func preload(_ pending: [String: [ClinicalObservation]]) async throws {
-        let missing = state.withLock { state in pending.keys.filter { state.patients[$0] == nil } }
+    /// Builds the state of the patients that have none yet, together.
+    func preload(_ patients: some Collection<String>) async throws {
+        let missing = state.withLock { state in patients.filter { state.patients[$0] == nil } }
         guard !missing.isEmpty else { return }
-        let excluding = Set(pending.values.joined().map(\.id))
-        let loaded = try await load(missing, excluding: excluding)
+        let loaded = try await load(missing)
         state.withLock { state in
             for (patient, runtime) in loaded where state.patients[patient] == nil { state.patients[patient] = runtime }
         }
@@ -28,7 +25,7 @@ extension AnalysisService {
 
     /// Copies of patients' rule states (built when needed), for the board.
     func snapshot(_ patients: [String]) async throws -> [String: PatientRuntime] {
-        try await preload(Dictionary(uniqueKeysWithValues: patients.map { ($0, []) }))
+        try await preload(patients)
         return state.withLock { state in
             Dictionary(uniqueKeysWithValues: patients.compactMap { patient in state.patients[patient].map { (patient, $0) } })
         }
@@ -46,26 +43,29 @@ extension AnalysisService {
             if let patient = plan.patient { plansByPatient[patient, default: []].append(plan.json) }
         }
         let byID = Dictionary(resources.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
-        let now = clock.now()
         var contexts: [String: PatientContext] = [:]
-        for (id, patient) in byID { contexts[id] = PatientContext.from(patient: patient, carePlans: plansByPatient[id] ?? [], now: now) }
+        for (id, patient) in byID { contexts[id] = PatientContext.from(patient: patient, carePlans: plansByPatient[id] ?? []) }
         return contexts
     }
 
-    /// Builds patients' rule states from the store: replays the readings of the freshness window
-    /// stored before the first of `excluding` (that commit and those after it are analysed in
-    /// their turn) and the observations people entered within the assessment window (less
-    /// `excluding`); takes over the conditions of open alerts, and raises what should be open but
-    /// is not (a crash between a commit and its alert). Four queries for all the patients.
-    func load(_ patients: [String], excluding: Set<String>) async throws -> [String: PatientRuntime] {
+    /// Builds patients' rule states from the store by replaying what the analysis has already
+    /// analysed: the readings of the freshness window up to the last analysed commit, and the
+    /// observations people entered within the assessment window that were analysed (or stored
+    /// before this server started). What is stored but not yet analysed is analysed in its turn,
+    /// so each score change is stored once, by the analysis, whatever order inputs arrive in.
+    /// Takes over the conditions of open alerts, and raises what should be open but is not (a
+    /// crash between a commit and its alert). Four queries for all the patients.
+    func load(_ patients: [String]) async throws -> [String: PatientRuntime] {
         let policy = engine.policy
         let now = clock.now()
         let contexts = try await loadContexts(patients)
-        let window = max(policy.freshnessSeconds, Int(policy.glucose.windowMinutes * 60), policy.thresholds.map(\.sustainedSeconds).max() ?? 0)
+        let window = max(
+            policy.freshnessSeconds, Int(max(policy.glucose.windowMinutes, policy.glucose.forecastWindowMinutes) * 60),
+            policy.thresholds.map(\.sustainedSeconds).max() ?? 0)
         let since = now - Int64(window) * 1000
+        let analysed = state.withLock { $0.analysed }
         var observations: [String: [ClinicalObservation]] = [:]
-        let firstPending = excluding.compactMap { Int64($0) }.min()
-        for stored in try await store.readings(patients: patients, since: since, before: firstPending) {
+        for stored in try await store.readings(patients: patients, since: since, before: analysed.readingsThrough + 1) {
             observations[stored.reading.patient, default: []].append(ClinicalObservation(stored))
         }
         var entered = try FHIRSearchQuery.parse(
@@ -76,7 +76,7 @@ extension AnalysisService {
             ])
         entered.scope = Self.compartments(of: patients)
         entered.count = 10_000
-        for resource in try await store.search(entered).resources where !excluding.contains(resource.id) {
+        for resource in try await store.search(entered).resources where analysed.includes(resource) {
             guard let patient = resource.patient else { continue }
             observations[patient, default: []] += ClinicalObservation.from(observation: resource.json, id: resource.id)
         }
@@ -86,15 +86,10 @@ extension AnalysisService {
             let context = contexts[patient] ?? PatientContext()
             let recorded = contexts[patient] != nil
             var patientState = PatientState()
-            let replay = engine.process(observations[patient] ?? [], state: &patientState, context: context, patient: patient, now: now)
-            var lastCondition: [String: AlertCondition] = [:]
-            for case .raise(let condition) in replay { lastCondition[condition.key] = condition }
-            for case .update(let condition) in replay { lastCondition[condition.key] = condition }
-            for alert in alerts.openAlerts(patients: [patient]) {
-                patientState.adopt(key: alert.key, priority: alert.priority, since: alert.raised)
-            }
-            for key in patientState.raised.keys where alerts.openAlert(patient: patient, key: key) == nil {
-                guard let condition = lastCondition[key] else { continue }
+            _ = engine.process(observations[patient] ?? [], state: &patientState, context: context, patient: patient, now: now)
+            for alert in alerts.openAlerts(patients: [patient]) { patientState.adopt(alert) }
+            for (key, episode) in patientState.episodes where alerts.openAlert(patient: patient, key: key) == nil {
+                guard let condition = episode.said else { continue }
                 let latest = try await store.latestAlert(patient: patient, key: key)
                 let decidedByAPerson = latest?.resolution.map { $0.by != nil && $0.at >= since } ?? false
                 if !decidedByAPerson { reconcile.append((patient, .raise(condition))) }

@@ -37,6 +37,8 @@ public final class AnalysisService: Service {
     struct State {
         var patients: [String: PatientRuntime] = [:]
         var devices: [String: (monitor: DeviceMonitor, patient: String)] = [:]
+        /// What has been analysed (set when the service starts).
+        var analysed = AnalysedWatermark(readingsThrough: .max, started: .min)
     }
 
     init(
@@ -69,6 +71,9 @@ public final class AnalysisService: Service {
     public func run() async throws {
         // However the analysis ends, senders must not wait for it: a finished inbox refuses at once.
         defer { inbox.finish() }
+        let newest = try await store.newestReadingID()
+        let started = clock.now()
+        state.withLock { $0.analysed = AnalysedWatermark(readingsThrough: newest, started: started) }
         try await alerts.load()
         try await loadDevices()
         await withGracefulShutdownHandler {
@@ -94,12 +99,15 @@ public final class AnalysisService: Service {
         defer { metrics.recordAnalysis(duration: .now - started, backlog: inbox.weight) }
         do {
             switch input {
-            case .committed(let readings, let refused, let received):
-                try await analyse(readings: readings, refused: refused, received: received)
+            case .committed(let readings, let refused, let clockAhead, let received):
+                try await analyse(readings: readings, refused: refused, clockAhead: clockAhead, received: received)
             case .observations(let patient, let observations):
-                let outputs = try await withPatient(patient, pending: observations) { runtime in
-                    engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: clock.now())
+                let now = clock.now()
+                let outputs = try await withPatient(patient) { runtime in
+                    engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: now)
                 }
+                let forget = now - Int64(engine.policy.assessmentFreshnessSeconds) * 1000
+                state.withLock { $0.analysed.analysed(entries: observations.map(\.id), storedAt: now, forgetBefore: forget) }
                 try await act(on: outputs.map { (patient, $0) })
             case .patientChanged(let patient):
                 // A patient without a state gets one, with the new record, when first needed.
@@ -119,25 +127,29 @@ public final class AnalysisService: Service {
         }
     }
 
-    private func analyse(readings: [StoredReading], refused: [String: Int], received: Int64) async throws {
+    private func analyse(readings: [StoredReading], refused: [String: Int], clockAhead: [String: Int], received: Int64) async throws {
         var byPatient: [String: [ClinicalObservation]] = [:]
-        var byDevice: [String: [(code: String, value: Double, unit: String, ahead: Bool)]] = [:]
+        var byDevice: [String: [(code: String, value: Double, unit: String)]] = [:]
         var devicePatient: [String: String] = [:]
         for stored in readings {
             let r = stored.reading
             byPatient[r.patient, default: []].append(ClinicalObservation(stored))
-            byDevice[r.key.device, default: []].append((r.code, r.value, r.unit, r.flags.contains(.futureTimestamp)))
+            byDevice[r.key.device, default: []].append((r.code, r.value, r.unit))
             devicePatient[r.key.device] = r.patient
         }
-        try await preload(byPatient)
+        try await preload(byPatient.keys)
         var outputs: [(patient: String, output: EngineOutput)] = []
         let now = clock.now()
         for (patient, observations) in byPatient {
-            let results = try await withPatient(patient, pending: observations) { runtime in
+            let results = try await withPatient(patient) { runtime in
                 engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: now)
             }
             publishReadings(observations, patient: patient)
             outputs += results.map { (patient, $0) }
+        }
+        // A device whose first upload was all refused is not known yet: find the patient it is on.
+        for device in refused.keys where devicePatient[device] == nil && state.withLock({ $0.devices[device] == nil }) {
+            devicePatient[device] = try await store.deviceLinks(device: device).patient(at: received)
         }
         for device in Set(byDevice.keys).union(refused.keys) {
             state.withLock { state in
@@ -145,11 +157,13 @@ public final class AnalysisService: Service {
                 var entry = state.devices[device] ?? (DeviceMonitor(), patient)
                 entry.patient = patient
                 let results = entry.monitor.received(
-                    at: received, readings: byDevice[device] ?? [], rejected: refused[device] ?? 0, device: device, policy: engine.policy.technical)
+                    at: received, readings: byDevice[device] ?? [], rejected: refused[device] ?? 0, clockAhead: clockAhead[device] ?? 0, device: device,
+                    policy: engine.policy.technical)
                 state.devices[device] = entry
                 outputs += results.map { (patient, $0) }
             }
         }
+        state.withLock { $0.analysed.analysed(readings: readings) }
         try await act(on: outputs)
     }
 

@@ -35,6 +35,9 @@ public struct VigilRuntime: Sendable {
         tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
         metrics: VigilMetrics = .shared, logger: Logger
     ) {
+        var configuration = configuration
+        // Devices' clocks are trusted as far ahead as the policy's tolerance, as people's are.
+        configuration.ingestLimits.futureTolerance = Int64(policy.clockToleranceSeconds) * 1000
         self.configuration = configuration
         self.store = store
         self.clock = clock

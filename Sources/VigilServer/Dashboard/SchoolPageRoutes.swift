@@ -36,7 +36,7 @@ struct SchoolPageRoutes {
         let policy = runtime.policy
         let record = try await runtime.store.resource(.patient, id: id)?.json
         let plans = try await search(.carePlan, [("patient", id), ("status", "active")])
-        let context = PatientContext.from(patient: record, carePlans: plans, now: now)
+        let context = PatientContext.from(patient: record, carePlans: plans)
         let readings = try await runtime.store.readings(patients: [id], since: now - 3 * 3_600_000, before: nil)
         var card: [String: Any] = ["id": id, "name": record.flatMap(Board.Line.name(of:)) ?? "Patient/\(id)"]
         let glucose = readings.filter { policy.glucose.codes.contains($0.reading.code) }.compactMap { stored in

@@ -5,7 +5,7 @@ extension VigilRuntime {
     /// care team, and their phone when the record has one.
     func careTeamContacts(patient: String, at now: Int64) async throws -> [[String: Any]] {
         var contacts: [[String: Any]] = []
-        for member in try await store.careTeamMembers(patient: patient, at: now).sorted() {
+        for member in try await store.careTeam(patient: patient, at: now).keys.sorted() {
             let parts = member.split(separator: "/").map(String.init)
             guard parts.count == 2, let type = FHIRResourceType(rawValue: parts[0]), let person = try await store.resource(type, id: parts[1])?.json
             else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import VigilClinical
 import VigilCore
 
 /// Checks a resource that someone wants to store against the schema and the server's rules, and
@@ -7,7 +8,9 @@ import VigilCore
 /// Rules beyond the schema: a resource of the patient's record names an existing patient that
 /// the writer may see (a patient one may not see is reported exactly like one that does not
 /// exist); an observation entered by a person carries them as performer, uses plausible values
-/// for a catalogued code, and does not pose as a device reading.
+/// for a catalogued code, has a value the clinical rules can read when its code is one they read,
+/// is not dated after now (beyond the policy's clock tolerance), and does not pose as a device
+/// reading.
 struct WritePlanner: Sendable {
     let runtime: VigilRuntime
     let access: AccessControl
@@ -22,7 +25,7 @@ struct WritePlanner: Sendable {
         guard issues.isEmpty else { throw VigilError(.invalid, issues: issues) }
         var resource = resource
         try await checkCompartment(resource, type: type)
-        if type == .observation { resource = try checkObservation(resource) }
+        if type == .observation { resource = try checkObservation(resource, now: now) }
         var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
         if type == .device { write.linkStart = try await linkStart(resource, device: id, patient: write.resource.patient, now: now) }
         return write
@@ -76,8 +79,9 @@ struct WritePlanner: Sendable {
     }
 
     /// People's observations: not posing as a device reading, plausible when the code is
-    /// catalogued, and with the person as performer (added when missing).
-    private func checkObservation(_ resource: JSON) throws -> JSON {
+    /// catalogued, readable by the rules when they read the code, not dated in the future, and with
+    /// the person as performer (added when missing).
+    private func checkObservation(_ resource: JSON, now: Int64) throws -> JSON {
         for (i, identifier) in (resource["identifier"]?.arrayValue ?? []).enumerated() where identifier["system"]?.stringValue == ProducerKey.system {
             throw VigilError(
                 .unprocessable, "identifier system \(ProducerKey.system) is reserved for device readings", expression: "Observation.identifier[\(i)]")
@@ -93,6 +97,22 @@ struct WritePlanner: Sendable {
             if let problem = definition.problem(value: value, unit: unit) {
                 throw VigilError(.unprocessable, problem, expression: "Observation.valueQuantity")
             }
+        }
+        do {
+            _ = try ClinicalObservation.interpret(observation: resource, id: "")
+        } catch {
+            throw VigilError(.unprocessable, error.message, expression: error.expression)
+        }
+        let tolerance = Int64(runtime.policy.clockToleranceSeconds) * 1000
+        for element in ["effectiveDateTime", "effectiveInstant", "issued"] {
+            if let text = resource[element]?.stringValue, let time = FHIRDateTime(text), time.lowerBound > now + tolerance {
+                throw VigilError(
+                    .unprocessable, "\(element) \(text) is in the future (the server's time is \(FHIRDateTime.instant(milliseconds: now)))",
+                    expression: "Observation.\(element)")
+            }
+        }
+        if let start = resource["effectivePeriod"]?["start"]?.stringValue, let time = FHIRDateTime(start), time.lowerBound > now + tolerance {
+            throw VigilError(.unprocessable, "effectivePeriod.start \(start) is in the future", expression: "Observation.effectivePeriod.start")
         }
         guard let me = access.user?.fhirUser else { return resource }
         let performers = (resource["performer"]?.arrayValue ?? []).compactMap { $0["reference"]?.stringValue.flatMap(FHIRReference.init) }

@@ -11,8 +11,6 @@ struct IngestHandler: Sendable {
         var accepted = 0
         var duplicates = 0
         var rejected: [ReadingRejection] = []
-        /// Readings stored with a flag (device time ahead of server time).
-        var flagged: [ReadingSubmission] = []
 
         /// The answer once the commit is stored: how many readings were new, how many duplicates.
         func counting(_ outcome: IngestWriter.Outcome) -> Result {
@@ -34,10 +32,6 @@ struct IngestHandler: Sendable {
                         return .object(item)
                     }),
             ]
-            if !flagged.isEmpty {
-                object["flagged"] = .array(
-                    flagged.map { ["index": .integer($0.index), "seq": .integer($0.seq), "reason": "device time is ahead of server time"] })
-            }
             return .object(object)
         }
     }
@@ -55,7 +49,7 @@ struct IngestHandler: Sendable {
         return prepared.result.counting(try await runtime.writer.submit(prepared.commit))
     }
 
-    /// A batch ready for the writer: what to commit, and the answer so far (rejections, flags).
+    /// A batch ready for the writer: what to commit, and the answer so far (rejections).
     struct Prepared: Sendable {
         var commit: IngestCommit
         var result: Result
@@ -82,12 +76,10 @@ struct IngestHandler: Sendable {
                     ))
                 continue
             }
-            if !submission.flags.isEmpty { result.flagged.append(submission) }
             readings.append(
                 Reading(
                     key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), patient: patient,
-                    code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now,
-                    flags: submission.flags
+                    code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now
                 ))
         }
         result.rejected.sort { $0.index < $1.index }
@@ -98,7 +90,8 @@ struct IngestHandler: Sendable {
                     device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now
                 )
             },
-            audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source)
+            audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source),
+            clockAhead: result.rejected.contains(where: \.clockAhead) ? [device: result.rejected.count(where: \.clockAhead)] : [:]
         )
         runtime.metrics.recordRejected(result.rejected.count)
         return Prepared(commit: commit, result: result)

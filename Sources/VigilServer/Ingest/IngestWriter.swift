@@ -130,17 +130,19 @@ public final class IngestWriter: Service {
             if let head = result.auditHead { try anchor?.advance(to: head) }
             metrics.recordCommit(
                 readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)
-            for (pending, offset) in zip(batch, offsets) {
-                let slice = Array(result.inserted[offset..<offset + pending.commit.readings.count])
-                pending.answer.complete(.success(Outcome(inserted: slice)))
-            }
+            // Handed to the analysis before anyone is answered, so that whatever an answered
+            // client does next (a flush, a board) comes after it in the analysis's order.
             if let analysis {
                 let stored = zip(result.ids, merged.readings).compactMap { id, reading in id.map { StoredReading(id: $0, reading: reading) } }
                 let refused = Dictionary(grouping: merged.quarantine, by: \.device).mapValues(\.count)
                 if !stored.isEmpty || !refused.isEmpty {
                     let received = merged.readings.map(\.received).max() ?? merged.quarantine.map(\.received).max() ?? 0
-                    await analysis.submit(.committed(readings: stored, refused: refused, received: received))
+                    await analysis.submit(.committed(readings: stored, refused: refused, clockAhead: merged.clockAhead, received: received))
                 }
+            }
+            for (pending, offset) in zip(batch, offsets) {
+                let slice = Array(result.inserted[offset..<offset + pending.commit.readings.count])
+                pending.answer.complete(.success(Outcome(inserted: slice)))
             }
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "items": "\(batch.count)"])

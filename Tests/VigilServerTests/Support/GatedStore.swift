@@ -80,7 +80,8 @@ final class GatedStore: VigilStore {
         try await inner.readings(patients: patients, since: since, before: id)
     }
     func deviceActivity() async throws -> [DeviceActivity] { try await inner.deviceActivity() }
-    func careTeamMembers(patient: String, at time: Int64) async throws -> Set<String> { try await inner.careTeamMembers(patient: patient, at: time) }
+    func newestReadingID() async throws -> Int64 { try await inner.newestReadingID() }
+    func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] { try await inner.careTeam(patient: patient, at: time) }
     func openAlerts() async throws -> [Alert] { try await inner.openAlerts() }
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }

@@ -4,7 +4,8 @@ import VigilCore
 /// A small hospital and school: two wards with a nurse each and a physician on ward A, a child
 /// in a class with a school nurse and a parent, and one device per ward patient.
 ///
-/// - p1 on ward A (group wardA): nurse `nina` (n1) and physician `doc` (doc1).
+/// - p1 on ward A (group wardA): nurse `nina` (n1), physician `doc` (doc1), and `rory` (rr1), a
+///   physician on ward A's team as `rapid-response` (the last level of escalation).
 /// - p2 on ward B (group wardB): nurse `nora` (n2).
 /// - c1, a child: school nurse `sally` (sn1) and parent `pat` (RelatedPerson parent1), on team tc1.
 /// - `ph` (public health) and `rita` (researcher) see no identified data.
@@ -19,7 +20,7 @@ struct World: Sendable {
     static func build(_ client: Client) async throws -> World {
         let admin = try await client.adminToken()
         let since: JSON = ["start": "2026-01-01T00:00:00Z"]
-        for (id, family) in [("n1", "Nurse"), ("n2", "Other"), ("doc1", "Doctor"), ("sn1", "School")] {
+        for (id, family) in [("n1", "Nurse"), ("n2", "Other"), ("doc1", "Doctor"), ("sn1", "School"), ("rr1", "Outreach")] {
             try await client.put(["resourceType": "Practitioner", "name": [["family": .string(family)]]], id: id, token: admin)
         }
         for id in ["p1", "p2", "c1"] {
@@ -39,6 +40,10 @@ struct World: Sendable {
                 "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Group/wardA"],
                 "participant": [
                     ["member": ["reference": "Practitioner/n1"], "period": since], ["member": ["reference": "Practitioner/doc1"]],
+                    [
+                        "member": ["reference": "Practitioner/rr1"],
+                        "role": [["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]], "text": "Rapid response"]],
+                    ],
                 ],
             ], id: "tA", token: admin)
         try await client.put(
@@ -64,6 +69,7 @@ struct World: Sendable {
         tokens["nina"] = try await client.user("nina", role: .nurse, fhirUser: "Practitioner/n1", admin: admin)
         tokens["nora"] = try await client.user("nora", role: .nurse, fhirUser: "Practitioner/n2", admin: admin)
         tokens["doc"] = try await client.user("doc", role: .physician, fhirUser: "Practitioner/doc1", admin: admin)
+        tokens["rory"] = try await client.user("rory", role: .physician, fhirUser: "Practitioner/rr1", admin: admin)
         tokens["sally"] = try await client.user("sally", role: .schoolNurse, fhirUser: "Practitioner/sn1", admin: admin)
         tokens["pat"] = try await client.user("pat", role: .caregiver, fhirUser: "RelatedPerson/parent1", admin: admin)
         tokens["ph"] = try await client.user("ph", role: .publicHealth, fhirUser: nil, admin: admin)
