@@ -219,6 +219,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilBenchTests",
+            dependencies: ["VigilBench", "VigilSimulator", "VigilClinical", "VigilCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "VigilSQLiteTests",
             dependencies: [
                 "VigilCore", "VigilSQLite", "VigilStoreConformance",

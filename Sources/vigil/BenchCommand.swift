@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import VigilBench
+import VigilClinical
+import VigilSimulator
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Simulator.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Simulator.self, Alarms.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -227,6 +229,57 @@ extension BenchCommand {
                 fflush(nil)
             }
             print(report.text)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Alarms: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Alarm quality on a virtual clock: false alerts per stable patient-day, how soon deteriorations alert, alerts per episode.",
+            discussion: """
+                Simulates stable patients (full vital signs, a nurse's entries every 4 hours) and scripted deteriorations into sepsis \
+                through the clinical engine and the alert lifecycle, with device artefacts at their rates (probe off, motion, dropped \
+                readings, duplicated sends, noise) and a staff that acknowledges after a delay. No wall-clock waits.
+                """
+        )
+
+        @Option(name: .customLong("patient-days"), help: "Stable patient-days to simulate.") var patientDays = 1000.0
+        @Option(help: "Scripted deteriorations into sepsis.") var deteriorations = 100
+        @Option(help: "Device artefacts: on (the standard rates) or off.") var artefacts = "on"
+        @Option(help: "Episodes and band hold: on (the policy's) or off (every condition its own alert, bands left at once).") var episodes = "on"
+        @Option(name: .customLong("noise"), help: "Measurement noise, as a multiple of each vital sign's usual variation.") var noise = 1.0
+        @Option(help: "A clinical policy document instead of the standard one.") var policy: String?
+        @Option(help: "Seed of the simulation.") var seed: UInt64 = 42
+        @Flag(help: "Run with artefacts on and off, episodes on and off, and print a line for each.") var compare = false
+
+        func run() async throws {
+            guard patientDays > 0, deteriorations >= 0, noise >= 0 else { throw ValidationError("patient-days must be positive") }
+            guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else { throw ValidationError("--artefacts and --episodes take on or off") }
+            var options = AlarmBenchmark.Options()
+            options.patientDays = patientDays
+            options.deteriorations = deteriorations
+            options.seed = seed
+            if let policy {
+                guard let data = FileManager.default.contents(atPath: policy) else { throw ValidationError("cannot read \(policy)") }
+                options.policy = try ClinicalPolicy.decode(data)
+            }
+            options.artefacts = artefacts == "on" ? .standard : .none
+            options.artefacts.noiseScale = noise
+            if episodes == "off" { options.policy.episodes = .none }
+            guard compare else {
+                print(await AlarmBenchmark(options: options).run().text)
+                return
+            }
+            for (artefactsOn, episodesOn) in [(true, true), (false, true), (true, false), (false, false)] {
+                var variant = options
+                variant.artefacts = artefactsOn ? .standard : .none
+                variant.artefacts.noiseScale = noise
+                variant.policy.episodes = episodesOn ? options.policy.episodes == .none ? .standard : options.policy.episodes : .none
+                let report = await AlarmBenchmark(options: variant).run()
+                print("artefacts \(artefactsOn ? "on " : "off"), episodes \(episodesOn ? "on " : "off"): \(report.line)")
+                fflush(nil)
+            }
         }
     }
 }

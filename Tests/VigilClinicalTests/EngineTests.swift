@@ -100,7 +100,7 @@ import VigilCore
     @Test func sustainedThresholdNeedsItsDurationAndClearsWithHysteresis() {
         var state = PatientState()
         var events: [EngineOutput] = []
-        for (second, spo2) in [(0, 89.0), (30, 88), (59, 89), (60, 89), (90, 91), (120, 92)] as [(Int64, Double)] {
+        for (second, spo2) in [(0, 89.0), (60, 88), (119, 89), (120, 89), (150, 91), (180, 92)] as [(Int64, Double)] {
             events += engine.process([q("59408-5", spo2, "%", at: second)], state: &state, context: .init(), patient: "p", now: t0 + second * 1000)
         }
         let keys = events.compactMap { output -> String? in
@@ -187,11 +187,11 @@ import VigilCore
     /// can be rebuilt from the store after a restart.
     @Test func replayRebuildsTheSameState() {
         let readings =
-            vitals(rr: 25, spo2: 91, sbp: 100, hr: 120, temp: 39.5, at: 0) + [q("59408-5", 88, "%", at: 30), q("59408-5", 88, "%", at: 95)]
+            vitals(rr: 25, spo2: 91, sbp: 100, hr: 120, temp: 39.5, at: 0) + [q("59408-5", 88, "%", at: 30), q("59408-5", 88, "%", at: 155)]
         var live = PatientState()
-        for reading in readings { _ = engine.process([reading], state: &live, context: .init(), patient: "p", now: t0 + 100_000) }
+        for reading in readings { _ = engine.process([reading], state: &live, context: .init(), patient: "p", now: t0 + 200_000) }
         var rebuilt = PatientState()
-        _ = engine.process(readings, state: &rebuilt, context: .init(), patient: "p", now: t0 + 100_000)
+        _ = engine.process(readings, state: &rebuilt, context: .init(), patient: "p", now: t0 + 200_000)
         #expect(live.raised == rebuilt.raised)
         #expect(live.raised.keys.sorted() == ["fever", "news2", "qsofa", "threshold:spo2-low"])
     }

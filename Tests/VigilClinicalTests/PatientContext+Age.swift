@@ -11,11 +11,12 @@ extension PatientContext {
 }
 
 extension ClinicalPolicy {
-    /// The standard policy with every condition its own alert and no band hold, for tests of
-    /// one rule at a time.
+    /// The standard policy with every condition its own alert, no band hold and scores read from
+    /// the newest values alone, for tests of one rule at a time.
     static let conditionByCondition: ClinicalPolicy = {
         var policy = ClinicalPolicy.standard
         policy.episodes = .none
+        policy.scoreSmoothingSeconds = 0
         return policy
     }()
 }

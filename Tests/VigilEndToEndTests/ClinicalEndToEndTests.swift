@@ -132,8 +132,9 @@ import VigilSimulator
         let nora = try await server.stream(token: site["nora"])
         let doc = try await server.stream(token: site["doc"])
         let monitor = site.devices["monitor-a"]!
-        try await Self.ingest(server, monitor, Self.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72, secondsAgo: 120))
-        try await Self.ingest(server, monitor, Self.vitals(10, rr: 21, spo2: 96, sbp: 115, hr: 95, secondsAgo: 60))
+        // Sets more than the scores' 5-minute median window apart.
+        try await Self.ingest(server, monitor, Self.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72, secondsAgo: 720))
+        try await Self.ingest(server, monitor, Self.vitals(10, rr: 21, spo2: 96, sbp: 115, hr: 95, secondsAgo: 360))
         try await Self.ingest(server, monitor, Self.vitals(20, rr: 25, spo2: 94, sbp: 105, hr: 115))
         let scores = await nina.next(where: Self.about("a1", "score") { $0["data"]?["total"] == 7 })
         #expect(scores != nil, "\(nina.messages.map(\.json.text))")
@@ -225,14 +226,14 @@ import VigilSimulator
         let site = try await Self.site(server)
         let monitor = site.devices["monitor-a"]!
         var nina = try await server.stream(token: site["nina"])
-        try await Self.ingest(server, monitor, Self.vitals(1, rr: 25, spo2: 94, sbp: 105, hr: 115, secondsAgo: 30))
+        try await Self.ingest(server, monitor, Self.vitals(1, rr: 25, spo2: 94, sbp: 105, hr: 115, secondsAgo: 720))
         let raised = try #require(await nina.next(where: Self.about("a1", "alert")))
         let id = try #require(raised.json["data"]?["alert"]?["id"]?.int64Value)
         await nina.close()
         server.stop(SIGKILL)
         try await server.start()
         nina = try await server.stream(token: try await server.token("nina", "password-of-nina"))
-        try await Self.ingest(server, monitor, Self.vitals(10, rr: 25, spo2: 94, sbp: 105, hr: 115))
+        try await Self.ingest(server, monitor, Self.vitals(10, rr: 25, spo2: 94, sbp: 105, hr: 115, secondsAgo: 360))
         #expect(await nina.next(where: Self.about("a1", "readings")) != nil)
         let admin = try await server.token()
         let open = try await server.request(.GET, "/api/alerts?patient=a1&status=active,acknowledged", token: admin)

@@ -6,8 +6,8 @@ public import VigilCore
 /// `active` (raised and notified) → `acknowledged` (by a named person) → `resolved` (the condition
 /// cleared, with an all-clear, or a person resolved it with a reason). A new alert tells the levels
 /// of the care team its priority calls for at once (``EscalationPolicy/firstLevel(kind:priority:)``);
-/// while nobody at the answering level has acknowledged, it escalates level by level, adding people,
-/// up to the last resort; those who have not acknowledged are re-notified. A condition that gets
+/// until someone at the answering level acknowledges, those told who have not acknowledged are
+/// re-notified, and it escalates level by level, adding people, up to the last resort. A condition that gets
 /// worse within its priority tells everyone again; a higher priority upgrades the alert, clears
 /// earlier acknowledgements and tells the levels the new priority calls for. Priority is never
 /// lowered while the alert is open (it latches).
@@ -88,7 +88,10 @@ public enum AlertLifecycle {
             }
             alert.status = .acknowledged
             alert.updated = now
-            if isAnswered(alert, policy: policy) { alert.nextEscalation = nil }
+            if isAnswered(alert, policy: policy) {
+                alert.nextEscalation = nil
+                alert.nextRenotify = nil
+            }
             if policy.acknowledgementSilencesAll { alert.nextRenotify = nil }
             return (alert, [Transition(kind: .acknowledged, at: now, actor: by)])
         case .resolve(let by, let reason):

@@ -9,18 +9,18 @@ extension ClinicalEngine {
     func scores(_ state: inout PatientState, context: PatientContext, age: Int?, now: Int64) -> [EngineOutput] {
         let since = now - Int64(policy.freshnessSeconds) * 1000
         let assessedSince = now - Int64(policy.assessmentFreshnessSeconds) * 1000
-        guard let rr = state.quantity([ClinicalCodes.respiratoryRate], since: since),
-            let sbp = state.quantity([ClinicalCodes.systolicBP], since: since)
+        guard let rr = state.representative([ClinicalCodes.respiratoryRate], since: since),
+            let sbp = state.representative([ClinicalCodes.systolicBP], since: since)
         else { return [] }
-        let hr = state.quantity([ClinicalCodes.heartRate], since: since)
-        let spo2 = state.quantity(ClinicalCodes.spo2, since: since)
+        let hr = state.representative([ClinicalCodes.heartRate], since: since)
+        let spo2 = state.representative(ClinicalCodes.spo2, since: since)
         let consciousness = state.latest(ClinicalCodes.consciousness, since: assessedSince)
         let acvpu: ACVPU? = consciousness.flatMap { if case .consciousness(let level) = $0.value { level } else { nil } }
         let ageNote = context.birth?.note.map { [$0] } ?? []
         var outputs: [EngineOutput] = []
         if let age, age < policy.paediatricBelowAgeInMonths {
             if let hr { outputs += pews(state: &state, age: age, rr: rr, sbp: sbp, hr: hr, spo2: spo2, note: ageNote, assessedSince: assessedSince) }
-        } else if let hr, let spo2, let temperature = state.quantity([ClinicalCodes.temperature], since: since),
+        } else if let hr, let spo2, let temperature = state.representative([ClinicalCodes.temperature], since: since),
             let celsius = FeverPolicy.celsius(temperature.value, unit: temperature.latest.value.unit ?? "Cel")
         {
             let oxygen = oxygenTherapy(state, since: assessedSince)
@@ -37,9 +37,12 @@ extension ClinicalEngine {
                 time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
             )
             outputs += emit(record, &state)
+            let margin = policy.episodes.bandClearMargin["news2"] ?? 0
+            let red = policy.episodes.redScoreClearMargin
+            let staying = NEWS2.band(total: result.total + margin, points: result.points.mapValues { $0 + red }, policy: policy.news2)
             outputs += scoreCondition(
                 "news2", record, priority: policy.news2.alertPriority[result.band.rawValue],
-                message: "NEWS2 \(result.total) (\(result.band.rawValue))", &state)
+                staying: policy.news2.alertPriority[staying.rawValue], message: "NEWS2 \(result.total) (\(result.band.rawValue))", &state)
         }
         if age.map({ $0 >= policy.qsofa.fromAgeInMonths }) ?? true {
             let qsofa = QSOFA.score(respiratoryRate: rr.value, systolicBP: sbp.value, consciousness: acvpu, policy: policy.qsofa)
@@ -49,9 +52,8 @@ extension ClinicalEngine {
                 derivedFrom: [rr.latest.id, sbp.latest.id] + (consciousness.map { [$0.id] } ?? []), policyVersion: policy.version
             )
             outputs += emit(record, &state)
-            outputs += scoreCondition(
-                "qsofa", record, priority: qsofa.total >= policy.qsofa.positiveAt ? policy.qsofa.priority : nil,
-                message: "qSOFA \(qsofa.total): sepsis risk", &state)
+            let positive = qsofa.total >= policy.qsofa.positiveAt ? policy.qsofa.priority : nil
+            outputs += scoreCondition("qsofa", record, priority: positive, staying: positive, message: "qSOFA \(qsofa.total): sepsis risk", &state)
         }
         return outputs
     }
@@ -81,17 +83,22 @@ extension ClinicalEngine {
             parts: items.map { .init(system: ScoreRecord.vigilScore, code: $0.1, display: $0.2, points: result.points[$0.0] ?? 0) },
             band: nil, assumed: result.assumed + note, time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
         )
+        let margin = policy.episodes.bandClearMargin["pews"] ?? 0
         return emit(record, &state)
-            + scoreCondition("pews", record, priority: PEWS.priority(result, policy: policy.pews), message: "PEWS \(result.total)", &state)
+            + scoreCondition(
+                "pews", record, priority: PEWS.priority(result, policy: policy.pews),
+                staying: PEWS.priority(result, policy: policy.pews, margin: margin), message: "PEWS \(result.total)", &state)
     }
 
-    /// Sets a score's condition with band hysteresis: a score at or above the band that raised it
-    /// holds (or raises, or upgrades) at once; a lower score keeps the condition at its priority,
-    /// showing the current score, until it has stayed lower for the policy's hold (then the
-    /// condition drops to the lower band or clears, here or on a later tick).
-    private func scoreCondition(_ key: String, _ record: ScoreRecord, priority: Priority?, message: String, _ state: inout PatientState)
-        -> [EngineOutput]
-    {
+    /// Sets a score's condition with band hysteresis: a score in or above the band that raised
+    /// it holds (or raises, or upgrades) at once, and so does one within the policy's margin
+    /// below it (`staying`: the priority of the score plus the margin); a score lower still keeps
+    /// the condition at its priority, showing the current score, until it has stayed lower for
+    /// the policy's hold (then the condition drops to the lower band or clears, here or on a
+    /// later tick).
+    private func scoreCondition(
+        _ key: String, _ record: ScoreRecord, priority: Priority?, staying: Priority?, message: String, _ state: inout PatientState
+    ) -> [EngineOutput] {
         let values = scoreValues(record)
         let target = priority.map {
             AlertCondition(key: key, kind: key, priority: $0, message: message, values: values, severity: record.total)
@@ -100,13 +107,18 @@ extension ClinicalEngine {
             state.held[key] = nil
             return set(key, target, clearValues: values, &state)
         }
+        let held = AlertCondition(key: key, kind: key, priority: current, message: message, values: values, severity: record.total)
+        if let staying, staying >= current {
+            state.held[key] = nil
+            return set(key, held, &state)
+        }
         let since = state.held[key]?.since ?? record.time
         if record.time - since >= Int64(policy.episodes.bandHoldSeconds) * 1000 {
             state.held[key] = nil
             return set(key, target, clearValues: values, &state)
         }
         state.held[key] = (since, target)
-        return set(key, AlertCondition(key: key, kind: key, priority: current, message: message, values: values, severity: record.total), &state)
+        return set(key, held, &state)
     }
 
     /// Ends the band holds that have lasted the policy's time at `now`.

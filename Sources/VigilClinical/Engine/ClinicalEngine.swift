@@ -58,7 +58,7 @@ public struct ClinicalEngine: Sendable {
         let inOrder = zip(trusted, trusted.dropFirst()).allSatisfy { $0.time <= $1.time }
         let ordered = inOrder ? trusted : trusted.sorted { $0.time < $1.time }
         for observation in ordered {
-            state.record(observation)  // a late, older measurement still runs the rules below
+            state.record(observation, window: Int64(policy.scoreSmoothingSeconds) * 1000)  // a late, older one still runs the rules
             let use = uses[observation.code] ?? CodeUse()
             if use.contains(.scoreInput) { scoreInputsChanged = true }
             guard let quantity = observation.quantity else { continue }

@@ -16,6 +16,9 @@ public struct PatientState: Sendable, Equatable {
     }
 
     public var latest: [String: Latest] = [:]
+    /// Each measured code's readings of the last smoothing window (``ClinicalPolicy/scoreSmoothingSeconds``),
+    /// oldest first, for the scores' median.
+    public var recent: [String: [Latest]] = [:]
     public var sustained: [String: SustainedCondition] = [:]
     /// Glucose samples (mg/dL) of the last window, oldest first, one per time.
     public var glucose: [Glucose.Sample] = []
@@ -36,7 +39,7 @@ public struct PatientState: Sendable, Equatable {
     public init() {}
 
     public static func == (a: PatientState, b: PatientState) -> Bool {
-        a.latest == b.latest && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM && a.scoreTotals == b.scoreTotals
+        a.latest == b.latest && a.recent == b.recent && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM && a.scoreTotals == b.scoreTotals
             && a.scores == b.scores && a.raised == b.raised && a.episodes == b.episodes
             && a.held.mapValues(\.since) == b.held.mapValues(\.since) && a.held.mapValues(\.then) == b.held.mapValues(\.then)
     }
@@ -70,10 +73,18 @@ public struct PatientState: Sendable, Equatable {
     }
 
     /// Keeps `observation` as the latest of its code unless a newer one is already kept (a late
-    /// measurement arriving after a newer one).
-    public mutating func record(_ observation: ClinicalObservation) {
+    /// measurement arriving after a newer one), and among its code's readings of the last
+    /// `window` milliseconds.
+    public mutating func record(_ observation: ClinicalObservation, window: Int64 = 0) {
         let entry = Latest(value: observation.value, time: observation.time, id: observation.id)
         latest[observation.code, default: entry].keepNewer(entry)
+        guard window > 0, case .quantity = observation.value else { return }
+        var readings = recent[observation.code] ?? []
+        readings.removeAll { $0.time == entry.time }
+        readings.insert(entry, at: readings.firstIndex { $0.time > entry.time } ?? readings.endIndex)
+        let newest = readings.last!.time
+        readings.removeAll { $0.time < newest - window }
+        recent[observation.code] = readings
     }
 
     /// The latest value of any of `codes` measured at or after `since`.
@@ -88,6 +99,21 @@ public struct PatientState: Sendable, Equatable {
     func quantity(_ codes: [String], since: Int64) -> (value: Double, latest: Latest)? {
         guard let entry = latest(codes, since: since), case .quantity(let value, _) = entry.value else { return nil }
         return (value, entry)
+    }
+
+    /// The median of the newest code's readings in the window ending at its latest (its latest
+    /// alone when it has no others), with that latest: what a score reads, so that one reading of
+    /// a moving patient or a loose probe does not move it.
+    func representative(_ codes: [String], since: Int64) -> (value: Double, latest: Latest)? {
+        guard let (value, entry) = quantity(codes, since: since) else { return nil }
+        let code = codes.first { latest[$0] == entry } ?? codes[0]
+        let values = (recent[code] ?? []).compactMap { reading -> Double? in
+            if case .quantity(let v, _) = reading.value, reading.time <= entry.time { return v }
+            return nil
+        }.sorted()
+        guard values.count > 1 else { return (value, entry) }
+        let middle = values.count / 2
+        return (values.count.isMultiple(of: 2) ? (values[middle - 1] + values[middle]) / 2 : values[middle], entry)
     }
 }
 

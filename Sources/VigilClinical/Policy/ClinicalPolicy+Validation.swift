@@ -7,7 +7,7 @@ extension ClinicalPolicy {
         var problems: [String] = []
         if version.isEmpty { problems.append("version is empty") }
         if freshnessSeconds <= 0 || assessmentFreshnessSeconds <= 0 { problems.append("freshness windows must be positive") }
-        if clockToleranceSeconds < 0 { problems.append("clockToleranceSeconds is negative") }
+        if clockToleranceSeconds < 0 || scoreSmoothingSeconds < 0 { problems.append("clockToleranceSeconds and scoreSmoothingSeconds must not be negative") }
         // Alerts go to people who care for the patient: never to administrators, public health or research.
         let careRoles = Set(Role.allCases.filter(\.isCareRole).map(\.rawValue))
         if escalation.levels.isEmpty { problems.append("escalation.levels needs at least one level") }

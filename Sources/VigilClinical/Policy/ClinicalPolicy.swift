@@ -11,6 +11,10 @@ public struct ClinicalPolicy: Sendable, Codable, Equatable {
     public var freshnessSeconds: Int
     /// How old a recorded consciousness level or oxygen flag may be (seconds).
     public var assessmentFreshnessSeconds: Int
+    /// A score reads each vital sign as the median of its readings over this many seconds up to
+    /// its newest: a continuous monitor's artefact (a moving patient, a loose probe) does not
+    /// move the score, and a reading taken every few hours is read as it is. 0: the newest alone.
+    public var scoreSmoothingSeconds: Int
     /// How far ahead of the server's clock a measurement time is still trusted (seconds): a
     /// device reading further ahead is quarantined, a person's entry refused, and the rules never
     /// read one; one within it counts as measured now.
@@ -76,11 +80,12 @@ public struct TechnicalPolicy: Sendable, Codable, Equatable {
 extension ClinicalPolicy {
     /// The default policy: RCP NEWS2 2017, Bedside PEWS 2009, Sepsis-3 qSOFA, ADA glucose levels,
     /// NAEPP peak-flow zones, BTS/SIGN asthma flags, fever at 38.0 °C, and a few sustained
-    /// threshold rules chosen to cut false alarms (SpO2 below 90 % for 60 s, …).
+    /// threshold rules chosen to cut false alarms (SpO2 below 90 % for two minutes, …).
     public static let standard = ClinicalPolicy(
         version: "vigil-standard-2026.12",
         freshnessSeconds: 3600,
         assessmentFreshnessSeconds: 4 * 3600,
+        scoreSmoothingSeconds: 300,
         clockToleranceSeconds: 300,
         news2: .rcp2017,
         paediatricBelowAgeInMonths: 192,
@@ -88,8 +93,8 @@ extension ClinicalPolicy {
         qsofa: .sepsis3,
         thresholds: [
             ThresholdRule(
-                id: "spo2-low", codes: ["59408-5", "2708-6"], unit: "%", direction: .below, limit: 90, clearAt: 92, sustainedSeconds: 60,
-                priority: .high, message: "SpO2 below 90 % for a minute"),
+                id: "spo2-low", codes: ["59408-5", "2708-6"], unit: "%", direction: .below, limit: 90, clearAt: 92, sustainedSeconds: 120,
+                priority: .high, message: "SpO2 below 90 % for two minutes"),
             ThresholdRule(
                 id: "heart-rate-high", codes: ["8867-4"], unit: "/min", direction: .above, limit: 140, clearAt: 125, sustainedSeconds: 120,
                 priority: .medium, message: "Heart rate above 140/min for two minutes", fromAgeInMonths: 192),

@@ -22,13 +22,22 @@ public struct EpisodePolicy: Sendable, Codable, Equatable {
     /// A score (NEWS2, PEWS, qSOFA) leaves the band that raised its condition only after staying
     /// below it this long (seconds), so that a score moving 5↔4 is one alert. 0: at once.
     public var bandHoldSeconds: Int
+    /// How many points below a band's lower edge a score's total must be, by kind, to count as
+    /// having left it: a NEWS2 moving 5→3 as the respiratory rate wavers at 20–21/min (0 or 2
+    /// points) stays in the medium band.
+    public var bandClearMargin: [String: Int]
+    /// How many points below a red score (3) a NEWS2 parameter must be for the low-medium band
+    /// (a single red score) to be left: SpO2 wavering at 91–92 % (3 or 2 points) keeps it.
+    public var redScoreClearMargin: Int
     /// How many points a score must rise above what was last notified, by kind, for the alert to
     /// notify again within the same priority.
     public var worsenBy: [String: Int]
 
-    public init(groups: [Group], bandHoldSeconds: Int, worsenBy: [String: Int]) {
+    public init(groups: [Group], bandHoldSeconds: Int, bandClearMargin: [String: Int], redScoreClearMargin: Int, worsenBy: [String: Int]) {
         self.groups = groups
         self.bandHoldSeconds = bandHoldSeconds
+        self.bandClearMargin = bandClearMargin
+        self.redScoreClearMargin = redScoreClearMargin
         self.worsenBy = worsenBy
     }
 
@@ -39,7 +48,8 @@ public struct EpisodePolicy: Sendable, Codable, Equatable {
 
     /// Vital-sign deterioration (the scores, fever, asthma flags and threshold rules on vital
     /// signs) and hypoglycaemia (the low, its forecast and a fast fall) as one episode each; a
-    /// band left after 5 minutes below it; NEWS2 and PEWS notify again 2 points up, qSOFA 1.
+    /// band left after 5 minutes at least 2 points below it (NEWS2, PEWS; a red score 1 point
+    /// below 3); NEWS2 and PEWS notify again 2 points up, qSOFA 1.
     public static let standard = EpisodePolicy(
         groups: [
             Group(
@@ -48,10 +58,11 @@ public struct EpisodePolicy: Sendable, Codable, Equatable {
             Group(id: "hypoglycaemia", kinds: ["glucose-low", "glucose-predicted-low", "glucose-falling-fast"]),
         ],
         bandHoldSeconds: 300,
+        bandClearMargin: ["news2": 2, "pews": 2], redScoreClearMargin: 1,
         worsenBy: ["news2": 2, "pews": 2, "qsofa": 1]
     )
 
     /// Every condition its own alert, bands left at once, no re-notification within a priority:
     /// the behaviour before episodes (for `vigil bench alarms --episodes off`).
-    public static let none = EpisodePolicy(groups: [], bandHoldSeconds: 0, worsenBy: [:])
+    public static let none = EpisodePolicy(groups: [], bandHoldSeconds: 0, bandClearMargin: [:], redScoreClearMargin: 0, worsenBy: [:])
 }

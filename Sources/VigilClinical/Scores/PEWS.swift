@@ -125,10 +125,10 @@ public enum PEWS {
         return Result(points: points, assumed: assumed)
     }
 
-    /// The alert priority of a result, or nil for none.
-    public static func priority(_ result: Result, policy: PEWSPolicy) -> Priority? {
-        if result.total >= policy.highAt { return .high }
-        if result.total >= policy.mediumAt || result.highestItem >= policy.mediumItem { return .medium }
+    /// The alert priority of a result, or nil for none; with `margin`, of a total that many points higher.
+    public static func priority(_ result: Result, policy: PEWSPolicy, margin: Int = 0) -> Priority? {
+        if result.total + margin >= policy.highAt { return .high }
+        if result.total + margin >= policy.mediumAt || result.highestItem >= policy.mediumItem { return .medium }
         return nil
     }
 }

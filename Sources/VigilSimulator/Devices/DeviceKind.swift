@@ -3,6 +3,9 @@
 public enum DeviceKind: String, Sendable, Codable, CaseIterable {
     case pulseOximeter = "pulse-oximeter"
     case bedsideMonitor = "bedside-monitor"
+    /// A spot-check vital-signs monitor a nurse takes round the ward: all five NEWS2 vital signs
+    /// every 4 hours.
+    case spotCheckMonitor = "spot-check-monitor"
     case bloodPressureCuff = "bp-cuff"
     case thermometer
     case cgm
@@ -15,6 +18,8 @@ public enum DeviceKind: String, Sendable, Codable, CaseIterable {
         case .pulseOximeter: [.spo2: 30, .heartRate: 30]
         // Continuous parameters each minute; non-invasive pressure and temperature every 15 minutes.
         case .bedsideMonitor: [.heartRate: 60, .respiratoryRate: 60, .spo2: 60, .systolic: 900, .diastolic: 900, .temperature: 900]
+        case .spotCheckMonitor:
+            [.heartRate: 4 * 3600, .respiratoryRate: 4 * 3600, .spo2: 4 * 3600, .systolic: 4 * 3600, .diastolic: 4 * 3600, .temperature: 4 * 3600]
         case .bloodPressureCuff: [.systolic: 4 * 3600, .diastolic: 4 * 3600, .heartRate: 4 * 3600]
         case .thermometer: [.temperature: 4 * 3600]
         case .cgm: [.glucose: 300]

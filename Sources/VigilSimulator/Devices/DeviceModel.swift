@@ -12,6 +12,8 @@ public struct DeviceModel: Sendable {
     public let clock: SimulationClock
     /// Battery charge at the start, percent.
     public let initialBattery: Double
+    /// How noisy its measurements are, as a multiple of each vital sign's usual variation.
+    public let noiseScale: Double
 
     private var values: SeededGenerator
     private var uploads: SeededGenerator
@@ -23,7 +25,7 @@ public struct DeviceModel: Sendable {
 
     public init(
         id: String, kind: DeviceKind, patient: PatientModel, cadence: [Vital: Double]? = nil, artefacts: [Artefact] = [], clock: SimulationClock,
-        seed: UInt64, battery: Double = 90
+        seed: UInt64, battery: Double = 90, noiseScale: Double = 1
     ) {
         self.id = id
         self.kind = kind
@@ -32,6 +34,7 @@ public struct DeviceModel: Sendable {
         self.artefacts = artefacts
         self.clock = clock
         self.initialBattery = battery
+        self.noiseScale = noiseScale
         values = SeededGenerator(seed: seed, name: id)
         uploads = SeededGenerator(seed: seed, name: id + "/uploads")
         // The first of each measurement comes soon, at a different moment for every device.
@@ -83,9 +86,10 @@ public struct DeviceModel: Sendable {
         let hour = seconds / 3600
         // Drawn whether or not the reading is sent, so that later values do not depend on gaps.
         let innovation = values.normal()
-        let previous = deviation[vital] ?? innovation * vital.noise
+        let noise = vital.noise * noiseScale
+        let previous = deviation[vital] ?? innovation * noise
         let carried = vital.persistence
-        let current = carried * previous + (1 - carried * carried).squareRoot() * vital.noise * innovation
+        let current = carried * previous + (1 - carried * carried).squareRoot() * noise * innovation
         deviation[vital] = current
         guard isSending(atSeconds: seconds) else { return nil }
         if [.spo2, .heartRate].contains(vital), artefacts.active(.probeOff, atHour: hour) != nil, kind != .smartwatch { return nil }

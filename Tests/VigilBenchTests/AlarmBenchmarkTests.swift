@@ -1,0 +1,61 @@
+import Testing
+import VigilBench
+import VigilClinical
+import VigilCore
+import VigilSimulator
+
+/// `vigil bench alarms` on a small population (the smoke run; the figures come from the command),
+/// and every built-in scenario on the virtual clock, where minutes of physiology are minutes.
+@Suite struct AlarmBenchmarkTests {
+    @Test func aSmallRunMeetsTheGoalsItMeasures() async {
+        var options = AlarmBenchmark.Options()
+        options.patientDays = 35
+        options.deteriorations = 6
+        options.seed = 7
+        let report = await AlarmBenchmark(options: options).run()
+        #expect(report.stablePatientDays >= 35)
+        #expect(report.highPerPatientDay <= 0.1, "\(report.text)")
+        #expect(report.mediumPerPatientDay <= 1, "\(report.text)")
+        #expect(report.delays.count == 6)
+        #expect(report.delays.allSatisfy { ($0.afterSeven ?? .infinity) <= 30 }, "\(report.text)")
+        #expect(report.alertsPerEpisode <= 1.2, "\(report.text)")
+        // The same seed gives the same run.
+        #expect(await AlarmBenchmark(options: options).run().line == report.line)
+    }
+
+    /// Without episodes and band hysteresis, the same deteriorations raise several alerts each:
+    /// what the grouping changes.
+    @Test func withoutEpisodesADeteriorationRaisesSeveralAlerts() async {
+        var options = AlarmBenchmark.Options()
+        options.patientDays = 7
+        options.deteriorations = 4
+        options.policy.episodes = .none
+        let report = await AlarmBenchmark(options: options).run()
+        #expect(report.alertsPerEpisode >= 3, "\(report.text)")
+    }
+
+    /// Each built-in scenario's expected alerts, on the virtual clock: the sepsis patient's NEWS2
+    /// high, the school child's predicted low before her low, the asthma attack's red zone and
+    /// red flag; no stable patient raises a high alert.
+    @Test func everyBuiltInScenarioRaisesWhatItExpectsOnTheVirtualClock() async throws {
+        let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
+        let named = await AlarmBenchmark.replay(scenarios)
+        for scenario in scenarios {
+            for patient in scenario.patients {
+                let seen = named[patient.id] ?? []
+                for expected in patient.expectedAlerts ?? [] {
+                    #expect(
+                        seen.contains { $0.kind == expected.kind && $0.priority.rawValue == expected.priority },
+                        "\(scenario.name): \(patient.id) never named \(expected.kind) \(expected.priority): \(seen.map { "\($0.kind) \($0.priority)" })")
+                }
+                if patient.expectedAlerts?.isEmpty ?? true {
+                    #expect(!seen.contains { $0.priority == .high }, "\(scenario.name): stable \(patient.id): \(seen)")
+                }
+            }
+        }
+        let jensen = named["school-jensen"] ?? []
+        let predicted = try #require(jensen.first { $0.kind == "glucose-predicted-low" })
+        let low = try #require(jensen.first { $0.kind == "glucose-low" })
+        #expect(predicted.first < low.first)
+    }
+}
