@@ -211,7 +211,7 @@ extension BenchCommand {
         )
 
         @OptionGroup var target: TargetOptions
-        @Option(help: "Copies of every built-in scenario (15 devices each).") var copies = 300
+        @Option(help: "Copies of every built-in scenario (17 devices each).") var copies = 300
         @Option(help: "How many times faster physiology and sampling run than the clock.") var speed = 1.0
         @Option(name: .customLong("warm-up"), help: "Seconds before measuring (every device measures within the first minute).") var warmUp = 75
         @Option(help: "Seconds to measure.") var seconds = 60
@@ -255,7 +255,9 @@ extension BenchCommand {
 
         func run() async throws {
             guard patientDays > 0, deteriorations >= 0, noise >= 0 else { throw ValidationError("patient-days must be positive") }
-            guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else { throw ValidationError("--artefacts and --episodes take on or off") }
+            guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else {
+                throw ValidationError("--artefacts and --episodes take on or off")
+            }
             var options = AlarmBenchmark.Options()
             options.patientDays = patientDays
             options.deteriorations = deteriorations

@@ -10,7 +10,8 @@ import VigilCore
     func at(_ seconds: Int64) -> Int64 { t0 + seconds * 1000 }
 
     func condition(_ priority: Priority, kind: String = "news2", total: Int = 7) -> AlertCondition {
-        AlertCondition(key: "deterioration", kind: kind, priority: priority, message: "NEWS2 \(total)", values: ["total": .integer(total)], severity: total)
+        AlertCondition(
+            key: "deterioration", kind: kind, priority: priority, message: "NEWS2 \(total)", values: ["total": .integer(total)], severity: total)
     }
 
     func step(_ alert: inout Alert, _ event: AlertLifecycle.Event, _ seconds: Int64) throws -> [AlertLifecycle.Transition] {

@@ -14,7 +14,9 @@ import VigilCore
 
     @Test func unusablePoliciesAreRefusedWithEachProblem() throws {
         var policy = ClinicalPolicy.standard
-        policy.escalation.levels = [.init(name: "bedside", roles: ["nurse"]), .init(name: "surgeons", roles: ["surgeon"]), .init(name: "office", roles: ["admin"])]
+        policy.escalation.levels = [
+            .init(name: "bedside", roles: ["nurse"]), .init(name: "surgeons", roles: ["surgeon"]), .init(name: "office", roles: ["admin"]),
+        ]
         policy.escalation.escalateSeconds[.high] = 0
         policy.news2.pulse = BandTable([(90, 0), (50, 1)], above: 3)
         policy.thresholds.append(policy.thresholds[0])

@@ -19,7 +19,9 @@ import VigilCore
         return .object(object)
     }
 
-    func coded(_ system: String, _ code: String) -> JSON { ["valueCodeableConcept": ["coding": [["system": .string(system), "code": .string(code)]]]] }
+    func coded(_ system: String, _ code: String) -> JSON {
+        ["valueCodeableConcept": ["coding": [["system": .string(system), "code": .string(code)]]]]
+    }
     func text(_ text: String) -> JSON { ["valueString": .string(text)] }
 
     /// NEWS2 of normal vitals plus `observation`'s consciousness.

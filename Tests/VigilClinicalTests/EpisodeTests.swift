@@ -58,10 +58,14 @@ import VigilCore
         story.add(engine.tick(&state, now: t0 + 399_000))
         #expect(!story.kinds.contains("clear"), "4 is within 2 points of the medium band")
         // NEWS2 3 (RR 21, HR 95) stays in it; 1 (HR 95) leaves it, held 5 minutes.
-        story.add(engine.process(vitals(rr: 21, spo2: 97, sbp: 120, hr: 95, temp: 37, at: 360), state: &state, context: adult, patient: "p", now: t0 + 360_000))
+        story.add(
+            engine.process(
+                vitals(rr: 21, spo2: 97, sbp: 120, hr: 95, temp: 37, at: 360), state: &state, context: adult, patient: "p", now: t0 + 360_000))
         story.add(engine.tick(&state, now: t0 + 399_000))
         #expect(!story.kinds.contains("clear"))
-        story.add(engine.process(vitals(rr: 16, spo2: 97, sbp: 120, hr: 95, temp: 37, at: 400), state: &state, context: adult, patient: "p", now: t0 + 400_000))
+        story.add(
+            engine.process(
+                vitals(rr: 16, spo2: 97, sbp: 120, hr: 95, temp: 37, at: 400), state: &state, context: adult, patient: "p", now: t0 + 400_000))
         story.add(engine.tick(&state, now: t0 + 699_000))
         #expect(!story.kinds.contains("clear"), "held for 5 minutes below its band")
         story.add(engine.tick(&state, now: t0 + 706_000))
@@ -89,7 +93,9 @@ import VigilCore
     @Test func septicVitalsAreOneEpisodeListingEveryCondition() throws {
         var state = PatientState(), story = Story()
         let confused = ClinicalObservation(code: "67775-7", value: .consciousness(.confusion), time: t0, id: "acvpu")
-        story.add(engine.process(vitals(rr: 26, spo2: 88, sbp: 85, hr: 125, temp: 39.2, at: 0) + [confused], state: &state, context: adult, patient: "p", now: t0))
+        story.add(
+            engine.process(
+                vitals(rr: 26, spo2: 88, sbp: 85, hr: 125, temp: 39.2, at: 0) + [confused], state: &state, context: adult, patient: "p", now: t0))
         story.add(engine.process([q("59408-5", 87, "%", at: 130)], state: &state, context: adult, patient: "p", now: t0 + 130_000))
         #expect(story.kinds.filter { $0 == "raise" }.count == 1)
         let alert = try #require(story.last)
@@ -168,7 +174,8 @@ import VigilCore
             var state = PatientState()
             var last: ScoreRecord?
             for batch in observations.chunked(by: { $0.time == $1.time }) {
-                for case .score(let s) in engine.process(Array(batch), state: &state, context: adult, patient: "p", now: t0 + 60_000) where s.kind == .news2 {
+                for case .score(let s) in engine.process(Array(batch), state: &state, context: adult, patient: "p", now: t0 + 60_000)
+                where s.kind == .news2 {
                     last = s
                 }
             }

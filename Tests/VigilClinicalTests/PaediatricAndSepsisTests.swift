@@ -16,9 +16,11 @@ import VigilCore
     @Test func ageBandsAreLowerInclusive() throws {
         // HR 105: 0 for 3–12 months (>100), 1 for 0–3 months (≤110).
         #expect(
-            try #require(PEWS.score(.init(ageInMonths: 2, heartRate: 105, systolicBP: 70, respiratoryRate: 40), policy: .bedside2009)).points[.heartRate] == 1)
+            try #require(PEWS.score(.init(ageInMonths: 2, heartRate: 105, systolicBP: 70, respiratoryRate: 40), policy: .bedside2009)).points[
+                .heartRate] == 1)
         #expect(
-            try #require(PEWS.score(.init(ageInMonths: 3, heartRate: 105, systolicBP: 90, respiratoryRate: 40), policy: .bedside2009)).points[.heartRate] == 0)
+            try #require(PEWS.score(.init(ageInMonths: 3, heartRate: 105, systolicBP: 90, respiratoryRate: 40), policy: .bedside2009)).points[
+                .heartRate] == 0)
         #expect(PEWS.score(.init(ageInMonths: 192, heartRate: 80, systolicBP: 110, respiratoryRate: 14), policy: .bedside2009) == nil)
     }
 

@@ -74,7 +74,9 @@ import VigilCore
         let sixteen = PatientContext(birth: try #require(Birth(fhirDate: "2010-03-02")))
         let adultVitals = childVitals(hr: 80, rr: 16, sbp: 120) + [q("59408-5", 98, "%"), q("8310-5", 37, "Cel")]
         #expect(scores(adultVitals, sixteen)[.pews] != nil && scores(adultVitals, sixteen)[.news2] == nil)
-        let birthday = adultVitals.map { var o = $0; o.time = later; return o }
+        let birthday = adultVitals.map {
+            var o = $0; o.time = later; return o
+        }
         #expect(scores(birthday, sixteen, now: later)[.news2] != nil && scores(birthday, sixteen, now: later)[.pews] == nil)
     }
 

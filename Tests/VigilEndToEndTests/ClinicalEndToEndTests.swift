@@ -37,7 +37,8 @@ import VigilSimulator
         for id in ["n1", "n2", "doc1", "sn1", "rr1"] { try await put("Practitioner", id, ["name": [["family": .string(id)]]]) }
         for (ward, patients) in [("wardA", ["a1", "k6"]), ("wardB", ["b1"])] {
             try await put(
-                "Group", ward, ["type": "person", "actual": true, "member": .array(patients.map { ["entity": ["reference": .string("Patient/\($0)")]] })])
+                "Group", ward,
+                ["type": "person", "actual": true, "member": .array(patients.map { ["entity": ["reference": .string("Patient/\($0)")]] })])
         }
         func team(_ id: String, subject: String, members: [String]) async throws {
             try await put(
@@ -47,7 +48,9 @@ import VigilSimulator
                     "participant": .array(
                         members.map { member in
                             var participant: JSONObject = ["member": ["reference": .string("Practitioner/\(member)")]]
-                            if member == "rr1" { participant["role"] = [["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]]]] }
+                            if member == "rr1" {
+                                participant["role"] = [["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]]]]
+                            }
                             return .object(participant)
                         }),
                 ])
@@ -268,7 +271,8 @@ import VigilSimulator
         defer { server.stop() }
         let site = try await ClinicalEndToEndTests.site(server)
         let nina = try await server.stream(token: site["nina"])
-        try await ClinicalEndToEndTests.ingest(server, site.devices["monitor-a"]!, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72))
+        try await ClinicalEndToEndTests.ingest(
+            server, site.devices["monitor-a"]!, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72))
         let first = try #require(await nina.next(where: ClinicalEndToEndTests.about("a1", "score") { $0["data"]?["score"] == "news2" }))
         #expect(first.json["data"]?["total"] == 0 && first.json["data"]?["partial"] == true)
         let unresponsive = Self.observation(
@@ -277,7 +281,8 @@ import VigilSimulator
             effective: Self.now)
         let created = try await server.request(.POST, "/fhir/Observation", token: site["nina"], json: unresponsive)
         #expect(created.status == .created, "\(created.text)")
-        let after = await nina.next(where: ClinicalEndToEndTests.about("a1", "score") { $0["data"]?["score"] == "news2" && $0["data"]?["total"] == 3 })
+        let after = await nina.next(
+            where: ClinicalEndToEndTests.about("a1", "score") { $0["data"]?["score"] == "news2" && $0["data"]?["total"] == 3 })
         #expect(after != nil, "\(nina.messages.map(\.json.text))")
         // What cannot be read is refused with what is accepted, and nothing is stored.
         let sleepy = Self.observation(patient: "a1", code: ("http://loinc.org", "67775-7"), value: ["valueString": "sleepy"], effective: Self.now)
@@ -316,19 +321,25 @@ import VigilSimulator
         let site = try await ClinicalEndToEndTests.site(server)
         let monitor = site.devices["monitor-a"]!
         var future = ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 98, sbp: 120, hr: 80)
-        future = ["readings": .array((future["readings"]?.arrayValue ?? []).map { reading in
-            var item = reading.objectValue!
-            item["time"] = "2099-01-01T00:00:00Z"
-            return .object(item)
-        })]
+        future = [
+            "readings": .array(
+                (future["readings"]?.arrayValue ?? []).map { reading in
+                    var item = reading.objectValue!
+                    item["time"] = "2099-01-01T00:00:00Z"
+                    return .object(item)
+                })
+        ]
         let refused = try await server.request(.POST, "/api/ingest", token: monitor, json: future)
         #expect(refused.json?["accepted"] == 0 && refused.json?["rejected"]?.arrayValue?.count == 5, "\(refused.text)")
         #expect(refused.json?["rejected"]?[0]?["reason"]?.stringValue?.contains("ahead of the server's clock") == true)
         let entry = Self.observation(
-            patient: "a1", code: ("http://loinc.org", "8867-4"), value: ["valueQuantity": ["value": 80, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"]],
+            patient: "a1", code: ("http://loinc.org", "8867-4"),
+            value: ["valueQuantity": ["value": 80, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"]],
             effective: "2099-01-01T00:00:00Z")
         let entered = try await server.request(.POST, "/fhir/Observation", token: site["nina"], json: entry)
-        #expect(entered.status == .unprocessableEntity && entered.json?["issue"]?[0]?["diagnostics"]?.stringValue?.contains("future") == true, "\(entered.text)")
+        #expect(
+            entered.status == .unprocessableEntity && entered.json?["issue"]?[0]?["diagnostics"]?.stringValue?.contains("future") == true,
+            "\(entered.text)")
         let nina = try await server.stream(token: site["nina"])
         try await ClinicalEndToEndTests.ingest(server, monitor, ClinicalEndToEndTests.vitals(10, rr: 31, spo2: 82, sbp: 86, hr: 142, temp: 39.8))
         let score = await nina.next(where: ClinicalEndToEndTests.about("a1", "score") { $0["data"]?["score"] == "news2" })

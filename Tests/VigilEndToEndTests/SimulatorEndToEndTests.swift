@@ -53,7 +53,7 @@ import VigilSimulator
         let site = try await Self.site(facilities: facilities)
         defer { site.server.stop(); site.broker.stop() }
         let fleet = Fleet(scenarios: scenarios, options: Self.options(site, speed: speed), start: Int64(Date().timeIntervalSince1970 * 1000))
-        #expect(fleet.transports == [.https: 8, .mqtt: 6, .hl7: 1])
+        #expect(fleet.transports == [.https: 10, .mqtt: 6, .hl7: 1])
         try await fleet.register(client: site.client, adminToken: site.admin)
         await fleet.run(client: site.client, measuringFor: .milliseconds(Int(hours * 3600 / speed * 1000)))
         let statistics = fleet.statistics

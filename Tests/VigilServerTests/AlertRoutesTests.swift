@@ -161,7 +161,8 @@ import VigilCore
         let harness = try Harness()
         try await harness.run { client in
             let world = try await World.build(client)
-            _ = try await client.ingest(client.vitals(from: 1, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5), token: world.devices["d1"]!)
+            _ = try await client.ingest(
+                client.vitals(from: 1, respiratoryRate: 21, spo2: 95, heartRate: 95, temperature: 38.5), token: world.devices["d1"]!)
             await harness.settle()
             let id = try #require(try await Self.alerts(client, world["nina"]).first?["id"]?.int64Value)
             _ = try await client.request(.post, "/api/alerts/\(id)/ack", token: world["nina"])
@@ -206,7 +207,8 @@ import VigilCore
             alert = try await client.get("/api/alerts/\(id)", token: world["nina"])
             #expect(alert.json?["message"]?.stringValue?.hasPrefix("NEWS2 7 (high)") == true, "\(alert.text)")
             #expect(alert.json?["values"]?["peak"]?["message"]?.stringValue?.hasPrefix("NEWS2 10") == true)
-            let scores = try await client.get("/fhir/Observation?patient=p1&code=http://snomed.info/sct|1104051000000101&_sort=-date", token: world["nina"])
+            let scores = try await client.get(
+                "/fhir/Observation?patient=p1&code=http://snomed.info/sct|1104051000000101&_sort=-date", token: world["nina"])
             #expect(scores.json?["entry"]?[0]?["resource"]?["valueQuantity"]?["value"] == 7, "the newest stored score is the alert's")
         }
     }

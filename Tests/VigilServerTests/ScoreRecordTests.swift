@@ -63,7 +63,9 @@ import VigilCore
                 #expect(totals.last == 3, "\(id): stored NEWS2 \(totals)")
                 #expect(zip(totals, totals.dropFirst()).allSatisfy { $0 != $1 }, "\(id): a score stored twice: \(totals)")
                 let alert = try await client.get("/api/alerts?patient=\(id)", token: nina).json?["alerts"]?[0]
-                #expect(alert?["values"]?["total"] == 3 && alert?["message"]?.stringValue?.hasPrefix("NEWS2 3") == true, "\(id): \(alert?.text ?? "no alert")")
+                #expect(
+                    alert?["values"]?["total"] == 3 && alert?["message"]?.stringValue?.hasPrefix("NEWS2 3") == true,
+                    "\(id): \(alert?.text ?? "no alert")")
             }
         }
     }

@@ -114,3 +114,32 @@ struct DeviceModelTests {
         #expect(again.events(until: 10 * 3600) == events)
     }
 }
+
+/// Artefacts at rates, for many simulated patient-days.
+@Suite struct ArtefactRatesTests {
+    @Test func eventsComeAtTheirRatesForTheirDurations() {
+        var generator = SeededGenerator(seed: 9)
+        let artefacts = ArtefactRates.standard.schedule(hours: 100 * 24, generator: &generator)
+        let probeOff = artefacts.filter { $0.kind == .probeOff }, motion = artefacts.filter { $0.kind == .motion }
+        // 600 and 800 expected (Poisson: SD about 25 and 28).
+        #expect((520...680).contains(probeOff.count), "\(probeOff.count)")
+        #expect((710...890).contains(motion.count), "\(motion.count)")
+        #expect(probeOff.allSatisfy { $0.minutes == 2 } && artefacts.filter { $0.kind == .silent }.allSatisfy { $0.minutes == 10 })
+        #expect(artefacts.filter { $0.kind == .duplicates }.map(\.probability) == [0.05])
+        #expect(zip(artefacts, artefacts.dropFirst()).allSatisfy { $0.atHour <= $1.atHour })
+        var none = SeededGenerator(seed: 9)
+        #expect(ArtefactRates.none.schedule(hours: 100, generator: &none).isEmpty)
+    }
+
+    @Test func aNoisierDeviceVariesMore() {
+        let body = PatientModel(baseline: Baseline.forAge(40), course: Course())
+        let clock = SimulationClock(start: 0, speed: 1)
+        func spread(_ scale: Double) -> Double {
+            var device = DeviceModel(id: "d", kind: .pulseOximeter, patient: body, clock: clock, seed: 1, noiseScale: scale)
+            let values = device.readings(until: 6 * 3600).filter { $0.code == "8867-4" }.map(\.value)
+            let mean = values.reduce(0, +) / Double(values.count)
+            return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        }
+        #expect(spread(3) > 2 * spread(1))
+    }
+}

@@ -20,7 +20,10 @@ extension StoreConformance {
                 #expect(alert.id > 0)
                 #expect(try await store.alert(id: alert.id) == alert)
                 alert.status = .acknowledged
-                alert.acknowledgements = [Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000, level: 1), Alert.Acknowledgement(by: "user/admin", at: Fixture.t0 + 61_000)]
+                alert.acknowledgements = [
+                    Alert.Acknowledgement(by: "user/nina", at: Fixture.t0 + 60_000, level: 1),
+                    Alert.Acknowledgement(by: "user/admin", at: Fixture.t0 + 61_000),
+                ]
                 alert.nextEscalation = nil
                 let acked = AlertHistoryEntry(kind: .acknowledged, at: Fixture.t0 + 60_000, actor: "user/nina", detail: nil, recipients: [])
                 _ = try await store.save(alert, history: [acked], audit: [], sealer: Fixture.sealer)
@@ -158,7 +161,9 @@ extension StoreConformance {
                                     ["member": ["reference": "Practitioner/b"]],
                                     [
                                         "member": ["reference": "Practitioner/rrt"],
-                                        "role": [["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]], "text": "Outreach"]],
+                                        "role": [
+                                            ["coding": [["system": "urn:vigil:care-team-role", "code": "rapid-response"]], "text": "Outreach"]
+                                        ],
                                     ],
                                 ],
                             ], .careTeam, id: "t2"),

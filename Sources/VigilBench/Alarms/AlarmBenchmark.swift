@@ -100,7 +100,8 @@ public struct AlarmBenchmark: Sendable {
                 group.addTask { [options] in
                     stride(from: worker, to: plans.count, by: workers).map { index in
                         VirtualPatient(
-                            plan: plans[index], policy: options.policy, artefacts: options.artefacts, staff: options.staff, seed: options.seed, start: start
+                            plan: plans[index], policy: options.policy, artefacts: options.artefacts, staff: options.staff, seed: options.seed,
+                            start: start
                         ).run()
                     }
                 }

@@ -55,7 +55,8 @@ public struct AlarmReport: Sendable {
     func causes(_ priority: Priority) -> String {
         var counts: [String: Int] = [:]
         for alert in falseAlerts(priority) { for key in alert.named.keys { counts[key, default: 0] += 1 } }
-        return counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
     }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double? {
@@ -74,7 +75,8 @@ public struct AlarmReport: Sendable {
     public var line: String {
         let after = delays.compactMap(\.afterSeven)
         return String(
-            format: "high %.3f/pd  medium %.3f/pd  technical %.2f/pd  high alert after NEWS2 7: median %.1f, max %.1f min (%d/%d within 30)  alerts/episode %.2f  re-notifications/alert %.2f",
+            format:
+                "high %.3f/pd  medium %.3f/pd  technical %.2f/pd  high alert after NEWS2 7: median %.1f, max %.1f min (%d/%d within 30)  alerts/episode %.2f  re-notifications/alert %.2f",
             highPerPatientDay, mediumPerPatientDay, technicalPerPatientDay, Self.percentile(after, 0.5) ?? .nan, after.max() ?? .nan,
             after.count { $0 <= 30 }, delays.count, alertsPerEpisode, renotificationsPerAlert)
     }
@@ -87,7 +89,9 @@ public struct AlarmReport: Sendable {
         return [
             "Vigil alarm bench (virtual clock): \(String(format: "%.0f", stablePatientDays)) stable patient-days (\(stable.count - children) adults, \(children) children), \(deteriorating.count) scripted deteriorations; \(readings) readings in \(String(format: "%.1f", seconds)) s",
             "  settings:    artefacts \(options.artefacts == .none ? "off" : "on") (probe off \(options.artefacts.probeOffPerDay)/day × \(options.artefacts.probeOffMinutes) min, motion \(options.artefacts.motionPerDay)/day × \(options.artefacts.motionMinutes) min, silent \(options.artefacts.silentPerDay)/day × \(options.artefacts.silentMinutes) min, duplicates \(options.artefacts.duplicateShare), noise ×\(options.artefacts.noiseScale)); episodes \(episodes.groups.isEmpty ? "off" : "on"), band hold \(episodes.bandHoldSeconds) s; staff acknowledge after \(options.staff.nurseMinutes) min (nurse), \(options.staff.physicianMinutes) min (physician)",
-            String(format: "  stable:      high %.3f per patient-day (goal ≤ 0.1), medium %.3f (goal ≤ 1), technical %.2f", highPerPatientDay, mediumPerPatientDay, technicalPerPatientDay),
+            String(
+                format: "  stable:      high %.3f per patient-day (goal ≤ 0.1), medium %.3f (goal ≤ 1), technical %.2f", highPerPatientDay,
+                mediumPerPatientDay, technicalPerPatientDay),
             "               false high alerts by condition: \(causes(.high).isEmpty ? "none" : causes(.high))",
             "               false medium alerts by condition: \(causes(.medium).isEmpty ? "none" : causes(.medium))",
             "  deterioration: first high alert after the true NEWS2 reached 7: \(Self.minutes(after)); \(after.count { $0 <= 30 }) of \(delays.count) within 30 min (goal: all)",

@@ -55,7 +55,8 @@ struct VirtualPatient: Sendable {
         var devices = plan.devices.enumerated().map { index, device in
             DeviceModel(
                 id: "\(plan.id)-\(device.kind.rawValue)-\(index)", kind: device.kind, patient: body, cadence: device.every,
-                artefacts: device.artefacts ?? artefacts.schedule(hours: plan.hours, generator: &generator), clock: clock, seed: seed &+ UInt64(index),
+                artefacts: device.artefacts ?? artefacts.schedule(hours: plan.hours, generator: &generator), clock: clock,
+                seed: seed &+ UInt64(index),
                 noiseScale: artefacts.noiseScale)
         }
         var monitors = [DeviceMonitor](repeating: DeviceMonitor(), count: devices.count)
@@ -95,7 +96,9 @@ struct VirtualPatient: Sendable {
                 ledger.apply(technical, clinical: false, now: now)
             }
             if now >= nextEntry {
-                ledger.apply(engine.process(entries(at: now, months: months), state: &state, context: context, patient: plan.id, now: now), clinical: true, now: now)
+                ledger.apply(
+                    engine.process(entries(at: now, months: months), state: &state, context: context, patient: plan.id, now: now), clinical: true,
+                    now: now)
                 nextEntry += Self.entryEvery
             }
             ledger.apply(engine.tick(&state, now: now), clinical: true, now: now)
@@ -103,7 +106,9 @@ struct VirtualPatient: Sendable {
                 ledger.apply(monitors[index].tick(now: now, device: devices[index].id, policy: policy.technical), clinical: false, now: now)
             }
             ledger.tick(now: now)
-            if outcome.news2ReachedSeven == nil, plan.deteriorationStart != nil, plan.ageYears >= 16, trueNEWS2(body, clock: clock, seconds: seconds) >= 7 {
+            if outcome.news2ReachedSeven == nil, plan.deteriorationStart != nil, plan.ageYears >= 16,
+                trueNEWS2(body, clock: clock, seconds: seconds) >= 7
+            {
                 outcome.news2ReachedSeven = now
             }
         }
@@ -119,7 +124,8 @@ struct VirtualPatient: Sendable {
             ClinicalObservation(code: ClinicalCodes.oxygenFlow, value: .quantity(0, unit: "L/min"), time: now, id: "o2@\(now)"),
         ]
         if months < policy.paediatricBelowAgeInMonths {
-            entries.append(ClinicalObservation(code: ClinicalCodes.respiratoryEffort, value: .respiratoryEffort(.normal), time: now, id: "effort@\(now)"))
+            entries.append(
+                ClinicalObservation(code: ClinicalCodes.respiratoryEffort, value: .respiratoryEffort(.normal), time: now, id: "effort@\(now)"))
             entries.append(ClinicalObservation(code: ClinicalCodes.capillaryRefill, value: .quantity(1, unit: "s"), time: now, id: "crt@\(now)"))
         }
         return entries

@@ -15,7 +15,9 @@ extension ClinicalEngine {
                 outputs.append(change)
             case .raise(let condition), .update(let condition), .worsen(let condition):
                 let id = policy.episodes.group(kind: condition.kind, code: condition.values["code"]?.stringValue)?.id ?? condition.key
-                if state.episodes[id]?.conditions[condition.key] == nil { state.episodes[id, default: Episode()].notified[condition.key] = condition.severity }
+                if state.episodes[id]?.conditions[condition.key] == nil {
+                    state.episodes[id, default: Episode()].notified[condition.key] = condition.severity
+                }
                 state.episodes[id, default: Episode()].conditions[condition.key] = condition
                 touch(id)
             case .clear(let key, let values):
@@ -43,7 +45,9 @@ extension ClinicalEngine {
                 let worse =
                     condition.priority > said.priority
                     || episode.conditions.values.contains { c in
-                        guard let severity = c.severity, let by = policy.episodes.worsenBy[c.kind], let told = episode.notified[c.key] else { return false }
+                        guard let severity = c.severity, let by = policy.episodes.worsenBy[c.kind], let told = episode.notified[c.key] else {
+                            return false
+                        }
                         return severity >= told + by
                     }
                 if worse {

@@ -35,7 +35,8 @@ extension ClinicalObservation {
             (json["effectiveDateTime"] ?? json["effectiveInstant"] ?? json["effectivePeriod"]?["start"])?.stringValue
             .flatMap(FHIRDateTime.init)?.lowerBound ?? json["issued"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound
         guard let time else {
-            throw ClinicalInputProblem("an observation the scores read needs effectiveDateTime (when it was measured)", expression: "Observation.effective")
+            throw ClinicalInputProblem(
+                "an observation the scores read needs effectiveDateTime (when it was measured)", expression: "Observation.effective")
         }
         let device = json["device"]?["reference"]?.stringValue.flatMap(FHIRReference.init).map(\.id)
         var observations: [ClinicalObservation] = []

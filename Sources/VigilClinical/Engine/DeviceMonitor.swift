@@ -54,7 +54,10 @@ public struct DeviceMonitor: Sendable, Equatable {
             outputs += set(
                 "clock-skew", device: device,
                 clockAhead > 0
-                    ? (policy.clockSkewPriority, "Device \(device): clock ahead of the server; readings quarantined", ["readings": .integer(clockAhead)])
+                    ? (
+                        policy.clockSkewPriority, "Device \(device): clock ahead of the server; readings quarantined",
+                        ["readings": .integer(clockAhead)]
+                    )
                     : nil)
         }
         let windowStart = now - Int64(policy.rejectedWindowSeconds) * 1000

@@ -25,7 +25,10 @@ public struct Episode: Sendable, Equatable {
             "seen": .array(seen.sorted { $0.key < $1.key }.map { ["kind": .string($0.key), "priority": .string($0.value.rawValue)] })
         ]
         if let peak {
-            object["peak"] = ["priority": .string(peak.priority.rawValue), "message": .string(peak.message), "at": .string(FHIRDateTime.instant(milliseconds: peak.at))]
+            object["peak"] = [
+                "priority": .string(peak.priority.rawValue), "message": .string(peak.message),
+                "at": .string(FHIRDateTime.instant(milliseconds: peak.at)),
+            ]
         }
         return object
     }
@@ -55,7 +58,10 @@ public struct Episode: Sendable, Equatable {
         if open.count > 1 || key != lead.key {
             values["conditions"] = .array(
                 open.map { c in
-                    ["condition": .string(c.key), "kind": .string(c.kind), "priority": .string(c.priority.rawValue), "message": .string(c.message), "values": c.values]
+                    [
+                        "condition": .string(c.key), "kind": .string(c.kind), "priority": .string(c.priority.rawValue), "message": .string(c.message),
+                        "values": c.values,
+                    ]
                 })
         }
         for member in summary { values[member.key] = member.value }

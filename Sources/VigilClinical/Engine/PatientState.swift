@@ -39,7 +39,8 @@ public struct PatientState: Sendable, Equatable {
     public init() {}
 
     public static func == (a: PatientState, b: PatientState) -> Bool {
-        a.latest == b.latest && a.recent == b.recent && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM && a.scoreTotals == b.scoreTotals
+        a.latest == b.latest && a.recent == b.recent && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM
+            && a.scoreTotals == b.scoreTotals
             && a.scores == b.scores && a.raised == b.raised && a.episodes == b.episodes
             && a.held.mapValues(\.since) == b.held.mapValues(\.since) && a.held.mapValues(\.then) == b.held.mapValues(\.then)
     }

@@ -7,7 +7,9 @@ extension ClinicalPolicy {
         var problems: [String] = []
         if version.isEmpty { problems.append("version is empty") }
         if freshnessSeconds <= 0 || assessmentFreshnessSeconds <= 0 { problems.append("freshness windows must be positive") }
-        if clockToleranceSeconds < 0 || scoreSmoothingSeconds < 0 { problems.append("clockToleranceSeconds and scoreSmoothingSeconds must not be negative") }
+        if clockToleranceSeconds < 0 || scoreSmoothingSeconds < 0 {
+            problems.append("clockToleranceSeconds and scoreSmoothingSeconds must not be negative")
+        }
         // Alerts go to people who care for the patient: never to administrators, public health or research.
         let careRoles = Set(Role.allCases.filter(\.isCareRole).map(\.rawValue))
         if escalation.levels.isEmpty { problems.append("escalation.levels needs at least one level") }
@@ -17,8 +19,11 @@ extension ClinicalPolicy {
                 problems.append("escalation.levels[\(index)]: \(role) is not a care role (\(careRoles.sorted().joined(separator: ", ")))")
             }
         }
-        for (name, response) in [("escalation.response", escalation.response)] + escalation.responseByKind.map({ ("escalation.responseByKind.\($0.key)", $0.value) }) {
-            for (priority, level) in response.notifyThrough.merging(response.answeredBy, uniquingKeysWith: max) where level < 0 || level >= escalation.levels.count {
+        for (name, response) in [("escalation.response", escalation.response)]
+            + escalation.responseByKind.map({ ("escalation.responseByKind.\($0.key)", $0.value) })
+        {
+            for (priority, level) in response.notifyThrough.merging(response.answeredBy, uniquingKeysWith: max)
+            where level < 0 || level >= escalation.levels.count {
                 problems.append("\(name): level \(level) for \(priority.rawValue) is not one of the \(escalation.levels.count) levels")
             }
         }
@@ -26,7 +31,9 @@ extension ClinicalPolicy {
         if Set(episodes.groups.map(\.id)).count != episodes.groups.count { problems.append("episodes.groups ids must be unique") }
         for (kind, points) in episodes.worsenBy where points <= 0 { problems.append("episodes.worsenBy.\(kind) must be positive") }
         if glucose.minimumSamples < 3 { problems.append("glucose.minimumSamples must be at least 3") }
-        if glucose.forecastConfidence < 0 || glucose.forecastNoiseFloor < 0 { problems.append("glucose forecast confidence and noise floor must not be negative") }
+        if glucose.forecastConfidence < 0 || glucose.forecastNoiseFloor < 0 {
+            problems.append("glucose forecast confidence and noise floor must not be negative")
+        }
         for (priority, seconds) in escalation.renotifySeconds.merging(escalation.escalateSeconds, uniquingKeysWith: min) where seconds <= 0 {
             problems.append("escalation times for \(priority.rawValue) must be positive")
         }

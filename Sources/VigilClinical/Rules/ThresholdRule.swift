@@ -1,6 +1,6 @@
 public import VigilCore
 
-/// "Alert when a coded reading stays beyond a limit for a while": SpO2 below 90 % for 60 seconds,
+/// "Alert when a coded reading stays beyond a limit for a while": SpO2 below 90 % for two minutes,
 /// clearing only once it is back at 92 % (hysteresis). Part of the policy, and overridable per
 /// patient through the care plan.
 public struct ThresholdRule: Sendable, Codable, Equatable {

@@ -99,7 +99,8 @@ public struct ReadingBatchDecoder: Sendable {
                 clockAhead: true)
         }
         return .success(
-            ReadingSubmission(index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound, code: code, value: value, unit: unit)
+            ReadingSubmission(
+                index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound, code: code, value: value, unit: unit)
         )
     }
 

@@ -332,8 +332,7 @@ enum OpenAPIDocument {
                 "properties": {
                   "accepted": {"type": "integer"},
                   "duplicates": {"type": "integer"},
-                  "rejected": {"type": "array", "items": {"type": "object", "required": ["index", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}},
-                  "flagged": {"type": "array", "items": {"type": "object", "required": ["index", "seq", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}}
+                  "rejected": {"type": "array", "items": {"type": "object", "required": ["index", "reason"], "properties": {"index": {"type": "integer"}, "seq": {"type": "integer"}, "reason": {"type": "string"}}}}
                 }
               },
               "Quarantine": {
@@ -353,11 +352,11 @@ enum OpenAPIDocument {
                   "escalation": {"type": "integer", "minimum": 0, "description": "Escalation level, 0 first"},
                   "raised": {"type": "string"}, "updated": {"type": "string"}, "message": {"type": "string"},
                   "values": {"description": "What raised it: the score and its parts, the reading, the forecast"},
-                  "acknowledgements": {"type": "array", "items": {"type": "object", "required": ["by", "at"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}}}},
+                  "acknowledgements": {"type": "array", "items": {"type": "object", "required": ["by", "at"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}, "level": {"type": "integer", "minimum": 0, "description": "The escalation level the person acknowledged at; absent for someone at no level"}}}},
                   "resolution": {"type": "object", "required": ["reason", "at"], "properties": {"by": {"type": "string"}, "reason": {"type": "string"}, "at": {"type": "string"}}}
                 }
               },
-              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "updated", "upgraded", "acknowledged", "renotified", "escalated", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
+              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "upgraded", "worsened", "acknowledged", "renotified", "escalated", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
               "Board": {
                 "type": "object", "required": ["generated", "rules", "total", "offset", "patients"],
                 "properties": {

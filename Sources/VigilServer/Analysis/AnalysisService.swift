@@ -157,7 +157,8 @@ public final class AnalysisService: Service {
                 var entry = state.devices[device] ?? (DeviceMonitor(), patient)
                 entry.patient = patient
                 let results = entry.monitor.received(
-                    at: received, readings: byDevice[device] ?? [], rejected: refused[device] ?? 0, clockAhead: clockAhead[device] ?? 0, device: device,
+                    at: received, readings: byDevice[device] ?? [], rejected: refused[device] ?? 0, clockAhead: clockAhead[device] ?? 0,
+                    device: device,
                     policy: engine.policy.technical)
                 state.devices[device] = entry
                 outputs += results.map { (patient, $0) }

@@ -44,7 +44,9 @@ public struct ArtefactRates: Sendable, Equatable {
     /// The artefacts of one device over `hours`, drawn from `generator`.
     public func schedule(hours: Double, generator: inout SeededGenerator) -> [Artefact] {
         var artefacts: [Artefact] = []
-        for (kind, perDay, minutes) in [(Artefact.Kind.probeOff, probeOffPerDay, probeOffMinutes), (.motion, motionPerDay, motionMinutes), (.silent, silentPerDay, silentMinutes)]
+        for (kind, perDay, minutes) in [
+            (Artefact.Kind.probeOff, probeOffPerDay, probeOffMinutes), (.motion, motionPerDay, motionMinutes), (.silent, silentPerDay, silentMinutes),
+        ]
         where perDay > 0 {
             var hour = 0.0
             while true {
