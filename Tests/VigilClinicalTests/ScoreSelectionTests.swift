@@ -85,7 +85,8 @@ import VigilCore
         let birth = try #require(Birth(fhirDate: "2010"))
         #expect(birth.ageInMonths(at: t0) == 182 && birth.partial == "2010")
         let pews = try #require(scores(childVitals(hr: 80, rr: 16, sbp: 120), PatientContext(birth: birth))[.pews])
-        #expect(pews.assumed.contains("the youngest age birth date 2010 allows"))
+        #expect(pews.notes == ["the youngest age birth date 2010 allows"])
+        #expect(pews.observation(patient: "p")["note"]?[1]?["text"] == "Age: the youngest age birth date 2010 allows.")
         #expect(try #require(Birth(fhirDate: "2010-07")).ageInMonths(at: t0) == 187)
         #expect(try #require(Birth(fhirDate: "2010-07-14")).partial == nil)
     }

@@ -1,8 +1,10 @@
 import VigilCore
 
 extension ClinicalEngine {
-    /// Recomputes the early-warning scores from each parameter's latest value within the
-    /// freshness window; emits a score only when it changed, and the condition it implies.
+    /// Recomputes the early-warning scores from each vital sign's representative value (the median
+    /// of its last readings, ``PatientState/representative(_:since:)``) within the freshness window
+    /// and the entries of the assessment window; emits a score only when it changed, and the
+    /// condition it implies.
     ///
     /// Children (under the policy's paediatric age) get Bedside PEWS, adults NEWS2, and adults of
     /// qSOFA's age qSOFA as well; an unknown age counts as an adult.
@@ -33,7 +35,7 @@ extension ClinicalEngine {
             )
             let sources = [rr.latest, spo2.latest, sbp.latest, hr.latest, temperature.latest] + [consciousness, oxygen?.latest].compactMap { $0 }
             let record = ScoreRecord(
-                kind: .news2, total: result.total, parts: news2Parts(result), band: result.band.rawValue, assumed: result.assumed + ageNote,
+                kind: .news2, total: result.total, parts: news2Parts(result), band: result.band.rawValue, assumed: result.assumed, notes: ageNote,
                 time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
             )
             outputs += emit(record, &state)
@@ -48,7 +50,7 @@ extension ClinicalEngine {
             let qsofa = QSOFA.score(respiratoryRate: rr.value, systolicBP: sbp.value, consciousness: acvpu, policy: policy.qsofa)
             let record = ScoreRecord(
                 kind: .qsofa, total: qsofa.total, parts: [], band: qsofa.total >= policy.qsofa.positiveAt ? "positive" : "negative",
-                assumed: (qsofa.assumedAlert ? ["consciousness alert"] : []) + ageNote, time: max(rr.latest.time, sbp.latest.time),
+                assumed: qsofa.assumedAlert ? ["consciousness alert"] : [], notes: ageNote, time: max(rr.latest.time, sbp.latest.time),
                 derivedFrom: [rr.latest.id, sbp.latest.id] + (consciousness.map { [$0.id] } ?? []), policyVersion: policy.version
             )
             outputs += emit(record, &state)
@@ -81,7 +83,8 @@ extension ClinicalEngine {
         let record = ScoreRecord(
             kind: .pews, total: result.total,
             parts: items.map { .init(system: ScoreRecord.vigilScore, code: $0.1, display: $0.2, points: result.points[$0.0] ?? 0) },
-            band: nil, assumed: result.assumed + note, time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id), policyVersion: policy.version
+            band: nil, assumed: result.assumed, notes: note, time: sources.map(\.time).max()!, derivedFrom: sources.map(\.id),
+            policyVersion: policy.version
         )
         let margin = policy.episodes.bandClearMargin["pews"] ?? 0
         return emit(record, &state)
@@ -117,7 +120,7 @@ extension ClinicalEngine {
             state.held[key] = nil
             return set(key, target, clearValues: values, &state)
         }
-        state.held[key] = (since, target)
+        state.held[key] = PatientState.Hold(since: since, then: target)
         return set(key, held, &state)
     }
 
@@ -167,6 +170,7 @@ extension ClinicalEngine {
         var object: JSONObject = ["score": .string(record.kind.rawValue), "total": .integer(record.total)]
         if let band = record.band { object["band"] = .string(band) }
         if !record.assumed.isEmpty { object["assumed"] = .array(record.assumed.map { .string($0) }) }
+        if !record.notes.isEmpty { object["notes"] = .array(record.notes.map { .string($0) }) }
         if !record.parts.isEmpty { object["parts"] = .object(JSONObject(record.parts.map { ($0.code, .integer($0.points)) })) }
         return .object(object)
     }

@@ -3,14 +3,21 @@ public import VigilCore
 /// One open episode of a patient, as the engine keeps it: its open conditions, what it last said
 /// (its alert's condition), what each condition was when people were last told, and its peak.
 public struct Episode: Sendable, Equatable {
+    /// The worst an episode has been.
+    public struct Peak: Sendable, Equatable {
+        public var priority: Priority
+        public var severity: Int
+        public var message: String
+        public var at: Int64
+    }
+
     /// Open conditions by key.
     public var conditions: [String: AlertCondition] = [:]
     /// The condition last output for the episode's alert; nil until raised.
     public var said: AlertCondition?
     /// Severity (score total) of each condition when last notified.
     public var notified: [String: Int] = [:]
-    /// The worst the episode has been: priority, message, time.
-    public var peak: (priority: Priority, severity: Int, message: String, at: Int64)?
+    public var peak: Peak?
     /// The values of the last condition that cleared (what the all-clear shows).
     public var lastClear: JSON = nil
     /// Every kind of condition the episode has had, at the highest priority it reached.
@@ -33,12 +40,6 @@ public struct Episode: Sendable, Equatable {
         return object
     }
 
-    public static func == (a: Episode, b: Episode) -> Bool {
-        a.conditions == b.conditions && a.said == b.said && a.notified == b.notified && a.lastClear == b.lastClear && a.seen == b.seen
-            && a.peak?.priority == b.peak?.priority && a.peak?.severity == b.peak?.severity && a.peak?.message == b.peak?.message
-            && a.peak?.at == b.peak?.at
-    }
-
     /// The alert condition of the episode `key` after its conditions changed at `time`, its peak
     /// brought up to date: the leading condition (highest priority, then the group's order of
     /// kinds) gives its kind, message and values; the others are listed with it.
@@ -52,7 +53,7 @@ public struct Episode: Sendable, Equatable {
         guard let lead = open.first else { return nil }
         let severity = lead.severity ?? 0
         if peak.map({ lead.priority > $0.priority || (lead.priority == $0.priority && severity > $0.severity) }) ?? true {
-            peak = (lead.priority, severity, lead.message, time)
+            peak = Peak(priority: lead.priority, severity: severity, message: lead.message, at: time)
         }
         var values = lead.values.objectValue ?? JSONObject()
         if open.count > 1 || key != lead.key {

@@ -30,20 +30,19 @@ public struct PatientState: Sendable, Equatable {
     public var scores: [ScoreRecord.Kind: ScoreRecord] = [:]
     /// The conditions raised now, by key, with their priority.
     public var raised: [String: Priority] = [:]
-    /// Score conditions held at their band while the score is lower (band hysteresis): since when,
-    /// and what the condition becomes once the hold is over (nil: it clears).
-    public var held: [String: (since: Int64, then: AlertCondition?)] = [:]
+    /// A score's condition held at its band while the score is lower (band hysteresis): since
+    /// when, and what the condition becomes once the hold is over (nil: it clears).
+    public struct Hold: Sendable, Equatable {
+        public var since: Int64
+        public var then: AlertCondition?
+    }
+
+    /// Score conditions held at their band, by key.
+    public var held: [String: Hold] = [:]
     /// Open episodes by key (each is one alert).
     public var episodes: [String: Episode] = [:]
 
     public init() {}
-
-    public static func == (a: PatientState, b: PatientState) -> Bool {
-        a.latest == b.latest && a.recent == b.recent && a.sustained == b.sustained && a.glucose == b.glucose && a.lastCGM == b.lastCGM
-            && a.scoreTotals == b.scoreTotals
-            && a.scores == b.scores && a.raised == b.raised && a.episodes == b.episodes
-            && a.held.mapValues(\.since) == b.held.mapValues(\.since) && a.held.mapValues(\.then) == b.held.mapValues(\.then)
-    }
 
     /// Takes over an episode whose alert is open in the store but that the replayed readings did
     /// not raise (the data that raised it is older than the replay), with the conditions its alert
@@ -69,7 +68,7 @@ public struct PatientState: Sendable, Equatable {
             }
         }
         episode.said = AlertCondition(key: alert.key, kind: alert.kind, priority: alert.priority, message: alert.message, values: alert.values)
-        episode.peak = (alert.priority, 0, alert.message, alert.raised)
+        episode.peak = Episode.Peak(priority: alert.priority, severity: 0, message: alert.message, at: alert.raised)
         episodes[alert.key] = episode
     }
 

@@ -18,6 +18,8 @@ public struct ScoreRecord: Sendable, Equatable {
     public var band: String?
     /// What was assumed because it was not recorded.
     public var assumed: [String]
+    /// What else a reader should know (an age read from a partial birth date).
+    public var notes: [String] = []
     /// The newest contributing measurement's time.
     public var time: Int64
     /// Ids of the Observations the score was computed from.
@@ -39,7 +41,7 @@ public struct ScoreRecord: Sendable, Equatable {
     /// Whether `other` says the same (total, parts, band, assumptions, policy), whatever its time
     /// and sources: a score is stored again only when its result changes.
     public func hasSameResult(as other: ScoreRecord) -> Bool {
-        kind == other.kind && total == other.total && parts == other.parts && band == other.band && assumed == other.assumed
+        kind == other.kind && total == other.total && parts == other.parts && band == other.band && assumed == other.assumed && notes == other.notes
             && policyVersion == other.policyVersion
     }
 
@@ -59,7 +61,9 @@ public struct ScoreRecord: Sendable, Equatable {
             "valueQuantity": quantity(total),
         ]
         if let band { object["interpretation"] = [["text": .string(band)]] }
-        if !assumed.isEmpty { object["note"] = [["text": .string("Partial: assumed \(assumed.joined(separator: " and ")) (not recorded).")]] }
+        var notes = self.notes.map { "Age: \($0)." }
+        if !assumed.isEmpty { notes.insert("Partial: assumed \(assumed.joined(separator: ", ")) (not recorded).", at: 0) }
+        if !notes.isEmpty { object["note"] = .array(notes.map { ["text": .string($0)] }) }
         if !derivedFrom.isEmpty { object["derivedFrom"] = .array(derivedFrom.map { ["reference": .string("Observation/\($0)")] }) }
         if !parts.isEmpty {
             object["component"] = .array(

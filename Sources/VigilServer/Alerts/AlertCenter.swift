@@ -83,7 +83,9 @@ public final class AlertCenter: Sendable {
                         try await add(alert, transitions, to: &batch, actor: nil, client: nil)
                     case (.raise(let condition), let alert?), (.update(let condition), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
-                        guard next != alert else { continue }
+                        var sameButTime = next
+                        sameButTime.updated = alert.updated
+                        guard sameButTime != alert else { continue }
                         try await add(next, transitions, to: &batch, actor: nil, client: nil)
                     case (.worsen(let condition), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.worsen(condition), to: alert, now: now, policy: policy)
