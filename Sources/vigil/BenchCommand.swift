@@ -245,6 +245,7 @@ extension BenchCommand {
         )
 
         @Option(name: .customLong("patient-days"), help: "Stable patient-days to simulate.") var patientDays = 1000.0
+        @Option(name: .customLong("days-per-patient"), help: "Days each stable patient is simulated.") var daysPerPatient = 7.0
         @Option(help: "Scripted deteriorations into sepsis.") var deteriorations = 100
         @Option(help: "Device artefacts: on (the standard rates) or off.") var artefacts = "on"
         @Option(help: "Episodes and band hold: on (the policy's) or off (every condition its own alert, bands left at once).") var episodes = "on"
@@ -254,12 +255,15 @@ extension BenchCommand {
         @Flag(help: "Run with artefacts on and off, episodes on and off, and print a line for each.") var compare = false
 
         func run() async throws {
-            guard patientDays > 0, deteriorations >= 0, noise >= 0 else { throw ValidationError("patient-days must be positive") }
+            guard patientDays > 0, daysPerPatient > 0, deteriorations >= 0, noise >= 0 else {
+                throw ValidationError("patient-days and days-per-patient must be positive, deteriorations and noise not negative")
+            }
             guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else {
                 throw ValidationError("--artefacts and --episodes take on or off")
             }
             var options = AlarmBenchmark.Options()
             options.patientDays = patientDays
+            options.daysPerPatient = daysPerPatient
             options.deteriorations = deteriorations
             options.seed = seed
             if let policy {
@@ -273,11 +277,13 @@ extension BenchCommand {
                 print(await AlarmBenchmark(options: options).run().text)
                 return
             }
+            // The policy's episodes (the standard ones when --episodes off) against none.
+            let episodes = options.policy.episodes == .none ? EpisodePolicy.standard : options.policy.episodes
             for (artefactsOn, episodesOn) in [(true, true), (false, true), (true, false), (false, false)] {
                 var variant = options
                 variant.artefacts = artefactsOn ? .standard : .none
                 variant.artefacts.noiseScale = noise
-                variant.policy.episodes = episodesOn ? options.policy.episodes == .none ? .standard : options.policy.episodes : .none
+                variant.policy.episodes = episodesOn ? episodes : .none
                 let report = await AlarmBenchmark(options: variant).run()
                 print("artefacts \(artefactsOn ? "on " : "off"), episodes \(episodesOn ? "on " : "off"): \(report.line)")
                 fflush(nil)

@@ -75,26 +75,40 @@ public struct AlarmReport: Sendable {
     public var line: String {
         let after = delays.compactMap(\.afterSeven)
         return String(
-            format:
-                "high %.3f/pd  medium %.3f/pd  technical %.2f/pd  high alert after NEWS2 7: median %.1f, max %.1f min (%d/%d within 30)  alerts/episode %.2f  re-notifications/alert %.2f",
+            format: "high %.3f/pd  medium %.3f/pd  technical %.2f/pd  high alert after NEWS2 7: median %.1f, max %.1f min (%d/%d within 30)  "
+                + "alerts/episode %.2f  re-notifications/alert %.2f",
             highPerPatientDay, mediumPerPatientDay, technicalPerPatientDay, Self.percentile(after, 0.5) ?? .nan, after.max() ?? .nan,
             after.count { $0 <= 30 }, delays.count, alertsPerEpisode, renotificationsPerAlert)
+    }
+
+    /// The artefacts, episodes and staff of the run, in words.
+    var settings: String {
+        let a = options.artefacts, episodes = options.policy.episodes
+        let artefacts =
+            a.probeOffPerDay + a.motionPerDay + a.silentPerDay + a.duplicateShare == 0
+            ? "off"
+            : "probe off \(a.probeOffPerDay)/day × \(a.probeOffMinutes) min, motion \(a.motionPerDay)/day × \(a.motionMinutes) min, "
+                + "silent \(a.silentPerDay)/day × \(a.silentMinutes) min, duplicates \(a.duplicateShare)"
+        return "artefacts \(artefacts); noise ×\(a.noiseScale); episodes \(episodes.groups.isEmpty ? "off" : "on"), band hold "
+            + "\(episodes.bandHoldSeconds) s; staff acknowledge after \(options.staff.nurseMinutes) min (nurse), \(options.staff.physicianMinutes) min (physician)"
     }
 
     public var text: String {
         let children = stable.count { $0.plan.ageYears < 16 }
         let readings = outcomes.reduce(0) { $0 + $1.readings }
         let after = delays.compactMap(\.afterSeven), fromStart = delays.compactMap(\.afterStart)
-        let episodes = options.policy.episodes
+        let population = String(format: "%.0f stable patient-days", stablePatientDays)
         return [
-            "Vigil alarm bench (virtual clock): \(String(format: "%.0f", stablePatientDays)) stable patient-days (\(stable.count - children) adults, \(children) children), \(deteriorating.count) scripted deteriorations; \(readings) readings in \(String(format: "%.1f", seconds)) s",
-            "  settings:    artefacts \(options.artefacts == .none ? "off" : "on") (probe off \(options.artefacts.probeOffPerDay)/day × \(options.artefacts.probeOffMinutes) min, motion \(options.artefacts.motionPerDay)/day × \(options.artefacts.motionMinutes) min, silent \(options.artefacts.silentPerDay)/day × \(options.artefacts.silentMinutes) min, duplicates \(options.artefacts.duplicateShare), noise ×\(options.artefacts.noiseScale)); episodes \(episodes.groups.isEmpty ? "off" : "on"), band hold \(episodes.bandHoldSeconds) s; staff acknowledge after \(options.staff.nurseMinutes) min (nurse), \(options.staff.physicianMinutes) min (physician)",
+            "Vigil alarm bench (virtual clock): \(population) (\(stable.count - children) adults, \(children) children), "
+                + "\(deteriorating.count) scripted deteriorations; \(readings) readings in \(String(format: "%.1f", seconds)) s",
+            "  settings:    \(settings)",
             String(
                 format: "  stable:      high %.3f per patient-day (goal ≤ 0.1), medium %.3f (goal ≤ 1), technical %.2f", highPerPatientDay,
                 mediumPerPatientDay, technicalPerPatientDay),
             "               false high alerts by condition: \(causes(.high).isEmpty ? "none" : causes(.high))",
             "               false medium alerts by condition: \(causes(.medium).isEmpty ? "none" : causes(.medium))",
-            "  deterioration: first high alert after the true NEWS2 reached 7: \(Self.minutes(after)); \(after.count { $0 <= 30 }) of \(delays.count) within 30 min (goal: all)",
+            "  deterioration: first high alert after the true NEWS2 reached 7: \(Self.minutes(after)); "
+                + "\(after.count { $0 <= 30 }) of \(delays.count) within 30 min (goal: all)",
             "               after the deterioration began: \(Self.minutes(fromStart))",
             String(format: "  alerts per episode: %.2f (goal ≤ 1.2); re-notifications per alert: %.2f", alertsPerEpisode, renotificationsPerAlert),
         ].joined(separator: "\n")

@@ -3,8 +3,6 @@ public enum ClinicalCodes {
     public static let respiratoryRate = "9279-1"
     public static let spo2 = ["59408-5", "2708-6"]
     public static let systolicBP = "8480-6"
-    /// Blood pressure panel; its 8480-6 component is read as a systolic pressure.
-    public static let bloodPressurePanel = "85354-9"
     public static let heartRate = "8867-4"
     public static let temperature = "8310-5"
     /// Level of consciousness (ACVPU): SNOMED CT 1104441000000107 or LOINC 67775-7, with the level
