@@ -250,13 +250,20 @@ extension BenchCommand {
         @Option(help: "Device artefacts: on (the standard rates) or off.") var artefacts = "on"
         @Option(help: "Episodes and band hold: on (the policy's) or off (every condition its own alert, bands left at once).") var episodes = "on"
         @Option(name: .customLong("noise"), help: "Measurement noise, as a multiple of each vital sign's usual variation.") var noise = 1.0
+        @Option(name: .customLong("probe-off"), help: "Probes off a finger per device-day (2 minutes each), with artefacts on.")
+        var probeOff = ArtefactRates.standard.probeOffPerDay
+        @Option(help: "Patient movements per device-day (2 minutes each), with artefacts on.") var motion = ArtefactRates.standard.motionPerDay
+        @Option(help: "Devices going silent per device-day (10 minutes each: readings dropped), with artefacts on.")
+        var silent = ArtefactRates.standard.silentPerDay
+        @Option(help: "Share of uploads sent twice, with artefacts on.") var duplicates = ArtefactRates.standard.duplicateShare
         @Option(help: "A clinical policy document instead of the standard one.") var policy: String?
         @Option(help: "Seed of the simulation.") var seed: UInt64 = 42
         @Flag(help: "Run with artefacts on and off, episodes on and off, and print a line for each.") var compare = false
 
         func run() async throws {
-            guard patientDays > 0, daysPerPatient > 0, deteriorations >= 0, noise >= 0 else {
-                throw ValidationError("patient-days and days-per-patient must be positive, deteriorations and noise not negative")
+            guard patientDays > 0, daysPerPatient > 0, deteriorations >= 0, [noise, probeOff, motion, silent, duplicates].allSatisfy({ $0 >= 0 })
+            else {
+                throw ValidationError("patient-days and days-per-patient must be positive; the other numbers not negative")
             }
             guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else {
                 throw ValidationError("--artefacts and --episodes take on or off")
@@ -270,7 +277,11 @@ extension BenchCommand {
                 guard let data = FileManager.default.contents(atPath: policy) else { throw ValidationError("cannot read \(policy)") }
                 options.policy = try ClinicalPolicy.decode(data)
             }
-            options.artefacts = artefacts == "on" ? .standard : .none
+            let rates = ArtefactRates(
+                probeOffPerDay: probeOff, probeOffMinutes: ArtefactRates.standard.probeOffMinutes, motionPerDay: motion,
+                motionMinutes: ArtefactRates.standard.motionMinutes, silentPerDay: silent, silentMinutes: ArtefactRates.standard.silentMinutes,
+                duplicateShare: duplicates, noiseScale: noise)
+            options.artefacts = artefacts == "on" ? rates : .none
             options.artefacts.noiseScale = noise
             if episodes == "off" { options.policy.episodes = .none }
             guard compare else {
@@ -281,7 +292,7 @@ extension BenchCommand {
             let episodes = options.policy.episodes == .none ? EpisodePolicy.standard : options.policy.episodes
             for (artefactsOn, episodesOn) in [(true, true), (false, true), (true, false), (false, false)] {
                 var variant = options
-                variant.artefacts = artefactsOn ? .standard : .none
+                variant.artefacts = artefactsOn ? rates : .none
                 variant.artefacts.noiseScale = noise
                 variant.policy.episodes = episodesOn ? episodes : .none
                 let report = await AlarmBenchmark(options: variant).run()

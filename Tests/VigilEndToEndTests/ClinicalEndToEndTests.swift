@@ -312,14 +312,24 @@ import VigilSimulator
         await nina.close()
     }
 
-    /// A normal set dated 2099 from a device and from a nurse, then real deterioration: NEWS2 14
-    /// and its high alert, as without the future set.
+    /// A normal set dated 2099 from a device over HTTP, from a monitor over HL7 and from a nurse,
+    /// then real deterioration: NEWS2 14 and its high alert, as without the future set.
     @Test func aFutureDatedSetHidesNoDeterioration() async throws {
-        let server = try ServerProcess()
+        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:0", "--mllp-senders", "WARD3@127.0.0.1/32"])
         try await server.start()
         defer { server.stop() }
         let site = try await ClinicalEndToEndTests.site(server)
         let monitor = site.devices["monitor-a"]!
+        // The HL7 gateway knows a1 by MRN001 and monitor-a by its EUI-64.
+        let a1 = try #require(try await server.request(.GET, "/fhir/Patient/a1", token: site.admin).json?.objectValue)
+        var identified = a1
+        identified["identifier"] = [["system": "urn:mrn", "value": "MRN001"]]
+        #expect(try await server.request(.PUT, "/fhir/Patient/a1", token: site.admin, json: .object(identified)).status == .ok)
+        var device = try #require(try await server.request(.GET, "/fhir/Device/monitor-a", token: site.admin).json?.objectValue)
+        device["identifier"] = [["value": .string(MLLPEndToEndTests.equipment)]]
+        #expect(try await server.request(.PUT, "/fhir/Device/monitor-a", token: site.admin, json: .object(device)).status == .ok)
+        let hl7 = try MLLPEndToEndTests.send([MLLPEndToEndTests.message("F1", measured: "20990101000000")], port: server.mllpPort)
+        #expect(hl7.contains("MSA|AE|F1") && hl7.contains("ahead of the server's clock"), "\(hl7)")
         var future = ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 98, sbp: 120, hr: 80)
         future = [
             "readings": .array(
