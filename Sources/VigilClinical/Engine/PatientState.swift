@@ -79,12 +79,7 @@ public struct PatientState: Sendable, Equatable {
         let entry = Latest(value: observation.value, time: observation.time, id: observation.id)
         latest[observation.code, default: entry].keepNewer(entry)
         guard window > 0, case .quantity = observation.value else { return }
-        var readings = recent[observation.code] ?? []
-        readings.removeAll { $0.time == entry.time }
-        readings.insert(entry, at: readings.firstIndex { $0.time > entry.time } ?? readings.endIndex)
-        let newest = readings.last!.time
-        readings.removeAll { $0.time < newest - window }
-        recent[observation.code] = readings
+        recent[observation.code, default: []].keep(entry, window: window)
     }
 
     /// The latest value of any of `codes` measured at or after `since`.
@@ -114,6 +109,21 @@ public struct PatientState: Sendable, Equatable {
         guard values.count > 1 else { return (value, entry) }
         let middle = values.count / 2
         return (values.count.isMultiple(of: 2) ? (values[middle - 1] + values[middle]) / 2 : values[middle], entry)
+    }
+}
+
+extension [PatientState.Latest] {
+    /// Keeps `entry` in time order (replacing one of the same time) and drops what is older than
+    /// `window` before the newest. In place, and appending in the usual case of a newer reading.
+    mutating func keep(_ entry: PatientState.Latest, window: Int64) {
+        if let last, entry.time > last.time {
+            append(entry)
+        } else {
+            removeAll { $0.time == entry.time }
+            insert(entry, at: firstIndex { $0.time > entry.time } ?? endIndex)
+        }
+        let oldest = self[endIndex - 1].time - window
+        if let first, first.time < oldest { removeFirst(prefix { $0.time < oldest }.count) }
     }
 }
 
