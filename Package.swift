@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Layering (DESIGN.md §3): pure domain at the bottom, storage beside it, the server on top.
+// Layering (docs/architecture.md): pure domain at the bottom, storage beside it, the server on top.
 //   VigilCore            domain, codes, JSON + FHIR R4 types, store protocols, errors (Foundation only)
 //   VigilSQLite          the store protocols on GRDB (embedded default)
 //   VigilStoreConformance the behaviour every store must show (used by each store's tests)

@@ -44,7 +44,7 @@ public struct ReadingRejection: Error, Sendable, Equatable {
     }
 }
 
-/// Limits on one ingest request (DESIGN §5, §7).
+/// Limits on one ingest request (docs/ingest.md).
 public struct IngestLimits: Sendable {
     /// The largest request body, in bytes.
     public var maxBodyBytes: Int

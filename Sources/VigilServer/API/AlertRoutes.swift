@@ -1,7 +1,7 @@
 import Hummingbird
 import VigilCore
 
-/// Alerts (DESIGN §7): `GET /api/alerts`, `GET /api/alerts/{id}` with its history,
+/// Alerts (docs/clinical.md, API): `GET /api/alerts`, `GET /api/alerts/{id}` with its history,
 /// `POST /api/alerts/{id}/ack`, `POST /api/alerts/{id}/resolve` with a reason, and
 /// `POST /api/alerts/{id}/comments`. People see and act on the alerts of the patients they may see;
 /// an alert of another patient is answered as not found. Every access is audited.

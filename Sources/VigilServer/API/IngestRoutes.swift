@@ -1,7 +1,7 @@
 import Hummingbird
 import VigilCore
 
-/// `POST /api/ingest`: a device's batch of readings (DESIGN §7).
+/// `POST /api/ingest`: a device's batch of readings (docs/ingest.md).
 struct IngestRoutes {
     let runtime: VigilRuntime
 

@@ -1,7 +1,7 @@
 import VigilCore
 
 extension Alert {
-    /// The alert as the API shows it (DESIGN §7).
+    /// The alert as the API shows it (docs/clinical.md, API).
     var json: JSON {
         var object: JSONObject = [
             "id": .integer(id),

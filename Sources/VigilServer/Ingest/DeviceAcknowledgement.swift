@@ -1,6 +1,6 @@
 import VigilCore
 
-/// What the server publishes on `vigil/devices/{id}/ack` after a commit (DESIGN §7): the HTTP
+/// What the server publishes on `vigil/devices/{id}/ack` after a commit (docs/protocols.md): the HTTP
 /// answer, plus `seqs`, the ranges `[[first,last],…]` of sequence numbers the device may forget
 /// (stored, duplicates and quarantined alike).
 enum DeviceAcknowledgement {

@@ -6,7 +6,7 @@ import VigilCore
 struct IngestHandler: Sendable {
     let runtime: VigilRuntime
 
-    /// The answer to one ingest request (DESIGN §7).
+    /// The answer to one ingest request (docs/ingest.md).
     struct Result: Sendable {
         var accepted = 0
         var duplicates = 0

@@ -1,7 +1,7 @@
 import VigilCore
 
 /// How one simulated device reaches the server. A device keeps every reading until a receipt
-/// covers it and sends it again until then, as DESIGN §5 asks of real devices.
+/// covers it and sends it again until then, as docs/ingest.md asks of real devices.
 protocol DeviceLink: Sendable {
     /// Sends `readings` (new and not yet acknowledged ones, in seq order) and returns what the
     /// server has acknowledged since the last call: for HTTPS and HL7 the answer to this upload,
