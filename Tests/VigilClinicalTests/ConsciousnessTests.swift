@@ -65,12 +65,12 @@ import VigilCore
         #expect {
             try ClinicalObservation.interpret(observation: entry(value: text(phrase)), id: "x")
         } throws: { error in
-            let problem = error as? ClinicalInputProblem
+            let problem = error as? VigilError
             return problem?.message.contains("Responds to voice") == true && problem?.message.contains("450847001") == true
-                && problem?.expression == "Observation.valueString"
+                && problem?.issues.first?.expression == "Observation.valueString"
         }
         let unknownCode = coded("http://snomed.info/sct", "271782001")
-        #expect(throws: ClinicalInputProblem.self) { try ClinicalObservation.interpret(observation: entry(value: unknownCode), id: "x") }
+        #expect(throws: VigilError.self) { try ClinicalObservation.interpret(observation: entry(value: unknownCode), id: "x") }
     }
 
     /// Any accepted way of writing a level gives the NEWS2 consciousness points and qSOFA mentation

@@ -4,9 +4,7 @@ import VigilCore
 extension PatientContext {
     /// A patient exactly `months` old at `now`, with the other settings given.
     static func aged(_ months: Int, at now: Int64, peakFlowBest: Double? = nil) -> PatientContext {
-        let today = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
-        let total = today[0] * 12 + (today[1] - 1) - months
-        return PatientContext(birth: Birth(year: total / 12, month: total % 12 + 1, day: min(today[2], 28)), peakFlowBest: peakFlowBest)
+        PatientContext(birth: Birth(monthsOld: months, at: now), peakFlowBest: peakFlowBest)
     }
 }
 

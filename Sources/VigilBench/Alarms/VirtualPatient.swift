@@ -62,7 +62,7 @@ struct VirtualPatient: Sendable {
         var monitors = [DeviceMonitor](repeating: DeviceMonitor(), count: devices.count)
         let engine = ClinicalEngine(policy: policy)
         let months = Int(plan.ageYears * 12)
-        let context = PatientContext(birth: Self.birth(monthsOld: months, at: start), peakFlowBest: plan.peakFlowBest)
+        let context = PatientContext(birth: Birth(monthsOld: months, at: start), peakFlowBest: plan.peakFlowBest)
         var state = PatientState()
         var ledger = AlertLedger(policy: policy.escalation, staff: staff)
         var outcome = Outcome(plan: plan, alerts: [], start: start)
@@ -141,12 +141,5 @@ struct VirtualPatient: Sendable {
                 consciousness: .alert, temperature: mean(.temperature)),
             policy: policy.news2
         ).total
-    }
-
-    /// A birth date `months` before `now`.
-    static func birth(monthsOld months: Int, at now: Int64) -> Birth {
-        let today = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
-        let total = today[0] * 12 + (today[1] - 1) - months
-        return Birth(year: total / 12, month: total % 12 + 1, day: min(today[2], 28))
     }
 }

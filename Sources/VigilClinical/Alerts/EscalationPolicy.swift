@@ -53,6 +53,13 @@ public struct EscalationPolicy: Sendable, Codable, Equatable {
         min(max(response(for: kind).notifyThrough[priority] ?? 0, 0), max(levels.count - 1, 0))
     }
 
+    /// The level of a person on a patient's care team: the level their roles on the team
+    /// (`CareTeam.participant.role` codes) name, the highest if several, else the first level of
+    /// their account's role; nil when neither names one (an administrator).
+    public func level(accountRole: String, teamRoles: Set<String>) -> Int? {
+        levels.indices.last { !teamRoles.isDisjoint(with: levels[$0].teamRoles) } ?? levels.indices.first { levels[$0].roles.contains(accountRole) }
+    }
+
     /// The lowest level whose acknowledgement answers an alert of `kind` and `priority`.
     public func answeringLevel(kind: String, priority: Priority) -> Int {
         response(for: kind).answeredBy[priority] ?? 0

@@ -1,27 +1,14 @@
 public import VigilCore
 
-/// Why a recorded observation cannot be read by the rules: its code is one they read, but its
-/// value, unit or time is not one they understand. Such an observation is refused, never stored
-/// and silently left out of a score (or scored as normal).
-public struct ClinicalInputProblem: Error, Sendable, Equatable {
-    public var message: String
-    /// Where in the Observation (FHIRPath).
-    public var expression: String
-
-    public init(_ message: String, expression: String) {
-        self.message = message
-        self.expression = expression
-    }
-}
-
 extension ClinicalObservation {
     /// What the rules read in a FHIR Observation: its value (a quantity, a level of consciousness,
     /// a respiratory effort) and each component with a code they read (the systolic pressure of a
     /// blood-pressure panel). Codes come from LOINC, SNOMED CT (consciousness) or Vigil's systems.
-    /// - Throws: ``ClinicalInputProblem`` when a code the rules read has a value they cannot read:
-    ///   a level or effort that maps to none, a quantity in a unit they do not take, a number
-    ///   written as text, or no time.
-    public static func interpret(observation json: JSON, id: String) throws(ClinicalInputProblem) -> [ClinicalObservation] {
+    /// - Throws: ``VigilError/Code/unprocessable`` when a code the rules read has a value they
+    ///   cannot read: a level or effort that maps to none, a quantity in a unit they do not take, a
+    ///   number written as text, or no time. Such an observation is refused, never stored and
+    ///   silently left out of a score (or scored as normal).
+    public static func interpret(observation json: JSON, id: String) throws(VigilError) -> [ClinicalObservation] {
         guard json["status"]?.stringValue.map({ ["final", "amended", "corrected", "preliminary"].contains($0) }) ?? false else { return [] }
         var elements: [(code: String, element: JSON, path: String)] = []
         if let code = code(of: json["code"]), ClinicalCodes.ruleInputs.contains(code) { elements.append((code, json, "Observation")) }
@@ -35,7 +22,8 @@ extension ClinicalObservation {
             (json["effectiveDateTime"] ?? json["effectiveInstant"] ?? json["effectivePeriod"]?["start"])?.stringValue
             .flatMap(FHIRDateTime.init)?.lowerBound ?? json["issued"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound
         guard let time else {
-            throw ClinicalInputProblem(
+            throw VigilError(
+                .unprocessable,
                 "an observation the scores read needs effectiveDateTime (when it was measured)", expression: "Observation.effective")
         }
         let device = json["device"]?["reference"]?.stringValue.flatMap(FHIRReference.init).map(\.id)
@@ -64,7 +52,7 @@ extension ClinicalObservation {
 
     /// The value of an element with a code the rules read; nil when none is recorded (a
     /// `dataAbsentReason`).
-    private static func value(of element: JSON, code: String, path: String) throws(ClinicalInputProblem) -> Value? {
+    private static func value(of element: JSON, code: String, path: String) throws(VigilError) -> Value? {
         if ClinicalCodes.consciousness.contains(code) {
             return try answer(of: element, path: path, accepted: ACVPU.acceptedDescription, what: "level of consciousness") {
                 $1 == nil ? ACVPU(recorded: $0) : ACVPU(code: $0, system: $1)
@@ -79,15 +67,15 @@ extension ClinicalObservation {
         let expected = "\(code) is read as valueQuantity in \(units.joined(separator: " or "))"
         guard let quantity = element["valueQuantity"] else {
             if let other = element.objectValue?.keys.first(where: { $0.hasPrefix("value") }) {
-                throw ClinicalInputProblem("\(expected), not \(other)", expression: "\(path).\(other)")
+                throw VigilError(.unprocessable, "\(expected), not \(other)", expression: "\(path).\(other)")
             }
             return nil
         }
         guard let number = quantity["value"]?.doubleValue else {
-            throw ClinicalInputProblem("\(expected); valueQuantity.value is missing", expression: "\(path).valueQuantity.value")
+            throw VigilError(.unprocessable, "\(expected); valueQuantity.value is missing", expression: "\(path).valueQuantity.value")
         }
         guard let unit = quantity["code"]?.stringValue ?? quantity["unit"]?.stringValue, units.contains(unit) else {
-            throw ClinicalInputProblem(expected, expression: "\(path).valueQuantity.code")
+            throw VigilError(.unprocessable, expected, expression: "\(path).valueQuantity.code")
         }
         return .quantity(number, unit: unit)
     }
@@ -95,24 +83,26 @@ extension ClinicalObservation {
     /// A coded or text answer, read by `read(code or text, system)`.
     private static func answer<T>(
         of element: JSON, path: String, accepted: String, what: String, read: (String, String?) -> T?
-    ) throws(ClinicalInputProblem) -> T? {
+    ) throws(VigilError) -> T? {
         if let concept = element["valueCodeableConcept"] {
             for coding in concept["coding"]?.arrayValue ?? [] {
                 if let code = coding["code"]?.stringValue, let value = read(code, coding["system"]?.stringValue ?? "") { return value }
             }
             if let text = concept["text"]?.stringValue, let value = read(text, nil) { return value }
             let written = concept["coding"]?[0]?["code"]?.stringValue ?? concept["text"]?.stringValue ?? ""
-            throw ClinicalInputProblem(
+            throw VigilError(
+                .unprocessable,
                 "the \(what) '\(written)' is not one Vigil reads; it accepts \(accepted)", expression: "\(path).valueCodeableConcept")
         }
         if let text = element["valueString"]?.stringValue {
             guard let value = read(text, nil) else {
-                throw ClinicalInputProblem("the \(what) '\(text)' is not one Vigil reads; it accepts \(accepted)", expression: "\(path).valueString")
+                throw VigilError(
+                    .unprocessable, "the \(what) '\(text)' is not one Vigil reads; it accepts \(accepted)", expression: "\(path).valueString")
             }
             return value
         }
         if let other = element.objectValue?.keys.first(where: { $0.hasPrefix("value") }) {
-            throw ClinicalInputProblem("a \(what) is read as valueCodeableConcept or valueString, not \(other)", expression: "\(path).\(other)")
+            throw VigilError(.unprocessable, "a \(what) is read as valueCodeableConcept or valueString, not \(other)", expression: "\(path).\(other)")
         }
         return nil
     }

@@ -89,6 +89,14 @@ public struct Birth: Sendable, Equatable {
         self.partial = partial
     }
 
+    /// The birth date of someone exactly `months` old at `now` (milliseconds): the same day of the
+    /// month, at most the 28th.
+    public init(monthsOld months: Int, at now: Int64) {
+        let today = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
+        let total = today[0] * 12 + (today[1] - 1) - months
+        self.init(year: total / 12, month: total % 12 + 1, day: min(today[2], 28))
+    }
+
     /// A FHIR date (`2019`, `2019-05`, `2019-05-14`); nil when it is not one.
     public init?(fhirDate text: String) {
         guard let date = FHIRDateTime(text) else { return nil }

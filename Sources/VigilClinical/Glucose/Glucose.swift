@@ -71,16 +71,28 @@ public enum Glucose {
     /// The least-squares slope, in mg/dL per minute, of the samples (nil with fewer than two, or
     /// all at one time).
     public static func slope(_ samples: [Sample]) -> Double? {
-        guard samples.count >= 2 else { return nil }
-        let t0 = samples[0].time
-        let xs = samples.map { Double($0.time - t0) / 60_000 }
-        let ys = samples.map(\.mgdl)
-        let n = Double(samples.count)
-        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
-        let sxx = zip(xs, xs).map { ($0 - mx) * ($1 - mx) }.reduce(0, +)
-        guard sxx > 0 else { return nil }
-        let sxy = zip(xs, ys).map { ($0 - mx) * ($1 - my) }.reduce(0, +)
-        return sxy / sxx
+        samples.count >= 2 ? Line(samples)?.slope : nil
+    }
+
+    /// The least-squares line through samples, x in minutes since the first: nil when they are all
+    /// at one time.
+    private struct Line {
+        var xs: [Double], ys: [Double]
+        var mx: Double, my: Double, sxx: Double, slope: Double
+
+        init?(_ samples: [Sample]) {
+            guard let t0 = samples.first?.time else { return nil }
+            xs = samples.map { Double($0.time - t0) / 60_000 }
+            ys = samples.map(\.mgdl)
+            let n = Double(samples.count)
+            mx = xs.reduce(0, +) / n
+            my = ys.reduce(0, +) / n
+            sxx = xs.reduce(0) { [mx] in $0 + ($1 - mx) * ($1 - mx) }
+            guard sxx > 0 else { return nil }
+            slope = zip(xs, ys).reduce(0) { [mx, my] in $0 + ($1.0 - mx) * ($1.1 - my) } / sxx
+        }
+
+        func value(at x: Double) -> Double { my + slope * (x - mx) }
     }
 
     /// A least-squares line through glucose samples, extended ahead, with its uncertainty.
@@ -107,25 +119,17 @@ public enum Glucose {
     /// error of a regression prediction, s·√(1/n + (x − x̄)²/Sxx), s being the residual standard
     /// deviation or `noiseFloor`, whichever is larger.
     public static func forecast(_ samples: [Sample], minutes: Double, noiseFloor: Double) -> Forecast? {
-        guard samples.count >= 3, let last = samples.last else { return nil }
-        let t0 = samples[0].time
-        let xs = samples.map { Double($0.time - t0) / 60_000 }
-        let ys = samples.map(\.mgdl)
+        guard samples.count >= 3, let line = Line(samples), let lastX = line.xs.last else { return nil }
         let n = Double(samples.count)
-        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
-        let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-        guard sxx > 0 else { return nil }
-        let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / sxx
-        let residuals = zip(xs, ys).reduce(0) { sum, point in
-            let r = point.1 - (my + slope * (point.0 - mx))
+        let residuals = zip(line.xs, line.ys).reduce(0) { sum, point in
+            let r = point.1 - line.value(at: point.0)
             return sum + r * r
         }
         let s = max((residuals / (n - 2)).squareRoot(), noiseFloor)
-        let lastX = Double(last.time - t0) / 60_000
-        let ahead = lastX + minutes - mx
+        let ahead = lastX + minutes - line.mx
         return Forecast(
-            current: my + slope * (lastX - mx), slope: slope, value: my + slope * ahead,
-            standardError: s * (1 / n + ahead * ahead / sxx).squareRoot())
+            current: line.value(at: lastX), slope: line.slope, value: line.value(at: lastX + minutes),
+            standardError: s * (1 / n + ahead * ahead / line.sxx).squareRoot())
     }
 }
 

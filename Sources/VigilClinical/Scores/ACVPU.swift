@@ -2,7 +2,7 @@
 ///
 /// Read from the letters, the SNOMED CT and LOINC answer codes EHRs send, and the phrasings
 /// clinicians write, case, spacing and punctuation aside. Anything else is not read: the caller
-/// refuses it (``ClinicalInputProblem``) rather than scoring it as alert.
+/// refuses it (``ClinicalObservation/interpret(observation:id:)``) rather than scoring it as alert.
 public enum ACVPU: String, Sendable, Codable, CaseIterable {
     case alert = "A", confusion = "C", voice = "V", pain = "P", unresponsive = "U"
 

@@ -106,8 +106,12 @@ public final class AlertCenter: Sendable {
 
     /// A person acknowledges an alert, at their escalation level on the patient's care team.
     func acknowledge(_ id: Int64, by user: UserAccount, client: String?) async throws -> Alert {
-        guard let patient = try await store.alert(id: id)?.patient else { throw VigilError(.notFound, "alert \(id) was not found") }
-        let level = Self.level(of: user, team: try await store.careTeam(patient: patient, at: clock.now()), policy: policy)
+        try await load()
+        // Only an open alert can be acknowledged (``change(_:_:by:client:)`` says why otherwise).
+        var level: Int?
+        if let patient = open.withLock({ $0.values.first { $0.id == id }?.patient }) {
+            level = self.level(of: user, team: try await store.careTeam(patient: patient, at: clock.now()))
+        }
         return try await change(id, .acknowledge(by: "user/\(user.username)", level: level), by: user, client: client)
     }
 
@@ -219,25 +223,22 @@ public final class AlertCenter: Sendable {
     }
 
     /// The people a transition notifies: those at levels 0 through its level among the members
-    /// of the patient's care teams now (``level(of:team:policy:)``), less those it excepts.
+    /// of the patient's care teams now (``level(of:team:)``), less those it excepts.
     func recipients(of transition: AlertTransition, patient: String) async throws -> [String] {
         guard let notifyLevel = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
         let team = try await store.careTeam(patient: patient, at: clock.now())
         guard !team.isEmpty else { return [] }
         return try await cachedUsers().filter { user in
-            !user.disabled && Self.level(of: user, team: team, policy: policy).map { $0 <= notifyLevel } == true
+            !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true
         }
         .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
     }
 
-    /// A person's escalation level for a patient: the level their role on one of the patient's
-    /// care teams names (`rapid-response`), else the first level of their account's role; nil when
-    /// they are on none of the patient's teams or at no level (an administrator).
-    static func level(of user: UserAccount, team: [String: Set<String>], policy: EscalationPolicy) -> Int? {
+    /// A person's escalation level for a patient (``EscalationPolicy/level(accountRole:teamRoles:)``);
+    /// nil when they are on none of the patient's care teams (`team`: members with their roles).
+    private func level(of user: UserAccount, team: [String: Set<String>]) -> Int? {
         guard let member = user.fhirUser?.description, let teamRoles = team[member] else { return nil }
-        let levels = policy.levels.indices
-        return levels.last { !teamRoles.isDisjoint(with: policy.levels[$0].teamRoles) }
-            ?? levels.first { policy.levels[$0].roles.contains(user.role.rawValue) }
+        return policy.level(accountRole: user.role.rawValue, teamRoles: teamRoles)
     }
 
     private func cachedUsers() async throws -> [UserAccount] {

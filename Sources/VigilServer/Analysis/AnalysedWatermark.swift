@@ -4,17 +4,27 @@ import VigilCore
 /// observations people entered, by id, since the server started (those stored before count as
 /// analysed). A patient's state is rebuilt from these only: the rest is analysed in its turn.
 struct AnalysedWatermark: Sendable {
-    /// Every reading with an id up to this one was analysed.
-    var readingsThrough: Int64
+    /// Every reading with an id up to this one was analysed; nil before the analysis starts (every
+    /// stored reading counts).
+    private var readingsThrough: Int64?
     /// When this server started (milliseconds); entries stored before count as analysed.
-    let started: Int64
+    private let started: Int64
     /// Entries analysed since the start, with when they were stored.
     private var entries: [String: Int64] = [:]
+
+    /// Before the analysis starts: everything stored counts as analysed.
+    init() {
+        readingsThrough = nil
+        started = .max
+    }
 
     init(readingsThrough: Int64, started: Int64) {
         self.readingsThrough = readingsThrough
         self.started = started
     }
+
+    /// The first reading id not yet analysed (nil: none is known not to be).
+    var readingsBefore: Int64? { readingsThrough.map { $0 + 1 } }
 
     /// Whether a stored entry was analysed.
     func includes(_ resource: StoredResource) -> Bool {
@@ -22,7 +32,7 @@ struct AnalysedWatermark: Sendable {
     }
 
     mutating func analysed(readings: [StoredReading]) {
-        if let newest = readings.map(\.id).max() { readingsThrough = max(readingsThrough, newest) }
+        if let newest = readings.map(\.id).max() { readingsThrough = max(readingsThrough ?? newest, newest) }
     }
 
     /// Notes analysed entries, and forgets those stored before `forgetBefore` (older than any

@@ -65,7 +65,7 @@ extension AnalysisService {
         let since = now - Int64(window) * 1000
         let analysed = state.withLock { $0.analysed }
         var observations: [String: [ClinicalObservation]] = [:]
-        for stored in try await store.readings(patients: patients, since: since, before: analysed.readingsThrough + 1) {
+        for stored in try await store.readings(patients: patients, since: since, before: analysed.readingsBefore) {
             observations[stored.reading.patient, default: []].append(ClinicalObservation(stored))
         }
         var entered = try FHIRSearchQuery.parse(

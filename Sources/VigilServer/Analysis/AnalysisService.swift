@@ -38,7 +38,7 @@ public final class AnalysisService: Service {
         var patients: [String: PatientRuntime] = [:]
         var devices: [String: (monitor: DeviceMonitor, patient: String)] = [:]
         /// What has been analysed (set when the service starts).
-        var analysed = AnalysedWatermark(readingsThrough: .max, started: .min)
+        var analysed = AnalysedWatermark()
     }
 
     init(

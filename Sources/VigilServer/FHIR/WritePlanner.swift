@@ -98,21 +98,18 @@ struct WritePlanner: Sendable {
                 throw VigilError(.unprocessable, problem, expression: "Observation.valueQuantity")
             }
         }
-        do {
-            _ = try ClinicalObservation.interpret(observation: resource, id: "")
-        } catch {
-            throw VigilError(.unprocessable, error.message, expression: error.expression)
-        }
+        _ = try ClinicalObservation.interpret(observation: resource, id: "")
         let tolerance = Int64(runtime.policy.clockToleranceSeconds) * 1000
-        for element in ["effectiveDateTime", "effectiveInstant", "issued"] {
-            if let text = resource[element]?.stringValue, let time = FHIRDateTime(text), time.lowerBound > now + tolerance {
+        let times = [
+            ("effectiveDateTime", resource["effectiveDateTime"]), ("effectiveInstant", resource["effectiveInstant"]),
+            ("issued", resource["issued"]), ("effectivePeriod.start", resource["effectivePeriod"]?["start"]),
+        ]
+        for (element, value) in times {
+            if let text = value?.stringValue, let time = FHIRDateTime(text), time.lowerBound > now + tolerance {
                 throw VigilError(
                     .unprocessable, "\(element) \(text) is in the future (the server's time is \(FHIRDateTime.instant(milliseconds: now)))",
                     expression: "Observation.\(element)")
             }
-        }
-        if let start = resource["effectivePeriod"]?["start"]?.stringValue, let time = FHIRDateTime(start), time.lowerBound > now + tolerance {
-            throw VigilError(.unprocessable, "effectivePeriod.start \(start) is in the future", expression: "Observation.effectivePeriod.start")
         }
         guard let me = access.user?.fhirUser else { return resource }
         let performers = (resource["performer"]?.arrayValue ?? []).compactMap { $0["reference"]?.stringValue.flatMap(FHIRReference.init) }

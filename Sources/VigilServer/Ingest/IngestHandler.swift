@@ -83,6 +83,7 @@ struct IngestHandler: Sendable {
                 ))
         }
         result.rejected.sort { $0.index < $1.index }
+        let ahead = result.rejected.count(where: \.clockAhead)
         let commit = IngestCommit(
             readings: readings,
             quarantine: result.rejected.map {
@@ -91,7 +92,7 @@ struct IngestHandler: Sendable {
                 )
             },
             audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source),
-            clockAhead: result.rejected.contains(where: \.clockAhead) ? [device: result.rejected.count(where: \.clockAhead)] : [:]
+            clockAhead: ahead > 0 ? [device: ahead] : [:]
         )
         runtime.metrics.recordRejected(result.rejected.count)
         return Prepared(commit: commit, result: result)
