@@ -109,6 +109,7 @@ public enum VigilApplication {
                 throw VigilError(.invalid, "cannot use the TLS certificate or key: \(error)")
             }
         }
+        ChannelWarmUp.run(logger: runtime.logger)
         return Application(
             router: buildRouter(runtime: runtime),
             server: server,
