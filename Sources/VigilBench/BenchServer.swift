@@ -31,14 +31,16 @@ final class BenchServer: @unchecked Sendable {
     let client: HTTPClient
     private let process: ChildProcess?
     private var stopped = false
-    private let pid: Int32?
+    private let attachedPID: Int32?
+    /// The server's process (not the `vigil child` that runs it).
+    private var pid: Int32? { process?.programPID ?? attachedPID }
     let dataDirectory: String?
 
     private init(baseURL: String, adminPassword: String, process: ChildProcess?, pid: Int32?, dataDirectory: String?, connections: Int) {
         self.baseURL = baseURL
         self.adminPassword = adminPassword
         self.process = process
-        self.pid = pid
+        self.attachedPID = pid
         self.dataDirectory = dataDirectory
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
@@ -64,10 +66,10 @@ final class BenchServer: @unchecked Sendable {
             ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments,
             environment: environment, log: directory + ".log")
         log(
-            "started vigil serve \(target.serveArguments.joined(separator: " ")) (pid \(process.pid)) on 127.0.0.1:\(port), data in \(directory) (log: \(directory).log)"
+            "started vigil serve \(target.serveArguments.joined(separator: " ")) on 127.0.0.1:\(port), data in \(directory) (log: \(directory).log)"
         )
         let server = BenchServer(
-            baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: process.pid,
+            baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: nil,
             dataDirectory: directory, connections: target.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {

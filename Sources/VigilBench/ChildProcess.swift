@@ -5,11 +5,42 @@ import VigilCore
 /// `posix_spawn`, default signal handling and an empty signal mask. Not `Foundation.Process`: it
 /// passes on the starting thread's signal mask (a broker that inherits blocked signals ignores
 /// SIGTERM), and its children were seen to receive a SIGTERM from nowhere in the middle of a run.
+///
+/// When this process is `vigil` itself, the program is started through `vigil child`, which ends
+/// it when this process ends, however it ends (a crash, `kill -9`): no server or broker is left
+/// running after its command.
 public struct ChildProcess: Sendable {
+    /// The process started: the program, or the `vigil child` that runs it.
     public let pid: pid_t
 
-    /// - Parameter log: a file for the program's standard output and error.
-    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String]? = nil, log: String) throws -> ChildProcess {
+    /// - Parameters:
+    ///   - log: a file for the program's standard output and error (nil: this process's).
+    ///   - endsWithThisProcess: start it through `vigil child` when this process is `vigil`.
+    public static func spawn(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, log: String?, endsWithThisProcess: Bool = true
+    ) throws -> ChildProcess {
+        if endsWithThisProcess, let vigil = vigilExecutable {
+            return try start(vigil, ["child", "--parent", "\(getpid())", "--", path] + arguments, environment: environment, log: log)
+        }
+        return try start(path, arguments, environment: environment, log: log)
+    }
+
+    /// This executable when it is `vigil`.
+    private static let vigilExecutable: String? = {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return executable.hasSuffix("/vigil") ? executable : nil
+    }()
+
+    /// The program's own process id: ``pid``, or the child of the `vigil child` that runs it.
+    public var programPID: pid_t {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let children = tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "").split(separator: " ")
+        }
+        return children.first.flatMap { pid_t($0) } ?? pid
+    }
+
+    private static func start(_ path: String, _ arguments: [String], environment: [String: String]?, log: String?) throws -> ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -23,8 +54,10 @@ public struct ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let log {
+            posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }

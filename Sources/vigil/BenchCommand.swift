@@ -34,6 +34,17 @@ struct BenchCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
+        func validate() throws {
+            try OptionCheck.within(devices, 1...10_000_000, "devices")
+            try OptionCheck.within(batch, 1...(via == "mllp" ? MLLPIngestBenchmark.rows.count : 100_000), "batch")
+            try OptionCheck.within(connections, 1...100_000, "connections")
+            try OptionCheck.within(window, 1...10_000, "window")
+            try OptionCheck.within(readings, 1...Int.max, "readings")
+            try OptionCheck.positive(duration, "duration")
+            try OptionCheck.positive(rate, "rate")
+            try OptionCheck.within(ceilingRows, 0...10_000_000, "ceiling-rows")
+        }
+
         func run() async throws {
             let log: @Sendable (String) -> Void = { line in
                 print(line)
@@ -50,9 +61,6 @@ struct BenchCommand: AsyncParsableCommand {
                 options.readings = readings
                 options.window = window
                 options.progress = !noProgress
-                guard options.devices > 0, options.batchSize > 0, options.publishers > 0, window > 0 else {
-                    throw ValidationError("devices, batch, connections and window must be positive")
-                }
                 print(try await MQTTIngestBenchmark(options: options).run(log: log).text)
                 return
             case "mllp":
@@ -63,10 +71,6 @@ struct BenchCommand: AsyncParsableCommand {
                 options.connections = connections ?? options.connections
                 options.messages = max(1, readings / options.readingsPerMessage)
                 options.progress = !noProgress
-                guard options.devices > 0, (1...MLLPIngestBenchmark.rows.count).contains(options.readingsPerMessage), options.connections > 0 else {
-                    throw ValidationError(
-                        "devices and connections must be positive; batch is 1 to \(MLLPIngestBenchmark.rows.count) readings per message")
-                }
                 print(try await MLLPIngestBenchmark(options: options).run(log: log).text)
                 return
             default:
@@ -85,7 +89,6 @@ struct BenchCommand: AsyncParsableCommand {
             options.target = target.target
             options.connections = connections
             options.progress = !noProgress
-            guard devices > 0, batch > 0, connections > 0 else { throw ValidationError("devices, batch and connections must be positive") }
             print(try await IngestBenchmark(options: options).run(log: log).text)
         }
     }
@@ -100,8 +103,13 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Readings in all.") var readings = 5_000_000
         @Option(help: "Readings per patient per batch.") var batch = 100
 
+        func validate() throws {
+            try OptionCheck.within(patients, 1...10_000_000, "patients")
+            try OptionCheck.within(readings, 1...Int.max, "readings")
+            try OptionCheck.within(batch, 1...1_000_000, "batch")
+        }
+
         func run() throws {
-            guard patients > 0, readings > 0, batch > 0 else { throw ValidationError("patients, readings and batch must be positive") }
             var options = RulesBenchmark.Options()
             options.patients = patients
             options.readings = readings
@@ -132,10 +140,17 @@ extension BenchCommand {
         @Option(help: "Seconds measured after the warm-up.") var duration = 30.0
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
+        func validate() throws {
+            try OptionCheck.within(devices, 1...10_000_000, "devices")
+            try OptionCheck.positive(rate, "rate")
+            try OptionCheck.within(batch, 1...100_000, "batch")
+            try OptionCheck.within(probes, 1...100_000, "probes")
+            try OptionCheck.within(probeEvery, 1...3_600_000, "probe-every")
+            try OptionCheck.positive(duration, "duration")
+            try OptionCheck.notNegative(warmup, "warmup")
+        }
+
         func run() async throws {
-            guard devices > 0, rate > 0, batch > 0, probes > 0, probeEvery > 0, duration > 0, (warmup ?? 0) >= 0 else {
-                throw ValidationError("every figure must be positive")
-            }
             var options = StreamBenchmark.Options()
             options.target = target.target
             options.target.connections = 32
@@ -167,8 +182,12 @@ extension BenchCommand {
         @Option(help: "Patients on the ward.") var patients = 1000
         @Option(help: "Board requests to time.") var requests = 200
 
+        func validate() throws {
+            try OptionCheck.within(patients, 1...10_000_000, "patients")
+            try OptionCheck.within(requests, 1...10_000_000, "requests")
+        }
+
         func run() async throws {
-            guard patients > 0, requests > 0 else { throw ValidationError("patients and requests must be positive") }
             var options = BoardBenchmark.Options()
             options.target = target.target
             options.patients = patients
@@ -216,8 +235,14 @@ extension BenchCommand {
         @Option(name: .customLong("warm-up"), help: "Seconds before measuring (every device measures within the first minute).") var warmUp = 75
         @Option(help: "Seconds to measure.") var seconds = 60
 
+        func validate() throws {
+            try OptionCheck.within(copies, 1...100_000, "copies")
+            try OptionCheck.positive(speed, "speed")
+            try OptionCheck.within(seconds, 1...Int.max, "seconds")
+            try OptionCheck.within(warmUp, 0...Int.max, "warm-up")
+        }
+
         func run() async throws {
-            guard copies > 0, speed > 0, seconds > 0, warmUp >= 0 else { throw ValidationError("copies, speed and seconds must be positive") }
             var options = SimulatorBenchmark.Options()
             options.target = target.target
             options.copies = copies
@@ -260,11 +285,16 @@ extension BenchCommand {
         @Option(help: "Seed of the simulation.") var seed: UInt64 = 42
         @Flag(help: "Run with artefacts on and off, episodes on and off, and print a line for each.") var compare = false
 
-        func run() async throws {
-            guard patientDays > 0, daysPerPatient > 0, deteriorations >= 0, [noise, probeOff, motion, silent, duplicates].allSatisfy({ $0 >= 0 })
-            else {
-                throw ValidationError("patient-days and days-per-patient must be positive; the other numbers not negative")
+        func validate() throws {
+            try OptionCheck.positive(patientDays, "patient-days")
+            try OptionCheck.positive(daysPerPatient, "days-per-patient")
+            try OptionCheck.within(deteriorations, 0...1_000_000, "deteriorations")
+            for (value, option) in [(noise, "noise"), (probeOff, "probe-off"), (motion, "motion"), (silent, "silent"), (duplicates, "duplicates")] {
+                try OptionCheck.notNegative(value, option)
             }
+        }
+
+        func run() async throws {
             guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else {
                 throw ValidationError("--artefacts and --episodes take on or off")
             }

@@ -22,7 +22,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many times faster physiology runs than the clock (the sepsis story takes 6 hours).") var speed: Double = 30
     @Option(help: "Seed of the simulation's randomness.") var seed: UInt64 = 1
 
+    func validate() throws {
+        try OptionCheck.positive(speed, "speed")
+    }
+
     func run() async throws {
+        // Ctrl-C or SIGTERM at any moment, starting included, stops what the demo started.
+        try await SignalCancellation.run { try await demo() }
+    }
+
+    private func demo() async throws {
         let directory = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-demo-\(UUID().uuidString.prefix(8))").path
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: directory), !existing.isEmpty {
             throw ValidationError("\(directory) is not empty: the demo starts from a fresh folder")
@@ -70,9 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
                 Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
                 """)
-            try await SignalCancellation.run {
-                await FleetReport.run(fleet, client: client, for: nil, every: .seconds(60))
-            }
+            await FleetReport.run(fleet, client: client, for: nil, every: .seconds(60))
             FleetReport.say("Stopping: \(fleet.statistics.line)")
         }
     }

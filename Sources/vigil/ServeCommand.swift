@@ -134,6 +134,10 @@ struct ServeCommand: AsyncParsableCommand {
                 print("Vigil takes HL7 v2 on \(mllpScheme)://\(address)")
                 fflush(nil)
             })
-        try await app.runService()
+        do {
+            try await VigilApplication.run(app, configuration: configuration)
+        } catch let error as VigilError {
+            throw ValidationError(error.message)
+        }
     }
 }

@@ -36,6 +36,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Create accounts for the scenarios' staff and print their passwords.") var accounts = false
     @Flag(help: "List the built-in scenarios.") var list = false
 
+    func validate() throws {
+        try OptionCheck.positive(speed, "speed")
+        try OptionCheck.within(copies, 1...100_000, "copies")
+        try OptionCheck.positive(duration, "duration")
+    }
+
     func run() async throws {
         if list {
             for name in Scenario.builtIn { print("\(name): \(try Scenario.load(name).description)\n") }
@@ -47,7 +53,6 @@ struct SimulateCommand: AsyncParsableCommand {
         options.speed = speed
         options.seed = seed
         options.copies = copies
-        guard speed > 0, copies > 0 else { throw ValidationError("--speed and --copies must be positive") }
         if let mqtt {
             guard let endpoint = FleetOptions.Endpoint(mqtt) else { throw ValidationError("--mqtt takes mqtt://host:port") }
             options.mqtt = endpoint

@@ -13,7 +13,7 @@ struct Vigil: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, PolicyCommand.self,
-            BrokerConfigCommand.self, BenchCommand.self,
+            BrokerConfigCommand.self, BenchCommand.self, ChildCommand.self,
         ],
         defaultSubcommand: nil
     )

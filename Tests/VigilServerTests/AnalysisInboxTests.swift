@@ -84,4 +84,24 @@ import Testing
         inbox.finish()
         #expect(await consumer.value == nil)
     }
+
+    /// The service group cancels the analysis when another service fails (the HTTP port is in
+    /// use): a consumer waiting on an empty inbox must end, or the server hangs and ignores SIGTERM.
+    @Test func cancellingAWaitingConsumerEndsIt() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        let consumer = Task { await inbox.next() }
+        while !inbox.consumerWaits { await Task.yield() }
+        consumer.cancel()
+        #expect(await consumer.value == nil)
+        #expect(await inbox.send(.patientChanged("late")) == false)
+    }
+
+    @Test func aConsumerCancelledBeforeItWaitsEndsAtOnce() async {
+        let inbox = AnalysisInbox(capacity: 10)
+        let consumer = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await inbox.next()
+        }
+        #expect(await consumer.value == nil)
+    }
 }

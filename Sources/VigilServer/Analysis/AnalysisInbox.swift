@@ -74,14 +74,21 @@ final class AnalysisInbox: Sendable {
         return accepted
     }
 
-    /// The next input, or nil once finished and empty. One consumer only.
+    /// The next input, or nil once finished and empty. One consumer only. Cancelling the
+    /// consumer finishes the inbox: the service group cancels the analysis when another service
+    /// fails, and a consumer that went on waiting would keep the server from ever exiting.
     func next() async -> AnalysisInput? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<AnalysisInput?, Never>) in
-            let actions = state.withLock { state in
-                state.consumer = continuation
-                return state.settle()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<AnalysisInput?, Never>) in
+                let actions = state.withLock { state in
+                    if Task.isCancelled { state.finished = true }
+                    state.consumer = continuation
+                    return state.settle()
+                }
+                Self.run(actions)
             }
-            Self.run(actions)
+        } onCancel: {
+            finish()
         }
     }
 

@@ -3,6 +3,7 @@ public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 public import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import VigilClinical
@@ -85,6 +86,18 @@ public enum VigilApplication {
             services.append(MLLPIngestService(runtime: runtime, host: host, port: port, onListening: onMLLPListening))
         }
         return services
+    }
+
+    /// Runs `app` until SIGTERM or SIGINT. A listener that cannot bind its address ends it with a
+    /// ``VigilError`` naming the address and the option to change.
+    public static func run(_ app: some ApplicationProtocol, configuration: VigilConfiguration) async throws {
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            // Only the HTTP listener lets a socket error through: MLLP's are VigilErrors already.
+            let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
+            throw VigilError.cannotListen(on: "\(host):\(configuration.httpPort)", option: "--http", error)
+        }
     }
 
     /// The application: HTTP (or HTTPS when a certificate is configured) with the `/api/stream`

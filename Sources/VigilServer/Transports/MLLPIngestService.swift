@@ -45,6 +45,9 @@ public struct MLLPIngestService: Service {
             try await cancelWhenGracefulShutdown { try await listen(mllp, logger: logger) }
         } catch is CancellationError {
             // Graceful shutdown: the listener stopped taking messages; what was taken is committed.
+        } catch let error as IOError {
+            let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            throw VigilError.cannotListen(on: address, option: "--mllp", error)
         }
     }
 
