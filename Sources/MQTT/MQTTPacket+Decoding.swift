@@ -3,8 +3,12 @@ public import NIOCore
 extension MQTTPacket {
     /// Reads one packet from the front of `buffer`, or returns nil without consuming anything when
     /// the packet has not fully arrived.
-    /// - Throws: ``MQTTError`` for a malformed packet or one longer than `maximumSize` (the
-    ///   remaining length; known from the fixed header, before the body arrives).
+    ///
+    /// A PUBLISH longer than `maximumSize` is read up to its packet id only, and returned with an
+    /// empty payload and ``Publish/skippedPayloadBytes`` set: the caller skips that many bytes
+    /// (``MQTTPacketDecoder`` does), so that the message can be acknowledged and refused.
+    /// - Throws: ``MQTTError`` for a malformed packet, or another kind of packet longer than
+    ///   `maximumSize` (the remaining length; known from the fixed header, before the body arrives).
     public static func read(from buffer: inout ByteBuffer, maximumSize: Int) throws -> MQTTPacket? {
         guard let first: UInt8 = buffer.getInteger(at: buffer.readerIndex) else { return nil }
         var length = 0
@@ -16,13 +20,31 @@ extension MQTTPacket {
             lengthBytes += 1
             if byte & 0x80 == 0 { break }
         }
-        guard length <= maximumSize else { throw MQTTError(.packetTooLarge, "a packet is limited to \(maximumSize) bytes") }
+        guard length <= maximumSize else {
+            guard first >> 4 == Kind.publish.rawValue else { throw MQTTError(.packetTooLarge, "a packet is limited to \(maximumSize) bytes") }
+            return try readPublishHead(from: &buffer, flags: first & 0x0F, headerBytes: 1 + lengthBytes, length: length)
+        }
         guard buffer.readableBytes >= 1 + lengthBytes + length else { return nil }
         buffer.moveReaderIndex(forwardBy: 1 + lengthBytes)
         var body = buffer.readSlice(length: length)!
         let packet = try decode(type: first >> 4, flags: first & 0x0F, body: &body)
         guard body.readableBytes == 0 else { throw MQTTError(.malformedPacket, "\(body.readableBytes) bytes left over in a packet") }
         return packet
+    }
+
+    /// The topic and packet id of a PUBLISH whose payload is not kept; nil until they arrived.
+    private static func readPublishHead(from buffer: inout ByteBuffer, flags: UInt8, headerBytes: Int, length: Int) throws -> MQTTPacket? {
+        guard let topicLength: UInt16 = buffer.getInteger(at: buffer.readerIndex + headerBytes) else { return nil }
+        let headLength = 2 + Int(topicLength) + ((flags >> 1) & 0x03 == 0 ? 0 : 2)
+        guard headLength <= length else { throw MQTTError(.malformedPacket, "a PUBLISH shorter than its topic") }
+        guard buffer.readableBytes >= headerBytes + headLength else { return nil }
+        buffer.moveReaderIndex(forwardBy: headerBytes)
+        var head = buffer.readSlice(length: headLength)!
+        guard case .publish(var publish) = try decode(type: Kind.publish.rawValue, flags: flags, body: &head) else {
+            throw MQTTError(.malformedPacket, "not a PUBLISH")
+        }
+        publish.skippedPayloadBytes = length - headLength
+        return .publish(publish)
     }
 
     private static func decode(type: UInt8, flags: UInt8, body: inout ByteBuffer) throws -> MQTTPacket {

@@ -44,6 +44,10 @@ public enum MQTTPacket: Sendable, Equatable {
         public var retain: Bool
         public var duplicate: Bool
         public var packetID: UInt16?
+        /// The size of a payload above the decoder's limit, which it skipped: `payload` is then
+        /// empty, and the message can still be acknowledged (and refused) instead of being
+        /// redelivered for ever. 0 for a payload received whole.
+        public var skippedPayloadBytes = 0
 
         public init(topic: String, payload: ByteBuffer, qos: MQTTQoS, retain: Bool = false, duplicate: Bool = false, packetID: UInt16? = nil) {
             (self.topic, self.payload, self.qos, self.retain, self.duplicate, self.packetID) = (topic, payload, qos, retain, duplicate, packetID)

@@ -88,8 +88,34 @@ import Testing
     }
 
     @Test func aPacketOverTheLimitIsRefusedFromItsHeader() {
-        #expect(throws: MQTTError(.packetTooLarge, "a packet is limited to 100 bytes")) { _ = try Self.read([0x30, 0xC8, 0x01], maximumSize: 100) }
-        #expect(throws: Never.self) { _ = try Self.read([0x30, 0x64], maximumSize: 100) }
+        #expect(throws: MQTTError(.packetTooLarge, "a packet is limited to 100 bytes")) { _ = try Self.read([0x82, 0xC8, 0x01], maximumSize: 100) }
+        #expect(throws: Never.self) { _ = try Self.read([0x82, 0x64], maximumSize: 100) }
+    }
+
+    /// A device's message above the limit must still be acknowledged (and refused), or the broker
+    /// redelivers it on every reconnect: the decoder passes its head on and skips its payload as
+    /// it arrives, holding none of it.
+    @Test func aPublishOverTheLimitComesOutWithoutItsPayloadAndTheNextPacketFollows() throws {
+        let large = MQTTPacket.publish(
+            .init(topic: "vigil/devices/d1/readings", payload: ByteBuffer(repeating: 0x20, count: 5000), qos: .atLeastOnce, packetID: 9))
+        var wire = Self.bytes(large)
+        MQTTPacket.pingresp.write(to: &wire)
+        var decoder = MQTTPacketDecoder(maximumPacketSize: 1000)
+        var packets: [MQTTPacket] = []
+        var held = 0
+        var incoming = ByteBuffer()
+        let bytes = Array(wire.readableBytesView)
+        for start in stride(from: 0, to: bytes.count, by: 700) {
+            incoming.writeBytes(bytes[start..<min(start + 700, bytes.count)])
+            while let packet = try decoder.decode(buffer: &incoming) { packets.append(packet) }
+            incoming.discardReadBytes()
+            held = max(held, incoming.readableBytes)
+        }
+        guard case .publish(let publish) = packets.first else { Issue.record("no PUBLISH: \(packets)"); return }
+        #expect(publish.topic == "vigil/devices/d1/readings" && publish.packetID == 9 && publish.qos == .atLeastOnce)
+        #expect(publish.payload.readableBytes == 0 && publish.skippedPayloadBytes == 5000)
+        #expect(packets.dropFirst() == [.pingresp])
+        #expect(held < 1000, "the decoder held \(held) bytes of a payload it skips")
     }
 
     @Test func generatedPublishesRoundTrip() async {

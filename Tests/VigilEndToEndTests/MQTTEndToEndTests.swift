@@ -91,6 +91,37 @@ import VigilSimulator
         return try await listener.nextJSON(timeout: wait)
     }
 
+    /// Publishes a payload of `bytes` bytes (QoS 1, from a file: too long for a command line) on
+    /// `device`'s readings topic; `mosquitto_pub`'s status and output.
+    static func publishLarge(_ site: Site, device: String, user: String?, bytes: Int) throws -> (status: Int32, output: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: file, contents: Data(repeating: UInt8(ascii: " "), count: bytes))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let credentials = user.map { ["-u", $0, "-P", site.tokens[$0] ?? "x"] } ?? []
+        return try site.broker.client(Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-f", file])
+    }
+
+    /// A message above the limits stops nothing: the next reading of every device is acknowledged.
+    @Test(arguments: [true, false])
+    func aMessageAboveTheLimitIsRefusedOnceAndIngestGoesOn(brokerManaged: Bool) async throws {
+        let site = try await Self.site(brokerManaged: brokerManaged)
+        let user: String? = brokerManaged ? "ox1" : nil
+        _ = try Self.publishLarge(site, device: "ox1", user: user, bytes: 5 << 20)
+        for (device, seq) in [("ox1", 1), ("ox2", 1)] {
+            let ack = try await Self.publish(site, device: device, user: brokerManaged ? device : nil, payload: Self.batch(seq...seq))
+            #expect(ack?["accepted"] == 1, "\(device): \(ack?.text ?? "no acknowledgement"); \(site.server.output.suffix(2000))")
+        }
+        if !brokerManaged {
+            // A broker that takes it (not configured by Vigil): Vigil acknowledges it, refuses it
+            // with the reason and quarantines it, instead of dropping the connection for ever.
+            let quarantine = try await site.server.request(.GET, "/api/quarantine?device=ox1", token: site.admin)
+            let reason = quarantine.json?["quarantine"]?[0]?["reason"]?.stringValue ?? ""
+            #expect(reason.contains("limit"), "\(quarantine.text)")
+            #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 1, "taken once, not redelivered: \(quarantine.text)")
+        }
+        site.broker.stop()
+    }
+
     static func observations(_ site: Site, patient: String) async throws -> Int {
         try #require(
             try await site.server.request(.GET, "/fhir/Observation?patient=\(patient)&code=8867-4&_count=0", token: site.admin).json?["total"]?

@@ -55,6 +55,10 @@ import VigilCore
         #expect(try String(contentsOfFile: files.passwordFile, encoding: .utf8) == "vigil-server:$7$101$s$h\n")
         let configuration = try String(contentsOfFile: files.configurationFile, encoding: .utf8)
         #expect(configuration.contains("listener 18830 127.0.0.1") && configuration.contains("allow_anonymous false"))
+        // The broker refuses what the server could not read whole.
+        let limit = configuration.split(separator: "\n").first { $0.hasPrefix("max_packet_size ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        #expect(try #require(limit) < BrokerFiles.mqttPacketLimit(IngestLimits()))
+        #expect(try #require(limit) > IngestLimits().maxBodyBytes)
         let mode = try FileManager.default.attributesOfItem(atPath: files.passwordFile)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(!files.signalReload(), "no broker runs from this directory")

@@ -56,6 +56,7 @@ public struct VigilRuntime: Sendable {
             files: configuration.brokerConfig.map { directory in
                 var files = BrokerFiles(directory: directory)
                 if let mqtt = configuration.mqtt { (files.listenHost, files.listenPort) = (mqtt.host, mqtt.port) }
+                files.maximumPacketSize = configuration.ingestLimits.maxBodyBytes + 512
                 return files
             }, serverKey: brokerKey, logger: logger)
         self.hub = EventHub(firstID: clock.now() * 1000)

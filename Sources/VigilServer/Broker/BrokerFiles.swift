@@ -14,6 +14,16 @@ public struct BrokerFiles: Sendable {
     /// The address the broker listens on, written into `mosquitto.conf`.
     public var listenHost: String = "127.0.0.1"
     public var listenPort: Int = 1883
+    /// The largest packet the broker takes (`max_packet_size`): a reading batch of the largest
+    /// body Vigil accepts, with its topic and headers. Below what the server's own client reads
+    /// (``mqttPacketLimit(_:)``), so that the broker refuses a larger message before it stores
+    /// and redelivers it.
+    public var maximumPacketSize = IngestLimits().maxBodyBytes + 512
+
+    /// The largest packet the server's MQTT client reads for `limits`: above the broker's
+    /// `max_packet_size`, so that whatever the broker took, the server can read its head,
+    /// acknowledge it and refuse it.
+    public static func mqttPacketLimit(_ limits: IngestLimits) -> Int { limits.maxBodyBytes + 1024 }
 
     /// - Parameter directory: made absolute, since the broker reads the paths from its own working directory.
     public init(directory: String) {
@@ -72,6 +82,9 @@ public struct BrokerFiles: Sendable {
         max_inflight_messages 1000
         # Messages kept for a disconnected subscriber (the server while it restarts).
         max_queued_messages 1000000
+        # A larger message is refused here (its sender is disconnected) instead of being stored
+        # and redelivered to the server.
+        max_packet_size \(maximumPacketSize)
 
         """
     }

@@ -79,7 +79,7 @@ public struct MQTTIngestService: Service {
             password: password.map { Array($0.utf8) })
         session.keepAlive = 30
         var client = MQTTClient.Configuration(host: endpoint.host, port: endpoint.port, session: session)
-        client.maximumPacketSize = configuration.ingestLimits.maxBodyBytes + 1024
+        client.maximumPacketSize = BrokerFiles.mqttPacketLimit(configuration.ingestLimits)
         if endpoint.tls {
             var tls = TLSConfiguration.makeClientConfiguration()
             if let ca = configuration.mqttCA { tls.trustRoots = .file(ca) }
@@ -131,8 +131,9 @@ public struct MQTTIngestService: Service {
         let limits = runtime.configuration.ingestLimits
         let decoded: ReadingBatchDecoder.Result
         do {
-            guard bytes.count <= limits.maxBodyBytes else {
-                throw VigilError(.tooLarge, "the payload is \(bytes.count) bytes; the limit is \(limits.maxBodyBytes)")
+            let size = bytes.count + publish.skippedPayloadBytes
+            guard size <= limits.maxBodyBytes else {
+                throw VigilError(.tooLarge, "the payload is \(size) bytes; the limit is \(limits.maxBodyBytes)")
             }
             let body = try JSON.parse(bytes, limits: JSONLimits(maxDepth: limits.maxDepth))
             decoded = try ReadingBatchDecoder(catalog: runtime.catalog, limits: limits).decode(body, now: now)
