@@ -41,7 +41,13 @@ final class ServerProcess: @unchecked Sendable {
         return ".build/debug/vigil"
     }
 
-    init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil, arguments: [String] = []) throws {
+    /// More `VIGIL_*` variables for `serve`.
+    let environment: [String: String]
+
+    init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil, arguments: [String] = [], environment: [String: String] = [:])
+        throws
+    {
+        self.environment = environment
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
         self.dataDirectory = directory
         self.tls = tls
@@ -61,6 +67,7 @@ final class ServerProcess: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
+        environment.merge(self.environment) { $1 }
         let earlier = output.utf8.count
         // posix_spawn, not Foundation.Process: its children were seen to get a SIGTERM from nowhere.
         let process = try ChildProcess.spawn(

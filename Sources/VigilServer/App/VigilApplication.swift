@@ -123,10 +123,19 @@ public enum VigilApplication {
             }
         }
         ChannelWarmUp.run(logger: runtime.logger)
+        let descriptors = DescriptorLimit.raise()
+        let connections = DescriptorLimit.connectionCap(wanted: configuration.httpMaxConnections, descriptors: descriptors)
+        if connections < configuration.httpMaxConnections {
+            runtime.logger.warning(
+                "HTTP connections capped below the configured number: the descriptor limit is too low (raise it with ulimit -n)",
+                metadata: ["connections": "\(connections)", "descriptors": "\(descriptors)"])
+        }
         return Application(
             router: buildRouter(runtime: runtime),
             server: server,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil"),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
+                availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
             services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer] + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost

@@ -15,6 +15,8 @@ extension VigilConfiguration {
     ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given).
     /// - `postgres` (string): not available yet; refused at start.
     /// - `adminPassword` (string): the first admin's password.
+    /// - `httpIdleTimeout` (seconds, default 30): an HTTP connection without a request, or a
+    ///   request head still arriving, is closed after it. `httpMaxConnections` (default 10,000).
     /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12), `sessionIdle` (seconds
     ///   without a request before a dashboard session ends, default 900).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
@@ -57,6 +59,8 @@ extension VigilConfiguration {
         mllpTLS = try Self.onOff(reader, "mllpTLS", flag: "--mllp-tls")
         postgres = reader.string(forKey: "postgres")
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
+        httpIdleTimeout = reader.int(forKey: "httpIdleTimeout", default: httpIdleTimeout)
+        httpMaxConnections = reader.int(forKey: "httpMaxConnections", default: httpMaxConnections)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
         sessionIdle = reader.int(forKey: "sessionIdle", default: sessionIdle)
         bcryptCost = reader.int(forKey: "bcryptCost", default: bcryptCost)
@@ -72,6 +76,13 @@ extension VigilConfiguration {
         streamRecheck = .seconds(recheck)
         logFormat = reader.string(forKey: "logFormat", default: logFormat)
         logLevel = reader.string(forKey: "logLevel", default: logLevel)
+        for (value, name) in [
+            (httpIdleTimeout, "httpIdleTimeout"), (httpMaxConnections, "httpMaxConnections"), (mllpMaxMessage, "mllpMaxMessage"),
+            (ingestLimits.maxBodyBytes, "maxBody"), (ingestLimits.maxReadings, "maxReadings"), (ingestLimits.maxDepth, "maxDepth"),
+            (queueCapacity, "queueCapacity"), (maxCommitRows, "maxCommitRows"),
+        ] where value < 1 {
+            throw VigilError(.invalid, "\(name) must be 1 or more (was \(value))")
+        }
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
         guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
         guard sessionIdle >= 60 else { throw VigilError(.invalid, "the session idle time must be at least 60 seconds") }

@@ -9,6 +9,12 @@ public struct VigilConfiguration: Sendable {
     public var dataDirectory: String = "./vigil-data"
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 8080
+    /// Seconds an HTTP connection may stay without a request (and a request head may take to
+    /// arrive) before it is closed.
+    public var httpIdleTimeout: Int = 30
+    /// The most HTTP connections open at once; more wait in the listen queue until one closes.
+    /// Lowered at start to what the descriptor limit leaves room for.
+    public var httpMaxConnections: Int = 10_000
     /// PEM certificate chain and private key; HTTPS when both are given.
     public var tlsCertificate: String?
     public var tlsKey: String?

@@ -11,14 +11,26 @@ import VigilCore
 enum StreamUpgrade {
     static let path = "/api/stream"
 
+    /// The HTTP server: every connection behind a ``RequestHeadGuard``, idle connections closed
+    /// after `httpIdleTimeout`, request heads limited (answered 414 or 431).
     static func server(runtime: VigilRuntime) -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20))) { request, channel, _ in
-            guard request.method == .get, let target = request.path, isStream(target) else { return .dontUpgrade }
-            let client = channel.remoteAddress?.ipAddress
-            let session = sameOrigin(request) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
-            return .upgrade([:]) { inbound, outbound, _ in
-                try await StreamSession(runtime: runtime, client: client, sessionID: session).run(inbound: inbound, outbound: outbound)
+        let idle = TimeAmount.seconds(Int64(runtime.configuration.httpIdleTimeout))
+        let headLimit = RequestHeadScanner().maximumHead
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestHeadOverflowResponder(limit: headLimit)], idleTimeout: idle,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: 500))
+        return HTTPServerBuilder { responder in
+            let upgradable = HTTP1WebSocketUpgradeChannel(
+                responder: responder, configuration: .init(http1: http1, ws: .init(maxFrameSize: 1 << 20))
+            ) { request, channel, _ in
+                guard request.method == .get, let target = request.path, isStream(target) else { return .dontUpgrade }
+                let client = channel.remoteAddress?.ipAddress
+                let session = sameOrigin(request) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await StreamSession(runtime: runtime, client: client, sessionID: session).run(inbound: inbound, outbound: outbound)
+                }
             }
+            return GuardedChildChannel(inner: upgradable, headTimeout: idle)
         }
     }
 
