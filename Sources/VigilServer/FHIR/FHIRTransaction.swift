@@ -44,6 +44,7 @@ struct FHIRTransaction: Sendable {
         if let duplicate = Dictionary(grouping: targets, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw VigilError(.invalid, "\(duplicate) appears in more than one entry", expression: "Bundle.entry")
         }
+        try Self.checkIdentifiersDiffer(entries)
         let created = try await plannedCreations(entries)
         let planner = WritePlanner(runtime: runtime, access: access, pending: created)
         let now = runtime.clock.now()
@@ -74,6 +75,22 @@ struct FHIRTransaction: Sendable {
             "type": "transaction-response",
             "entry": .array(writes.map(responseEntry)),
         ])
+    }
+
+    /// Two entries may not give the same identifier to two patients or devices (the planner
+    /// compares each with what is stored, not with its neighbours).
+    private static func checkIdentifiersDiffer(_ entries: [Entry]) throws {
+        var holders: [String: Int] = [:]
+        for entry in entries where entry.type.hasMatchedIdentifiers {
+            for identifier in Set(entry.type.matchedIdentifiers(of: entry.resource)) {
+                let key = "\(entry.type.rawValue) \(identifier)"
+                if let first = holders.updateValue(entry.index, forKey: key) {
+                    throw VigilError(
+                        .conflict, "entries \(first) and \(entry.index) give the identifier \(identifier) to two \(entry.type.rawValue) resources",
+                        expression: "Bundle.entry[\(entry.index)].resource.identifier")
+                }
+            }
+        }
     }
 
     private func parse(_ item: JSON, index: Int) throws -> Entry {

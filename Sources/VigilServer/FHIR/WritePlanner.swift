@@ -10,7 +10,7 @@ import VigilCore
 /// exist); an observation entered by a person carries them as performer, uses plausible values
 /// for a catalogued code, has a value the clinical rules can read when its code is one they read,
 /// is not dated after now (beyond the policy's clock tolerance), and does not pose as a device
-/// reading.
+/// reading; a patient's or device's identifier is not another one's (HL7 v2 finds them by it).
 struct WritePlanner: Sendable {
     let runtime: VigilRuntime
     let access: AccessControl
@@ -25,6 +25,7 @@ struct WritePlanner: Sendable {
         guard issues.isEmpty else { throw VigilError(.invalid, issues: issues) }
         var resource = resource
         try await checkCompartment(resource, type: type)
+        if type.hasMatchedIdentifiers { try await checkIdentifiers(resource, type: type, id: id) }
         if type == .observation { resource = try checkObservation(resource, now: now) }
         var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
         if type == .device { write.linkStart = try await linkStart(resource, device: id, patient: write.resource.patient, now: now) }
@@ -75,6 +76,26 @@ struct WritePlanner: Sendable {
         }
         guard exists else {
             throw VigilError(.unprocessable, "\(reference) was not found", expression: expression, issueType: "not-found")
+        }
+    }
+
+    /// Another resource of the type may not hold the same identifier (system and value): HL7 v2
+    /// messages find patients (PID-3) and devices (OBX-18) by it. HL7 reads the value alone, so
+    /// only an administrator may give the same value in another system (two hospitals' numbers).
+    private func checkIdentifiers(_ resource: JSON, type: FHIRResourceType, id: String) async throws {
+        for (i, identifier) in type.matchedIdentifiers(of: resource).enumerated() {
+            var systems: [FHIRSearchQuery.TokenSystem] = [identifier.system.map { .exactly($0) } ?? .none]
+            if access.scope != nil { systems.append(.any) }
+            for system in systems {
+                let filter = FHIRSearchQuery.Filter(
+                    parameter: FHIRSearchParameter.parameters(of: type)["identifier"]!, values: [.token(system: system, code: identifier.value)])
+                let holders = try await runtime.store.searchIDs(FHIRSearchQuery(type: type, filters: [filter], count: 2))
+                guard holders.allSatisfy({ $0 == id }) else {
+                    throw VigilError(
+                        .conflict, "identifier \(identifier) already belongs to another \(type.rawValue); identifiers that HL7 v2 matches are unique",
+                        expression: "\(type.rawValue).identifier[\(i)]")
+                }
+            }
         }
     }
 
