@@ -14,6 +14,9 @@ enum SQLiteSchema {
         migrator.registerMigration("3-broker") { db in
             for statement in version3 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("4-sign-in-generation") { db in
+            for statement in version4 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -186,5 +189,10 @@ enum SQLiteSchema {
     static let version3 = [
         // The Mosquitto password-file hash of a device token, kept at issue (the token is not).
         "ALTER TABLE device_credential ADD COLUMN broker_hash TEXT"
+    ]
+
+    static let version4 = [
+        // Tokens and dashboard sessions of an account end when this changes (UserAccount.signInGeneration).
+        "ALTER TABLE user ADD COLUMN sign_in_generation INTEGER NOT NULL DEFAULT 0"
     ]
 }

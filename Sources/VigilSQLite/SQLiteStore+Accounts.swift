@@ -66,8 +66,12 @@ extension SQLiteStore {
                 throw VigilError(.conflict, "user \(user.username) already exists")
             }
             try db.execute(
-                sql: "INSERT INTO user (username, role, fhir_user, password_hash, disabled, created) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created]
+                sql:
+                    "INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created,
+                    user.signInGeneration,
+                ]
             )
             var stored = user
             stored.id = db.lastInsertedRowID
@@ -79,8 +83,8 @@ extension SQLiteStore {
     public func update(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ? WHERE id = ?",
-                arguments: [user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.id]
+                sql: "UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ? WHERE id = ?",
+                arguments: [user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration, user.id]
             )
             guard db.changesCount == 1 else { throw VigilError(.notFound, "user \(user.username) does not exist") }
             _ = try self.appendAudit(audit, sealer: sealer, db)
@@ -103,7 +107,7 @@ extension SQLiteStore {
         UserAccount(
             id: row["id"], username: row["username"], role: Role(rawValue: row["role"]) ?? .researcher,
             fhirUser: (row["fhir_user"] as String?).flatMap(FHIRReference.init), passwordHash: row["password_hash"],
-            disabled: row["disabled"], created: row["created"]
+            disabled: row["disabled"], created: row["created"], signInGeneration: row["sign_in_generation"]
         )
     }
 

@@ -99,7 +99,8 @@ import VigilCore
 
     @Test func signingKeysAreGeneratedPerInstallation() throws {
         let a = try Harness(), b = try Harness()
-        let token = a.runtime.tokens.issue(subject: 1, now: 100)
+        let token = a.runtime.tokens.issue(
+            for: UserAccount(id: 1, username: "u", role: .admin, fhirUser: nil, passwordHash: "h", created: 0), now: 100)
         #expect(a.runtime.tokens.verify(token, now: 100) != nil)
         #expect(b.runtime.tokens.verify(token, now: 100) == nil)
     }

@@ -11,8 +11,15 @@ public struct UserAccount: Sendable, Equatable {
     public var disabled: Bool
     /// Creation time, milliseconds since the epoch.
     public var created: Int64
+    /// Counts the changes that end every sign-in (a new password, disabling the account): a
+    /// token or dashboard session carries the generation it was issued in and ends with it.
+    public var signInGeneration: Int64
 
-    public init(id: Int64 = 0, username: String, role: Role, fhirUser: FHIRReference?, passwordHash: String, disabled: Bool = false, created: Int64) {
+    public init(
+        id: Int64 = 0, username: String, role: Role, fhirUser: FHIRReference?, passwordHash: String, disabled: Bool = false, created: Int64,
+        signInGeneration: Int64 = 0
+    ) {
+        self.signInGeneration = signInGeneration
         self.id = id
         self.username = username
         self.role = role
@@ -21,6 +28,10 @@ public struct UserAccount: Sendable, Equatable {
         self.disabled = disabled
         self.created = created
     }
+
+    /// Whether a sign-in of `generation` still holds: the account is enabled and neither its
+    /// password changed nor was it disabled since.
+    public func admits(generation: Int64) -> Bool { !disabled && generation == signInGeneration }
 
     /// Whether `name` is a valid username: 1 to 64 characters of `a-z 0-9 . _ - @`.
     public static func isValidUsername(_ name: String) -> Bool {

@@ -19,7 +19,7 @@ struct AuthRoutes {
 
     private func signIn(username: String, password: String, client: String?) async throws -> Response {
         let user = try await runtime.signIn(username: username, password: password, client: client, resource: "/auth/token")
-        let token = runtime.tokens.issue(subject: user.id, now: runtime.clock.now() / 1000)
+        let token = runtime.tokens.issue(for: user, now: runtime.clock.now() / 1000)
         return FHIRJSON.response(
             ["access_token": .string(token), "token_type": "Bearer", "expires_in": .integer(runtime.tokens.lifetime)],
             mediaType: FHIRJSON.jsonMediaType

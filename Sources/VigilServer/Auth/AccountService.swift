@@ -32,6 +32,7 @@ public struct AccountService: Sendable {
     }
 
     /// Changes an account's role, password, disabled flag or fhirUser (nil leaves a field as it is).
+    /// A new password, and disabling, end the account's tokens and dashboard sessions.
     public func change(
         username: String, role: String?, password: String?, disabled: Bool?, fhirUser: String?, by actor: Principal?, client: String?
     ) async throws -> UserAccount {
@@ -49,9 +50,11 @@ public struct AccountService: Sendable {
         if let password {
             if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
             user.passwordHash = try await runtime.passwords.hash(password)
+            user.signInGeneration += 1
             changes.append("password")
         }
         if let disabled {
+            if disabled { user.signInGeneration += 1 }
             user.disabled = disabled
             changes.append(disabled ? "disabled" : "enabled")
         }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import VigilCore
+public import VigilCore
 
 /// Issues and checks signed, expiring access tokens: JWTs (RFC 7519) signed with HMAC-SHA256
 /// under a key generated on first start and kept in the data directory.
@@ -9,6 +9,8 @@ public struct TokenSigner: Sendable {
     public struct Claims: Sendable, Equatable {
         /// The user's id.
         public var subject: Int64
+        /// The account's ``UserAccount/signInGeneration`` when the token was issued.
+        public var generation: Int64
         public var issuedAt: Int64
         public var expires: Int64
     }
@@ -24,10 +26,11 @@ public struct TokenSigner: Sendable {
 
     private static let header = Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
 
-    /// A token for user `subject`, valid from `now` (seconds since the epoch) for ``lifetime`` seconds.
-    public func issue(subject: Int64, now: Int64) -> String {
+    /// A token for `user`, valid from `now` (seconds since the epoch) for ``lifetime`` seconds,
+    /// or until the account's sign-in generation changes.
+    public func issue(for user: UserAccount, now: Int64) -> String {
         let payload: JSON = [
-            "sub": .string(String(subject)), "iat": .integer(now), "exp": .integer(now + Int64(lifetime)),
+            "sub": .string(String(user.id)), "gen": .integer(user.signInGeneration), "iat": .integer(now), "exp": .integer(now + Int64(lifetime)),
             "jti": .string(SecureRandom.token(12)),
         ]
         let signingInput = Self.header + "." + Base64URL.encode(payload.serialized())
@@ -45,8 +48,9 @@ public struct TokenSigner: Sendable {
             let subject = payload["sub"]?.stringValue.flatMap({ Int64($0) }),
             let issuedAt = payload["iat"]?.int64Value,
             let expires = payload["exp"]?.int64Value,
+            let generation = payload["gen"]?.int64Value,
             now < expires, issuedAt <= now + 60
         else { return nil }
-        return Claims(subject: subject, issuedAt: issuedAt, expires: expires)
+        return Claims(subject: subject, generation: generation, issuedAt: issuedAt, expires: expires)
     }
 }

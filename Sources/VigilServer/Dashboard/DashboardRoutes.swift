@@ -33,7 +33,7 @@ struct DashboardRoutes {
                     let status: HTTPResponse.Status = error.code == .tooManyRequests ? .tooManyRequests : .unauthorized
                     return signInPage(error: error.message, username: username, status: status)
                 }
-                let (id, _) = runtime.sessions.start(user: user.id, now: runtime.clock.now())
+                let (id, _) = runtime.sessions.start(user: user, now: runtime.clock.now())
                 var response = DashboardPages.seeOther(Self.home(of: user))
                 response.setCookie(DashboardCookie.make(DashboardCookie.session, id, secure: secure))
                 response.setCookie(DashboardCookie.cleared(DashboardCookie.signIn, secure: secure))

@@ -1,5 +1,5 @@
 import Synchronization
-import VigilCore
+public import VigilCore
 
 /// The dashboard's signed-in browsers: a random session id (the cookie) names the user and the
 /// session's CSRF token. A session ends at sign-out, after `idle` milliseconds without a request,
@@ -9,6 +9,8 @@ public final class DashboardSessions: Sendable {
     /// One signed-in browser.
     public struct Session: Sendable, Equatable {
         public let user: Int64
+        /// The account's ``UserAccount/signInGeneration`` at sign-in.
+        public let generation: Int64
         /// The token every form of this session carries.
         public let csrf: String
         let started: Int64
@@ -25,9 +27,9 @@ public final class DashboardSessions: Sendable {
     }
 
     /// Starts a session for `user`; returns its id (for the cookie) and the session.
-    public func start(user: Int64, now: Int64) -> (id: String, session: Session) {
+    public func start(user: UserAccount, now: Int64) -> (id: String, session: Session) {
         let id = SecureRandom.token(32)
-        let session = Session(user: user, csrf: SecureRandom.token(24), started: now, lastSeen: now)
+        let session = Session(user: user.id, generation: user.signInGeneration, csrf: SecureRandom.token(24), started: now, lastSeen: now)
         sessions.withLock { sessions in
             sessions = sessions.filter { isAlive($0.value, now: now) }
             sessions[id] = session

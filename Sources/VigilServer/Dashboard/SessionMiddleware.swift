@@ -17,7 +17,7 @@ public struct SessionMiddleware: RouterMiddleware {
         let touch = request.headers[.vigilRefresh] == nil
         guard let id = request.cookies[DashboardCookie.session]?.value,
             let session = runtime.sessions.resume(id, now: runtime.clock.now(), touch: touch),
-            let user = try await runtime.store.user(id: session.user), !user.disabled
+            let user = try await runtime.account(session.user, signedInAt: session.generation)
         else {
             guard request.method == .get else { throw VigilError(.unauthenticated, "your session has ended: sign in again") }
             var response = DashboardPages.seeOther("/")

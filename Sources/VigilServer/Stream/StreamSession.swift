@@ -122,7 +122,7 @@ struct StreamSession {
     /// A person signed in to the dashboard, from the session cookie of the upgrade.
     private func authenticateSession() async throws -> Viewer {
         guard let sessionID, let session = runtime.sessions.resume(sessionID, now: runtime.clock.now(), touch: false),
-            let user = try await runtime.store.user(id: session.user), !user.disabled
+            let user = try await runtime.account(session.user, signedInAt: session.generation)
         else { throw VigilError(.unauthenticated, "no dashboard session: sign in again") }
         let access = try await AccessControl.resolve(.user(user), runtime: runtime)
         _ = try access.requireClinicalViewer()
@@ -133,7 +133,8 @@ struct StreamSession {
     /// session ended or the account was disabled.
     private func recheck(_ viewer: Viewer) async throws -> Viewer {
         let sessionAlive = viewer.session.map { runtime.sessions.resume($0, now: runtime.clock.now(), touch: false) != nil } ?? true
-        guard sessionAlive, runtime.clock.now() / 1000 < viewer.expires, let user = try await runtime.store.user(id: viewer.user.id), !user.disabled,
+        guard sessionAlive, runtime.clock.now() / 1000 < viewer.expires,
+            let user = try await runtime.account(viewer.user.id, signedInAt: viewer.user.signInGeneration),
             user.role == viewer.user.role
         else { throw VigilError(.unauthenticated, "expired") }
         return Viewer(access: try await AccessControl.resolve(.user(user), runtime: runtime), expires: viewer.expires, session: viewer.session)
