@@ -21,9 +21,19 @@ public struct PasswordHasher: Sendable {
     /// The shortest password accepted.
     public static let minimumLength = 12
 
-    /// Why `password` is not acceptable, or nil.
+    /// The longest password accepted, in UTF-8 bytes: bcrypt reads no further.
+    public static let maximumBytes = 72
+
+    /// Why `password` is not acceptable, or nil: fewer than ``minimumLength`` characters, more
+    /// than ``maximumBytes`` bytes (what bcrypt would ignore), or a control character (a NUL ends
+    /// what bcrypt reads; the others cannot be typed alike everywhere).
     public static func problem(with password: String) -> String? {
-        password.count < minimumLength ? "a password has at least \(minimumLength) characters" : nil
+        if password.count < minimumLength { return "a password has at least \(minimumLength) characters" }
+        if password.utf8.count > maximumBytes { return "a password has at most \(maximumBytes) bytes in UTF-8 (bcrypt reads no more)" }
+        if password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "a password has no control characters (tab, newline, NUL and the like)"
+        }
+        return nil
     }
 
     public func hash(_ password: String) async throws -> String {
