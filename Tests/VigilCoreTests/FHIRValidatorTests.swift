@@ -100,6 +100,21 @@ import VigilCore
         #expect(FHIRValidator.validate(try JSON.parse(text)).map(\.expression) == [path])
     }
 
+    @Test(arguments: ["Ann\u{0}", "Ann\u{1B}[31m", "A\u{7}nn"])
+    func refusesControlCharactersInStrings(_ family: String) {
+        let issues = FHIRValidator.validate(["resourceType": "Patient", "name": [["family": .string(family)]], "gender": "male"])
+        #expect(issues.map(\.expression) == ["Patient.name[0].family"])
+        #expect(issues.first?.diagnostics.contains("control character") == true)
+        let code = FHIRValidator.validate(["resourceType": "Patient", "gender": .string("male\u{0}")])
+        #expect(code.map(\.expression) == ["Patient.gender"])
+    }
+
+    @Test func keepsTabsAndLineBreaksInStrings() {
+        #expect(
+            FHIRValidator.validate(["resourceType": "Condition", "subject": ["reference": "Patient/p"], "note": [["text": "line 1\r\nline\t2"]]])
+                .isEmpty)
+    }
+
     @Test func refusesUnsupportedTypesAndContainedResources() {
         #expect(FHIRValidator.validate(["resourceType": "Encounter"]).first?.type == "not-supported")
         #expect(FHIRValidator.validate(["resourceType": "Patient", "contained": [["resourceType": "Patient"]]]).first?.type == "not-supported")

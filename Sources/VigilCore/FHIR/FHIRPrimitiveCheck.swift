@@ -22,6 +22,11 @@ enum FHIRPrimitiveCheck {
 
     private static func stringProblem(_ text: String, _ type: FHIRPrimitive) -> String? {
         if text.isEmpty { return "must not be empty" }
+        // R4: "Strings SHALL NOT contain Unicode character points below 32, except for u0009
+        // (horizontal tab), u0010 (carriage return) and u0013 (line feed)".
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" }) {
+            return "must not contain a control character (below U+0020, only tab, CR and LF are allowed)"
+        }
         switch type {
         case .string, .markdown:
             if text.utf8.count > 1_048_576 { return "is longer than 1 MiB" }
