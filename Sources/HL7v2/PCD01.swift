@@ -71,7 +71,9 @@ public struct PCD01: Sendable, Equatable {
         guard let loinc = PCD01Codes.loinc[mdc] else {
             return .failure(Refusal(setID: setID, reason: "OBX-3 \(mdc) \(obx[3, component: 2]) has no LOINC code in Vigil's PCD-01 table"))
         }
-        guard let value = Double(obx[5]), value.isFinite else { return .failure(Refusal(setID: setID, reason: "OBX-5 '\(obx[5])' is not a number")) }
+        guard let value = HL7Numeric.value(obx[5]) else {
+            return .failure(Refusal(setID: setID, reason: "OBX-5 '\(obx[5].prefix(64))' is not a number (HL7 NM: sign, digits, decimal point)"))
+        }
         let unitCode = obx[6]
         let unit = PCD01Codes.ucum[unitCode] ?? (obx[6, component: 3] == "UCUM" ? unitCode : nil)
         guard let unit else { return .failure(Refusal(setID: setID, reason: "OBX-6 \(unitCode) is not a unit Vigil knows")) }

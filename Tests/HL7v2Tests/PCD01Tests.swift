@@ -59,6 +59,19 @@ import Testing
         #expect(throws: HL7Error.self) { try PCD01(HL7Message(parsing: Self.message([], pid: "PID|||"))) }
     }
 
+    /// OBX-5 of an NM row is an HL7 NM: an optional sign, digits and an optional decimal point.
+    @Test(
+        arguments: [
+            ("0x50", nil), ("1e2", nil), ("inf", nil), ("nan", nil), (" 80", nil), ("8 0", nil), ("+", nil), (".", nil),
+            ("80", 80), ("+80", 80), ("-1.5", -1.5), (".5", 0.5), ("80.", 80), ("0072", 72),
+        ] as [(String, Double?)])
+    func theValueIsAnHL7Number(_ text: String, _ value: Double?) throws {
+        let pcd = try PCD01(
+            HL7Message(parsing: Self.message(["OBX|1|NM|147842^MDC_ECG_HEART_RATE^MDC||\(text)|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R|||||||EQ1"])))
+        #expect(pcd.readings.first?.value == value)
+        #expect((pcd.refused.first?.reason.contains("is not a number") ?? false) == (value == nil))
+    }
+
     @Test func theAcknowledgementEchoesTheControlIDAndSaysWhy() throws {
         let message = try HL7Message(parsing: Self.message([]))
         let accepted = message.acknowledgement(.accept, controlID: "a1", now: 1_795_611_600_000)
