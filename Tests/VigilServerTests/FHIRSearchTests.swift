@@ -27,6 +27,24 @@ import VigilCore
         }
     }
 
+    /// 2,000 OR-ed values (or parameters) are refused with the limit, not failed on in the store.
+    @Test func manyValuesOrParametersAreRefusedWithTheLimit() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let codes = (1...2000).map { "c\($0)" }.joined(separator: ",")
+            for path in [
+                "/fhir/Observation?code=\(codes)", "/fhir/Observation?_id=\(codes)", "/fhir/Observation?patient=\(codes)",
+                "/fhir/Observation?" + (1...200).map { "code=c\($0)" }.joined(separator: "&"),
+            ] {
+                let reply = try await client.get(path, token: admin)
+                #expect(reply.status == .badRequest && reply.isOperationOutcome, "\(reply.status) \(reply.text.prefix(200))")
+                #expect(reply.text.contains("at most"), "\(reply.text.prefix(200))")
+            }
+            let hundred = (1...100).map { "c\($0)" }.joined(separator: ",")
+            #expect(try await client.get("/fhir/Observation?code=\(hundred)", token: admin).status == .ok)
+        }
+    }
+
     @Test func clinicianSearchesByPatientCodeAndDate() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)

@@ -4,10 +4,16 @@ public struct FHIRSearchLimits: Sendable {
     public var defaultCount: Int
     /// The largest page; a larger `_count` is capped to it, not refused.
     public var maxCount: Int
+    /// The most values one parameter takes (`code=a,b,c` are alternatives: OR).
+    public var maxValues: Int
+    /// The most parameters one search takes (each one more condition: AND).
+    public var maxParameters: Int
 
-    public init(defaultCount: Int = 50, maxCount: Int = 1000) {
+    public init(defaultCount: Int = 50, maxCount: Int = 1000, maxValues: Int = 100, maxParameters: Int = 32) {
         self.defaultCount = defaultCount
         self.maxCount = maxCount
+        self.maxValues = maxValues
+        self.maxParameters = maxParameters
     }
 }
 
@@ -28,9 +34,16 @@ extension FHIRSearchQuery {
     ) throws(VigilError) -> FHIRSearchQuery {
         var query = FHIRSearchQuery(type: type, count: limits.defaultCount)
         let known = FHIRSearchParameter.parameters(of: type)
+        guard parameters.count <= limits.maxParameters else {
+            throw VigilError(.invalid, "\(parameters.count) parameters; a search takes at most \(limits.maxParameters)")
+        }
         for (rawName, rawValue) in parameters {
             let nameParts = rawName.split(separator: ":", maxSplits: 1)
             let name = String(nameParts.first ?? "")
+            let alternatives = rawValue.utf8.count(where: { $0 == UInt8(ascii: ",") }) + 1
+            guard alternatives <= limits.maxValues else {
+                throw invalid("\(name) has \(alternatives) values; a parameter takes at most \(limits.maxValues)", name)
+            }
             let modifier = nameParts.count > 1 ? String(nameParts[1]) : nil
             switch name {
             case "_count":
