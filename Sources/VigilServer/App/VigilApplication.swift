@@ -20,12 +20,7 @@ public enum VigilApplication {
         if configuration.mllpPort != nil, configuration.mllpSenders.isEmpty {
             throw VigilError(.invalid, "--mllp needs --mllp-senders: the sending facilities (MSH-4) and networks allowed to send HL7")
         }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw VigilError(.internal, "cannot create the data directory \(configuration.dataDirectory): \(error)")
-        }
+        try DataDirectory.prepare(configuration.dataDirectory, database: configuration.databasePath, logger: logger)
         var policy = ClinicalPolicy.standard
         if let file = configuration.policyFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw VigilError(.invalid, "cannot read the policy \(file)") }
