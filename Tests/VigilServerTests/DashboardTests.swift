@@ -282,19 +282,28 @@ extension DashboardTests {
         }
     }
 
-    @Test func aStreamUpgradeIsFromThisServersPagesOnlyWhenEveryOriginNamesItsHost() {
+    @Test func aStreamUpgradeIsFromThisServersPagesOnlyWhenEveryOriginIsItsSchemeHostAndPort() {
         func request(_ origin: String?, host: String = "ward.example:8080") -> HTTPRequest {
-            var request = HTTPRequest(method: .get, scheme: "http", authority: host, path: "/api/stream")
+            var request = HTTPRequest(method: .get, scheme: nil, authority: host, path: "/api/stream")
             if let origin { request.headerFields[.origin] = origin }
             return request
         }
-        #expect(StreamUpgrade.sameOrigin(request("https://ward.example:8080")))
-        #expect(StreamUpgrade.sameOrigin(request("http://ward.example")))
-        #expect(StreamUpgrade.sameOrigin(request("http://[::1]:8080", host: "[::1]:8080")))
-        #expect(!StreamUpgrade.sameOrigin(request("https://evil.example")))
-        #expect(!StreamUpgrade.sameOrigin(request("https://ward.example.evil.example")))
-        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example, https://evil.example")))
-        #expect(!StreamUpgrade.sameOrigin(request(nil)))
+        #expect(StreamUpgrade.sameOrigin(request("http://ward.example:8080"), scheme: "http"))
+        #expect(StreamUpgrade.sameOrigin(request("HTTP://Ward.Example:8080"), scheme: "http"))
+        #expect(StreamUpgrade.sameOrigin(request("https://ward.example:8443", host: "ward.example:8443"), scheme: "https"))
+        #expect(StreamUpgrade.sameOrigin(request("https://ward.example", host: "ward.example"), scheme: "https"))
+        #expect(StreamUpgrade.sameOrigin(request("https://ward.example:443", host: "ward.example"), scheme: "https"))
+        #expect(StreamUpgrade.sameOrigin(request("http://[::1]:8080", host: "[::1]:8080"), scheme: "http"))
+        // another port or scheme of the same host is another origin
+        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example:9090"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("https://ward.example:8080"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example", host: "ward.example"), scheme: "https"))
+        #expect(!StreamUpgrade.sameOrigin(request("null"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("https://evil.example"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example.evil.example:8080"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request("http://ward.example:8080, https://evil.example"), scheme: "http"))
+        #expect(!StreamUpgrade.sameOrigin(request(nil), scheme: "http"))
     }
 
     @Test func thePagesStreamIsAuthenticatedByTheSessionCookieFromThisOriginOnly() async throws {
@@ -304,20 +313,29 @@ extension DashboardTests {
             var browser = Browser(client: client)
             _ = try await browser.signIn("nina", "password-of-nina")
             let cookie = "vigil_session=\(try #require(browser.cookies["vigil_session"]))"
-            let origin = "http://127.0.0.1:\(client.client.port!)"
+            let port = client.client.port!
             let first = #"{"type":"auth","session":true}"#
-            let page = client.stream(first: first, headers: [.cookie: cookie, .origin: origin])
-            #expect(await page.next { $0["type"] == "ready" } != nil, "\(page.messages.map(\.json.text))")
-            _ = try await client.ingest(
-                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115), token: world.devices["d1"]!)
-            #expect(await page.next { $0["patient"] == "Patient/p1" } != nil)
-            // Another site's page, riding on her cookie, and a stream without a session: refused.
-            for headers: HTTPFields in [[.cookie: cookie, .origin: "https://evil.example"], [.origin: origin]] {
-                let stream = client.stream(first: first, headers: headers)
-                let error = await stream.next { $0["type"] == "error" }
-                #expect(error?.json["message"]?.stringValue?.contains("no dashboard session") == true, "\(stream.messages.map(\.json.text))")
+            /// The first message the server answers to a browser's upgrade with these headers.
+            func answer(_ headers: [(String, String)], after: (@Sendable () async throws -> Void)? = nil) async throws -> JSON? {
+                let socket = try #require(RawWebSocket(port: port, headers: headers))
+                #expect(socket.send(first))
+                let ready = await socket.next { ["ready", "error"].contains($0["type"]?.stringValue) }
+                guard ready?["type"] == "ready", let after else { return ready }
+                try await after()
+                return await socket.next { $0["patient"] == "Patient/p1" }
             }
-            await page.close()
+            let event = try await answer([("Cookie", cookie), ("Origin", "http://127.0.0.1:\(port)")]) {
+                _ = try await client.ingest(
+                    client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115), token: world.devices["d1"]!)
+            }
+            #expect(event != nil, "the page of this server, with her cookie, streams her ward")
+            // Another site's page or another port's, riding on her cookie, and a stream without a session: refused.
+            for origin in ["https://evil.example", "http://127.0.0.1:\(port + 1)", "https://127.0.0.1:\(port)"] {
+                let error = try await answer([("Cookie", cookie), ("Origin", origin)])
+                #expect(error?["message"]?.stringValue?.contains("no dashboard session") == true, "\(origin): \(error?.text ?? "nothing")")
+            }
+            let anonymous = try await answer([("Origin", "http://127.0.0.1:\(port)")])
+            #expect(anonymous?["message"]?.stringValue?.contains("no dashboard session") == true)
         }
     }
 }

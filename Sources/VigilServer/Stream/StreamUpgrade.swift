@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -16,6 +17,7 @@ enum StreamUpgrade {
     static func server(runtime: VigilRuntime) -> HTTPServerBuilder {
         let idle = TimeAmount.seconds(Int64(runtime.configuration.httpIdleTimeout))
         let headLimit = RequestHeadScanner().maximumHead
+        let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestHeadOverflowResponder(limit: headLimit)], idleTimeout: idle,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: 500))
@@ -25,7 +27,8 @@ enum StreamUpgrade {
             ) { request, channel, _ in
                 guard request.method == .get, let target = request.path, isStream(target) else { return .dontUpgrade }
                 let client = channel.remoteAddress?.ipAddress
-                let session = sameOrigin(request) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
+                let session =
+                    sameOrigin(request, scheme: scheme) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await StreamSession(runtime: runtime, client: client, sessionID: session).run(inbound: inbound, outbound: outbound)
                 }
@@ -34,17 +37,15 @@ enum StreamUpgrade {
         }
     }
 
-    /// Whether a browser's upgrade comes from a page of this server: every `Origin` it names has
-    /// the host it asks for, so that another site's page cannot ride on the session cookie. (The
-    /// port is not compared: cookies are shared by all ports of a host anyway.)
-    static func sameOrigin(_ request: HTTPRequest) -> Bool {
-        guard let origins = request.headerFields[.origin], let authority = request.authority else { return false }
-        func host(_ text: Substring) -> Substring {
-            let rest = text.split(separator: "://", maxSplits: 1).last ?? text
-            return rest.hasPrefix("[") ? rest.prefix { $0 != "]" } : rest.prefix { $0 != ":" && $0 != "/" }
-        }
-        let expected = host(Substring(authority))
-        return origins.split(separator: ",").allSatisfy { host($0.trimmingPrefix(" ")) == expected }
+    /// Whether a browser's upgrade comes from a page of this server: every `Origin` it names is
+    /// this server's origin (RFC 6454: scheme, host and port; `scheme` is the server's own, the
+    /// host and port are those the request asks for), so that a page of another site, or of
+    /// another port or scheme of this host, cannot ride on the session cookie.
+    static func sameOrigin(_ request: HTTPRequest, scheme: String) -> Bool {
+        guard let origins = request.headerFields[.origin], let authority = request.authority,
+            let expected = Origin(scheme: scheme, authority: authority)
+        else { return false }
+        return origins.split(separator: ",").allSatisfy { Origin($0.trimmingCharacters(in: .whitespaces)) == expected }
     }
 
     /// Whether a request target is the stream, with no credential-looking query parameter (those
