@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import VigilBench
 
@@ -26,6 +27,22 @@ import VigilBench
 
     static func freshDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("vigil-badday-\(UUID().uuidString)").path
+    }
+
+    @Test func noPasswordIsLoggedEvenAtTraceLevel() async throws {
+        let mqttPassword = "mqtt-password-in-the-url"
+        let server = try ServerProcess(arguments: [
+            "--log-level", "trace", "--mqtt", "mqtt://vigil-server:\(mqttPassword)@127.0.0.1:1", "--mllp", "127.0.0.1:0",
+            "--mllp-senders", "ICU@127.0.0.1/32",
+        ])
+        try await server.start()
+        _ = try await server.request(.GET, "/health")
+        server.stop()
+        let output = server.output
+        #expect(output.contains("trace") || output.contains("debug"), "the server logged nothing below info: \(output.prefix(2000))")
+        for secret in [mqttPassword, ServerProcess.adminPassword] {
+            #expect(!output.contains(secret), "\(secret) is in the log: \(output.prefix(4000))")
+        }
     }
 
     @Test func serveOnABusyPortEndsAtOnceNamingTheAddress() async throws {

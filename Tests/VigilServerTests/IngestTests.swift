@@ -220,7 +220,7 @@ import VigilCore
         var configuration = VigilConfiguration()
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
         configuration.bcryptCost = 4
-        configuration.adminPassword = Harness.adminPassword
+        configuration.adminPassword = Secret(Harness.adminPassword)
         configuration.queueCapacity = 10
         try FileManager.default.createDirectory(atPath: configuration.keyDirectory, withIntermediateDirectories: true)
         let runtime = VigilRuntime(

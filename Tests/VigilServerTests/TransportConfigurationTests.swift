@@ -18,6 +18,20 @@ import VigilCore
         #expect(error?.message.contains("secret") == false, "credentials never appear in errors")
     }
 
+    @Test func noDescriptionOfTheConfigurationShowsASecret() throws {
+        var configuration = VigilConfiguration()
+        configuration.mqtt = try MQTTEndpoint(url: "mqtt://vigil:broker-secret@broker:1883")
+        configuration.adminPassword = "admin-secret"
+        configuration.postgres = "postgres://vigil:database-secret@db/vigil"
+        #expect(configuration.mqtt?.password?.value == "broker-secret")
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [String(describing: configuration), String(reflecting: configuration), "\(configuration.mqtt!)", dumped] {
+            #expect(!["broker-secret", "admin-secret", "database-secret"].contains { text.contains($0) }, "\(text)")
+            #expect(text.contains("<redacted>") || text.contains("Secret"))
+        }
+    }
+
     @Test func networksMatchTheirAddresses() throws {
         let ward = try IPNetwork("10.1.0.0/16")
         #expect(ward.contains("10.1.200.3") && !ward.contains("10.2.0.1") && !ward.contains("::1"))

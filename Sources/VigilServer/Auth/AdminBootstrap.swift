@@ -15,7 +15,7 @@ public enum AdminBootstrap {
 
     public static func run(runtime: VigilRuntime) async throws -> Outcome {
         guard try await runtime.store.userCount() == 0 else { return .existing }
-        let configured = runtime.configuration.adminPassword
+        let configured = runtime.configuration.adminPassword?.value
         let password = configured ?? SecureRandom.token(18)
         _ = try await AccountService(runtime: runtime).create(
             username: "admin", password: password, role: Role.admin.rawValue, fhirUser: nil, by: nil, client: nil

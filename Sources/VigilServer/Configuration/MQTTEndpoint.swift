@@ -8,10 +8,10 @@ public struct MQTTEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var username: String?
-    public var password: String?
+    public var password: Secret?
     public var tls: Bool
 
-    public init(host: String, port: Int, username: String? = nil, password: String? = nil, tls: Bool = false) {
+    public init(host: String, port: Int, username: String? = nil, password: Secret? = nil, tls: Bool = false) {
         (self.host, self.port, self.username, self.password, self.tls) = (host, port, username, password, tls)
     }
 
@@ -36,7 +36,7 @@ public struct MQTTEndpoint: Sendable, Equatable {
             authority = authority[authority.index(after: at)...]
             let parts = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             username = String(parts[0]).removingPercentEncoding
-            password = parts.count > 1 ? String(parts[1]).removingPercentEncoding : nil
+            password = parts.count > 1 ? String(parts[1]).removingPercentEncoding.map { Secret($0) } : nil
             guard username?.isEmpty == false else { throw VigilError(.invalid, "--mqtt has an empty user name") }
         }
         guard !authority.contains("/") else { throw VigilError(.invalid, "--mqtt takes no path (was \(url.redactingCredentials))") }

@@ -57,8 +57,8 @@ extension VigilConfiguration {
         }
         mllpMaxMessage = reader.int(forKey: "mllpMaxMessage", default: mllpMaxMessage)
         mllpTLS = try Self.onOff(reader, "mllpTLS", flag: "--mllp-tls")
-        postgres = reader.string(forKey: "postgres")
-        adminPassword = reader.string(forKey: "adminPassword", isSecret: true)
+        postgres = reader.string(forKey: "postgres", isSecret: true).map { Secret($0) }
+        adminPassword = reader.string(forKey: "adminPassword", isSecret: true).map { Secret($0) }
         httpIdleTimeout = reader.int(forKey: "httpIdleTimeout", default: httpIdleTimeout)
         httpMaxConnections = reader.int(forKey: "httpMaxConnections", default: httpMaxConnections)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)

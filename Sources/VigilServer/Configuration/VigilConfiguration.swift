@@ -38,9 +38,9 @@ public struct VigilConfiguration: Sendable {
     /// The largest HL7 message accepted, in bytes.
     public var mllpMaxMessage: Int = 1 << 20
     /// PostgreSQL; accepted for the interface, refused until it lands.
-    public var postgres: String?
+    public var postgres: Secret?
     /// Password for the `admin` account created on first start (only from `VIGIL_ADMIN_PASSWORD`).
-    public var adminPassword: String?
+    public var adminPassword: Secret?
     /// Lifetime of a signed access token, in seconds.
     public var tokenLifetime: Int = 900
     /// A dashboard session ends after this many seconds without a request (default 15 minutes).

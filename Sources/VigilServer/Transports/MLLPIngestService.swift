@@ -20,7 +20,7 @@ import VigilCore
 /// - Effectively once: each reading's producer key is (the Device, a boot derived from the
 ///   sender and MSH-10, the OBX's set id), so a resent message is acknowledged and not stored
 ///   twice.
-public struct MLLPIngestService: Service {
+public struct MLLPIngestService: Service, CustomStringConvertible {
     let runtime: VigilRuntime
     let host: String
     let port: Int
@@ -29,6 +29,9 @@ public struct MLLPIngestService: Service {
     init(runtime: VigilRuntime, host: String, port: Int, onListening: @escaping @Sendable (String) -> Void = { _ in }) {
         (self.runtime, self.host, self.port, self.onListening) = (runtime, host, port, onListening)
     }
+
+    /// What the service group logs: the listener, not the runtime it holds.
+    public var description: String { "MLLPIngestService(\(host):\(port))" }
 
     public func run() async throws {
         let configuration = runtime.configuration

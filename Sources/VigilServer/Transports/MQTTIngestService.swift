@@ -16,7 +16,7 @@ import VigilCore
 /// A payload on the topic of a device without an active credential (unknown or revoked) is
 /// quarantined and not acknowledged to the device. When the ingest queue is full the service
 /// stops reading from the broker until there is room.
-public struct MQTTIngestService: Service {
+public struct MQTTIngestService: Service, CustomStringConvertible {
     /// The subscription every node shares.
     public static let filter = "$share/vigil/vigil/devices/+/readings"
 
@@ -27,6 +27,9 @@ public struct MQTTIngestService: Service {
         self.runtime = runtime
         self.endpoint = endpoint
     }
+
+    /// What the service group logs: the broker, not the runtime and credentials the service holds.
+    public var description: String { "MQTTIngestService(\(endpoint.host):\(endpoint.port))" }
 
     /// A commit waiting to be acknowledged to its device.
     private struct PendingAck: Sendable {
@@ -70,7 +73,7 @@ public struct MQTTIngestService: Service {
     private func clientConfiguration() throws -> MQTTClient.Configuration {
         let configuration = runtime.configuration
         var username = endpoint.username
-        var password = endpoint.password
+        var password = endpoint.password?.value
         if username == nil, configuration.brokerConfig != nil {
             (username, password) = (BrokerFiles.serverUsername, runtime.broker.serverPassword)
         }

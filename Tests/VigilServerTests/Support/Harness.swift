@@ -33,7 +33,7 @@ struct Harness {
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
         configuration.bcryptCost = 4
         configuration.httpPort = 0
-        configuration.adminPassword = Self.adminPassword
+        configuration.adminPassword = Secret(Self.adminPassword)
         configure(&configuration)
         var logger = Logger(label: "vigil-test")
         logger.logLevel = .warning
