@@ -35,7 +35,7 @@ import VigilCore
 
     @Test func repeatedFailuresAreThrottled() async throws {
         try await Harness().run { client in
-            for _ in 0..<SignInThrottle.maxPerUsername {
+            for _ in 0..<SignInThrottle.maxPerUsernameAndAddress {
                 #expect(
                     try await client.post("/auth/token", token: nil, ["username": "admin", "password": "guess-guess-guess"]).status == .unauthorized)
             }

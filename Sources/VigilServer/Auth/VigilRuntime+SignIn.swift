@@ -21,7 +21,7 @@ extension VigilRuntime {
             ])
             throw VigilError(.unauthenticated, "wrong username or password, or the account is disabled")
         }
-        signInThrottle.recordSuccess(username: username)
+        signInThrottle.recordSuccess(username: username, address: client)
         try await audit([auditEvent(.user(user), client: client, action: .login, resource: resource)])
         return user
     }
