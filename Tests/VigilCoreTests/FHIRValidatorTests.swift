@@ -55,6 +55,15 @@ import VigilCore
         #expect(issues.first?.type == "required")
     }
 
+    @Test func reportsMissingRequiredElementsInNameOrderEveryTime() {
+        // Found by fuzzing: the order followed the hash seed of a dictionary built per call.
+        let empty: JSON = ["resourceType": "Immunization"]
+        let expected = ["Immunization.patient", "Immunization.status", "Immunization.vaccineCode", "Immunization.occurrence[x]"]
+        for _ in 0..<50 {
+            #expect(FHIRValidator.validate(empty).map(\.expression) == expected)
+        }
+    }
+
     @Test func reportsAMissingRequiredChoice() {
         let issues = FHIRValidator.validate([
             "resourceType": "Immunization", "status": "completed", "vaccineCode": ["text": "x"], "patient": ["reference": "Patient/p"],

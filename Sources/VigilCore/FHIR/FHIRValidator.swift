@@ -80,8 +80,10 @@ private struct Walker {
             }
             value(member.value, element: element, path: "\(path).\(key)")
         }
+        // In name order: the same resource gets the same issues in the same order, whatever the
+        // dictionaries' hash seeds.
         var requiredChoices: Set<String> = []
-        for (name, element) in elements where element.isRequired {
+        for (name, element) in elements.filter(\.value.isRequired).sorted(by: { $0.key < $1.key }) {
             if let group = element.choiceGroup {
                 requiredChoices.insert(group)
             } else if object[name] == nil && object["_" + name] == nil {

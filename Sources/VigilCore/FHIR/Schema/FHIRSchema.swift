@@ -18,7 +18,7 @@ public enum FHIRSchema {
 
     /// The elements of a resource type, or nil when Vigil does not store that type.
     public static func elements(ofResource type: String) -> [String: FHIRElement]? {
-        resources[type].map { resourceBase + $0 }
+        resourceElements[type]
     }
 
     /// The elements of a complex datatype.
@@ -27,4 +27,7 @@ public enum FHIRSchema {
     }
 
     static let resources: [String: [String: FHIRElement]] = administrativeResources.merging(clinicalResources) { a, _ in a }
+
+    /// Each resource's elements with the base ones, merged once.
+    private static let resourceElements = resources.mapValues { resourceBase + $0 }
 }
