@@ -5,32 +5,38 @@ public struct HL7Encoding: Sendable, Equatable {
     public var repetition: Character
     public var escape: Character
     public var subcomponent: Character
+    /// The truncation character of v2.7 (`#`), when MSH-2 declares one.
+    public var truncation: Character?
 
     /// `|^~\&`.
     public static let standard = HL7Encoding(field: "|", component: "^", repetition: "~", escape: "\\", subcomponent: "&")
 
-    public init(field: Character, component: Character, repetition: Character, escape: Character, subcomponent: Character) {
+    public init(
+        field: Character, component: Character, repetition: Character, escape: Character, subcomponent: Character, truncation: Character? = nil
+    ) {
         (self.field, self.component, self.repetition, self.escape, self.subcomponent) = (field, component, repetition, escape, subcomponent)
+        self.truncation = truncation
     }
 
     /// Reads the separators from the start of an MSH segment: `MSH`, the field separator, then
-    /// MSH-2 (component, repetition, escape, subcomponent; a fifth character, the truncation
-    /// character of v2.7, is allowed and ignored).
+    /// MSH-2 up to the next field separator: component, repetition, escape and subcomponent, and
+    /// the truncation character of v2.7 when there is a fifth. All are distinct punctuation.
     init(msh: Substring) throws {
-        let characters = Array(msh.dropFirst(3).prefix(6))
-        guard characters.count >= 5 else { throw HL7Error(.badEncodingCharacters, "MSH-1 and MSH-2 are missing") }
-        let field = characters[0]
-        let declared = Array(characters.dropFirst().prefix { $0 != field })
+        let afterID = msh.dropFirst(3)
+        guard let field = afterID.first else { throw HL7Error(.badEncodingCharacters, "MSH-1 and MSH-2 are missing") }
+        let declared = Array(afterID.dropFirst().prefix { $0 != field })
         guard declared.count == 4 || declared.count == 5 else {
-            throw HL7Error(.badEncodingCharacters, "MSH-2 must have 4 encoding characters")
+            throw HL7Error(.badEncodingCharacters, "MSH-2 must have 4 encoding characters (5 with the truncation character of v2.7)")
         }
-        let all = [field] + declared.prefix(4)
-        guard Set(all).count == 5, !all.contains(where: { $0.isLetter || $0.isNumber || $0.isWhitespace }) else {
-            throw HL7Error(.badEncodingCharacters, "the separators in MSH-1 and MSH-2 must be 5 distinct punctuation characters")
+        let all = [field] + declared
+        guard Set(all).count == all.count, !all.contains(where: { $0.isLetter || $0.isNumber || $0.isWhitespace }) else {
+            throw HL7Error(.badEncodingCharacters, "the separators in MSH-1 and MSH-2 must be distinct punctuation characters")
         }
-        self.init(field: field, component: declared[0], repetition: declared[1], escape: declared[2], subcomponent: declared[3])
+        self.init(
+            field: field, component: declared[0], repetition: declared[1], escape: declared[2], subcomponent: declared[3],
+            truncation: declared.count == 5 ? declared[4] : nil)
     }
 
     /// MSH-2 as written.
-    public var encodingCharacters: String { String([component, repetition, escape, subcomponent]) }
+    public var encodingCharacters: String { String([component, repetition, escape, subcomponent] + (truncation.map { [$0] } ?? [])) }
 }

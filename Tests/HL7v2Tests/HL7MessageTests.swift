@@ -64,6 +64,9 @@ import Testing
         ("MSH|^~", .badEncodingCharacters),
         ("MSH|^^\\&|A", .badEncodingCharacters),
         ("MSH|^~\\A|B", .badEncodingCharacters),
+        ("MSH|^~\\&PS|A", .badEncodingCharacters),  // found by fuzzing: read as 4 characters and a truncation character
+        ("MSH|^~\\&P|A", .badEncodingCharacters),
+        ("MSH|^~\\&^|A", .badEncodingCharacters),
         ("MSH|^~\\&|A\rob|1", .badSegment),
         ("MSH|^~\\&|A\rOBX^1", .badSegment),
         ("MSH|^~\\&|A\rOBXX|1", .badSegment),
@@ -83,6 +86,12 @@ import Testing
         #expect(try HL7Message(parsing: message.encoded()) == message.trimmed())
         #expect(message.encoded().hasPrefix(#"MSH|^~\&|VSP^080019FFFE134535^EUI-64|"#))
         #expect(message.encoded().split(separator: "\r").count == 8)
+    }
+
+    @Test func theTruncationCharacterOfVersion27IsKept() throws {
+        let message = try HL7Message(parsing: "MSH|^~\\&#|APP\r")
+        #expect(message.encoding.truncation == "#")
+        #expect(message.encoded() == "MSH|^~\\&#|APP\r")
     }
 
     @Test func generatedMessagesRoundTrip() async {
