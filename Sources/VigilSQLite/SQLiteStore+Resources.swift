@@ -20,16 +20,22 @@ extension SQLiteStore {
         if type == .observation, FHIRID.isReadingID(id) {
             return version == 1 ? try await resource(type, id: id) : nil
         }
+        // The compartment is that version's own: an earlier version of a moved device is in its
+        // earlier patient's record.
         return try await pool.read { db in
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT r.type, r.id, h.version, h.last_updated, r.compartment, h.json
+                    SELECT r.type, r.id, h.version, h.last_updated, NULL AS compartment, h.json
                     FROM resource r JOIN resource_history h ON h.resource_key = r.key
                     WHERE r.type = ? AND r.id = ? AND h.version = ?
                     """,
                 arguments: [type.rawValue, id, version]
             ).map(Self.storedResource)
+        }.map { stored in
+            var stored = stored
+            stored.compartment = ResourcePreparation.compartment(of: stored.json, type: type, id: id)
+            return stored
         }
     }
 

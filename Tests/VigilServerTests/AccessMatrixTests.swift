@@ -92,6 +92,20 @@ import VigilCore
         }
     }
 
+    @Test func aMovedDevicesEarlierVersionsStayWithTheWardItWasOn() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            try await client.put(
+                ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
+            #expect(try await client.get("/fhir/Device/d1/_history/2", token: world["nora"]).status == .ok)
+            let earlier = try await client.get("/fhir/Device/d1/_history/1", token: world["nora"])
+            let missing = try await client.get("/fhir/Device/d1/_history/9", token: world["nora"])
+            #expect(earlier.status == .notFound, "version 1 shows Patient/p1 to ward B: \(earlier.text)")
+            #expect(earlier.text.replacingOccurrences(of: "/1 ", with: "/9 ") == missing.text, "not allowed reads as does not exist")
+            #expect(try await client.get("/fhir/Device/d1/_history/1", token: world.admin).status == .ok)
+        }
+    }
+
     @Test func aTeamMembershipThatEndsClosesAccess() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)

@@ -84,6 +84,10 @@ extension StoreConformance {
                         DeviceLink(patient: "p2", start: Fixture.t0 + 10_000, end: Fixture.t0 + 20_000),
                     ])
                 #expect(try await store.deviceLinks(device: "nobody").links.isEmpty)
+                // Each version is in the compartment it named: the first in p1's record, not p2's.
+                #expect(try await store.resource(.device, id: "d1", version: 1)?.compartment == "Patient/p1")
+                #expect(try await store.resource(.device, id: "d1", version: 2)?.compartment == "Patient/p2")
+                #expect(try await store.resource(.device, id: "d1", version: 3)?.compartment == nil)
             }
         ),
         (

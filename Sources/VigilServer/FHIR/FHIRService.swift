@@ -26,10 +26,13 @@ struct FHIRService: Sendable {
         return resource
     }
 
-    /// Reads one version.
+    /// Reads one version: one the principal may see as it was then (an earlier version of a
+    /// moved device names the patient it was on, which the new ward may not see).
     func vread(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource {
         try access.require(.vread, on: type)
-        guard try await visible(type, id: id) != nil, let resource = try await runtime.store.resource(type, id: id, version: version) else {
+        guard try await visible(type, id: id) != nil, let resource = try await runtime.store.resource(type, id: id, version: version),
+            access.canSee(resource)
+        else {
             try await runtime.audit([event(.read, "\(type.rawValue)/\(id)/_history/\(version)", outcome: .minorFailure, detail: "not found")])
             throw VigilError(.notFound, "\(type.rawValue)/\(id)/_history/\(version) was not found")
         }
