@@ -17,6 +17,13 @@ import VigilCore
         #expect(history.current == "b")
     }
 
+    @Test func readingsOfAnEndedLinkAreTakenOnlyForTheLateWindowAfterItEnded() {
+        #expect(history.attribution(of: 150, receivedAt: 250, lateWindow: 50) == .patient("a"))
+        #expect(history.attribution(of: 150, receivedAt: 251, lateWindow: 50) == .linkEnded(patient: "a", end: 200))
+        #expect(history.attribution(of: 250, receivedAt: 250, lateWindow: 50) == .noPatient)
+        #expect(history.attribution(of: 300, receivedAt: 1_000_000, lateWindow: 50) == .patient("b"), "the open link has no end")
+    }
+
     @Test func relinkingClosesTheOpenLink() {
         let moved = history.relinked(to: "c", at: 400)
         #expect(moved.patient(at: 399) == "b")

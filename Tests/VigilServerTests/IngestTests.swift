@@ -34,6 +34,31 @@ import VigilCore
         }
     }
 
+    @Test func aMovedDeviceWritesIntoItsPreviousPatientOnlyWhatItTookThereAndOnlyForAWhile() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            try await client.put(
+                ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
+            client.clock.advance(seconds: 60)
+            // What it took on p1 before the move, uploaded soon after: p1's; what it takes now: p2's.
+            let soon = try await client.ingest([client.reading(1, secondsAgo: 3600), client.reading(2)], token: device)
+            #expect(soon.json?["accepted"] == 2, "\(soon.text)")
+            func count(_ patient: String) async throws -> Int? {
+                let admin = try await client.adminToken()
+                return try await client.get("/fhir/Observation?patient=\(patient)&device=Device/d1", token: admin).json?["entry"]?.arrayValue?.count
+            }
+            #expect(try await count("p1") == 1)
+            #expect(try await count("p2") == 1)
+            // Past the window, a reading dated to its time on p1 is refused with the reason.
+            client.clock.advance(seconds: IngestLimits().lateUploadWindow / 1000)
+            let late = try await client.ingest([client.reading(3, secondsAgo: IngestLimits().lateUploadWindow / 1000 + 3600)], token: device)
+            #expect(late.json?["accepted"] == 0)
+            #expect(late.json?["rejected"]?[0]?["reason"]?.stringValue?.contains("moved off Patient/p1") == true, "\(late.text)")
+            #expect(try await count("p1") == 1)
+        }
+    }
+
     @Test func rejectsBadReadingsWithIndexSeqAndReasonAndQuarantinesThem() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)

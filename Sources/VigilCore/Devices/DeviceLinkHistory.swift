@@ -34,6 +34,25 @@ public struct DeviceLinkHistory: Sendable, Equatable {
         links.last(where: { $0.covers(time) })?.patient
     }
 
+    /// Whom a reading belongs to, by its time and when it arrives.
+    public enum Attribution: Sendable, Equatable {
+        case patient(String)
+        /// The device was on nobody at the reading's time.
+        case noPatient
+        /// The reading's time is in a link that ended longer ago than the late window.
+        case linkEnded(patient: String, end: Int64)
+    }
+
+    /// The patient the device was on at `time`, for a reading received `now`. A reading of a
+    /// link that has ended (the device moved to another patient, or off any) is taken for
+    /// `lateWindow` after the end, time enough to upload what was measured before the move;
+    /// after that the device cannot write into its previous patient's record any more.
+    public func attribution(of time: Int64, receivedAt now: Int64, lateWindow: Int64) -> Attribution {
+        guard let link = links.last(where: { $0.covers(time) }) else { return .noPatient }
+        if let end = link.end, now - end > lateWindow { return .linkEnded(patient: link.patient, end: end) }
+        return .patient(link.patient)
+    }
+
     /// The patient the device is on now (the open link).
     public var current: String? { links.last(where: { $0.end == nil })?.patient }
 

@@ -55,11 +55,18 @@ public struct IngestLimits: Sendable {
     /// How far ahead of server time a device's clock may be before its readings are refused, in ms
     /// (the clinical policy's clock tolerance).
     public var futureTolerance: Int64
+    /// How long after a device leaves a patient it may still upload readings it took on that
+    /// patient, in ms (``DeviceLinkHistory/attribution(of:receivedAt:lateWindow:)``).
+    public var lateUploadWindow: Int64
 
-    public init(maxBodyBytes: Int = 4 << 20, maxReadings: Int = 10_000, maxDepth: Int = 32, futureTolerance: Int64 = 5 * 60_000) {
+    public init(
+        maxBodyBytes: Int = 4 << 20, maxReadings: Int = 10_000, maxDepth: Int = 32, futureTolerance: Int64 = 5 * 60_000,
+        lateUploadWindow: Int64 = 12 * 3_600_000
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxReadings = maxReadings
         self.maxDepth = maxDepth
         self.futureTolerance = futureTolerance
+        self.lateUploadWindow = lateUploadWindow
     }
 }

@@ -20,6 +20,8 @@ extension VigilConfiguration {
     /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12), `sessionIdle` (seconds
     ///   without a request before a dashboard session ends, default 900).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
+    /// - `lateUploadWindow` (seconds, default 43,200): how long after a device leaves a patient it
+    ///   may still upload what it took on that patient.
     /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
     /// - `rules` (`on` | `off`, default `on`): run the clinical rules.
     /// - `policy` (path): a clinical policy document instead of the standard one.
@@ -67,6 +69,8 @@ extension VigilConfiguration {
         ingestLimits.maxBodyBytes = reader.int(forKey: "maxBody", default: ingestLimits.maxBodyBytes)
         ingestLimits.maxReadings = reader.int(forKey: "maxReadings", default: ingestLimits.maxReadings)
         ingestLimits.maxDepth = reader.int(forKey: "maxDepth", default: ingestLimits.maxDepth)
+        let lateUploadSeconds = reader.int(forKey: "lateUploadWindow", default: Int(ingestLimits.lateUploadWindow / 1000))
+        ingestLimits.lateUploadWindow = Int64(lateUploadSeconds) * 1000
         queueCapacity = reader.int(forKey: "queueCapacity", default: queueCapacity)
         maxCommitRows = reader.int(forKey: "maxCommitRows", default: maxCommitRows)
         rules = try Self.onOff(reader, "rules", flag: "--rules")
@@ -79,7 +83,7 @@ extension VigilConfiguration {
         for (value, name) in [
             (httpIdleTimeout, "httpIdleTimeout"), (httpMaxConnections, "httpMaxConnections"), (mllpMaxMessage, "mllpMaxMessage"),
             (ingestLimits.maxBodyBytes, "maxBody"), (ingestLimits.maxReadings, "maxReadings"), (ingestLimits.maxDepth, "maxDepth"),
-            (queueCapacity, "queueCapacity"), (maxCommitRows, "maxCommitRows"),
+            (queueCapacity, "queueCapacity"), (maxCommitRows, "maxCommitRows"), (lateUploadSeconds, "lateUploadWindow"),
         ] where value < 1 {
             throw VigilError(.invalid, "\(name) must be 1 or more (was \(value))")
         }

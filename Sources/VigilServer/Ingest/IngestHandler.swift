@@ -66,14 +66,21 @@ struct IngestHandler: Sendable {
         result.rejected = decoded.rejections
         var readings: [Reading] = []
         readings.reserveCapacity(decoded.submissions.count)
+        let lateWindow = runtime.configuration.ingestLimits.lateUploadWindow
         for submission in decoded.submissions {
-            guard let patient = fixedPatient ?? links.patient(at: submission.time) else {
+            let attribution = fixedPatient.map { .patient($0) } ?? links.attribution(of: submission.time, receivedAt: now, lateWindow: lateWindow)
+            guard case .patient(let patient) = attribution else {
+                let at = FHIRDateTime.instant(milliseconds: submission.time)
+                let reason =
+                    if case .linkEnded(let previous, let end) = attribution {
+                        "Device/\(device) moved off Patient/\(previous) at \(FHIRDateTime.instant(milliseconds: end)): what it took on that patient "
+                            + "(this reading, at \(at)) is taken up to \(lateWindow / 3_600_000) h after the move"
+                    } else {
+                        "Device/\(device) was not on any patient at \(at)"
+                    }
                 result.rejected.append(
                     ReadingRejection(
-                        index: submission.index, boot: submission.boot, seq: submission.seq,
-                        reason: "Device/\(device) was not on any patient at \(FHIRDateTime.instant(milliseconds: submission.time))",
-                        payload: submission.payloadText
-                    ))
+                        index: submission.index, boot: submission.boot, seq: submission.seq, reason: reason, payload: submission.payloadText))
                 continue
             }
             readings.append(
