@@ -30,12 +30,18 @@ struct AuditCommand: AsyncParsableCommand {
                 store: try SQLiteStore(path: configuration.databasePath), sealer: sealer,
                 anchor: AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
             )
-            let report = try await verifier.verify()
-            if let problem = report.problem {
-                print("Audit chain BROKEN after \(report.records) intact records: \(problem)")
-                throw ExitCode(1)
-            }
-            print("Audit chain intact: \(report.records) records.")
+            try await verifier.verify().printOrFail()
         }
+    }
+}
+
+extension AuditVerifier.Report {
+    /// Prints what the verification found; exits 1 when the chain is not intact.
+    func printOrFail() throws {
+        if let problem {
+            print("Audit chain BROKEN after \(records) intact records: \(problem)")
+            throw ExitCode(1)
+        }
+        print("Audit chain intact: \(records) records.")
     }
 }

@@ -12,7 +12,8 @@ struct Vigil: AsyncParsableCommand {
             (VIGIL_DATA, VIGIL_HTTP, VIGIL_TLS_CERT, …); VIGIL_ADMIN_PASSWORD sets the first admin's password.
             """,
         subcommands: [
-            ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, PolicyCommand.self,
+            ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            PolicyCommand.self,
             BrokerConfigCommand.self, BenchCommand.self, ChildCommand.self,
         ],
         defaultSubcommand: nil

@@ -1,0 +1,92 @@
+import Foundation
+public import Logging
+public import VigilCore
+import VigilSQLite
+
+/// Backups of a data directory that restore. A backup is the database, copied by SQLite's online
+/// backup while the server runs, and an anchor for its audit chain (`FILE.head`, signed with the
+/// audit key) so that a backup cut short is detected. The keys are not in it: they are kept
+/// apart, and restoring needs the audit key that sealed the chain.
+public enum DataBackup {
+    /// The key files of a data directory, by their names in `<data>/keys`, and whether a restore
+    /// needs each one (without the token or broker key a new one is made: people sign in again
+    /// and the broker's files are written anew).
+    public static let keyFiles: [(name: String, required: Bool)] = [
+        ("audit.key", true), ("token-signing.key", false), ("broker-server.key", false),
+    ]
+
+    /// What a backup wrote.
+    public struct Taken: Sendable {
+        public var file: String
+        public var anchor: String
+        /// The audit record the copy ends at (its own backup event).
+        public var head: AuditHead?
+        /// The key files to keep apart from the backup.
+        public var keys: [String]
+    }
+
+    /// Backs up the data directory of `configuration` to `file`, which must not exist. The backup
+    /// is audited first, so that the copy holds the record of its own making.
+    public static func take(configuration: VigilConfiguration, to file: String, logger: Logger) async throws -> Taken {
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw VigilError(.notFound, "no database at \(configuration.databasePath)")
+        }
+        let runtime = try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
+        guard let store = runtime.store as? SQLiteStore else { throw VigilError(.invalid, "vigil backup copies the SQLite store") }
+        let event = AuditEvent(
+            time: runtime.clock.now(), actor: "system/cli", role: "operator", action: .read, resource: "backup", client: "cli",
+            detail: "whole database to \(file)")
+        try runtime.anchorAudit(try await store.write([], audit: [event], sealer: runtime.sealer))
+        let head = try store.backup(to: file)
+        let anchor = AuditAnchor(path: file + ".head", sealer: runtime.sealer)
+        if let head { try anchor.advance(to: head) }
+        return Taken(
+            file: file, anchor: anchor.path, head: head,
+            keys: [configuration.resolvedAuditKeyFile, configuration.tokenKeyFile, configuration.brokerKeyFile])
+    }
+
+    /// What a restore did.
+    public struct Restored: Sendable {
+        public var verification: AuditVerifier.Report
+        public var keysCopied: [String]
+        public var keysMissing: [String]
+    }
+
+    /// Restores the backup `file` (and its anchor `file.head`) into the data directory of
+    /// `configuration`, which must not exist or be empty, with the key files found in `keys`;
+    /// then verifies the restored audit chain against the backup's anchor.
+    public static func restore(from file: String, keys: String, into configuration: VigilConfiguration) async throws -> Restored {
+        let manager = FileManager.default
+        let directory = configuration.dataDirectory
+        if let contents = try? manager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+            throw VigilError(.conflict, "\(directory) is not empty: restore into a new data directory")
+        }
+        guard let anchorLine = manager.contents(atPath: file + ".head") else {
+            throw VigilError(.invalid, "\(file).head, the anchor of the backup's audit chain, is missing")
+        }
+        var keyContents: [(path: String, data: Data)] = []
+        var missing: [String] = []
+        for (name, required) in keyFiles {
+            let target = name == "audit.key" ? configuration.resolvedAuditKeyFile : configuration.keyDirectory + "/" + name
+            if let data = manager.contents(atPath: keys + "/" + name) {
+                keyContents.append((target, data))
+            } else if required {
+                throw VigilError(.invalid, "\(keys)/\(name) is missing: the audit key that sealed the chain is needed")
+            } else {
+                missing.append(name)
+            }
+        }
+        try manager.createDirectory(atPath: configuration.keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        for (path, data) in keyContents + [(configuration.auditAnchorFile, anchorLine)] {
+            guard manager.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw VigilError(.internal, "cannot write \(path)")
+            }
+        }
+        let store = try SQLiteStore.restore(from: file, to: configuration.databasePath)
+        defer { try? store.close() }
+        let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
+        let verifier = AuditVerifier(store: store, sealer: sealer, anchor: AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer))
+        return Restored(verification: try await verifier.verify(), keysCopied: keyContents.map(\.path), keysMissing: missing)
+    }
+}
