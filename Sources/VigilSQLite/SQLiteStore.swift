@@ -63,9 +63,13 @@ extension SQLiteStore {
 
     /// Maps a GRDB error to a ``VigilError`` where it has a meaning for callers.
     static func translate(_ error: any Error) -> any Error {
-        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY {
-            return VigilError(.unavailable, "the database is busy", retryAfter: 1)
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_BUSY: return VigilError(.unavailable, "the database is busy", retryAfter: 1)
+        case .SQLITE_FULL:
+            return VigilError(.unavailable, "the database's disk is full: nothing was stored; retry when there is space", retryAfter: 5)
+        case .SQLITE_IOERR: return VigilError(.unavailable, "the database could not write (I/O error): nothing was stored; retry", retryAfter: 5)
+        default: return error
         }
-        return error
     }
 }

@@ -22,7 +22,7 @@ struct DeviceCredentialRoutes {
                     device: device, tokenHash: DeviceToken.hash(token), brokerHash: MosquittoPasswordHash.make(password: token),
                     at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
                 )
-                try runtime.anchorAudit(try await runtime.store.auditHead())
+                runtime.anchorAudit(try await runtime.store.auditHead())
                 runtime.broker.credentialsChanged()
                 var response = FHIRJSON.response(
                     ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
@@ -69,7 +69,7 @@ struct DeviceCredentialRoutes {
             detail: credential.map { "credential \($0)" } ?? "all credentials")
         let revoked = try await runtime.store.revokeCredentials(
             device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
-        try runtime.anchorAudit(try await runtime.store.auditHead())
+        runtime.anchorAudit(try await runtime.store.auditHead())
         runtime.broker.credentialsChanged()
         return FHIRJSON.response(["revoked": .integer(revoked)], mediaType: FHIRJSON.jsonMediaType)
     }

@@ -38,11 +38,15 @@ struct OperationsRoutes {
             ready = false
         }
         let accepting = runtime.writer.isAccepting
-        ready = ready && accepting
+        let writes = runtime.writer.commitProblem
+        let anchor = runtime.anchor.problem
+        ready = ready && accepting && writes == nil && anchor == nil
         let body: JSON = [
             "status": .string(ready ? "ok" : "unavailable"),
             "checks": [
                 "database": database,
+                "writes": .string(writes ?? "ok"),
+                "auditAnchor": .string(anchor ?? "ok"),
                 "ingestQueue": [
                     "accepting": .bool(accepting), "depth": .integer(runtime.writer.depth), "capacity": .integer(runtime.writer.capacity),
                 ],

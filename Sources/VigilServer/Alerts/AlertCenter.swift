@@ -127,7 +127,7 @@ public final class AlertCenter: Sendable {
             let entry = AlertHistoryEntry(kind: .commented, at: clock.now(), actor: "user/\(user.username)", detail: text, recipients: [])
             let audit = auditEvent(alert, .update, actor: .user(user), client: client, detail: "comment")
             _ = try await store.save(alert, history: [entry], audit: [audit], sealer: sealer)
-            if let head = try await store.auditHead() { try anchor?.advance(to: head) }
+            if let head = try await store.auditHead() { anchor?.advance(to: head) }
             hub.publish(
                 "alert", patient: alert.patient,
                 data: ["transition": "commented", "by": .string("user/\(user.username)"), "text": .string(text), "alert": alert.json])
@@ -193,7 +193,7 @@ public final class AlertCenter: Sendable {
     private func commit(_ batch: AlertBatch, along records: DerivedRecords = DerivedRecords()) async throws -> [Alert] {
         guard !batch.isEmpty || !records.isEmpty else { return [] }
         let stored = try await store.save(batch.changes, writing: records.writes, audit: records.audit, sealer: sealer)
-        if let head = try await store.auditHead() { try anchor?.advance(to: head) }
+        if let head = try await store.auditHead() { anchor?.advance(to: head) }
         open.withLock { table in
             for alert in stored {
                 let key = OpenKey(patient: alert.patient, key: alert.key)

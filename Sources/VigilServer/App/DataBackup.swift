@@ -36,10 +36,10 @@ public enum DataBackup {
         let event = AuditEvent(
             time: runtime.clock.now(), actor: "system/cli", role: "operator", action: .read, resource: "backup", client: "cli",
             detail: "whole database to \(file)")
-        try runtime.anchorAudit(try await store.write([], audit: [event], sealer: runtime.sealer))
+        runtime.anchorAudit(try await store.write([], audit: [event], sealer: runtime.sealer))
         let head = try store.backup(to: file)
         let anchor = AuditAnchor(path: file + ".head", sealer: runtime.sealer)
-        if let head { try anchor.advance(to: head) }
+        if let head, !anchor.advance(to: head) { throw VigilError(.internal, "cannot write \(anchor.path)") }
         return Taken(
             file: file, anchor: anchor.path, head: head,
             keys: [configuration.resolvedAuditKeyFile, configuration.tokenKeyFile, configuration.brokerKeyFile])

@@ -45,7 +45,7 @@ public struct VigilRuntime: Sendable {
         self.tokens = TokenSigner(key: tokenKey, lifetime: configuration.tokenLifetime)
         self.passwords = PasswordHasher(cost: configuration.bcryptCost)
         self.sealer = HMACAuditSealer(key: auditKey)
-        self.anchor = AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
+        self.anchor = AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer, logger: logger)
         self.metrics = metrics
         self.signInThrottle = SignInThrottle()
         self.sessions = DashboardSessions(idleSeconds: configuration.sessionIdle)
@@ -89,8 +89,8 @@ extension VigilRuntime {
     }
 
     /// Moves the audit anchor after a write that appended to the chain.
-    public func anchorAudit(_ head: AuditHead?) throws {
-        if let head { try anchor.advance(to: head) }
+    public func anchorAudit(_ head: AuditHead?) {
+        if let head { anchor.advance(to: head) }
     }
 
     /// An audit event stamped with now, the principal and the client.

@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 import Synchronization
 public import VigilCore
 
@@ -7,15 +8,25 @@ public import VigilCore
 /// compares the chain with it, so that cutting records off the end of the chain is detected.
 ///
 /// File format, one line: `SEQ HASH-HEX TAG-HEX`, where TAG is an HMAC over `SEQ HASH-HEX`.
+///
+/// Failing to move it (a full disk) never undoes or fails the commit it follows: the failure is
+/// logged and kept as ``problem`` (which `/health` reports) until a later move succeeds, which
+/// anchors the newest head.
 public final class AuditAnchor: Sendable {
     public let path: String
     private let sealer: HMACAuditSealer
-    private let lock = Mutex<Void>(())
+    private let logger: Logger?
+    /// Why the last move failed, until one succeeds.
+    private let failure = Mutex<String?>(nil)
 
-    public init(path: String, sealer: HMACAuditSealer) {
+    public init(path: String, sealer: HMACAuditSealer, logger: Logger? = nil) {
         self.path = path
         self.sealer = sealer
+        self.logger = logger
     }
+
+    /// Why the anchor is behind the chain (its last move failed), or nil.
+    public var problem: String? { failure.withLock { $0 } }
 
     /// The anchored head, when the file exists and its tag is valid.
     public func read() throws(VigilError) -> AuditHead? {
@@ -31,19 +42,28 @@ public final class AuditAnchor: Sendable {
 
     /// Moves the anchor to `head` unless it already stands at or after it (another process, such
     /// as `vigil users`, may have moved it meanwhile: the file is read each time).
-    public func advance(to head: AuditHead) throws {
-        try lock.withLock { _ in
-            if let current = try? read(), current.seq >= head.seq { return }
+    /// - Returns: whether the anchor now stands at or after `head`.
+    @discardableResult
+    public func advance(to head: AuditHead) -> Bool {
+        failure.withLock { failure in
+            if let current = try? read(), current.seq >= head.seq { return true }
             let body = "\(head.seq) \(Hex.encode(head.hash))"
             let line = Array((body + " " + Hex.encode(sealer.tag(body)) + "\n").utf8)
             let temporary = path + ".tmp"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            guard fd >= 0 else { throw VigilError(.internal, "cannot write the audit anchor \(path)") }
-            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            close(fd)
+            let written = fd < 0 ? -1 : line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if fd >= 0 { close(fd) }
             guard written == line.count, rename(temporary, path) == 0 else {
-                throw VigilError(.internal, "cannot replace the audit anchor \(path)")
+                unlink(temporary)
+                if failure == nil {
+                    logger?.error("cannot move the audit anchor; it stays behind until a later move succeeds", metadata: ["path": "\(path)"])
+                }
+                failure = "the anchor \(path) could not be written; it is behind the chain"
+                return false
             }
+            if failure != nil { logger?.notice("the audit anchor is written again", metadata: ["path": "\(path)"]) }
+            failure = nil
+            return true
         }
     }
 }

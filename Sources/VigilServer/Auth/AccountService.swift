@@ -27,7 +27,7 @@ public struct AccountService: Sendable {
         )
         let event = runtime.auditEvent(actor, client: client, action: .create, resource: "User/\(username)", detail: "role \(role.rawValue)")
         let stored = try await runtime.store.insert(account, audit: [event], sealer: runtime.sealer)
-        try runtime.anchorAudit(try await runtime.store.auditHead())
+        runtime.anchorAudit(try await runtime.store.auditHead())
         return stored
     }
 
@@ -64,7 +64,7 @@ public struct AccountService: Sendable {
         }
         let event = runtime.auditEvent(actor, client: client, action: .update, resource: "User/\(username)", detail: changes.joined(separator: ", "))
         try await runtime.store.update(user, audit: [event], sealer: runtime.sealer)
-        try runtime.anchorAudit(try await runtime.store.auditHead())
+        runtime.anchorAudit(try await runtime.store.auditHead())
         return user
     }
 

@@ -70,7 +70,7 @@ struct FHIRService: Sendable {
         let head = try await runtime.store.write(
             [write], audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)], sealer: runtime.sealer
         )
-        try runtime.anchorAudit(head)
+        runtime.anchorAudit(head)
         await runtime.recordChanged([write.resource])
         return write.resource
     }
@@ -107,7 +107,7 @@ struct FHIRService: Sendable {
         let head = try await runtime.store.write(
             [write], audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)], sealer: runtime.sealer
         )
-        try runtime.anchorAudit(head)
+        runtime.anchorAudit(head)
         await runtime.recordChanged([write.resource])
         return (write.resource, existing == nil)
     }

@@ -68,7 +68,7 @@ struct FHIRTransaction: Sendable {
                 throw error
             }
         }
-        try runtime.anchorAudit(try await runtime.store.write(writes, audit: audit, sealer: runtime.sealer))
+        runtime.anchorAudit(try await runtime.store.write(writes, audit: audit, sealer: runtime.sealer))
         await runtime.recordChanged(writes.map(\.resource))
         return .object([
             "resourceType": "Bundle",

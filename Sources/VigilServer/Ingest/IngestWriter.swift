@@ -29,6 +29,7 @@ public final class IngestWriter: Service {
     private let logger: Logger
     private let state: Mutex<IngestQueueState<Pending>>
     private let writerWakeup = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let failing = Mutex<String?>(nil)
 
     /// - Parameter analysis: the rules, handed every committed batch (nil when they are off).
     public init(
@@ -49,6 +50,8 @@ public final class IngestWriter: Service {
     public var depth: Int { state.withLock { $0.weight } }
     public var capacity: Int { state.withLock { $0.capacity } }
     public var isAccepting: Bool { state.withLock { !$0.isClosed } }
+    /// Why the last group commit failed (a full disk), until one succeeds; nil while commits succeed.
+    public var commitProblem: String? { failing.withLock { $0 } }
 
     /// Queues `commit` and returns once it is durably stored.
     /// - Throws: ``VigilError/Code/unavailable`` when the queue is full or closed, or the store failed.
@@ -127,7 +130,11 @@ public final class IngestWriter: Service {
         let started = ContinuousClock.now
         do {
             let result = try await store.commit(merged, sealer: sealer)
-            if let head = result.auditHead { try anchor?.advance(to: head) }
+            if failing.withLock({ $0 }) != nil {
+                failing.withLock { $0 = nil }
+                logger.notice("group commits succeed again")
+            }
+            if let head = result.auditHead { anchor?.advance(to: head) }
             metrics.recordCommit(
                 readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)
             // Handed to the analysis before anyone is answered, so that whatever an answered
@@ -147,6 +154,7 @@ public final class IngestWriter: Service {
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "items": "\(batch.count)"])
             let failure = (error as? VigilError) ?? VigilError(.unavailable, "the readings could not be stored; retry", retryAfter: 1)
+            failing.withLock { $0 = failure.message }
             for pending in batch { pending.answer.complete(.failure(failure)) }
         }
         metrics.recordQueueDepth(depth)
