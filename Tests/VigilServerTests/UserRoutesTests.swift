@@ -22,6 +22,20 @@ import VigilCore
         }
     }
 
+    @Test func theLastActiveAdministratorCannotBeDisabledOrDemoted() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            for change: JSON in [["disabled": true], ["role": "researcher"]] {
+                let refused = try await client.request(.patch, "/api/users/admin", token: admin, json: change)
+                #expect(refused.status == .conflict && refused.text.contains("last active administrator"), "\(refused.text)")
+            }
+            let second = try await client.user("second-admin", role: .admin, fhirUser: nil, admin: admin)
+            #expect(try await client.request(.patch, "/api/users/admin", token: second, json: ["disabled": true]).status == .ok)
+            let last = try await client.request(.patch, "/api/users/second-admin", token: second, json: ["role": "researcher"])
+            #expect(last.status == .conflict)
+        }
+    }
+
     @Test func badAccountsAreRefusedWithTheReason() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()

@@ -32,13 +32,15 @@ public struct AccountService: Sendable {
     }
 
     /// Changes an account's role, password, disabled flag or fhirUser (nil leaves a field as it is).
-    /// A new password, and disabling, end the account's tokens and dashboard sessions.
+    /// A new password, and disabling, end the account's tokens and dashboard sessions. The last
+    /// active administrator can be neither disabled nor given another role (409).
     public func change(
         username: String, role: String?, password: String?, disabled: Bool?, fhirUser: String?, by actor: Principal?, client: String?
     ) async throws -> UserAccount {
         guard var user = try await runtime.store.user(username: username) else {
             throw VigilError(.notFound, "user \(username) does not exist")
         }
+        let wasActiveAdmin = user.role == .admin && !user.disabled
         var changes: [String] = []
         if let role {
             guard let newRole = Role(rawValue: role) else {
@@ -61,6 +63,13 @@ public struct AccountService: Sendable {
         if let fhirUser {
             user.fhirUser = try await resolve(fhirUser: fhirUser, role: user.role)
             changes.append("fhirUser")
+        }
+        if wasActiveAdmin, user.role != .admin || user.disabled {
+            let otherAdmins = try await runtime.store.users().filter { $0.role == .admin && !$0.disabled && $0.username != username }
+            guard !otherAdmins.isEmpty else {
+                throw VigilError(
+                    .conflict, "\(username) is the last active administrator: make another administrator before disabling or demoting this one")
+            }
         }
         let event = runtime.auditEvent(actor, client: client, action: .update, resource: "User/\(username)", detail: changes.joined(separator: ", "))
         try await runtime.store.update(user, audit: [event], sealer: runtime.sealer)
