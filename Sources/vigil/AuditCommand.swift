@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
             let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
             let verifier = AuditVerifier(
                 store: try SQLiteStore(path: configuration.databasePath), sealer: sealer,
-                anchor: AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer)
+                anchor: AuditAnchor(configuration: configuration, sealer: sealer)
             )
             try await verifier.verify().printOrFail()
         }

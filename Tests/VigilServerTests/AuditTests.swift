@@ -93,6 +93,38 @@ import VigilSQLite
         #expect(report.problem?.contains("cut off the end") == true)
     }
 
+    @Test func restoringAnOlderAnchorFileDoesNotHideATruncatedTail() async throws {
+        let harness = try Harness { $0.auditCheckpointSeconds = 0 }
+        let (cut, older) = try await harness.run { client in
+            let world = try await World.build(client)
+            let cut = try await harness.runtime.store.auditHead()
+            let older = try Data(contentsOf: URL(fileURLWithPath: harness.runtime.anchor.path))
+            _ = try await client.get("/fhir/Patient/p1", token: world.admin)
+            return (cut, older)
+        }
+        let cutSeq = try #require(cut?.seq)
+        try await tamper(harness, "DELETE FROM audit WHERE seq > \(cutSeq)")
+        try older.write(to: URL(fileURLWithPath: harness.runtime.anchor.path))
+        let report = try await verifier(harness).verify()
+        #expect(report.problem?.contains("cut off the end") == true, "\(report)")
+    }
+
+    @Test func aCheckpointLogMadeAppendOnlyIsSeenAsSo() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-anchors-\(UUID().uuidString)").path
+        let checkpoints = AuditCheckpointLog(path: log, sealer: HMACAuditSealer(key: SecureRandom.bytes(32)), interval: .zero)
+        checkpoints.record(AuditHead(seq: 1, hash: [UInt8](repeating: 7, count: 32)))
+        #expect(checkpoints.isAppendOnly == false)
+        guard geteuid() == 0 else { return }
+        let chattr = try Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["+a", log])
+        chattr.waitUntilExit()
+        defer { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["-a", log]).waitUntilExit() }
+        guard chattr.terminationStatus == 0 else { return }  // a filesystem without the attribute (tmpfs)
+        #expect(checkpoints.isAppendOnly)
+        #expect(throws: (any Error).self, "the kernel refuses to replace it") { try Data().write(to: URL(fileURLWithPath: log)) }
+        checkpoints.record(AuditHead(seq: 2, hash: [UInt8](repeating: 8, count: 32)))
+        #expect(try checkpoints.read().map(\.seq) == [1, 2], "appending still works")
+    }
+
     @Test func aMissingOrForgedAnchorIsReported() async throws {
         let harness = try await busyHarness()
         try "1 00 00\n".write(toFile: harness.runtime.anchor.path, atomically: true, encoding: .utf8)

@@ -86,7 +86,7 @@ public enum DataBackup {
         let store = try SQLiteStore.restore(from: file, to: configuration.databasePath)
         defer { try? store.close() }
         let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
-        let verifier = AuditVerifier(store: store, sealer: sealer, anchor: AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer))
+        let verifier = AuditVerifier(store: store, sealer: sealer, anchor: AuditAnchor(configuration: configuration, sealer: sealer))
         return Restored(verification: try await verifier.verify(), keysCopied: keyContents.map(\.path), keysMissing: missing)
     }
 }

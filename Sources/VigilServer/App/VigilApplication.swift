@@ -31,13 +31,22 @@ public enum VigilApplication {
             }
         }
         let store = try SQLiteStore(path: configuration.databasePath)
-        return VigilRuntime(
+        let runtime = VigilRuntime(
             configuration: configuration, store: store, clock: clock,
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
             brokerKey: try KeyFile.loadOrCreate(configuration.brokerKeyFile),
             policy: policy, logger: logger
         )
+        if let checkpoints = runtime.anchor.checkpoints {
+            try checkpoints.create()
+            if !checkpoints.isAppendOnly {
+                logger.notice(
+                    "the audit checkpoint log is not append-only: as root, `chattr +a` it so that nobody can put an older one back",
+                    metadata: ["path": "\(checkpoints.path)"])
+            }
+        }
+        return runtime
     }
 
     /// Every route the server has.

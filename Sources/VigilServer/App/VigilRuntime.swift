@@ -45,7 +45,7 @@ public struct VigilRuntime: Sendable {
         self.tokens = TokenSigner(key: tokenKey, lifetime: configuration.tokenLifetime)
         self.passwords = PasswordHasher(cost: configuration.bcryptCost)
         self.sealer = HMACAuditSealer(key: auditKey)
-        self.anchor = AuditAnchor(path: configuration.auditAnchorFile, sealer: sealer, logger: logger)
+        self.anchor = AuditAnchor(configuration: configuration, sealer: sealer, logger: logger)
         self.metrics = metrics
         self.signInThrottle = SignInThrottle()
         self.sessions = DashboardSessions(idleSeconds: configuration.sessionIdle)

@@ -14,15 +14,25 @@ public import VigilCore
 /// anchors the newest head.
 public final class AuditAnchor: Sendable {
     public let path: String
+    /// The checkpoints appended as the anchor moves (nil: none, as for a backup's anchor).
+    public let checkpoints: AuditCheckpointLog?
     private let sealer: HMACAuditSealer
     private let logger: Logger?
     /// Why the last move failed, until one succeeds.
     private let failure = Mutex<String?>(nil)
 
-    public init(path: String, sealer: HMACAuditSealer, logger: Logger? = nil) {
+    public init(path: String, sealer: HMACAuditSealer, checkpoints: AuditCheckpointLog? = nil, logger: Logger? = nil) {
         self.path = path
+        self.checkpoints = checkpoints
         self.sealer = sealer
         self.logger = logger
+    }
+
+    /// The anchor of a data directory, with its checkpoint log.
+    public convenience init(configuration: VigilConfiguration, sealer: HMACAuditSealer, logger: Logger? = nil) {
+        let checkpoints = AuditCheckpointLog(
+            path: configuration.auditCheckpointFile, sealer: sealer, interval: .seconds(configuration.auditCheckpointSeconds))
+        self.init(path: configuration.auditAnchorFile, sealer: sealer, checkpoints: checkpoints, logger: logger)
     }
 
     /// Why the anchor is behind the chain (its last move failed), or nil.
@@ -63,6 +73,7 @@ public final class AuditAnchor: Sendable {
             }
             if failure != nil { logger?.notice("the audit anchor is written again", metadata: ["path": "\(path)"]) }
             failure = nil
+            checkpoints?.record(head)
             return true
         }
     }

@@ -24,6 +24,8 @@ public struct AuditVerifier: Sendable {
 
     public func verify() async throws -> Report {
         let anchored = try anchor.read()
+        let checkpoints = try anchor.checkpoints?.read() ?? []
+        let checkpointed = Dictionary(checkpoints.map { ($0.seq, $0.hash) }) { first, _ in first }
         var previous = [UInt8](repeating: 0, count: 32)
         var expectedSeq: Int64 = 1
         var anchorSeen = false
@@ -37,6 +39,9 @@ public struct AuditVerifier: Sendable {
                 guard sealer.seal(previous: previous, seq: record.seq, event: record.event) == record.hash else {
                     return Report(records: expectedSeq - 1, problem: "record \(record.seq) does not match its seal: it was edited or inserted")
                 }
+                if let hash = checkpointed[record.seq], hash != record.hash {
+                    return Report(records: record.seq, problem: "record \(record.seq) differs from its checkpoint: the chain was rewritten")
+                }
                 if let anchored, anchored.seq == record.seq {
                     guard anchored.hash == record.hash else {
                         return Report(records: record.seq, problem: "record \(record.seq) differs from the anchor: the chain was rewritten")
@@ -48,6 +53,11 @@ public struct AuditVerifier: Sendable {
             }
         }
         let count = expectedSeq - 1
+        if let checkpoint = checkpointed.keys.max(), checkpoint > count {
+            return Report(
+                records: count,
+                problem: "the chain ends at record \(count) but the checkpoint log says \(checkpoint): records were cut off the end")
+        }
         guard let anchored else {
             return Report(records: count, problem: count == 0 ? nil : "the anchor \(anchor.path) is missing: the end of the chain cannot be checked")
         }

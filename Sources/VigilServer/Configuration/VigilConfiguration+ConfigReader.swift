@@ -17,6 +17,8 @@ extension VigilConfiguration {
     /// - `adminPassword` (string): the first admin's password.
     /// - `httpIdleTimeout` (seconds, default 30): an HTTP connection without a request, or a
     ///   request head still arriving, is closed after it. `httpMaxConnections` (default 10,000).
+    /// - `auditCheckpoint` (seconds, default 60): at most one checkpoint of the audit chain's head
+    ///   per interval in the append-only checkpoint log.
     /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12), `sessionIdle` (seconds
     ///   without a request before a dashboard session ends, default 900).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
@@ -63,6 +65,7 @@ extension VigilConfiguration {
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true).map { Secret($0) }
         httpIdleTimeout = reader.int(forKey: "httpIdleTimeout", default: httpIdleTimeout)
         httpMaxConnections = reader.int(forKey: "httpMaxConnections", default: httpMaxConnections)
+        auditCheckpointSeconds = reader.int(forKey: "auditCheckpoint", default: auditCheckpointSeconds)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
         sessionIdle = reader.int(forKey: "sessionIdle", default: sessionIdle)
         bcryptCost = reader.int(forKey: "bcryptCost", default: bcryptCost)
@@ -87,6 +90,7 @@ extension VigilConfiguration {
         ] where value < 1 {
             throw VigilError(.invalid, "\(name) must be 1 or more (was \(value))")
         }
+        guard auditCheckpointSeconds >= 0 else { throw VigilError(.invalid, "the audit checkpoint interval is 0 seconds or more") }
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
         guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
         guard sessionIdle >= 60 else { throw VigilError(.invalid, "the session idle time must be at least 60 seconds") }

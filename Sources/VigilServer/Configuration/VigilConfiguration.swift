@@ -41,6 +41,8 @@ public struct VigilConfiguration: Sendable {
     public var postgres: Secret?
     /// Password for the `admin` account created on first start (only from `VIGIL_ADMIN_PASSWORD`).
     public var adminPassword: Secret?
+    /// Seconds between two checkpoints of the audit chain's head (``AuditCheckpointLog``).
+    public var auditCheckpointSeconds: Int = 60
     /// Lifetime of a signed access token, in seconds.
     public var tokenLifetime: Int = 900
     /// A dashboard session ends after this many seconds without a request (default 15 minutes).
@@ -72,6 +74,8 @@ public struct VigilConfiguration: Sendable {
     public var resolvedAuditKeyFile: String { auditKeyFile ?? keyDirectory + "/audit.key" }
     /// The audit anchor lives beside the audit key, outside the database.
     public var auditAnchorFile: String { resolvedAuditKeyFile + ".head" }
+    /// The append-only log of the anchor's checkpoints, beside it.
+    public var auditCheckpointFile: String { resolvedAuditKeyFile + ".checkpoints" }
     public var tokenKeyFile: String { keyDirectory + "/token-signing.key" }
     /// The secret behind the server's own broker password (`vigil-server`).
     public var brokerKeyFile: String { keyDirectory + "/broker-server.key" }
