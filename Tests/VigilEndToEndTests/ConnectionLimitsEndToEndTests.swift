@@ -93,6 +93,8 @@ import VigilSimulator
             "GET /fhir/Patient?name=\(String(repeating: "a", count: 84_000)) HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Filler: \(String(repeating: "b", count: 84_000))\r\n\r\n",
             "GET /health/live HTTP/1.1\r\nHost: x\r\n" + (0..<2_000).map { "X-\($0): \(String(repeating: "c", count: 40))\r\n" }.joined() + "\r\n",
+            // More fields than the decoder takes, in few bytes: it was left unanswered.
+            "GET /health/live HTTP/1.1\r\nHost: x\r\n" + (0..<600).map { "X-\($0): c\r\n" }.joined() + "\r\n",
         ]
         for head in heads {
             let connection = try Connection(port: server.port)
@@ -103,6 +105,13 @@ import VigilSimulator
                 "\(answer?.prefix(300) ?? "no answer, still open")")
             #expect(answer?.contains("OperationOutcome") == true)
         }
+        // The most a head may hold is answered: 500 fields, 16 KiB of request line, 64 KiB in all.
+        let largest = try Connection(port: server.port)
+        let line = "GET /health/live?\(String(repeating: "q", count: 16 * 1024 - 40)) HTTP/1.1\r\n"
+        let fields = (0..<498).map { "X-\($0): \(String(repeating: "f", count: 80))\r\n" }.joined()
+        largest.send(line + "Host: x\r\nConnection: close\r\n" + fields + "\r\n")
+        let answer = largest.receiveUntilClosed(wait: .seconds(10)) ?? ""
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
         // The second request of a kept-alive connection is answered too.
         let keptAlive = try Connection(port: server.port)
         keptAlive.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")

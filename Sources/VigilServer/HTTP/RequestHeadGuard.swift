@@ -58,6 +58,10 @@ final class RequestHeadGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .headTooLarge:
             refuse(
                 context, VigilError.requestHead(status: .requestHeaderFieldsTooLarge, "the request head is limited to \(scanner.maximumHead) bytes"))
+        case .tooManyFields:
+            refuse(
+                context,
+                VigilError.requestHead(status: .requestHeaderFieldsTooLarge, "a request has at most \(scanner.maximumFields) header fields"))
         }
     }
 

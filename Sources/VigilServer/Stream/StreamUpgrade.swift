@@ -20,7 +20,8 @@ enum StreamUpgrade {
         let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestHeadOverflowResponder(limit: headLimit)], idleTimeout: idle,
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: 500))
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: RequestHeadScanner().maximumFields))
         return HTTPServerBuilder { responder in
             let upgradable = HTTP1WebSocketUpgradeChannel(
                 responder: responder, configuration: .init(http1: http1, ws: .init(maxFrameSize: 1 << 20))
