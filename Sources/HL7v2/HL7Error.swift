@@ -5,7 +5,7 @@ public struct HL7Error: Error, Sendable, Equatable, CustomStringConvertible {
         case notAMessage
         /// MSH-1 and MSH-2 do not give five distinct separator characters.
         case badEncodingCharacters
-        /// A segment's id is not three capital letters or digits.
+        /// A segment's id is not three capital letters or digits, or a second MSH follows the first.
         case badSegment
         /// A message of a type Vigil does not take (it takes ORU^R01).
         case unsupportedMessage

@@ -2,8 +2,8 @@ extension HL7Message {
     /// Reads a message. Tolerant of what real senders do: segments ended by CR, LF or CRLF, a
     /// trailing separator or blank line, fewer fields than the standard lists. Strict about what
     /// would make the reading a guess: the text must begin with MSH, its separators must be five
-    /// distinct punctuation characters, and every segment id must be three capital letters or
-    /// digits.
+    /// distinct punctuation characters, every segment id must be three capital letters or digits,
+    /// and MSH comes once (a batch of messages is not one message).
     public init(parsing text: String) throws {
         guard text.hasPrefix("MSH") else { throw HL7Error(.notAMessage, "an HL7 v2 message begins with MSH") }
         let lines = text.split(omittingEmptySubsequences: true) { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
@@ -25,6 +25,9 @@ extension HL7Message {
         let id = line.prefix(3)
         guard id.count == 3, id.allSatisfy({ ($0.isASCII && $0.isUppercase) || ($0.isASCII && $0.isNumber) }) else {
             throw HL7Error(.badSegment, "a segment id is three capital letters or digits", segment: number)
+        }
+        guard id != "MSH" || number == 1 else {
+            throw HL7Error(.badSegment, "MSH comes once, first: send one message per frame", segment: number)
         }
         let rest = line.dropFirst(3)
         guard !rest.isEmpty else { return HL7Segment(String(id), []) }

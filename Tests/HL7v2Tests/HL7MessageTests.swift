@@ -70,6 +70,7 @@ import Testing
         ("MSH|^~\\&|A\rob|1", .badSegment),
         ("MSH|^~\\&|A\rOBX^1", .badSegment),
         ("MSH|^~\\&|A\rOBXX|1", .badSegment),
+        ("MSH|^~\\&|A\rPID|1\rMSH|^!\\&|B", .badSegment),  // found by fuzzing: the second MSH-2 was rewritten
     ])
     func refusesWhatItCannotRead(_ text: String, _ code: HL7Error.Code) {
         let error = #expect(throws: HL7Error.self) { try HL7Message(parsing: text) }
