@@ -26,6 +26,10 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
+        // The device protocols, for the fuzz targets in fuzz/.
+        .library(name: "HL7v2", targets: ["HL7v2"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "MLLP", targets: ["MLLP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
