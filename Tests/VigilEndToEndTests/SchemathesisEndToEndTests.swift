@@ -13,6 +13,8 @@ import VigilSimulator
         try await server.start()
         let admin = try await server.token()
         _ = try await EndToEndTests.seed(server, admin: admin)
+        // One worker: with several, Python 3.11's ast module can fail inside Hypothesis
+        // ("AST constructor recursion depth mismatch"), an error of the tool, not of the server.
         // An administrator of its own, whose name the run does not know: changing accounts is
         // left out (a generated PATCH may demote the very account the run uses).
         let username = "st-\(UUID().uuidString.prefix(8).lowercased())"
@@ -25,7 +27,7 @@ import VigilSimulator
             "schemathesis",
             [
                 "run", server.baseURL + "/openapi.json", "--header", "Authorization: Bearer \(token)", "--max-examples", "5", "--seed", "1",
-                "--phases", "examples,coverage,fuzzing", "--workers", "2", "--exclude-path", "/api/users/{username}",
+                "--phases", "examples,coverage,fuzzing", "--workers", "1", "--exclude-path", "/api/users/{username}",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                 "--max-time", "30",
             ])
