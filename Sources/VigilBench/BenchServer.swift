@@ -17,6 +17,8 @@ public struct BenchTarget: Sendable {
     public var dataDirectory: String?
     /// More `vigil serve` options for a started server (`--rules off`).
     public var serveArguments: [String] = []
+    /// More `VIGIL_*` variables for a started server.
+    public var serveEnvironment: [String: String] = [:]
     /// Connections the client keeps to the server.
     public var connections = 64
 
@@ -61,6 +63,7 @@ final class BenchServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = password
         environment["VIGIL_BCRYPT_COST"] = "4"
+        environment.merge(target.serveEnvironment) { $1 }
         let process = try ChildProcess.spawn(
             URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
             ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments,

@@ -30,6 +30,20 @@ public enum Loopback {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
+    /// A TCP connection to 127.0.0.1:`port` (its descriptor; the caller closes it), or nil.
+    public static func connection(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, connected == 0 else {
+            if fd >= 0 { close(fd) }
+            return nil
+        }
+        return fd
+    }
+
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Simulator.self, Alarms.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Connections.self, Simulator.self, Alarms.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -193,6 +193,37 @@ extension BenchCommand {
             options.patients = patients
             options.requests = requests
             let report = try await BoardBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Connections: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "GET /health on new connections while many idle connections are held open.",
+            discussion:
+                "Times --requests requests, each on a new connection, with no other connection open (the ceiling), then again while --idle connections that send nothing are held open (the started server's idle timeout is raised for the run)."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "Idle connections to hold open.") var idle = 9_000
+        @Option(help: "Requests to time, each way.") var requests = 2_000
+
+        func validate() throws {
+            try OptionCheck.within(idle, 0...1_000_000, "idle")
+            try OptionCheck.within(requests, 1...10_000_000, "requests")
+        }
+
+        func run() async throws {
+            var options = ConnectionsBenchmark.Options()
+            options.target = target.target
+            options.idle = idle
+            options.requests = requests
+            let report = try await ConnectionsBenchmark(options: options).run { line in
                 print(line)
                 fflush(nil)
             }
