@@ -95,7 +95,7 @@ import VigilSimulator
     /// `device`'s readings topic; `mosquitto_pub`'s status and output.
     static func publishLarge(_ site: Site, device: String, user: String?, bytes: Int) throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: file, contents: Data(repeating: UInt8(ascii: " "), count: bytes))
+        try Data(repeating: UInt8(ascii: " "), count: bytes).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
         let credentials = user.map { ["-u", $0, "-P", site.tokens[$0] ?? "x"] } ?? []
         return try site.broker.client(Mosquitto.publisher, credentials + ["-q", "1", "-t", "vigil/devices/\(device)/readings", "-f", file])
