@@ -106,7 +106,17 @@ import VigilSimulator
     func aMessageAboveTheLimitIsRefusedOnceAndIngestGoesOn(brokerManaged: Bool) async throws {
         let site = try await Self.site(brokerManaged: brokerManaged)
         let user: String? = brokerManaged ? "ox1" : nil
+        // Where the server takes the message, ox1 hears its refusal first: waited for here, so that
+        // it is not taken for the answer to the next reading.
+        let refusals =
+            brokerManaged
+            ? nil : try await TopicListener(port: site.broker.port, topic: "vigil/devices/ox1/ack", username: "anonymous", password: "")
         _ = try Self.publishLarge(site, device: "ox1", user: user, bytes: 5 << 20)
+        if let refusals {
+            let refusal = try await refusals.nextJSON(timeout: .seconds(20))
+            refusals.stop()
+            #expect(refusal?["error"]?.stringValue?.contains("limit") == true, "\(refusal?.text ?? "no refusal")")
+        }
         for (device, seq) in [("ox1", 1), ("ox2", 1)] {
             let ack = try await Self.publish(site, device: device, user: brokerManaged ? device : nil, payload: Self.batch(seq...seq))
             #expect(ack?["accepted"] == 1, "\(device): \(ack?.text ?? "no acknowledgement"); \(site.server.output.suffix(2000))")
