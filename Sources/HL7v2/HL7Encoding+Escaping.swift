@@ -48,7 +48,7 @@ extension HL7Encoding {
     }
 
     /// `text` with the separators, the escape character and line breaks escaped, so that it
-    /// reads back as one value.
+    /// reads back as the same value: LF as `\.br\` (which reads back as LF), CR as `\X0D\`.
     public func escaped(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.count)
@@ -59,7 +59,9 @@ extension HL7Encoding {
             case subcomponent: result += "\(escape)T\(escape)"
             case repetition: result += "\(escape)R\(escape)"
             case escape: result += "\(escape)E\(escape)"
-            case "\r", "\n", "\r\n": result += "\(escape).br\(escape)"
+            case "\n": result += "\(escape).br\(escape)"
+            case "\r": result += "\(escape)X0D\(escape)"
+            case "\r\n": result += "\(escape)X0D\(escape)\(escape).br\(escape)"
             default: result.append(character)
             }
         }

@@ -89,6 +89,14 @@ import Testing
         #expect(message.encoded().split(separator: "\r").count == 8)
     }
 
+    @Test func lineBreaksInAValueReadBackAsTheyWere() throws {
+        // Found by fuzzing: a CR (from \X0D\) was written as \.br\ and read back as LF.
+        for value in ["a\rb", "a\nb", "a\r\nb", "\u{02}\r"] {
+            let message = HL7Message(segments: [HL7Segment("MSH", ["|", #"^~\&"#, HL7Field(value)])])
+            #expect(try HL7Message(parsing: message.encoded()).segments[0].field(3).text == value, "\(value.debugDescription)")
+        }
+    }
+
     @Test func theTruncationCharacterOfVersion27IsKept() throws {
         let message = try HL7Message(parsing: "MSH|^~\\&#|APP\r")
         #expect(message.encoding.truncation == "#")
