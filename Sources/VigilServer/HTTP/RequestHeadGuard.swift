@@ -74,7 +74,8 @@ final class RequestHeadGuard: ChannelDuplexHandler, RemovableChannelHandler {
             "HTTP/1.1 \(answer.status.code) \(answer.status.reasonPhrase)\r\nContent-Type: \(FHIRJSON.fhirMediaType)\r\n"
                 + "Content-Length: \(answer.body.count)\r\nConnection: close\r\n\r\n")
         buffer.writeBytes(answer.body)
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in loopBound.value.close(promise: nil) }
     }
 }
 
