@@ -38,10 +38,10 @@ import VigilSimulator
             }
         }
 
-        /// Whether the server closed the connection (without waiting).
-        var isClosedByServer: Bool {
+        /// Whether the server sent something (without waiting).
+        var hasAnswer: Bool {
             var byte: UInt8 = 0
-            return recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK)) == 0
+            return recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK)) > 0
         }
 
         /// What the server sent until it closed the connection, or nil while it stays open after `wait`.
@@ -62,8 +62,8 @@ import VigilSimulator
         }
     }
 
-    @Test func idleAndSlowConnectionsAreClosedAndTheirNumberIsCapped() async throws {
-        let server = try ServerProcess(environment: ["VIGIL_HTTP_IDLE_TIMEOUT": "2", "VIGIL_HTTP_MAX_CONNECTIONS": "64"])
+    @Test func idleAndSlowConnectionsAreClosed() async throws {
+        let server = try ServerProcess(environment: ["VIGIL_HTTP_IDLE_TIMEOUT": "2"])
         try await server.start()
         // Connections that send nothing, or a request head one byte at a time, are closed.
         let idle = try (0..<20).map { _ in try Connection(port: server.port) }
@@ -75,15 +75,28 @@ import VigilSimulator
         for connection in idle + [slow] {
             #expect(connection.receiveUntilClosed(wait: .seconds(10)) != nil, "an idle connection stayed open")
         }
-        // More connections than the cap: at most 64 are taken at a time (the others wait in the
-        // listen queue), so at most 64 can have timed out one idle period later.
-        let crowd = try (0..<200).map { _ in try Connection(port: server.port) }
-        try await Task.sleep(for: .seconds(3))
-        let closed = crowd.filter(\.isClosedByServer).count
-        #expect(closed > 0 && closed <= 64, "\(closed) of 200 closed after one idle period")
-        // …and /health answers once idle ones are gone.
-        let health = try await server.request(.GET, "/health/live", timeout: .seconds(30))
-        #expect(health.status == .ok)
+        #expect(try await server.request(.GET, "/health/live").status == .ok)
+    }
+
+    @Test func theNumberOfConnectionsIsCapped() async throws {
+        let server = try ServerProcess(environment: ["VIGIL_HTTP_MAX_CONNECTIONS": "64"])
+        try await server.start()
+        // 200 kept-alive requests: the server takes 64 connections (and the few accepted in the same
+        // read of the listening socket) and answers them; the others wait in the listen queue while
+        // those stay open (for the 30 s idle timeout), however long this takes.
+        var crowd = try (0..<200).map { _ in try Connection(port: server.port) }
+        for connection in crowd { connection.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n") }
+        var answered = 0
+        for _ in 0..<50 where answered < 60 {
+            try await Task.sleep(for: .milliseconds(100))
+            answered = crowd.count(where: \.hasAnswer)
+        }
+        try await Task.sleep(for: .seconds(1))
+        answered = crowd.count(where: \.hasAnswer)
+        #expect(answered >= 60 && answered <= 64 + 8, "\(answered) of 200 answered with a cap of 64")
+        // Once they go, the others are taken.
+        crowd.removeAll()
+        #expect(try await server.request(.GET, "/health/live", timeout: .seconds(30)).status == .ok)
     }
 
     @Test func anOversizedRequestHeadIsAnswered() async throws {
