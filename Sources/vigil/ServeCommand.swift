@@ -109,7 +109,13 @@ struct ServeCommand: AsyncParsableCommand {
         case .createdWithConfiguredPassword:
             print("Created the first account `admin` with the password from VIGIL_ADMIN_PASSWORD.")
         case .existing:
-            break
+            if configuration.adminPassword != nil {
+                print(
+                    """
+                    VIGIL_ADMIN_PASSWORD is set but not used: the account `admin` already exists in \(configuration.dataDirectory).
+                    It sets the password on the first start only; to change it: vigil users reset-password admin --data \(configuration.dataDirectory)
+                    """)
+            }
         }
         if configuration.brokerConfig != nil {
             do {

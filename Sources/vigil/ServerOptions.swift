@@ -32,7 +32,8 @@ enum ConfigurationLoader {
         for (key, value) in flags { values[AbsoluteConfigKey([key])] = ConfigValue(.string(value), isSecret: false) }
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: values),
-            EnvironmentVariablesProvider(secretsSpecifier: .specific(["VIGIL_ADMIN_PASSWORD", "VIGIL_MQTT", "VIGIL_POSTGRES"])).prefixKeys(with: "vigil"),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["VIGIL_ADMIN_PASSWORD", "VIGIL_MQTT", "VIGIL_POSTGRES"])).prefixKeys(
+                with: "vigil"),
         ])
         do {
             return try VigilConfiguration(reader: reader)

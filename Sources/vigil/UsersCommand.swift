@@ -8,7 +8,7 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage accounts in a data directory (also possible while the server runs).",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self]
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self]
     )
 
     /// The runtime of a data directory, for account changes made from the command line.
@@ -16,7 +16,12 @@ struct UsersCommand: AsyncParsableCommand {
         try runtime(try ConfigurationLoader.load(flags: options.values))
     }
 
+    /// The runtime of an existing data directory: a folder that does not exist is refused, not
+    /// created empty with new keys.
     static func runtime(_ configuration: VigilConfiguration) throws -> VigilRuntime {
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw ValidationError("no Vigil data folder at \(configuration.dataDirectory): give --data DIR, or start vigil serve there first")
+        }
         var logger = Logger(label: "vigil")
         logger.logLevel = .warning
         return try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
@@ -77,6 +82,25 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument var username: String
 
         func run() async throws { try await setDisabled(false, username, dataOptions) }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Set an account's password (needs the data folder): every token and session it had ends.",
+            discussion: "The password is read from standard input (--password-stdin) or asked for; never from the command line."
+        )
+        @OptionGroup var dataOptions: DataOptions
+        @Argument var username: String
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            let password = try readPassword(fromStdin: passwordStdin)
+            let runtime = try UsersCommand.runtime(dataOptions)
+            _ = try await AccountService(runtime: runtime).change(
+                username: username, role: nil, password: password, disabled: nil, fhirUser: nil, by: nil, client: "cli")
+            print("Set the password of \(username); the tokens and sessions it had have ended.")
+        }
     }
 
     static func setDisabled(_ disabled: Bool, _ username: String, _ options: DataOptions) async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilServer
 
 /// `vigil`: the server and its tools.
 @main
@@ -11,6 +12,7 @@ struct Vigil: AsyncParsableCommand {
             Every option of `serve` can also be set with an environment variable VIGIL_<OPTION>
             (VIGIL_DATA, VIGIL_HTTP, VIGIL_TLS_CERT, …); VIGIL_ADMIN_PASSWORD sets the first admin's password.
             """,
+        version: VigilVersion.current,
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             PolicyCommand.self,

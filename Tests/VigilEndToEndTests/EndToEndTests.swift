@@ -163,6 +163,34 @@ import VigilSimulator
         #expect(afterResend.count == sent.count)
     }
 
+    @Test func aSecondStartSaysTheAdminPasswordIsUnusedAndResetPasswordRecovers() async throws {
+        let server = try ServerProcess()
+        try await server.start()
+        server.stop()
+        // The second start of the README, with another password: said, not silently ignored.
+        let again = try ServerProcess(dataDirectory: server.dataDirectory, environment: ["VIGIL_ADMIN_PASSWORD": "another-password-here"])
+        try await again.start()
+        #expect(again.output.contains("VIGIL_ADMIN_PASSWORD is set but not used"), "\(again.output)")
+        again.stop()
+        let reset = try server.cli(["users", "reset-password", "admin", "--password-stdin"], stdin: "a-password-set-locally\n")
+        #expect(reset.status == 0 && reset.output.contains("admin"), "\(reset.output)")
+        try await server.start()
+        defer { server.stop() }
+        #expect(try await server.request(.POST, "/auth/token", json: ["username": "admin", "password": "a-password-set-locally"]).status == .ok)
+    }
+
+    @Test func commandsOtherThanServeRefuseADataFolderThatDoesNotExist() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-none-\(UUID().uuidString)").path
+        let server = try ServerProcess(dataDirectory: missing)
+        for command in [["users", "list"], ["users", "disable", "x"], ["audit", "verify"], ["backup", "--out", missing + ".backup"]] {
+            let run = try server.cli(command)
+            #expect(run.status != 0 && run.output.contains(missing), "\(command): \(run.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing), "a folder was created")
+        let version = try server.cli(["--version"])
+        #expect(version.status == 0 && version.output.hasPrefix("0."), "\(version.output)")
+    }
+
     @Test func theCommandLineManagesAccountsAndExplainsItself() async throws {
         let server = try ServerProcess()
         try await server.start()

@@ -3,8 +3,6 @@ import VigilCore
 /// The server's CapabilityStatement: exactly what it supports, generated from the same tables
 /// that drive validation and search.
 enum CapabilityStatement {
-    static let version = "0.1.0"
-
     static func make(baseURL: String, date: Int64) -> JSON {
         let common: [JSON] = [
             ["name": "_id", "type": "token", "documentation": "Logical id"],
@@ -42,7 +40,7 @@ enum CapabilityStatement {
             "date": .string(FHIRDateTime.instant(milliseconds: date)),
             "publisher": "Vigil",
             "kind": "instance",
-            "software": ["name": "Vigil", "version": .string(version)],
+            "software": ["name": "Vigil", "version": .string(VigilVersion.current)],
             "implementation": ["description": "Vigil IoMT platform", "url": .string(baseURL)],
             "fhirVersion": "4.0.1",
             "format": ["application/fhir+json", "json"],
