@@ -6,8 +6,9 @@ enum Python {
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python")
 
     /// Starts `tool`: a script of `Tests/Python` when its name ends in `.py`, else a command on the PATH.
-    static func start(_ tool: String, _ arguments: [String], output: Pipe? = nil) throws -> Process {
+    static func start(_ tool: String, _ arguments: [String], output: Pipe? = nil, in directory: String? = nil) throws -> Process {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = (tool.hasSuffix(".py") ? ["python3", scripts.appendingPathComponent(tool).path] : [tool]) + arguments
         if let output {
@@ -18,10 +19,11 @@ enum Python {
         return process
     }
 
-    /// Runs `tool` to its end; returns its status and output.
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `tool` to its end (in `directory`, for a tool that leaves files where it runs);
+    /// returns its status and output.
+    static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let pipe = Pipe()
-        let process = try start(tool, arguments, output: pipe)
+        let process = try start(tool, arguments, output: pipe, in: directory)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

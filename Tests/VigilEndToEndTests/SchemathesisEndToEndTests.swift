@@ -29,8 +29,8 @@ import VigilSimulator
                 "run", server.baseURL + "/openapi.json", "--header", "Authorization: Bearer \(token)", "--max-examples", "5", "--seed", "1",
                 "--phases", "examples,coverage,fuzzing", "--workers", "1", "--exclude-path", "/api/users/{username}",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-                "--max-time", "30",
-            ])
+                "--max-time", "30", "--generation-database", "none",
+            ], in: FileManager.default.temporaryDirectory.path)
         server.stop()
         #expect(status == 0, "\(output.suffix(6000))")
         let summary = output.split(separator: "\n").first { $0.contains(" generated, ") } ?? "no summary"
