@@ -14,6 +14,9 @@ final class ServerProcess: @unchecked Sendable {
     static let adminPassword = "end-to-end-admin-password"
 
     let dataDirectory: String
+    /// Whether this object chose the data directory, and so removes it, its log and whatever a test
+    /// put beside it under the same name (`DIR.backup`, `DIR-restored`) when it goes.
+    private let ownsDirectory: Bool
     /// The port the server listens on (it picks a free one at each start).
     private(set) var port = 0
     /// The MLLP port, when started with `--mllp`.
@@ -50,6 +53,7 @@ final class ServerProcess: @unchecked Sendable {
         self.environment = environment
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
         self.dataDirectory = directory
+        self.ownsDirectory = dataDirectory == nil
         self.tls = tls
         self.arguments = arguments
         self.log = URL(fileURLWithPath: directory + ".log")
@@ -131,6 +135,13 @@ final class ServerProcess: @unchecked Sendable {
     deinit {
         if let process, process.isRunning { process.stop(SIGKILL) }
         if tls != nil { try? client.syncShutdown() }
+        if ownsDirectory {
+            let parent = URL(fileURLWithPath: dataDirectory).deletingLastPathComponent()
+            let name = URL(fileURLWithPath: dataDirectory).lastPathComponent
+            for item in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where item.hasPrefix(name) {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(item))
+            }
+        }
     }
 
     typealias Reply = JSONClient.Reply

@@ -26,11 +26,14 @@ final class TestClock: VigilClock {
 struct Harness {
     let runtime: VigilRuntime
     let clock: TestClock
+    /// Removed with the last copy of the harness.
+    private let directory: TemporaryDirectory
     static let adminPassword = "admin-password-for-tests"
 
     init(clock: TestClock = TestClock(), configure: (inout VigilConfiguration) -> Void = { _ in }) throws {
         var configuration = VigilConfiguration()
-        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
+        directory = TemporaryDirectory("vigil-test")
+        configuration.dataDirectory = directory.path
         configuration.bcryptCost = 4
         configuration.httpPort = 0
         configuration.adminPassword = Secret(Self.adminPassword)
