@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try ConfigurationLoader.load(flags: dataOptions.values)
             guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-                throw ValidationError("no database at \(configuration.databasePath)")
+                throw CommandFailure("no database at \(configuration.databasePath)")
             }
             let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
             let verifier = AuditVerifier(

@@ -26,7 +26,7 @@ struct BackupCommand: AsyncParsableCommand {
         do {
             taken = try await DataBackup.take(configuration: configuration, to: out, logger: logger)
         } catch let error as VigilError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
         print("Backed up \(configuration.databasePath) to \(taken.file), audit chain to record \(taken.head?.seq ?? 0) (anchor \(taken.anchor)).")
         print("Keep these key files apart from the backup; `vigil restore --keys DIR` needs the audit key:")

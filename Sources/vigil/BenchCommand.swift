@@ -74,7 +74,7 @@ struct BenchCommand: AsyncParsableCommand {
                 print(try await MLLPIngestBenchmark(options: options).run(log: log).text)
                 return
             default:
-                throw ValidationError("--via is http, mqtt or mllp")
+                throw CommandFailure("--via is http, mqtt or mllp")
             }
             let devices = devices ?? 10_000
             let batch = batch ?? 1000
@@ -327,7 +327,7 @@ extension BenchCommand {
 
         func run() async throws {
             guard ["on", "off"].contains(artefacts), ["on", "off"].contains(episodes) else {
-                throw ValidationError("--artefacts and --episodes take on or off")
+                throw CommandFailure("--artefacts and --episodes take on or off")
             }
             var options = AlarmBenchmark.Options()
             options.patientDays = patientDays
@@ -335,7 +335,7 @@ extension BenchCommand {
             options.deteriorations = deteriorations
             options.seed = seed
             if let policy {
-                guard let data = FileManager.default.contents(atPath: policy) else { throw ValidationError("cannot read \(policy)") }
+                guard let data = FileManager.default.contents(atPath: policy) else { throw CommandFailure("cannot read \(policy)") }
                 options.policy = try ClinicalPolicy.decode(data)
             }
             let rates = ArtefactRates(

@@ -16,7 +16,7 @@ struct ChildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command
-        guard let program = arguments.first else { throw ValidationError("give the program to run after --") }
+        guard let program = arguments.first else { throw CommandFailure("give the program to run after --") }
         guard getppid() == parent else { throw ExitCode(1) }
         let child = try ChildProcess.spawn(program, Array(arguments.dropFirst()), log: nil, endsWithThisProcess: false)
         for number in [SIGTERM, SIGINT] { signal(number, SIG_IGN) }

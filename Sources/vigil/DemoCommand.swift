@@ -34,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     private func demo() async throws {
         let directory = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-demo-\(UUID().uuidString.prefix(8))").path
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: directory), !existing.isEmpty {
-            throw ValidationError("\(directory) is not empty: the demo starts from a fresh folder")
+            throw CommandFailure("\(directory) is not empty: the demo starts from a fresh folder")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
@@ -91,9 +91,9 @@ struct DemoCommand: AsyncParsableCommand {
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line.dropFirst(prefix.count)) }
-            guard server.isRunning else { throw ValidationError("vigil serve stopped:\n\(text)") }
+            guard server.isRunning else { throw CommandFailure("vigil serve stopped:\n\(text)") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ValidationError("vigil serve did not start within a minute; see \(log)")
+        throw CommandFailure("vigil serve did not start within a minute; see \(log)")
     }
 }

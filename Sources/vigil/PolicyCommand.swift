@@ -22,11 +22,11 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             var policy = ClinicalPolicy.standard
             if let file {
-                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
                 do {
                     policy = try ClinicalPolicy.decode(data)
                 } catch {
-                    throw ValidationError("\(file) is not a valid policy document: \(error)")
+                    throw CommandFailure("\(file) is not a valid policy document: \(error)")
                 }
             }
             print(String(decoding: try policy.encoded(), as: UTF8.self))

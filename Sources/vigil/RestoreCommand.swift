@@ -24,7 +24,7 @@ struct RestoreCommand: AsyncParsableCommand {
         do {
             restored = try await DataBackup.restore(from: from, keys: keys, into: configuration)
         } catch let error as VigilError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
         print("Restored \(from) into \(configuration.dataDirectory) with \(restored.keysCopied.count) key files.")
         if !restored.keysMissing.isEmpty {

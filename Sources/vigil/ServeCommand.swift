@@ -96,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             runtime = try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
         } catch let error as VigilError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
         switch try await AdminBootstrap.run(runtime: runtime) {
         case .createdWithGeneratedPassword(let password):
@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 try await runtime.broker.writeFiles()
             } catch {
-                throw ValidationError("cannot write the broker configuration: \(error)")
+                throw CommandFailure("cannot write the broker configuration: \(error)")
             }
         }
         let scheme = configuration.tlsCertificate == nil ? "http" : "https"
@@ -130,20 +130,20 @@ struct ServeCommand: AsyncParsableCommand {
                 "serving plain HTTP beyond this machine: tokens and patient data cross the network unencrypted; give --tls-cert and --tls-key")
         }
         let mllpScheme = configuration.mllpTLS && configuration.tlsCertificate != nil ? "mllps" : "mllp"
-        let app = try VigilApplication.build(
-            runtime: runtime,
-            onListening: { address in
-                print("Vigil is listening on \(scheme)://\(address)")
-                fflush(nil)
-            },
-            onMLLPListening: { address in
-                print("Vigil takes HL7 v2 on \(mllpScheme)://\(address)")
-                fflush(nil)
-            })
         do {
+            let app = try VigilApplication.build(
+                runtime: runtime,
+                onListening: { address in
+                    print("Vigil is listening on \(scheme)://\(address)")
+                    fflush(nil)
+                },
+                onMLLPListening: { address in
+                    print("Vigil takes HL7 v2 on \(mllpScheme)://\(address)")
+                    fflush(nil)
+                })
             try await VigilApplication.run(app, configuration: configuration)
         } catch let error as VigilError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
     }
 }

@@ -38,7 +38,7 @@ enum ConfigurationLoader {
         do {
             return try VigilConfiguration(reader: reader)
         } catch {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
     }
 

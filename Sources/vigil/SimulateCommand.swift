@@ -47,18 +47,18 @@ struct SimulateCommand: AsyncParsableCommand {
             for name in Scenario.builtIn { print("\(name): \(try Scenario.load(name).description)\n") }
             return
         }
-        guard !scenario.isEmpty else { throw ValidationError("give --scenario (one of \(Scenario.builtIn.joined(separator: ", ")), all, or a file)") }
+        guard !scenario.isEmpty else { throw CommandFailure("give --scenario (one of \(Scenario.builtIn.joined(separator: ", ")), all, or a file)") }
         let scenarios = try scenario.flatMap { $0 == "all" ? Scenario.builtIn : [$0] }.map { try Scenario.load($0) }
         var options = FleetOptions()
         options.speed = speed
         options.seed = seed
         options.copies = copies
         if let mqtt {
-            guard let endpoint = FleetOptions.Endpoint(mqtt) else { throw ValidationError("--mqtt takes mqtt://host:port") }
+            guard let endpoint = FleetOptions.Endpoint(mqtt) else { throw CommandFailure("--mqtt takes mqtt://host:port") }
             options.mqtt = endpoint
         }
         if let mllp {
-            guard let endpoint = FleetOptions.Endpoint(mllp) else { throw ValidationError("--mllp takes host:port") }
+            guard let endpoint = FleetOptions.Endpoint(mllp) else { throw CommandFailure("--mllp takes host:port") }
             options.mllp = endpoint
         }
         let fleet = Fleet(scenarios: scenarios, options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
@@ -74,7 +74,7 @@ struct SimulateCommand: AsyncParsableCommand {
             } else if let password = adminPassword ?? ProcessInfo.processInfo.environment["VIGIL_ADMIN_PASSWORD"] {
                 admin = try await client.signIn("admin", password)
             } else {
-                throw ValidationError("give --admin-password (or VIGIL_ADMIN_PASSWORD) or --token")
+                throw CommandFailure("give --admin-password (or VIGIL_ADMIN_PASSWORD) or --token")
             }
             var passwords = accounts ? DemoAccounts.passwords(for: fleet.resources.staff) : [:]
             let existing = try await fleet.register(client: client, adminToken: admin, passwords: passwords)

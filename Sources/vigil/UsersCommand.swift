@@ -20,7 +20,7 @@ struct UsersCommand: AsyncParsableCommand {
     /// created empty with new keys.
     static func runtime(_ configuration: VigilConfiguration) throws -> VigilRuntime {
         guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-            throw ValidationError("no Vigil data folder at \(configuration.dataDirectory): give --data DIR, or start vigil serve there first")
+            throw CommandFailure("no Vigil data folder at \(configuration.dataDirectory): give --data DIR, or start vigil serve there first")
         }
         var logger = Logger(label: "vigil")
         logger.logLevel = .warning
@@ -115,13 +115,13 @@ struct UsersCommand: AsyncParsableCommand {
 /// A password from standard input or an interactive prompt without echo.
 func readPassword(fromStdin: Bool) throws -> String {
     if fromStdin || isatty(STDIN_FILENO) == 0 {
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password on standard input") }
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw CommandFailure("no password on standard input") }
         return line
     }
     guard let first = getpass("Password: ").map({ String(cString: $0) }), let second = getpass("Again: ").map({ String(cString: $0) }) else {
-        throw ValidationError("no password given")
+        throw CommandFailure("no password given")
     }
-    guard first == second else { throw ValidationError("the passwords differ") }
+    guard first == second else { throw CommandFailure("the passwords differ") }
     return first
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilServer
 
 /// `vigil`: the server and its tools.
@@ -20,4 +21,13 @@ struct Vigil: AsyncParsableCommand {
         ],
         defaultSubcommand: nil
     )
+
+    /// Answers a near miss (`vigil server`, `--port`) with what was meant, then runs the command.
+    static func main() async {
+        if let hint = CommandHint.hint(for: Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data("Error: \(hint)\n".utf8))
+            Foundation.exit(64)
+        }
+        await main(nil)
+    }
 }

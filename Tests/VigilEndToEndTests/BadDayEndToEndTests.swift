@@ -45,6 +45,20 @@ import VigilBench
         }
     }
 
+    @Test func aNearMissOnTheCommandLineSuggestsWhatWasMeant() throws {
+        for (arguments, expected) in [
+            (["server"], "vigil serve"), (["start"], "vigil serve"), (["serve", "--port", "8081"], "--http"),
+            (["demo", "--host=0.0.0.0"], "--http"), (["serve", "--data-dir", "x"], "--data"),
+        ] {
+            let (status, output) = try Self.run(arguments)
+            #expect(status == 64 && output.contains(expected), "\(arguments): \(output)")
+        }
+        let (status, output) = try Self.run([
+            "serve", "--data", Self.freshDirectory(), "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem",
+        ])
+        #expect(status != 0 && output.contains("/nonexistent/cert.pem") && !output.contains("Created the first account"), "\(output)")
+    }
+
     @Test func serveOnABusyPortEndsAtOnceNamingTheAddress() async throws {
         try await Self.withBusyPort { port in
             for _ in 1...3 {

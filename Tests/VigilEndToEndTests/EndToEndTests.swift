@@ -219,6 +219,7 @@ import VigilSimulator
         // Deny by default: an MLLP listener with nobody allowed to send is refused at start.
         let mllp = try server.cli(["serve", "--mllp", "127.0.0.1:0"])
         #expect(mllp.status != 0 && mllp.output.contains("--mllp-senders"))
+        #expect(!mllp.output.contains("vigil <subcommand>"), "no usage of the wrong command: \(mllp.output)")
         let mqtt = try server.cli(["serve", "--mqtt", "http://user:secret@localhost:1883"])
         #expect(mqtt.status != 0 && mqtt.output.contains("mqtt://") && !mqtt.output.contains("secret"))
     }

@@ -20,6 +20,14 @@ public enum VigilApplication {
         if configuration.mllpPort != nil, configuration.mllpSenders.isEmpty {
             throw VigilError(.invalid, "--mllp needs --mllp-senders: the sending facilities (MSH-4) and networks allowed to send HL7")
         }
+        for (file, what) in [
+            (configuration.tlsCertificate, "the TLS certificate"), (configuration.tlsKey, "the TLS key"),
+            (configuration.mqttCA, "the MQTT certificate authorities"), (configuration.policyFile, "the policy"),
+        ] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                throw VigilError(.invalid, "\(what) \(file) does not exist or cannot be read")
+            }
+        }
         try DataDirectory.prepare(configuration.dataDirectory, database: configuration.databasePath, logger: logger)
         var policy = ClinicalPolicy.standard
         if let file = configuration.policyFile {
@@ -123,7 +131,7 @@ public enum VigilApplication {
                 )
                 server = try .tls(server, tlsConfiguration: tls)
             } catch {
-                throw VigilError(.invalid, "cannot use the TLS certificate or key: \(error)")
+                throw VigilError(.invalid, "cannot use the TLS certificate \(certificate) with the key \(key): \(error)")
             }
         }
         ChannelWarmUp.run(logger: runtime.logger)
