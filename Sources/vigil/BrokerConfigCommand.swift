@@ -21,7 +21,7 @@ struct BrokerConfigCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The directory to write (created if needed).", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp("The address the broker listens on. (default: 127.0.0.1:1883)", valueName: "host:port"))
+    @Option(help: ArgumentHelp("The address the broker listens on.", valueName: "host:port"))
     var listen: String = "127.0.0.1:1883"
 
     func run() async throws {

@@ -214,6 +214,8 @@ import VigilSimulator
             let help = try server.cli(command)
             #expect(help.status == 0 && help.output.contains("USAGE"), "\(command): \(help.output)")
         }
+        let brokerHelp = try server.cli(["broker-config", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(brokerHelp.components(separatedBy: "(default: 127.0.0.1:1883)").count == 2, "the default once: \(brokerHelp)")
         let postgres = try server.cli(["serve", "--postgres", "postgres://localhost/vigil"])
         #expect(postgres.status != 0 && postgres.output.contains("not available"))
         // Deny by default: an MLLP listener with nobody allowed to send is refused at start.
