@@ -19,10 +19,17 @@ public final class SQLiteStore: VigilStore {
     /// Resource keys of patients and devices, by `Type/id`. Keys never change and resources are
     /// never deleted, so entries stay true; only keys read from committed data are cached.
     let keyCache = Mutex<[String: Int64]>([:])
+    /// The directory ``temporary(catalog:)`` made, removed when the store goes.
+    private let temporaryDirectory: URL?
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
     /// - Parameter readers: how many connections may read while one writes.
-    public init(path: String, catalog: CodeCatalog = .standard, readers: Int = 8) throws {
+    public convenience init(path: String, catalog: CodeCatalog = .standard, readers: Int = 8) throws {
+        try self.init(path: path, catalog: catalog, readers: readers, temporaryDirectory: nil)
+    }
+
+    private init(path: String, catalog: CodeCatalog, readers: Int, temporaryDirectory: URL?) throws {
+        self.temporaryDirectory = temporaryDirectory
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = readers
@@ -35,11 +42,16 @@ public final class SQLiteStore: VigilStore {
         try SQLiteSchema.migrator.migrate(pool)
     }
 
-    /// Opens a store in a new temporary directory (for tests and benchmarks).
+    /// Opens a store in a new temporary directory (for tests and benchmarks), removed with the store.
     public static func temporary(catalog: CodeCatalog = .standard) throws -> SQLiteStore {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return try SQLiteStore(path: directory.appendingPathComponent("vigil.sqlite").path, catalog: catalog)
+        return try SQLiteStore(
+            path: directory.appendingPathComponent("vigil.sqlite").path, catalog: catalog, readers: 8, temporaryDirectory: directory)
+    }
+
+    deinit {
+        if let temporaryDirectory { try? FileManager.default.removeItem(at: temporaryDirectory) }
     }
 
     /// The file the store lives in.
