@@ -13,9 +13,13 @@ import VigilBench
         return try await body(socket.port)
     }
 
-    /// Runs `vigil ARGUMENTS`, waiting up to `within` for it to end; its status and output.
+    /// Runs `vigil ARGUMENTS`, waiting up to `within` for it to end; its status and output. Its log
+    /// and the ``freshDirectory()``s among the arguments are removed afterwards.
     static func run(_ arguments: [String], within: Duration = .seconds(30)) throws -> (status: Int32?, output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-badday-\(UUID().uuidString).log").path
+        let log = freshDirectory() + ".log"
+        defer {
+            for path in arguments + [log] where path.hasPrefix(scratch) { try? FileManager.default.removeItem(atPath: path) }
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = ServerProcess.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
@@ -25,9 +29,9 @@ import VigilBench
         return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    static func freshDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("vigil-badday-\(UUID().uuidString)").path
-    }
+    static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-badday-").path
+
+    static func freshDirectory() -> String { scratch + UUID().uuidString }
 
     @Test func noPasswordIsLoggedEvenAtTraceLevel() async throws {
         let mqttPassword = "mqtt-password-in-the-url"
