@@ -199,6 +199,21 @@ extension DashboardTests {
         }
     }
 
+    @Test func onlyThoseWithPupilsAreOfferedThePupilsPage() async throws {
+        try await Harness().run { client in
+            _ = try await World.build(client)
+            for (user, offered) in [("nina", false), ("doc", false), ("sally", true), ("pat", true)] {
+                var browser = Browser(client: client)
+                _ = try await browser.signIn(user, "password-of-\(user)")
+                let page = try await browser.send(.get, "/alerts")
+                #expect(page.status == .ok)
+                #expect(page.text.contains(#"href="/school""#) == offered, "\(user)")
+                let school = try await browser.send(.get, "/school")
+                #expect(offered ? school.status == .ok : school.status == .seeOther, "\(user): \(school.status)")
+            }
+        }
+    }
+
     @Test func theSchoolNurseSeesHerPupilsGlucoseTrendPeakFlowZonePlansAndWhoToCall() async throws {
         let harness = try Harness()
         try await harness.run { client in

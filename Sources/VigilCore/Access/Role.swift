@@ -10,6 +10,10 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case researcher
 
     /// Roles that see identified patient data, limited to the patients of their care teams.
+    /// Whether the dashboard offers the role the pupils' view (`/school`): school nurses, parents
+    /// and administrators, not ward staff.
+    public var seesPupils: Bool { [.schoolNurse, .caregiver, .admin].contains(self) }
+
     public var isCareRole: Bool {
         switch self {
         case .physician, .nurse, .schoolNurse, .caregiver: true

@@ -18,7 +18,7 @@ enum DashboardTemplates {
         <header class="bar">
         <a class="brand" href="/">Vigil</a>
         {{#user}}
-        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a> <a href="/school">Pupils</a></nav>
+        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a>{{#school}} <a href="/school">Pupils</a>{{/school}}</nav>
         <span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
         <span class="who">{{name}} · {{role}}</span>
         <form method="post" action="/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>

@@ -4,7 +4,8 @@ import VigilCore
 
 /// `GET /school`: the school nurse's view of her pupils (a parent sees their child the same way):
 /// each pupil's current glucose with its trend arrow or peak flow with its zone, their action
-/// plans, open alerts, and who to call. Audited as a read of each pupil shown.
+/// plans, open alerts, and who to call. Audited as a read of each pupil shown. Ward staff are
+/// sent to their board.
 struct SchoolPageRoutes {
     let runtime: VigilRuntime
 
@@ -12,6 +13,7 @@ struct SchoolPageRoutes {
         [
             VigilRoute(.get, "/school", .session) { _, context in
                 let user = try context.requireUser()
+                guard user.role.seesPupils else { return DashboardPages.seeOther("/board") }
                 let access = try await runtime.alertViewer(context.principal)
                 let patients = try await runtime.store.searchIDs(
                     FHIRSearchQuery(type: .patient, sort: [.init("_id")], count: 500, scope: access.searchScope(for: .patient)))
