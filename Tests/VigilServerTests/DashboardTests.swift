@@ -271,6 +271,8 @@ extension DashboardTests {
             let inbox = try await nina.send(.get, "/alerts")
             #expect(inbox.status == .ok && inbox.text.contains("▲ High priority") && inbox.text.contains("Patient-p1"))
             #expect(inbox.text.contains("Notified: doc, nina, rory") && inbox.text.contains("not acknowledged"))
+            #expect(!inbox.text.contains("acknowledged by"), "no one has acknowledged it: no empty list")
+            #expect(inbox.text.contains(#"<a class="name" href="/patients/p1">Patient-p1</a>"#), "the patient's name links to her page")
             let token = try #require(Browser.csrf(inbox))
             #expect(try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": "forged"]).status == .forbidden)
             let acked = try await nina.send(.post, "/alerts/\(id)/ack", form: ["csrf": token])

@@ -14,16 +14,18 @@ enum AlertsPage {
         let items: [[String: Any]] = ordered.map { alert in
             let notified = Array(Set((histories[alert.id] ?? []).flatMap(\.recipients))).sorted().map(person)
             let acknowledgedBy = alert.acknowledgements.map { person($0.by) }
-            return [
+            var item: [String: Any] = [
                 "id": String(alert.id), "priority": alert.priority.rawValue, "symbol": BoardPage.symbol(alert.priority.rawValue),
                 "priorityText": BoardPage.levelText(alert.priority.rawValue), "patientName": names[alert.patient] ?? "Patient/\(alert.patient)",
                 "patient": alert.patient, "message": alert.message, "ago": BoardPage.ago(seconds: max(0, (now - alert.raised) / 1000)),
                 "statusText": alert.status == .acknowledged ? "acknowledged" : "not acknowledged",
                 "escalated": alert.escalation > 0, "escalation": String(alert.escalation),
                 "notified": notified.isEmpty ? "nobody yet" : notified.joined(separator: ", "),
-                "acknowledgedBy": acknowledgedBy.joined(separator: ", "),
                 "canAcknowledge": !acknowledgedBy.contains(user.username), "csrf": csrf,
             ]
+            // Absent, not an empty string (which the template would show as "acknowledged by").
+            if !acknowledgedBy.isEmpty { item["acknowledgedBy"] = acknowledgedBy.joined(separator: ", ") }
+            return item
         }
         return ["alerts": items, "count": String(items.count)]
     }

@@ -73,7 +73,7 @@ enum DashboardTemplates {
         <ol class="inbox" id="inbox">
         {{#alerts}}
         <li class="item {{priority}}" data-alert="{{id}}" data-patient="{{patient}}">
-        <div class="head"><span class="badge {{priority}}">{{symbol}} {{priorityText}}</span> <span class="name">{{patientName}}</span> <span class="when">{{ago}}</span> <span class="status">{{statusText}}</span>{{#escalated}} <span class="escalated">escalated to level {{escalation}}</span>{{/escalated}}</div>
+        <div class="head"><span class="badge {{priority}}">{{symbol}} {{priorityText}}</span> <a class="name" href="/patients/{{patient}}">{{patientName}}</a> <span class="when">{{ago}}</span> <span class="status">{{statusText}}</span>{{#escalated}} <span class="escalated">escalated to level {{escalation}}</span>{{/escalated}}</div>
         <p class="message">{{message}}</p>
         <p class="people">Notified: {{notified}}{{#acknowledgedBy}} · acknowledged by {{acknowledgedBy}}{{/acknowledgedBy}}</p>
         <div class="actions">
