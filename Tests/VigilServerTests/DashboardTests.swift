@@ -199,6 +199,27 @@ extension DashboardTests {
         }
     }
 
+    @Test func aPatientOneMayNotSeeIsANotFoundPageInTheBrowser() async throws {
+        try await Harness().run { client in
+            _ = try await World.build(client)
+            var nina = Browser(client: client)
+            _ = try await nina.signIn("nina", "password-of-nina")
+            let html: HTTPFields = [.accept: "text/html,application/xhtml+xml"]
+            for path in ["/patients/p2", "/patients/nobody", "/nothing-here"] {
+                let page = try await nina.send(.get, path, headers: html)
+                #expect(page.status == .notFound, "\(path)")
+                #expect(
+                    page.headers[.contentType]?.hasPrefix("text/html") == true && page.text.contains("<h1>Not found</h1>"), "\(path): \(page.text)")
+            }
+            #expect(
+                try await nina.send(.get, "/patients/p2", headers: html).text
+                    == (try await nina.send(.get, "/patients/nobody", headers: html)).text.replacingOccurrences(of: "nobody", with: "p2"),
+                "not allowed reads as does not exist")
+            let api = try await client.get("/fhir/Patient/p2", token: try await client.token("nina", "password-of-nina"))
+            #expect(api.isOperationOutcome, "the API answers in FHIR whatever it accepts")
+        }
+    }
+
     @Test func onlyThoseWithPupilsAreOfferedThePupilsPage() async throws {
         try await Harness().run { client in
             _ = try await World.build(client)

@@ -2,7 +2,9 @@
 /// (`& < > " '`); the only unescaped value is `{{{content}}}`, a page the layout wraps, which was
 /// itself rendered from these templates.
 enum DashboardTemplates {
-    static let all: [String: String] = ["layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school]
+    static let all: [String: String] = [
+        "layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school, "error": error,
+    ]
 
     static let layout = """
         <!doctype html>
@@ -129,5 +131,13 @@ enum DashboardTemplates {
         </li>
         {{/pupils}}
         </ul>
+        """
+
+    /// What a browser sees when a page cannot be shown (a patient one may not see, an address that
+    /// is nothing): the status and the reason, as a page.
+    static let error = """
+        <h1>{{heading}}</h1>
+        <p class="message">{{message}}</p>
+        <p><a href="/">Back to the start</a></p>
         """
 }

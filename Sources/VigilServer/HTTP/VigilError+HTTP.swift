@@ -28,7 +28,14 @@ extension VigilError: HTTPResponseError {
     public var status: HTTPResponse.Status { code.httpStatus }
 
     /// An OperationOutcome, with `Retry-After` for 429/503 and `WWW-Authenticate` for 401.
+    /// The answer to `request`: an OperationOutcome, or for a browser asking for a page (it accepts
+    /// HTML, outside `/fhir` and `/api`) the same status as a page.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let path = request.uri.path
+        if request.headers[.accept]?.contains("text/html") == true, !path.hasPrefix("/fhir"), !path.hasPrefix("/api") {
+            let heading = status == .notFound ? "Not found" : status.reasonPhrase
+            return DashboardPages.page("error", title: heading, values: ["heading": heading, "message": message], status: status)
+        }
         var response = FHIRJSON.response(operationOutcome, status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if code == .unauthenticated { response.headers[.wwwAuthenticate] = #"Bearer realm="vigil""# }
