@@ -10,9 +10,7 @@ public enum HL7Numeric {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
             case UInt8(ascii: "."): points += 1
-            case UInt8(ascii: "+"),
-                UInt8(ascii: "-") where i == 0:
-                break
+            case UInt8(ascii: "+") where i == 0, UInt8(ascii: "-") where i == 0: break
             default: return nil
             }
         }

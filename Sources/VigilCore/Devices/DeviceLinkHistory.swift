@@ -41,6 +41,19 @@ public struct DeviceLinkHistory: Sendable, Equatable {
         case noPatient
         /// The reading's time is in a link that ended longer ago than the late window.
         case linkEnded(patient: String, end: Int64)
+
+        /// The attribution of a reading of `device` taken at `readingTime` in words: for a refused
+        /// reading, the reason.
+        public func explanation(device: String, readingTime: Int64, lateWindow: Int64) -> String {
+            let at = FHIRDateTime.instant(milliseconds: readingTime)
+            switch self {
+            case .patient(let patient): return "Device/\(device) was on Patient/\(patient) at \(at)"
+            case .noPatient: return "Device/\(device) was not on any patient at \(at)"
+            case .linkEnded(let previous, let end):
+                return "Device/\(device) moved off Patient/\(previous) at \(FHIRDateTime.instant(milliseconds: end)): what it took on that "
+                    + "patient (this reading, at \(at)) is taken up to \(ReadingBatchDecoder.duration(milliseconds: lateWindow)) after the move"
+            }
+        }
     }
 
     /// The patient the device was on at `time`, for a reading received `now`. A reading of a

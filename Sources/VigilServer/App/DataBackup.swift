@@ -8,12 +8,11 @@ import VigilSQLite
 /// audit key) so that a backup cut short is detected. The keys are not in it: they are kept
 /// apart, and restoring needs the audit key that sealed the chain.
 public enum DataBackup {
-    /// The key files of a data directory, by their names in `<data>/keys`, and whether a restore
-    /// needs each one (without the token or broker key a new one is made: people sign in again
-    /// and the broker's files are written anew).
-    public static let keyFiles: [(name: String, required: Bool)] = [
-        ("audit.key", true), ("token-signing.key", false), ("broker-server.key", false),
-    ]
+    /// The key files of a data directory, and whether a restore needs each one (without the token
+    /// or broker key a new one is made: people sign in again and the broker's files are written anew).
+    static func keyFiles(of configuration: VigilConfiguration) -> [(path: String, required: Bool)] {
+        [(configuration.resolvedAuditKeyFile, true), (configuration.tokenKeyFile, false), (configuration.brokerKeyFile, false)]
+    }
 
     /// What a backup wrote.
     public struct Taken: Sendable {
@@ -42,7 +41,7 @@ public enum DataBackup {
         if let head, !anchor.advance(to: head) { throw VigilError(.internal, "cannot write \(anchor.path)") }
         return Taken(
             file: file, anchor: anchor.path, head: head,
-            keys: [configuration.resolvedAuditKeyFile, configuration.tokenKeyFile, configuration.brokerKeyFile])
+            keys: keyFiles(of: configuration).map(\.path))
     }
 
     /// What a restore did.
@@ -53,8 +52,8 @@ public enum DataBackup {
     }
 
     /// Restores the backup `file` (and its anchor `file.head`) into the data directory of
-    /// `configuration`, which must not exist or be empty, with the key files found in `keys`;
-    /// then verifies the restored audit chain against the backup's anchor.
+    /// `configuration`, which must not exist or be empty, with the key files found in `keys` under
+    /// their names (`audit.key`, …); then verifies the restored audit chain against the backup's anchor.
     public static func restore(from file: String, keys: String, into configuration: VigilConfiguration) async throws -> Restored {
         let manager = FileManager.default
         let directory = configuration.dataDirectory
@@ -66,8 +65,8 @@ public enum DataBackup {
         }
         var keyContents: [(path: String, data: Data)] = []
         var missing: [String] = []
-        for (name, required) in keyFiles {
-            let target = name == "audit.key" ? configuration.resolvedAuditKeyFile : configuration.keyDirectory + "/" + name
+        for (target, required) in keyFiles(of: configuration) {
+            let name = URL(fileURLWithPath: target).lastPathComponent
             if let data = manager.contents(atPath: keys + "/" + name) {
                 keyContents.append((target, data))
             } else if required {

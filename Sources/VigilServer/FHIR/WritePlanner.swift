@@ -84,17 +84,15 @@ struct WritePlanner: Sendable {
     /// only an administrator may give the same value in another system (two hospitals' numbers).
     private func checkIdentifiers(_ resource: JSON, type: FHIRResourceType, id: String) async throws {
         for (i, identifier) in type.matchedIdentifiers(of: resource).enumerated() {
-            var systems: [FHIRSearchQuery.TokenSystem] = [identifier.system.map { .exactly($0) } ?? .none]
-            if access.scope != nil { systems.append(.any) }
-            for system in systems {
-                let filter = FHIRSearchQuery.Filter(
-                    parameter: FHIRSearchParameter.parameters(of: type)["identifier"]!, values: [.token(system: system, code: identifier.value)])
-                let holders = try await runtime.store.searchIDs(FHIRSearchQuery(type: type, filters: [filter], count: 2))
-                guard holders.allSatisfy({ $0 == id }) else {
-                    throw VigilError(
-                        .conflict, "identifier \(identifier) already belongs to another \(type.rawValue); identifiers that HL7 v2 matches are unique",
-                        expression: "\(type.rawValue).identifier[\(i)]")
-                }
+            // An administrator's value is compared in its own system; anyone else's in every system.
+            let system: FHIRSearchQuery.TokenSystem = access.scope != nil ? .any : identifier.system.map { .exactly($0) } ?? .none
+            let filter = FHIRSearchQuery.Filter(
+                parameter: FHIRSearchParameter.parameters(of: type)["identifier"]!, values: [.token(system: system, code: identifier.value)])
+            let holders = try await runtime.store.searchIDs(FHIRSearchQuery(type: type, filters: [filter], count: 2))
+            guard holders.allSatisfy({ $0 == id }) else {
+                throw VigilError(
+                    .conflict, "identifier \(identifier) already belongs to another \(type.rawValue); identifiers that HL7 v2 matches are unique",
+                    expression: "\(type.rawValue).identifier[\(i)]")
             }
         }
     }

@@ -70,14 +70,7 @@ struct IngestHandler: Sendable {
         for submission in decoded.submissions {
             let attribution = fixedPatient.map { .patient($0) } ?? links.attribution(of: submission.time, receivedAt: now, lateWindow: lateWindow)
             guard case .patient(let patient) = attribution else {
-                let at = FHIRDateTime.instant(milliseconds: submission.time)
-                let reason =
-                    if case .linkEnded(let previous, let end) = attribution {
-                        "Device/\(device) moved off Patient/\(previous) at \(FHIRDateTime.instant(milliseconds: end)): what it took on that patient "
-                            + "(this reading, at \(at)) is taken up to \(lateWindow / 3_600_000) h after the move"
-                    } else {
-                        "Device/\(device) was not on any patient at \(at)"
-                    }
+                let reason = attribution.explanation(device: device, readingTime: submission.time, lateWindow: lateWindow)
                 result.rejected.append(
                     ReadingRejection(
                         index: submission.index, boot: submission.boot, seq: submission.seq, reason: reason, payload: submission.payloadText))

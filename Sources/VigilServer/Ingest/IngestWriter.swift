@@ -130,10 +130,7 @@ public final class IngestWriter: Service {
         let started = ContinuousClock.now
         do {
             let result = try await store.commit(merged, sealer: sealer)
-            if failing.withLock({ $0 }) != nil {
-                failing.withLock { $0 = nil }
-                logger.notice("group commits succeed again")
-            }
+            if failing.withLock({ $0.take() }) != nil { logger.notice("group commits succeed again") }
             if let head = result.auditHead { anchor?.advance(to: head) }
             metrics.recordCommit(
                 readings: merged.readings.count, stored: result.inserted.count(where: { $0 }), duration: ContinuousClock.now - started)

@@ -16,12 +16,13 @@ enum StreamUpgrade {
     /// after `httpIdleTimeout`, request heads limited (answered 414 or 431).
     static func server(runtime: VigilRuntime) -> HTTPServerBuilder {
         let idle = TimeAmount.seconds(Int64(runtime.configuration.httpIdleTimeout))
-        let headLimit = RequestHeadScanner().maximumHead
+        let limits = RequestHeadScanner()
+        let headLimit = limits.maximumHead
         let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestHeadOverflowResponder(limit: headLimit)], idleTimeout: idle,
             httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: RequestHeadScanner().maximumFields))
+                maxHeaderFieldSize: headLimit, maxHeaderListSize: headLimit, maxHeaderFieldCount: limits.maximumFields))
         return HTTPServerBuilder { responder in
             let upgradable = HTTP1WebSocketUpgradeChannel(
                 responder: responder, configuration: .init(http1: http1, ws: .init(maxFrameSize: 1 << 20))
