@@ -40,6 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
         var options = FleetOptions()
         options.speed = speed
+        options.replays = true
         options.seed = seed
         let adminPassword = DemoAccounts.password()
         let mllpPort = try Loopback.freePort()

@@ -71,4 +71,24 @@ import VigilSimulator
         let low = try #require(jensen.first { $0.kind == "glucose-low" })
         #expect(predicted.first < low.first)
     }
+
+    /// `vigil demo` tells every story over and over from its scenario's `demoStartHour`: each story
+    /// that expects alerts names one within the demo's first half hour of physiology (a minute at the
+    /// demo's ×30, whose rules look at minutes of real time), and names its expected alerts again when it is told a second time.
+    @Test func everyDemoStoryRaisesAnAlertInItsFirstHourAndAgainWhenRetold() async throws {
+        let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
+        let hours = scenarios.map { $0.hours + 2 * PatientModel.Replay.recoveryHours }.max()! * 2
+        let named = await AlarmBenchmark.replay(scenarios, replaying: true, hours: hours)
+        let start = AlarmBenchmark.virtualStart
+        for scenario in scenarios {
+            let expecting = scenario.patients.filter { !($0.expectedAlerts ?? []).isEmpty }
+            guard !expecting.isEmpty else { continue }
+            let firsts = expecting.compactMap { named[$0.id]?.map(\.first).min() }
+            #expect(
+                firsts.contains { $0 - start <= 1_800_000 }, "\(scenario.name): first alert at \(firsts.map { Double($0 - start) / 3_600_000 }) h")
+            let period = (scenario.hours + 2 * PatientModel.Replay.recoveryHours) * 3_600_000
+            let retold = expecting.compactMap { named[$0.id] }.flatMap { $0 }.filter { Double($0.first - start) > period }
+            #expect(!retold.isEmpty, "\(scenario.name) told once only")
+        }
+    }
 }

@@ -74,6 +74,24 @@ struct DeviceModelTests {
         #expect(abs(late.map(\.value).reduce(0, +) / Double(late.count) - 114) < 6)
     }
 
+    /// The demo tells a story over and over: it begins `fromHour` in; once told, the body recovers
+    /// over an hour, stays at its baseline for another, and the story begins again.
+    @Test func aReplayedStoryBeginsPartWayRecoversAndBeginsAgain() {
+        let course = Course([Course.Frame(hour: 0), Course.Frame(hour: 4, changes: [.heartRate: 40])])
+        let told = PatientModel(baseline: [.heartRate: 70], course: course)
+        let body = told.replaying(fromHour: 2)
+        func change(_ hour: Double) -> Double { body.mean(.heartRate, hour: hour, hourOfDay: 16) - told.mean(.heartRate, hour: 0, hourOfDay: 16) }
+        #expect(abs(change(0) - 20) < 1e-9)  // two hours in
+        #expect(abs(change(2) - 40) < 1e-9)  // told
+        #expect(abs(change(2.5) - 20) < 1e-9)  // half recovered
+        #expect(abs(change(3.5)) < 1e-9)  // well
+        #expect(abs(change(4) - 0) < 1e-9)  // the story begins again
+        #expect(abs(change(5) - 10) < 1e-9)
+        #expect(abs(change(8) - 40) < 1e-9)  // told again, six hours later
+        let stable = PatientModel(baseline: [.heartRate: 70], course: Course())
+        #expect(stable.replaying(fromHour: 0).mean(.heartRate, hour: 9, hourOfDay: 4) == stable.mean(.heartRate, hour: 9, hourOfDay: 4))
+    }
+
     @Test func artefactsSpoilTheReadingsAsRealDevicesDo() {
         // A probe off between 1 h and 1 h 30: no SpO2 or pulse then.
         let off = readings(model(.pulseOximeter, artefacts: [Artefact(kind: .probeOff, atHour: 1, minutes: 30)]), hours: 2)

@@ -70,19 +70,23 @@ public struct AlarmBenchmark: Sendable {
         return AlarmReport(options: options, outcomes: outcomes, seconds: (ContinuousClock.now - started).seconds)
     }
 
-    /// Every patient of built-in or given scenarios on the virtual clock, with the devices,
-    /// artefacts and courses the scenario gives (no random artefacts): each patient's alerts, and
-    /// the kinds of condition they named, at the highest priority and when first named.
-    public static func replay(_ scenarios: [Scenario], seed: UInt64 = 42) async -> [String: [(kind: String, priority: Priority, first: Int64)]] {
+    /// Every patient of built-in or given scenarios on the virtual clock from ``virtualStart``,
+    /// with the devices, artefacts and courses the scenario gives (no random artefacts), for
+    /// `hours` (default: the story and half an hour), told once or over and over as `vigil demo`
+    /// tells them: each patient's alerts, and the kinds of condition they named, at the highest
+    /// priority and when first named (ms).
+    public static func replay(
+        _ scenarios: [Scenario], replaying: Bool = false, hours: Double? = nil, seed: UInt64 = 42
+    ) async -> [String: [(kind: String, priority: Priority, first: Int64)]] {
         var options = Options()
         options.artefacts = .none
         options.seed = seed
         let plans = scenarios.flatMap { scenario in
             scenario.patients.map { patient in
                 VirtualPatient.Plan(
-                    id: patient.id, ageYears: patient.ageYears, body: patient.model,
+                    id: patient.id, ageYears: patient.ageYears, body: scenario.body(of: patient, replaying: replaying),
                     devices: patient.devices.map { .init(kind: $0.kind, every: $0.every, artefacts: $0.artefacts ?? []) },
-                    peakFlowBest: patient.peakFlowBest, hours: scenario.hours + 0.5)
+                    peakFlowBest: patient.peakFlowBest, hours: hours ?? scenario.hours + 0.5)
             }
         }
         var named: [String: [(kind: String, priority: Priority, first: Int64)]] = [:]
@@ -92,8 +96,11 @@ public struct AlarmBenchmark: Sendable {
         return named
     }
 
+    /// When the virtual clock starts (ms since 1970).
+    public static let virtualStart = FHIRDateTime("2026-03-02T00:00:00Z")!.lowerBound
+
     static func run(_ plans: [VirtualPatient.Plan], options: Options) async -> [VirtualPatient.Outcome] {
-        let start = FHIRDateTime("2026-03-02T00:00:00Z")!.lowerBound
+        let start = virtualStart
         let outcomes = await withTaskGroup(of: [VirtualPatient.Outcome].self) { group in
             let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
             for worker in 0..<workers {

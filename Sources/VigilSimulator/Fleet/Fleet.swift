@@ -45,7 +45,8 @@ public final class Fleet: Sendable {
                 for (patient, device) in scenario.devices {
                     let id = ScenarioResources.copy(device.id, copy)
                     let model = DeviceModel(
-                        id: id, kind: device.kind, patient: patient.model, cadence: device.every, artefacts: device.artefacts ?? [], clock: clock,
+                        id: id, kind: device.kind, patient: scenario.body(of: patient, replaying: options.replays), cadence: device.every,
+                        artefacts: device.artefacts ?? [], clock: clock,
                         seed: options.seed, battery: device.battery ?? 90)
                     members.append(
                         Member(

@@ -32,6 +32,8 @@ public struct FleetOptions: Sendable {
     public var uploadInterval: Duration = .milliseconds(250)
     /// The most readings in one upload.
     public var maximumBatch = 1000
+    /// Tell every story over and over, from its scenario's `demoStartHour` (`vigil demo`).
+    public var replays = false
     /// An MQTT device sends again what no application ack covered after this long.
     public var resendAfter: Duration = .seconds(15)
 

@@ -110,6 +110,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var screening: [ScreeningStation]?
     /// The HL7 sending facility (MSH-4) of the scenario's monitors' gateway.
     public var facility: String?
+    /// Where `vigil demo`, which tells every story over and over, begins this one (hours into
+    /// the courses), so that something happens in the demo's first minutes.
+    public var demoStartHour: Double?
 
     public init(name: String, description: String, patients: [Patient]) {
         (self.name, self.description, self.patients) = (name, description, patients)
@@ -117,6 +120,11 @@ public struct Scenario: Sendable, Codable, Equatable {
 
     /// How long the story takes, in physiological hours (the longest course).
     public var hours: Double { patients.map { $0.course?.hours ?? 0 }.max() ?? 0 }
+
+    /// The body `patient`'s devices measure: told once, or over and over from ``demoStartHour``.
+    public func body(of patient: Patient, replaying: Bool) -> PatientModel {
+        replaying ? patient.model.replaying(fromHour: demoStartHour ?? 0) : patient.model
+    }
 
     /// Every device with its patient.
     public var devices: [(patient: Patient, device: Device)] { patients.flatMap { patient in patient.devices.map { (patient, $0) } } }
