@@ -42,6 +42,14 @@ import VigilCore
             #expect(heartRate["ageSeconds"] == 120)
             #expect(heartRate["stale"] == false)
             #expect(heartRate["display"] == "Heart rate")
+            // Outside the policy's normal range, a vital says how far: NEWS2 points, side, severity.
+            #expect(heartRate["flag"] == ["points": 2, "side": "high", "severity": "moderate"])
+            let respiration = try #require(first["vitals"]?.arrayValue?.first { $0["code"] == "9279-1" })
+            #expect(respiration["flag"] == ["points": 3, "side": "high", "severity": "severe"])
+            #expect(
+                patients[1]["vitals"]?.arrayValue?.first { $0["code"] == "8867-4" }?["flag"] == ["points": 1, "side": "high", "severity": "moderate"])
+            let normal = try #require(patients[1]["vitals"]?.arrayValue?.first { $0["code"] == "8310-5" })
+            #expect(normal["flag"] == nil)
             #expect(patients[1]["alerts"]?["top"] == "medium")
             #expect(patients[2]["alerts"]?["open"] == 0)
             #expect(patients[2]["score"] == nil)

@@ -92,7 +92,8 @@ import VigilCore
             _ = try await client.ingest(
                 client.vitals(from: 20, respiratoryRate: 18, spo2: 96, systolic: 118, heartRate: 88, secondsAgo: 1200), token: world.devices["d1"]!)
             _ = try await client.ingest(
-                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 120), token: world.devices["d1"]!)
+                client.vitals(from: 1, respiratoryRate: 25, spo2: 94, systolic: 105, heartRate: 115, secondsAgo: 120)
+                    + [client.reading(40, code: "8462-4", value: 68, unit: "mm[Hg]", secondsAgo: 120)], token: world.devices["d1"]!)
             await harness.settle()
             var doctor = Browser(client: client)
             _ = try await doctor.signIn("doc", "password-of-doc")
@@ -102,6 +103,18 @@ import VigilCore
             #expect(!board.text.contains("<script>alert"))
             #expect(board.text.contains("▲ High priority") && board.text.contains("NEWS2</span> <strong>7</strong>"))
             #expect(board.text.contains("2 min ago"))
+            // Blood pressure as one value, systolic first; values outside the normal range say so in words and colour.
+            #expect(board.text.contains(#"<span class="label">BP</span> <span class="value">105/68</span>"#), "\(board.text)")
+            #expect(!board.text.contains("Sys BP") && !board.text.contains("Dia BP"))
+            #expect(
+                board.text.contains(#"<span class="flag severe" title="3 points on the early-warning score: above the normal range">high 3</span>"#))
+            #expect(
+                board.text.contains(#"<span class="flag moderate" title="1 point on the early-warning score: below the normal range">low 1</span>"#))
+            #expect(board.text.contains(#"<li class="vital severe">"#))
+            // Updated in the site's time zone, to the second, not an ISO instant.
+            #expect(
+                board.text.contains(
+                    "Updated \(SiteTime.current.clock(client.clock.now(), seconds: true)) \(SiteTime.current.zoneName(at: client.clock.now()))."))
             #expect(board.text.contains(#"<svg class="spark" viewBox="0 0 80 20" aria-hidden="true"><polyline points=""#), "sparklines")
             // Nora's ward is another: her board has p2 and not p1.
             var nora = Browser(client: client)

@@ -3,7 +3,8 @@ import VigilCore
 
 extension Board.Line {
     /// The line as `GET /api/board` shows it, with the patient's record (name, birth date); vitals are `stale` when older than the freshness
-    /// window of the policy (for codes with an expected cadence, than the silence the device checks allow).
+    /// window of the policy (for codes with an expected cadence, than the silence the device checks allow), and carry a `flag` when
+    /// outside the policy's normal range for the patient's age (``VitalRange``).
     func json(rank: Int, record: JSON?, now: Int64, policy: ClinicalPolicy, catalog: CodeCatalog) -> JSON {
         var object: JSONObject = ["rank": .integer(rank), "patient": .string("Patient/\(patient)")]
         if let record, let name = Self.name(of: record) { object["name"] = .string(name) }
@@ -31,6 +32,8 @@ extension Board.Line {
             if let trend { value["trend"] = .string(trend.rawValue) }
             object["score"] = .object(value)
         }
+        let birth = context?.birth ?? record?["birthDate"]?.stringValue.flatMap(Birth.init(fhirDate:))
+        let ageInMonths = birth?.ageInMonths(at: now)
         object["vitals"] = .array(
             latest.sorted { $0.key < $1.key }.compactMap { code, latest in
                 guard case .quantity(let number, let unit) = latest.value else { return nil }
@@ -41,6 +44,12 @@ extension Board.Line {
                     "stale": .bool(age > Self.staleAfterSeconds(code, policy: policy)),
                 ]
                 if let display = catalog.definition(of: code)?.display { vital["display"] = .string(display) }
+                let range = VitalRange(code: code, unit: unit, context: context ?? PatientContext(), ageInMonths: ageInMonths, policy: policy)
+                if let mark = range?.mark(number) {
+                    var flag: JSONObject = ["side": .string(mark.side.rawValue), "severity": .string(mark.severity.name)]
+                    if let points = mark.points { flag["points"] = .integer(Int64(points)) }
+                    vital["flag"] = .object(flag)
+                }
                 return .object(vital)
             })
         return .object(object)

@@ -2,7 +2,8 @@ import VigilClinical
 import VigilCore
 
 /// The ward board as the page shows it: each patient's line from `GET /api/board`'s JSON, with
-/// priority in words and a shape as well as a colour, ages of vitals in words, stale values marked.
+/// priority in words and a shape as well as a colour, ages of vitals in words, stale values marked,
+/// blood pressure as one value, and values outside the normal range flagged in words and colour.
 enum BoardPage {
     /// The shape beside each priority (IEC 60601-1-8 asks for more than colour).
     static func symbol(_ priority: String?) -> String {
@@ -25,7 +26,7 @@ enum BoardPage {
 
     /// Short names of the codes a line shows.
     static let labels: [String: String] = [
-        "8867-4": "HR", "9279-1": "RR", "59408-5": "SpO2", "2708-6": "SpO2", "8480-6": "Sys BP", "8462-4": "Dia BP", "8310-5": "Temp",
+        "8867-4": "HR", "9279-1": "RR", "59408-5": "SpO2", "2708-6": "SpO2", "8480-6": "BP", "8462-4": "Dia BP", "8310-5": "Temp",
         "99504-3": "Glucose", "2339-0": "Glucose", "19935-6": "Peak flow", "41950-7": "Steps", "93832-4": "Sleep", "battery-level": "Battery",
     ]
 
@@ -96,18 +97,46 @@ enum BoardPage {
                     "arrow": arrows[score["trend"]?.stringValue ?? ""] ?? "",
                 ]
             }
-            item["vitals"] = (line["vitals"]?.arrayValue ?? []).map { vital -> [String: Any] in
+            let vitals = line["vitals"]?.arrayValue ?? []
+            let diastolic = vitals.first { $0["code"] == .string(diastolicCode) }
+            item["vitals"] = vitals.filter { $0["code"] != .string(diastolicCode) || !vitals.contains { $0["code"] == .string(systolicCode) } }.map {
+                vital -> [String: Any] in
                 let code = vital["code"]?.stringValue ?? ""
                 let id = String(reference.dropFirst("Patient/".count))
-                return [
-                    "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now),
-                    "label": labels[code] ?? vital["display"]?.stringValue ?? code, "value": vital["value"]?.numberText ?? "",
+                var value = vital["value"]?.numberText ?? ""
+                var label = labels[code] ?? vital["display"]?.stringValue ?? code
+                if code == systolicCode {
+                    // One "BP 125/81", systolic first, as a chart reads.
+                    label = "BP"
+                    value += "/" + (diastolic?["value"]?.numberText ?? "–")
+                }
+                var shown: [String: Any] = [
+                    "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now), "label": label, "value": value,
                     "unit": unit(vital["unit"]?.stringValue ?? ""), "stale": vital["stale"]?.boolValue == true,
-                    "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0),
+                    "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0), "severity": "normal",
                 ]
+                if let flag = vital["flag"], let side = flag["side"]?.stringValue, let severity = flag["severity"]?.stringValue {
+                    shown["severity"] = severity
+                    shown["flag"] = flagValues(side: side, severity: severity, points: flag["points"]?.int64Value)
+                }
+                return shown
             }
             return item
         }
-        return ["patients": patients, "total": board["total"]?.int64Value ?? 0, "generated": board["generated"]?.stringValue ?? ""]
+        let generated = board["generated"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound ?? now
+        return [
+            "patients": patients, "total": board["total"]?.int64Value ?? 0,
+            "generated": "\(SiteTime.current.clock(generated, seconds: true)) \(SiteTime.current.zoneName(at: generated))",
+        ]
+    }
+
+    static let systolicCode = "8480-6", diastolicCode = "8462-4"
+
+    /// A value outside the normal range, in words as well as colour: `high 3`, `low` (glucose,
+    /// which has levels, not points).
+    static func flagValues(side: String, severity: String, points: Int64?) -> [String: Any] {
+        let words = side == "low" ? "below the normal range" : "above the normal range"
+        let title = points.map { "\($0) point\($0 == 1 ? "" : "s") on the early-warning score: \(words)" } ?? words
+        return ["severity": severity, "text": points.map { "\(side) \($0)" } ?? side, "title": title]
     }
 }

@@ -2,7 +2,7 @@
 /// No inline script or style anywhere: the Content Security Policy allows only these.
 enum DashboardAssets {
     static let css = """
-        :root { --ink: #1b1f24; --muted: #4d5560; --paper: #ffffff; --line: #d0d5db; --high: #b00020; --medium: #8a4b00; --low: #1d4f91; --ok: #1e6b34; --stale: #6b4f00; }
+        :root { --ink: #1b1f24; --muted: #4d5560; --paper: #ffffff; --line: #d0d5db; --high: #b00020; --medium: #8a4b00; --low: #1d4f91; --ok: #1e6b34; --stale: #6b4f00; --watch: #fff4d6; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 16px/1.4 system-ui, sans-serif; color: var(--ink); background: var(--paper); }
         .bar { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; padding: .5rem 1rem; border-bottom: 1px solid var(--line); }
@@ -34,6 +34,11 @@ enum DashboardAssets {
         .spark { width: 80px; height: 20px; vertical-align: middle; }
         .spark polyline { fill: none; stroke: var(--muted); stroke-width: 1.5; }
         .vital.stale { color: var(--stale); font-style: italic; }
+        .vital.moderate .value { color: var(--medium); font-weight: 700; }
+        .vital.severe .value { color: var(--high); font-weight: 700; }
+        .flag { font-size: .8rem; font-weight: 700; padding: 0 .3rem; border-radius: 3px; border: 1px solid currentColor; }
+        .flag.moderate { color: var(--medium); background: var(--watch); }
+        .flag.severe { color: var(--paper); background: var(--high); border-color: var(--high); }
         nav a { margin-right: .75rem; color: var(--ink); }
         .inbox { list-style: none; padding: 0; display: grid; gap: .5rem; }
         .item { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 4px; padding: .5rem .75rem; }

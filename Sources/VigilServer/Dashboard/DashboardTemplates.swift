@@ -61,7 +61,7 @@ enum DashboardTemplates {
         </div>
         <div class="score">{{#score}}<span class="kind">{{kind}}</span> <strong>{{total}}</strong> <span class="band">{{band}}</span> <span class="trend" title="{{trend}}">{{arrow}}</span>{{/score}}{{^score}}<span class="none">no score</span>{{/score}}</div>
         <ul class="vitals">
-        {{#vitals}}<li class="vital{{#stale}} stale{{/stale}}"><span class="label">{{label}}</span> <span class="value">{{value}}</span> <span class="unit">{{unit}}</span> {{{spark}}} <span class="when">{{ago}}{{#stale}} · stale{{/stale}}</span></li>{{/vitals}}
+        {{#vitals}}<li class="vital {{severity}}{{#stale}} stale{{/stale}}"><span class="label">{{label}}</span> <span class="value">{{value}}</span> <span class="unit">{{unit}}</span>{{#flag}} <span class="flag {{severity}}" title="{{title}}">{{text}}</span>{{/flag}} {{{spark}}} <span class="when">{{ago}}{{#stale}} · stale{{/stale}}</span></li>{{/vitals}}
         </ul>
         </li>
         {{/patients}}

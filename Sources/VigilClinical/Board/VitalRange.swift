@@ -1,0 +1,142 @@
+/// The ranges a vital sign's value is read against: the policy's own tables, so that what the
+/// board marks and the charts shade is what the scores and alerts count. NEWS2's table for an
+/// adult (SpO2 on the patient's scale), the age band's Bedside PEWS table for a child, the
+/// glucose levels for glucose at any age. A code or unit without a table has no range: it is
+/// shown unmarked, never marked normal by a guess.
+public struct VitalRange: Sendable, Equatable {
+    public enum Severity: Int, Sendable, Comparable {
+        /// Scores nothing.
+        case normal
+        /// Scores, below a single parameter's red score (NEWS2 1–2; glucose level 1, or high).
+        case moderate
+        /// A single parameter's red score (NEWS2 3, a PEWS item of 4; glucose level 2).
+        case severe
+
+        public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+
+        /// As the board's JSON names it.
+        public var name: String {
+            switch self {
+            case .normal: "normal"
+            case .moderate: "moderate"
+            case .severe: "severe"
+            }
+        }
+    }
+
+    public enum Side: String, Sendable { case low, high }
+
+    /// One stretch of values, `lower` to `upper` (nil: unbounded), with its points in the score.
+    public struct Zone: Sendable, Equatable {
+        public var lower: Double?
+        public var upper: Double?
+        /// Nil for glucose, which is not scored.
+        public var points: Int?
+        public var severity: Severity
+    }
+
+    /// How a value outside the normal range is marked.
+    public struct Mark: Sendable, Equatable {
+        public var points: Int?
+        public var side: Side
+        public var severity: Severity
+
+        public init(points: Int?, side: Side, severity: Severity) {
+            (self.points, self.side, self.severity) = (points, side, severity)
+        }
+    }
+
+    /// From the lowest values up.
+    public let zones: [Zone]
+    private let source: Source
+
+    /// What a value is scored by.
+    private enum Source: Equatable {
+        /// Points from the table; `red` or more is severe.
+        case table(BandTable, red: Int)
+        /// Glucose levels, in the reading's unit.
+        case glucose(level2Below: Double, level1Below: Double, highAbove: Double)
+    }
+
+    /// The range of `code` in `unit` for a patient of `ageInMonths` (nil: scored as an adult).
+    public init?(code: String, unit: String, context: PatientContext, ageInMonths: Int?, policy: ClinicalPolicy) {
+        if policy.glucose.codes.contains(code) {
+            guard let perMilligram = Glucose.milligramsPerDeciliter(1, unit: unit) else { return nil }
+            let glucose = policy.glucose
+            let (level2, level1, high) = (glucose.level2Below / perMilligram, glucose.level1Below / perMilligram, glucose.highAbove / perMilligram)
+            source = .glucose(level2Below: level2, level1Below: level1, highAbove: high)
+            zones = [
+                Zone(lower: nil, upper: level2, points: nil, severity: .severe), Zone(lower: level2, upper: level1, points: nil, severity: .moderate),
+                Zone(lower: level1, upper: high, points: nil, severity: .normal), Zone(lower: high, upper: nil, points: nil, severity: .moderate),
+            ]
+            return
+        }
+        let child = ageInMonths.map { $0 < policy.paediatricBelowAgeInMonths } ?? false
+        let chosen: (table: BandTable, unit: String, red: Int)?
+        if child {
+            let band = policy.pews.bands.first { (ageInMonths ?? 0) < $0.belowAgeInMonths }
+            let red = policy.pews.mediumItem
+            chosen =
+                switch code {
+                case ClinicalCodes.heartRate: band.map { ($0.heartRate, "/min", red) }
+                case ClinicalCodes.respiratoryRate: band.map { ($0.respiratoryRate, "/min", red) }
+                case ClinicalCodes.systolicBP: band.map { ($0.systolicBP, "mm[Hg]", red) }
+                case _ where ClinicalCodes.spo2.contains(code): (policy.pews.spo2, "%", red)
+                default: nil
+                }
+        } else {
+            let news2 = policy.news2, red = news2.redScore
+            chosen =
+                switch code {
+                case ClinicalCodes.heartRate: (news2.pulse, "/min", red)
+                case ClinicalCodes.respiratoryRate: (news2.respirationRate, "/min", red)
+                case ClinicalCodes.systolicBP: (news2.systolicBP, "mm[Hg]", red)
+                case ClinicalCodes.temperature: (news2.temperature, "Cel", red)
+                case _ where ClinicalCodes.spo2.contains(code): (context.news2Scale == .two ? news2.spo2Scale2OnAir : news2.spo2Scale1, "%", red)
+                default: nil
+                }
+        }
+        guard let chosen, chosen.unit == unit else { return nil }
+        let (table, red) = (chosen.table, chosen.red)
+        func severity(_ points: Int) -> Severity { Self.severity(points, red: red) }
+        // A table's bounds are inclusive after rounding: the boundary lies half a step above.
+        let half = Rounding.round(0.5 / pow10(table.decimals), decimals: table.decimals + 1)
+        var zones: [Zone] = []
+        var lower: Double?
+        for band in table.bands {
+            let upper = band.upTo + half
+            if let last = zones.last, last.points == band.points {
+                zones[zones.count - 1].upper = upper
+            } else {
+                zones.append(Zone(lower: lower, upper: upper, points: band.points, severity: severity(band.points)))
+            }
+            lower = upper
+        }
+        zones.append(Zone(lower: lower, upper: nil, points: table.above, severity: severity(table.above)))
+        self.source = .table(table, red: red)
+        self.zones = zones
+    }
+
+    private static func severity(_ points: Int, red: Int) -> Severity { points >= red ? .severe : points > 0 ? .moderate : .normal }
+
+    /// The normal range (the zones that score nothing), when there is one.
+    public var normal: ClosedRange<Double>? {
+        let normal = zones.filter { $0.severity == .normal }
+        guard let low = normal.first?.lower, let high = normal.last?.upper else { return nil }
+        return low...high
+    }
+
+    /// How `value` is marked; nil when it is normal.
+    public func mark(_ value: Double) -> Mark? {
+        let (points, severity): (Int?, Severity) =
+            switch source {
+            case .table(let table, let red): (table.points(for: value), Self.severity(table.points(for: value), red: red))
+            case .glucose(let level2, let level1, let high): (nil, value < level2 ? .severe : value < level1 || value > high ? .moderate : .normal)
+            }
+        guard severity != .normal else { return nil }
+        let firstNormal = zones.first { $0.severity == .normal }?.lower ?? -.infinity
+        return Mark(points: points, side: value < firstNormal ? .low : .high, severity: severity)
+    }
+}
+
+private func pow10(_ decimals: Int) -> Double { (0..<decimals).reduce(1.0) { value, _ in value * 10 } }
