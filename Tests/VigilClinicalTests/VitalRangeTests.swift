@@ -25,13 +25,15 @@ import VigilClinical
         #expect(rr.zones[2].lower == 11.5 && rr.zones[2].upper == 20.5)
         #expect(rr.zones.first?.lower == nil && rr.zones.last?.upper == nil)
         #expect(rr.normal == 11.5...20.5)
+        #expect(rr.zones.map(\.label) == ["≤ 8", "9–11", "12–20", "21–24", "≥ 25"])
     }
 
     @Test func temperatureAndBloodPressureUseTheirTablesAndUnits() throws {
         let temp = try #require(range("8310-5", "Cel"))
         #expect(temp.mark(38.0) == nil)
         #expect(temp.mark(38.1) == VitalRange.Mark(points: 1, side: .high, severity: .moderate))
-        #expect(temp.mark(36.05) == nil)  // rounded to 36.1 as the score rounds it
+        #expect(temp.mark(36.05) == nil)
+        #expect(temp.zones.map(\.label) == ["≤ 35", "35.1–36", "36.1–38", "38.1–39", "≥ 39.1"])  // rounded to 36.1 as the score rounds it
         #expect(temp.mark(35.0) == VitalRange.Mark(points: 3, side: .low, severity: .severe))
         #expect(range("8310-5", "[degF]") == nil)  // no table in °F: not marked rather than misread
         let systolic = try #require(range("8480-6", "mm[Hg]"))
@@ -64,6 +66,7 @@ import VigilClinical
         #expect(mgdl.mark(65) == VitalRange.Mark(points: nil, side: .low, severity: .moderate))
         #expect(mgdl.mark(120) == nil)
         #expect(mgdl.mark(300)?.side == .high)
+        #expect(mgdl.zones.map(\.label) == ["< 54", "54–70", "70–250", "> 250"])
         let mmol = try #require(range("99504-3", "mmol/L"))
         #expect(mmol.mark(2.8)?.severity == .severe)
         #expect(mmol.mark(6) == nil)

@@ -200,7 +200,7 @@ extension DashboardTests {
             #expect(page.text.contains(#"<rect class="treatment""#), "the treatment is shaded on the charts")
             #expect(page.text.contains(#"<line class="marker high""#), "the NEWS2 alert is marked")
             #expect(page.text.contains("<figcaption>HR") && page.text.contains("<figcaption>SpO2") && page.text.contains("<figcaption>NEWS2"))
-            #expect(page.text.contains("d1") && page.text.contains("Doctor (care team), no phone recorded"))
+            #expect(page.text.contains("d1") && page.text.contains(#"Doctor (care team), <span class="missing">no phone on record</span>"#))
             let cardiology = try await doc.send(.get, "/patients/p1?view=cardiology&hours=6")
             #expect(cardiology.text.contains("<figcaption>HR") && !cardiology.text.contains("<figcaption>SpO2"))
             #expect(cardiology.text.contains("Cardiology, last 6 h"))
@@ -261,6 +261,10 @@ extension DashboardTests {
                 [
                     "resourceType": "CarePlan", "status": "active", "intent": "plan", "subject": ["reference": "Patient/c1"],
                     "title": "Asthma action plan", "description": "Red zone: 10 puffs of salbutamol, call 112.",
+                    "activity": [
+                        ["detail": ["status": "not-started", "description": "Sit Mia upright and stay with her"]],
+                        ["detail": ["status": "not-started", "code": ["text": "Salbutamol 10 puffs through the spacer"]]],
+                    ],
                     "extension": [["url": "urn:vigil:fhir:peak-flow-best", "valueQuantity": ["value": 300, "unit": "L/min"]]],
                 ], id: "plan-c1", token: world.admin)
             try await client.put(
@@ -272,6 +276,14 @@ extension DashboardTests {
                     ],
                 ], id: "d3", token: world.admin)
             let device = try await client.deviceToken("d3", admin: world.admin)
+            // A second pupil, first by name, in range and without alerts.
+            try await client.put(
+                ["resourceType": "Patient", "name": [["text": "Aaron Able"]], "birthDate": "2016-05-01"], id: "c2", token: world.admin)
+            try await client.put(
+                [
+                    "resourceType": "CareTeam", "status": "active", "subject": ["reference": "Patient/c2"],
+                    "participant": [["member": ["reference": "Practitioner/sn1"]]],
+                ], id: "tc2", token: world.admin)
             _ = try await client.ingest(
                 [
                     client.reading(1, code: "99504-3", value: 160, unit: "mg/dL", secondsAgo: 600),
@@ -287,8 +299,25 @@ extension DashboardTests {
             #expect(page.text.contains("Glucose <strong>120 mg/dL ⇊</strong>"), "4 mg/dL per minute: falling fast")
             #expect(page.text.contains(#"Peak flow <strong>140 L/min</strong>: <span class="zone">red zone</span> (47 % of best)"#))
             #expect(page.text.contains("Asthma action plan") && page.text.contains("call 112"))
-            #expect(page.text.contains("Kirsten Jensen (family), +45 20 30 40 50"))
+            #expect(page.text.contains(#"Kirsten Jensen (family), <a href="tel:+4520304050">+45 20 30 40 50</a>"#), "\(page.text)")
             #expect(page.text.contains("▲ Peak flow 140 L/min: red zone"), "the open peak-flow alert")
+            // The child in the red zone comes first, set apart from those who are well.
+            let urgent = try #require(page.text.range(of: "Needs attention"))
+            let well = try #require(page.text.range(of: "All well"))
+            let mia = try #require(page.text.range(of: "Patient-c1"))
+            let aaron = try #require(page.text.range(of: "Aaron Able"))
+            #expect(urgent.upperBound < mia.lowerBound && mia.upperBound < well.lowerBound && well.upperBound < aaron.lowerBound)
+            // The action plan's steps, in order.
+            #expect(
+                page.text.contains(
+                    #"<ol class="steps"><li>Sit Mia upright and stay with her</li><li>Salbutamol 10 puffs through the spacer</li></ol>"#))
+            // A contact without a phone says so; an administrator is told where to add it.
+            #expect(page.text.contains(#"School (care team), <span class="missing">no phone on record</span>"#))
+            #expect(!page.text.contains("Practitioner/sn1"))
+            var admin = Browser(client: client)
+            _ = try await admin.signIn("admin", Harness.adminPassword)
+            let adminPage = try await admin.send(.get, "/school")
+            #expect(adminPage.text.contains("no phone on record</span> (add a phone to the telecom of Practitioner/sn1)"), "\(adminPage.text)")
         }
     }
 

@@ -33,6 +33,8 @@ public struct VitalRange: Sendable, Equatable {
         /// Nil for glucose, which is not scored.
         public var points: Int?
         public var severity: Severity
+        /// The values as the table reads them: `12–20`, `≤ 8`, `≥ 25`, `< 54`, `54–70`.
+        public var label: String
     }
 
     /// How a value outside the normal range is marked.
@@ -65,9 +67,12 @@ public struct VitalRange: Sendable, Equatable {
             let glucose = policy.glucose
             let (level2, level1, high) = (glucose.level2Below / perMilligram, glucose.level1Below / perMilligram, glucose.highAbove / perMilligram)
             source = .glucose(level2Below: level2, level1Below: level1, highAbove: high)
+            let shown = { (value: Double) in Self.text(value, decimals: perMilligram == 1 ? 0 : 1) }
             zones = [
-                Zone(lower: nil, upper: level2, points: nil, severity: .severe), Zone(lower: level2, upper: level1, points: nil, severity: .moderate),
-                Zone(lower: level1, upper: high, points: nil, severity: .normal), Zone(lower: high, upper: nil, points: nil, severity: .moderate),
+                Zone(lower: nil, upper: level2, points: nil, severity: .severe, label: "< \(shown(level2))"),
+                Zone(lower: level2, upper: level1, points: nil, severity: .moderate, label: "\(shown(level2))–\(shown(level1))"),
+                Zone(lower: level1, upper: high, points: nil, severity: .normal, label: "\(shown(level1))–\(shown(high))"),
+                Zone(lower: high, upper: nil, points: nil, severity: .moderate, label: "> \(shown(high))"),
             ]
             return
         }
@@ -101,23 +106,41 @@ public struct VitalRange: Sendable, Equatable {
         func severity(_ points: Int) -> Severity { Self.severity(points, red: red) }
         // A table's bounds are inclusive after rounding: the boundary lies half a step above.
         let half = Rounding.round(0.5 / pow10(table.decimals), decimals: table.decimals + 1)
+        func label(_ lower: Double?, _ upper: Double?) -> String {
+            let (first, last) = (
+                lower.map { Self.text($0 + half, decimals: table.decimals) }, upper.map { Self.text($0 - half, decimals: table.decimals) }
+            )
+            switch (first, last) {
+            case (nil, let last?): return "≤ \(last)"
+            case (let first?, nil): return "≥ \(first)"
+            case (let first?, let last?): return first == last ? first : "\(first)–\(last)"
+            case (nil, nil): return "all"
+            }
+        }
         var zones: [Zone] = []
         var lower: Double?
         for band in table.bands {
             let upper = band.upTo + half
             if let last = zones.last, last.points == band.points {
                 zones[zones.count - 1].upper = upper
+                zones[zones.count - 1].label = label(last.lower, upper)
             } else {
-                zones.append(Zone(lower: lower, upper: upper, points: band.points, severity: severity(band.points)))
+                zones.append(Zone(lower: lower, upper: upper, points: band.points, severity: severity(band.points), label: label(lower, upper)))
             }
             lower = upper
         }
-        zones.append(Zone(lower: lower, upper: nil, points: table.above, severity: severity(table.above)))
+        zones.append(Zone(lower: lower, upper: nil, points: table.above, severity: severity(table.above), label: label(lower, nil)))
         self.source = .table(table, red: red)
         self.zones = zones
     }
 
     private static func severity(_ points: Int, red: Int) -> Severity { points >= red ? .severe : points > 0 ? .moderate : .normal }
+
+    /// `20`, `37.5`: a bound as the table writes it.
+    static func text(_ value: Double, decimals: Int) -> String {
+        let rounded = Rounding.round(value, decimals: decimals)
+        return decimals == 0 || rounded == rounded.rounded() ? String(Int(rounded.rounded())) : String(rounded)
+    }
 
     /// The normal range (the zones that score nothing), when there is one.
     public var normal: ClosedRange<Double>? {

@@ -1,3 +1,4 @@
+import Foundation
 import VigilClinical
 import VigilCore
 
@@ -29,6 +30,11 @@ enum BoardPage {
         "8867-4": "HR", "9279-1": "RR", "59408-5": "SpO2", "2708-6": "SpO2", "8480-6": "BP", "8462-4": "Dia BP", "8310-5": "Temp",
         "99504-3": "Glucose", "2339-0": "Glucose", "19935-6": "Peak flow", "41950-7": "Steps", "93832-4": "Sleep", "battery-level": "Battery",
     ]
+
+    /// An alert's kind as a short name: `NEWS2`, `glucose low`.
+    static func alertName(_ kind: String) -> String {
+        ["news2": "NEWS2", "pews": "PEWS", "qsofa": "qSOFA"][kind] ?? kind.replacingOccurrences(of: "-", with: " ")
+    }
 
     static let arrows: [String: String] = ["rising": "↑", "falling": "↓", "stable": "→"]
 

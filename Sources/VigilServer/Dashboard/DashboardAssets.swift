@@ -52,21 +52,40 @@ enum DashboardAssets {
         .actions input { font: inherit; padding: .3rem; border: 1px solid var(--muted); border-radius: 4px; }
         .views a, .periods a { margin-right: .5rem; color: var(--ink); }
         .views a[aria-current], .periods a[aria-current] { font-weight: 700; text-decoration: none; }
-        .chart-box { margin: .5rem 0; }
-        .chart { width: 100%; height: auto; border: 1px solid var(--line); }
+        .charts { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr)); }
+        .chart-box { margin: 0; }
+        .chart { width: 100%; height: auto; border: 1px solid var(--line); background: var(--paper); }
+        .chart .zone.normal { fill: #eaf4ec; }
+        .chart .zone.moderate { fill: #fff4d6; }
+        .chart .zone.moderate.points-2 { fill: #fde3c4; }
+        .chart .zone.severe { fill: #f9d9dc; }
+        .chart .grid { stroke: #d9dde2; stroke-width: .5; }
+        .chart .envelope { fill: #9aa3ad; fill-opacity: .35; stroke: none; }
         .chart .point { fill: var(--ink); }
         .chart .series { fill: none; stroke: var(--ink); stroke-width: 1.5; }
-        .chart .treatment { fill: #e3ecf7; }
+        .chart .current-point { fill: var(--ink); stroke: var(--paper); stroke-width: 1; }
+        .chart .current { font-size: 15px; font-weight: 700; fill: var(--ink); }
+        .chart .treatment { fill: #e3ecf7; fill-opacity: .8; }
         .chart .marker { stroke-width: 2; }
         .chart .marker.high { stroke: var(--high); }
         .chart .marker.medium { stroke: var(--medium); }
         .chart .marker.low { stroke: var(--low); }
-        .chart .axis { font-size: 9px; fill: var(--muted); }
-        .chart .axis.end { text-anchor: end; }
+        .chart .marker-label { font-size: 11px; font-weight: 700; }
+        .chart .marker-label.high { fill: var(--high); }
+        .chart .marker-label.medium { fill: var(--medium); }
+        .chart .marker-label.low { fill: var(--low); }
+        .chart .axis { font-size: 11px; fill: var(--muted); }
+        .chart .tick-value { text-anchor: end; }
+        .chart .tick-time { text-anchor: middle; }
         a.name { color: var(--ink); }
         .pupils { list-style: none; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); }
+        .group { font-size: 1.1rem; margin: 1rem 0 .25rem; }
+        .group.urgent { color: var(--high); }
+        .pupils.urgent .pupil { border: 2px solid var(--high); border-left-width: 8px; }
+        .pupil h3 { margin: 0 0 .25rem; font-size: 1.1rem; }
+        .steps { margin: .25rem 0; padding-left: 1.5rem; }
+        .missing { color: var(--high); font-style: italic; }
         .pupil { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .75rem; }
-        .pupil h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
         .reading strong { font-size: 1.25rem; }
         .glucose.low .level, .zone-red .zone { color: var(--high); font-weight: 700; }
         .glucose.high .level, .zone-yellow .zone { color: var(--medium); font-weight: 700; }

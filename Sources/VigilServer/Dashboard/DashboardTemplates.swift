@@ -3,7 +3,8 @@
 /// itself rendered from these templates.
 enum DashboardTemplates {
     static let all: [String: String] = [
-        "layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school, "error": error,
+        "layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school, "pupil": pupil,
+        "contact": contact, "error": error,
     ]
 
     static let layout = """
@@ -93,7 +94,7 @@ enum DashboardTemplates {
         <nav class="periods" aria-label="Period">{{#periods}}<a href="/patients/{{patient}}?view={{view}}&amp;hours={{hours}}"{{#current}} aria-current="page"{{/current}}>{{hours}} h</a> {{/periods}}</nav>
         <section class="charts" aria-label="{{viewName}}, last {{hours}} hours">
         <h2>{{viewName}}, last {{hours}} h</h2>
-        <p class="note">Lines: alerts (red high, brown medium, blue low). Shaded: treatments.</p>
+        <p class="note">Behind each vital: its normal range (green) and the score's bands (yellow 1, orange 2, red 3 points), from the clinical policy for this patient's age. Grey: lowest to highest where readings are averaged. Marks: alerts (▲ high, ◆ medium, ● low). Blue: treatments. Times: {{zone}}.</p>
         {{^charts}}<p class="empty">No readings in this period.</p>{{/charts}}
         {{#charts}}<figure class="chart-box"><figcaption>{{title}} <span class="unit">{{unit}}</span> <strong>{{latest}}</strong></figcaption>{{{svg}}}</figure>{{/charts}}
         </section>
@@ -111,26 +112,35 @@ enum DashboardTemplates {
         </section>
         <section id="conditions"><h2>Conditions</h2><ul>{{#conditions}}<li>{{name}} ({{status}})</li>{{/conditions}}</ul>{{^conditions}}<p class="empty">None recorded.</p>{{/conditions}}</section>
         <section id="immunizations"><h2>Immunizations</h2><ul>{{#immunizations}}<li>{{name}} <span class="when">{{date}}</span> ({{status}})</li>{{/immunizations}}</ul>{{^immunizations}}<p class="empty">None recorded.</p>{{/immunizations}}</section>
-        <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{name}} ({{role}}), {{phone}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
+        <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{> contact}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
         <section id="devices"><h2>Devices</h2><ul>{{#devices}}<li>{{name}} <span class="unit">{{id}}</span> ({{status}}), last reading {{lastSeen}}</li>{{/devices}}</ul>{{^devices}}<p class="empty">None.</p>{{/devices}}</section>
         """
 
     static let school = """
         <h1>Pupils <span class="count">{{count}}</span></h1>
-        <p class="note">Current glucose with its trend, or peak flow with its zone; action plans; open alerts; who to call.</p>
-        {{^pupils}}<p class="empty">No pupils in your care teams.</p>{{/pupils}}
-        <ul class="pupils" id="pupils">
-        {{#pupils}}
-        <li class="pupil" data-patient="{{id}}">
-        <h2><a class="name" href="/patients/{{id}}">{{name}}</a></h2>
+        <p class="note">Most urgent first: an open alert, a low or high glucose, a red or yellow peak-flow zone. Current glucose with its trend, or peak flow with its zone; the action plan's steps; who to call.</p>
+        {{^any}}<p class="empty">No pupils in your care teams.</p>{{/any}}
+        {{#anyUrgent}}<h2 class="group urgent">Needs attention ({{urgentCount}})</h2>{{/anyUrgent}}
+        <ul class="pupils urgent" id="urgent">{{#urgent}}{{> pupil}}{{/urgent}}</ul>
+        {{#anyWell}}<h2 class="group">All well ({{wellCount}})</h2>{{/anyWell}}
+        <ul class="pupils" id="pupils">{{#well}}{{> pupil}}{{/well}}</ul>
+        """
+
+    /// One pupil's card on the school view.
+    static let pupil = """
+        <li class="pupil attention-{{attention}}" data-patient="{{id}}">
+        <h3><a class="name" href="/patients/{{id}}">{{name}}</a></h3>
         {{#glucose}}<p class="reading glucose {{level}}">Glucose <strong>{{value}} mg/dL {{arrow}}</strong> <span class="level">{{level}}</span>, {{direction}} <span class="when">{{ago}}</span></p>{{/glucose}}
         {{#peakFlow}}<p class="reading peak-flow zone-{{zone}}">Peak flow <strong>{{value}} L/min</strong>: <span class="zone">{{zone}} zone</span> ({{percent}} % of best) <span class="when">{{ago}}</span></p>{{/peakFlow}}
         {{#alerts}}<p class="alert {{priority}}">{{symbol}} {{message}} <span class="when">{{ago}}</span></p>{{/alerts}}
-        {{#plans}}<p class="plan"><strong>{{title}}</strong> {{description}}</p>{{/plans}}
-        <p class="contacts">Call:</p><ul class="contacts">{{#contacts}}<li class="contact">{{name}} ({{role}}), {{phone}}</li>{{/contacts}}</ul>{{^contacts}}<p class="contacts">nobody recorded</p>{{/contacts}}
+        {{#plans}}<div class="plan"><p><strong>{{title}}</strong> {{description}}</p>{{#hasSteps}}<ol class="steps">{{#steps}}<li>{{.}}</li>{{/steps}}</ol>{{/hasSteps}}</div>{{/plans}}
+        <p class="contacts">Call:</p><ul class="contacts">{{#contacts}}<li class="contact">{{> contact}}</li>{{/contacts}}</ul>{{^contacts}}<p class="contacts">nobody recorded</p>{{/contacts}}
         </li>
-        {{/pupils}}
-        </ul>
+        """
+
+    /// A person to call: their phone as a link, or a clear gap (and, for an administrator, where to fill it).
+    static let contact = """
+        {{name}} ({{role}}), {{#phone}}<a href="tel:{{dial}}">{{phone}}</a>{{/phone}}{{^phone}}<span class="missing">no phone on record</span>{{#fix}} (add a phone to the telecom of {{fix}}){{/fix}}{{/phone}}
         """
 
     /// What a browser sees when a page cannot be shown (a patient one may not see, an address that

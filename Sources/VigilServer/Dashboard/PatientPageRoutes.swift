@@ -1,4 +1,5 @@
 import Hummingbird
+import VigilClinical
 import VigilCore
 
 /// `GET /patients/{id}?hours=24&view=all|cardiology|respiratory|endocrinology`: one patient's
@@ -29,7 +30,7 @@ struct PatientPageRoutes {
                     runtime.auditEvent(
                         access.principal, client: context.clientAddress, patient: id, action: .read, resource: "Patient/\(id)", detail: "page")
                 ])
-                let values = try await values(of: id, record: record.json, hours: hours, view: view)
+                let values = try await values(of: id, record: record.json, hours: hours, view: view, showingFixes: user.role == .admin)
                 return DashboardPages.page(
                     "patient", title: Board.Line.name(of: record.json) ?? "Patient", values: values, user: user, csrf: context.session?.state.csrf)
             }
@@ -41,7 +42,7 @@ struct PatientPageRoutes {
         return try await runtime.store.search(query).resources.map(\.json)
     }
 
-    private func values(of id: String, record: JSON, hours: Int, view: PatientPage.View) async throws -> [String: Any] {
+    private func values(of id: String, record: JSON, hours: Int, view: PatientPage.View, showingFixes: Bool) async throws -> [String: Any] {
         let now = runtime.clock.now()
         let start = now - Int64(hours) * 3_600_000
         let since = FHIRDateTime.instant(milliseconds: start)
@@ -62,17 +63,25 @@ struct PatientPageRoutes {
             }
         // The charts' common time axis: the period, or from the first reading when the record is younger.
         let axisStart = max(start, readings.first?.reading.time ?? start)
-        let markers = alerts.map { SVGChart.Marker(time: $0.raised, label: "\($0.priority.rawValue): \($0.message)", kind: $0.priority.rawValue) }
+        let markers = alerts.map {
+            SVGChart.Marker(
+                time: $0.raised, label: "\($0.priority.rawValue): \($0.message)", kind: $0.priority.rawValue, name: BoardPage.alertName($0.kind))
+        }
+        // Each vital is read against the policy's table for this patient's age and SpO2 scale.
+        let context = try await runtime.analysis?.snapshot([id])[id]?.context ?? PatientContext()
+        let ageInMonths = (context.birth ?? record["birthDate"]?.stringValue.flatMap(Birth.init(fhirDate:)))?.ageInMonths(at: now)
         var charts: [[String: Any]] = []
         for code in view.codes {
             let points = readings.filter { $0.reading.code == code }.map { (time: $0.reading.time, value: $0.reading.value) }
             guard !points.isEmpty else { continue }
             let label = BoardPage.labels[code] ?? code
+            let unit = readings.first { $0.reading.code == code }?.reading.unit ?? ""
             let chart = SVGChart(
-                title: label, unit: readings.first { $0.reading.code == code }?.reading.unit ?? "",
-                points: SVGChart.downsample(points, start: axisStart, end: now), start: axisStart, end: now, markers: markers, spans: spans)
+                title: label, unit: BoardPage.unit(unit), points: SVGChart.downsample(points, start: axisStart, end: now), start: axisStart,
+                end: now, markers: markers, spans: spans,
+                range: VitalRange(code: code, unit: unit, context: context, ageInMonths: ageInMonths, policy: runtime.policy))
             charts.append([
-                "title": label, "unit": BoardPage.unit(chart.unit), "latest": points.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg,
+                "title": label, "unit": chart.unit, "latest": points.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg,
             ])
         }
         let scorePoints = scores.compactMap { score -> (time: Int64, value: Double)? in
@@ -125,7 +134,7 @@ struct PatientPageRoutes {
                 "status": $0["status"]?.stringValue ?? "",
             ]
         }
-        let team = try await runtime.careTeamContacts(patient: id, at: now)
+        let team = try await runtime.careTeamContacts(patient: id, at: now, showingFixes: showingFixes)
         let lastSeen = Dictionary(readings.map { ($0.reading.key.device, $0.reading.time) }, uniquingKeysWith: max)
         let devices = try await search(.device, id).map { device -> [String: Any] in
             let deviceID = device["id"]?.stringValue ?? ""
@@ -136,7 +145,8 @@ struct PatientPageRoutes {
         }
         var values: [String: Any] = [
             "id": id, "name": Board.Line.name(of: record) ?? "Patient/\(id)", "gender": record["gender"]?.stringValue ?? "",
-            "hours": String(hours), "viewName": view.name, "charts": charts, "reports": reports, "imaging": imaging, "treatments": treatments,
+            "hours": String(hours), "viewName": view.name, "zone": SiteTime.current.zoneName(at: now), "charts": charts, "reports": reports,
+            "imaging": imaging, "treatments": treatments,
             "conditions": conditions, "immunizations": immunizations, "team": team, "devices": devices,
             "views": PatientPage.views.map { ["id": $0.id, "name": $0.name, "current": $0.id == view.id, "hours": String(hours), "patient": id] },
             "periods": PatientPage.periods.map { ["hours": String($0), "current": $0 == hours, "view": view.id, "patient": id] },

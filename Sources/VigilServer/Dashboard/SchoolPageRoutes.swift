@@ -20,10 +20,19 @@ struct SchoolPageRoutes {
                 try await runtime.auditReads(
                     access.principal, client: context.clientAddress, patients: patients, resource: "school", empty: "0 pupils")
                 var pupils: [[String: Any]] = []
-                for id in patients { pupils.append(try await pupil(id)) }
+                for id in patients { pupils.append(try await pupil(id, showingFixes: user.role == .admin)) }
+                // Most urgent first, then by name; those who need attention set apart.
+                pupils.sort {
+                    let (a, b) = ($0["attention"] as? Int ?? 0, $1["attention"] as? Int ?? 0)
+                    return a != b ? a > b : ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "")
+                }
+                let urgent = pupils.filter { ($0["attention"] as? Int ?? 0) > 0 }, well = pupils.filter { ($0["attention"] as? Int ?? 0) == 0 }
                 return DashboardPages.page(
-                    "school", title: "Pupils", values: ["pupils": pupils, "count": String(pupils.count)], user: user,
-                    csrf: context.session?.state.csrf)
+                    "school", title: "Pupils",
+                    values: [
+                        "urgent": urgent, "well": well, "any": !pupils.isEmpty, "anyUrgent": !urgent.isEmpty, "anyWell": !well.isEmpty,
+                        "count": String(pupils.count), "urgentCount": String(urgent.count), "wellCount": String(well.count),
+                    ], user: user, csrf: context.session?.state.csrf)
             }
         ]
     }
@@ -32,8 +41,10 @@ struct SchoolPageRoutes {
         try await runtime.store.search(try FHIRSearchQuery.parse(type: type, parameters: parameters + [("_count", "50")])).resources.map(\.json)
     }
 
-    /// One pupil's card.
-    private func pupil(_ id: String) async throws -> [String: Any] {
+    /// One pupil's card, with its `attention`: 3 for an open high-priority alert, a glucose below
+    /// level 2 or a red zone; 2 for a medium alert, a low or high glucose; 1 for a low alert or a
+    /// yellow zone; 0 when all is well.
+    private func pupil(_ id: String, showingFixes: Bool) async throws -> [String: Any] {
         let now = runtime.clock.now()
         let policy = runtime.policy
         let record = try await runtime.store.resource(.patient, id: id)?.json
@@ -41,6 +52,7 @@ struct SchoolPageRoutes {
         let context = PatientContext.from(patient: record, carePlans: plans)
         let readings = try await runtime.store.readings(patients: [id], since: now - 3 * 3_600_000, before: nil)
         var card: [String: Any] = ["id": id, "name": record.flatMap(Board.Line.name(of:)) ?? "Patient/\(id)"]
+        var attention = 0
         let glucose = readings.filter { policy.glucose.codes.contains($0.reading.code) }.compactMap { stored in
             Glucose.milligramsPerDeciliter(stored.reading.value, unit: stored.reading.unit).map {
                 Glucose.Sample(time: stored.reading.time, mgdl: $0)
@@ -50,6 +62,7 @@ struct SchoolPageRoutes {
             let window = glucose.filter { $0.time >= latest.time - Int64(policy.glucose.windowMinutes * 60_000) }
             let direction = Glucose.slope(window).map(Glucose.Direction.init(slope:))
             let level = latest.mgdl < policy.glucose.level1Below ? "low" : latest.mgdl > policy.glucose.highAbove ? "high" : "in range"
+            attention = max(attention, latest.mgdl < policy.glucose.level2Below ? 3 : level == "in range" ? 0 : 2)
             card["glucose"] = [
                 "value": String(Int(latest.mgdl.rounded())), "arrow": direction?.arrow ?? "?", "direction": BoardPage.words(direction),
                 "level": level, "ago": BoardPage.ago(seconds: max(0, (now - latest.time) / 1000)),
@@ -57,6 +70,7 @@ struct SchoolPageRoutes {
         }
         if let best = context.peakFlowBest, let flow = readings.last(where: { $0.reading.code == policy.asthma.peakFlowCode }) {
             let zone = PeakFlow.zone(flow: flow.reading.value, best: best, policy: policy.asthma)
+            attention = max(attention, zone == .red ? 3 : zone == .yellow ? 1 : 0)
             card["peakFlow"] = [
                 "value": flow.reading.value.formattedForPage, "zone": zone.rawValue,
                 "percent": String(Int((flow.reading.value / best * 100).rounded())),
@@ -64,7 +78,14 @@ struct SchoolPageRoutes {
             ]
         }
         card["plans"] = plans.map { plan -> [String: Any] in
-            ["title": plan["title"]?.stringValue ?? "Care plan", "description": plan["description"]?.stringValue ?? ""]
+            // The plan's steps: each activity's description, or what its code says.
+            let steps = (plan["activity"]?.arrayValue ?? []).compactMap { activity in
+                activity["detail"]?["description"]?.stringValue ?? activity["detail"]?["code"].map(PatientPage.text)
+            }
+            return [
+                "title": plan["title"]?.stringValue ?? "Care plan", "description": plan["description"]?.stringValue ?? "", "steps": steps,
+                "hasSteps": !steps.isEmpty,
+            ]
         }
         let alerts = try await runtime.store.alerts(AlertQuery(statuses: [.active, .acknowledged], patient: id, limit: 50))
         card["alerts"] = alerts.sorted { $0.priority > $1.priority }.map { alert -> [String: Any] in
@@ -73,7 +94,9 @@ struct SchoolPageRoutes {
                 "ago": BoardPage.ago(seconds: max(0, (now - alert.raised) / 1000)),
             ]
         }
-        card["contacts"] = try await runtime.careTeamContacts(patient: id, at: now)
+        attention = max(attention, alerts.map { $0.priority == .high ? 3 : $0.priority == .medium ? 2 : 1 }.max() ?? 0)
+        card["attention"] = attention
+        card["contacts"] = try await runtime.careTeamContacts(patient: id, at: now, showingFixes: showingFixes)
         return card
     }
 }
