@@ -56,10 +56,12 @@ import VigilCore
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("vigil_signin=") })
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             #expect(Browser.csrf(page) == browser.cookies["vigil_signin"])
-            for asset in ["/static/vigil.css", "/static/vigil.js"] {
+            for asset in ["/static/vigil.css", "/static/vigil.js", "/static/favicon.svg", "/favicon.ico"] {
                 let reply = try await browser.send(.get, asset)
                 #expect(reply.status == .ok && reply.headers[.contentSecurityPolicy] != nil, "\(asset)")
             }
+            #expect(page.text.contains(#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#))
+            #expect(try await browser.send(.get, "/favicon.ico").headers[.contentType] == "image/svg+xml")
         }
     }
 

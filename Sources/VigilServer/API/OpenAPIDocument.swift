@@ -294,6 +294,12 @@ enum OpenAPIDocument {
             },
             "/static/vigil.js": {
               "get": {"summary": "The dashboard's script (live updates)", "security": [], "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}}}}
+            },
+            "/static/favicon.svg": {
+              "get": {"summary": "The dashboard's icon", "security": [], "responses": {"200": {"description": "SVG", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}}
+            },
+            "/favicon.ico": {
+              "get": {"summary": "The dashboard's icon, where browsers look by default (SVG)", "security": [], "responses": {"200": {"description": "SVG", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}}
             }
           },
           "components": {

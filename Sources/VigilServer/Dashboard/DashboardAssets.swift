@@ -1,4 +1,4 @@
-/// The dashboard's stylesheet and script, compiled into the binary and served from `/static/`.
+/// The dashboard's stylesheet, script and icon, compiled into the binary and served from `/static/`.
 /// No inline script or style anywhere: the Content Security Policy allows only these.
 enum DashboardAssets {
     static let css = """
@@ -140,5 +140,10 @@ enum DashboardAssets {
           }
           connect();
         })();
+        """
+
+    /// The icon: a pulse line on the palette's blue.
+    static let favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d4f91"/><polyline points="3,17 10,17 13,9 17,25 20,13 22,17 29,17" fill="none" stroke="#ffffff" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/></svg>
         """
 }

@@ -69,7 +69,16 @@ struct DashboardRoutes {
                     status: .ok, headers: DashboardPages.headers(contentType: "text/javascript; charset=utf-8"),
                     body: .init(byteBuffer: .init(string: DashboardAssets.js)))
             },
+            // The icon, also where browsers look for it by default.
+            VigilRoute(.get, "/static/favicon.svg", .public) { _, _ in Self.favicon },
+            VigilRoute(.get, "/favicon.ico", .public) { _, _ in Self.favicon },
         ]
+    }
+
+    static var favicon: Response {
+        Response(
+            status: .ok, headers: DashboardPages.headers(contentType: "image/svg+xml"),
+            body: .init(byteBuffer: .init(string: DashboardAssets.favicon)))
     }
 
     /// Where a person lands after signing in: the school view for a school nurse or a parent, the
