@@ -4,9 +4,10 @@ Usage: dashboard_browser.py BASE_URL USERNAME PASSWORD DEVICE_TOKEN SCREENSHOT_D
 
 Signs in through the form (keyboard only), reads the board's order, waits for the live indicator,
 makes the device send vital signs that raise a high alert, and waits for the alert to appear on the
-page without a reload; cuts the network (a TCP relay between browser and server) and waits for the
+page without a reload (with blood pressure as one value and flagged values); cuts the network (a TCP relay between browser and server) and waits for the
 page to say so and to come back by itself; acknowledges the alert from the inbox; opens the
-patient page; tries another ward's patient by editing the URL. Prints one JSON object per step; the Swift test checks them.
+patient page and reads its charts' normal bands and current values; tries another ward's patient by
+editing the URL (a not-found page). Prints one JSON object per step; the Swift test checks them.
 """
 import json
 import socket
@@ -118,7 +119,8 @@ try:
     driver.execute_script("window.vigilMarker = 'same page';")
 
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    vitals = [("9279-1", 25, "/min"), ("59408-5", 94, "%"), ("8480-6", 105, "mm[Hg]"), ("8867-4", 115, "/min"), ("8310-5", 37, "Cel")]
+    vitals = [("9279-1", 25, "/min"), ("59408-5", 93, "%"), ("8480-6", 125, "mm[Hg]"), ("8462-4", 81, "mm[Hg]"), ("8867-4", 115, "/min"),
+              ("8310-5", 37, "Cel")]
     body = {"readings": [{"seq": 1000 + i, "time": now, "code": c, "value": v, "unit": u} for i, (c, v, u) in enumerate(vitals)]}
     request = urllib.request.Request(
         server + "/api/ingest", data=json.dumps(body).encode(), method="POST",
@@ -130,6 +132,11 @@ try:
     first = stable(lambda: (driver.find_element(By.CSS_SELECTOR, "#board .line .name").text,
                             driver.find_element(By.CSS_SELECTOR, "#board .line .badge").text))
     say("alert-live", first=first[0], badge=first[1], reloaded=driver.execute_script("return window.vigilMarker") != "same page")
+    vitals_shown = stable(lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#board .line:first-child .vital")])
+    flags = stable(lambda: [(e.text, e.value_of_css_property("background-color"))
+                            for e in driver.find_elements(By.CSS_SELECTOR, "#board .line:first-child .flag")])
+    say("board-vitals", vitals=vitals_shown, flags=flags,
+        updated=driver.find_element(By.CSS_SELECTOR, "main .note").text)
     driver.save_screenshot(screenshots + "/board.png")
 
     # The network fails: the page says so, and comes back by itself when it returns.
@@ -155,9 +162,25 @@ try:
     patient = stable(lambda: (driver.find_element(By.ID, "results").text, driver.find_element(By.ID, "imaging").text,
                               len(driver.find_elements(By.CSS_SELECTOR, "svg.chart"))))
     say("patient", results=patient[0], imaging=patient[1], charts=patient[2])
+
+    def chart(title):
+        """The chart whose caption starts with `title`: its normal band (drawn, with its tooltip) and current value label."""
+        for figure in driver.find_elements(By.CSS_SELECTOR, "figure.chart-box"):
+            if figure.find_element(By.TAG_NAME, "figcaption").text.startswith(title + " "):
+                band = figure.find_elements(By.CSS_SELECTOR, "rect.zone.normal")
+                current = figure.find_elements(By.CSS_SELECTOR, "text.current")
+                return {"band": band[0].find_element(By.TAG_NAME, "title").get_attribute("textContent") if band else None,
+                        "bandHeight": band[0].rect["height"] if band else 0,
+                        "bandFill": band[0].value_of_css_property("fill") if band else None,
+                        "current": current[0].text if current else None,
+                        "ticks": [t.text for t in figure.find_elements(By.CSS_SELECTOR, "text.tick-time")]}
+        return None
+    say("charts", heart=stable(lambda: chart("HR")), breathing=stable(lambda: chart("RR")))
     driver.save_screenshot(screenshots + "/patient.png")
     driver.get(base + "/patients/b1")
-    say("other-ward", text=driver.find_element(By.TAG_NAME, "body").text[:300])
+    say("other-ward", text=driver.find_element(By.TAG_NAME, "body").text[:300],
+        contentType=driver.execute_script("return document.contentType"),
+        heading=driver.find_element(By.TAG_NAME, "h1").text)
     driver.get(base + "/board")
     driver.set_window_size(390, 844)
     time.sleep(0.3)

@@ -21,13 +21,7 @@ import VigilSimulator
 
     static func site(_ server: ServerProcess) async throws -> Site {
         let admin = try await server.token()
-        func put(_ type: String, _ id: String, _ resource: JSONObject) async throws {
-            var body = resource
-            body["resourceType"] = .string(type)
-            body["id"] = .string(id)
-            let reply = try await server.request(.PUT, "/fhir/\(type)/\(id)", token: admin, json: .object(body))
-            #expect(reply.status == .created, "\(type)/\(id): \(reply.text)")
-        }
+        func put(_ type: String, _ id: String, _ resource: JSONObject) async throws { try await server.put(type, id, resource, token: admin) }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let tenYearsAgo = FHIRDateTime.date(milliseconds: now - 10 * 365 * 86_400_000)
         let sixYearsAgo = FHIRDateTime.date(milliseconds: now - 6 * 365 * 86_400_000)

@@ -6,21 +6,17 @@ import VigilCore
 import VigilSimulator
 
 /// The dashboard in a real headless Chromium (Debian `chromium` and `chromium-driver`, driven by
-/// Python Selenium): sign in, the board ranked, an alert arriving live without a reload, acknowledged
-/// from the inbox, the patient page with a lab result and an imaging study, and another ward's patient
-/// refused when the URL is edited.
+/// Python Selenium): sign in, the board ranked (blood pressure as one value, flagged values), an alert
+/// arriving live without a reload, acknowledged from the inbox, the patient page with a lab result, an
+/// imaging study and charts with their normal bands and current values, another ward's patient a
+/// not-found page when the URL is edited; the school view with the child whose glucose is low first.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardBrowserTests {
     @Test func aNurseSignsInSeesHerBoardRankedANewAlertArrivesLiveAndSheAcknowledgesIt() async throws {
         let server = try ServerProcess()
         try await server.start()
         defer { server.stop() }
         let admin = try await server.token()
-        func put(_ type: String, _ id: String, _ resource: JSONObject) async throws {
-            var body = resource
-            (body["resourceType"], body["id"]) = (.string(type), .string(id))
-            let reply = try await server.request(.PUT, "/fhir/\(type)/\(id)", token: admin, json: .object(body))
-            #expect(reply.status == .created, "\(type)/\(id): \(reply.text)")
-        }
+        func put(_ type: String, _ id: String, _ resource: JSONObject) async throws { try await server.put(type, id, resource, token: admin) }
         try await put("Practitioner", "n1", ["name": [["family": "Okafor"]]])
         for (id, name) in [("a1", "Ana Rivera"), ("a2", "Wei Chen"), ("b1", "Other Ward")] {
             try await put("Patient", id, ["name": [["text": .string(name)]], "birthDate": "1958-04-12"])
@@ -83,7 +79,76 @@ import VigilSimulator
         #expect(steps["patient"]?["imaging"]?.stringValue?.contains("CR Chest X-ray") == true)
         #expect((steps["patient"]?["charts"]?.int64Value ?? 0) >= 5)
         #expect(steps["other-ward"]?["text"]?.stringValue?.contains("not found") == true, "editing the URL to another ward's patient")
+        #expect(steps["other-ward"]?["contentType"] == "text/html" && steps["other-ward"]?["heading"] == "Not found", "a page, not raw JSON")
+        // The board: blood pressure as one value, systolic first; flagged values in words and colour.
+        let vitals = steps["board-vitals"]?["vitals"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(vitals.contains { $0.hasPrefix("BP 125/81 mmHg") }, "\(vitals)")
+        #expect(!vitals.contains { $0.contains("Dia BP") })
+        #expect(vitals.contains { $0.hasPrefix("RR 25 /min high 3") }, "\(vitals)")
+        let flags = steps["board-vitals"]?["flags"]?.arrayValue ?? []
+        #expect(flags.contains { $0[0] == "high 3" && $0[1] == "rgba(176, 0, 32, 1)" }, "a red score on red: \(flags)")
+        #expect(steps["board-vitals"]?["updated"]?.stringValue?.firstMatch(of: #/Updated \d\d:\d\d:\d\d /#) != nil, "local time, not an ISO instant")
+        // The charts: the normal range shaded behind the line, and the current value labelled.
+        let heart = try #require(steps["charts"]?["heart"], "\(run.output)")
+        #expect(heart["band"] == "Normal range 51–90 /min")
+        #expect((heart["bandHeight"]?.doubleValue ?? 0) > 5, "the band is drawn")
+        #expect(heart["current"] == "115")
+        #expect(steps["charts"]?["breathing"]?["band"] == "Normal range 12–20 /min")
+        #expect(steps["charts"]?["breathing"]?["current"] == "25")
         #expect(steps["phone"]?["overflow"] == false, "readable on a phone-width screen")
         #expect(FileManager.default.fileExists(atPath: screenshots + "/board.png"))
+    }
+
+    /// The school nurse's view in Chromium: the child whose glucose is low comes first, under
+    /// *Needs attention*, before a classmate first by name who is in range.
+    @Test func theSchoolViewListsTheChildWithALowFirst() async throws {
+        let server = try ServerProcess()
+        try await server.start()
+        defer { server.stop() }
+        let admin = try await server.token()
+        try await server.put("Practitioner", "sn1", ["name": [["text": "Sally Brooks"]]], token: admin)
+        let since = FHIRDateTime.instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000)
+        var tokens: [String: String] = [:]
+        for (id, name) in [("k1", "Aaron Able"), ("k2", "Mia Jensen")] {
+            try await server.put("Patient", id, ["name": [["text": .string(name)]], "birthDate": "2016-05-01"], token: admin)
+            try await server.put(
+                "CareTeam", "team-\(id)",
+                [
+                    "status": "active", "subject": ["reference": .string("Patient/\(id)")],
+                    "participant": [["member": ["reference": "Practitioner/sn1"]]],
+                ], token: admin)
+            try await server.put(
+                "Device", "cgm-\(id)",
+                [
+                    "status": "active",
+                    "patient": [
+                        "reference": .string("Patient/\(id)"),
+                        "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
+                    ],
+                ], token: admin)
+            tokens[id] = try #require(try await server.request(.POST, "/api/devices/cgm-\(id)/credentials", token: admin).json?["token"]?.stringValue)
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for (id, value) in [("k1", 120.0), ("k2", 52.0)] {
+            let reading: JSON = [
+                "seq": 1, "time": .string(FHIRDateTime.instant(milliseconds: now - 60_000)), "code": "99504-3", "value": .double(value),
+                "unit": "mg/dL",
+            ]
+            let reply = try await server.request(.POST, "/api/ingest", token: tokens[id], json: ["readings": [reading]])
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
+        let account = try await server.request(
+            .POST, "/api/users", token: admin,
+            json: ["username": "sally", "password": "password-of-sally", "role": "school-nurse", "fhirUser": "Practitioner/sn1"])
+        #expect(account.status == .created)
+
+        let run = try Python.run("dashboard_school.py", [server.baseURL, "sally", "password-of-sally"])
+        #expect(run.status == 0, "\(run.output)")
+        let page = try #require(run.output.split(separator: "\n").compactMap { try? JSON.parse(String($0)) }.last, "\(run.output)")
+        #expect(page["urgent"] == ["Mia Jensen"], "\(run.output)")
+        #expect(page["well"] == ["Aaron Able"])
+        #expect(page["headings"] == ["Needs attention (1)", "All well (1)"])
+        #expect(page["first"]?.stringValue?.contains("Glucose 52 mg/dL") == true && page["first"]?.stringValue?.contains("low") == true)
+        #expect(page["outline"] == "rgba(176, 0, 32, 1)", "set apart in red")
     }
 }

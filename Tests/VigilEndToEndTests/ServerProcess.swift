@@ -152,6 +152,14 @@ final class ServerProcess: @unchecked Sendable {
         try await JSONClient(baseURL: baseURL, client: client).request(method, path, token: token, body: json?.serialized(), timeout: timeout)
     }
 
+    /// Creates `type/id` from `resource` through FHIR, expecting 201.
+    func put(_ type: String, _ id: String, _ resource: JSONObject, token: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        var body = resource
+        (body["resourceType"], body["id"]) = (.string(type), .string(id))
+        let reply = try await request(.PUT, "/fhir/\(type)/\(id)", token: token, json: .object(body))
+        #expect(reply.status == .created, "\(type)/\(id): \(reply.text)", sourceLocation: sourceLocation)
+    }
+
     func token(_ username: String = "admin", _ password: String = ServerProcess.adminPassword) async throws -> String {
         try await JSONClient(baseURL: baseURL, client: client).signIn(username, password)
     }
