@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// The life of a client connection to a broker, as a value: events go in with the time (in
 /// milliseconds, from an injected clock), actions come out for the I/O layer to carry out.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import VigilCore
 
 /// A Mosquitto that a benchmark or the demo starts beside the server it starts: on a free loopback

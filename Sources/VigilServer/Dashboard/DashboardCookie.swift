@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// The dashboard's cookies: `vigil_session` (the session id) and `vigil_signin` (the sign-in
 /// form's CSRF token, before there is a session). HttpOnly, SameSite=Strict, Secure on TLS.

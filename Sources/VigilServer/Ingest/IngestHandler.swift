@@ -21,7 +21,7 @@ struct IngestHandler: Sendable {
         }
 
         var json: JSON {
-            var object: JSONObject = [
+            let object: JSONObject = [
                 "accepted": .integer(accepted),
                 "duplicates": .integer(duplicates),
                 "rejected": .array(

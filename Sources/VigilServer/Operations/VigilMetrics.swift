@@ -71,14 +71,16 @@ public final class VigilMetrics: Sendable {
         )
         mqttConnected = registry.makeGauge(
             descriptor: .init(
-                namespace: "vigil", metricName: "mqtt_connected",
+                namespace: "vigil", metricName: "mqtt_connected", unitName: "",
                 helpText: "Whether the server is connected to the MQTT broker and subscribed (1) or not (0)"))
         hl7Messages = Dictionary(
             uniqueKeysWithValues: ["AA", "AE", "AR"].map { code in
                 (
                     code,
                     registry.makeCounter(
-                        name: "vigil_hl7_messages_total", labels: [("ack", code)], help: "HL7 messages answered over MLLP, by acknowledgement code")
+                        descriptor: .init(
+                            namespace: "vigil", metricName: "hl7_messages", unitName: "total",
+                            helpText: "HL7 messages answered over MLLP, by acknowledgement code"), labels: [("ack", code)])
                 )
             })
         queueDepth = registry.makeGauge(

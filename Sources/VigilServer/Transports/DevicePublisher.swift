@@ -1,4 +1,4 @@
-public import MQTT
+import MQTT
 import NIOCore
 import Synchronization
 public import VigilCore

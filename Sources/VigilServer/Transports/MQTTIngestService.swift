@@ -63,7 +63,7 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
         let (acks, queue) = AsyncStream.makeStream(of: PendingAck.self)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await publishAcknowledgements(acks, client: client) }
-            try? await cancelWhenGracefulShutdown {
+            await cancelWhenGracefulShutdown {
                 await client.run { publish in await receive(publish, client: client, queue: queue) }
             }
             queue.finish()
