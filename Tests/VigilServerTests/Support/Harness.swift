@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 import VigilBench
 import VigilCore
+import VigilTestFixtures
 
 @testable import VigilServer
 

@@ -2,10 +2,10 @@ import Foundation
 
 /// A directory path in the temporary directory, removed with everything in it when this object
 /// goes: tests leave nothing behind.
-final class TemporaryDirectory: Sendable {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init(_ prefix: String) {
+    public init(_ prefix: String) {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
     }
 
