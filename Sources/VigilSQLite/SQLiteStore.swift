@@ -39,7 +39,15 @@ public final class SQLiteStore: VigilStore {
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.catalog = catalog
-        try SQLiteSchema.migrator.migrate(pool)
+        let migrator = SQLiteSchema.migrator
+        let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
+        guard unknown.isEmpty else {
+            throw VigilError(
+                .conflict,
+                "\(path) was written by a newer version of Vigil (schema \(unknown.sorted().joined(separator: ", ")) is unknown to this one): run that version, or restore a backup taken before the upgrade"
+            )
+        }
+        try migrator.migrate(pool)
     }
 
     /// Opens a store in a new temporary directory (for tests and benchmarks), removed with the store.

@@ -50,4 +50,16 @@ import VigilStoreConformance
         let reopened = try SQLiteStore(path: store.path)
         #expect(try await reopened.resource(.patient, id: "p1") != nil)
     }
+
+    /// A database a newer version has migrated is refused by name, not opened and misread: an
+    /// upgrade is undone by running the newer version or restoring a backup taken before it.
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        let store = try SQLiteStore.temporary()
+        try store.close()
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('99-from-the-future')") }
+        try queue.close()
+        let error = try #require(throws: VigilError.self) { try SQLiteStore(path: store.path) }
+        #expect(error.message.contains("a newer version of Vigil") && error.message.contains("99-from-the-future"), "\(error.message)")
+    }
 }
