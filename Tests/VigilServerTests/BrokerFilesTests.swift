@@ -62,6 +62,14 @@ import VigilCore
         let mode = try FileManager.default.attributesOfItem(atPath: files.passwordFile)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(!files.signalReload(), "no broker runs from this directory")
+        // The operator's own settings (a TLS listener for devices on the network) live in conf.d,
+        // which Vigil includes and never rewrites.
+        #expect(configuration.contains("include_dir \(files.directory)/conf.d"))
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: files.directory + "/conf.d", isDirectory: &isDirectory) && isDirectory.boolValue)
+        try "listener 8883\n".write(toFile: files.directory + "/conf.d/tls.conf", atomically: true, encoding: .utf8)
+        try files.write(serverHash: "$7$101$s$h", devices: [])
+        #expect(try String(contentsOfFile: files.directory + "/conf.d/tls.conf", encoding: .utf8) == "listener 8883\n")
     }
 
     @Test func acknowledgementsListTheSeqsAsRanges() {

@@ -9,7 +9,8 @@ public struct BrokerFiles: Sendable {
     /// The server's own account on the broker.
     public static let serverUsername = "vigil-server"
 
-    /// Where the files go (`passwords`, `acl`, `mosquitto.conf`, and the broker's `mosquitto.pid`).
+    /// Where the files go (`passwords`, `acl`, `mosquitto.conf`, the broker's `mosquitto.pid`, and
+    /// `conf.d` for the operator's own settings).
     public var directory: String
     /// The address the broker listens on, written into `mosquitto.conf`.
     public var listenHost: String = "127.0.0.1"
@@ -34,6 +35,8 @@ public struct BrokerFiles: Sendable {
     public var aclFile: String { directory + "/acl" }
     public var configurationFile: String { directory + "/mosquitto.conf" }
     public var pidFile: String { directory + "/mosquitto.pid" }
+    /// The operator's own broker settings, included by `mosquitto.conf` and never rewritten.
+    public var includeDirectory: String { directory + "/conf.d" }
 
     /// The password file's text: the server, then every device that has a broker hash.
     public static func passwords(server: String, devices: [DeviceBrokerAccount]) -> String {
@@ -85,6 +88,9 @@ public struct BrokerFiles: Sendable {
         # A larger message is refused here (its sender is disconnected) instead of being stored
         # and redelivered to the server.
         max_packet_size \(maximumPacketSize)
+        # Your own settings (a TLS listener for devices on the network, logging) go in files ending
+        # in .conf in this directory: Vigil never rewrites them.
+        include_dir \(includeDirectory)
 
         """
     }
@@ -95,11 +101,14 @@ public struct BrokerFiles: Sendable {
         return String(cString: name)
     }
 
-    /// Writes the three files (each replaced atomically, readable only by their owner).
+    /// Writes the three files (each replaced atomically, readable only by their owner), and makes
+    /// the broker's data and include directories when missing.
     public func write(serverHash: String, devices: [DeviceBrokerAccount]) throws(VigilError) {
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for path in [directory + "/data", includeDirectory] {
+                try manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
             for (path, text) in [
                 (passwordFile, Self.passwords(server: serverHash, devices: devices)), (aclFile, Self.acl), (configurationFile, configuration),
             ] {
