@@ -15,9 +15,9 @@ struct BenchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Durable ingest over HTTP, beside the store's own ceiling measured in the same run.",
             discussion: """
-                Starts `vigil serve` on a fresh data directory (unless --server is given), creates the devices and
-                their patients through the API, sends readings in batches over several connections, and prints
-                readings/s, time to acknowledgement (p50/p99/max), duplicates, errors and the server's memory. Then it
+                Starts `vigil serve` on a fresh data directory (unless --server is given), creates the devices and \
+                their patients through the API, sends readings in batches over several connections, and prints \
+                readings/s, time to acknowledgement (p50/p99/max), duplicates, errors and the server's memory. Then it \
                 writes the same rows straight into a fresh store in 50,000-row transactions and prints the ratio.
                 """
         )
@@ -124,8 +124,8 @@ extension BenchCommand {
         static let configuration = CommandConfiguration(
             abstract: "Committed reading → alert on a WebSocket, under a steady ingest load.",
             discussion: """
-                While a fleet sends readings at --rate, probe devices on a ward send a systolic pressure below 90 mmHg and back,
-                one at a time; the time from sending it to the alert event on the ward nurse's /api/stream is measured,
+                While a fleet sends readings at --rate, probe devices on a ward send a systolic pressure below 90 mmHg and back, \
+                one at a time; the time from sending it to the alert event on the ward nurse's /api/stream is measured, \
                 during a warm-up (every background patient seen for the first time) and after it, reported apart.
                 """
         )

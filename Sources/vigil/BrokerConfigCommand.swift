@@ -7,11 +7,11 @@ struct BrokerConfigCommand: AsyncParsableCommand {
         commandName: "broker-config",
         abstract: "Write Mosquitto's password file, ACL and mosquitto.conf from the device registry.",
         discussion: """
-            Each device with an active credential gets an account: its username is its Device id, its password its
-            device token. The ACL lets a device publish only to vigil/devices/<id>/readings and read only its own
-            ack and commands; the server's own account (vigil-server) reads every device's readings. Anonymous
-            access is off. Start the broker with `mosquitto -c DIR/mosquitto.conf`, and the server with
-            `vigil serve --mqtt mqtt://HOST:PORT --broker-config DIR`: it then connects with its own account and
+            Each device with an active credential gets an account: its username is its Device id, its password its \
+            device token. The ACL lets a device publish only to vigil/devices/<id>/readings and read only its own \
+            ack and commands; the server's own account (vigil-server) reads every device's readings. Anonymous \
+            access is off. Start the broker with `mosquitto -c DIR/mosquitto.conf`, and the server with \
+            `vigil serve --mqtt mqtt://HOST:PORT --broker-config DIR`: it then connects with its own account and \
             rewrites the files (and signals the broker) whenever a credential is issued or revoked.
             """
     )

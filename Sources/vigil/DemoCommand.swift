@@ -9,9 +9,9 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run Vigil with simulated wards, school children and patients at home.",
         discussion: """
-            Starts `vigil serve` with embedded SQLite in a fresh folder, Mosquitto on a free port when it is
-            installed (otherwise the MQTT devices send over HTTPS, and it says so), and HL7 v2 over MLLP; loads
-            every built-in scenario; prints the address and the demo accounts; and keeps the patients moving until
+            Starts `vigil serve` with embedded SQLite in a fresh folder, Mosquitto on a free port when it is \
+            installed (otherwise the MQTT devices send over HTTPS, and it says so), and HL7 v2 over MLLP; loads \
+            every built-in scenario; prints the address and the demo accounts; and keeps the patients moving until \
             Ctrl-C or SIGTERM, which stops everything it started.
             """
     )

@@ -7,7 +7,7 @@ struct PolicyCommand: ParsableCommand {
         commandName: "policy",
         abstract: "Show or check a clinical policy document (thresholds, scores, escalation).",
         discussion: """
-            `vigil policy show` prints the standard policy as JSON: save it, edit it, and start the server with
+            `vigil policy show` prints the standard policy as JSON: save it, edit it, and start the server with \
             `vigil serve --policy FILE`. `vigil policy show --file FILE` checks a document and prints it as the server reads it.
             """,
         subcommands: [Show.self]

@@ -10,9 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Vigil server.",
         discussion: """
-            With no options: embedded SQLite in ./vigil-data and HTTP on 127.0.0.1:8080, nothing to set up.
-            On first start with no accounts, creates the user `admin` with the password in VIGIL_ADMIN_PASSWORD,
-            or generates one and prints it once. SIGTERM or SIGINT stops it gracefully: it stops accepting,
+            With no options: embedded SQLite in ./vigil-data and HTTP on 127.0.0.1:8080, nothing to set up. \
+            On first start with no accounts, creates the user `admin` with the password in VIGIL_ADMIN_PASSWORD, \
+            or generates one and prints it once. SIGTERM or SIGINT stops it gracefully: it stops accepting, \
             commits and answers what it accepted, then exits.
             """
     )
@@ -123,6 +123,11 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure("cannot write the broker configuration: \(error)")
             }
+        }
+        if geteuid() == 0 {
+            logger.warning(
+                "running as root: the data folder, the keys and a broker it configures (`user root` in mosquitto.conf) are root's; run Vigil as a user of its own (docs/operations.md)"
+            )
         }
         let scheme = configuration.tlsCertificate == nil ? "http" : "https"
         if scheme == "http", !["127.0.0.1", "::1", "localhost"].contains(configuration.httpHost) {

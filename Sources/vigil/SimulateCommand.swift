@@ -8,11 +8,11 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Run simulated patients and devices against a Vigil server.",
         discussion: """
-            Registers the scenarios' patients, devices (with fresh tokens), staff and care teams through the API
-            with an administrator's password or token, then runs every device: it measures its patient on its
-            cadence and sends over HTTPS, MQTT (--mqtt) or HL7 v2 over MLLP (--mllp), keeping each reading until
-            the server acknowledges it. Without --mqtt or --mllp those devices send over HTTPS instead.
-            --speed runs physiology and sampling faster; timestamps stay real time. Ctrl-C stops it.
+            Registers the scenarios' patients, devices (with fresh tokens), staff and care teams through the API \
+            with an administrator's password or token, then runs every device: it measures its patient on its \
+            cadence and sends over HTTPS, MQTT (--mqtt) or HL7 v2 over MLLP (--mllp), keeping each reading until \
+            the server acknowledges it. Without --mqtt or --mllp those devices send over HTTPS instead. \
+            --speed runs physiology and sampling faster; timestamps stay real time. Ctrl-C stops it. \
             Built-in scenarios: \(Scenario.builtIn.joined(separator: ", ")); see docs/simulator.md to write your own.
             """
     )

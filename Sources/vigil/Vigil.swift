@@ -9,8 +9,8 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Vigil: an open-source Internet of Medical Things platform.",
         discussion: """
-            Start the server with `vigil serve` (embedded SQLite in ./vigil-data, HTTP on 127.0.0.1:8080).
-            Every option of `serve` can also be set with an environment variable VIGIL_<OPTION>
+            Start the server with `vigil serve` (embedded SQLite in ./vigil-data, HTTP on 127.0.0.1:8080). \
+            Every option of `serve` can also be set with an environment variable VIGIL_<OPTION> \
             (VIGIL_DATA, VIGIL_HTTP, VIGIL_TLS_CERT, …); VIGIL_ADMIN_PASSWORD sets the first admin's password.
             """,
         version: VigilVersion.current,
