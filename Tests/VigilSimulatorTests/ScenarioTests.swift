@@ -64,6 +64,15 @@ struct ScenarioTests {
         #expect(resource("Patient", "ward7-rivera-2")?["identifier"]?[0]?["value"] == "ward7-rivera-2")
         #expect(resource("Device", "ward7-monitor-1-2")?["patient"]?["reference"] == "Patient/ward7-rivera-2")
         #expect(resource("CarePlan", "school-berg-asthma-plan")?["extension"]?[0]?["valueQuantity"]?["value"] == 320)
+        // What the ward recorded for Ana Rivera, dated when registered; the action plan's steps; phones.
+        let lactate = try #require(resource("DiagnosticReport", "ward7-rivera-record-1"))
+        #expect(lactate["subject"]?["reference"] == "Patient/ward7-rivera" && lactate["code"]?["text"] == "Lactate")
+        #expect(lactate["effectiveDateTime"] == .string(FHIRDateTime.instant(milliseconds: 1_800_000_000_000)))
+        #expect(resource("ImagingStudy", "ward7-rivera-record-2")?["modality"]?[0]?["code"] == "CR")
+        #expect(resource("MedicationStatement", "ward7-rivera-record-3")?["effectivePeriod"]?["start"] != nil)
+        let plan = try #require(resource("CarePlan", "school-berg-asthma-plan"))
+        #expect((plan["activity"]?.arrayValue?.count ?? 0) >= 3 && plan["activity"]?[0]?["detail"]?["status"] == "not-started")
+        #expect(resource("Practitioner", "school-nurse-brooks")?["telecom"]?[0]?["system"] == "phone")
         // A child of 12 is born 12 years before now.
         #expect(resource("Patient", "school-berg")?["birthDate"]?.stringValue?.hasPrefix("2015-") == true)
         // Every resource is valid FHIR as far as Vigil's validator goes.

@@ -1,7 +1,8 @@
 public import VigilCore
 
 /// The FHIR resources a set of scenarios needs on the server, built as values (no I/O): patients,
-/// devices on them, practitioners, wards and classes, care teams, conditions and care plans.
+/// devices on them, practitioners, wards and classes, care teams, conditions, action plans, and
+/// what the care team recorded (results, imaging, treatments).
 /// Every id comes from the scenario, so registering again updates rather than duplicates.
 public struct ScenarioResources: Sendable {
     /// The system of the patients' and devices' identifiers (their ids), which HL7 messages name.
@@ -26,10 +27,12 @@ public struct ScenarioResources: Sendable {
             for group in scenario.groups ?? [] where groups[group.id] == nil { groups[group.id] = (group.name, []) }
             for member in scenario.staff ?? [] {
                 if staff[member.id] == nil { order.append(member.id) }
-                staff[member.id, default: Scenario.Staff(id: member.id, name: member.name, role: member.role, username: member.username, of: [])]
-                    .of += member.of.flatMap { target in
-                        scenario.patients.contains { $0.id == target } ? (0..<copies).map { Self.copy(target, $0) } : [target]
-                    }
+                var first = member
+                first.of = []
+                staff[member.id, default: first].phone = staff[member.id]?.phone ?? member.phone
+                staff[member.id]!.of += member.of.flatMap { target in
+                    scenario.patients.contains { $0.id == target } ? (0..<copies).map { Self.copy(target, $0) } : [target]
+                }
             }
             for copy in 0..<copies {
                 for patient in scenario.patients {
@@ -39,8 +42,11 @@ public struct ScenarioResources: Sendable {
                     for (index, condition) in (patient.conditions ?? []).enumerated() {
                         conditionsAndPlans.append(Self.condition(condition, id: "\(id)-condition-\(index + 1)", patient: id))
                     }
-                    if let best = patient.peakFlowBest {
-                        conditionsAndPlans.append(Self.carePlan(id: "\(id)-asthma-plan", patient: id, peakFlowBest: best))
+                    if patient.peakFlowBest != nil || patient.actionPlan != nil {
+                        conditionsAndPlans.append(Self.carePlan(patient, id: id))
+                    }
+                    for (index, record) in (patient.records ?? []).enumerated() {
+                        conditionsAndPlans.append(Self.record(record, id: "\(id)-record-\(index + 1)", patient: id, now: now))
                     }
                     for device in patient.devices {
                         resources.append(Self.device(device, id: Self.copy(device.id, copy), patient: id, since: now - 3_600_000))
@@ -50,7 +56,9 @@ public struct ScenarioResources: Sendable {
         }
         let merged = order.compactMap { staff[$0] }
         for member in merged where member.role != "caregiver" {
-            resources.append(["resourceType": "Practitioner", "id": .string(member.id), "name": [["text": .string(member.name)]]])
+            var practitioner: JSONObject = ["resourceType": "Practitioner", "id": .string(member.id), "name": [["text": .string(member.name)]]]
+            if let phone = member.phone { practitioner["telecom"] = [["system": "phone", "value": .string(phone)]] }
+            resources.append(.object(practitioner))
         }
         for (id, group) in groups.sorted(by: { $0.key < $1.key }) {
             resources.append([
@@ -60,10 +68,12 @@ public struct ScenarioResources: Sendable {
         }
         for member in merged where member.role == "caregiver" {
             guard let patient = member.of.first else { continue }
-            resources.append([
+            var person: JSONObject = [
                 "resourceType": "RelatedPerson", "id": .string(member.id), "patient": ["reference": .string("Patient/\(patient)")],
                 "name": [["text": .string(member.name)]], "relationship": [["text": "parent or guardian"]],
-            ])
+            ]
+            if let phone = member.phone { person["telecom"] = [["system": "phone", "value": .string(phone)]] }
+            resources.append(.object(person))
         }
         // One care team per group or patient looked after, with everyone looking after it.
         var teams: [String: [Scenario.Staff]] = [:]
@@ -125,13 +135,50 @@ public struct ScenarioResources: Sendable {
         ]
     }
 
-    static func carePlan(id: String, patient: String, peakFlowBest: Double) -> JSON {
-        [
-            "resourceType": "CarePlan", "id": .string(id), "status": "active", "intent": "plan", "title": "Asthma action plan",
-            "subject": ["reference": .string("Patient/\(patient)")],
-            "extension": [
-                ["url": "urn:vigil:fhir:peak-flow-best", "valueQuantity": ["value": .double(peakFlowBest), "unit": "L/min"]]
-            ],
+    /// The patient's action plan, with the peak-flow personal best that makes the asthma rules run.
+    static func carePlan(_ patient: Scenario.Patient, id: String) -> JSON {
+        let plan = patient.actionPlan
+        var resource: JSONObject = [
+            "resourceType": "CarePlan", "id": .string(patient.peakFlowBest == nil ? "\(id)-action-plan" : "\(id)-asthma-plan"),
+            "status": "active", "intent": "plan", "title": .string(plan?.title ?? "Asthma action plan"),
+            "subject": ["reference": .string("Patient/\(id)")],
         ]
+        if let description = plan?.description { resource["description"] = .string(description) }
+        if let steps = plan?.steps, !steps.isEmpty {
+            resource["activity"] = .array(steps.map { ["detail": ["status": "not-started", "description": .string($0)]] })
+        }
+        if let best = patient.peakFlowBest {
+            resource["extension"] = [["url": "urn:vigil:fhir:peak-flow-best", "valueQuantity": ["value": .double(best), "unit": "L/min"]]]
+        }
+        return .object(resource)
+    }
+
+    /// A result, an imaging study or a treatment, dated `now` (ms).
+    static func record(_ record: Scenario.Record, id: String, patient: String, now: Int64) -> JSON {
+        let subject: JSON = ["reference": .string("Patient/\(patient)")]
+        let at = JSON.string(FHIRDateTime.instant(milliseconds: now))
+        var resource: JSONObject
+        switch record.kind {
+        case .result:
+            resource = ["resourceType": "DiagnosticReport", "status": "final", "code": ["text": .string(record.name)], "effectiveDateTime": at]
+            if let conclusion = record.conclusion { resource["conclusion"] = .string(conclusion) }
+        case .imaging:
+            resource = [
+                "resourceType": "ImagingStudy", "status": "available", "description": .string(record.name), "started": at,
+                "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": .string(record.modality ?? "OT")]],
+                "numberOfSeries": 1,
+            ]
+            if let location = record.location { resource["endpoint"] = [["display": .string(location)]] }
+            if let conclusion = record.conclusion { resource["note"] = [["text": .string(conclusion)]] }
+        case .medication:
+            resource = [
+                "resourceType": "MedicationStatement", "status": "active", "medicationCodeableConcept": ["text": .string(record.name)],
+                "effectivePeriod": ["start": at],
+            ]
+            if let dosage = record.dosage { resource["dosage"] = [["text": .string(dosage)]] }
+        }
+        resource["id"] = .string(id)
+        resource["subject"] = subject
+        return .object(resource)
     }
 }

@@ -20,6 +20,32 @@ public struct Scenario: Sendable, Codable, Equatable {
         public var role: String
         public var username: String
         public var of: [String]
+        /// Their phone, in their record (the school view's "who to call").
+        public var phone: String?
+    }
+
+    /// Something the patient's care team recorded, stored when the scenario is registered: a test
+    /// result (DiagnosticReport), an imaging study (ImagingStudy) or a treatment started then
+    /// (MedicationStatement).
+    public struct Record: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case result, imaging, medication }
+        public var kind: Kind
+        public var name: String
+        /// A result's conclusion, an imaging report.
+        public var conclusion: String?
+        /// Imaging: the DICOM modality (`CR`, `CT`, `MR`) and where the images are kept.
+        public var modality: String?
+        public var location: String?
+        /// Medication: how it is given.
+        public var dosage: String?
+    }
+
+    /// A written plan for the people looking after the patient (the asthma or hypoglycaemia action
+    /// plan), stored as an active CarePlan whose activities are its steps.
+    public struct ActionPlan: Sendable, Codable, Equatable {
+        public var title: String
+        public var description: String?
+        public var steps: [String]
     }
 
     public struct Device: Sendable, Codable, Equatable {
@@ -70,6 +96,8 @@ public struct Scenario: Sendable, Codable, Equatable {
         /// Where the patient spends the day (home when no place holds the hour), as smartwatches report it.
         public var places: [Place]?
         public var devices: [Device]
+        public var records: [Record]?
+        public var actionPlan: ActionPlan?
         /// The alerts this patient's story should raise; empty: a stable patient, who should raise
         /// no high-priority alert.
         public var expectedAlerts: [ExpectedAlert]?
