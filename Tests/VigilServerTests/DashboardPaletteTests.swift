@@ -48,7 +48,5 @@ struct DashboardPaletteTests {
         #expect(Self.contrast(paper, try #require(palette["high"])) >= 4.5)
         // A moderate flag: the medium colour on the watch colour; a severe one: paper on high (above).
         #expect(Self.contrast(try #require(palette["medium"]), try #require(palette["watch"])) >= 4.5)
-        // Text over a treatment band on a chart.
-        #expect(Self.contrast(try #require(palette["ink"]), "#e3ecf7") >= 4.5)
     }
 }

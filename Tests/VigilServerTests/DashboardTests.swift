@@ -199,7 +199,13 @@ extension DashboardTests {
             #expect(page.text.contains("Blood culture") && page.text.contains("E. coli &lt;growing&gt;"))
             #expect(page.text.contains("<strong>CR</strong> Chest X-ray: 1 series, 2 images, at PACS ward A"))
             #expect(page.text.contains("Piperacillin-tazobactam 4.5 g IV"))
-            #expect(page.text.contains(#"<rect class="treatment""#), "the treatment is shaded on the charts")
+            #expect(page.text.contains(#"<rect class="treatment""#), "the treatment is marked on the charts")
+            // Record dates in the site's time zone, not ISO instants; the systolic chart says so.
+            let reported = FHIRDateTime("2026-03-01T06:00:00Z")!.lowerBound
+            #expect(
+                page.text.contains("<span class=\"when\">\(SiteTime.current.moment(reported, now: client.clock.now()))</span> <strong>Blood culture"))
+            #expect(!page.text.contains("2026-03-01T06:00:00Z"))
+            #expect(page.text.contains("<figcaption>Systolic BP"))
             #expect(page.text.contains(#"<line class="marker high""#), "the NEWS2 alert is marked")
             #expect(page.text.contains("<figcaption>HR") && page.text.contains("<figcaption>SpO2") && page.text.contains("<figcaption>NEWS2"))
             #expect(page.text.contains("d1") && page.text.contains(#"Doctor (care team), <span class="missing">no phone on record</span>"#))

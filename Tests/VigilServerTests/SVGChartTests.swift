@@ -40,6 +40,11 @@ import VigilClinical
         let zone = try #require(svg.range(of: "class=\"zone"))
         let line = try #require(svg.range(of: "class=\"series\""))
         #expect(zone.lowerBound < line.lowerBound)
+        // A treatment running the whole period is a bar along the bottom of the plot: the zones stay visible.
+        var treated = chart([16, 18, 22, 26], range: range)
+        treated.spans = [SVGChart.Span(start: start - 60_000, end: start + 600_000, label: "Medication: antibiotics")]
+        let bar = try #require(treated.svg.firstMatch(of: /<rect class="treatment" x="[0-9.]+" y="([0-9.]+)" width="[0-9.]+" height="([0-9.]+)">/))
+        #expect(Double(bar.2)! <= 8 && Double(bar.1)! + Double(bar.2)! <= SVGChart.plotBottom + 0.01)
         #expect(svg.contains(#"aria-label="RR (/min), 4 values, now 26, normal 12–20""#))
     }
 

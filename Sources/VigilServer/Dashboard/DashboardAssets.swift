@@ -65,7 +65,8 @@ enum DashboardAssets {
         .chart .series { fill: none; stroke: var(--ink); stroke-width: 1.5; }
         .chart .current-point { fill: var(--ink); stroke: var(--paper); stroke-width: 1; }
         .chart .current { font-size: 15px; font-weight: 700; fill: var(--ink); }
-        .chart .treatment { fill: #e3ecf7; fill-opacity: .8; }
+        .chart .treatment { fill: var(--low); }
+        .charts > h2, .charts > p { grid-column: 1 / -1; margin-bottom: 0; }
         .chart .marker { stroke-width: 2; }
         .chart .marker.high { stroke: var(--high); }
         .chart .marker.medium { stroke: var(--medium); }

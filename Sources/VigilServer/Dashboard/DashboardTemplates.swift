@@ -95,7 +95,7 @@ enum DashboardTemplates {
         <nav class="periods" aria-label="Period">{{#periods}}<a href="/patients/{{patient}}?view={{view}}&amp;hours={{hours}}"{{#current}} aria-current="page"{{/current}}>{{hours}} h</a> {{/periods}}</nav>
         <section class="charts" aria-label="{{viewName}}, last {{hours}} hours">
         <h2>{{viewName}}, last {{hours}} h</h2>
-        <p class="note">Behind each vital: its normal range (green) and the score's bands (yellow 1, orange 2, red 3 points), from the clinical policy for this patient's age. Grey: lowest to highest where readings are averaged. Marks: alerts (▲ high, ◆ medium, ● low). Blue: treatments. Times: {{zone}}.</p>
+        <p class="note">Behind each vital: its normal range (green) and the score's bands (yellow 1, orange 2, red 3 points), from the clinical policy for this patient's age. Grey: lowest to highest where readings are averaged. Marks: alerts (▲ high, ◆ medium, ● low). Blue bar: treatments. Times: {{zone}}.</p>
         {{^charts}}<p class="empty">No readings in this period.</p>{{/charts}}
         {{#charts}}<figure class="chart-box"><figcaption>{{title}} <span class="unit">{{unit}}</span> <strong>{{latest}}</strong></figcaption>{{{svg}}}</figure>{{/charts}}
         </section>
@@ -105,7 +105,7 @@ enum DashboardTemplates {
         </section>
         <section id="imaging"><h2>Imaging</h2>
         {{^imaging}}<p class="empty">None.</p>{{/imaging}}
-        <ul>{{#imaging}}<li><span class="when">{{date}}</span> <strong>{{modality}}</strong> {{description}}: {{series}} series, {{instances}} images, at {{where}}. {{report}}</li>{{/imaging}}</ul>
+        <ul>{{#imaging}}<li><span class="when">{{date}}</span> <strong>{{modality}}</strong> {{description}}: {{#series}}{{series}} series, {{/series}}{{#instances}}{{instances}} images, {{/instances}}at {{where}}. {{report}}</li>{{/imaging}}</ul>
         </section>
         <section id="treatments"><h2>Treatments</h2>
         {{^treatments}}<p class="empty">None.</p>{{/treatments}}

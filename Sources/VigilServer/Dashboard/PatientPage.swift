@@ -25,14 +25,19 @@ enum PatientPage {
         concept?["text"]?.stringValue ?? concept?["coding"]?[0]?["display"]?.stringValue ?? concept?["coding"]?[0]?["code"]?.stringValue ?? "—"
     }
 
-    /// The first of several date elements a resource may carry, as text.
-    static func date(_ resource: JSON, _ elements: [String]) -> String {
+    /// The first of several date elements a resource may carry, as people read it: a moment in
+    /// the site's time zone (`14:05` today, `Sat 5 Dec 14:05` another day), a date as recorded.
+    static func date(_ resource: JSON, _ elements: [String], now: Int64, time: SiteTime = .current) -> String {
         for element in elements {
-            if let text = resource[element]?.stringValue { return text }
-            if let start = resource[element]?["start"]?.stringValue { return start }
+            guard let text = resource[element]?.stringValue ?? resource[element]?["start"]?.stringValue else { continue }
+            guard text.contains("T"), let moment = FHIRDateTime(text) else { return text }
+            return time.moment(moment.lowerBound, now: now)
         }
         return "—"
     }
+
+    /// Chart titles where the board's short label would mislead (its "BP" shows both pressures).
+    static let chartLabels = ["8480-6": "Systolic BP", "8462-4": "Diastolic BP"]
 
     /// A time span of a treatment (its period, or a moment shown as an hour), in milliseconds.
     static func span(_ resource: JSON, _ element: String, now: Int64) -> (Int64, Int64)? {

@@ -74,7 +74,7 @@ struct PatientPageRoutes {
         for code in view.codes {
             let points = readings.filter { $0.reading.code == code }.map { (time: $0.reading.time, value: $0.reading.value) }
             guard !points.isEmpty else { continue }
-            let label = BoardPage.labels[code] ?? code
+            let label = PatientPage.chartLabels[code] ?? BoardPage.labels[code] ?? code
             let unit = readings.first { $0.reading.code == code }?.reading.unit ?? ""
             let chart = SVGChart(
                 title: label, unit: BoardPage.unit(unit), points: SVGChart.downsample(points, start: axisStart, end: now), start: axisStart,
@@ -97,31 +97,37 @@ struct PatientPageRoutes {
         }
         let reports = try await search(.diagnosticReport, id).map { report -> [String: Any] in
             [
-                "date": PatientPage.date(report, ["effectiveDateTime", "effectivePeriod", "issued"]), "name": PatientPage.text(report["code"]),
+                "date": PatientPage.date(report, ["effectiveDateTime", "effectivePeriod", "issued"], now: now),
+                "name": PatientPage.text(report["code"]),
                 "status": report["status"]?.stringValue ?? "", "conclusion": report["conclusion"]?.stringValue ?? "",
             ]
         }
         let imaging = try await search(.imagingStudy, id).map { study -> [String: Any] in
             let modalities = (study["modality"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue }
-            return [
-                "date": PatientPage.date(study, ["started"]), "modality": modalities.isEmpty ? "—" : modalities.joined(separator: ", "),
-                "description": study["description"]?.stringValue ?? "", "series": study["numberOfSeries"]?.numberText ?? "?",
-                "instances": study["numberOfInstances"]?.numberText ?? "?",
+            var item: [String: Any] = [
+                "date": PatientPage.date(study, ["started"], now: now), "modality": modalities.isEmpty ? "—" : modalities.joined(separator: ", "),
+                "description": study["description"]?.stringValue ?? "",
                 "where": study["endpoint"]?[0]?["display"]?.stringValue ?? study["endpoint"]?[0]?["reference"]?.stringValue ?? "not given",
                 "report": study["note"]?[0]?["text"]?.stringValue ?? "",
             ]
+            // Counts not recorded are left out, not shown as "?".
+            item["series"] = study["numberOfSeries"]?.numberText
+            item["instances"] = study["numberOfInstances"]?.numberText
+            return item
         }
         let treatments =
             medications.map { m -> [String: Any] in
                 [
                     "kind": "Medication", "name": PatientPage.text(m["medicationCodeableConcept"]),
-                    "when": PatientPage.date(m, ["effectivePeriod", "effectiveDateTime"]), "detail": m["dosage"]?[0]?["text"]?.stringValue ?? "",
+                    "when": PatientPage.date(m, ["effectivePeriod", "effectiveDateTime"], now: now),
+                    "detail": m["dosage"]?[0]?["text"]?.stringValue ?? "",
                     "status": m["status"]?.stringValue ?? "",
                 ]
             }
             + procedures.map { p -> [String: Any] in
                 [
-                    "kind": "Procedure", "name": PatientPage.text(p["code"]), "when": PatientPage.date(p, ["performedDateTime", "performedPeriod"]),
+                    "kind": "Procedure", "name": PatientPage.text(p["code"]),
+                    "when": PatientPage.date(p, ["performedDateTime", "performedPeriod"], now: now),
                     "detail": "", "status": p["status"]?.stringValue ?? "",
                 ]
             }
@@ -130,7 +136,7 @@ struct PatientPageRoutes {
         }
         let immunizations = try await search(.immunization, id).map {
             [
-                "name": PatientPage.text($0["vaccineCode"]), "date": PatientPage.date($0, ["occurrenceDateTime"]),
+                "name": PatientPage.text($0["vaccineCode"]), "date": PatientPage.date($0, ["occurrenceDateTime"], now: now),
                 "status": $0["status"]?.stringValue ?? "",
             ]
         }

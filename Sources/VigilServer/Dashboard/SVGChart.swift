@@ -7,8 +7,8 @@ import VigilCore
 /// the RCP NEWS2 chart), the lowest and highest of each averaged slice as an envelope so that a
 /// short dip is not hidden, time ticks in the site's time zone, value ticks, the current value
 /// labelled beside the plot, alerts as marks with their priority's shape and name, and treatments
-/// shaded on the same time axis so that a treatment sits beside the values it should move. Every
-/// text is escaped.
+/// as a bar along the bottom on the same time axis, so that a treatment sits beside the values it
+/// should move. Every text is escaped.
 struct SVGChart {
     struct Marker {
         var time: Int64
@@ -108,11 +108,12 @@ struct SVGChart {
                 #"<rect class="zone \#(zone.severity.name)\#(zone.points.map { " points-\($0)" } ?? "")" x="\#(Self.number(Self.plotLeft))" y="\#(Self.number(top))" width="\#(Self.number(Self.plotRight - Self.plotLeft))" height="\#(Self.number(bottom - top))"><title>\#(Self.escape(name))</title></rect>"#
             )
         }
+        // Treatments: a bar along the bottom of the plot over the time they run, so the ranges stay visible.
         for span in spans {
             let from = max(Self.plotLeft, x(span.start)), to = min(Self.plotRight, x(span.end))
             guard to > from else { continue }
             parts.append(
-                #"<rect class="treatment" x="\#(Self.number(from))" y="\#(Self.number(Self.plotTop))" width="\#(Self.number(max(to - from, 2)))" height="\#(Self.number(Self.plotBottom - Self.plotTop))"><title>\#(Self.escape(span.label))</title></rect>"#
+                #"<rect class="treatment" x="\#(Self.number(from))" y="\#(Self.number(Self.plotBottom - 6))" width="\#(Self.number(max(to - from, 2)))" height="6"><title>\#(Self.escape(span.label))</title></rect>"#
             )
         }
         for value in Self.valueTicks(minimum, maximum) {
@@ -165,10 +166,18 @@ struct SVGChart {
         return parts.joined()
     }
 
-    /// The values shown: the points and the edges of the normal range, with a margin.
+    /// The values shown: the points, with a margin, and the edge of the normal range nearest to
+    /// them when none lies among them (so the reader sees where normal begins, without the far
+    /// edge squeezing the line flat).
     private var valueRange: (Double, Double) {
         var values = points.flatMap { [$0.low, $0.high] }
-        for zone in range?.zones ?? [] where zone.severity == .normal { values += [zone.lower, zone.upper].compactMap { $0 } }
+        let (first, last) = (values.min() ?? 0, values.max() ?? 1)
+        let edges = (range?.zones ?? []).filter { $0.severity == .normal }.flatMap { [$0.lower, $0.upper].compactMap { $0 } }
+        if !values.isEmpty, !edges.contains(where: { (first...last).contains($0) }),
+            let nearest = edges.min(by: { min(abs($0 - first), abs($0 - last)) < min(abs($1 - first), abs($1 - last)) })
+        {
+            values.append(nearest)
+        }
         let low = values.min() ?? 0, high = values.max() ?? 1
         let padding = max((high - low) * 0.08, 1)
         return (low - padding, high + padding)
@@ -229,7 +238,10 @@ extension SVGChart {
     static func sparkline(_ points: [(time: Int64, value: Double)], start: Int64, end: Int64) -> String {
         let start = max(start, points.first?.time ?? start)
         let points = downsample(points, start: start, end: end, limit: 40)
-        guard points.count >= 2, let low = points.map(\.value).min(), let high = points.map(\.value).max() else { return "" }
+        // Points bunched at one moment of the window draw a stroke, not a shape: none.
+        guard points.count >= 2, let first = points.first, let last = points.last, Double(last.time - first.time) >= 0.1 * Double(end - start),
+            let low = points.map(\.value).min(), let high = points.map(\.value).max()
+        else { return "" }
         let span = max(high - low, 1e-9)
         let coordinates = points.map { point in
             String(format: "%.1f,%.1f", Double(point.time - start) / Double(max(end - start, 1)) * 80, 18 - (point.value - low) / span * 16)
