@@ -112,6 +112,7 @@ import VigilBench
     @Test func whatTheDemoStartedEndsWhenTheDemoIsKilled() async throws {
         let data = Self.freshDirectory()
         let log = data + ".log"
+        defer { for path in [data, log] { try? FileManager.default.removeItem(atPath: path) } }
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_BCRYPT_COST"] = "4"
         let demo = try ChildProcess.spawn(

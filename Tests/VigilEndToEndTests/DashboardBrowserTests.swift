@@ -52,6 +52,7 @@ import VigilSimulator
             json: ["username": "nina", "password": "password-of-nina", "role": "nurse", "fhirUser": "Practitioner/n1"])
         #expect(account.status == .created)
         let screenshots = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-shots-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: screenshots) }
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
 
         let run = try Python.run("dashboard_browser.py", [server.baseURL, "nina", "password-of-nina", device, screenshots])

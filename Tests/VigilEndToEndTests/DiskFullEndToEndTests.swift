@@ -19,6 +19,7 @@ struct DiskFullEndToEndTests {
 
     @Test func aFullDiskRefusesWith503LosesNothingAcknowledgedAndRecoversWhenSpaceReturns() async throws {
         let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-full-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         try Self.mount(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint])
         defer { try? Self.mount(["umount", "-l", mountPoint]) }

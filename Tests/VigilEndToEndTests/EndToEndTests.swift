@@ -183,6 +183,7 @@ import VigilSimulator
 
     @Test func commandsOtherThanServeRefuseADataFolderThatDoesNotExist() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-none-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: missing) }
         let server = try ServerProcess(dataDirectory: missing)
         for command in [["users", "list"], ["users", "disable", "x"], ["audit", "verify"], ["backup", "--out", missing + ".backup"]] {
             let run = try server.cli(command)

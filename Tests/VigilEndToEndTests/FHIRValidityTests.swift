@@ -22,11 +22,12 @@ import VigilTestFixtures
         let (patient, device) = try await EndToEndTests.seed(server, admin: admin)
         _ = try await server.request(.POST, "/api/ingest", token: device, json: EndToEndTests.readings(1...5))
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-fhir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: output.path) }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         var saved = 0
         func save(_ name: String, _ reply: ServerProcess.Reply) throws {
             #expect(reply.json?["resourceType"] != nil, "\(name): \(reply.text)")
-            try reply.text.write(to: output.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+            try reply.text.write(to: output.appendingPathComponent("\(name).json"), atomically: false, encoding: .utf8)
             saved += 1
         }
         try save("metadata", try await server.request(.GET, "/fhir/metadata"))

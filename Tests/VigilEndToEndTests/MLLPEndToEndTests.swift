@@ -45,7 +45,8 @@ import VigilSimulator
     /// Sends messages with `mllp_send` and returns what it printed (the ACKs).
     static func send(_ messages: [String], port: Int) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hl7-\(UUID().uuidString).txt").path
-        try messages.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try messages.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
         return try Python.run("mllp_send", ["--loose", "--file", file, "--port", String(port), "127.0.0.1"]).output
     }
 
@@ -99,8 +100,10 @@ import VigilSimulator
     }
 
     @Test func withACertificateMLLPRunsOverTLS() async throws {
+        let tls = try TLSTests.certificate()
+        defer { withExtendedLifetime(tls.folder) {} }
         let server = try ServerProcess(
-            tls: try TLSTests.certificate(), arguments: ["--mllp", "127.0.0.1:0", "--mllp-senders", "WARD3@127.0.0.1/32"])
+            tls: (tls.certificate, tls.key), arguments: ["--mllp", "127.0.0.1:0", "--mllp-senders", "WARD3@127.0.0.1/32"])
         try await server.start()
         defer { server.stop() }
         #expect(server.output.contains("Vigil takes HL7 v2 on mllps://"))
@@ -137,10 +140,11 @@ import VigilSimulator
         let (server, admin) = try await Self.server(mllpPort: port)
         let count = 120
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mllp-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let messages = directory + "/messages.txt"
         let acked = directory + "/acked.txt"
-        try (0..<count).map { Self.message("K\($0)") }.joined(separator: "\n\n").write(toFile: messages, atomically: true, encoding: .utf8)
+        try (0..<count).map { Self.message("K\($0)") }.joined(separator: "\n\n").write(toFile: messages, atomically: false, encoding: .utf8)
         let gateway = try Python.start("mllp_resend.py", ["127.0.0.1", String(port), messages, acked])
         // Kill the server once a third of the messages are acknowledged, then start it again.
         while ((try? String(contentsOfFile: acked, encoding: .utf8))?.split(separator: "\n").count ?? 0) < count / 3 {

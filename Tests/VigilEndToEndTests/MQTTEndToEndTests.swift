@@ -28,7 +28,7 @@ import VigilSimulator
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)").path
             server = try ServerProcess(arguments: ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory])
             try await server.start()  // writes the broker's files, then connects once the broker is up
-            broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port)
+            broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port, removingItsDirectory: true)
         } else {
             broker = try Mosquitto.anonymous()
             server = try ServerProcess(arguments: ["--mqtt", "mqtt://127.0.0.1:\(broker.port)"])

@@ -11,15 +11,18 @@ final class Mosquitto: @unchecked Sendable {
     let port: Int
     private var process: ChildProcess?
     private let log: URL
+    /// Set: the directory of the configuration file is this broker's own, removed with it.
+    private let removingItsDirectory: Bool
 
     static let binary = "/usr/sbin/mosquitto"
     static let publisher = "/usr/bin/mosquitto_pub"
     static let subscriber = "/usr/bin/mosquitto_sub"
 
-    init(configurationFile: String, port: Int) {
+    init(configurationFile: String, port: Int, removingItsDirectory: Bool = false) {
         self.configurationFile = configurationFile
         self.port = port
         self.log = URL(fileURLWithPath: configurationFile + ".log")
+        self.removingItsDirectory = removingItsDirectory
     }
 
     /// A broker that lets anyone in (for the server's anonymous mode), in a fresh directory.
@@ -28,8 +31,8 @@ final class Mosquitto: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try Loopback.freePort()
         let file = directory + "/mosquitto.conf"
-        try "user \(NSUserName())\nlistener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: file, atomically: true, encoding: .utf8)
-        return Mosquitto(configurationFile: file, port: port)
+        try "user \(NSUserName())\nlistener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: file, atomically: false, encoding: .utf8)
+        return Mosquitto(configurationFile: file, port: port, removingItsDirectory: true)
     }
 
     /// Starts the broker and waits until it accepts connections.
@@ -65,5 +68,8 @@ final class Mosquitto: @unchecked Sendable {
 
     deinit {
         if let process, process.isRunning { process.stop(SIGKILL) }
+        if removingItsDirectory {
+            try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: configurationFile).deletingLastPathComponent().path)
+        }
     }
 }

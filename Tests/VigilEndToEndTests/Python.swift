@@ -6,9 +6,12 @@ enum Python {
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python")
 
     /// Starts `tool`: a script of `Tests/Python` when its name ends in `.py`, else a command on the PATH.
-    static func start(_ tool: String, _ arguments: [String], output: Pipe? = nil, in directory: String? = nil) throws -> Process {
+    static func start(_ tool: String, _ arguments: [String], output: Pipe? = nil, in directory: String? = nil, temporary: String? = nil) throws
+        -> Process
+    {
         let process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let temporary { process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary]) { $1 } }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = (tool.hasSuffix(".py") ? ["python3", scripts.appendingPathComponent(tool).path] : [tool]) + arguments
         if let output {
@@ -23,7 +26,11 @@ enum Python {
     /// returns its status and output.
     static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let pipe = Pipe()
-        let process = try start(tool, arguments, output: pipe, in: directory)
+        // Its own temporary directory, removed afterwards: Chromium leaves its profile folders there.
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-python-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let process = try start(tool, arguments, output: pipe, in: directory, temporary: temporary)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -30,7 +30,7 @@ import VigilSimulator
             "--mllp-senders", facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ","), "--policy", policy,
         ])
         try await server.start()
-        let broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port)
+        let broker = Mosquitto(configurationFile: directory + "/mosquitto.conf", port: port, removingItsDirectory: true)
         try await broker.start()
         try await MQTTEndToEndTests.waitUntilConnected(server)
         return Site(server: server, broker: broker, client: JSONClient.connect(to: server.baseURL), admin: try await server.token())
@@ -134,8 +134,10 @@ import VigilSimulator
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DemoEndToEndTests {
     @Test func theDemoPrintsItsAddressAndAccountsKeepsPatientsMovingAndStopsEverything() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-demo-e2e-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try Loopback.freePort()
         let log = directory + ".log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
         let demo = try ChildProcess.spawn(
             ServerProcess.binary, ["demo", "--data", directory, "--http", "127.0.0.1:\(port)", "--speed", "120"], log: log)
         defer { if demo.isRunning { demo.stop(SIGKILL) } }

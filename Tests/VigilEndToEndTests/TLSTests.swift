@@ -6,11 +6,13 @@ import Testing
 import VigilBench
 import VigilCore
 import VigilSimulator
+import VigilTestFixtures
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct TLSTests {
-    /// A self-signed certificate made with Debian's `openssl`.
-    static func certificate() throws -> (certificate: String, key: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-tls-\(UUID().uuidString)").path
+    /// A self-signed certificate made with Debian's `openssl`, in `folder` (removed with it).
+    static func certificate() throws -> (certificate: String, key: String, folder: TemporaryDirectory) {
+        let folder = TemporaryDirectory("vigil-tls")
+        let directory = folder.path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -23,11 +25,13 @@ import VigilSimulator
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw Failure("openssl could not make a certificate") }
-        return (directory + "/cert.pem", directory + "/key.pem")
+        return (directory + "/cert.pem", directory + "/key.pem", folder)
     }
 
     @Test func servesHTTPSWithTheGivenCertificate() async throws {
-        let server = try ServerProcess(tls: try Self.certificate())
+        let tls = try Self.certificate()
+        defer { withExtendedLifetime(tls.folder) {} }
+        let server = try ServerProcess(tls: (tls.certificate, tls.key))
         try await server.start()
         defer { server.stop() }
         #expect(try await server.request(.GET, "/health/live").status == .ok)

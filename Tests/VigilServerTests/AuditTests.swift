@@ -111,6 +111,7 @@ import VigilSQLite
 
     @Test func aCheckpointLogMadeAppendOnlyIsSeenAsSo() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-anchors-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
         let checkpoints = AuditCheckpointLog(path: log, sealer: HMACAuditSealer(key: SecureRandom.bytes(32)), interval: .zero)
         checkpoints.record(AuditHead(seq: 1, hash: [UInt8](repeating: 7, count: 32)))
         #expect(checkpoints.isAppendOnly == false)
@@ -127,7 +128,7 @@ import VigilSQLite
 
     @Test func aMissingOrForgedAnchorIsReported() async throws {
         let harness = try await busyHarness()
-        try "1 00 00\n".write(toFile: harness.runtime.anchor.path, atomically: true, encoding: .utf8)
+        try "1 00 00\n".write(toFile: harness.runtime.anchor.path, atomically: false, encoding: .utf8)
         await #expect(throws: VigilError.self) { try await verifier(harness).verify() }
         try FileManager.default.removeItem(atPath: harness.runtime.anchor.path)
         #expect(try await verifier(harness).verify().problem?.contains("anchor") == true)

@@ -67,7 +67,7 @@ import VigilCore
         #expect(configuration.contains("include_dir \(files.directory)/conf.d"))
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: files.directory + "/conf.d", isDirectory: &isDirectory) && isDirectory.boolValue)
-        try "listener 8883\n".write(toFile: files.directory + "/conf.d/tls.conf", atomically: true, encoding: .utf8)
+        try "listener 8883\n".write(toFile: files.directory + "/conf.d/tls.conf", atomically: false, encoding: .utf8)
         try files.write(serverHash: "$7$101$s$h", devices: [])
         #expect(try String(contentsOfFile: files.directory + "/conf.d/tls.conf", encoding: .utf8) == "listener 8883\n")
     }

@@ -21,6 +21,7 @@ import VigilCore
 
     @Test func aDirectoryMadeReadableByOthersIsClosedAndTheDatabaseIsTheOwnersOnly() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-perm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         let runtime = try VigilApplication.makeRuntime(configuration: Self.configuration(directory), logger: Logger(label: "test"))
         _ = try await AdminBootstrap.run(runtime: runtime)
@@ -32,6 +33,7 @@ import VigilCore
 
     @Test func filesLeftReadableByOthersAreClosed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-perm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         _ = try VigilApplication.makeRuntime(configuration: Self.configuration(directory), logger: Logger(label: "test"))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory + "/vigil.sqlite")

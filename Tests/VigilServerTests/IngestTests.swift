@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Testing
 import VigilCore
+import VigilTestFixtures
 
 @testable import VigilServer
 
@@ -243,7 +244,9 @@ import VigilCore
     @Test func aFullWriteQueueAnswers503WithRetryAfterOverHTTP() async throws {
         let store = try GatedStore()
         var configuration = VigilConfiguration()
-        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)").path
+        let scratch = TemporaryDirectory("vigil-test")
+        defer { withExtendedLifetime(scratch) {} }
+        configuration.dataDirectory = scratch.path
         configuration.bcryptCost = 4
         configuration.adminPassword = Secret(Harness.adminPassword)
         configuration.queueCapacity = 10
