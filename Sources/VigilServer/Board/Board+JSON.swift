@@ -32,8 +32,6 @@ extension Board.Line {
             if let trend { value["trend"] = .string(trend.rawValue) }
             object["score"] = .object(value)
         }
-        let birth = context?.birth ?? record?["birthDate"]?.stringValue.flatMap(Birth.init(fhirDate:))
-        let ageInMonths = birth?.ageInMonths(at: now)
         object["vitals"] = .array(
             latest.sorted { $0.key < $1.key }.compactMap { code, latest in
                 guard case .quantity(let number, let unit) = latest.value else { return nil }
@@ -44,7 +42,7 @@ extension Board.Line {
                     "stale": .bool(age > Self.staleAfterSeconds(code, policy: policy)),
                 ]
                 if let display = catalog.definition(of: code)?.display { vital["display"] = .string(display) }
-                let range = VitalRange(code: code, unit: unit, context: context ?? PatientContext(), ageInMonths: ageInMonths, policy: policy)
+                let range = VitalRange(code: code, unit: unit, context: context, record: record, now: now, policy: policy)
                 if let mark = range?.mark(number) {
                     var flag: JSONObject = ["side": .string(mark.side.rawValue), "severity": .string(mark.severity.name)]
                     if let points = mark.points { flag["points"] = .integer(Int64(points)) }

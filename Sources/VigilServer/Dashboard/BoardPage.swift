@@ -110,14 +110,11 @@ enum BoardPage {
                 let code = vital["code"]?.stringValue ?? ""
                 let id = String(reference.dropFirst("Patient/".count))
                 var value = vital["value"]?.numberText ?? ""
-                var label = labels[code] ?? vital["display"]?.stringValue ?? code
-                if code == systolicCode {
-                    // One "BP 125/81", systolic first, as a chart reads.
-                    label = "BP"
-                    value += "/" + (diastolic?["value"]?.numberText ?? "–")
-                }
+                // One "BP 125/81" (its label), systolic first, as a chart reads.
+                if code == systolicCode { value += "/" + (diastolic?["value"]?.numberText ?? "–") }
                 var shown: [String: Any] = [
-                    "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now), "label": label, "value": value,
+                    "spark": SVGChart.sparkline(series["\(id)|\(code)"] ?? [], start: start, end: now),
+                    "label": labels[code] ?? vital["display"]?.stringValue ?? code, "value": value,
                     "unit": unit(vital["unit"]?.stringValue ?? ""), "stale": vital["stale"]?.boolValue == true,
                     "ago": ago(seconds: vital["ageSeconds"]?.int64Value ?? 0), "severity": "normal",
                 ]

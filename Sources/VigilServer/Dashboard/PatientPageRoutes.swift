@@ -68,8 +68,7 @@ struct PatientPageRoutes {
                 time: $0.raised, label: "\($0.priority.rawValue): \($0.message)", kind: $0.priority.rawValue, name: BoardPage.alertName($0.kind))
         }
         // Each vital is read against the policy's table for this patient's age and SpO2 scale.
-        let context = try await runtime.analysis?.snapshot([id])[id]?.context ?? PatientContext()
-        let ageInMonths = (context.birth ?? record["birthDate"]?.stringValue.flatMap(Birth.init(fhirDate:)))?.ageInMonths(at: now)
+        let context = try await runtime.analysis?.snapshot([id])[id]?.context
         var charts: [[String: Any]] = []
         for code in view.codes {
             let points = readings.filter { $0.reading.code == code }.map { (time: $0.reading.time, value: $0.reading.value) }
@@ -79,7 +78,7 @@ struct PatientPageRoutes {
             let chart = SVGChart(
                 title: label, unit: BoardPage.unit(unit), points: SVGChart.downsample(points, start: axisStart, end: now), start: axisStart,
                 end: now, markers: markers, spans: spans,
-                range: VitalRange(code: code, unit: unit, context: context, ageInMonths: ageInMonths, policy: runtime.policy))
+                range: VitalRange(code: code, unit: unit, context: context, record: record, now: now, policy: runtime.policy))
             charts.append([
                 "title": label, "unit": chart.unit, "latest": points.last.map { $0.value.formattedForPage } ?? "", "svg": chart.svg,
             ])
