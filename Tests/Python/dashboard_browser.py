@@ -186,6 +186,12 @@ try:
     time.sleep(0.3)
     driver.save_screenshot(screenshots + "/board-phone.png")
     overflow = driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth")
-    say("phone", overflow=overflow)
+    driver.get(base + "/patients/a2")
+    time.sleep(0.3)
+    charts = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg.chart')).map(c => c.getBoundingClientRect().width)")
+    say("phone", overflow=overflow,
+        patientOverflow=driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth"),
+        chartWidths=charts, width=driver.execute_script("return window.innerWidth"))
 finally:
     driver.quit()

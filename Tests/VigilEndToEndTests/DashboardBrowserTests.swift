@@ -97,6 +97,11 @@ import VigilSimulator
         #expect(steps["charts"]?["breathing"]?["band"] == "Normal range 12–20 /min")
         #expect(steps["charts"]?["breathing"]?["current"] == "25")
         #expect(steps["phone"]?["overflow"] == false, "readable on a phone-width screen")
+        // The patient page too: one chart a row, each within the screen.
+        let width = try #require(steps["phone"]?["width"]?.doubleValue)
+        let charts = steps["phone"]?["chartWidths"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+        #expect(steps["phone"]?["patientOverflow"] == false && !charts.isEmpty, "\(run.output)")
+        #expect(charts.allSatisfy { $0 > width * 0.8 && $0 <= width }, "\(charts) on \(width)")
         #expect(FileManager.default.fileExists(atPath: screenshots + "/board.png"))
     }
 
