@@ -35,7 +35,13 @@ import VigilClinical
         #expect(temp.mark(36.05) == nil)
         #expect(temp.zones.map(\.label) == ["≤ 35", "35.1–36", "36.1–38", "38.1–39", "≥ 39.1"])  // rounded to 36.1 as the score rounds it
         #expect(temp.mark(35.0) == VitalRange.Mark(points: 3, side: .low, severity: .severe))
-        #expect(range("8310-5", "[degF]") == nil)  // no table in °F: not marked rather than misread
+        // In °F, read against the same table, converted: never left unmarked.
+        let fahrenheit = try #require(range("8310-5", "[degF]"))
+        #expect(fahrenheit.mark(100.4) == nil)  // 38.0 °C
+        #expect(fahrenheit.mark(102.2) == VitalRange.Mark(points: 1, side: .high, severity: .moderate))  // 39.0 °C
+        #expect(fahrenheit.mark(95) == VitalRange.Mark(points: 3, side: .low, severity: .severe))  // 35.0 °C
+        #expect(fahrenheit.zones.map(\.label) == ["≤ 95", "95.2–96.8", "97–100.4", "100.6–102.2", "≥ 102.4"])
+        #expect(range("8310-5", "K") == nil)
         let systolic = try #require(range("8480-6", "mm[Hg]"))
         #expect(systolic.mark(95) == VitalRange.Mark(points: 2, side: .low, severity: .moderate))
         #expect(systolic.mark(230) == VitalRange.Mark(points: 3, side: .high, severity: .severe))
@@ -57,7 +63,12 @@ import VigilClinical
         #expect(child.mark(95) == nil)
         #expect(child.zones != adultRange.zones)
         #expect(child.mark(200)?.side == .high)
-        #expect(range("8310-5", "Cel", ageInMonths: 120) == nil)  // PEWS does not score temperature
+        // PEWS does not score temperature: a child's is read against the fever threshold.
+        let temperature = try #require(range("8310-5", "Cel", ageInMonths: 120))
+        #expect(temperature.mark(37.5) == nil)
+        #expect(temperature.mark(38.5) == VitalRange.Mark(points: nil, side: .high, severity: .moderate))
+        #expect(temperature.zones.map(\.label) == ["< 38", "≥ 38"])
+        #expect(try #require(range("8310-5", "[degF]", ageInMonths: 120)).mark(101.3)?.side == .high)
     }
 
     @Test func glucoseIsReadAgainstItsLevelsInEitherUnit() throws {

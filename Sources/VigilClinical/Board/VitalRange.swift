@@ -1,8 +1,9 @@
 /// The ranges a vital sign's value is read against: the policy's own tables, so that what the
 /// board marks and the charts shade is what the scores and alerts count. NEWS2's table for an
-/// adult (SpO2 on the patient's scale), the age band's Bedside PEWS table for a child, the
-/// glucose levels for glucose at any age. A code or unit without a table has no range: it is
-/// shown unmarked, never marked normal by a guess.
+/// adult (SpO2 on the patient's scale), the age band's Bedside PEWS table for a child (and for a
+/// child's temperature, which PEWS does not score, the fever threshold), the glucose levels for
+/// glucose at any age; a temperature in °F is read against the same tables, converted. A code or
+/// unit without a table has no range: it is shown unmarked, never marked normal by a guess.
 public struct VitalRange: Sendable, Equatable {
     public enum Severity: Int, Sendable, Comparable {
         /// Scores nothing.
@@ -58,7 +59,15 @@ public struct VitalRange: Sendable, Equatable {
         case table(BandTable, red: Int)
         /// Glucose levels, in the reading's unit.
         case glucose(level2Below: Double, level1Below: Double, highAbove: Double)
+        /// A child's temperature, which PEWS does not score: the fever threshold (°C).
+        case fever(atLeast: Double)
     }
+
+    /// A reading in °F is read against tables in °C.
+    private let fahrenheit: Bool
+
+    private static func celsius(_ fahrenheit: Double) -> Double { (fahrenheit - 32) * 5 / 9 }
+    private static func fahrenheit(_ celsius: Double) -> Double { celsius * 9 / 5 + 32 }
 
     /// The range of `code` in `unit` for a patient of `ageInMonths` (nil: scored as an adult).
     public init?(code: String, unit: String, context: PatientContext, ageInMonths: Int?, policy: ClinicalPolicy) {
@@ -67,6 +76,7 @@ public struct VitalRange: Sendable, Equatable {
             let glucose = policy.glucose
             let (level2, level1, high) = (glucose.level2Below / perMilligram, glucose.level1Below / perMilligram, glucose.highAbove / perMilligram)
             source = .glucose(level2Below: level2, level1Below: level1, highAbove: high)
+            fahrenheit = false
             let shown = { (value: Double) in Self.text(value, decimals: perMilligram == 1 ? 0 : 1) }
             zones = [
                 Zone(lower: nil, upper: level2, points: nil, severity: .severe, label: "< \(shown(level2))"),
@@ -77,6 +87,19 @@ public struct VitalRange: Sendable, Equatable {
             return
         }
         let child = ageInMonths.map { $0 < policy.paediatricBelowAgeInMonths } ?? false
+        if code == ClinicalCodes.temperature, !["Cel", "[degF]"].contains(unit) { return nil }
+        let inFahrenheit = code == ClinicalCodes.temperature && unit == "[degF]"
+        fahrenheit = inFahrenheit
+        if child, code == ClinicalCodes.temperature {
+            let atLeast = policy.fever.atLeastCelsius
+            let shown = inFahrenheit ? Self.fahrenheit(atLeast) : atLeast
+            source = .fever(atLeast: atLeast)
+            zones = [
+                Zone(lower: nil, upper: shown, points: nil, severity: .normal, label: "< \(Self.text(shown, decimals: 1))"),
+                Zone(lower: shown, upper: nil, points: nil, severity: .moderate, label: "≥ \(Self.text(shown, decimals: 1))"),
+            ]
+            return
+        }
         let chosen: (table: BandTable, unit: String, red: Int)?
         if child {
             let band = policy.pews.bands.first { (ageInMonths ?? 0) < $0.belowAgeInMonths }
@@ -101,14 +124,16 @@ public struct VitalRange: Sendable, Equatable {
                 default: nil
                 }
         }
-        guard let chosen, chosen.unit == unit else { return nil }
+        guard let chosen, chosen.unit == unit || inFahrenheit else { return nil }
         let (table, red) = (chosen.table, chosen.red)
         func severity(_ points: Int) -> Severity { Self.severity(points, red: red) }
         // A table's bounds are inclusive after rounding: the boundary lies half a step above.
         let half = Rounding.round(0.5 / pow10(table.decimals), decimals: table.decimals + 1)
+        let shown = { (celsius: Double) in inFahrenheit ? Self.fahrenheit(celsius) : celsius }
         func label(_ lower: Double?, _ upper: Double?) -> String {
+            let decimals = inFahrenheit ? 1 : table.decimals
             let (first, last) = (
-                lower.map { Self.text($0 + half, decimals: table.decimals) }, upper.map { Self.text($0 - half, decimals: table.decimals) }
+                lower.map { Self.text(shown($0 + half), decimals: decimals) }, upper.map { Self.text(shown($0 - half), decimals: decimals) }
             )
             switch (first, last) {
             case (nil, let last?): return "≤ \(last)"
@@ -131,7 +156,12 @@ public struct VitalRange: Sendable, Equatable {
         }
         zones.append(Zone(lower: lower, upper: nil, points: table.above, severity: severity(table.above), label: label(lower, nil)))
         self.source = .table(table, red: red)
-        self.zones = zones
+        // Bounds in the reading's unit; labels were written from the table's.
+        self.zones = zones.map { zone in
+            var zone = zone
+            (zone.lower, zone.upper) = (zone.lower.map(shown), zone.upper.map(shown))
+            return zone
+        }
     }
 
     private static func severity(_ points: Int, red: Int) -> Severity { points >= red ? .severe : points > 0 ? .moderate : .normal }
@@ -151,10 +181,12 @@ public struct VitalRange: Sendable, Equatable {
 
     /// How `value` is marked; nil when it is normal.
     public func mark(_ value: Double) -> Mark? {
+        let read = fahrenheit ? Self.celsius(value) : value
         let (points, severity): (Int?, Severity) =
             switch source {
-            case .table(let table, let red): (table.points(for: value), Self.severity(table.points(for: value), red: red))
-            case .glucose(let level2, let level1, let high): (nil, value < level2 ? .severe : value < level1 || value > high ? .moderate : .normal)
+            case .table(let table, let red): (table.points(for: read), Self.severity(table.points(for: read), red: red))
+            case .glucose(let level2, let level1, let high): (nil, read < level2 ? .severe : read < level1 || read > high ? .moderate : .normal)
+            case .fever(let atLeast): (nil, read >= atLeast ? .moderate : .normal)
             }
         guard severity != .normal else { return nil }
         let firstNormal = zones.first { $0.severity == .normal }?.lower ?? -.infinity
