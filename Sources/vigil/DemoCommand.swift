@@ -36,7 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: directory), !existing.isEmpty {
             throw CommandFailure("\(directory) is not empty: the demo starts from a fresh folder")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // The server's alone from the start (vigil serve would close it, with a warning).
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let scenarios = try Scenario.builtIn.map { try Scenario.load($0) }
         var options = FleetOptions()
         options.speed = speed

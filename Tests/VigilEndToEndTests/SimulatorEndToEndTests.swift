@@ -171,6 +171,9 @@ import VigilSimulator
         #expect(children.count == 2)
         #expect(demo.stop(SIGTERM, grace: .seconds(60)) == 0)
         #expect(children.allSatisfy { kill($0, 0) != 0 }, "left running: \(children)")
+        // Its folder is the server's alone from the start: nothing to close, nothing to warn about.
+        let serverLog = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+        #expect(!serverLog.contains("was open to others"), "\(serverLog)")
     }
 
     /// The processes whose parent is `pid` (Linux `/proc`).
