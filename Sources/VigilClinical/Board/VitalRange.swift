@@ -66,7 +66,7 @@ public struct VitalRange: Sendable, Equatable {
     /// A reading in °F is read against tables in °C.
     private let fahrenheit: Bool
 
-    private static func celsius(_ fahrenheit: Double) -> Double { (fahrenheit - 32) * 5 / 9 }
+    /// °F of a bound in °C (the other way is ``FeverPolicy/celsius(_:unit:)``).
     private static func fahrenheit(_ celsius: Double) -> Double { celsius * 9 / 5 + 32 }
 
     /// The range of `code` in `unit` for a patient of `ageInMonths` (nil: scored as an adult).
@@ -181,7 +181,7 @@ public struct VitalRange: Sendable, Equatable {
 
     /// How `value` is marked; nil when it is normal.
     public func mark(_ value: Double) -> Mark? {
-        let read = fahrenheit ? Self.celsius(value) : value
+        let read = fahrenheit ? FeverPolicy.celsius(value, unit: "[degF]") ?? value : value
         let (points, severity): (Int?, Severity) =
             switch source {
             case .table(let table, let red): (table.points(for: read), Self.severity(table.points(for: read), red: red))
