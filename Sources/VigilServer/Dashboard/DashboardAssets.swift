@@ -56,7 +56,7 @@ enum DashboardAssets {
         .chart-box { margin: 0; }
         .chart { width: 100%; height: auto; border: 1px solid var(--line); background: var(--paper); }
         .chart .zone.normal { fill: #eaf4ec; }
-        .chart .zone.moderate { fill: #fff4d6; }
+        .chart .zone.moderate { fill: var(--watch); }
         .chart .zone.moderate.points-2 { fill: #fde3c4; }
         .chart .zone.severe { fill: #f9d9dc; }
         .chart .grid { stroke: #d9dde2; stroke-width: .5; }

@@ -61,8 +61,11 @@ struct SchoolPageRoutes {
         if let latest = glucose.last {
             let window = glucose.filter { $0.time >= latest.time - Int64(policy.glucose.windowMinutes * 60_000) }
             let direction = Glucose.slope(window).map(Glucose.Direction.init(slope:))
-            let level = latest.mgdl < policy.glucose.level1Below ? "low" : latest.mgdl > policy.glucose.highAbove ? "high" : "in range"
-            attention = max(attention, latest.mgdl < policy.glucose.level2Below ? 3 : level == "in range" ? 0 : 2)
+            // Read against the glucose levels as the board reads them.
+            let code = readings.last { policy.glucose.codes.contains($0.reading.code) }?.reading.code ?? ""
+            let mark = VitalRange(code: code, unit: "mg/dL", context: context, ageInMonths: nil, policy: policy)?.mark(latest.mgdl)
+            let level = mark?.side.rawValue ?? "in range"
+            attention = max(attention, mark.map { $0.severity == .severe ? 3 : 2 } ?? 0)
             card["glucose"] = [
                 "value": String(Int(latest.mgdl.rounded())), "arrow": direction?.arrow ?? "?", "direction": BoardPage.words(direction),
                 "level": level, "ago": BoardPage.ago(seconds: max(0, (now - latest.time) / 1000)),

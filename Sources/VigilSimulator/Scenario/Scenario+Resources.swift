@@ -26,10 +26,12 @@ public struct ScenarioResources: Sendable {
         for scenario in scenarios {
             for group in scenario.groups ?? [] where groups[group.id] == nil { groups[group.id] = (group.name, []) }
             for member in scenario.staff ?? [] {
-                if staff[member.id] == nil { order.append(member.id) }
-                var first = member
-                first.of = []
-                staff[member.id, default: first].phone = staff[member.id]?.phone ?? member.phone
+                if staff[member.id] == nil {
+                    order.append(member.id)
+                    staff[member.id] = member
+                    staff[member.id]!.of = []
+                }
+                staff[member.id]!.phone = staff[member.id]!.phone ?? member.phone
                 staff[member.id]!.of += member.of.flatMap { target in
                     scenario.patients.contains { $0.id == target } ? (0..<copies).map { Self.copy(target, $0) } : [target]
                 }
