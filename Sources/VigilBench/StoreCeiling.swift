@@ -24,7 +24,7 @@ enum StoreCeiling {
                     type: .device, id: BenchFleet.deviceID(n), version: 1, lastUpdated: 0, mode: .create
                 ))
         }
-        try await store.write(fleet, audit: [], sealer: NoSeal())
+        _ = try await store.apply([Change(.resources(fleet))], sealer: NoSeal())
         let now = Int64(Date().timeIntervalSince1970) * 1000
         // Same rows as the load: batch b goes to device b % devices with consecutive seqs.
         func row(_ index: Int) -> Reading {
@@ -42,7 +42,7 @@ enum StoreCeiling {
         for start in stride(from: 0, to: readings, by: transactionRows) {
             let rows = (start..<min(start + transactionRows, readings)).map(row)
             let began = ContinuousClock.now
-            _ = try await store.commit(IngestCommit(readings: rows), sealer: NoSeal())
+            _ = try await store.apply([Change(.readings(IngestCommit(readings: rows)))], sealer: NoSeal())
             elapsed += ContinuousClock.now - began
         }
         let seconds = elapsed.seconds

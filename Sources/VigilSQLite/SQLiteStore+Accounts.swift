@@ -3,35 +3,25 @@ import GRDB
 public import VigilCore
 
 extension SQLiteStore {
-    public func addCredential(
-        device: String, tokenHash: [UInt8], brokerHash: String?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer
-    ) async throws -> Int64 {
-        try await pool.write { db in
-            guard try self.key("Device", device, db) != nil else { throw VigilError(.notFound, "Device/\(device) does not exist") }
-            try db.execute(
-                sql: "INSERT INTO device_credential (device, token_hash, broker_hash, created) VALUES (?, ?, ?, ?)",
-                arguments: [device, Data(tokenHash), brokerHash, time]
-            )
-            let id = db.lastInsertedRowID
-            _ = try self.appendAudit(audit, sealer: sealer, db)
-            return id
-        }
+    func addCredential(device: String, tokenHash: [UInt8], brokerHash: String?, at time: Int64, _ db: Database) throws -> Int64 {
+        guard try self.key("Device", device, db) != nil else { throw VigilError(.notFound, "Device/\(device) does not exist") }
+        try db.execute(
+            sql: "INSERT INTO device_credential (device, token_hash, broker_hash, created) VALUES (?, ?, ?, ?)",
+            arguments: [device, Data(tokenHash), brokerHash, time]
+        )
+        return db.lastInsertedRowID
     }
 
-    public func revokeCredentials(device: String, id: Int64?, at time: Int64, audit: [AuditEvent], sealer: any AuditSealer) async throws -> Int {
-        try await pool.write { db in
-            if let id {
-                try db.execute(
-                    sql: "UPDATE device_credential SET revoked = ? WHERE device = ? AND id = ? AND revoked IS NULL",
-                    arguments: [time, device, id]
-                )
-            } else {
-                try db.execute(sql: "UPDATE device_credential SET revoked = ? WHERE device = ? AND revoked IS NULL", arguments: [time, device])
-            }
-            let count = db.changesCount
-            _ = try self.appendAudit(audit, sealer: sealer, db)
-            return count
+    func revokeCredentials(device: String, id: Int64?, at time: Int64, _ db: Database) throws -> Int {
+        if let id {
+            try db.execute(
+                sql: "UPDATE device_credential SET revoked = ? WHERE device = ? AND id = ? AND revoked IS NULL",
+                arguments: [time, device, id]
+            )
+        } else {
+            try db.execute(sql: "UPDATE device_credential SET revoked = ? WHERE device = ? AND revoked IS NULL", arguments: [time, device])
         }
+        return db.changesCount
     }
 
     public func device(forCredential tokenHash: [UInt8]) async throws -> String? {
@@ -60,35 +50,29 @@ extension SQLiteStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
     }
 
-    public func insert(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws -> UserAccount {
-        try await pool.write { db in
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM user WHERE username = ?", arguments: [user.username]) != nil {
-                throw VigilError(.conflict, "user \(user.username) already exists")
-            }
-            try db.execute(
-                sql:
-                    "INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created,
-                    user.signInGeneration,
-                ]
-            )
-            var stored = user
-            stored.id = db.lastInsertedRowID
-            _ = try self.appendAudit(audit, sealer: sealer, db)
-            return stored
+    func insert(_ user: UserAccount, _ db: Database) throws -> UserAccount {
+        if try Int.fetchOne(db, sql: "SELECT 1 FROM user WHERE username = ?", arguments: [user.username]) != nil {
+            throw VigilError(.conflict, "user \(user.username) already exists")
         }
+        try db.execute(
+            sql:
+                "INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created,
+                user.signInGeneration,
+            ]
+        )
+        var stored = user
+        stored.id = db.lastInsertedRowID
+        return stored
     }
 
-    public func update(_ user: UserAccount, audit: [AuditEvent], sealer: any AuditSealer) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ? WHERE id = ?",
-                arguments: [user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration, user.id]
-            )
-            guard db.changesCount == 1 else { throw VigilError(.notFound, "user \(user.username) does not exist") }
-            _ = try self.appendAudit(audit, sealer: sealer, db)
-        }
+    func update(_ user: UserAccount, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ? WHERE id = ?",
+            arguments: [user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration, user.id]
+        )
+        guard db.changesCount == 1 else { throw VigilError(.notFound, "user \(user.username) does not exist") }
     }
 
     public func user(id: Int64) async throws -> UserAccount? {

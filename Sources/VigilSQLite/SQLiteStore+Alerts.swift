@@ -44,32 +44,25 @@ extension SQLiteStore {
         }
     }
 
-    public func save(_ changes: [AlertChange], writing writes: [ResourceWrite], audit resourceAudit: [AuditEvent], sealer: any AuditSealer)
-        async throws -> [Alert]
-    {
-        do {
-            return try await pool.write { db in
-                for write in writes { try self.apply(write, db) }
-                var stored: [Alert] = []
-                var audit = resourceAudit
-                for change in changes {
-                    let alert = try Self.save(change.alert, history: change.history, db)
-                    stored.append(alert)
-                    audit += change.audit.map { event in
-                        var event = event
-                        event.resource = event.resource.replacingOccurrences(of: "{alert}", with: String(alert.id))
-                        return event
-                    }
-                }
-                _ = try self.appendAudit(audit, sealer: sealer, db)
-                return stored
+    /// Stores alerts with their history and the records derived with them, inside the caller's
+    /// transaction; returns the alerts with their ids and the audit events naming them.
+    func save(_ changes: [AlertChange], derived writes: [ResourceWrite], _ db: Database) throws -> (alerts: [Alert], audit: [AuditEvent]) {
+        for write in writes { try self.apply(write, db) }
+        var stored: [Alert] = []
+        var audit: [AuditEvent] = []
+        for change in changes {
+            let alert = try Self.save(change.alert, history: change.history, db)
+            stored.append(alert)
+            audit += change.audit.map { event in
+                var event = event
+                event.resource = event.resource.replacingOccurrences(of: "{alert}", with: String(alert.id))
+                return event
             }
-        } catch {
-            throw Self.translate(error)
         }
+        return (stored, audit)
     }
 
-    private static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> Alert {
+    static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> Alert {
         var alert = alert
         let acknowledgements = JSON.array(
             alert.acknowledgements.map { ack in

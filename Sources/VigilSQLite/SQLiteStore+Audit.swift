@@ -3,12 +3,6 @@ import GRDB
 public import VigilCore
 
 extension SQLiteStore {
-    @discardableResult
-    public func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
-        guard !events.isEmpty else { return nil }
-        return try await pool.write { db in try self.appendAudit(events, sealer: sealer, db) }
-    }
-
     public func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -21,32 +21,26 @@ extension SQLiteStore {
         }
     }
 
-    public func commit(_ batch: IngestCommit, sealer: any AuditSealer) async throws -> IngestCommitResult {
-        do {
-            return try await pool.write { db in
-                var inserter = try ReadingInserter(store: self, db: db)
-                var ids: [Int64?] = []
-                ids.reserveCapacity(batch.readings.count)
-                for reading in batch.readings { ids.append(try inserter.insert(reading)) }
-                try inserter.recordUploads()
-                let quarantine = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO quarantine (device, boot, seq, idx, reason, payload, source, received)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """
-                )
-                for entry in batch.quarantine {
-                    try quarantine.execute(arguments: [
-                        entry.device, entry.boot ?? (entry.seq == nil ? nil : ProducerKey.defaultBoot), entry.seq, entry.index,
-                        entry.reason, entry.payload, entry.source, entry.received,
-                    ])
-                }
-                let head = try self.appendAudit(batch.audit, sealer: sealer, db)
-                return IngestCommitResult(ids: ids, auditHead: head)
-            }
-        } catch {
-            throw Self.translate(error)
+    /// Inserts a batch of readings and quarantine entries inside the caller's transaction; returns
+    /// each reading's id, nil for a duplicate.
+    func insert(_ batch: IngestCommit, with inserter: inout ReadingInserter, _ db: Database) throws -> [Int64?] {
+        var ids: [Int64?] = []
+        ids.reserveCapacity(batch.readings.count)
+        for reading in batch.readings { ids.append(try inserter.insert(reading)) }
+        guard !batch.quarantine.isEmpty else { return ids }
+        let quarantine = try db.cachedStatement(
+            sql: """
+                INSERT INTO quarantine (device, boot, seq, idx, reason, payload, source, received)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """
+        )
+        for entry in batch.quarantine {
+            try quarantine.execute(arguments: [
+                entry.device, entry.boot ?? (entry.seq == nil ? nil : ProducerKey.defaultBoot), entry.seq, entry.index,
+                entry.reason, entry.payload, entry.source, entry.received,
+            ])
         }
+        return ids
     }
 
     /// The key of a code, adding it on first use.

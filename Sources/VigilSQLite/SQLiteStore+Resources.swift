@@ -39,18 +39,6 @@ extension SQLiteStore {
         }
     }
 
-    @discardableResult
-    public func write(_ writes: [ResourceWrite], audit: [AuditEvent], sealer: any AuditSealer) async throws -> AuditHead? {
-        do {
-            return try await pool.write { db in
-                for write in writes { try self.apply(write, db) }
-                return try self.appendAudit(audit, sealer: sealer, db)
-            }
-        } catch {
-            throw Self.translate(error)
-        }
-    }
-
     /// Writes one resource version with its search and access rows, inside the caller's transaction.
     func apply(_ write: ResourceWrite, _ db: Database) throws {
         let r = write.resource

@@ -9,7 +9,7 @@ extension StoreConformance {
                 #expect(try await store.auditHead() == nil)
                 try await store.appendAudit([Fixture.event(1), Fixture.event(2)], sealer: Fixture.sealer)
                 try await store.write([Fixture.patient("p1")], audit: [Fixture.event(3, patient: "p1")], sealer: Fixture.sealer)
-                _ = try await store.commit(IngestCommit(audit: [Fixture.event(4)]), sealer: Fixture.sealer)
+                _ = try await store.commit(IngestCommit(), audit: [Fixture.event(4)], sealer: Fixture.sealer)
                 _ = try await store.insert(
                     UserAccount(username: "u", role: .admin, fhirUser: nil, passwordHash: "h", created: 0), audit: [Fixture.event(5)],
                     sealer: Fixture.sealer)

@@ -12,13 +12,13 @@ extension StoreConformance {
                         Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000),
                         Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0),
                     ]), sealer: Fixture.sealer)
-                #expect(first.inserted == [true, true, false])
+                #expect(first.map { $0 != nil } == [true, true, false])
                 let again = try await store.commit(
                     IngestCommit(readings: [
                         Fixture.reading("d1", 2, patient: "p1", at: Fixture.t0 + 1000),
                         Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0, boot: "b2"),
                     ]), sealer: Fixture.sealer)
-                #expect(again.inserted == [false, true])
+                #expect(again.map { $0 != nil } == [false, true])
                 #expect(try await search(store, .observation, [("patient", "p1"), ("_count", "100")]).count == 3)
             }
         ),
@@ -75,7 +75,7 @@ extension StoreConformance {
                 let broken = Fixture.reading("unknown-device", 1, patient: "p1", at: Fixture.t0)
                 await #expect(throws: (any Error).self) {
                     try await store.commit(
-                        IngestCommit(readings: [Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), broken], audit: [Fixture.event(1)]),
+                        IngestCommit(readings: [Fixture.reading("d1", 1, patient: "p1", at: Fixture.t0), broken]), audit: [Fixture.event(1)],
                         sealer: Fixture.sealer)
                 }
                 #expect(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: 1)) == nil)

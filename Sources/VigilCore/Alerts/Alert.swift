@@ -1,10 +1,10 @@
 /// An alert about one patient and one condition, with where it is in its lifecycle.
 ///
 /// At most one alert per patient and condition (``key``) is open (not resolved) at a time.
-public struct Alert: Sendable, Equatable {
+public struct Alert: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable, CaseIterable { case active, acknowledged, resolved }
 
-    public struct Acknowledgement: Sendable, Equatable {
+    public struct Acknowledgement: Sendable, Equatable, Codable {
         /// `user/NAME`.
         public var by: String
         public var at: Int64
@@ -18,7 +18,7 @@ public struct Alert: Sendable, Equatable {
         }
     }
 
-    public struct Resolution: Sendable, Equatable {
+    public struct Resolution: Sendable, Equatable, Codable {
         /// Who resolved it, or nil when the condition cleared.
         public var by: String?
         public var reason: String

@@ -64,7 +64,7 @@ public struct AuditRecord: Sendable, Equatable {
 }
 
 /// The newest record of the chain: what an anchor kept outside the database remembers.
-public struct AuditHead: Sendable, Equatable {
+public struct AuditHead: Sendable, Equatable, Codable {
     public var seq: Int64
     public var hash: [UInt8]
 

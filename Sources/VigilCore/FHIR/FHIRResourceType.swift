@@ -1,5 +1,5 @@
 /// The FHIR resource types Vigil stores, and where each one names its patient.
-public enum FHIRResourceType: String, CaseIterable, Sendable, Comparable {
+public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparable {
     case patient = "Patient"
     case practitioner = "Practitioner"
     case relatedPerson = "RelatedPerson"

@@ -1,6 +1,6 @@
 /// The key a device gives each reading, unique for that device: which boot of the device, and
 /// which reading of that boot. The store keeps one reading per key, so a resend is a duplicate.
-public struct ProducerKey: Sendable, Hashable, CustomStringConvertible {
+public struct ProducerKey: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The Device's FHIR id.
     public let device: String
     /// The device's boot (counter epoch); `0` when the device does not send one.

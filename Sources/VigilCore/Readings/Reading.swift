@@ -1,8 +1,8 @@
 /// One measurement from a device, validated and assigned to its patient: what the store keeps.
 ///
 /// Readings are append-only: never updated; a correction is a new reading.
-public struct Reading: Sendable, Equatable {
-    public struct Flags: OptionSet, Sendable, Hashable {
+public struct Reading: Sendable, Equatable, Codable {
+    public struct Flags: OptionSet, Sendable, Hashable, Codable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
 
@@ -37,7 +37,7 @@ public struct Reading: Sendable, Equatable {
 }
 
 /// A reading as the store returns it: with the id under which it is served as an Observation.
-public struct StoredReading: Sendable, Equatable {
+public struct StoredReading: Sendable, Equatable, Codable {
     /// The Observation id: a number assigned by the store.
     public var id: Int64
     public var reading: Reading

@@ -1,5 +1,5 @@
 /// A FHIR resource as the store holds it: the JSON (with `id` and `meta` set) and its version.
-public struct StoredResource: Sendable, Equatable {
+public struct StoredResource: Sendable, Equatable, Codable {
     public var type: FHIRResourceType
     public var id: String
     /// Version number, from 1.

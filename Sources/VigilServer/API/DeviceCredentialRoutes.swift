@@ -18,12 +18,12 @@ struct DeviceCredentialRoutes {
                 let token = DeviceToken.generate()
                 let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .create, resource: "Device/\(device)/credentials")
                 // The broker hash is kept now: the token itself is never stored.
-                let id = try await runtime.store.addCredential(
+                let grant = Change.Content.addCredential(
                     device: device, tokenHash: DeviceToken.hash(token), brokerHash: MosquittoPasswordHash.make(password: token),
-                    at: runtime.clock.now(), audit: [event], sealer: runtime.sealer
-                )
-                runtime.anchorAudit(try await runtime.store.auditHead())
-                runtime.broker.credentialsChanged()
+                    at: runtime.clock.now())
+                guard case .credential(let id) = try await runtime.writer.submit(Change(grant, audit: [event])) else {
+                    throw VigilError(.internal, "the credential was not stored")
+                }
                 var response = FHIRJSON.response(
                     ["id": .integer(id), "device": .string(device), "token": .string(token)], status: .created, mediaType: FHIRJSON.jsonMediaType
                 )
@@ -67,10 +67,10 @@ struct DeviceCredentialRoutes {
         let event = runtime.auditEvent(
             .user(admin), client: context.clientAddress, action: .delete, resource: "Device/\(device)/credentials",
             detail: credential.map { "credential \($0)" } ?? "all credentials")
-        let revoked = try await runtime.store.revokeCredentials(
-            device: device, id: credential, at: runtime.clock.now(), audit: [event], sealer: runtime.sealer)
-        runtime.anchorAudit(try await runtime.store.auditHead())
-        runtime.broker.credentialsChanged()
+        let revocation = Change(.revokeCredentials(device: device, id: credential, at: runtime.clock.now()), audit: [event])
+        guard case .revoked(let revoked) = try await runtime.writer.submit(revocation) else {
+            throw VigilError(.internal, "the credentials were not revoked")
+        }
         return FHIRJSON.response(["revoked": .integer(revoked)], mediaType: FHIRJSON.jsonMediaType)
     }
 }

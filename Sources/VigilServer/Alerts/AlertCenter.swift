@@ -4,19 +4,18 @@ import VigilClinical
 public import VigilCore
 
 /// Keeps every open alert, carries out the lifecycle (``AlertLifecycle``) on the rules' conditions,
-/// on people's acknowledgements and resolutions, and on the clock; stores and audits every
-/// transition, finds who to notify on the patient's care team, and publishes to the event hub.
+/// on people's acknowledgements and resolutions, and on the clock (``EscalationClock``); finds who
+/// to notify on the patient's care team, and hands every transition, audited and with its
+/// ``Notice``s, to the ``ChangeWriter``.
 ///
 /// Operations run one at a time (``AsyncLock``), so two conditions of one patient never race to
 /// open the same alert. The conditions of one analysed commit are stored in one transaction
 /// (``AlertBatch``).
 public final class AlertCenter: Sendable {
     let store: any VigilStore
-    let sealer: any AuditSealer
-    let anchor: AuditAnchor?
+    let writer: ChangeWriter
     let clock: any VigilClock
     let policy: EscalationPolicy
-    let hub: EventHub
     let logger: Logger
     private let lock = AsyncLock()
     /// Open alerts by patient and condition.
@@ -29,16 +28,11 @@ public final class AlertCenter: Sendable {
         var key: String
     }
 
-    init(
-        store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, clock: any VigilClock, policy: EscalationPolicy, hub: EventHub,
-        logger: Logger
-    ) {
+    init(store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: EscalationPolicy, logger: Logger) {
         self.store = store
-        self.sealer = sealer
-        self.anchor = anchor
+        self.writer = writer
         self.clock = clock
         self.policy = policy
-        self.hub = hub
         self.logger = logger
     }
 
@@ -126,11 +120,9 @@ public final class AlertCenter: Sendable {
             guard let alert = try await store.alert(id: id) else { throw VigilError(.notFound, "alert \(id) was not found") }
             let entry = AlertHistoryEntry(kind: .commented, at: clock.now(), actor: "user/\(user.username)", detail: text, recipients: [])
             let audit = auditEvent(alert, .update, actor: .user(user), client: client, detail: "comment")
-            _ = try await store.save(alert, history: [entry], audit: [audit], sealer: sealer)
-            if let head = try await store.auditHead() { anchor?.advance(to: head) }
-            hub.publish(
-                "alert", patient: alert.patient,
-                data: ["transition": "commented", "by": .string("user/\(user.username)"), "text": .string(text), "alert": alert.json])
+            let notice = AlertNotice(transition: .commented, by: "user/\(user.username)", alert: alert, text: text)
+            try await writer.submit(
+                Change(.alerts([AlertChange(alert: alert, history: [entry], audit: [audit])], derived: []), notices: [.alert(notice)]))
             return entry
         }
     }
@@ -187,36 +179,29 @@ public final class AlertCenter: Sendable {
         batch.add(alert, steps, audit: audit)
     }
 
-    /// Stores a batch in one transaction, updates the open set and publishes every step. Called
-    /// under the lock.
+    /// Stores a batch in one change, with the records derived along and a notice of every step,
+    /// and updates the open set. Called under the lock.
     @discardableResult
     private func commit(_ batch: AlertBatch, along records: DerivedRecords = DerivedRecords()) async throws -> [Alert] {
         guard !batch.isEmpty || !records.isEmpty else { return [] }
-        let stored = try await store.save(batch.changes, writing: records.writes, audit: records.audit, sealer: sealer)
-        if let head = try await store.auditHead() { anchor?.advance(to: head) }
+        var notices = records.notices
+        for (index, (change, steps)) in zip(batch.changes, batch.steps).enumerated() {
+            for step in steps {
+                var state = step.alert
+                state.id = change.alert.id
+                notices.append(
+                    .alert(
+                        AlertNotice(
+                            transition: step.transition.kind, by: step.transition.actor, alert: state, recipients: step.entry.recipients,
+                            level: step.transition.notifyLevel ?? 0, allClear: step.transition.allClear, index: change.alert.id == 0 ? index : nil)))
+            }
+        }
+        let change = Change(.alerts(batch.changes, derived: records.writes), audit: records.audit, notices: notices)
+        guard case .alerts(let stored) = try await writer.submit(change) else { return [] }
         open.withLock { table in
             for alert in stored {
                 let key = OpenKey(patient: alert.patient, key: alert.key)
                 if alert.isOpen { table[key] = alert } else if table[key]?.id == alert.id { table[key] = nil }
-            }
-        }
-        for event in records.events { hub.publish(event.type, patient: event.patient, data: event.data) }
-        for (alert, steps) in zip(stored, batch.steps) {
-            for step in steps {
-                var state = step.alert
-                state.id = alert.id
-                var data: JSONObject = ["transition": .string(step.transition.kind.rawValue), "alert": state.json]
-                if let by = step.transition.actor { data["by"] = .string(by) }
-                hub.publish("alert", patient: alert.patient, data: .object(data))
-                if !step.entry.recipients.isEmpty {
-                    hub.publish(
-                        step.transition.allClear ? "all-clear" : "notification", patient: alert.patient, recipients: Set(step.entry.recipients),
-                        data: [
-                            "reason": .string(step.transition.kind.rawValue), "level": .integer(step.transition.notifyLevel ?? 0),
-                            "alert": state.json,
-                        ]
-                    )
-                }
             }
         }
         return stored

@@ -74,6 +74,26 @@ final class AnalysisInbox: Sendable {
         return accepted
     }
 
+    /// Queues `input` at once, over the capacity if need be: for the writer, which must never
+    /// wait on the analysis (the analysis waits on the writer for its alerts). The writer holds
+    /// readings back instead while ``hasRoom`` is false.
+    /// - Returns: false when the inbox was finished (the input is dropped).
+    @discardableResult
+    func post(_ input: AnalysisInput, weight: Int = 1) -> Bool {
+        let actions = state.withLock { state -> Actions? in
+            guard !state.finished else { return nil }
+            state.queued.append((input, weight))
+            state.weight += weight
+            return state.settle()
+        }
+        guard let actions else { return false }
+        Self.run(actions)
+        return true
+    }
+
+    /// Whether the inbox holds less than its capacity.
+    var hasRoom: Bool { state.withLock { $0.weight < $0.capacity } }
+
     /// The next input, or nil once finished and empty. One consumer only. Cancelling the
     /// consumer finishes the inbox: the service group cancels the analysis when another service
     /// fails, and a consumer that went on waiting would keep the server from ever exiting.

@@ -1,18 +1,23 @@
 import VigilClinical
-import VigilCore
+public import VigilCore
 
-extension AnalysisService {
-    /// Hands what people stored through FHIR to the rules: observations to analyse, and patients
-    /// whose birth date or care plan changed.
-    func recordChanged(_ resources: [StoredResource]) async {
-        for resource in resources {
+extension AnalysisService: CommitSubscriber {
+    /// Takes what a commit stored into the inbox without waiting: device readings and refusals,
+    /// observations people stored through FHIR, and patients whose birth date or care plan changed.
+    public func committed(_ commit: Committed) async {
+        if !commit.readings.isEmpty || !commit.refused.isEmpty {
+            let input = AnalysisInput.committed(
+                readings: commit.readings, refused: commit.refused, clockAhead: commit.clockAhead, received: commit.received ?? clock.now())
+            inbox.post(input, weight: input.weight)
+        }
+        for resource in commit.resources {
             switch resource.type {
             case .observation:
                 guard let patient = resource.patient else { continue }
                 let observations = ClinicalObservation.from(observation: resource.json, id: resource.id)
-                if !observations.isEmpty { await submit(.observations(patient: patient, observations)) }
+                if !observations.isEmpty { inbox.post(.observations(patient: patient, observations)) }
             case .patient, .carePlan:
-                if let patient = resource.patient { await submit(.patientChanged(patient)) }
+                if let patient = resource.patient { inbox.post(.patientChanged(patient)) }
             default:
                 continue
             }

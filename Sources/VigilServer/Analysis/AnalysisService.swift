@@ -18,13 +18,10 @@ public final class AnalysisService: Service {
     let store: any VigilStore
     let engine: ClinicalEngine
     let alerts: AlertCenter
-    let hub: EventHub
     let clock: any VigilClock
-    let sealer: any AuditSealer
-    let anchor: AuditAnchor?
     let metrics: VigilMetrics
     let logger: Logger
-    private let inbox = AnalysisInbox(capacity: 100_000)
+    let inbox = AnalysisInbox(capacity: 100_000)
     let state = Mutex<State>(State())
 
     struct PatientRuntime {
@@ -41,17 +38,11 @@ public final class AnalysisService: Service {
         var analysed = AnalysedWatermark()
     }
 
-    init(
-        store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, hub: EventHub, clock: any VigilClock, sealer: any AuditSealer,
-        anchor: AuditAnchor?, metrics: VigilMetrics, logger: Logger
-    ) {
+    init(store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, clock: any VigilClock, metrics: VigilMetrics, logger: Logger) {
         self.store = store
         self.engine = ClinicalEngine(policy: policy)
         self.alerts = alerts
-        self.hub = hub
         self.clock = clock
-        self.sealer = sealer
-        self.anchor = anchor
         self.metrics = metrics
         self.logger = logger
     }
@@ -60,6 +51,9 @@ public final class AnalysisService: Service {
     func submit(_ input: AnalysisInput) async {
         await inbox.send(input, weight: input.weight)
     }
+
+    /// Whether the analysis is less than 100,000 readings behind (the writer holds readings until it is).
+    var hasRoom: Bool { inbox.hasRoom }
 
     /// Waits until everything submitted before has been analysed.
     func flush() async {
@@ -144,7 +138,6 @@ public final class AnalysisService: Service {
             let results = try await withPatient(patient) { runtime in
                 engine.process(observations, state: &runtime.state, context: runtime.context, patient: patient, now: now)
             }
-            publishReadings(observations, patient: patient)
             outputs += results.map { (patient, $0) }
         }
         // A device whose first upload was all refused is not known yet: find the patient it is on.
@@ -182,11 +175,10 @@ public final class AnalysisService: Service {
             return outputs
         }
         try await act(on: outputs)
-        await alerts.tick()
     }
 
-    /// Stores the new scores of all patients and the alert changes in one transaction (through the
-    /// alert center), then publishes the scores and the alert steps.
+    /// Hands the new scores of all patients and the condition changes to the alert center, which
+    /// stores them in one change and announces the scores just before the alert steps.
     private func act(on outputs: [(patient: String, output: EngineOutput)]) async throws {
         let now = clock.now()
         var records = DerivedRecords()
@@ -198,29 +190,12 @@ public final class AnalysisService: Service {
                 AuditEvent(
                     time: now, actor: "system/rules", role: "rules", patient: patient, action: .create,
                     resource: "Observation/\(write.resource.id)", detail: "\(record.kind.rawValue) \(record.total)"))
-            records.events.append(
-                (
-                    "score", patient,
-                    [
-                        "score": .string(record.kind.rawValue), "total": .integer(record.total), "band": record.band.map { .string($0) } ?? nil,
-                        "partial": .bool(!record.assumed.isEmpty), "observation": .string("Observation/\(write.resource.id)"),
-                        "time": .string(FHIRDateTime.instant(milliseconds: record.time)),
-                    ]
-                ))
+            records.notices.append(
+                .score(
+                    ScoreNotice(
+                        patient: patient, score: record.kind.rawValue, total: record.total, band: record.band, partial: !record.assumed.isEmpty,
+                        observation: "Observation/\(write.resource.id)", time: record.time)))
         }
         await alerts.handle(outputs.filter { if case .score = $0.output { false } else { true } }, along: records)
-    }
-
-    private func publishReadings(_ observations: [ClinicalObservation], patient: String) {
-        var latest: [String: ClinicalObservation] = [:]
-        for observation in observations where (latest[observation.code]?.time ?? .min) <= observation.time { latest[observation.code] = observation }
-        let items: [JSON] = latest.values.sorted { $0.code < $1.code }.compactMap { observation in
-            guard let quantity = observation.quantity else { return nil }
-            return [
-                "code": .string(observation.code), "value": .double(quantity.value), "unit": .string(quantity.unit),
-                "time": .string(FHIRDateTime.instant(milliseconds: observation.time)), "observation": .string("Observation/\(observation.id)"),
-            ]
-        }
-        if !items.isEmpty { hub.publish("readings", patient: patient, data: ["readings": .array(items), "count": .integer(observations.count)]) }
     }
 }

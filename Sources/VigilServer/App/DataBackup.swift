@@ -35,7 +35,7 @@ public enum DataBackup {
         let event = AuditEvent(
             time: runtime.clock.now(), actor: "system/cli", role: "operator", action: .read, resource: "backup", client: "cli",
             detail: "whole database to \(file)")
-        runtime.anchorAudit(try await store.write([], audit: [event], sealer: runtime.sealer))
+        try await runtime.audit([event])
         let head = try store.backup(to: file)
         let anchor = AuditAnchor(path: file + ".head", sealer: runtime.sealer)
         if let head, !anchor.advance(to: head) { throw VigilError(.internal, "cannot write \(anchor.path)") }

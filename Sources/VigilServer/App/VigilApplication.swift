@@ -148,7 +148,8 @@ public enum VigilApplication {
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
-            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer] + transports(runtime: runtime, onMLLPListening: onMLLPListening),
+            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer, EscalationClock(alerts: runtime.alerts)]
+                + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
                 onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")

@@ -12,7 +12,8 @@ public struct VigilRuntime: Sendable {
     public let passwords: PasswordHasher
     public let sealer: HMACAuditSealer
     public let anchor: AuditAnchor
-    public let writer: IngestWriter
+    /// The one owner of writing (``ChangeWriter``).
+    public let writer: ChangeWriter
     public let policy: ClinicalPolicy
     public let hub: EventHub
     public let alerts: AlertCenter
@@ -60,37 +61,29 @@ public struct VigilRuntime: Sendable {
                 return files
             }, serverKey: brokerKey, logger: logger)
         self.hub = EventHub(firstID: clock.now() * 1000)
-        self.alerts = AlertCenter(store: store, sealer: sealer, anchor: anchor, clock: clock, policy: policy.escalation, hub: hub, logger: logger)
-        self.analysis =
-            configuration.rules
-            ? AnalysisService(
-                store: store, policy: policy, alerts: alerts, hub: hub, clock: clock, sealer: sealer, anchor: anchor, metrics: metrics,
-                logger: logger)
-            : nil
-        self.writer = IngestWriter(
-            store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity,
-            maxCommitRows: configuration.maxCommitRows, analysis: analysis, metrics: metrics, logger: logger
-        )
+        self.writer = ChangeWriter(
+            store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity, maxCommitRows: configuration.maxCommitRows,
+            metrics: metrics, logger: logger)
+        self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
+        let analysis =
+            configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
+        self.analysis = analysis
+        // Told of every commit, in this order, before anyone waiting for it is answered.
+        writer.subscribe(scopes)
+        writer.subscribe(broker)
+        if let analysis {
+            writer.subscribe(analysis)
+            writer.holdReadings(unless: { analysis.hasRoom })
+        }
+        writer.subscribe(hub)
     }
 }
 
 extension VigilRuntime {
-    /// Tells those who keep derived state that resources were written through FHIR: the scope
-    /// cache (care teams and groups) and the analysis (observations, patients, care plans).
-    func recordChanged(_ resources: [StoredResource]) async {
-        if resources.contains(where: { $0.type == .careTeam || $0.type == .group }) { scopes.invalidate() }
-        await analysis?.recordChanged(resources)
-    }
-
-    /// Records audit events: through the group-commit writer, so they are durable when this returns.
+    /// Records audit events: through the writer, so they are durable when this returns.
     public func audit(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }
-        _ = try await writer.submit(IngestCommit(audit: events))
-    }
-
-    /// Moves the audit anchor after a write that appended to the chain.
-    public func anchorAudit(_ head: AuditHead?) {
-        if let head { anchor.advance(to: head) }
+        try await writer.submit(.audit(events))
     }
 
     /// An audit event stamped with now, the principal and the client.

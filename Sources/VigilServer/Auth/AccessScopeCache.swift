@@ -1,5 +1,5 @@
 import Synchronization
-import VigilCore
+public import VigilCore
 
 /// Care-team scopes computed recently, per member (`Practitioner/ID`, `RelatedPerson/ID`).
 ///
@@ -45,5 +45,12 @@ final class AccessScopeCache: Sendable {
             state.generation &+= 1
             state.entries.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+extension AccessScopeCache: CommitSubscriber {
+    /// Forgets every scope when a commit wrote a CareTeam or Group.
+    func committed(_ commit: Committed) async {
+        if commit.resources.contains(where: { $0.type == .careTeam || $0.type == .group }) { invalidate() }
     }
 }

@@ -26,8 +26,7 @@ public struct AccountService: Sendable {
             created: runtime.clock.now()
         )
         let event = runtime.auditEvent(actor, client: client, action: .create, resource: "User/\(username)", detail: "role \(role.rawValue)")
-        let stored = try await runtime.store.insert(account, audit: [event], sealer: runtime.sealer)
-        runtime.anchorAudit(try await runtime.store.auditHead())
+        guard case .user(let stored) = try await runtime.writer.submit(Change(.addUser(account), audit: [event])) else { return account }
         return stored
     }
 
@@ -72,8 +71,7 @@ public struct AccountService: Sendable {
             }
         }
         let event = runtime.auditEvent(actor, client: client, action: .update, resource: "User/\(username)", detail: changes.joined(separator: ", "))
-        try await runtime.store.update(user, audit: [event], sealer: runtime.sealer)
-        runtime.anchorAudit(try await runtime.store.auditHead())
+        try await runtime.writer.submit(Change(.updateUser(user), audit: [event]))
         return user
     }
 

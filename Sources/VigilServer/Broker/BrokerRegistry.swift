@@ -5,7 +5,7 @@ public import VigilCore
 /// Which devices may use the broker, seen from the server: the devices with an active
 /// credential (read again at most once a second, and at once after this node changes one), and,
 /// when Vigil manages the broker (`--broker-config`), the broker's files kept in step.
-public final class BrokerRegistry: Sendable {
+public final class BrokerRegistry: CommitSubscriber {
     private let store: any VigilStore
     private let clock: any VigilClock
     private let files: BrokerFiles?
@@ -33,9 +33,10 @@ public final class BrokerRegistry: Sendable {
         return devices.contains(device)
     }
 
-    /// A credential was issued or revoked: forget what was cached, and have the broker's files
+    /// Credentials were issued or revoked: forget what was cached, and have the broker's files
     /// rewritten (by ``BrokerSync``, which coalesces changes that come together).
-    func credentialsChanged() {
+    public func committed(_ commit: Committed) async {
+        guard !commit.credentials.isEmpty else { return }
         cache.withLock { $0.loaded = nil }
         if files != nil { changes.yield() }
     }

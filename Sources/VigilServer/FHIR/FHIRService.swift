@@ -67,11 +67,8 @@ struct FHIRService: Sendable {
         let now = runtime.clock.now()
         let write = try await WritePlanner(runtime: runtime, access: access).plan(
             body, type: type, id: WritePlanner.newID(), version: 1, mode: .create, now: now)
-        let head = try await runtime.store.write(
-            [write], audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)], sealer: runtime.sealer
-        )
-        runtime.anchorAudit(head)
-        await runtime.recordChanged([write.resource])
+        try await runtime.writer.submit(
+            Change(.resources([write]), audit: [event(.create, "\(type.rawValue)/\(write.resource.id)", patient: write.resource.patient)]))
         return write.resource
     }
 
@@ -104,11 +101,8 @@ struct FHIRService: Sendable {
             write = try await planner.plan(body, type: type, id: id, version: 1, mode: .create, now: now)
         }
         let action: AuditEvent.Action = existing == nil ? .create : .update
-        let head = try await runtime.store.write(
-            [write], audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)], sealer: runtime.sealer
-        )
-        runtime.anchorAudit(head)
-        await runtime.recordChanged([write.resource])
+        try await runtime.writer.submit(
+            Change(.resources([write]), audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)]))
         return (write.resource, existing == nil)
     }
 }

@@ -68,8 +68,7 @@ struct FHIRTransaction: Sendable {
                 throw error
             }
         }
-        runtime.anchorAudit(try await runtime.store.write(writes, audit: audit, sealer: runtime.sealer))
-        await runtime.recordChanged(writes.map(\.resource))
+        try await runtime.writer.submit(Change(.resources(writes), audit: audit))
         return .object([
             "resourceType": "Bundle",
             "type": "transaction-response",

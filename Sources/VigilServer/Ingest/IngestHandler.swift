@@ -13,7 +13,7 @@ struct IngestHandler: Sendable {
         var rejected: [ReadingRejection] = []
 
         /// The answer once the commit is stored: how many readings were new, how many duplicates.
-        func counting(_ outcome: IngestWriter.Outcome) -> Result {
+        func counting(_ outcome: Applied) -> Result {
             var result = self
             result.accepted = outcome.inserted.count(where: { $0 })
             result.duplicates = outcome.inserted.count - result.accepted
@@ -51,7 +51,7 @@ struct IngestHandler: Sendable {
 
     /// A batch ready for the writer: what to commit, and the answer so far (rejections).
     struct Prepared: Sendable {
-        var commit: IngestCommit
+        var commit: Change
         var result: Result
     }
 
@@ -84,16 +84,17 @@ struct IngestHandler: Sendable {
         }
         result.rejected.sort { $0.index < $1.index }
         let ahead = result.rejected.count(where: \.clockAhead)
-        let commit = IngestCommit(
+        let batch = IngestCommit(
             readings: readings,
             quarantine: result.rejected.map {
                 QuarantineEntry(
                     device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now
                 )
             },
-            audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source),
             clockAhead: ahead > 0 ? [device: ahead] : [:]
         )
+        let commit = Change(
+            .readings(batch), audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source))
         runtime.metrics.recordRejected(result.rejected.count)
         return Prepared(commit: commit, result: result)
     }
@@ -113,13 +114,12 @@ struct IngestHandler: Sendable {
     func quarantineCommit(
         _ payload: String, reason: String, device: String, key: (boot: String, seq: Int64)? = nil, principal: Principal?, client: String?,
         source: String, now: Int64
-    ) -> IngestCommit {
+    ) -> Change {
         runtime.metrics.recordRejected(1)
-        return IngestCommit(
-            quarantine: [
-                QuarantineEntry(
-                    device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload, source: source, received: now)
-            ],
+        let entry = QuarantineEntry(
+            device: device, boot: key?.boot, seq: key?.seq, index: 0, reason: reason, payload: payload, source: source, received: now)
+        return Change(
+            .readings(IngestCommit(quarantine: [entry])),
             audit: [
                 runtime.auditEvent(
                     principal, client: client, action: .create, resource: "quarantine", outcome: .minorFailure,

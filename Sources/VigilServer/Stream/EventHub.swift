@@ -7,10 +7,24 @@ public import VigilCore
 /// it saw gets what it missed. A subscriber receives only events about patients it may see, and
 /// notifications only when it is a recipient.
 public final class EventHub: Sendable {
+    /// What an event tells (its `type` on the wire).
+    public enum EventType: String, Sendable {
+        /// A patient's newest readings of a commit.
+        case readings
+        /// A new score.
+        case score
+        /// An alert's transition.
+        case alert
+        /// An alert's transition that calls on its recipients.
+        case notification
+        /// A notified alert's condition has cleared.
+        case allClear = "all-clear"
+    }
+
     /// One event, as it goes out on the wire.
     public struct Event: Sendable {
         public let id: Int64
-        public let type: String
+        public let type: EventType
         /// The patient it is about (`Patient/ID`'s id), or nil for events about no patient.
         public let patient: String?
         /// Only these users (`user/NAME`) receive it; nil for everyone who may see the patient.
@@ -70,11 +84,11 @@ public final class EventHub: Sendable {
 
     /// Publishes an event; returns its id.
     @discardableResult
-    public func publish(_ type: String, patient: String?, recipients: Set<String>? = nil, data: JSON) -> Int64 {
+    public func publish(_ type: EventType, patient: String?, recipients: Set<String>? = nil, data: JSON) -> Int64 {
         state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            var object: JSONObject = ["id": .integer(id), "type": .string(type)]
+            var object: JSONObject = ["id": .integer(id), "type": .string(type.rawValue)]
             if let patient { object["patient"] = .string("Patient/\(patient)") }
             object["data"] = data
             let event = Event(id: id, type: type, patient: patient, recipients: recipients, text: JSON.object(object).text)

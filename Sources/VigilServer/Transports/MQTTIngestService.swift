@@ -34,7 +34,7 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
     /// A commit waiting to be acknowledged to its device.
     private struct PendingAck: Sendable {
         var device: String
-        var commit: PendingCommit
+        var commit: PendingChange
         /// The answer so far and the seqs it covers; nil for a payload refused whole.
         var result: IngestHandler.Result?
         var seqs: [Int64]

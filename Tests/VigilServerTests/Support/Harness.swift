@@ -53,11 +53,13 @@ struct Harness {
         return try await app.test(mode) { client in try await body(Client(client: client, clock: clock)) }
     }
 
-    /// Waits until the analysis has processed everything handed to it so far.
+    /// Waits until the analysis has processed everything handed to it so far, and the alerts
+    /// have been re-notified and escalated as the clock says.
     func settle() async {
         guard let analysis = runtime.analysis else { return }
         await analysis.submit(.tick)
         await analysis.flush()
+        await runtime.alerts.tick()
     }
 }
 

@@ -5,9 +5,9 @@ import VigilCore
 
 @testable import VigilServer
 
-@Suite struct IngestQueueStateTests {
+@Suite struct ChangeQueueStateTests {
     @Test func queuesUpToCapacityAndWakesAWaitingWriter() {
-        var state = IngestQueueState<String>(capacity: 10)
+        var state = ChangeQueueState<String>(capacity: 10)
         guard case .wait = state.take(maxWeight: 100) else { Issue.record("expected wait"); return }
         guard case .queued(resumeWriter: true) = state.enqueue("a", weight: 6) else { Issue.record("expected a wake-up"); return }
         guard case .queued(resumeWriter: false) = state.enqueue("b", weight: 4) else { Issue.record("expected queued"); return }
@@ -16,12 +16,12 @@ import VigilCore
     }
 
     @Test func anOversizedItemIsAcceptedIntoAnEmptyQueue() {
-        var state = IngestQueueState<String>(capacity: 10)
+        var state = ChangeQueueState<String>(capacity: 10)
         guard case .queued = state.enqueue("big", weight: 50) else { Issue.record("refused"); return }
     }
 
     @Test func batchesTakeWholeItemsUpToTheLimitAndAtLeastOne() {
-        var state = IngestQueueState<String>(capacity: 100)
+        var state = ChangeQueueState<String>(capacity: 100)
         for (name, weight) in [("a", 30), ("b", 30), ("c", 30)] { _ = state.enqueue(name, weight: weight) }
         guard case .write(let first) = state.take(maxWeight: 60) else { Issue.record("no batch"); return }
         #expect(first == ["a", "b"])
@@ -31,7 +31,7 @@ import VigilCore
     }
 
     @Test func closingRefusesNewItemsButDrainsQueuedOnes() {
-        var state = IngestQueueState<String>(capacity: 100)
+        var state = ChangeQueueState<String>(capacity: 100)
         _ = state.enqueue("a", weight: 1)
         #expect(state.close() == false)
         guard case .closed = state.enqueue("b", weight: 1) else { Issue.record("accepted after close"); return }
@@ -40,21 +40,22 @@ import VigilCore
     }
 
     @Test func closingWakesAWaitingWriter() {
-        var state = IngestQueueState<String>(capacity: 100)
+        var state = ChangeQueueState<String>(capacity: 100)
         _ = state.take(maxWeight: 10)
         #expect(state.close() == true)
     }
 }
 
-@Suite struct IngestWriterTests {
-    func writer(_ store: GatedStore, capacity: Int) -> IngestWriter {
-        IngestWriter(
+@Suite struct ChangeWriterTests {
+    func writer(_ store: GatedStore, capacity: Int) -> ChangeWriter {
+        ChangeWriter(
             store: store, sealer: HMACAuditSealer(key: Array(repeating: 1, count: 32)), anchor: nil, capacity: capacity,
             maxCommitRows: 1000, metrics: .shared, logger: Logger(label: "test"))
     }
 
-    static func events(_ n: Int) -> IngestCommit {
-        IngestCommit(audit: (0..<n).map { AuditEvent(time: Int64($0), actor: "a", role: "r", action: .read, resource: "x") })
+    /// A change in the readings lane holding only `n` audit events.
+    static func events(_ n: Int) -> Change {
+        Change(.readings(IngestCommit()), audit: (0..<n).map { AuditEvent(time: Int64($0), actor: "a", role: "r", action: .read, resource: "x") })
     }
 
     @Test func aFullQueueAnswers503AtOnceAndAcceptedWorkIsStillCommitted() async throws {
@@ -62,6 +63,7 @@ import VigilCore
         let writer = writer(store, capacity: 10)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await writer.run() }
+            while !writer.isRunning { await Task.yield() }
             group.addTask { _ = try await writer.submit(Self.events(5)) }
             while store.commitsStarted == 0 { await Task.yield() }
             group.addTask { _ = try await writer.submit(Self.events(5)) }
@@ -81,6 +83,7 @@ import VigilCore
         let writer = writer(store, capacity: 100)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await writer.run() }
+            while !writer.isRunning { await Task.yield() }
             group.addTask { _ = try await writer.submit(Self.events(3)) }
             while store.commitsStarted == 0 { await Task.yield() }
             writer.close()

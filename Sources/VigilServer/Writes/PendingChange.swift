@@ -1,12 +1,13 @@
 import Synchronization
+public import VigilCore
 
-/// A commit handed to the ``IngestWriter``: queued, and answered once it is durably stored (or
+/// A change handed to the ``ChangeWriter``: queued, and answered once it is durably stored (or
 /// has failed). Transports that acknowledge "received" before "stored" (MQTT's PUBACK) hold it
 /// between the two.
-public final class PendingCommit: Sendable {
+public final class PendingChange: Sendable {
     private enum State {
-        case waiting(CheckedContinuation<IngestWriter.Outcome, any Error>?)
-        case done(Result<IngestWriter.Outcome, any Error>)
+        case waiting(CheckedContinuation<Applied, any Error>?)
+        case done(Result<Applied, any Error>)
     }
 
     private let state = Mutex<State>(.waiting(nil))
@@ -14,10 +15,10 @@ public final class PendingCommit: Sendable {
     init() {}
 
     /// Waits for the commit.
-    /// - Throws: ``VigilCore/VigilError`` when the store failed; the readings were not stored.
-    public func outcome() async throws -> IngestWriter.Outcome {
+    /// - Throws: ``VigilCore/VigilError`` when the change failed or the store did; nothing of it was stored.
+    public func outcome() async throws -> Applied {
         try await withCheckedThrowingContinuation { continuation in
-            let result = state.withLock { state -> Result<IngestWriter.Outcome, any Error>? in
+            let result = state.withLock { state -> Result<Applied, any Error>? in
                 switch state {
                 case .done(let result): return result
                 case .waiting:
@@ -29,9 +30,9 @@ public final class PendingCommit: Sendable {
         }
     }
 
-    /// Answers the commit (the writer, once).
-    func complete(_ result: Result<IngestWriter.Outcome, any Error>) {
-        let waiting = state.withLock { state -> CheckedContinuation<IngestWriter.Outcome, any Error>? in
+    /// Answers the change (the writer, once).
+    func complete(_ result: Result<Applied, any Error>) {
+        let waiting = state.withLock { state -> CheckedContinuation<Applied, any Error>? in
             guard case .waiting(let continuation) = state else { return nil }
             state = .done(result)
             return continuation

@@ -1,0 +1,68 @@
+/// What one group commit stored, announced once after it is durable to everyone who keeps
+/// derived state or tells people: the analysis, the care-team scope cache, the broker's accounts,
+/// the live event hub. Plain values and `Codable`, so that it can cross to other nodes.
+public struct Committed: Sendable, Equatable, Codable {
+    /// The audit chain's head after the commit.
+    public var auditHead: AuditHead?
+    /// Readings stored (duplicates left out), with their ids.
+    public var readings: [StoredReading] = []
+    /// Per device, how many of its readings went to quarantine.
+    public var refused: [String: Int] = [:]
+    /// Per device, how many of those were dated ahead of the server's clock.
+    public var clockAhead: [String: Int] = [:]
+    /// The newest receive time of the readings and quarantine entries, when there were any.
+    public var received: Int64?
+    /// Resources written through FHIR.
+    public var resources: [StoredResource] = []
+    /// Resources the rules derived (scores).
+    public var derived: [StoredResource] = []
+    /// Alerts in their state after the commit.
+    public var alerts: [Alert] = []
+    /// What to tell the people watching, in order.
+    public var notices: [Notice] = []
+    /// Accounts added or changed (usernames).
+    public var users: [String] = []
+    /// Devices whose credentials were issued or revoked.
+    public var credentials: [String] = []
+
+    public init() {}
+
+    /// Whether it stored nothing anyone derives from (only audit events).
+    public var isQuiet: Bool {
+        readings.isEmpty && refused.isEmpty && resources.isEmpty && derived.isEmpty && alerts.isEmpty && notices.isEmpty && users.isEmpty
+            && credentials.isEmpty
+    }
+
+    /// Adds what `change` stored.
+    public mutating func add(_ change: Change, _ applied: Applied) {
+        switch (change.content, applied) {
+        case (.readings(let batch), .readings(let ids)):
+            for (id, reading) in zip(ids, batch.readings) {
+                if let id { readings.append(StoredReading(id: id, reading: reading)) }
+            }
+            for entry in batch.quarantine { refused[entry.device, default: 0] += 1 }
+            clockAhead.merge(batch.clockAhead, uniquingKeysWith: +)
+            let newest = (batch.readings.map(\.received) + batch.quarantine.map(\.received)).max()
+            if let newest { received = max(received ?? newest, newest) }
+        case (.resources, .resources(let stored)):
+            resources += stored
+        case (.alerts(_, let writes), .alerts(let stored)):
+            derived += writes.map(\.resource)
+            alerts += stored
+            notices += change.notices.map { notice in
+                guard case .alert(var step) = notice, let index = step.index, stored.indices.contains(index) else { return notice }
+                step.alert.id = stored[index].id
+                step.index = nil
+                return .alert(step)
+            }
+            return
+        case (.addUser, .user(let user)), (.updateUser, .user(let user)):
+            users.append(user.username)
+        case (.addCredential(let device, _, _, _), .credential), (.revokeCredentials(let device, _, _), .revoked):
+            credentials.append(device)
+        default:
+            break
+        }
+        notices += change.notices
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+public import VigilCore
+
+extension SQLiteStore {
+    public func apply(_ changes: [Change], sealer: any AuditSealer) async throws -> AppliedChanges {
+        do {
+            return try await pool.write { db in
+                var inserter: ReadingInserter?
+                var outcomes: [Result<Applied, VigilError>] = []
+                outcomes.reserveCapacity(changes.count)
+                var head: AuditHead?
+                for change in changes {
+                    guard change.mayFail else {
+                        let (applied, audit) = try self.apply(change, inserter: &inserter, db)
+                        head = try self.appendAudit(audit, sealer: sealer, db) ?? head
+                        outcomes.append(.success(applied))
+                        continue
+                    }
+                    // A change that can fail on its own does so alone: its savepoint is undone.
+                    try db.execute(sql: "SAVEPOINT change")
+                    do {
+                        let (applied, audit) = try self.apply(change, inserter: &inserter, db)
+                        let changeHead = try self.appendAudit(audit, sealer: sealer, db)
+                        try db.execute(sql: "RELEASE change")
+                        head = changeHead ?? head
+                        outcomes.append(.success(applied))
+                    } catch let error as VigilError where error.code != .unavailable {
+                        try db.execute(sql: "ROLLBACK TO change")
+                        try db.execute(sql: "RELEASE change")
+                        outcomes.append(.failure(error))
+                    }
+                }
+                try inserter?.recordUploads()
+                return AppliedChanges(outcomes: outcomes, auditHead: head)
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Stores one change's content; returns what it did and the audit events to seal with it.
+    private func apply(_ change: Change, inserter: inout ReadingInserter?, _ db: Database) throws -> (Applied, [AuditEvent]) {
+        switch change.content {
+        case .readings(let batch):
+            if inserter == nil { inserter = try ReadingInserter(store: self, db: db) }
+            return (.readings(ids: try insert(batch, with: &inserter!, db)), change.audit)
+        case .resources(let writes):
+            for write in writes { try apply(write, db) }
+            return (.resources(writes.map(\.resource)), change.audit)
+        case .alerts(let alerts, let derived):
+            let saved = try save(alerts, derived: derived, db)
+            return (.alerts(saved.alerts), change.audit + saved.audit)
+        case .addUser(let user):
+            return (.user(try insert(user, db)), change.audit)
+        case .updateUser(let user):
+            try update(user, db)
+            return (.user(user), change.audit)
+        case .addCredential(let device, let tokenHash, let brokerHash, let time):
+            return (.credential(try addCredential(device: device, tokenHash: tokenHash, brokerHash: brokerHash, at: time, db)), change.audit)
+        case .revokeCredentials(let device, let id, let time):
+            return (.revoked(try revokeCredentials(device: device, id: id, at: time, db)), change.audit)
+        case .audit:
+            return (.audited, change.audit)
+        }
+    }
+}
