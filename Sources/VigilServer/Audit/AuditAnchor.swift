@@ -20,6 +20,7 @@ public final class AuditAnchor: Sendable {
     private let logger: Logger?
     /// Why the last move failed, until one succeeds.
     private let failure = Mutex<String?>(nil)
+    private let writeCount = Mutex(0)
 
     public init(path: String, sealer: HMACAuditSealer, checkpoints: AuditCheckpointLog? = nil, logger: Logger? = nil) {
         self.path = path
@@ -37,6 +38,9 @@ public final class AuditAnchor: Sendable {
 
     /// Why the anchor is behind the chain (its last move failed), or nil.
     public var problem: String? { failure.withLock { $0 } }
+
+    /// How many times this process wrote the anchor (once per commit that appended to the chain).
+    public var writes: Int { writeCount.withLock { $0 } }
 
     /// The anchored head, when the file exists and its tag is valid.
     public func read() throws(VigilError) -> AuditHead? {
@@ -73,6 +77,7 @@ public final class AuditAnchor: Sendable {
             }
             if failure != nil { logger?.notice("the audit anchor is written again", metadata: ["path": "\(path)"]) }
             failure = nil
+            writeCount.withLock { $0 += 1 }
             checkpoints?.record(head)
             return true
         }

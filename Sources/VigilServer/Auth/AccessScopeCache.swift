@@ -1,5 +1,5 @@
 import Synchronization
-public import VigilCore
+import VigilCore
 
 /// Care-team scopes computed recently, per member (`Practitioner/ID`, `RelatedPerson/ID`).
 ///
@@ -38,6 +38,9 @@ final class AccessScopeCache: Sendable {
         }
         return scope
     }
+
+    /// How many times every scope was forgotten.
+    var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Forgets every scope: a CareTeam or Group changed.
     func invalidate() {
