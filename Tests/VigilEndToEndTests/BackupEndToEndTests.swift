@@ -23,17 +23,17 @@ import VigilSimulator
             }
         }
         let file = server.dataDirectory + ".backup"
-        let backup = try server.cli(["backup", "--out", file])
+        let backup = try await server.cli(["backup", "--out", file])
         try await writing.value
         #expect(backup.status == 0, "\(backup.output)")
         #expect(backup.output.contains("audit.key"), "the keys to keep apart are named: \(backup.output)")
-        #expect(try server.cli(["backup", "--out", file]).status != 0, "an existing backup is never overwritten")
+        #expect(try await server.cli(["backup", "--out", file]).status != 0, "an existing backup is never overwritten")
         server.stop()
 
         let restoredDirectory = server.dataDirectory + "-restored"
-        let restore = try server.cli(["restore", "--from", file, "--data", restoredDirectory, "--keys", server.dataDirectory + "/keys"])
+        let restore = try await server.cli(["restore", "--from", file, "--data", restoredDirectory, "--keys", server.dataDirectory + "/keys"])
         #expect(restore.status == 0 && restore.output.contains("Audit chain intact"), "\(restore.output)")
-        #expect(try server.cli(["audit", "verify", "--data", restoredDirectory]).status == 0)
+        #expect(try await server.cli(["audit", "verify", "--data", restoredDirectory]).status == 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: restoredDirectory + "/vigil.sqlite")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
@@ -49,7 +49,7 @@ import VigilSimulator
         let seqs = keys.compactMap { Int($0.split(separator: "/").last!) }.sorted()
         #expect(seqs == Array(1...seqs.count))
         restored.stop()
-        #expect(try restored.cli(["audit", "verify", "--data", restoredDirectory]).status == 0, "the restored server continues the chain")
+        #expect(try await restored.cli(["audit", "verify", "--data", restoredDirectory]).status == 0, "the restored server continues the chain")
     }
 
     @Test func aBackupCutShortOrWithoutTheAuditKeyIsRefused() async throws {
@@ -58,13 +58,13 @@ import VigilSimulator
         let admin = try await server.token()
         _ = try await EndToEndTests.seed(server, admin: admin)
         let file = server.dataDirectory + ".backup"
-        #expect(try server.cli(["backup", "--out", file]).status == 0)
+        #expect(try await server.cli(["backup", "--out", file]).status == 0)
         server.stop()
         let keys = server.dataDirectory + "/keys"
 
-        let noKeys = try server.cli(["restore", "--from", file, "--data", server.dataDirectory + "-a", "--keys", "/nonexistent"])
+        let noKeys = try await server.cli(["restore", "--from", file, "--data", server.dataDirectory + "-a", "--keys", "/nonexistent"])
         #expect(noKeys.status != 0 && noKeys.output.contains("audit.key"), "\(noKeys.output)")
-        let occupied = try server.cli(["restore", "--from", file, "--data", server.dataDirectory, "--keys", keys])
+        let occupied = try await server.cli(["restore", "--from", file, "--data", server.dataDirectory, "--keys", keys])
         #expect(occupied.status != 0 && occupied.output.contains("not empty"), "\(occupied.output)")
 
         // The last audit record cut off the copy (past the append-only triggers).
@@ -85,7 +85,7 @@ import VigilSimulator
         try cut.run()
         cut.waitUntilExit()
         #expect(cut.terminationStatus == 0)
-        let truncated = try server.cli(["restore", "--from", file, "--data", server.dataDirectory + "-b", "--keys", keys])
+        let truncated = try await server.cli(["restore", "--from", file, "--data", server.dataDirectory + "-b", "--keys", keys])
         #expect(truncated.status == 1 && truncated.output.contains("cut off"), "\(truncated.output)")
     }
 }

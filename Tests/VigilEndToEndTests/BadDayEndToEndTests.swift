@@ -15,7 +15,11 @@ import VigilBench
 
     /// Runs `vigil ARGUMENTS`, waiting up to `within` for it to end; its status and output. Its log
     /// and the ``freshDirectory()``s among the arguments are removed afterwards.
-    static func run(_ arguments: [String], within: Duration = .seconds(30)) throws -> (status: Int32?, output: String) {
+    static func run(_ arguments: [String], within: Duration = .seconds(30)) async throws -> (status: Int32?, output: String) {
+        try await Blocking.run { try runToEnd(arguments, within: within) }
+    }
+
+    private static func runToEnd(_ arguments: [String], within: Duration) throws -> (status: Int32?, output: String) {
         let log = freshDirectory() + ".log"
         defer {
             for path in arguments + [log] where path.hasPrefix(scratch) { try? FileManager.default.removeItem(atPath: path) }
@@ -49,15 +53,15 @@ import VigilBench
         }
     }
 
-    @Test func aNearMissOnTheCommandLineSuggestsWhatWasMeant() throws {
+    @Test func aNearMissOnTheCommandLineSuggestsWhatWasMeant() async throws {
         for (arguments, expected) in [
             (["server"], "vigil serve"), (["start"], "vigil serve"), (["serve", "--port", "8081"], "--http"),
             (["demo", "--host=0.0.0.0"], "--http"), (["serve", "--data-dir", "x"], "--data"),
         ] {
-            let (status, output) = try Self.run(arguments)
+            let (status, output) = try await Self.run(arguments)
             #expect(status == 64 && output.contains(expected), "\(arguments): \(output)")
         }
-        let (status, output) = try Self.run([
+        let (status, output) = try await Self.run([
             "serve", "--data", Self.freshDirectory(), "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem",
         ])
         #expect(status != 0 && output.contains("/nonexistent/cert.pem") && !output.contains("Created the first account"), "\(output)")
@@ -66,7 +70,7 @@ import VigilBench
     @Test func serveOnABusyPortEndsAtOnceNamingTheAddress() async throws {
         try await Self.withBusyPort { port in
             for _ in 1...3 {
-                let (status, output) = try Self.run(["serve", "--data", Self.freshDirectory(), "--http", "127.0.0.1:\(port)"])
+                let (status, output) = try await Self.run(["serve", "--data", Self.freshDirectory(), "--http", "127.0.0.1:\(port)"])
                 #expect(status != nil, "vigil serve on a busy port did not end: \(output)")
                 #expect(status != 0)
                 #expect(output.contains("127.0.0.1:\(port)") && output.contains("in use"), "\(output)")
@@ -76,7 +80,7 @@ import VigilBench
 
     @Test func serveWithTheMLLPPortBusyEndsAtOnceNamingTheAddress() async throws {
         try await Self.withBusyPort { port in
-            let (status, output) = try Self.run([
+            let (status, output) = try await Self.run([
                 "serve", "--data", Self.freshDirectory(), "--http", "127.0.0.1:0", "--mllp", "127.0.0.1:\(port)",
                 "--mllp-senders", "ICU@127.0.0.1/32",
             ])
@@ -88,7 +92,7 @@ import VigilBench
     @Test func demoOnABusyPortEndsAtOnceAndLeavesNothingRunning() async throws {
         try await Self.withBusyPort { port in
             let data = Self.freshDirectory()
-            let (status, output) = try Self.run(["demo", "--data", data, "--http", "127.0.0.1:\(port)"], within: .seconds(60))
+            let (status, output) = try await Self.run(["demo", "--data", data, "--http", "127.0.0.1:\(port)"], within: .seconds(60))
             #expect(status != nil && status != 0, "\(output)")
             #expect(output.contains("127.0.0.1:\(port)") && output.contains("in use"), "\(output)")
             #expect(Self.processes(mentioning: data).isEmpty, "left running: \(Self.processes(mentioning: data))")
@@ -101,9 +105,9 @@ import VigilBench
         ["bench", "ingest", "--devices", "0"],
         ["bench", "ingest", "--batch", "0"], ["bench", "stream", "--rate", "0"], ["bench", "alarms", "--patient-days", "0"],
     ])
-    func aNumericOptionOutOfRangeIsRefusedBeforeAnythingStarts(arguments: [String]) throws {
+    func aNumericOptionOutOfRangeIsRefusedBeforeAnythingStarts(arguments: [String]) async throws {
         let data = Self.freshDirectory()
-        let (status, output) = try Self.run(arguments + (arguments[0] == "demo" ? ["--data", data] : []))
+        let (status, output) = try await Self.run(arguments + (arguments[0] == "demo" ? ["--data", data] : []))
         #expect(status == 64, "\(arguments): \(status.map(String.init) ?? "still running") \(output)")
         #expect(output.contains(arguments[arguments[0] == "bench" ? 2 : 1]), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: data))

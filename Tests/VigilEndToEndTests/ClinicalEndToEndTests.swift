@@ -108,8 +108,8 @@ import VigilSimulator
     }
 
     /// A policy file: the standard policy (`vigil policy show`) as `edit` changes it.
-    static func policy(_ server: ServerProcess, _ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
-        let standard = try server.cli(["policy", "show"])
+    static func policy(_ server: ServerProcess, _ name: String, _ edit: (inout [String: Any]) -> Void) async throws -> String {
+        let standard = try await server.cli(["policy", "show"])
         var policy = try #require(try JSONSerialization.jsonObject(with: Data(standard.output.utf8)) as? [String: Any])
         edit(&policy)
         policy["version"] = "end-to-end-\(name)"
@@ -156,7 +156,7 @@ import VigilSimulator
     /// administrator.
     @Test func anUnansweredAlertEscalatesAddingPeopleAndNeverReachesAnAdministrator() async throws {
         let probe = try ServerProcess()
-        let file = try Self.policy(probe, "quick-escalation") { policy in
+        let file = try await Self.policy(probe, "quick-escalation") { policy in
             var escalation = policy["escalation"] as! [String: Any]
             escalation["escalateSeconds"] = ["high": 2, "medium": 2]
             policy["escalation"] = escalation
@@ -212,7 +212,7 @@ import VigilSimulator
 
     @Test func afterACrashTheOpenAlertIsNeitherLostNorRaisedTwice() async throws {
         let probe = try ServerProcess()
-        let file = try Self.policy(probe, "short-hold") { policy in
+        let file = try await Self.policy(probe, "short-hold") { policy in
             var episodes = policy["episodes"] as! [String: Any]
             episodes["bandHoldSeconds"] = 1
             policy["episodes"] = episodes
@@ -322,7 +322,7 @@ import VigilSimulator
         var device = try #require(try await server.request(.GET, "/fhir/Device/monitor-a", token: site.admin).json?.objectValue)
         device["identifier"] = [["value": .string(MLLPEndToEndTests.equipment)]]
         #expect(try await server.request(.PUT, "/fhir/Device/monitor-a", token: site.admin, json: .object(device)).status == .ok)
-        let hl7 = try MLLPEndToEndTests.send([MLLPEndToEndTests.message("F1", measured: "20990101000000")], port: server.mllpPort)
+        let hl7 = try await MLLPEndToEndTests.send([MLLPEndToEndTests.message("F1", measured: "20990101000000")], port: server.mllpPort)
         #expect(hl7.contains("MSA|AE|F1") && hl7.contains("ahead of the server's clock"), "\(hl7)")
         var future = ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 98, sbp: 120, hr: 80)
         future = [

@@ -114,7 +114,7 @@ import VigilSimulator
         let open = try await server.request(.GET, "/api/alerts?status=active,acknowledged", token: admin2).json?["alerts"]?.arrayValue ?? []
         let conditions = open.compactMap { alert in alert["condition"]?.stringValue.map { "\(alert["patient"]?.stringValue ?? "")|\($0)" } }
         #expect(conditions.count == Set(conditions).count)
-        let verify = try server.cli(["audit", "verify"])
+        let verify = try await server.cli(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.output)")
     }
 }

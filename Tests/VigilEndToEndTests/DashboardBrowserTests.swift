@@ -55,7 +55,7 @@ import VigilSimulator
         defer { try? FileManager.default.removeItem(atPath: screenshots) }
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
 
-        let run = try Python.run("dashboard_browser.py", [server.baseURL, "nina", "password-of-nina", device, screenshots])
+        let run = try await Python.run("dashboard_browser.py", [server.baseURL, "nina", "password-of-nina", device, screenshots])
         let steps = Dictionary(
             run.output.split(separator: "\n").compactMap { try? JSON.parse(String($0)) }.compactMap { step in
                 step["step"]?.stringValue.map { ($0, step) }
@@ -148,7 +148,7 @@ import VigilSimulator
             json: ["username": "sally", "password": "password-of-sally", "role": "school-nurse", "fhirUser": "Practitioner/sn1"])
         #expect(account.status == .created)
 
-        let run = try Python.run("dashboard_school.py", [server.baseURL, "sally", "password-of-sally"])
+        let run = try await Python.run("dashboard_school.py", [server.baseURL, "sally", "password-of-sally"])
         #expect(run.status == 0, "\(run.output)")
         let page = try #require(run.output.split(separator: "\n").compactMap { try? JSON.parse(String($0)) }.last, "\(run.output)")
         #expect(page["urgent"] == ["Mia Jensen"], "\(run.output)")

@@ -55,6 +55,6 @@ struct DiskFullEndToEndTests {
         let keys = try await EndToEndTests.storedKeys(server, admin: try await server.token(), device: "monitor-1")
         #expect(keys.count == acknowledged + 200 && Set(keys).count == keys.count, "\(keys.count) stored, \(acknowledged) + 200 acknowledged")
         server.stop()
-        #expect(try server.cli(["audit", "verify"]).status == 0)
+        #expect(try await server.cli(["audit", "verify"]).status == 0)
     }
 }

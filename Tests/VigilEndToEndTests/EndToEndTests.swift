@@ -78,7 +78,7 @@ import VigilSimulator
         let noToken = try await server.request(.GET, "/fhir/Patient", token: nil)
         #expect(noToken.status == .unauthorized)
         server.stop()
-        let verify = try server.cli(["audit", "verify"])
+        let verify = try await server.cli(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("intact"))
         #expect(!server.output.contains(device) && !server.output.contains(admin), "a token reached the log")
@@ -174,23 +174,23 @@ import VigilSimulator
         // Run as root (as in CI), it says to run as a user of its own.
         #expect(again.output.contains("running as root") == (geteuid() == 0), "\(again.output)")
         again.stop()
-        let reset = try server.cli(["users", "reset-password", "admin", "--password-stdin"], stdin: "a-password-set-locally\n")
+        let reset = try await server.cli(["users", "reset-password", "admin", "--password-stdin"], stdin: "a-password-set-locally\n")
         #expect(reset.status == 0 && reset.output.contains("admin"), "\(reset.output)")
         try await server.start()
         defer { server.stop() }
         #expect(try await server.request(.POST, "/auth/token", json: ["username": "admin", "password": "a-password-set-locally"]).status == .ok)
     }
 
-    @Test func commandsOtherThanServeRefuseADataFolderThatDoesNotExist() throws {
+    @Test func commandsOtherThanServeRefuseADataFolderThatDoesNotExist() async throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-none-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: missing) }
         let server = try ServerProcess(dataDirectory: missing)
         for command in [["users", "list"], ["users", "disable", "x"], ["audit", "verify"], ["backup", "--out", missing + ".backup"]] {
-            let run = try server.cli(command)
+            let run = try await server.cli(command)
             #expect(run.status != 0 && run.output.contains(missing), "\(command): \(run.output)")
         }
         #expect(!FileManager.default.fileExists(atPath: missing), "a folder was created")
-        let version = try server.cli(["--version"])
+        let version = try await server.cli(["--version"])
         #expect(version.status == 0 && version.output.hasPrefix("0."), "\(version.output)")
     }
 
@@ -198,14 +198,14 @@ import VigilSimulator
         let server = try ServerProcess()
         try await server.start()
         server.stop()
-        let add = try server.cli(["users", "add", "nadia", "--role", "admin", "--password-stdin"], stdin: "a-long-password-for-nadia\n")
+        let add = try await server.cli(["users", "add", "nadia", "--role", "admin", "--password-stdin"], stdin: "a-long-password-for-nadia\n")
         #expect(add.status == 0, "\(add.output)")
-        let list = try server.cli(["users", "list"])
+        let list = try await server.cli(["users", "list"])
         #expect(list.output.contains("nadia") && list.output.contains("admin"))
-        let noTeam = try server.cli(["users", "add", "nick", "--role", "nurse", "--password-stdin"], stdin: "a-long-password-for-nick\n")
+        let noTeam = try await server.cli(["users", "add", "nick", "--role", "nurse", "--password-stdin"], stdin: "a-long-password-for-nick\n")
         #expect(noTeam.status != 0 && noTeam.output.contains("fhirUser"))
-        #expect(try server.cli(["users", "disable", "nadia"]).status == 0)
-        #expect(try server.cli(["users", "list"]).output.contains("disabled"))
+        #expect(try await server.cli(["users", "disable", "nadia"]).status == 0)
+        #expect(try await server.cli(["users", "list"]).output.contains("disabled"))
         try await server.start()
         defer { server.stop() }
         let signIn = try await server.request(.POST, "/auth/token", json: ["username": "nadia", "password": "a-long-password-for-nadia"])
@@ -214,18 +214,18 @@ import VigilSimulator
             ["--help"], ["serve", "--help"], ["users", "--help"], ["users", "add", "--help"], ["audit", "verify", "--help"],
             ["bench", "ingest", "--help"],
         ] {
-            let help = try server.cli(command)
+            let help = try await server.cli(command)
             #expect(help.status == 0 && help.output.contains("USAGE"), "\(command): \(help.output)")
         }
-        let brokerHelp = try server.cli(["broker-config", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let brokerHelp = try await server.cli(["broker-config", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(brokerHelp.components(separatedBy: "(default: 127.0.0.1:1883)").count == 2, "the default once: \(brokerHelp)")
-        let postgres = try server.cli(["serve", "--postgres", "postgres://localhost/vigil"])
+        let postgres = try await server.cli(["serve", "--postgres", "postgres://localhost/vigil"])
         #expect(postgres.status != 0 && postgres.output.contains("not available"))
         // Deny by default: an MLLP listener with nobody allowed to send is refused at start.
-        let mllp = try server.cli(["serve", "--mllp", "127.0.0.1:0"])
+        let mllp = try await server.cli(["serve", "--mllp", "127.0.0.1:0"])
         #expect(mllp.status != 0 && mllp.output.contains("--mllp-senders"))
         #expect(!mllp.output.contains("vigil <subcommand>"), "no usage of the wrong command: \(mllp.output)")
-        let mqtt = try server.cli(["serve", "--mqtt", "http://user:secret@localhost:1883"])
+        let mqtt = try await server.cli(["serve", "--mqtt", "http://user:secret@localhost:1883"])
         #expect(mqtt.status != 0 && mqtt.output.contains("mqtt://") && !mqtt.output.contains("secret"))
     }
 }

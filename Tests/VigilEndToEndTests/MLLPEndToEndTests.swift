@@ -43,11 +43,11 @@ import VigilSimulator
     }
 
     /// Sends messages with `mllp_send` and returns what it printed (the ACKs).
-    static func send(_ messages: [String], port: Int) throws -> String {
+    static func send(_ messages: [String], port: Int) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hl7-\(UUID().uuidString).txt").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try messages.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
-        return try Python.run("mllp_send", ["--loose", "--file", file, "--port", String(port), "127.0.0.1"]).output
+        return try await Python.run("mllp_send", ["--loose", "--file", file, "--port", String(port), "127.0.0.1"]).output
     }
 
     static func heartRates(_ server: ServerProcess, admin: String) async throws -> Int {
@@ -57,7 +57,7 @@ import VigilSimulator
 
     @Test func messagesFromMLLPSendComeBackAAAndBecomeObservationsOnce() async throws {
         let (server, admin) = try await Self.server()
-        let acks = try Self.send([Self.message("M1"), Self.message("M2")], port: server.mllpPort)
+        let acks = try await Self.send([Self.message("M1"), Self.message("M2")], port: server.mllpPort)
         #expect(acks.contains("MSA|AA|M1") && acks.contains("MSA|AA|M2"), "\(acks)")
         #expect(try await Self.heartRates(server, admin: admin) == 2)
         let observations = try await server.request(.GET, "/fhir/Observation?patient=p1&code=59408-5", token: admin)
@@ -65,7 +65,7 @@ import VigilSimulator
         #expect(observations.json?["entry"]?[0]?["resource"]?["valueQuantity"]?["unit"] == "%")
 
         // Resent (same MSH-10 from the same sender): acknowledged, not stored twice.
-        #expect(try Self.send([Self.message("M1")], port: server.mllpPort).contains("MSA|AA|M1"))
+        #expect(try await Self.send([Self.message("M1")], port: server.mllpPort).contains("MSA|AA|M1"))
         #expect(try await Self.heartRates(server, admin: admin) == 2)
     }
 
@@ -73,7 +73,7 @@ import VigilSimulator
     /// message answered AE, so that they never stand as the patient's latest values.
     @Test func readingsTimedInTheFutureAreQuarantinedWithAnAE() async throws {
         let (server, admin) = try await Self.server()
-        let reply = try Self.send([Self.message("F1", measured: "99991231235959")], port: server.mllpPort)
+        let reply = try await Self.send([Self.message("F1", measured: "99991231235959")], port: server.mllpPort)
         #expect(reply.contains("MSA|AE|F1") && reply.contains("ahead of the server's clock"), "\(reply)")
         #expect(try await Self.heartRates(server, admin: admin) == 0)
         let quarantine = try await server.request(.GET, "/api/quarantine?device=mon1", token: admin)
@@ -82,7 +82,7 @@ import VigilSimulator
 
     @Test func unknownPatientsAndDevicesAreQuarantinedAndSendersNotAllowedAreRejected() async throws {
         let (server, admin) = try await Self.server()
-        let replies = try Self.send(
+        let replies = try await Self.send(
             [
                 Self.message("U1", patient: "MRN999"), Self.message("U2", equipment: "UNKNOWN-MONITOR"), Self.message("R1", facility: "ICU"),
                 Self.message("R2", facility: "ELSEWHERE"), Self.message("R3", type: "ADT^A01^ADT_A01"),
@@ -128,9 +128,9 @@ import VigilSimulator
                 print("failed:", error)
             """
         let message = Self.message("T1")
-        let secure = try Python.run("python3", ["-c", send, String(server.mllpPort), "tls", message])
+        let secure = try await Python.run("python3", ["-c", send, String(server.mllpPort), "tls", message])
         #expect(secure.output.contains("MSA|AA|T1"), "\(secure.output)")
-        let clear = try Python.run("python3", ["-c", send, String(server.mllpPort), "plain", message])
+        let clear = try await Python.run("python3", ["-c", send, String(server.mllpPort), "plain", message])
         #expect(!clear.output.contains("MSA|AA"), "\(clear.output)")
         #expect(try await Self.heartRates(server, admin: admin) == 1)
     }

@@ -24,7 +24,11 @@ enum Python {
 
     /// Runs `tool` to its end (in `directory`, for a tool that leaves files where it runs);
     /// returns its status and output.
-    static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
+    static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) async throws -> (status: Int32, output: String) {
+        try await Blocking.run { try runToEnd(tool, arguments, in: directory) }
+    }
+
+    private static func runToEnd(_ tool: String, _ arguments: [String], in directory: String?) throws -> (status: Int32, output: String) {
         let pipe = Pipe()
         // Its own temporary directory, removed afterwards: Chromium leaves its profile folders there.
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-python-\(UUID().uuidString)").path

@@ -40,7 +40,7 @@ import VigilTestFixtures
         // 2. The walk-through and the nurse, in one shell, against this server's port.
         let script = (blocks[1] + blocks[2]).replacingOccurrences(of: "V=http://127.0.0.1:8080", with: "V=\(server.baseURL)")
         #expect(script.contains("V=\(server.baseURL)"))
-        let run = try Self.shell(script, in: folder.path)
+        let run = try await Self.shell(script, in: folder.path)
         #expect(run.status == 0, "\(run.output)")
         // Every output the README shows (`# {…}` under a command) comes out; `…` stands for anything.
         let shown = blocks[1].split(separator: "\n").filter { $0.hasPrefix("# {") }.map { String($0.dropFirst(2)) }
@@ -59,11 +59,15 @@ import VigilTestFixtures
         // 3. Stopped, the audit chain of all that verifies.
         #expect(server.stop() == 0)
         let verify = blocks[3].trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "swift run vigil", with: ServerProcess.binary)
-        let check = try Self.shell(verify, in: folder.path)
+        let check = try await Self.shell(verify, in: folder.path)
         #expect(check.status == 0 && check.output.contains("intact"), "\(check.output)")
     }
 
-    static func shell(_ script: String, in directory: String) throws -> (status: Int32, output: String) {
+    static func shell(_ script: String, in directory: String) async throws -> (status: Int32, output: String) {
+        try await Blocking.run { try shellToEnd(script, in: directory) }
+    }
+
+    private static func shellToEnd(_ script: String, in directory: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-euo", "pipefail", "-c", script]

@@ -23,7 +23,7 @@ import VigilSimulator
             json: ["username": .string(username), "password": "schemathesis-password", "role": "admin"])
         #expect(created.status == .created, "\(created.text)")
         let token = try await server.token(username, "schemathesis-password")
-        let (status, output) = try Python.run(
+        let (status, output) = try await Python.run(
             "schemathesis",
             [
                 "run", server.baseURL + "/openapi.json", "--header", "Authorization: Bearer \(token)", "--max-examples", "5", "--seed", "1",

@@ -165,9 +165,14 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs the `vigil` CLI against this data directory.
-    func cli(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String) {
+    func cli(_ arguments: [String], stdin: String? = nil) async throws -> (status: Int32, output: String) {
+        let dataDirectory = dataDirectory
+        return try await Blocking.run { try Self.runCLI(arguments, stdin: stdin, dataDirectory: dataDirectory) }
+    }
+
+    private static func runCLI(_ arguments: [String], stdin: String?, dataDirectory: String) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_DATA"] = dataDirectory

@@ -24,7 +24,7 @@ import VigilSimulator
         let port = try Loopback.freePort()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)").path
         let probe = try ServerProcess()
-        let policy = try ClinicalEndToEndTests.policy(probe, "compressed-time") { $0["scoreSmoothingSeconds"] = 0 }
+        let policy = try await ClinicalEndToEndTests.policy(probe, "compressed-time") { $0["scoreSmoothingSeconds"] = 0 }
         let server = try ServerProcess(arguments: [
             "--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", directory, "--mllp", "127.0.0.1:0",
             "--mllp-senders", facilities.map { "\($0)@127.0.0.1/32" }.joined(separator: ","), "--policy", policy,
