@@ -17,9 +17,12 @@ extension AnalysisService {
     func preload(_ patients: some Collection<String>) async throws {
         let missing = state.withLock { state in patients.filter { state.patients[$0] == nil } }
         guard !missing.isEmpty else { return }
-        let loaded = try await load(missing)
+        let (loaded, reconcile) = try await load(missing)
         state.withLock { state in
-            for (patient, runtime) in loaded where state.patients[patient] == nil { state.patients[patient] = runtime }
+            for (patient, runtime) in loaded where state.patients[patient] == nil {
+                state.patients[patient] = runtime
+                state.reconcile += reconcile.filter { $0.patient == patient }
+            }
         }
     }
 
@@ -53,9 +56,12 @@ extension AnalysisService {
     /// observations people entered within the assessment window that were analysed (or stored
     /// before this server started). What is stored but not yet analysed is analysed in its turn,
     /// so each score change is stored once, by the analysis, whatever order inputs arrive in.
-    /// Takes over the conditions of open alerts, and raises what should be open but is not (a
-    /// crash between a commit and its alert). Four queries for all the patients.
-    func load(_ patients: [String]) async throws -> [String: PatientRuntime] {
+    /// Takes over the conditions of open alerts, and returns what should be open but is not (a
+    /// crash between a commit and its alert), for the analysis to raise in its turn. Four queries
+    /// for all the patients.
+    func load(_ patients: [String]) async throws -> (
+        runtimes: [String: PatientRuntime], reconcile: [(patient: String, output: EngineOutput)]
+    ) {
         let policy = engine.policy
         let now = clock.now()
         let contexts = try await loadContexts(patients)
@@ -96,8 +102,7 @@ extension AnalysisService {
             }
             loaded[patient] = PatientRuntime(state: patientState, context: context, recorded: recorded)
         }
-        await alerts.handle(reconcile)
-        return loaded
+        return (loaded, reconcile)
     }
 
     /// The patients' compartments, to search their resources by: the compartment index finds them

@@ -36,6 +36,9 @@ public final class AnalysisService: Service {
         var devices: [String: (monitor: DeviceMonitor, patient: String)] = [:]
         /// What has been analysed (set when the service starts).
         var analysed = AnalysedWatermark()
+        /// Conditions found open while rebuilding patients but with no open alert, to raise with
+        /// the next outputs.
+        var reconcile: [(patient: String, output: EngineOutput)] = []
     }
 
     init(store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, clock: any VigilClock, metrics: VigilMetrics, logger: Logger) {
@@ -180,6 +183,10 @@ public final class AnalysisService: Service {
     /// Hands the new scores of all patients and the condition changes to the alert center, which
     /// stores them in one change and announces the scores just before the alert steps.
     private func act(on outputs: [(patient: String, output: EngineOutput)]) async throws {
+        let outputs = state.withLock { state in
+            defer { state.reconcile = [] }
+            return state.reconcile + outputs
+        }
         let now = clock.now()
         var records = DerivedRecords()
         for case (let patient, .score(let record)) in outputs {
