@@ -94,3 +94,46 @@ import VigilCore
         #expect(error?.code == .tooLarge)
     }
 }
+
+/// Readings that arrive as values (HL7 rows, a device's FHIR Observation) are checked as those
+/// that arrive as JSON: the same answer, the same reason.
+@Suite struct ReadingCheckTests {
+    let decoder = ReadingBatchDecoder()
+    let now = FHIRDateTime("2026-03-01T08:00:00Z")!.lowerBound
+
+    static let candidates: [ReadingSubmission] = {
+        let t = FHIRDateTime("2026-03-01T07:59:00Z")!.lowerBound
+        let tolerance = IngestLimits().futureTolerance
+        return [
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "8867-4", value: 72, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "1234-5", value: 72, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "8867-4", value: 72, unit: "bpm"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "8867-4", value: 351, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "59408-5", value: 100, unit: "%"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t, code: "59408-5", value: 100.1, unit: "%"),
+            ReadingSubmission(index: 0, boot: "a/b", seq: 7, time: t, code: "8867-4", value: 72, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: -1, time: t, code: "8867-4", value: 72, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t + 60_000 + tolerance, code: "8867-4", value: 72, unit: "/min"),
+            ReadingSubmission(index: 0, boot: "b1", seq: 7, time: t + 60_000 + tolerance + 1000, code: "8867-4", value: 72, unit: "/min"),
+        ]
+    }()
+
+    @Test(arguments: candidates)
+    func valuesAreCheckedAsJSONIs(_ candidate: ReadingSubmission) throws {
+        let json: JSON = [
+            "seq": .integer(candidate.seq), "boot": .string(candidate.boot), "time": .string(FHIRDateTime.instant(milliseconds: candidate.time)),
+            "code": .string(candidate.code), "value": .double(candidate.value), "unit": .string(candidate.unit),
+        ]
+        let checked = decoder.check(candidate, payload: "sent", now: now)
+        switch (checked, decoder.decode(json, index: 0, now: now)) {
+        case (.success(let a), .success(let b)):
+            #expect(a == b)
+        case (.failure(let a), .failure(let b)):
+            #expect(a.reason == b.reason)
+            #expect(a.clockAhead == b.clockAhead)
+            #expect(a.payload == "sent")
+        default:
+            Issue.record("check and decode disagree: \(checked)")
+        }
+    }
+}

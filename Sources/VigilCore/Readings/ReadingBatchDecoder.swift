@@ -91,16 +91,49 @@ public struct ReadingBatchDecoder: Sendable {
         guard let valueJSON else { return reject("value is required") }
         guard let value = valueJSON.doubleValue else { return reject("value must be a number (was \(valueJSON.kindName))") }
         guard let unit = unitValue?.stringValue else { return reject("unit is required (a UCUM unit)") }
-        if let problem = definition.problem(value: value, unit: unit) { return reject(problem) }
-        if time.lowerBound > now + limits.futureTolerance {
-            return reject(
-                "time \(timeText) is \(Self.duration(milliseconds: time.lowerBound - now)) ahead of the server's clock "
-                    + "(\(FHIRDateTime.instant(milliseconds: now)); tolerance \(Self.duration(milliseconds: limits.futureTolerance))): check the device's clock",
-                clockAhead: true)
+        if let (reason, clockAhead) = problem(definition, value: value, unit: unit, time: time.lowerBound, timeText: timeText, now: now) {
+            return reject(reason, clockAhead: clockAhead)
         }
         return .success(
             ReadingSubmission(
                 index: index, boot: boot ?? ProducerKey.defaultBoot, seq: seq, time: time.lowerBound, code: code, value: value, unit: unit)
+        )
+    }
+
+    /// Checks a reading that arrived as values (an HL7 row, a device's FHIR Observation) as
+    /// ``decode(_:index:now:)`` checks one from JSON: its boot, code, unit, plausibility and time.
+    /// - Parameter payload: what the device sent for it, kept in quarantine when it is refused.
+    public func check(_ submission: ReadingSubmission, payload: String, now: Int64) -> Swift.Result<ReadingSubmission, ReadingRejection> {
+        func reject(_ reason: String, clockAhead: Bool = false) -> Swift.Result<ReadingSubmission, ReadingRejection> {
+            .failure(
+                ReadingRejection(
+                    index: submission.index, boot: submission.boot, seq: submission.seq, reason: reason, payload: payload, clockAhead: clockAhead))
+        }
+        guard submission.seq >= 0 else { return reject("seq must be a whole number from 0 (was \(submission.seq))") }
+        guard ProducerKey.isValidBoot(submission.boot) else { return reject("boot must be 1 to 64 characters of A-Z a-z 0-9 - . _") }
+        guard let definition = catalog.definition(of: submission.code) else {
+            return reject("code \(submission.code) is not a code Vigil accepts from devices")
+        }
+        let timeText = FHIRDateTime.instant(milliseconds: submission.time)
+        if let (reason, clockAhead) = problem(
+            definition, value: submission.value, unit: submission.unit, time: submission.time, timeText: timeText, now: now)
+        {
+            return reject(reason, clockAhead: clockAhead)
+        }
+        return .success(submission)
+    }
+
+    /// Why a reading of a known code cannot be stored (its unit, an implausible value, a time
+    /// ahead of the server's clock), and whether it was the time; nil when it can.
+    private func problem(_ definition: CodeDefinition, value: Double, unit: String, time: Int64, timeText: String, now: Int64) -> (
+        String, clockAhead: Bool
+    )? {
+        if let problem = definition.problem(value: value, unit: unit) { return (problem, false) }
+        guard time > now + limits.futureTolerance else { return nil }
+        return (
+            "time \(timeText) is \(Self.duration(milliseconds: time - now)) ahead of the server's clock "
+                + "(\(FHIRDateTime.instant(milliseconds: now)); tolerance \(Self.duration(milliseconds: limits.futureTolerance))): check the device's clock",
+            true
         )
     }
 

@@ -47,17 +47,25 @@ struct DeviceObservation: Sendable {
         if let system = quantity?["system"]?.stringValue, system != CodeDefinition.ucum {
             try await refuse("valueQuantity.system must be \(CodeDefinition.ucum)", "Observation.valueQuantity.system")
         }
-        var item: JSONObject = ["seq": .integer(key.seq), "boot": .string(key.boot)]
-        item["time"] = body["effectiveDateTime"] ?? body["effectiveInstant"]
-        item["code"] = code ?? FHIRIndexer.values(at: "code.coding.code", in: body).first
-        item["value"] = quantity?["value"]
-        item["unit"] = quantity?["code"] ?? quantity?["unit"]
+        guard let effective = (body["effectiveDateTime"] ?? body["effectiveInstant"])?.stringValue, let time = FHIRDateTime(effective),
+            time.hasTime
+        else {
+            try await refuse("effectiveDateTime or effectiveInstant is required: an instant with a zone, such as 2026-03-01T08:00:00Z", "Observation")
+        }
+        guard let code = (code ?? FHIRIndexer.values(at: "code.coding.code", in: body).first)?.stringValue else {
+            try await refuse("code.coding with a LOINC code is required", "Observation.code")
+        }
+        guard let value = quantity?["value"]?.doubleValue else { try await refuse("valueQuantity.value is required", "Observation.valueQuantity") }
+        guard let unit = (quantity?["code"] ?? quantity?["unit"])?.stringValue else {
+            try await refuse("valueQuantity.code is required (a UCUM unit)", "Observation.valueQuantity")
+        }
         let now = runtime.clock.now()
         let decoder = ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits)
         let submission: ReadingSubmission
-        switch decoder.decode(.object(item), index: 0, now: now) {
+        let candidate = ReadingSubmission(index: 0, boot: key.boot, seq: key.seq, time: time.lowerBound, code: code, value: value, unit: unit)
+        switch decoder.check(candidate, payload: body.text, now: now) {
         case .failure(let rejection): try await refuse(rejection.reason, "Observation")
-        case .success(let decoded): submission = decoded
+        case .success(let checked): submission = checked
         }
         if let subject = body["subject"]?["reference"]?.stringValue {
             let patient = try await runtime.store.deviceLinks(device: device).patient(at: submission.time)

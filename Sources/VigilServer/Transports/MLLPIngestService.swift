@@ -141,17 +141,17 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
                 problems += reasons
                 continue
             }
-            let body: JSON = [
-                "readings": .array(
-                    rows.enumerated().map { position, row in
-                        [
-                            "seq": .integer(Int64(row.setID) ?? Int64(position + 1)), "boot": .string(boot),
-                            "time": .string(FHIRDateTime.instant(milliseconds: row.time)), "code": .string(row.loinc), "value": .double(row.value),
-                            "unit": .string(row.unit),
-                        ]
-                    })
-            ]
-            let decoded = try ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits).decode(body, now: now)
+            let decoder = ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits)
+            var decoded = ReadingBatchDecoder.Result(submissions: [], rejections: [])
+            for (position, row) in rows.enumerated() {
+                let submission = ReadingSubmission(
+                    index: position, boot: boot, seq: Int64(row.setID) ?? Int64(position + 1), time: row.time, code: row.loinc, value: row.value,
+                    unit: row.unit)
+                switch decoder.check(submission, payload: submission.payloadText, now: now) {
+                case .success(let checked): decoded.submissions.append(checked)
+                case .failure(let rejection): decoded.rejections.append(rejection)
+                }
+            }
             let handler = IngestHandler(runtime: runtime)
             let prepared = try await handler.prepare(decoded, device: device, patient: patient, client: ip, source: "hl7", now: now)
             _ = try await runtime.writer.submit(prepared.commit)
