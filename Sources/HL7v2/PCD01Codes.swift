@@ -1,5 +1,5 @@
 /// IEEE 11073-10101 (MDC) context-free codes of PCD-01 OBX-3 and OBX-6, and the LOINC codes and
-/// UCUM units Vigil stores them as (`reference/clinical.md` §8.3).
+/// UCUM units Vigil stores them as.
 public enum PCD01Codes {
     /// MDC measurement → LOINC. Pulse rates from an oximeter or a cuff count as heart rate, and an
     /// arterial line's systolic as systolic pressure, so that they score like the bedside values.

@@ -3,7 +3,7 @@ import PropertyBased
 import Testing
 
 @Suite struct HL7MessageTests {
-    /// The GE B40 PCD-01 sample of `reference/clinical.md` §9.
+    /// A GE B40 monitor's PCD-01 message, as published in the IHE PCD examples.
     static let pcd01 = [
         #"MSH|^~\&|VSP^080019FFFE134535^EUI-64|GE Healthcare|||20130122134100||ORU^R01^ORU_R01|004097134535|P|2.6|||NE|AL||UNICODE UTF-8|||PCD_DEC_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO"#,
         "PID|||HED12^^^PID^MR||LAZY^KITTY^^^^^L|||",

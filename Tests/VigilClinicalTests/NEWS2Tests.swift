@@ -9,7 +9,7 @@ import VigilCore
         total: Int, band: NEWS2.Band
     )
 
-    /// reference/clinical.md §12.1, parts in chart order: RR, SpO2, air/O2, SBP, HR, ACVPU, temperature.
+    /// Worked vectors of the NEWS2 chart (Royal College of Physicians, 2017), parts in chart order: RR, SpO2, air/O2, SBP, HR, ACVPU, temperature.
     static let vectors: [V] = [
         ("N1", 16, 98, .one, false, 120, 80, .alert, 37.0, [0, 0, 0, 0, 0, 0, 0], 0, .low0),
         ("N2", 22, 95, .one, false, 115, 95, .alert, 37.5, [2, 1, 0, 0, 1, 0, 0], 4, .low),

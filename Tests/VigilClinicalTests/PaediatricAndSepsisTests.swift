@@ -4,7 +4,7 @@ import VigilClinical
 import VigilCore
 
 @Suite struct PEWSTests {
-    /// reference/clinical.md §12.2 (vital-sign items).
+    /// Worked vectors of the Bedside PEWS vital-sign items (Parshuram et al., 2009; docs/clinical.md).
     @Test(arguments: [
         (24, 125.0, 45.0, 100.0, 2), (2, 185, 85, 55, 5), (168, 145, 32, 84, 10), (96, 110, 31, 120, 3), (6, 100, 24, 80, 3),
     ])

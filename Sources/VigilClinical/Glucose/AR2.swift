@@ -1,8 +1,7 @@
 import Foundation
 
-/// Nightscout's AR2 glucose forecast (`lib/plugins/ar2.js`), as documented in
-/// `reference/clinical.md` §4.5: an AR(2) model in log space around 140 mg/dL, stepped every
-/// 5 minutes for 30 minutes. Kept beside the linear forecast Vigil alerts on, for comparison: AR2
+/// Nightscout's AR2 glucose forecast (`lib/plugins/ar2.js`): an AR(2) model in log space around
+/// 140 mg/dL, stepped every 5 minutes for 30 minutes. Kept beside the linear forecast Vigil alerts on, for comparison: AR2
 /// damps a steady fall (120 → 105 mg/dL predicts 83 at +20 minutes).
 public enum AR2 {
     public enum Level: String, Sendable, Equatable { case none, warn, urgent }

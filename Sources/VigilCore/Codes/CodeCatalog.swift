@@ -1,7 +1,7 @@
 /// The observation codes Vigil accepts from devices, with their units and plausible ranges.
 ///
 /// This is data: the built-in table (``standard``) covers vital signs, glucose, peak flow and
-/// activity (codes from `reference/clinical.md` §8); a deployment may pass its own catalog.
+/// activity (LOINC codes with UCUM units); a deployment may pass its own catalog.
 /// A device reading must use a code in the catalog; people entering observations through FHIR
 /// may use any code, and are checked against the catalog when the code is in it.
 public struct CodeCatalog: Sendable {

@@ -1,6 +1,6 @@
 /// A person's resting values by age: the means their vital signs vary around before a scenario's
 /// course and the 24-hour rhythm move them. Adult values from the NEWS2 zero-score bands; children's
-/// from the middle of the Bedside PEWS age bands (`reference/clinical.md` §1–2).
+/// from the middle of the Bedside PEWS age bands (docs/clinical.md).
 public enum Baseline {
     /// The resting mean of each vital sign at `ageYears`.
     public static func forAge(_ ageYears: Double) -> [Vital: Double] {
