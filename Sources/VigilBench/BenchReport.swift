@@ -18,9 +18,13 @@ public struct BenchReport: Sendable {
     public var storedObservations: Int?
     /// The store's ceiling, readings per second.
     public var ceiling: Double?
+    /// The same server's `GET /health/live`, requests per second over the same connections.
+    public var trivialRate: Double?
 
     /// Acknowledged readings per second.
     public var rate: Double { Double(accepted + duplicates + rejected) / max(seconds, 1e-9) }
+    /// Ingest requests answered per second.
+    public var requestRate: Double { Double(sent / max(options.batchSize, 1) - errors) / max(seconds, 1e-9) }
 
     public var text: String {
         func ms(_ us: UInt64) -> String { String(format: "%.1f ms", Double(us) / 1000) }
@@ -38,6 +42,12 @@ public struct BenchReport: Sendable {
         ]
         if let stored = storedObservations { lines.append("  stored:      \(stored) Observations in the server (readings and derived scores)") }
         if let memory = serverMemory { lines.append("  server RSS:  \(mb(memory.current)) now, \(mb(memory.peak)) peak") }
+        if let trivialRate {
+            lines.append(
+                String(
+                    format: "  requests:    %.0f ingest requests/s; GET /health/live %.0f requests/s (same connections, same run); ratio %.2f",
+                    requestRate, trivialRate, requestRate / trivialRate))
+        }
         if let ceiling {
             lines.append(
                 String(

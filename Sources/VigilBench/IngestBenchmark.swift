@@ -23,6 +23,8 @@ public struct IngestBenchmark: Sendable {
         public var rate: Double?
         /// Rows per transaction when measuring the store's ceiling; 0 skips it.
         public var ceilingTransactionRows = 50_000
+        /// Seconds to ask the server's trivial route over the same connections after the load; 0 skips it.
+        public var trivialSeconds = 5.0
         public var progress = true
 
         public init() {}
@@ -45,6 +47,10 @@ public struct IngestBenchmark: Sendable {
             defer { server.stop() }
             let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
             report = try await LoadGenerator(server: server, fleet: fleet, options: options, log: log).run()
+            if options.trivialSeconds > 0 {
+                log("asking GET /health/live over the same \(options.connections) connections for \(options.trivialSeconds) s…")
+                report.trivialRate = await TrivialRoute.measure(server, connections: options.connections, seconds: options.trivialSeconds)
+            }
             report.serverMemory = server.memory()
             report.storedObservations = try await server.countObservations(token: fleet.adminToken)
         }

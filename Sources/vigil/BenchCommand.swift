@@ -31,6 +31,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Send for this many seconds instead of a count.") var duration: Double?
         @Option(help: "Offered load in readings/s (default: as fast as acknowledgements come).") var rate: Double?
         @Option(name: .customLong("ceiling-rows"), help: "Rows per transaction for the store's ceiling; 0 skips it.") var ceilingRows = 50_000
+        @Option(
+            name: .customLong("trivial-seconds"), help: "http: seconds of GET /health/live over the same connections after the load; 0 skips it.")
+        var trivialSeconds = 5.0
         @OptionGroup var target: TargetOptions
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
@@ -43,6 +46,7 @@ struct BenchCommand: AsyncParsableCommand {
             try OptionCheck.positive(duration, "duration")
             try OptionCheck.positive(rate, "rate")
             try OptionCheck.within(ceilingRows, 0...10_000_000, "ceiling-rows")
+            try OptionCheck.notNegative(trivialSeconds, "trivial-seconds")
         }
 
         func run() async throws {
@@ -86,6 +90,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.duration = duration
             options.rate = rate
             options.ceilingTransactionRows = ceilingRows
+            options.trivialSeconds = trivialSeconds
             options.target = target.target
             options.connections = connections
             options.progress = !noProgress
