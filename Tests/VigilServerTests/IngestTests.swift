@@ -35,6 +35,23 @@ import VigilTestFixtures
         }
     }
 
+    /// A device's patient links are kept between requests (``DeviceDirectory``) and read again
+    /// once a commit writes the Device.
+    @Test func aDeviceMovedWhileSendingWritesIntoItsNewPatientFromTheNextReading() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let device = world.devices["d1"]!
+            #expect(try await client.ingest([client.reading(1)], token: device).json?["accepted"] == 1)
+            client.clock.advance(seconds: 1)
+            try await client.put(
+                ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/p2"]], id: "d1", token: world.admin)
+            client.clock.advance(seconds: 1)
+            #expect(try await client.ingest([client.reading(2)], token: device).json?["accepted"] == 1)
+            let stored = try await client.get("/fhir/Observation?device=Device/d1&_sort=_id", token: world.admin).json?["entry"]?.arrayValue ?? []
+            #expect(stored.map { $0["resource"]?["subject"]?["reference"]?.stringValue } == ["Patient/p1", "Patient/p2"])
+        }
+    }
+
     @Test func aMovedDeviceWritesIntoItsPreviousPatientOnlyWhatItTookThereAndOnlyForAWhile() async throws {
         try await Harness().run { client in
             let world = try await World.build(client)

@@ -133,6 +133,19 @@ import VigilSQLite
         }
     }
 
+    /// The writer's subscribers hold the writer (the analysis through the alert center): it must not
+    /// hold them back, or no runtime, store or open database would ever be released.
+    @Test func aRuntimeIsReleasedWithItsLastUser() throws {
+        weak var writer: ChangeWriter?
+        weak var analysis: AnalysisService?
+        do {
+            let harness = try Harness()
+            (writer, analysis) = (harness.runtime.writer, harness.runtime.analysis)
+            #expect(writer != nil && analysis != nil)
+        }
+        #expect(writer == nil && analysis == nil)
+    }
+
     @Test func aConflictingFHIRWriteFailsAloneAndItsNeighboursInTheGroupCommitAreStored() async throws {
         let store = try GatedStore()
         let writer = ChangeWriter(

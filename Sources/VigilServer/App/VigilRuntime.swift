@@ -29,6 +29,8 @@ public struct VigilRuntime: Sendable {
     public let devices = DevicePublisher()
     /// Care-team scopes computed recently.
     let scopes = AccessScopeCache()
+    /// Devices' tokens and patient links, kept between the commits that change them.
+    let deviceDirectory: DeviceDirectory
     public let logger: Logger
 
     public init(
@@ -61,6 +63,7 @@ public struct VigilRuntime: Sendable {
                 return files
             }, serverKey: brokerKey, logger: logger)
         self.hub = EventHub(firstID: clock.now() * 1000)
+        self.deviceDirectory = DeviceDirectory(store: store)
         self.writer = ChangeWriter(
             store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity, maxCommitRows: configuration.maxCommitRows,
             metrics: metrics, logger: logger)
@@ -70,10 +73,11 @@ public struct VigilRuntime: Sendable {
         self.analysis = analysis
         // Told of every commit, in this order, before anyone waiting for it is answered.
         writer.subscribe(scopes)
+        writer.subscribe(deviceDirectory)
         writer.subscribe(broker)
         if let analysis {
             writer.subscribe(analysis)
-            writer.holdReadings(unless: { analysis.hasRoom })
+            writer.holdReadings(unless: { [weak analysis] in analysis?.hasRoom ?? true })
         }
         writer.subscribe(hub)
     }

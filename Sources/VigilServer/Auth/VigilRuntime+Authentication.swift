@@ -3,15 +3,16 @@ import VigilCore
 extension VigilRuntime {
     /// Who a bearer token belongs to.
     ///
-    /// A device token (``DeviceToken/prefix``) is looked up by its SHA-256 among active credentials,
-    /// on every request, so a revocation takes effect on the next one. Anything else must be a token
+    /// A device token (``DeviceToken/prefix``) is looked up by its SHA-256 among active credentials
+    /// (``DeviceDirectory``, which forgets them when a credential changes, so a revocation takes
+    /// effect on the next request). Anything else must be a token
     /// from ``TokenSigner`` of an account that is not disabled and whose password has not changed
     /// since the token was issued.
     /// - Returns: the principal, and for a person's token when it expires (seconds since the epoch).
     /// - Throws: ``VigilError`` (401) when the token is not valid, expired or revoked.
     func authenticate(token: String) async throws -> (principal: Principal, expires: Int64?) {
         if token.hasPrefix(DeviceToken.prefix) {
-            guard let device = try await store.device(forCredential: DeviceToken.hash(token)) else {
+            guard let device = try await deviceDirectory.device(forCredential: DeviceToken.hash(token)) else {
                 throw VigilError(.unauthenticated, "the device token is not valid or was revoked")
             }
             return (.device(device), nil)

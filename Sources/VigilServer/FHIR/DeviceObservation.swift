@@ -68,7 +68,7 @@ struct DeviceObservation: Sendable {
         case .success(let checked): submission = checked
         }
         if let subject = body["subject"]?["reference"]?.stringValue {
-            let patient = try await runtime.store.deviceLinks(device: device).patient(at: submission.time)
+            let patient = try await runtime.deviceDirectory.links(device: device).patient(at: submission.time)
             if patient.map({ "Patient/\($0)" }) != subject {
                 try await refuse("subject \(subject) is not the patient Device/\(device) was on at the reading's time", "Observation.subject")
             }

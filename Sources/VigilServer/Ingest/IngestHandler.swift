@@ -61,7 +61,7 @@ struct IngestHandler: Sendable {
     func prepare(
         _ decoded: ReadingBatchDecoder.Result, device: String, patient fixedPatient: String? = nil, client: String?, source: String, now: Int64
     ) async throws -> Prepared {
-        let links = fixedPatient == nil ? try await runtime.store.deviceLinks(device: device) : DeviceLinkHistory([])
+        let links = fixedPatient == nil ? try await runtime.deviceDirectory.links(device: device) : DeviceLinkHistory([])
         var result = Result()
         result.rejected = decoded.rejections
         var readings: [Reading] = []

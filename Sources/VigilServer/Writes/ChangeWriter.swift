@@ -33,7 +33,11 @@ public final class ChangeWriter: Service {
     private let phase = Mutex(Phase.direct)
     private let writerWakeup = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let failing = Mutex<String?>(nil)
-    private let subscribers = Mutex<[any CommitSubscriber]>([])
+    private struct Subscriber {
+        weak var subscriber: (any CommitSubscriber)?
+    }
+
+    private let subscribers = Mutex<[Subscriber]>([])
     private let gate = Mutex<(@Sendable () -> Bool)?>(nil)
     /// One direct commit at a time, so that announcements keep the order of the commits.
     private let directLock = AsyncLock()
@@ -51,9 +55,10 @@ public final class ChangeWriter: Service {
         self.state = Mutex(ChangeQueueState(capacity: capacity))
     }
 
-    /// Adds a subscriber, told of every commit after those added before it (at composition).
+    /// Adds a subscriber, told of every commit after those added before it (at composition), for
+    /// as long as the caller keeps it.
     public func subscribe(_ subscriber: any CommitSubscriber) {
-        subscribers.withLock { $0.append(subscriber) }
+        subscribers.withLock { $0.append(Subscriber(subscriber: subscriber)) }
     }
 
     /// Holds readings in the queue while it returns false (set at composition).
@@ -188,7 +193,7 @@ public final class ChangeWriter: Service {
         // Announced before anyone is answered, so that whatever an answered client does next (a
         // flush, a board) comes after it in the analysis's order.
         if !committed.isQuiet {
-            for subscriber in subscribers.withLock({ $0 }) { await subscriber.committed(committed) }
+            for subscriber in subscribers.withLock({ $0.compactMap(\.subscriber) }) { await subscriber.committed(committed) }
         }
         return result.outcomes
     }

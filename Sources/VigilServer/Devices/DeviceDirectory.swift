@@ -1,0 +1,64 @@
+import Synchronization
+public import VigilCore
+
+/// Which device a token belongs to and which patients a device has been on: read from the store
+/// once and kept until a commit changes them (``committed(_:)``), so that a device sending one
+/// reading at a time costs no read of the store for either. A commit that issues or revokes a
+/// credential forgets every token before its writer answers, so a revocation holds from the next
+/// request; one that writes a Device forgets that device's links.
+///
+/// Only tokens that name an active credential are kept (a guessed token costs a read each time),
+/// at most ``capacity`` of each, beyond which everything is forgotten and read again.
+public final class DeviceDirectory: CommitSubscriber {
+    private struct State {
+        var devices: [[UInt8]: String] = [:]
+        var links: [String: DeviceLinkHistory] = [:]
+        /// Moves on every forgetting, so that a read that started before it is not kept.
+        var generation: UInt64 = 0
+    }
+
+    private let store: any VigilStore
+    private let state = Mutex(State())
+    let capacity: Int
+
+    init(store: any VigilStore, capacity: Int = 100_000) {
+        self.store = store
+        self.capacity = capacity
+    }
+
+    /// The device whose active credential has this token hash.
+    func device(forCredential hash: [UInt8]) async throws -> String? {
+        let (cached, generation) = state.withLock { ($0.devices[hash], $0.generation) }
+        if let cached { return cached }
+        guard let device = try await store.device(forCredential: hash) else { return nil }
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.devices.count >= capacity { state.devices.removeAll() }
+            state.devices[hash] = device
+        }
+        return device
+    }
+
+    /// The patients `device` has been on.
+    func links(device: String) async throws -> DeviceLinkHistory {
+        let (cached, generation) = state.withLock { ($0.links[device], $0.generation) }
+        if let cached { return cached }
+        let links = try await store.deviceLinks(device: device)
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.links.count >= capacity { state.links.removeAll() }
+            state.links[device] = links
+        }
+        return links
+    }
+
+    public func committed(_ commit: Committed) async {
+        let devices = commit.resources.filter { $0.type == .device }.map(\.id)
+        guard !commit.credentials.isEmpty || !devices.isEmpty else { return }
+        state.withLock { state in
+            state.generation &+= 1
+            if !commit.credentials.isEmpty { state.devices.removeAll() }
+            for device in devices { state.links[device] = nil }
+        }
+    }
+}
