@@ -10,21 +10,25 @@ extension SQLiteStore {
                 outcomes.reserveCapacity(changes.count)
                 var head: AuditHead?
                 for change in changes {
-                    guard change.mayFail else {
+                    /// Stores the change and seals its audit events into the chain.
+                    func store() throws -> Applied {
                         let (applied, audit) = try self.apply(change, inserter: &inserter, db)
                         head = try self.appendAudit(audit, sealer: sealer, db) ?? head
-                        outcomes.append(.success(applied))
+                        return applied
+                    }
+                    guard change.mayFail else {
+                        outcomes.append(.success(try store()))
                         continue
                     }
                     // A change that can fail on its own does so alone: its savepoint is undone.
+                    let headBefore = head
                     try db.execute(sql: "SAVEPOINT change")
                     do {
-                        let (applied, audit) = try self.apply(change, inserter: &inserter, db)
-                        let changeHead = try self.appendAudit(audit, sealer: sealer, db)
+                        let applied = try store()
                         try db.execute(sql: "RELEASE change")
-                        head = changeHead ?? head
                         outcomes.append(.success(applied))
                     } catch let error as VigilError where error.code != .unavailable {
+                        head = headBefore
                         try db.execute(sql: "ROLLBACK TO change")
                         try db.execute(sql: "RELEASE change")
                         outcomes.append(.failure(error))

@@ -35,6 +35,7 @@ public struct Committed: Sendable, Equatable, Codable {
 
     /// Adds what `change` stored.
     public mutating func add(_ change: Change, _ applied: Applied) {
+        var notices = change.notices
         switch (change.content, applied) {
         case (.readings(let batch), .readings(let ids)):
             for (id, reading) in zip(ids, batch.readings) {
@@ -49,13 +50,12 @@ public struct Committed: Sendable, Equatable, Codable {
         case (.alerts(_, let writes), .alerts(let stored)):
             derived += writes.map(\.resource)
             alerts += stored
-            notices += change.notices.map { notice in
+            notices = notices.map { notice in
                 guard case .alert(var step) = notice, let index = step.index, stored.indices.contains(index) else { return notice }
                 step.alert.id = stored[index].id
                 step.index = nil
                 return .alert(step)
             }
-            return
         case (.addUser, .user(let user)), (.updateUser, .user(let user)):
             users.append(user.username)
         case (.addCredential(let device, _, _, _), .credential), (.revokeCredentials(let device, _, _), .revoked):
@@ -63,6 +63,6 @@ public struct Committed: Sendable, Equatable, Codable {
         default:
             break
         }
-        notices += change.notices
+        self.notices += notices
     }
 }

@@ -28,28 +28,29 @@ public final class DeviceDirectory: CommitSubscriber {
 
     /// The device whose active credential has this token hash.
     func device(forCredential hash: [UInt8]) async throws -> String? {
-        let (cached, generation) = state.withLock { ($0.devices[hash], $0.generation) }
-        if let cached { return cached }
-        guard let device = try await store.device(forCredential: hash) else { return nil }
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.devices.count >= capacity { state.devices.removeAll() }
-            state.devices[hash] = device
-        }
-        return device
+        try await cached(\.devices, hash) { try await store.device(forCredential: hash) }
     }
 
     /// The patients `device` has been on.
     func links(device: String) async throws -> DeviceLinkHistory {
-        let (cached, generation) = state.withLock { ($0.links[device], $0.generation) }
-        if let cached { return cached }
-        let links = try await store.deviceLinks(device: device)
+        // The read always has an answer (an empty history at worst), so there is always a value.
+        try await cached(\.links, device) { try await store.deviceLinks(device: device) }!
+    }
+
+    /// The value kept under `key` in `table`, or `read()`'s, kept unless something was forgotten
+    /// while it was read (nil is not kept).
+    private func cached<Key: Hashable & Sendable, Value: Sendable>(
+        _ table: WritableKeyPath<State, [Key: Value]>, _ key: Key, read: () async throws -> Value?
+    ) async throws -> Value? {
+        let (kept, generation) = state.withLock { ($0[keyPath: table][key], $0.generation) }
+        if let kept { return kept }
+        guard let value = try await read() else { return nil }
         state.withLock { state in
             guard state.generation == generation else { return }
-            if state.links.count >= capacity { state.links.removeAll() }
-            state.links[device] = links
+            if state[keyPath: table].count >= capacity { state[keyPath: table].removeAll() }
+            state[keyPath: table][key] = value
         }
-        return links
+        return value
     }
 
     public func committed(_ commit: Committed) async {
