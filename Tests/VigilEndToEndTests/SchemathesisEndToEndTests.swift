@@ -23,6 +23,10 @@ import VigilSimulator
             json: ["username": .string(username), "password": "schemathesis-password", "role": "admin"])
         #expect(created.status == .created, "\(created.text)")
         let token = try await server.token(username, "schemathesis-password")
+        // Hypothesis and schemathesis keep folders (.hypothesis, .schemathesis) where they run.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-schemathesis-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let (status, output) = try await Python.run(
             "schemathesis",
             [
@@ -30,7 +34,7 @@ import VigilSimulator
                 "--phases", "examples,coverage,fuzzing", "--workers", "1", "--exclude-path", "/api/users/{username}",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                 "--max-time", "30", "--generation-database", "none",
-            ], in: FileManager.default.temporaryDirectory.path)
+            ], in: scratch)
         server.stop()
         #expect(status == 0, "\(output.suffix(6000))")
         let summary = output.split(separator: "\n").first { $0.contains(" generated, ") } ?? "no summary"
