@@ -142,7 +142,10 @@ public final class MQTTClient: Sendable {
                 for try await packet in inbound {
                     let actions = transition { $0.received(packet, now: Self.now()) }
                     for action in actions {
-                        if case .deliver(let publish) = action { await deliver(publish) }
+                        if case .deliver(let publish) = action {
+                            await deliver(publish)
+                            transition { $0.delivered(now: Self.now()) }
+                        }
                     }
                 }
                 writer.finish()

@@ -13,7 +13,9 @@ import NIOCore
 ///   accepted first waits for the earlier ones.
 /// - Keep-alive: a PINGREQ when nothing was sent for the keep-alive interval; the connection is
 ///   closed when the PINGRESP (or any packet) is not back within half an interval, or when the
-///   CONNACK does not come within the connect timeout.
+///   CONNACK does not come within the connect timeout. While the application holds a delivery
+///   (``delivered(now:)`` not yet called) nothing is read, so an unread answer is not a dead
+///   broker: pinging goes on and the wait for the answer starts once reading resumes.
 /// - Outbound QoS 1 PUBLISHes (``publish(_:now:)``) are kept until the broker's PUBACK and sent
 ///   again, marked DUP, after a reconnect; while disconnected they wait for the next connection.
 /// - Reconnects back off exponentially with full jitter, from `minimumBackoff` up to `maximumBackoff`.
@@ -72,6 +74,8 @@ public struct MQTTConnectionStateMachine: Sendable {
     private var lastSent: Int64 = 0
     private var lastReceived: Int64 = 0
     private var pingDeadline: Int64?
+    /// Whether the application holds a PUBLISH (reading waits until ``delivered(now:)``).
+    private var delivering = false
     private var nextPacketID: UInt16 = 1
     /// Inbound QoS 1 packet ids in arrival order, with whether the application accepted each.
     private var unacknowledged: [(id: UInt16, accepted: Bool)] = []
@@ -94,6 +98,7 @@ public struct MQTTConnectionStateMachine: Sendable {
         guard case .connecting = state else { return [] }
         state = .awaitingConnAck(deadline: now + configuration.connectTimeout)
         unacknowledged = []
+        delivering = false
         lastReceived = now
         return send(
             [
@@ -138,6 +143,7 @@ public struct MQTTConnectionStateMachine: Sendable {
                 // idempotent) but acknowledged once.
                 if !unacknowledged.contains(where: { $0.id == id }) { unacknowledged.append((id, false)) }
             }
+            delivering = true
             return [.deliver(publish)]
         case (.connected, .suback(_, let codes)):
             let answers = zip(configuration.filters, codes)
@@ -188,18 +194,28 @@ public struct MQTTConnectionStateMachine: Sendable {
         case .awaitingConnAck(let deadline) where now >= deadline:
             return lost(reason: "no CONNACK within \(configuration.connectTimeout) ms")
         case .connected:
-            if let pingDeadline, now >= pingDeadline {
+            // While a delivery is held, nothing is read: the answer may be waiting unread.
+            if !delivering, let pingDeadline, now >= pingDeadline {
                 return lost(reason: "no answer to PINGREQ")
             }
             let interval = Int64(configuration.keepAlive) * 1000
-            if interval > 0, pingDeadline == nil, now - lastSent >= interval {
-                pingDeadline = now + interval / 2
+            // Pinging goes on while a delivery is held, so that the broker keeps the connection.
+            if interval > 0, pingDeadline == nil || delivering, now - lastSent >= interval {
+                pingDeadline = pingDeadline ?? now + interval / 2
                 return send([.pingreq], now: now)
             }
             return []
         default:
             return []
         }
+    }
+
+    /// The application is done with the PUBLISH last delivered: reading resumes, and a PINGREQ
+    /// still unanswered gets half an interval from now for its answer to be read.
+    public mutating func delivered(now: Int64) -> [Action] {
+        delivering = false
+        if pingDeadline != nil { pingDeadline = now + Int64(configuration.keepAlive) * 500 }
+        return []
     }
 
     /// The connection ended (or could not be opened): back off, then reconnect. `random` is in
@@ -233,6 +249,7 @@ public struct MQTTConnectionStateMachine: Sendable {
     private mutating func lost(reason: String) -> [Action] {
         state = .connecting  // until connectionClosed moves on to the backoff
         pingDeadline = nil
+        delivering = false
         return [.closeConnection(reason: reason)]
     }
 

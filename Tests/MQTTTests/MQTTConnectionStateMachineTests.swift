@@ -93,6 +93,33 @@ import Testing
         #expect(machine.tick(now: 20_000) == [.send([.pingreq])])
     }
 
+    /// While the application holds a delivery (its write queue is full), the client reads nothing,
+    /// so the broker's PINGRESP waits unread behind the next message: that is no sign of a dead
+    /// broker. The client keeps pinging (so that the broker keeps it) and gives the answer half an
+    /// interval once reading resumes.
+    @Test func aHeldDeliveryKeepsTheConnectionAndKeepsPinging() {
+        var machine = Self.connected(keepAlive: 10)
+        #expect(machine.received(.publish(Self.publish(1)), now: 1_000) == [.deliver(Self.publish(1))])
+        #expect(machine.tick(now: 11_000) == [.send([.pingreq])])
+        #expect(machine.tick(now: 16_000) == [])
+        #expect(machine.tick(now: 21_000) == [.send([.pingreq])])
+        #expect(machine.tick(now: 120_000) == [.send([.pingreq])])
+        #expect(machine.delivered(now: 120_500) == [])
+        #expect(machine.tick(now: 124_999) == [])
+        #expect(machine.tick(now: 125_500) == [.closeConnection(reason: "no answer to PINGREQ")])
+    }
+
+    @Test func aPingAnsweredAfterAHeldDeliveryKeepsTheConnection() {
+        var machine = Self.connected(keepAlive: 10)
+        _ = machine.received(.publish(Self.publish(1)), now: 1_000)
+        _ = machine.tick(now: 11_000)
+        _ = machine.tick(now: 60_000)
+        _ = machine.delivered(now: 60_000)
+        #expect(machine.received(.pingresp, now: 60_001) == [])
+        #expect(machine.tick(now: 69_999) == [])
+        #expect(machine.tick(now: 70_000) == [.send([.pingreq])])
+    }
+
     @Test func sendingAcknowledgementsCountsAsActivity() {
         var machine = Self.connected(keepAlive: 10)
         _ = machine.received(.publish(Self.publish(1)), now: 8_000)
