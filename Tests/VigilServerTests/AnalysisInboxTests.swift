@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import VigilCore
 
 @testable import VigilServer
 
@@ -38,6 +39,40 @@ import Testing
         #expect(await sender.value)
         #expect(inbox.waitingSenders == 0)
         #expect(name(await inbox.next()) == "b")
+    }
+
+    /// A commit of `count` readings from `device`, with `refused` more refused.
+    private func commit(_ device: String, _ count: Int, refused: Int = 0, received: Int64) -> AnalysisInput {
+        let readings = (0..<count).map { seq in
+            StoredReading(
+                id: received * 100 + Int64(seq),
+                reading: Reading(
+                    key: ProducerKey(device: device, boot: "b", seq: Int64(seq)), patient: "p-\(device)", code: "8867-4", value: 70, unit: "/min",
+                    time: received, received: received))
+        }
+        return .committed(readings: readings, refused: refused > 0 ? [device: refused] : [:], clockAhead: [:], received: received)
+    }
+
+    /// Commits waiting one behind the other are analysed together (one pass of the rules, one
+    /// store of what they derive), up to the inbox's merge limit; other inputs keep their place.
+    @Test func consecutiveCommitsAreTakenTogetherUpToTheMergeLimit() async throws {
+        let inbox = AnalysisInbox(capacity: 1_000, mergeLimit: 5)
+        inbox.post(commit("d1", 2, refused: 1, received: 1), weight: 2)
+        inbox.post(commit("d2", 1, received: 2), weight: 1)
+        inbox.post(commit("d1", 1, refused: 2, received: 3), weight: 1)
+        inbox.post(commit("d3", 2, received: 4), weight: 2)
+        inbox.post(.tick)
+        inbox.post(commit("d4", 1, received: 5), weight: 1)
+        guard case .committed(let readings, let refused, _, let received) = await inbox.next() else { Issue.record("not a commit"); return }
+        #expect(readings.map(\.reading.key.device) == ["d1", "d1", "d2", "d1"])
+        #expect(refused == ["d1": 3])
+        #expect(received == 3)
+        #expect(inbox.weight == 4)
+        guard case .committed(let next, _, _, _) = await inbox.next() else { Issue.record("not a commit"); return }
+        #expect(next.map(\.reading.key.device) == ["d3", "d3"])
+        guard case .tick = await inbox.next() else { Issue.record("the tick lost its place"); return }
+        guard case .committed(let last, _, _, _) = await inbox.next() else { Issue.record("not a commit"); return }
+        #expect(last.map(\.reading.key.device) == ["d4"])
     }
 
     @Test func anInputHeavierThanTheCapacityPassesAnEmptyInbox() async {

@@ -4,7 +4,9 @@ import Synchronization
 /// The analysis's inputs, in the order they were sent, bounded by weight (readings): `send`
 /// returns at once while the inbox holds less than its capacity, and otherwise waits until the
 /// analysis has taken enough. Ingest thus commits while the analysis works on the commit before,
-/// and the analysis never falls further behind than the capacity.
+/// and the analysis never falls further behind than the capacity. Commits queued one behind the
+/// other are handed over as one: when many small commits wait (devices sending one reading at a
+/// time), the rules run, and store what they derive, once for all of them.
 final class AnalysisInbox: Sendable {
     private struct Sender {
         var input: AnalysisInput
@@ -17,11 +19,27 @@ final class AnalysisInbox: Sendable {
 
     private struct State {
         let capacity: Int
+        let mergeLimit: Int
         var queued: Deque<(input: AnalysisInput, weight: Int)> = []
         var weight = 0
         var blocked: Deque<Sender> = []
         var consumer: CheckedContinuation<AnalysisInput?, Never>?
         var finished = false
+
+        /// `first`, or when it is a commit, it and the commits queued right behind it as one, up
+        /// to `mergeLimit` readings.
+        mutating func takeFollowingCommits(after first: (input: AnalysisInput, weight: Int)) -> AnalysisInput {
+            guard first.input.isCommit else { return first.input }
+            var commits = [first.input]
+            var taken = first.weight
+            while let next = queued.first, next.input.isCommit, taken + next.weight <= mergeLimit {
+                queued.removeFirst()
+                weight -= next.weight
+                taken += next.weight
+                commits.append(next.input)
+            }
+            return commits.count == 1 ? first.input : .merged(commits)
+        }
 
         /// What to resume after a change: senders whose input now fits (in order), and the waiting
         /// consumer with the next input (or nil when finished and empty).
@@ -39,7 +57,7 @@ final class AnalysisInbox: Sendable {
                 if let first = queued.popFirst() {
                     weight -= first.weight
                     consumer = nil
-                    handoff = (waiting, first.input)
+                    handoff = (waiting, takeFollowingCommits(after: first))
                 } else if finished {
                     consumer = nil
                     handoff = (waiting, nil)
@@ -53,7 +71,8 @@ final class AnalysisInbox: Sendable {
 
     private let state: Mutex<State>
 
-    init(capacity: Int) { state = Mutex(State(capacity: capacity)) }
+    /// - Parameter mergeLimit: readings of consecutive commits handed over as one at most.
+    init(capacity: Int, mergeLimit: Int = 10_000) { state = Mutex(State(capacity: capacity, mergeLimit: mergeLimit)) }
 
     /// Queues `input` of `weight`, waiting while the inbox is full.
     /// - Returns: false when the inbox was finished (the input is dropped).

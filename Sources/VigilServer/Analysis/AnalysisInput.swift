@@ -21,3 +21,29 @@ enum AnalysisInput: Sendable {
         return 1
     }
 }
+
+extension AnalysisInput {
+    /// Whether ``merged(_:)`` can take it.
+    var isCommit: Bool {
+        if case .committed = self { return true }
+        return false
+    }
+
+    /// Commits that came one after the other, as one (their readings in order, refusals added
+    /// up, received when the last was), so that the rules take them in one pass.
+    /// - Precondition: every input is a commit.
+    static func merged(_ commits: [AnalysisInput]) -> AnalysisInput {
+        var readings: [StoredReading] = []
+        readings.reserveCapacity(commits.reduce(0) { $0 + $1.weight })
+        var refused: [String: Int] = [:]
+        var clockAhead: [String: Int] = [:]
+        var received: Int64 = 0
+        for case .committed(let more, let moreRefused, let moreAhead, let time) in commits {
+            readings += more
+            refused.merge(moreRefused, uniquingKeysWith: +)
+            clockAhead.merge(moreAhead, uniquingKeysWith: +)
+            received = time
+        }
+        return .committed(readings: readings, refused: refused, clockAhead: clockAhead, received: received)
+    }
+}

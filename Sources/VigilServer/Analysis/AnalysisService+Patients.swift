@@ -6,11 +6,9 @@ extension AnalysisService {
     /// Runs `body` on a patient's rule state, building it first from the store if needed.
     func withPatient<T>(_ patient: String, _ body: (inout PatientRuntime) -> T) async throws -> T {
         if state.withLock({ $0.patients[patient] == nil }) { try await preload([patient]) }
-        return state.withLock { state in
-            var runtime = state.patients[patient]!
-            defer { state.patients[patient] = runtime }
-            return body(&runtime)
-        }
+        // In place: a copy taken out and put back would copy each of the state's dictionaries on
+        // its first change, for every reading.
+        return state.withLock { state in body(&state.patients[patient]!) }
     }
 
     /// Builds the state of the patients that have none yet, together.

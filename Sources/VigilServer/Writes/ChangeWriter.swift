@@ -38,7 +38,13 @@ public final class ChangeWriter: Service {
     }
 
     private let subscribers = Mutex<[Subscriber]>([])
-    private let gate = Mutex<(@Sendable () -> Bool)?>(nil)
+    /// A closure kept in a struct: one kept directly in the generic `Mutex` is re-wrapped in two
+    /// reabstraction thunks on every `withLock` that reads it, so each call got slower than the last.
+    private struct Gate {
+        let allows: @Sendable () -> Bool
+    }
+
+    private let gate = Mutex<Gate?>(nil)
     /// One direct commit at a time, so that announcements keep the order of the commits.
     private let directLock = AsyncLock()
 
@@ -63,7 +69,7 @@ public final class ChangeWriter: Service {
 
     /// Holds readings in the queue while it returns false (set at composition).
     public func holdReadings(unless allowed: @escaping @Sendable () -> Bool) {
-        gate.withLock { $0 = allowed }
+        gate.withLock { $0 = Gate(allows: allowed) }
     }
 
     /// Rows waiting to be written.
@@ -132,7 +138,7 @@ public final class ChangeWriter: Service {
     private func nextBatch() async -> [Pending]? {
         while true {
             let maxRows = maxCommitRows
-            let readingsAllowed = gate.withLock { $0 }?() ?? true
+            let readingsAllowed = gate.withLock { $0?.allows() } ?? true
             let action = state.withLock { $0.take(maxWeight: maxRows, readingsAllowed: readingsAllowed) }
             switch action {
             case .write(let batch): return batch
