@@ -128,33 +128,42 @@ extension SQLiteStore {
         }
     }
 
-    public func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] {
+    public func careTeams(patients: [String], at time: Int64) async throws -> [String: [String: Set<String>]] {
         try await pool.read { db in
-            let target = "Patient/\(patient)"
-            let groupKeys = try Int64.fetchAll(
-                db, sql: "SELECT resource_key FROM access_link WHERE kind = 'member' AND target = ?", arguments: [target])
-            var groups: [String] = []
-            for key in groupKeys {
-                let links = try Row.fetchAll(
-                    db, sql: "SELECT start, end FROM access_link WHERE resource_key = ? AND kind = 'member' AND target = ?", arguments: [key, target])
-                guard links.contains(where: { AccessLink(.member, target, start: $0["start"], end: $0["end"]).covers(time) }),
-                    let id = try String.fetchOne(db, sql: "SELECT id FROM resource WHERE key = ?", arguments: [key])
-                else { continue }
-                groups.append("Group/\(id)")
+            var teams: [String: [String: Set<String>]] = [:]
+            for patient in Set(patients) {
+                let members = try Self.careTeam(db, patient: patient, at: time)
+                if !members.isEmpty { teams[patient] = members }
             }
-            let subjects = SQLFragment.in("target", [target] + groups)
-            let teams = try Row.fetchAll(
-                db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)",
-                arguments: subjects.statementArguments
-            ).filter { AccessLink(.subject, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["resource_key"] as Int64 }
-            guard !teams.isEmpty else { return [:] }
-            let inTeams = SQLFragment.in("key", teams)
-            var members: [String: Set<String>] = [:]
-            for json in try String.fetchAll(db, sql: "SELECT json FROM resource WHERE \(inTeams.sql)", arguments: inTeams.statementArguments) {
-                members.merge(AccessLink.participants(of: try JSON.parse(json), at: time)) { $0.union($1) }
-            }
-            return members
+            return teams
         }
+    }
+
+    private static func careTeam(_ db: Database, patient: String, at time: Int64) throws -> [String: Set<String>] {
+        let target = "Patient/\(patient)"
+        let groupKeys = try Int64.fetchAll(
+            db, sql: "SELECT resource_key FROM access_link WHERE kind = 'member' AND target = ?", arguments: [target])
+        var groups: [String] = []
+        for key in groupKeys {
+            let links = try Row.fetchAll(
+                db, sql: "SELECT start, end FROM access_link WHERE resource_key = ? AND kind = 'member' AND target = ?", arguments: [key, target])
+            guard links.contains(where: { AccessLink(.member, target, start: $0["start"], end: $0["end"]).covers(time) }),
+                let id = try String.fetchOne(db, sql: "SELECT id FROM resource WHERE key = ?", arguments: [key])
+            else { continue }
+            groups.append("Group/\(id)")
+        }
+        let subjects = SQLFragment.in("target", [target] + groups)
+        let teams = try Row.fetchAll(
+            db, sql: "SELECT resource_key, start, end FROM access_link WHERE kind = 'subject' AND \(subjects.sql)",
+            arguments: subjects.statementArguments
+        ).filter { AccessLink(.subject, "", start: $0["start"], end: $0["end"]).covers(time) }.map { $0["resource_key"] as Int64 }
+        guard !teams.isEmpty else { return [:] }
+        let inTeams = SQLFragment.in("key", teams)
+        var members: [String: Set<String>] = [:]
+        for json in try String.fetchAll(db, sql: "SELECT json FROM resource WHERE \(inTeams.sql)", arguments: inTeams.statementArguments) {
+            members.merge(AccessLink.participants(of: try JSON.parse(json), at: time)) { $0.union($1) }
+        }
+        return members
     }
 
     static func alert(_ row: Row) throws -> Alert {

@@ -174,6 +174,10 @@ extension StoreConformance {
                         "Practitioner/b": [], "Practitioner/rrt": ["rapid-response", "Outreach"],
                     ])
                 #expect(try await store.careTeam(patient: "nobody", at: Fixture.t0).isEmpty)
+                let together = try await store.careTeams(patients: ["p1", "p2", "nobody", "p1"], at: Fixture.t0)
+                #expect(Set(together.keys) == ["p1", "p2"])
+                #expect(together["p1"] == ["Practitioner/a": []])
+                #expect(together["p2"] == ["Practitioner/b": [], "Practitioner/rrt": ["rapid-response", "Outreach"]])
             }
         ),
     ]

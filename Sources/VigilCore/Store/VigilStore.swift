@@ -60,10 +60,11 @@ public protocol VigilStore: Sendable {
     func newestReadingID() async throws -> Int64
     /// Every device's last two uploads.
     func deviceActivity() async throws -> [DeviceActivity]
-    /// The members (`Practitioner/ID`, `RelatedPerson/ID`) of the care teams looking after a
-    /// patient at `time`, directly or through a group, each with their roles on those teams
-    /// (``AccessLink/participants(of:at:)``).
-    func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>]
+    /// For each of `patients`, the members (`Practitioner/ID`, `RelatedPerson/ID`) of the care
+    /// teams looking after them at `time`, directly or through a group, each with their roles on
+    /// those teams (``AccessLink/participants(of:at:)``); a patient with none is left out. One
+    /// read for all, so that the alerts of many patients cost one.
+    func careTeams(patients: [String], at time: Int64) async throws -> [String: [String: Set<String>]]
     /// Every alert that is not resolved.
     func openAlerts() async throws -> [Alert]
     func alert(id: Int64) async throws -> Alert?
@@ -79,4 +80,11 @@ public protocol VigilStore: Sendable {
     /// Audit records with `seq` greater than `after`, in order.
     func auditRecords(after seq: Int64, limit: Int) async throws -> [AuditRecord]
     func auditHead() async throws -> AuditHead?
+}
+
+extension VigilStore {
+    /// The members of the care teams looking after one patient at `time` (``careTeams(patients:at:)``).
+    public func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] {
+        try await careTeams(patients: [patient], at: time)[patient] ?? [:]
+    }
 }

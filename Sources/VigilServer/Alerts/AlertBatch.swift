@@ -26,6 +26,21 @@ struct AlertBatch {
         return .some(alert.isOpen ? alert : nil)
     }
 
+    /// The patients of the steps that notify someone.
+    var patientsNotified: Set<String> {
+        Set(steps.joined().filter { $0.transition.notifyLevel != nil }.map(\.alert.patient))
+    }
+
+    /// Gives every step, and the history entries they make, its recipients.
+    mutating func address(_ recipients: (AlertTransition, _ patient: String) -> [String]) {
+        for i in changes.indices {
+            for j in steps[i].indices {
+                steps[i][j].entry.recipients = recipients(steps[i][j].transition, steps[i][j].alert.patient)
+            }
+            changes[i].history = steps[i].filter { $0.transition.kind != .updated }.map(\.entry)
+        }
+    }
+
     /// Records the alert after `transitions`, with their history entries and audit events.
     mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {
         let key = AlertCenter.OpenKey(patient: alert.patient, key: alert.key)

@@ -74,19 +74,19 @@ public final class AlertCenter: Sendable {
                     case (.raise(let condition), nil), (.worsen(let condition), nil):
                         // A condition that got worse after a person resolved its alert is a new alert.
                         let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
-                        try await add(alert, transitions, to: &batch, actor: nil, client: nil)
+                        add(alert, transitions, to: &batch, actor: nil, client: nil)
                     case (.raise(let condition), let alert?), (.update(let condition), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
                         var sameButTime = next
                         sameButTime.updated = alert.updated
                         guard sameButTime != alert else { continue }
-                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                        add(next, transitions, to: &batch, actor: nil, client: nil)
                     case (.worsen(let condition), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.worsen(condition), to: alert, now: now, policy: policy)
-                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                        add(next, transitions, to: &batch, actor: nil, client: nil)
                     case (.clear(_, let values), let alert?):
                         let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
-                        try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                        add(next, transitions, to: &batch, actor: nil, client: nil)
                     default:
                         continue
                     }
@@ -137,7 +137,7 @@ public final class AlertCenter: Sendable {
             do {
                 let (next, transitions) = try AlertLifecycle.apply(event, to: alert, now: clock.now(), policy: policy)
                 var batch = AlertBatch()
-                try await add(next, transitions, to: &batch, actor: .user(user), client: client)
+                add(next, transitions, to: &batch, actor: .user(user), client: client)
                 return try await commit(batch)[0]
             } catch let refusal as AlertLifecycle.Refusal {
                 throw VigilError(.conflict, refusal.reason)
@@ -155,7 +155,7 @@ public final class AlertCenter: Sendable {
                 for alert in open.withLock({ $0.values.filter { ($0.nextDue ?? .max) <= now } }) {
                     let (next, transitions) = try AlertLifecycle.apply(.tick, to: alert, now: now, policy: policy)
                     guard !transitions.isEmpty || next != alert else { continue }
-                    try await add(next, transitions, to: &batch, actor: nil, client: nil)
+                    add(next, transitions, to: &batch, actor: nil, client: nil)
                 }
                 try await commit(batch)
             }
@@ -164,13 +164,13 @@ public final class AlertCenter: Sendable {
         }
     }
 
-    /// Adds an alert's transitions to a batch, with their recipients and audit events.
-    private func add(_ alert: Alert, _ transitions: [AlertTransition], to batch: inout AlertBatch, actor: Principal?, client: String?) async throws {
+    /// Adds an alert's transitions to a batch, with their audit events (``commit(_:along:)`` finds
+    /// their recipients).
+    private func add(_ alert: Alert, _ transitions: [AlertTransition], to batch: inout AlertBatch, actor: Principal?, client: String?) {
         var steps: [AlertBatch.Step] = []
         for transition in transitions {
             let entry = AlertHistoryEntry(
-                kind: transition.kind, at: transition.at, actor: transition.actor, detail: transition.detail,
-                recipients: try await recipients(of: transition, patient: alert.patient))
+                kind: transition.kind, at: transition.at, actor: transition.actor, detail: transition.detail, recipients: [])
             steps.append(AlertBatch.Step(transition: transition, entry: entry, alert: alert))
         }
         let audit = transitions.map {
@@ -179,11 +179,14 @@ public final class AlertCenter: Sendable {
         batch.add(alert, steps, audit: audit)
     }
 
-    /// Stores a batch in one change, with the records derived along and a notice of every step,
-    /// and updates the open set. Called under the lock.
+    /// Finds who each step notifies, stores the batch in one change, with the records derived
+    /// along and a notice of every step, and updates the open set. Called under the lock.
     @discardableResult
     private func commit(_ batch: AlertBatch, along records: DerivedRecords = DerivedRecords()) async throws -> [Alert] {
         guard !batch.isEmpty || !records.isEmpty else { return [] }
+        var batch = batch
+        let audience = try await audience(batch.patientsNotified)
+        batch.address { transition, patient in recipients(of: transition, patient: patient, audience: audience) }
         var notices = records.notices
         for (index, (change, steps)) in zip(batch.changes, batch.steps).enumerated() {
             for step in steps {
@@ -207,13 +210,24 @@ public final class AlertCenter: Sendable {
         return stored
     }
 
+    /// Who an operation may notify, read once for all the alerts it touches: the care teams of
+    /// their patients now, and the accounts.
+    private struct Audience {
+        var teams: [String: [String: Set<String>]]
+        var users: [UserAccount]
+    }
+
+    private func audience(_ patients: Set<String>) async throws -> Audience {
+        guard !patients.isEmpty, !policy.levels.isEmpty else { return Audience(teams: [:], users: []) }
+        let teams = try await store.careTeams(patients: patients.sorted(), at: clock.now())
+        return Audience(teams: teams, users: teams.isEmpty ? [] : try await cachedUsers())
+    }
+
     /// The people a transition notifies: those at levels 0 through its level among the members
-    /// of the patient's care teams now (``level(of:team:)``), less those it excepts.
-    func recipients(of transition: AlertTransition, patient: String) async throws -> [String] {
-        guard let notifyLevel = transition.notifyLevel, !policy.levels.isEmpty else { return [] }
-        let team = try await store.careTeam(patient: patient, at: clock.now())
-        guard !team.isEmpty else { return [] }
-        return try await cachedUsers().filter { user in
+    /// of the patient's care teams (``level(of:team:)``), less those it excepts.
+    private func recipients(of transition: AlertTransition, patient: String, audience: Audience) -> [String] {
+        guard let notifyLevel = transition.notifyLevel, !policy.levels.isEmpty, let team = audience.teams[patient] else { return [] }
+        return audience.users.filter { user in
             !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true
         }
         .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()

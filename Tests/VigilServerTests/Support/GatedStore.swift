@@ -64,7 +64,9 @@ final class GatedStore: VigilStore {
     }
     func deviceActivity() async throws -> [DeviceActivity] { try await inner.deviceActivity() }
     func newestReadingID() async throws -> Int64 { try await inner.newestReadingID() }
-    func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] { try await inner.careTeam(patient: patient, at: time) }
+    func careTeams(patients: [String], at time: Int64) async throws -> [String: [String: Set<String>]] {
+        try await inner.careTeams(patients: patients, at: time)
+    }
     func openAlerts() async throws -> [Alert] { try await inner.openAlerts() }
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }
