@@ -69,6 +69,21 @@ import VigilSimulator
         #expect(try await Self.heartRates(server, admin: admin) == 2)
     }
 
+    /// Identifiers are looked up once and kept (one look-up per message is most of a small
+    /// message's cost), and forgotten with the commit that changes a Patient or Device: a
+    /// corrected MRN counts from the next message.
+    @Test func anIdentifierThatMovesToAnotherPatientCountsFromTheNextMessage() async throws {
+        let (server, admin) = try await Self.server()
+        #expect(try await Self.send([Self.message("K1")], port: server.mllpPort).contains("MSA|AA|K1"))
+        _ = try await server.request(.PUT, "/fhir/Patient/p1", token: admin, json: ["resourceType": "Patient", "id": "p1"])
+        _ = try await server.request(
+            .PUT, "/fhir/Patient/p2", token: admin, json: ["resourceType": "Patient", "id": "p2", "identifier": [["value": "MRN001"]]])
+        #expect(try await Self.send([Self.message("K2")], port: server.mllpPort).contains("MSA|AA|K2"))
+        #expect(try await Self.heartRates(server, admin: admin) == 1)
+        let moved = try await server.request(.GET, "/fhir/Observation?patient=p2&code=8867-4&_count=0", token: admin)
+        #expect(moved.json?["total"] == 1, "\(moved.text)")
+    }
+
     /// A monitor whose clock says 9999: its readings are quarantined with the reason and the
     /// message answered AE, so that they never stand as the patient's latest values.
     @Test func readingsTimedInTheFutureAreQuarantinedWithAnAE() async throws {

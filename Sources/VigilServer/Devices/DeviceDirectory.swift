@@ -1,11 +1,13 @@
 import Synchronization
 public import VigilCore
 
-/// Which device a token belongs to and which patients a device has been on: read from the store
-/// once and kept until a commit changes them (``committed(_:)``), so that a device sending one
-/// reading at a time costs no read of the store for either. A commit that issues or revokes a
-/// credential forgets every token before its writer answers, so a revocation holds from the next
-/// request; one that writes a Device forgets that device's links.
+/// Which device a token belongs to, which patients a device has been on, and which Patient or
+/// Device an identifier names (HL7's PID-3 and OBX-18): read from the store once and kept until a
+/// commit changes them (``committed(_:)``), so that a device sending one reading at a time costs
+/// no read of the store. A commit that issues or revokes a credential forgets every token before
+/// its writer answers, so a revocation holds from the next request; one that writes a Device
+/// forgets that device's links; one that writes a Patient or Device forgets the identifiers of
+/// that type.
 ///
 /// Only tokens that name an active credential are kept (a guessed token costs a read each time),
 /// at most ``capacity`` of each, beyond which everything is forgotten and read again.
@@ -13,6 +15,7 @@ public final class DeviceDirectory: CommitSubscriber {
     private struct State {
         var devices: [[UInt8]: String] = [:]
         var links: [String: DeviceLinkHistory] = [:]
+        var identifiers: [IdentifierKey: String] = [:]
         /// Moves on every forgetting, so that a read that started before it is not kept.
         var generation: UInt64 = 0
     }
@@ -37,6 +40,22 @@ public final class DeviceDirectory: CommitSubscriber {
         try await cached(\.links, device) { try await store.deviceLinks(device: device) }!
     }
 
+    /// The ids of the resources of `type` with the identifier `value` (any system), at most two;
+    /// kept when there is exactly one.
+    func resources(_ type: FHIRResourceType, identifier value: String) async throws -> [String] {
+        var found: [String] = []
+        let one = try await cached(\.identifiers, IdentifierKey(type: type, value: value)) {
+            found = try await store.searchIDs(FHIRSearchQuery.parse(type: type, parameters: [("identifier", value), ("_count", "2")]))
+            return found.count == 1 ? found[0] : nil
+        }
+        return one.map { [$0] } ?? found
+    }
+
+    private struct IdentifierKey: Hashable, Sendable {
+        var type: FHIRResourceType
+        var value: String
+    }
+
     /// The value kept under `key` in `table`, or `read()`'s, kept unless something was forgotten
     /// while it was read (nil is not kept).
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
@@ -55,11 +74,13 @@ public final class DeviceDirectory: CommitSubscriber {
 
     public func committed(_ commit: Committed) async {
         let devices = commit.resources.filter { $0.type == .device }.map(\.id)
-        guard !commit.credentials.isEmpty || !devices.isEmpty else { return }
+        let identified = Set(commit.resources.map(\.type)).intersection([.patient, .device])
+        guard !commit.credentials.isEmpty || !devices.isEmpty || !identified.isEmpty else { return }
         state.withLock { state in
             state.generation &+= 1
             if !commit.credentials.isEmpty { state.devices.removeAll() }
             for device in devices { state.links[device] = nil }
+            state.identifiers = state.identifiers.filter { !identified.contains($0.key.type) }
         }
     }
 }

@@ -173,8 +173,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         guard !identifier.isEmpty, !identifier.contains(where: { ",|\\$".contains($0) }) else {
             return .failure(VigilError(.invalid, "\(field) '\(identifier.prefix(64))' is not an identifier Vigil can look up"))
         }
-        let query = try FHIRSearchQuery.parse(type: type, parameters: [("identifier", identifier), ("_count", "2")])
-        let ids = try await runtime.store.searchIDs(query)
+        let ids = try await runtime.deviceDirectory.resources(type, identifier: identifier)
         switch ids.count {
         case 1: return .success(ids[0])
         case 0: return .failure(VigilError(.notFound, "no \(type.rawValue) has the identifier \(field) '\(identifier.prefix(64))'"))
