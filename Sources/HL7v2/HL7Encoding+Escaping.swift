@@ -3,7 +3,7 @@ extension HL7Encoding {
     /// UTF-8 bytes it spells, `\.br\` a line break. Other sequences (formatting, character sets)
     /// are kept as written, and so is an escape character with no closing one.
     public func unescape(_ text: Substring) -> String {
-        guard text.contains(escape) else { return String(text) }
+        guard escape.asciiValue.map({ text.utf8.contains($0) }) ?? text.contains(escape) else { return String(text) }
         var result = ""
         var rest = text[...]
         while let start = rest.firstIndex(of: escape) {
