@@ -80,7 +80,7 @@ public struct MQTTConnectionStateMachine: Sendable {
     /// Inbound QoS 1 packet ids in arrival order, with whether the application accepted each.
     private var unacknowledged: [(id: UInt16, accepted: Bool)] = []
     /// Outbound QoS 1 PUBLISHes not yet acknowledged by the broker, in the order they were sent.
-    private(set) var outbound: [MQTTPacket.Publish] = []
+    private(set) var outbound = CircularBuffer<MQTTPacket.Publish>()
     /// Outbound PUBLISHes waiting for a connection.
     private var waiting: [MQTTPacket.Publish] = []
 
@@ -151,7 +151,9 @@ public struct MQTTConnectionStateMachine: Sendable {
             let refused = answers.filter { $0.1 == 0x80 }.map(\.0)
             return (granted.isEmpty ? [] : [.subscribed(granted)]) + (refused.isEmpty ? [] : [.subscriptionRefused(refused)])
         case (.connected, .puback(let id)):
-            outbound.removeAll { $0.packetID == id }
+            // The broker acknowledges in the order it received, so this is nearly always the first:
+            // a pass over every publication in flight cost more than the rest of a message.
+            if let index = outbound.firstIndex(where: { $0.packetID == id }) { outbound.remove(at: index) }
             return []
         case (.connected, .pingresp):
             return []
