@@ -37,14 +37,19 @@ struct AlertBatch {
             for j in steps[i].indices {
                 steps[i][j].entry.recipients = recipients(steps[i][j].transition, steps[i][j].alert.patient)
             }
-            changes[i].history = steps[i].filter { $0.transition.kind != .updated }.map(\.entry)
+            changes[i].history = Self.history(steps[i])
         }
+    }
+
+    /// The history entries of `steps`: a plain update is not one.
+    private static func history(_ steps: [Step]) -> [AlertHistoryEntry] {
+        steps.filter { $0.transition.kind != .updated }.map(\.entry)
     }
 
     /// Records the alert after `transitions`, with their history entries and audit events.
     mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {
         let key = AlertCenter.OpenKey(patient: alert.patient, key: alert.key)
-        let history = steps.filter { $0.transition.kind != .updated }.map(\.entry)
+        let history = Self.history(steps)
         if let i = index[key], changes[i].alert.isOpen {
             changes[i].alert = alert
             changes[i].history += history

@@ -226,7 +226,7 @@ public final class AlertCenter: Sendable {
     /// The people a transition notifies: those at levels 0 through its level among the members
     /// of the patient's care teams (``level(of:team:)``), less those it excepts.
     private func recipients(of transition: AlertTransition, patient: String, audience: Audience) -> [String] {
-        guard let notifyLevel = transition.notifyLevel, !policy.levels.isEmpty, let team = audience.teams[patient] else { return [] }
+        guard let notifyLevel = transition.notifyLevel, let team = audience.teams[patient] else { return [] }
         return audience.users.filter { user in
             !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true
         }

@@ -80,7 +80,7 @@ public final class DeviceDirectory: CommitSubscriber {
             state.generation &+= 1
             if !commit.credentials.isEmpty { state.devices.removeAll() }
             for device in devices { state.links[device] = nil }
-            state.identifiers = state.identifiers.filter { !identified.contains($0.key.type) }
+            if !identified.isEmpty { state.identifiers = state.identifiers.filter { !identified.contains($0.key.type) } }
         }
     }
 }
