@@ -79,23 +79,26 @@ struct ReadingInserter {
         if let last, last.device == reading.key.device, last.patient == reading.patient, last.code == reading.code {
             return (last.deviceKey, last.patientKey, last.codeKey)
         }
-        let device = try devices[reading.key.device] ?? lookUp("Device", reading.key.device, into: &devices)
-        let patient = try patients[reading.patient] ?? lookUp("Patient", reading.patient, into: &patients)
-        let code =
-            try codes[reading.code]
-            ?? { () throws -> Int64 in
-                let key = try store.codeKey(reading.code, db)
-                codes[reading.code] = key
-                return key
-            }()
+        let (store, db) = (self.store, self.db)
+        // Readings only name devices and patients that were stored before the commit began.
+        let device = try Self.key(reading.key.device, in: &devices) { try Self.stored("Device", $0, store, db) }
+        let patient = try Self.key(reading.patient, in: &patients) { try Self.stored("Patient", $0, store, db) }
+        let code = try Self.key(reading.code, in: &codes) { try store.codeKey($0, db) }
         last = (reading.key.device, device, reading.patient, patient, reading.code, code)
         return (device, patient, code)
     }
 
-    private func lookUp(_ type: String, _ id: String, into cache: inout [String: Int64]) throws -> Int64 {
-        // Readings only name devices and patients that were stored before the commit began.
+    private static func stored(_ type: String, _ id: String, _ store: SQLiteStore, _ db: Database) throws -> Int64 {
         guard let key = try store.key(type, id, db, committed: true) else { throw VigilError(.unprocessable, "\(type)/\(id) does not exist") }
-        cache[id] = key
+        return key
+    }
+
+    /// The key of `name` from `cache`, or found and remembered. Static, so that the cache is
+    /// the only thing borrowed and is not copied.
+    private static func key(_ name: String, in cache: inout [String: Int64], find: (String) throws -> Int64) rethrows -> Int64 {
+        if let key = cache[name] { return key }
+        let key = try find(name)
+        cache[name] = key
         return key
     }
 }

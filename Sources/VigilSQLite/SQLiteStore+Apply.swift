@@ -13,7 +13,7 @@ extension SQLiteStore {
                     /// Stores the change and seals its audit events into the chain.
                     func store() throws -> Applied {
                         let (applied, audit) = try self.apply(change, inserter: &inserter, db)
-                        head = try self.appendAudit(audit, sealer: sealer, db) ?? head
+                        head = try self.appendAudit(audit, after: head, sealer: sealer, db)
                         return applied
                     }
                     guard change.mayFail else {

@@ -25,10 +25,11 @@ extension SQLiteStore {
         return AuditHead(seq: row["seq"], hash: [UInt8](row["hash"] as Data))
     }
 
-    /// Appends events to the chain inside the caller's transaction.
-    func appendAudit(_ events: [AuditEvent], sealer: any AuditSealer, _ db: Database) throws -> AuditHead? {
-        guard !events.isEmpty else { return nil }
-        var head = try auditHead(db) ?? AuditHead(seq: 0, hash: [UInt8](repeating: 0, count: 32))
+    /// Appends events to the chain inside the caller's transaction, after `head` (read from the
+    /// table when nil); returns the new head.
+    func appendAudit(_ events: [AuditEvent], after head: AuditHead?, sealer: any AuditSealer, _ db: Database) throws -> AuditHead? {
+        guard !events.isEmpty else { return head }
+        var head = try head ?? auditHead(db) ?? AuditHead(seq: 0, hash: [UInt8](repeating: 0, count: 32))
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO audit (seq, time, actor, role, patient, action, resource, outcome, client, detail, hash)

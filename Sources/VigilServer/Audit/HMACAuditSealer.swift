@@ -5,11 +5,16 @@ public import VigilCore
 /// `hash(n) = HMAC(key, hash(n-1) ‖ canonical(record n))`.
 public struct HMACAuditSealer: AuditSealer {
     private let key: SymmetricKey
+    /// An HMAC with the key already taken in: each seal starts from a copy of it.
+    private let keyed: HMAC<SHA256>
 
-    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+    public init(key: [UInt8]) {
+        self.key = SymmetricKey(data: key)
+        self.keyed = HMAC<SHA256>(key: self.key)
+    }
 
     public func seal(previous: [UInt8], seq: Int64, event: AuditEvent) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: key)
+        var hmac = keyed
         hmac.update(data: previous)
         hmac.update(data: event.canonicalBytes(seq: seq))
         return Array(hmac.finalize())
