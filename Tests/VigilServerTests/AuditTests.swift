@@ -142,6 +142,14 @@ import VigilSQLite
         ).verify()
         #expect(report.problem?.contains("record 1 does not match") == true)
     }
+
+    /// The chain's format is fixed: stored chains must keep verifying. The expected hash is
+    /// HMAC-SHA256 computed outside Vigil (Python's `hmac`) over `previous ‖ canonical fields`.
+    @Test func aSealIsHMACSHA256OfThePreviousHashAndTheCanonicalRecord() {
+        let event = AuditEvent(time: 5, actor: "user/a\u{1F}b", role: "nurse", patient: nil, action: .read, resource: "Patient/1")
+        let hash = HMACAuditSealer(key: Array(repeating: 7, count: 32)).seal(previous: Array(0..<32), seq: 3, event: event)
+        #expect(Hex.encode(hash) == "a67f479a18e728456924751d228b73140a3c3b2b44ca6f17df892ddf1cf4eae3")
+    }
 }
 
 enum TestForger {

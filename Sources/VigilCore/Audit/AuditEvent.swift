@@ -89,9 +89,10 @@ extension AuditEvent {
             client ?? "", detail ?? "",
         ]
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
         for (i, field) in fields.enumerated() {
             if i > 0 { bytes.append(0x1F) }
-            bytes.append(contentsOf: field.utf8.map { $0 == 0x1F ? 0x20 : $0 })
+            for byte in field.utf8 { bytes.append(byte == 0x1F ? 0x20 : byte) }
         }
         return bytes
     }
