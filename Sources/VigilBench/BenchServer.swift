@@ -37,8 +37,14 @@ final class BenchServer: @unchecked Sendable {
     /// The server's process (not the `vigil child` that runs it).
     private var pid: Int32? { process?.programPID ?? attachedPID }
     let dataDirectory: String?
+    /// Whether the data directory is a temporary one this benchmark made, removed when it stops.
+    private let removesDataDirectory: Bool
 
-    private init(baseURL: String, adminPassword: String, process: ChildProcess?, pid: Int32?, dataDirectory: String?, connections: Int) {
+    private init(
+        baseURL: String, adminPassword: String, process: ChildProcess?, pid: Int32?, dataDirectory: String?, removesDataDirectory: Bool = false,
+        connections: Int
+    ) {
+        self.removesDataDirectory = removesDataDirectory
         self.baseURL = baseURL
         self.adminPassword = adminPassword
         self.process = process
@@ -69,11 +75,12 @@ final class BenchServer: @unchecked Sendable {
             ["serve", "--data", directory, "--http", "127.0.0.1:\(port)", "--log-level", "warning"] + target.serveArguments,
             environment: environment, log: directory + ".log")
         log(
-            "started vigil serve \(target.serveArguments.joined(separator: " ")) on 127.0.0.1:\(port), data in \(directory) (log: \(directory).log)"
+            "started vigil serve \(target.serveArguments.joined(separator: " ")) on 127.0.0.1:\(port), data in \(directory)"
+                + (target.dataDirectory == nil ? " (removed at the end; --data keeps it)" : "") + " (log: \(directory).log)"
         )
         let server = BenchServer(
             baseURL: "http://127.0.0.1:\(port)", adminPassword: password, process: process, pid: nil,
-            dataDirectory: directory, connections: target.connections)
+            dataDirectory: directory, removesDataDirectory: target.dataDirectory == nil, connections: target.connections)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if Loopback.accepts(port: port), let reply = try? await server.request(.GET, "/health/live", timeout: .seconds(5)), reply.status == .ok {
@@ -89,6 +96,7 @@ final class BenchServer: @unchecked Sendable {
         if let process, !stopped {
             stopped = true
             process.stop()
+            if removesDataDirectory, let dataDirectory { try? FileManager.default.removeItem(atPath: dataDirectory) }
         }
         try? client.syncShutdown()
     }
