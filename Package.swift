@@ -147,6 +147,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 "VigilClinical",
                 "VigilSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -14,6 +14,9 @@ import VigilSimulator
 /// 1. Starts `vigil serve --mqtt … --broker-config DIR` and Mosquitto on that configuration.
 /// 2. Creates the fleet (patients, devices, tokens) through the API; the broker learns the devices.
 /// 3. `publishers` devices each publish batches at QoS 1, at most `window` unacknowledged each.
+/// With `stallSeconds`, 5 s into the load the database's write lock is held from outside for that
+/// long (``WriteStall``) while the server's write queue holds 20,000 readings, so that the queue
+/// fills and the server's deliveries wait; the report says how often it lost the broker meanwhile.
 /// 4. Stops Vigil and sends the same number of messages through the broker alone (publishers on
 ///    the server's account, one subscriber), as the broker's own pass-through rate.
 public struct MQTTIngestBenchmark: Sendable {
@@ -28,8 +31,19 @@ public struct MQTTIngestBenchmark: Sendable {
         /// Batches in flight per publisher.
         public var window = 8
         public var progress = true
+        /// Seconds to stall the store for, midway (0: none).
+        public var stallSeconds: Double = 0
 
         public init() {}
+    }
+
+    /// What a stall did, from the server's `/metrics` before and after it.
+    public struct StallReport: Sendable {
+        public var seconds: Double
+        /// Deliveries that found the write queue full (each retry counts).
+        public var queueFull: Double
+        /// Times the server lost its broker connection.
+        public var disconnects: Double
     }
 
     public struct Report: Sendable {
@@ -42,6 +56,7 @@ public struct MQTTIngestBenchmark: Sendable {
         public var latencyMicroseconds: (p50: UInt64, p99: UInt64, max: UInt64)
         /// Messages per second through the broker alone.
         public var passThroughMessages: Double
+        public var stall: StallReport?
 
         public var rate: Double { Double(acknowledged) / max(seconds, 1e-9) }
 
@@ -61,7 +76,15 @@ public struct MQTTIngestBenchmark: Sendable {
                     format: "  broker alone: %.0f messages/s = %.0f readings/s (same messages, %d publishers → 1 subscriber, QoS 1, no Vigil)",
                     passThroughMessages, passThrough, options.publishers),
                 String(format: "  ratio:       %.2f of the broker's pass-through", rate / max(passThrough, 1e-9)),
-            ].joined(separator: "\n")
+            ].joined(separator: "\n") + (stall.map { "\n" + Self.line($0) } ?? "")
+        }
+
+        static func line(_ stall: StallReport) -> String {
+            String(
+                format:
+                    "  stall:       the store's write lock held from outside for %.0f s (write queue 20,000 readings): "
+                    + "the queue was found full %.0f times; the server lost the broker %.0f times",
+                stall.seconds, stall.queueFull, stall.disconnects)
         }
     }
 
@@ -75,6 +98,7 @@ public struct MQTTIngestBenchmark: Sendable {
         let (port, directory) = (local.port, local.directory)
         var target = options.target
         target.serveArguments += local.serveArguments
+        if options.stallSeconds > 0 { target.serveEnvironment["VIGIL_QUEUE_CAPACITY"] = "20000" }
         let server = try await BenchServer.attachOrStart(target, log: log)
         var broker: ChildProcess?
         defer {
@@ -84,7 +108,7 @@ public struct MQTTIngestBenchmark: Sendable {
         broker = try await local.start()
         let fleet = try await BenchFleet.create(on: server, devices: options.devices, log: log)
         try await waitForBroker(server: server, accounts: directory + "/passwords", devices: options.devices, log: log)
-        var report = try await load(port: port, fleet: fleet, log: log)
+        var report = try await load(port: port, fleet: fleet, server: server, log: log)
         let serverKey = try Data(contentsOf: URL(fileURLWithPath: (server.dataDirectory ?? "") + "/keys/broker-server.key"))
         server.stop()
         log("measuring the broker alone…")
@@ -133,14 +157,30 @@ public struct MQTTIngestBenchmark: Sendable {
         var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     }
 
-    private func load(port: Int, fleet: BenchFleet, log: @escaping @Sendable (String) -> Void) async throws -> Report {
+    private func load(port: Int, fleet: BenchFleet, server: BenchServer, log: @escaping @Sendable (String) -> Void) async throws -> Report {
         let publishers = min(options.publishers, options.devices)
         let batchesEach = max(1, options.readings / options.batchSize / publishers)
         let tally = Shared(Tally())
         log("sending \(batchesEach * publishers * options.batchSize) readings from \(publishers) devices through the broker…")
         let prepared = (0..<publishers).map { _ in payloads(batches: batchesEach) }
         let started = ContinuousClock.now
+        let stall = Shared<StallReport?>(nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if options.stallSeconds > 0 {
+                group.addTask {
+                    try await Task.sleep(for: .seconds(5))
+                    let before = try await Self.counters(server)
+                    log("stalling the store for \(Int(options.stallSeconds)) s…")
+                    try await WriteStall.hold(database: (server.dataDirectory ?? "") + "/vigil.sqlite", for: .seconds(options.stallSeconds))
+                    let after = try await Self.counters(server)
+                    log("the store is free again")
+                    stall.withLock {
+                        $0 = StallReport(
+                            seconds: options.stallSeconds, queueFull: after.queueFull - before.queueFull,
+                            disconnects: after.disconnects - before.disconnects)
+                    }
+                }
+            }
             for n in 0..<publishers {
                 let device = BenchFleet.deviceID(n)
                 let window = FlowWindow(size: options.window)
@@ -193,7 +233,7 @@ public struct MQTTIngestBenchmark: Sendable {
                     }
                 }
             }
-            for _ in 0..<publishers { try await group.next() }
+            for _ in 0..<(publishers + (options.stallSeconds > 0 ? 1 : 0)) { try await group.next() }
             group.cancelAll()
         }
         let seconds = (ContinuousClock.now - started).seconds
@@ -202,8 +242,17 @@ public struct MQTTIngestBenchmark: Sendable {
                 options: options, acknowledged: tally.acknowledged, accepted: tally.accepted, duplicates: tally.duplicates, rejected: tally.rejected,
                 seconds: seconds,
                 latencyMicroseconds: (tally.latency.valueAtPercentile(50), tally.latency.valueAtPercentile(99), tally.latency.max),
-                passThroughMessages: 0)
+                passThroughMessages: 0, stall: stall.withLock { $0 })
         }
+    }
+
+    /// The server's count of deliveries that found the write queue full, and of broker connections lost.
+    private static func counters(_ server: BenchServer) async throws -> (queueFull: Double, disconnects: Double) {
+        let text = try await server.request(.GET, "/metrics").text
+        func value(_ name: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? .nan
+        }
+        return (value("vigil_ingest_queue_rejections_total"), value("vigil_mqtt_disconnects_total"))
     }
 
     /// Messages per second through the broker alone: the same payloads published on the server's

@@ -27,6 +27,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Readings per request, MQTT message or HL7 message. (default: 1,000 for http, 100 for mqtt, 6 for mllp)") var batch: Int?
         @Option(help: "Concurrent connections (http, mllp) or publishing devices (mqtt). (default: 64; 16 for mllp)") var connections: Int?
         @Option(help: "mqtt: batches in flight per publishing device.") var window = 8
+        @Option(
+            help: ArgumentHelp(
+                "mqtt: 5 s into the load, hold the store's write lock from outside for this many seconds (a stalled disk), with the server's write queue at 20,000 readings, and count the broker connections the server lost meanwhile.",
+                valueName: "seconds"))
+        var stall: Double = 0
         @Option(help: "Readings to send in all.") var readings = 1_000_000
         @Option(help: "Send for this many seconds instead of a count.") var duration: Double?
         @Option(help: "Offered load in readings/s (default: as fast as acknowledgements come).") var rate: Double?
@@ -47,6 +52,8 @@ struct BenchCommand: AsyncParsableCommand {
             try OptionCheck.positive(rate, "rate")
             try OptionCheck.within(ceilingRows, 0...10_000_000, "ceiling-rows")
             try OptionCheck.notNegative(trivialSeconds, "trivial-seconds")
+            try OptionCheck.notNegative(stall, "stall")
+            if stall > 0, via != "mqtt" { throw ValidationError("--stall is for --via mqtt") }
         }
 
         func run() async throws {
@@ -64,6 +71,7 @@ struct BenchCommand: AsyncParsableCommand {
                 options.publishers = connections ?? options.publishers
                 options.readings = readings
                 options.window = window
+                options.stallSeconds = stall
                 options.progress = !noProgress
                 print(try await MQTTIngestBenchmark(options: options).run(log: log).text)
                 return

@@ -105,10 +105,13 @@ import VigilSimulator
         options.resendAfter = .seconds(3)
         let fleet = Fleet(scenarios: [scenario], options: options, start: Int64(Date().timeIntervalSince1970 * 1000))
         try await fleet.register(client: site.client, adminToken: site.admin)
+        // Counted before the restart (the server's first attempts, before the broker started, count too).
+        var disconnects: Double?
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await fleet.run(client: site.client, measuringFor: .seconds(10)) }
             try await Task.sleep(for: .seconds(4))
             let before = fleet.statistics.acknowledged
+            disconnects = try await Self.brokerDisconnects(site)
             site.broker.stop()
             try await Task.sleep(for: .seconds(1))
             let heldWhileAway = fleet.statistics.unacknowledged
@@ -125,7 +128,16 @@ import VigilSimulator
             stored += Int(reply.json?["total"]?.int64Value ?? -1)
         }
         #expect(stored == statistics.generated, "\(statistics.line)")
+        let after = try await Self.brokerDisconnects(site)
+        #expect(disconnects != nil && after ?? 0 > disconnects ?? .infinity, "the lost connection is counted")
         await site.client.shutdown()
+    }
+
+    /// `vigil_mqtt_disconnects_total` from the server's `/metrics`.
+    static func brokerDisconnects(_ site: Site) async throws -> Double? {
+        let metrics = try await site.client.request(.GET, "/metrics").text
+        return metrics.split(separator: "\n").first { $0.hasPrefix("vigil_mqtt_disconnects_total ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 }
 

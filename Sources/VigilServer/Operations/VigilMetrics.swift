@@ -30,6 +30,8 @@ public final class VigilMetrics: Sendable {
     let analysisBacklog: Prometheus.Gauge
     /// 1 while connected to the MQTT broker and subscribed to the devices' readings.
     let mqttConnected: Prometheus.Gauge
+    /// Broker connections lost or not opened (each reconnect attempt that failed counts).
+    let mqttDisconnects: Prometheus.Counter
     /// HL7 messages answered, by acknowledgement code (AA, AE, AR).
     let hl7Messages: [String: Prometheus.Counter]
 
@@ -51,6 +53,7 @@ public final class VigilMetrics: Sendable {
         readingsDuplicate = counter("readings_duplicate", "Readings acknowledged as duplicates of stored ones")
         readingsRejected = counter("readings_rejected", "Readings rejected and quarantined")
         queueRejections = counter("ingest_queue_rejections", "Ingest requests refused because the write queue was full")
+        mqttDisconnects = counter("mqtt_disconnects", "Connections to the MQTT broker lost, or attempts to open one that failed")
         let durations: [Duration] = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
@@ -103,7 +106,10 @@ public final class VigilMetrics: Sendable {
     }
     func recordQueueFull() { queueRejections.increment() }
     func recordRejected(_ count: Int) { readingsRejected.increment(by: Int64(count)) }
-    func recordMQTTConnection(_ connected: Bool) { mqttConnected.set(Int64(connected ? 1 : 0)) }
+    func recordMQTTConnection(_ connected: Bool) {
+        mqttConnected.set(Int64(connected ? 1 : 0))
+        if !connected { mqttDisconnects.increment() }
+    }
     func recordHL7(ack code: String) { hl7Messages[code]?.increment() }
 
     /// The Prometheus text exposition of every metric.
