@@ -20,7 +20,8 @@ public struct HL7Encoding: Sendable, Equatable {
 
     /// Reads the separators from the start of an MSH segment: `MSH`, the field separator, then
     /// MSH-2 up to the next field separator: component, repetition, escape and subcomponent, and
-    /// the truncation character of v2.7 when there is a fifth. All are distinct punctuation.
+    /// the truncation character of v2.7 when there is a fifth. All are distinct ASCII punctuation
+    /// (HL7's basic character set), so a message splits on its UTF-8 bytes.
     init(msh: Substring) throws {
         let afterID = msh.dropFirst(3)
         guard let field = afterID.first else { throw HL7Error(.badEncodingCharacters, "MSH-1 and MSH-2 are missing") }
@@ -29,12 +30,18 @@ public struct HL7Encoding: Sendable, Equatable {
             throw HL7Error(.badEncodingCharacters, "MSH-2 must have 4 encoding characters (5 with the truncation character of v2.7)")
         }
         let all = [field] + declared
-        guard Set(all).count == all.count, !all.contains(where: { $0.isLetter || $0.isNumber || $0.isWhitespace }) else {
-            throw HL7Error(.badEncodingCharacters, "the separators in MSH-1 and MSH-2 must be distinct punctuation characters")
+        guard Set(all).count == all.count, all.allSatisfy(\.isASCII), !all.contains(where: { $0.isLetter || $0.isNumber || $0.isWhitespace })
+        else {
+            throw HL7Error(.badEncodingCharacters, "the separators in MSH-1 and MSH-2 must be distinct ASCII punctuation characters")
         }
         self.init(
             field: field, component: declared[0], repetition: declared[1], escape: declared[2], subcomponent: declared[3],
             truncation: declared.count == 5 ? declared[4] : nil)
+    }
+
+    /// The separators and escape character as UTF-8 bytes (each is ASCII).
+    var bytes: (field: UInt8, component: UInt8, repetition: UInt8, escape: UInt8, subcomponent: UInt8) {
+        (field.asciiValue ?? 0, component.asciiValue ?? 0, repetition.asciiValue ?? 0, escape.asciiValue ?? 0, subcomponent.asciiValue ?? 0)
     }
 
     /// MSH-2 as written.

@@ -67,6 +67,7 @@ import Testing
         ("MSH|^~\\&PS|A", .badEncodingCharacters),  // found by fuzzing: read as 4 characters and a truncation character
         ("MSH|^~\\&P|A", .badEncodingCharacters),
         ("MSH|^~\\&^|A", .badEncodingCharacters),
+        ("MSH|^~\\¦|A", .badEncodingCharacters),  // HL7 separators are ASCII
         ("MSH|^~\\&|A\rob|1", .badSegment),
         ("MSH|^~\\&|A\rOBX^1", .badSegment),
         ("MSH|^~\\&|A\rOBXX|1", .badSegment),
