@@ -3,27 +3,30 @@ public enum HL7Time {
     /// Milliseconds since 1970 (UTC) of an HL7 time; a value without an offset is read as UTC.
     /// Nil when it is not such a value (or not a real calendar date).
     public static func milliseconds(_ text: String) -> Int64? {
-        var digits = Substring(text)
+        let bytes = Array(text.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+        var end = bytes.count
         var offsetMinutes = 0
-        if let sign = digits.firstIndex(where: { $0 == "+" || $0 == "-" }) {
-            let zone = digits[digits.index(after: sign)...]
-            guard zone.count == 4, let hours = Int(zone.prefix(2)), let minutes = Int(zone.suffix(2)), hours < 24, minutes < 60 else { return nil }
-            offsetMinutes = (hours * 60 + minutes) * (digits[sign] == "-" ? -1 : 1)
-            digits = digits[..<sign]
+        if let sign = bytes.firstIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) {
+            // Four digits: `+-100` is not an offset.
+            guard bytes.count - sign == 5, bytes[(sign + 1)...].allSatisfy(isDigit) else { return nil }
+            let (hours, minutes) = (number(sign + 1..<sign + 3), number(sign + 3..<sign + 5))
+            guard hours < 24, minutes < 60 else { return nil }
+            offsetMinutes = (hours * 60 + minutes) * (bytes[sign] == UInt8(ascii: "-") ? -1 : 1)
+            end = sign
         }
         var fraction = 0.0
-        if let dot = digits.firstIndex(of: ".") {
-            let decimals = digits[digits.index(after: dot)...]
-            guard !decimals.isEmpty, decimals.count <= 4, decimals.allSatisfy(\.isASCII), let value = Double("0." + decimals) else { return nil }
+        if let dot = bytes[..<end].firstIndex(of: UInt8(ascii: ".")) {
+            // One to four digits: `.1e3` is not a fraction of a second.
+            let decimals = bytes[(dot + 1)..<end]
+            guard (1...4).contains(decimals.count), decimals.allSatisfy(isDigit), let value = Double("0." + String(decoding: decimals, as: UTF8.self))
+            else { return nil }
             fraction = value
-            digits = digits[..<dot]
+            end = dot
         }
-        guard [4, 6, 8, 10, 12, 14].contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        func part(_ at: Int, _ length: Int, default value: Int) -> Int {
-            guard digits.count >= at + length else { return value }
-            let start = digits.index(digits.startIndex, offsetBy: at)
-            return Int(digits[start..<digits.index(start, offsetBy: length)])!
-        }
+        guard [4, 6, 8, 10, 12, 14].contains(end), bytes[..<end].allSatisfy(isDigit) else { return nil }
+        func part(_ at: Int, _ length: Int, default value: Int) -> Int { end >= at + length ? number(at..<at + length) : value }
         let (year, month, day) = (part(0, 4, default: 0), part(4, 2, default: 1), part(6, 2, default: 1))
         let (hour, minute, second) = (part(8, 2, default: 0), part(10, 2, default: 0), part(12, 2, default: 0))
         guard (1...12).contains(month), (1...daysIn(month, year)).contains(day), hour < 24, minute < 60, second < 60 else { return nil }

@@ -97,7 +97,11 @@ import Testing
         #expect(HL7Time.milliseconds(text) == milliseconds)
     }
 
-    @Test(arguments: ["", "2013012", "20130230", "20131301", "20130122250000", "20130122134100+05", "2013O122", "20130122134100.", "x"])
+    @Test(arguments: [
+        "", "2013012", "20130230", "20131301", "20130122250000", "20130122134100+05", "2013O122", "20130122134100.", "x",
+        // A signed number is not an offset, and an exponent is not a fraction of a second.
+        "20130122134100+-100", "20130122134100.1e3", "201301221341+0-10",
+    ])
     func refusesWhatIsNotATime(_ text: String) {
         #expect(HL7Time.milliseconds(text) == nil)
     }
