@@ -8,12 +8,17 @@ extension HL7Message {
         guard text.hasPrefix("MSH") else { throw HL7Error(.notAMessage, "an HL7 v2 message begins with MSH") }
         // The separators are ASCII (HL7Encoding refuses others), so the UTF-8 bytes split where
         // the characters would, without cutting a character in two, and much faster.
-        let lines = Array(text.utf8).split(omittingEmptySubsequences: true) { $0 == 13 || $0 == 10 }
-        let encoding = try HL7Encoding(msh: Substring(String(decoding: lines[0], as: UTF8.self)))
-        var segments: [HL7Segment] = []
-        segments.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated() {
-            segments.append(try Self.segment(line, encoding: encoding, number: index + 1))
+        // Over a buffer, whose slices cost no reference counting.
+        var text = text
+        let (encoding, segments) = try text.withUTF8 { buffer in
+            let lines = buffer.split(omittingEmptySubsequences: true) { $0 == 13 || $0 == 10 }
+            let encoding = try HL7Encoding(msh: Substring(String(decoding: lines[0], as: UTF8.self)))
+            var segments: [HL7Segment] = []
+            segments.reserveCapacity(lines.count)
+            for (index, line) in lines.enumerated() {
+                segments.append(try Self.segment(line, encoding: encoding, number: index + 1))
+            }
+            return (encoding, segments)
         }
         self.init(encoding: encoding, segments: segments)
     }
@@ -23,7 +28,9 @@ extension HL7Message {
         try self.init(parsing: String(decoding: bytes, as: UTF8.self))
     }
 
-    private static func segment(_ line: ArraySlice<UInt8>, encoding: HL7Encoding, number: Int) throws -> HL7Segment {
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    private static func segment(_ line: Bytes, encoding: HL7Encoding, number: Int) throws -> HL7Segment {
         let idBytes = line.prefix(3)
         guard idBytes.count == 3,
             idBytes.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
@@ -52,7 +59,7 @@ extension HL7Message {
         return HL7Segment(id, fields)
     }
 
-    private static func field(_ bytes: ArraySlice<UInt8>, encoding: HL7Encoding) -> HL7Field {
+    private static func field(_ bytes: Bytes, encoding: HL7Encoding) -> HL7Field {
         // Most fields of a message are empty: share one value instead of building three arrays.
         guard !bytes.isEmpty else { return .empty }
         let s = encoding.bytes
