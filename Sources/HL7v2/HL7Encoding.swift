@@ -39,8 +39,11 @@ public struct HL7Encoding: Sendable, Equatable {
             truncation: declared.count == 5 ? declared[4] : nil)
     }
 
+    /// The separators and escape character as UTF-8 bytes.
+    typealias Bytes = (field: UInt8, component: UInt8, repetition: UInt8, escape: UInt8, subcomponent: UInt8)
+
     /// The separators and escape character as UTF-8 bytes (each is ASCII).
-    var bytes: (field: UInt8, component: UInt8, repetition: UInt8, escape: UInt8, subcomponent: UInt8) {
+    var bytes: Bytes {
         (field.asciiValue ?? 0, component.asciiValue ?? 0, repetition.asciiValue ?? 0, escape.asciiValue ?? 0, subcomponent.asciiValue ?? 0)
     }
 

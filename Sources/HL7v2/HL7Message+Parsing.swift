@@ -13,10 +13,11 @@ extension HL7Message {
         let (encoding, segments) = try text.withUTF8 { buffer in
             let lines = buffer.split(omittingEmptySubsequences: true) { $0 == 13 || $0 == 10 }
             let encoding = try HL7Encoding(msh: Substring(String(decoding: lines[0], as: UTF8.self)))
+            let separators = encoding.bytes
             var segments: [HL7Segment] = []
             segments.reserveCapacity(lines.count)
             for (index, line) in lines.enumerated() {
-                segments.append(try Self.segment(line, encoding: encoding, number: index + 1))
+                segments.append(try Self.segment(line, encoding: encoding, separators: separators, number: index + 1))
             }
             return (encoding, segments)
         }
@@ -30,7 +31,7 @@ extension HL7Message {
 
     private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
 
-    private static func segment(_ line: Bytes, encoding: HL7Encoding, number: Int) throws -> HL7Segment {
+    private static func segment(_ line: Bytes, encoding: HL7Encoding, separators: HL7Encoding.Bytes, number: Int) throws -> HL7Segment {
         let idBytes = line.prefix(3)
         guard idBytes.count == 3,
             idBytes.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
@@ -43,26 +44,27 @@ extension HL7Message {
         }
         let rest = line.dropFirst(3)
         guard let first = rest.first else { return HL7Segment(id, []) }
-        let separators = encoding.bytes
         guard first == separators.field else {
             throw HL7Error(.badSegment, "\(id) is not followed by the field separator", segment: number)
         }
-        var raw = rest.dropFirst().split(separator: separators.field, omittingEmptySubsequences: false)[...]
         var fields: [HL7Field] = []
-        fields.reserveCapacity(raw.count + 2)
-        if id == "MSH" {
-            // MSH-1 is the separator itself; MSH-2 the encoding characters, not to be split.
-            fields.append(HL7Field(String(encoding.field)))
-            fields.append(HL7Field(raw.isEmpty ? "" : String(decoding: raw.removeFirst(), as: UTF8.self)))
+        fields.reserveCapacity(24)
+        // MSH-1 is the separator itself; MSH-2 the encoding characters, not to be split.
+        if id == "MSH" { fields.append(HL7Field(String(encoding.field))) }
+        var start = rest.startIndex + 1
+        while true {
+            let end = rest[start...].firstIndex(of: separators.field) ?? rest.endIndex
+            let text = rest[start..<end]
+            fields.append(id == "MSH" && fields.count == 1 ? HL7Field(String(decoding: text, as: UTF8.self)) : field(text, encoding, separators))
+            guard end < rest.endIndex else { break }
+            start = end + 1
         }
-        for field in raw { fields.append(Self.field(field, encoding: encoding)) }
         return HL7Segment(id, fields)
     }
 
-    private static func field(_ bytes: Bytes, encoding: HL7Encoding) -> HL7Field {
+    private static func field(_ bytes: Bytes, _ encoding: HL7Encoding, _ s: HL7Encoding.Bytes) -> HL7Field {
         // Most fields of a message are empty: share one value instead of building three arrays.
         guard !bytes.isEmpty else { return .empty }
-        let s = encoding.bytes
         // Most others are one value with nothing to split or unescape.
         guard bytes.contains(where: { $0 == s.repetition || $0 == s.component || $0 == s.subcomponent || $0 == s.escape }) else {
             return HL7Field(String(decoding: bytes, as: UTF8.self))
