@@ -4,7 +4,10 @@
 /// `R` or `C`) is a reading: OBX-3 the MDC code (mapped to LOINC), OBX-5 the value, OBX-6 the MDC
 /// unit (mapped to UCUM; a unit already written in UCUM is kept), OBX-18 the equipment instance
 /// identifier (the device), OBX-14, else OBR-7, else MSH-7 the time. Rows describing the device
-/// hierarchy (no value, status `X`) are not readings. PID-3 identifies the patient.
+/// hierarchy (no value, status `X`) are not readings, but a row without OBX-18 takes the one of
+/// the nearest device row above it in that hierarchy (OBX-4 `MDS.VMD.CHANNEL.METRIC`: `1.5.1.1`
+/// is under the VMD `1.5.0.0`, under the MDS `1.0.0.0`), as gateways that name the monitor once
+/// send it. PID-3 identifies the patient.
 public struct PCD01: Sendable, Equatable {
     /// One reading.
     public struct Reading: Sendable, Equatable {
@@ -52,21 +55,46 @@ public struct PCD01: Sendable, Equatable {
         let fallbackTime = HL7Time.milliseconds(message.first("OBR")?[7] ?? "") ?? HL7Time.milliseconds(msh[7])
         readings = []
         refused = []
-        for (position, obx) in message.all("OBX").enumerated() {
+        let rows = message.all("OBX")
+        var equipmentByPlace: [String: String] = [:]
+        for obx in rows where !obx[4].isEmpty && !obx[18].isEmpty {
+            let place = Self.place(obx[4]).joined(separator: ".")
+            if equipmentByPlace[place] == nil { equipmentByPlace[place] = obx[18] }
+        }
+        for (position, obx) in rows.enumerated() {
             let setID = obx[1].isEmpty ? String(position + 1) : obx[1]
             let status = obx[11]
             guard obx[2] == "NM", ["F", "R", "C"].contains(status) else {
                 if !obx[2].isEmpty, obx[2] != "NM" { refused.append(Refusal(setID: setID, reason: "OBX-2 \(obx[2]) is not a number (NM)")) }
                 continue
             }
-            switch Self.reading(obx, setID: setID, fallbackTime: fallbackTime) {
+            let equipment = obx[18].isEmpty ? Self.equipment(above: obx[4], in: equipmentByPlace) : obx[18]
+            switch Self.reading(obx, setID: setID, equipment: equipment, fallbackTime: fallbackTime) {
             case .success(let reading): readings.append(reading)
             case .failure(let refusal): refused.append(refusal)
             }
         }
     }
 
-    private static func reading(_ obx: HL7Segment, setID: String, fallbackTime: Int64?) -> Result<Reading, Refusal> {
+    /// OBX-4 as a place in the device hierarchy, trailing zero levels dropped: `1.5.0.0` is `1.5`.
+    private static func place(_ subID: String) -> [Substring] {
+        var levels = subID.split(separator: ".", omittingEmptySubsequences: false)
+        while levels.last == "0" { levels.removeLast() }
+        return levels
+    }
+
+    /// The OBX-18 of the nearest device row above the place `subID` that has one.
+    private static func equipment(above subID: String, in byPlace: [String: String]) -> String? {
+        guard !subID.isEmpty else { return nil }
+        var levels = place(subID)
+        while !levels.isEmpty {
+            levels.removeLast()
+            if let equipment = byPlace[levels.joined(separator: ".")] { return equipment }
+        }
+        return nil
+    }
+
+    private static func reading(_ obx: HL7Segment, setID: String, equipment: String?, fallbackTime: Int64?) -> Result<Reading, Refusal> {
         let mdc = obx[3]
         guard let loinc = PCD01Codes.loinc[mdc] else {
             return .failure(Refusal(setID: setID, reason: "OBX-3 \(mdc) \(obx[3, component: 2]) has no LOINC code in Vigil's PCD-01 table"))
@@ -77,8 +105,12 @@ public struct PCD01: Sendable, Equatable {
         let unitCode = obx[6]
         let unit = PCD01Codes.ucum[unitCode] ?? (obx[6, component: 3] == "UCUM" ? unitCode : nil)
         guard let unit else { return .failure(Refusal(setID: setID, reason: "OBX-6 \(unitCode) is not a unit Vigil knows")) }
-        let equipment = obx[18]
-        guard !equipment.isEmpty else { return .failure(Refusal(setID: setID, reason: "OBX-18 (the equipment identifier) is empty")) }
+        guard let equipment, !equipment.isEmpty else {
+            return .failure(
+                Refusal(
+                    setID: setID,
+                    reason: "OBX-18 (the equipment identifier) is empty on the row and on the device rows above it (OBX-4 '\(obx[4].prefix(32))')"))
+        }
         guard let time = HL7Time.milliseconds(obx[14]) ?? fallbackTime else {
             return .failure(Refusal(setID: setID, reason: "no observation time (OBX-14, OBR-7 or MSH-7)"))
         }

@@ -54,6 +54,26 @@ import Testing
         #expect(pcd.refused[4].reason.contains("OBX-2 ST"))
     }
 
+    @Test func theEquipmentIdentifierIsInheritedDownTheDeviceHierarchy() throws {
+        // As many gateways send it: OBX-18 on the device (MDS) row only, or on a VMD that overrides it.
+        let pcd = try PCD01(
+            HL7Message(
+                parsing: Self.message([
+                    "OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||MDS-1",
+                    "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|80|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R",
+                    "OBX|3||69642^MDC_DEV_ANALY_SAT_O2_VMD^MDC|1.2.0.0|||||||X|||||||OXI-9",
+                    "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.2.1.1|97|262688^MDC_DIM_PERCENT^MDC|||||R",
+                    "OBX|5|NM|150033^MDC_PRESS_BLD_ART_SYS^MDC|1.13.1|112|266016^MDC_DIM_MMHG^MDC|||||R",
+                    "OBX|6|NM|147842^MDC_ECG_HEART_RATE^MDC|2.1.1.1|81|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R",
+                    "OBX|7|NM|147842^MDC_ECG_HEART_RATE^MDC||82|264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R",
+                ])))
+        #expect(pcd.readings.map(\.setID) == ["2", "4", "5"])
+        #expect(pcd.readings.map(\.equipment) == ["MDS-1", "OXI-9", "MDS-1"])
+        // Under another device with no identifier, or outside the hierarchy: refused, saying so.
+        #expect(pcd.refused.map(\.setID) == ["6", "7"])
+        #expect(pcd.refused.allSatisfy { $0.reason.contains("OBX-18") && $0.reason.contains("device rows above") })
+    }
+
     @Test func onlyORUR01WithAPatientIsTaken() throws {
         #expect(throws: HL7Error.self) { try PCD01(HL7Message(parsing: "MSH|^~\\&|A|B|||20260101||ADT^A01|1|P|2.6\rPID|||7")) }
         #expect(throws: HL7Error.self) { try PCD01(HL7Message(parsing: Self.message([], pid: "PID|||"))) }

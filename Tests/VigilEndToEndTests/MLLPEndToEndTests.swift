@@ -84,6 +84,21 @@ import VigilSimulator
         #expect(moved.json?["total"] == 1, "\(moved.text)")
     }
 
+    /// As many gateways send PCD-01: the monitor named once, on its device (MDS) row, and its
+    /// metrics under it with no OBX-18 of their own.
+    @Test func aMonitorNamedOnlyOnItsDeviceRowHasEveryReadingStored() async throws {
+        let (server, admin) = try await Self.server()
+        let lines = Self.message("D1").split(separator: "\n").map { line in
+            line.hasPrefix("OBX") ? String(line.dropLast(Self.equipment.count)) : String(line)
+        }
+        let mds = "OBX|3||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||\(Self.equipment)^B40_GE"
+        let reply = try await Self.send([(lines.prefix(3) + [mds] + lines.dropFirst(3)).joined(separator: "\n")], port: server.mllpPort)
+        #expect(reply.contains("MSA|AA|D1"), "\(reply)")
+        #expect(try await Self.heartRates(server, admin: admin) == 1)
+        let saturation = try await server.request(.GET, "/fhir/Observation?patient=p1&code=59408-5&_count=0", token: admin)
+        #expect(saturation.json?["total"] == 1, "\(saturation.text)")
+    }
+
     /// A monitor whose clock says 9999: its readings are quarantined with the reason and the
     /// message answered AE, so that they never stand as the patient's latest values.
     @Test func readingsTimedInTheFutureAreQuarantinedWithAnAE() async throws {
