@@ -121,9 +121,7 @@ public struct MQTTIngestBenchmark: Sendable {
 
     /// Whether a server's `/metrics` say it is connected to the broker and subscribed.
     static func isSubscribed(_ metrics: String) -> Bool {
-        metrics.split(separator: "\n").contains { line in
-            line.hasPrefix("vigil_mqtt_connected ") && Double(line.split(separator: " ").last ?? "") == 1
-        }
+        MetricsText.value("vigil_mqtt_connected", in: metrics) == 1
     }
 
     /// Waits until the broker knows every device and the server is connected.
@@ -249,10 +247,10 @@ public struct MQTTIngestBenchmark: Sendable {
     /// The server's count of deliveries that found the write queue full, and of broker connections lost.
     private static func counters(_ server: BenchServer) async throws -> (queueFull: Double, disconnects: Double) {
         let text = try await server.request(.GET, "/metrics").text
-        func value(_ name: String) -> Double {
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? .nan
-        }
-        return (value("vigil_ingest_queue_rejections_total"), value("vigil_mqtt_disconnects_total"))
+        return (
+            MetricsText.value("vigil_ingest_queue_rejections_total", in: text) ?? .nan,
+            MetricsText.value("vigil_mqtt_disconnects_total", in: text) ?? .nan
+        )
     }
 
     /// Messages per second through the broker alone: the same payloads published on the server's

@@ -49,14 +49,10 @@ import VigilSimulator
         return Site(server: server, broker: broker, admin: admin, tokens: tokens)
     }
 
-    /// Waits until the server says (in `/metrics`) that it is connected to the broker and subscribed.
     /// Whether a server's `/metrics` say it is connected to the broker and subscribed.
-    static func isSubscribed(_ metrics: String) -> Bool {
-        metrics.split(separator: "\n").contains { line in
-            line.hasPrefix("vigil_mqtt_connected ") && Double(line.split(separator: " ").last ?? "") == 1
-        }
-    }
+    static func isSubscribed(_ metrics: String) -> Bool { MetricsText.value("vigil_mqtt_connected", in: metrics) == 1 }
 
+    /// Waits until the server says (in `/metrics`) that it is connected to the broker and subscribed.
     static func waitUntilConnected(_ server: ServerProcess) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {

@@ -136,8 +136,7 @@ import VigilSimulator
     /// `vigil_mqtt_disconnects_total` from the server's `/metrics`.
     static func brokerDisconnects(_ site: Site) async throws -> Double? {
         let metrics = try await site.client.request(.GET, "/metrics").text
-        return metrics.split(separator: "\n").first { $0.hasPrefix("vigil_mqtt_disconnects_total ") }
-            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        return MetricsText.value("vigil_mqtt_disconnects_total", in: metrics)
     }
 }
 
