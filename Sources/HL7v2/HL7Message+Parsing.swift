@@ -7,8 +7,8 @@ extension HL7Message {
     public init(parsing text: String) throws {
         guard text.hasPrefix("MSH") else { throw HL7Error(.notAMessage, "an HL7 v2 message begins with MSH") }
         // The separators are ASCII (HL7Encoding refuses others), so the UTF-8 bytes split where
-        // the characters would, without cutting a character in two, and much faster.
-        // Over a buffer, whose slices cost no reference counting.
+        // the characters would, without cutting a character in two; over the buffer, whose slices
+        // cost no reference counting.
         var text = text
         let (encoding, segments) = try text.withUTF8 { buffer in
             let lines = buffer.split(omittingEmptySubsequences: true) { $0 == 13 || $0 == 10 }
@@ -50,12 +50,13 @@ extension HL7Message {
         var fields: [HL7Field] = []
         fields.reserveCapacity(24)
         // MSH-1 is the separator itself; MSH-2 the encoding characters, not to be split.
-        if id == "MSH" { fields.append(HL7Field(String(encoding.field))) }
+        let isMSH = id == "MSH"
+        if isMSH { fields.append(HL7Field(String(encoding.field))) }
         var start = rest.startIndex + 1
         while true {
             let end = rest[start...].firstIndex(of: separators.field) ?? rest.endIndex
             let text = rest[start..<end]
-            fields.append(id == "MSH" && fields.count == 1 ? HL7Field(String(decoding: text, as: UTF8.self)) : field(text, encoding, separators))
+            fields.append(isMSH && fields.count == 1 ? HL7Field(String(decoding: text, as: UTF8.self)) : field(text, encoding, separators))
             guard end < rest.endIndex else { break }
             start = end + 1
         }

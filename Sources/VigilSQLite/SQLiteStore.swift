@@ -38,8 +38,8 @@ public final class SQLiteStore: VigilStore {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             if !db.configuration.readonly {
                 // The writer touches an index page per reading of each of thousands of devices:
-                // with SQLite's 2 MiB default it re-read them from the WAL and spilled them in
-                // every commit; and a checkpoint every 1,000 pages came after nearly every commit.
+                // with SQLite's 2 MiB default it re-read them from the WAL in every commit, and a
+                // checkpoint every 1,000 pages came after nearly every commit.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
             }
