@@ -124,11 +124,61 @@ import VigilCore
                 .isEmpty)
     }
 
-    @Test func refusesUnsupportedTypesAndContainedResources() {
-        #expect(FHIRValidator.validate(["resourceType": "Encounter"]).first?.type == "not-supported")
-        #expect(FHIRValidator.validate(["resourceType": "Patient", "contained": [["resourceType": "Patient"]]]).first?.type == "not-supported")
+    @Test func refusesWhatIsNotAnR4ResourceOrNotTheEndpointsType() {
+        #expect(FHIRValidator.validate(["resourceType": "Spaceship"]).first?.type == "not-supported")
         #expect(FHIRValidator.validate(["resourceType": "Patient"], as: "Observation").count == 1)
         #expect(FHIRValidator.validate("Patient").count == 1)
+    }
+
+    /// A MedicationRequest naming its medication in a contained Medication, as EHRs send it.
+    private static func requestWith(contained: JSON, reference: String = "#med") -> JSON {
+        [
+            "resourceType": "MedicationRequest", "status": "active", "intent": "order", "subject": ["reference": "Patient/p"],
+            "medicationReference": ["reference": .string(reference)], "contained": contained,
+        ]
+    }
+
+    @Test func containedResourcesAreValidatedAsTheirOwnType() {
+        let medication: JSON = ["resourceType": "Medication", "id": "med", "code": ["text": "amoxicillin 500 mg"]]
+        #expect(FHIRValidator.validate(Self.requestWith(contained: [medication])) == [])
+        let wrong: JSON = ["resourceType": "Medication", "id": "med", "status": "taken"]
+        #expect(FHIRValidator.validate(Self.requestWith(contained: [wrong])).map(\.expression) == ["MedicationRequest.contained[0].status"])
+    }
+
+    @Test func containedResourcesFollowR4sRules() {
+        let medication: JSON = ["resourceType": "Medication", "id": "med"]
+        func problems(_ contained: JSON, reference: String = "#med") -> [String] {
+            FHIRValidator.validate(Self.requestWith(contained: contained, reference: reference)).map(\.diagnostics)
+        }
+        #expect(problems([medication], reference: "#other").first?.contains("dom-3") == true)
+        #expect(problems([["resourceType": "Medication"]]).first?.contains("needs an id") == true)
+        #expect(problems([["resourceType": "Medication", "id": "med", "meta": ["versionId": "1"]]]).first?.contains("dom-4") == true)
+        #expect(problems([["resourceType": "Medication", "id": "med", "contained": [medication]]]).contains { $0.contains("dom-2") })
+        #expect(problems([["resourceType": "Spaceship", "id": "med"]]).first?.contains("not a FHIR R4 resource type") == true)
+        #expect(problems([]).first?.contains("non-empty array") == true)
+        // A contained resource may instead refer to its container.
+        let provenance: JSON = [
+            "resourceType": "Provenance", "id": "prov", "target": [["reference": "#"]], "recorded": "2020-01-01T00:00:00Z",
+            "agent": [["who": ["display": "Dr A"]]],
+        ]
+        #expect(problems([medication, provenance]).isEmpty)
+    }
+
+    @Test func requiredBindingsComeFromTheR4Definitions() {
+        let encounter: JSON = ["resourceType": "Encounter", "status": "finished", "class": ["code": "AMB"]]
+        #expect(FHIRValidator.validate(encounter) == [])
+        var done = encounter.objectValue!
+        done["status"] = "done"
+        #expect(FHIRValidator.validate(.object(done)).first?.type == "code-invalid")
+        // A short description with glosses ("billing - purpose of this address") still gives its codes.
+        #expect(FHIRValidator.validate(["resourceType": "Patient", "address": [["use": "billing"]]]) == [])
+        #expect(FHIRValidator.validate(["resourceType": "Patient", "address": [["use": "purpose"]]]).count == 1)
+    }
+
+    @Test func base64MayBeFoldedOverLines() {
+        let photo: JSON = ["resourceType": "Patient", "photo": [["contentType": "image/png", "data": "iVBORw0K\r\nGgoAAAAN SUhEUg=="]]]
+        #expect(FHIRValidator.validate(photo) == [])
+        #expect(FHIRValidator.validate(["resourceType": "Patient", "photo": [["data": "not*base64"]]]).count == 1)
     }
 
     @Test func everyTypeIsInTheSchema() {

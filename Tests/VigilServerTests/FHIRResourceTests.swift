@@ -56,7 +56,7 @@ import VigilTestFixtures
                 (.post, "/fhir/Patient", ["resourceType": "Patient", "gender": "f"], .badRequest),
                 (.post, "/fhir/Patient", ["resourceType": "Observation", "status": "final", "code": ["text": "x"]], .badRequest),
                 (.post, "/fhir/Patient", ["resourceType": "Patient", "shoeSize": 44], .badRequest),
-                (.post, "/fhir/Encounter", ["resourceType": "Encounter"], .notFound),
+                (.post, "/fhir/Basic", ["resourceType": "Basic", "code": ["text": "x"]], .notFound),
                 (.get, "/fhir/Patient/missing", nil, .notFound),
                 (.get, "/fhir/Patient/bad id", nil, .notFound),
                 (.put, "/fhir/Patient/p1", ["resourceType": "Patient", "id": "p2"], .badRequest),

@@ -43,9 +43,11 @@ enum FHIRPrimitiveCheck {
         case .uri, .url, .canonical, .oid, .uuid:
             return text.contains(where: \.isWhitespace) ? "must not contain whitespace" : nil
         case .base64Binary:
+            // R4's base64Binary regex allows whitespace between the characters (folded lines).
             let valid = text.utf8.allSatisfy { byte in
                 (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
                     || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=")
+                    || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
             }
             return valid ? nil : "must be base64"
         case .date:

@@ -12,33 +12,10 @@ public enum FHIRValidator {
 
     /// Validates `resource`; returns the problems found (empty when it is valid).
     /// - Parameter type: the resource type the caller expects (the URL's type), or nil to accept any
-    ///   stored type.
+    ///   R4 type.
     public static func validate(_ resource: JSON, as type: String? = nil) -> [VigilError.Issue] {
         var walker = Walker()
-        guard case .object(let object) = resource else {
-            walker.report("a resource must be a JSON object", at: type ?? "Resource", type: "structure")
-            return walker.issues
-        }
-        guard let resourceType = object["resourceType"]?.stringValue else {
-            walker.report("resourceType is missing", at: type ?? "Resource", type: "required")
-            return walker.issues
-        }
-        if let type, resourceType != type {
-            walker.report("resourceType \(resourceType) does not match the endpoint's type \(type)", at: type, type: "invalid")
-            return walker.issues
-        }
-        guard let elements = FHIRSchema.elements(ofResource: resourceType) else {
-            walker.report("resource type \(resourceType) is not supported", at: resourceType, type: "not-supported")
-            return walker.issues
-        }
-        var body = object
-        body["resourceType"] = nil
-        if body["contained"] != nil {
-            walker.report(
-                "contained resources are not supported; store them as resources of their own", at: "\(resourceType).contained", type: "not-supported")
-            body["contained"] = nil
-        }
-        walker.structure(body, elements: elements, path: resourceType, isRoot: true)
+        walker.resource(resource, expected: type, path: type ?? "Resource")
         return walker.issues
     }
 }
@@ -51,6 +28,82 @@ private struct Walker {
         issues.append(.init(type: type, diagnostics: message, expression: path))
     }
 
+    /// A whole resource: the top-level one, or one inside another (`contained`).
+    mutating func resource(_ json: JSON, expected type: String?, path: String, isContained: Bool = false) {
+        guard case .object(let object) = json else {
+            report("a resource must be a JSON object", at: path)
+            return
+        }
+        guard let resourceType = object["resourceType"]?.stringValue else {
+            report("resourceType is missing", at: path, type: "required")
+            return
+        }
+        if let type, resourceType != type {
+            report("resourceType \(resourceType) does not match the endpoint's type \(type)", at: path, type: "invalid")
+            return
+        }
+        guard let elements = FHIRSchema.elements(ofResource: resourceType) else {
+            report("\(resourceType) is not a FHIR R4 resource type", at: path, type: "not-supported")
+            return
+        }
+        let root = isContained ? path : resourceType
+        var body = object
+        body["resourceType"] = nil
+        if let contained = body["contained"] {
+            body["contained"] = nil
+            self.contained(contained, in: object, path: "\(root).contained")
+        }
+        structure(body, elements: elements, path: root, isRoot: true)
+    }
+
+    /// R4's rules for contained resources (dom-2 to dom-5): each has an id, holds no contained
+    /// resources of its own, no version, time or security labels, and is referenced (`#id`) from
+    /// the resource that contains it.
+    mutating func contained(_ json: JSON, in container: JSONObject, path: String) {
+        guard case .array(let items) = json, !items.isEmpty else {
+            report("contained must be a non-empty array", at: path)
+            return
+        }
+        var references: Set<String> = []
+        collectReferences(.object(container), into: &references)
+        for (i, item) in items.enumerated() {
+            let at = "\(path)[\(i)]"
+            resource(item, expected: nil, path: at, isContained: true)
+            guard case .object(let object) = item else { continue }
+            if object["contained"] != nil { report("a contained resource holds no contained resources (dom-2)", at: "\(at).contained") }
+            if let meta = object["meta"], meta["versionId"] != nil || meta["lastUpdated"] != nil {
+                report("a contained resource has no meta.versionId or meta.lastUpdated (dom-4)", at: "\(at).meta")
+            }
+            if object["meta"]?["security"] != nil { report("a contained resource has no security labels (dom-5)", at: "\(at).meta.security") }
+            guard let id = object["id"]?.stringValue else {
+                report("a contained resource needs an id", at: "\(at).id", type: "required")
+                continue
+            }
+            var own: Set<String> = []
+            collectReferences(item, into: &own)
+            if !references.contains("#\(id)") && !own.contains("#") {
+                report("contained resource \(id) is neither referenced as #\(id) nor refers to its container as # (dom-3)", at: at)
+            }
+        }
+    }
+
+    /// Every `reference` string in `json`.
+    private func collectReferences(_ json: JSON, into references: inout Set<String>) {
+        switch json {
+        case .object(let object):
+            for member in object {
+                if member.key == "reference", let text = member.value.stringValue {
+                    references.insert(text)
+                } else {
+                    collectReferences(member.value, into: &references)
+                }
+            }
+        case .array(let items):
+            for item in items { collectReferences(item, into: &references) }
+        default:
+            break
+        }
+    }
     mutating func structure(_ object: JSONObject, elements: [String: FHIRElement], path: String, isRoot: Bool = false) {
         if object.isEmpty && !isRoot {
             report("an element must not be an empty object", at: path)
@@ -134,19 +187,21 @@ private struct Walker {
                 return
             }
             structure(object, elements: elements, path: path)
-        case .backbone(let elements):
-            guard case .object(let object) = json else {
+        case .backbone(let name):
+            guard case .object(let object) = json, let elements = FHIRSchema.elements(ofBackbone: name) else {
                 report("\(last(path)) must be an object", at: path)
                 return
             }
             structure(object, elements: elements, path: path)
+        case .resource:
+            resource(json, expected: nil, path: path, isContained: true)
         }
     }
 
     /// `_name` carries the id and extensions of a primitive: an object, or for a repeating
     /// primitive an array of objects and nulls matched by position.
     mutating func primitiveExtension(_ json: JSON, element: FHIRElement, path: String) {
-        let elements = FHIRSchema.elementBase
+        let elements = FHIRSchema.primitiveElement
         if element.isArray {
             guard case .array(let items) = json else {
                 report("\(last(path)) must be an array", at: path)
