@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generates Sources/VigilCore/FHIR/Schema/FHIRSchema+Definitions.swift from the FHIR R4
-StructureDefinitions in data/fhir-r4/ (see data/fhir-r4/README.md).
+StructureDefinitions in data/fhir-r4/ (see data/fhir-r4/README.md), and
+Sources/VigilCore/FHIR/Search/FHIRSearchParameter+Definitions.swift from its SearchParameters.
 
 For every resource type and complex datatype it writes each element's type, whether it repeats,
 whether it is required, its choice group (`value[x]`) and, for a code with a required binding,
@@ -17,11 +18,16 @@ resource types, languages) are checked for their lexical form only.
 import gzip
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "data", "fhir-r4")
 OUTPUT = os.path.join(ROOT, "Sources", "VigilCore", "FHIR", "Schema", "FHIRSchema+Definitions.swift")
+SEARCH_OUTPUT = os.path.join(ROOT, "Sources", "VigilCore", "FHIR", "Search", "FHIRSearchParameter+Definitions.swift")
+# The kinds of search parameter the store indexes; the others (number, quantity, uri, composite,
+# special) are not offered, so a query using one is refused rather than half answered.
+SEARCH_KINDS = {"token", "reference", "date", "string"}
 
 # Required value sets whose short description ends in "+": the full R4 value sets.
 OBSERVATION_STATUS = "registered preliminary final amended corrected cancelled entered-in-error unknown"
@@ -81,6 +87,10 @@ def required_codes(element):
     return sorted(part.split()[0] for part in short.split("|"))
 
 
+# Element path -> the resource types its Reference may point at (from targetProfile).
+REFERENCE_TARGETS = {}
+
+
 def structure(definition, backbones):
     """The elements of one StructureDefinition, as {name: [type, repeats, required, group, codes]}."""
     root = definition["type"]
@@ -99,6 +109,9 @@ def structure(definition, backbones):
             types = ["@" + path]
         else:
             types = [type_code(element, t) for t in element["type"]]
+        targets = [p.rsplit("/", 1)[1] for t in element.get("type", []) if t["code"] == "Reference" for p in t.get("targetProfile", [])]
+        if targets:
+            REFERENCE_TARGETS[path] = targets
         table = tables.setdefault(parent, {})
         codes = required_codes(element) if types == ["code"] else None
         if name.endswith("[x]"):
@@ -111,6 +124,96 @@ def structure(definition, backbones):
         if path != root:
             backbones[path] = table
     return tables[root]
+
+
+def search_paths(expression, base, resolve):
+    """The element paths of `base` that a SearchParameter expression reads, with the reference
+    target its `where(resolve() is Type)` names; None when a part is more than a path (a filter on
+    a value, a function), so that the parameter is left out rather than matching only some values."""
+    paths, targets = [], set()
+    for part in expression.split(" | "):
+        part = part.strip()
+        if part.startswith("(") and part.endswith(")"):
+            part = part[1:-1]
+        if not part.startswith(base + "."):
+            continue
+        body, target = part[len(base) + 1:], None
+        match = re.fullmatch(r"(.+)\.where\(resolve\(\) is (\w+)\)", body)
+        if match:
+            body, target = match.groups()
+        choice = re.fullmatch(r"(.+?)(?: as |\.as\()(\w+)\)?", body)
+        if choice:
+            body = choice.group(1)
+        if not re.fullmatch(r"[a-zA-Z]+(\.[a-zA-Z]+)*", body):
+            return None
+        steps = resolve(body)
+        if steps is None:
+            return None
+        if choice:
+            steps[-1] = steps[-1].removesuffix("[x]") + choice.group(2)[0].upper() + choice.group(2)[1:]
+        paths.append(".".join(steps))
+        targets.add(target)
+    if not paths:
+        return None
+    return paths, (targets.pop() if len(targets) == 1 else None)
+
+
+def search_parameters(structures):
+    """{type: [[name, kind, [paths], target]]} for every resource type of `structures`."""
+    definitions = load("search-parameters")
+
+    def resolver(base):
+        def resolve(path):
+            table, steps = structures["resources"][base], []
+            for step in path.split("."):
+                if table is None:
+                    return None
+                if step in table:
+                    element = table[step]
+                elif any(e[3] == step for e in table.values()):
+                    element, step = None, step + "[x]"
+                else:
+                    return None
+                steps.append(step)
+                if element is None:
+                    table = None
+                elif element[0].startswith("@"):
+                    table = structures["backbones"][element[0][1:]]
+                else:
+                    table = structures["datatypes"].get(element[0])
+            return steps
+        return resolve
+
+    out = {}
+    for definition in definitions:
+        if definition["type"] not in SEARCH_KINDS or not definition.get("expression"):
+            continue
+        for base in definition["base"]:
+            if base not in structures["resources"]:
+                continue
+            found = search_paths(definition["expression"], base, resolver(base))
+            if not found:
+                continue
+            paths, target = found
+            if target is None:
+                # An element that may only point at one type (Immunization.patient) names it.
+                targets = {t for path in paths for t in REFERENCE_TARGETS.get(f"{base}.{path}", ["?", "?"])}
+                target = targets.pop() if len(targets) == 1 and "Resource" not in targets else None
+            # A type's own definition of a code comes before a shared one (both name `subject`).
+            parameters = out.setdefault(base, {})
+            if definition["code"] not in parameters or definition["base"] == [base]:
+                parameters[definition["code"]] = [definition["code"], definition["type"], paths, target]
+    return {base: sorted(parameters.values()) for base, parameters in sorted(out.items())}
+
+
+def write_swift(path, header, declaration, text):
+    assert '"""#' not in text
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header)
+        f.write(declaration + " = #\"\"\"\n")
+        # One table per line keeps the diff of a regeneration readable.
+        f.write(text.replace('},"', '},\n"').replace('],"', '],\n"'))
+        f.write("\n\"\"\"#\n}\n")
 
 
 def main():
@@ -126,19 +229,24 @@ def main():
         for element in table.values():
             kind = element[0]
             assert kind in PRIMITIVES or kind == "Resource" or kind in datatypes or kind[1:] in backbones, kind
-    text = json.dumps(out, separators=(",", ":"), sort_keys=True)
-    assert '"""#' not in text
-    with open(OUTPUT, "w", encoding="utf-8") as f:
-        f.write("// Generated by scripts/generate-fhir-structures.py from data/fhir-r4/ (FHIR R4 4.0.1, CC0). Do not edit.\n")
-        f.write("// Each element: [type, repeats, required, choice group, codes of a required binding]; a type\n")
-        f.write("// \"@Path\" is the backbone element of that path.\n\n")
-        f.write("extension FHIRSchema {\n")
-        f.write("    static let definitions = #\"\"\"\n")
-        # One table per line keeps the diff of a regeneration readable.
-        f.write(text.replace('},"', '},\n"'))
-        f.write("\n\"\"\"#\n}\n")
-    print(f"{len(out['resources'])} resources, {len(out['datatypes'])} datatypes, {len(backbones)} backbones, {len(text)} bytes",
-          file=sys.stderr)
+    write_swift(
+        OUTPUT,
+        "// Generated by scripts/generate-fhir-structures.py from data/fhir-r4/ (FHIR R4 4.0.1, CC0). Do not edit.\n"
+        "// Each element: [type, repeats, required, choice group, codes of a required binding]; a type\n"
+        "// \"@Path\" is the backbone element of that path.\n\n",
+        "extension FHIRSchema {\n    static let definitions",
+        json.dumps(out, separators=(",", ":"), sort_keys=True),
+    )
+    parameters = search_parameters(out)
+    write_swift(
+        SEARCH_OUTPUT,
+        "// Generated by scripts/generate-fhir-structures.py from data/fhir-r4/ (FHIR R4 4.0.1, CC0). Do not edit.\n"
+        "// Per resource type, each search parameter: [name, kind, element paths, reference target].\n\n",
+        "extension FHIRSearchParameter {\n    static let definitions",
+        json.dumps(parameters, separators=(",", ":"), sort_keys=True),
+    )
+    print(f"{len(out['resources'])} resources, {len(out['datatypes'])} datatypes, {len(backbones)} backbones, "
+          f"{sum(map(len, parameters.values()))} search parameters", file=sys.stderr)
 
 
 if __name__ == "__main__":
