@@ -40,6 +40,12 @@ import VigilSimulator
             "DiagnosticReport", "lab-a2",
             ["status": "final", "subject": ["reference": "Patient/a2"], "code": ["text": "Lactate"], "conclusion": "4.1 mmol/L, raised"])
         try await put(
+            "Endpoint", "pacs",
+            [
+                "status": "active", "address": "https://pacs.example/dicom-web", "payloadType": [["text": "DICOM"]],
+                "connectionType": ["system": "http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "code": "dicom-wado-rs"],
+            ])
+        try await put(
             "ImagingStudy", "xr-a2",
             [
                 "status": "available", "subject": ["reference": "Patient/a2"],

@@ -149,7 +149,14 @@ final class ServerProcess: @unchecked Sendable {
     func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: JSON? = nil, timeout: TimeAmount = .seconds(30)) async throws
         -> Reply
     {
-        try await JSONClient(baseURL: baseURL, client: client).request(method, path, token: token, body: json?.serialized(), timeout: timeout)
+        try await request(method, path, token: token, body: json?.serialized(), timeout: timeout)
+    }
+
+    /// Sends `body` exactly as given (a file as a client would send it).
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]?, timeout: TimeAmount = .seconds(30)) async throws
+        -> Reply
+    {
+        try await JSONClient(baseURL: baseURL, client: client).request(method, path, token: token, body: body, timeout: timeout)
     }
 
     /// Creates `type/id` from `resource` through FHIR, expecting 201.

@@ -106,20 +106,24 @@ import VigilCore
         }
     }
 
-    @Test func aPatientNamedByTheWardButNotYetCreatedAppearsOnceCreated() async throws {
+    /// A ward cannot name a patient who does not exist yet (a reference to nothing is refused);
+    /// once the patient is created and added to the ward, the ward's nurse sees them.
+    @Test func aPatientAddedToTheWardAppearsOnItsBoard() async throws {
         let harness = try Harness()
         try await harness.run { client in
             let world = try await World.build(client)
-            try await client.put(
-                [
-                    "resourceType": "Group", "type": "person", "actual": true, "name": "Ward B",
-                    "member": [["entity": ["reference": "Patient/p2"]], ["entity": ["reference": "Patient/later"]]],
-                ], id: "wardB", token: world.admin)
+            let ward: JSON = [
+                "resourceType": "Group", "id": "wardB", "type": "person", "actual": true, "name": "Ward B",
+                "member": [["entity": ["reference": "Patient/p2"]], ["entity": ["reference": "Patient/later"]]],
+            ]
             func listed() async throws -> [String] {
                 try await Self.board(client, world["nora"])["patients"]?.arrayValue?.compactMap { $0["patient"]?.stringValue } ?? []
             }
+            let early = try await client.put("/fhir/Group/wardB", token: world.admin, ward)
+            #expect(early.status == .unprocessableContent && early.text.contains("Patient/later was not found"), "\(early.text)")
             #expect(try await listed() == ["Patient/p2"])
             try await client.put(["resourceType": "Patient", "name": [["family": "Later"]]], id: "later", token: world.admin)
+            try await client.put(ward, id: "wardB", token: world.admin)
             await harness.runtime.analysis?.flush()
             #expect(Set(try await listed()) == ["Patient/p2", "Patient/later"])
         }

@@ -178,6 +178,12 @@ extension DashboardTests {
                 ], id: "r1", token: world.admin)
             try await client.put(
                 [
+                    "resourceType": "Endpoint", "status": "active", "name": "PACS", "address": "https://pacs.example/dicom-web",
+                    "connectionType": ["system": "http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "code": "dicom-wado-rs"],
+                    "payloadType": [["text": "DICOM"]],
+                ], id: "pacs", token: world.admin)
+            try await client.put(
+                [
                     "resourceType": "ImagingStudy", "status": "available", "subject": subject, "started": "2026-03-01T05:00:00Z",
                     "modality": [["system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CR"]], "description": "Chest X-ray",
                     "numberOfSeries": 1, "numberOfInstances": 2, "endpoint": [["reference": "Endpoint/pacs", "display": "PACS ward A"]],

@@ -91,4 +91,68 @@ import VigilCore
             #expect(try await client.get("/fhir/Patient/p1", token: admin).json?["gender"] == "male")
         }
     }
+
+    @Test func referencesToNothingAreRefusedWithEveryProblemOfEveryEntry() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
+            let bundle: JSON = [
+                "resourceType": "Bundle", "type": "transaction",
+                "entry": [
+                    [
+                        "resource": [
+                            "resourceType": "Encounter", "status": "finished", "class": ["code": "AMB"], "subject": ["reference": "Patient/p1"],
+                            "participant": [["individual": ["reference": "Practitioner/nobody"]]],
+                            "serviceProvider": ["reference": "urn:uuid:not-in-this-bundle"],
+                        ],
+                        "request": ["method": "POST", "url": "Encounter"],
+                    ],
+                    [
+                        "resource": ["resourceType": "Observation", "status": "bogus", "code": ["text": "x"]],
+                        "request": ["method": "POST", "url": "Observation"],
+                    ],
+                    [
+                        "resource": [
+                            "resourceType": "MedicationRequest", "status": "active", "intent": "order", "subject": ["reference": "Patient/p1"],
+                            "medicationReference": ["reference": "#med"], "reasonReference": [["reference": "#gone"]],
+                            "contained": [["resourceType": "Medication", "id": "med"]],
+                        ],
+                        "request": ["method": "POST", "url": "MedicationRequest"],
+                    ],
+                ],
+            ]
+            let reply = try await client.post("/fhir", token: admin, bundle)
+            #expect(reply.status == .badRequest, "\(reply.text)")
+            let expressions = (reply.json?["issue"]?.arrayValue ?? []).compactMap { $0["expression"]?[0]?.stringValue }
+            #expect(expressions.contains("Bundle.entry[0].resource.participant[0].individual"), "\(expressions)")
+            #expect(expressions.contains("Bundle.entry[0].resource.serviceProvider"), "\(expressions)")
+            #expect(expressions.contains("Bundle.entry[1].resource.status"), "\(expressions)")
+            #expect(expressions.contains("Bundle.entry[2].resource.reasonReference[0]"), "\(expressions)")
+            #expect(try await client.get("/fhir/Encounter", token: admin).json?["entry"] == nil)
+        }
+    }
+
+    @Test func aSingleWriteReferencingNothingIsRefused() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient"], id: "p1", token: admin)
+            let reply = try await client.post(
+                "/fhir/Encounter", token: admin,
+                [
+                    "resourceType": "Encounter", "status": "finished", "class": ["code": "AMB"], "subject": ["reference": "Patient/p1"],
+                    "serviceProvider": ["reference": "Organization/nowhere"],
+                ])
+            #expect(reply.status == .unprocessableContent, "\(reply.text)")
+            #expect(reply.json?["issue"]?[0]?["expression"]?[0] == "Encounter.serviceProvider")
+            // Another server's resource and a reference by identifier alone are not this server's to check.
+            let outside = try await client.post(
+                "/fhir/Encounter", token: admin,
+                [
+                    "resourceType": "Encounter", "status": "finished", "class": ["code": "AMB"], "subject": ["reference": "Patient/p1"],
+                    "serviceProvider": ["reference": "https://other.example/fhir/Organization/o1"],
+                    "participant": [["individual": ["identifier": ["system": "urn:npi", "value": "123"]]]],
+                ])
+            #expect(outside.status == .created, "\(outside.text)")
+        }
+    }
 }

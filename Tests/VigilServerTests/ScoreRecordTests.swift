@@ -18,15 +18,17 @@ import VigilCore
         try await harness.run { client in
             let world = try await World.build(client)
             let ids = (1...Self.patients).map { "new\($0)" }
+            var devices: [String: String] = [:]
+            let linked: JSON = [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]]
+            for id in ids {
+                try await client.put(["resourceType": "Patient", "birthDate": "1950-01-01"], id: id, token: world.admin)
+            }
             try await client.put(
                 [
                     "resourceType": "Group", "type": "person", "actual": true, "name": "Ward A",
                     "member": .array((["p1"] + ids).map { ["entity": ["reference": .string("Patient/\($0)")]] }),
                 ], id: "wardA", token: world.admin)
-            var devices: [String: String] = [:]
-            let linked: JSON = [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]]
             for id in ids {
-                try await client.put(["resourceType": "Patient", "birthDate": "1950-01-01"], id: id, token: world.admin)
                 try await client.put(
                     ["resourceType": "Device", "status": "active", "patient": ["reference": .string("Patient/\(id)"), "extension": linked]],
                     id: "m-\(id)", token: world.admin)

@@ -28,7 +28,7 @@ public enum FHIRExamples {
             ],
             [
                 "resourceType": "CareTeam", "status": "active", "name": "Diabetes team", "subject": subject,
-                "participant": [["role": [["text": "school nurse"]], "member": ["reference": "Practitioner/x"], "period": ["start": "2026-01-01"]]],
+                "participant": [["role": [["text": "school nurse"]], "member": ["identifier": ["system": "urn:example:staff", "value": "x"], "display": "A. Nurse"], "period": ["start": "2026-01-01"]]],
             ],
             [
                 "resourceType": "Observation", "status": "final",

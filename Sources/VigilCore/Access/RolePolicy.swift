@@ -32,7 +32,7 @@ public enum RolePolicy {
     /// device on nobody) are visible to care roles.
     public static func unassignedVisible(_ type: FHIRResourceType) -> Bool {
         switch type {
-        case .practitioner, .practitionerRole, .organization, .location, .medication, .device, .careTeam: true
+        case .practitioner, .practitionerRole, .organization, .location, .medication, .endpoint, .device, .careTeam: true
         default: false
         }
     }

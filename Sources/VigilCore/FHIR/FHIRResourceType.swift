@@ -15,6 +15,7 @@ public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparabl
     case location = "Location"
     case careTeam = "CareTeam"
     case medication = "Medication"
+    case endpoint = "Endpoint"
     // A patient's clinical record.
     case observation = "Observation"
     case condition = "Condition"
@@ -47,7 +48,7 @@ public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparabl
     /// patient compartment), or nil for types that belong to no patient. A `Patient` is its own.
     public var patientElement: String? {
         switch self {
-        case .patient, .practitioner, .practitionerRole, .organization, .group, .location, .medication, .provenance: nil
+        case .patient, .practitioner, .practitionerRole, .organization, .group, .location, .medication, .endpoint, .provenance: nil
         case .relatedPerson, .device, .immunization, .allergyIntolerance, .familyMemberHistory, .claim, .explanationOfBenefit, .consent:
             "patient"
         case .coverage: "beneficiary"

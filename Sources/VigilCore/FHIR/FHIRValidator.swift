@@ -64,8 +64,7 @@ private struct Walker {
             report("contained must be a non-empty array", at: path)
             return
         }
-        var references: Set<String> = []
-        collectReferences(.object(container), into: &references)
+        let references = Set(FHIRReference.literals(in: .object(container), path: "").map(\.reference))
         for (i, item) in items.enumerated() {
             let at = "\(path)[\(i)]"
             resource(item, expected: nil, path: at, isContained: true)
@@ -79,31 +78,13 @@ private struct Walker {
                 report("a contained resource needs an id", at: "\(at).id", type: "required")
                 continue
             }
-            var own: Set<String> = []
-            collectReferences(item, into: &own)
+            let own = FHIRReference.literals(in: item, path: "").map(\.reference)
             if !references.contains("#\(id)") && !own.contains("#") {
                 report("contained resource \(id) is neither referenced as #\(id) nor refers to its container as # (dom-3)", at: at)
             }
         }
     }
 
-    /// Every `reference` string in `json`.
-    private func collectReferences(_ json: JSON, into references: inout Set<String>) {
-        switch json {
-        case .object(let object):
-            for member in object {
-                if member.key == "reference", let text = member.value.stringValue {
-                    references.insert(text)
-                } else {
-                    collectReferences(member.value, into: &references)
-                }
-            }
-        case .array(let items):
-            for item in items { collectReferences(item, into: &references) }
-        default:
-            break
-        }
-    }
     mutating func structure(_ object: JSONObject, elements: [String: FHIRElement], path: String, isRoot: Bool = false) {
         if object.isEmpty && !isRoot {
             report("an element must not be an empty object", at: path)

@@ -35,10 +35,15 @@ struct FHIRTransaction: Sendable {
         }
         var entries: [Entry] = []
         var fullUrls: [String: String] = [:]
+        var failures: [VigilError] = []
         for (index, item) in items.enumerated() {
-            let entry = try parse(item, index: index)
-            if let fullUrl = item["fullUrl"]?.stringValue { fullUrls[fullUrl] = "\(entry.type.rawValue)/\(entry.id)" }
-            entries.append(entry)
+            do {
+                let entry = try parse(item, index: index)
+                if let fullUrl = item["fullUrl"]?.stringValue { fullUrls[fullUrl] = "\(entry.type.rawValue)/\(entry.id)" }
+                entries.append(entry)
+            } catch let error as VigilError {
+                failures.append(error)
+            }
         }
         let targets = entries.map { "\($0.type.rawValue)/\($0.id)" }
         if let duplicate = Dictionary(grouping: targets, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
@@ -60,13 +65,14 @@ struct FHIRTransaction: Sendable {
                     runtime.auditEvent(
                         access.principal, client: client, patient: write.resource.patient, action: action,
                         resource: "\(entry.type.rawValue)/\(entry.id)", detail: "transaction"))
-            } catch var error as VigilError {
-                for i in error.issues.indices {
-                    error.issues[i].diagnostics = "entry \(entry.index): " + error.issues[i].diagnostics
-                    error.issues[i].expression = "Bundle.entry[\(entry.index)].resource" + (error.issues[i].expression.map { " (\($0))" } ?? "")
-                }
-                throw error
+            } catch let error as VigilError {
+                failures.append(Self.placed(error, entry: entry))
             }
+        }
+        // Every problem of every entry in one answer; a malformed entry makes it a 400.
+        if let first = failures.first {
+            let code = failures.contains { $0.code == .invalid } ? .invalid : first.code
+            throw VigilError(code, issues: failures.flatMap(\.issues))
         }
         try await runtime.writer.submit(Change(.resources(writes), audit: audit))
         return .object([
@@ -74,6 +80,23 @@ struct FHIRTransaction: Sendable {
             "type": "transaction-response",
             "entry": .array(writes.map(responseEntry)),
         ])
+    }
+
+    /// `error`'s issues, placed in the bundle: `Encounter.subject` becomes
+    /// `Bundle.entry[3].resource.subject`.
+    private static func placed(_ error: VigilError, entry: Entry) -> VigilError {
+        var error = error
+        let root = "Bundle.entry[\(entry.index)].resource"
+        for i in error.issues.indices {
+            error.issues[i].diagnostics = "entry \(entry.index): " + error.issues[i].diagnostics
+            let expression = error.issues[i].expression
+            if let expression, expression == entry.type.rawValue || expression.hasPrefix(entry.type.rawValue + ".") {
+                error.issues[i].expression = root + expression.dropFirst(entry.type.rawValue.count)
+            } else {
+                error.issues[i].expression = root + (expression.map { " (\($0))" } ?? "")
+            }
+        }
+        return error
     }
 
     /// Two entries may not give the same identifier to two patients or devices (the planner

@@ -24,7 +24,8 @@ struct WritePlanner: Sendable {
         let issues = FHIRValidator.validate(resource, as: type.rawValue)
         guard issues.isEmpty else { throw VigilError(.invalid, issues: issues) }
         var resource = resource
-        try await checkCompartment(resource, type: type)
+        try checkCompartment(resource, type: type)
+        try await checkReferences(resource, type: type)
         if type.hasMatchedIdentifiers { try await checkIdentifiers(resource, type: type, id: id) }
         if type == .observation { resource = try checkObservation(resource, now: now) }
         var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
@@ -53,9 +54,9 @@ struct WritePlanner: Sendable {
         return time.lowerBound
     }
 
-    /// The patient (or, for a care team, the group) a resource belongs to must exist and be
-    /// visible to the writer.
-    private func checkCompartment(_ resource: JSON, type: FHIRResourceType) async throws {
+    /// The patient (or, for a care team, the group) a resource belongs to is named as one;
+    /// ``checkReferences(_:type:)`` sees that it exists.
+    private func checkCompartment(_ resource: JSON, type: FHIRResourceType) throws {
         guard let element = type.patientElement else { return }
         let expression = "\(type.rawValue).\(element)"
         guard let text = resource[element]?["reference"]?.stringValue else {
@@ -67,16 +68,53 @@ struct WritePlanner: Sendable {
             return
         }
         let allowed = type == .careTeam ? "Patient/ID or Group/ID" : "Patient/ID"
-        guard let reference = FHIRReference(text), reference.type == "Patient" || (type == .careTeam && reference.type == "Group") else {
+        guard let reference = FHIRReference(text), !text.contains("://"),
+            reference.type == "Patient" || (type == .careTeam && reference.type == "Group")
+        else {
             throw VigilError(.unprocessable, "\(element) must be a reference \(allowed) to a resource on this server", expression: expression)
         }
-        var exists = pending.contains(reference.description)
-        if !exists, let target = FHIRResourceType(rawValue: reference.type), let stored = try await runtime.store.resource(target, id: reference.id) {
-            exists = access.canSee(stored)
+    }
+
+    /// Every reference to this server names a resource that exists and that the writer may see
+    /// (one they may not see is reported exactly like one that does not exist); `#id` names a
+    /// contained resource. `urn:uuid:` names an entry of the same transaction, which has been
+    /// rewritten by now, so one left is a reference to nothing. An absolute URL is another
+    /// server's, and a reference by identifier or display alone is not checked.
+    private func checkReferences(_ resource: JSON, type: FHIRResourceType) async throws {
+        let contained = Set((resource["contained"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+        var issues: [VigilError.Issue] = []
+        var seen: [String: Bool] = [:]
+        for (path, text) in FHIRReference.literals(in: resource, path: type.rawValue) {
+            var problem: String?
+            if text.hasPrefix("#") {
+                if text != "#" && !contained.contains(String(text.dropFirst())) { problem = "\(text) names no contained resource" }
+            } else if text.hasPrefix("http://") || text.hasPrefix("https://") {
+                continue
+            } else if text.hasPrefix("urn:") {
+                problem = "\(text) names no entry of this transaction"
+            } else if let reference = FHIRReference(text) {
+                let exists: Bool
+                if let known = seen[reference.description] {
+                    exists = known
+                } else {
+                    exists = try await self.exists(reference)
+                    seen[reference.description] = exists
+                }
+                if !exists { problem = "\(reference) was not found" }
+            } else {
+                problem = "\(text) is not a reference of the form Type/id"
+            }
+            if let problem { issues.append(.init(type: "not-found", diagnostics: problem, expression: path)) }
         }
-        guard exists else {
-            throw VigilError(.unprocessable, "\(reference) was not found", expression: expression, issueType: "not-found")
+        guard issues.isEmpty else { throw VigilError(.unprocessable, issues: issues) }
+    }
+
+    private func exists(_ reference: FHIRReference) async throws -> Bool {
+        if pending.contains(reference.description) { return true }
+        guard let type = FHIRResourceType(rawValue: reference.type), let stored = try await runtime.store.resource(type, id: reference.id) else {
+            return false
         }
+        return access.canSee(stored)
     }
 
     /// Another resource of the type may not hold the same identifier (system and value): HL7 v2
