@@ -17,6 +17,9 @@ enum SQLiteSchema {
         migrator.registerMigration("4-sign-in-generation") { db in
             for statement in version4 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("5-deletion") { db in
+            for statement in version5 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -194,5 +197,12 @@ enum SQLiteSchema {
     static let version4 = [
         // Tokens and dashboard sessions of an account end when this changes (UserAccount.signInGeneration).
         "ALTER TABLE user ADD COLUMN sign_in_generation INTEGER NOT NULL DEFAULT 0"
+    ]
+
+    static let version5 = [
+        // A FHIR DELETE is a version: the current row and its history row say deleted (the JSON
+        // kept is the version before, for access decisions, never served).
+        "ALTER TABLE resource ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE resource_history ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
     ]
 }

@@ -10,7 +10,7 @@ extension SQLiteStore {
         }
         return try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT type, id, version, last_updated, compartment, json FROM resource WHERE type = ? AND id = ?",
+                db, sql: "SELECT type, id, version, last_updated, compartment, json, deleted FROM resource WHERE type = ? AND id = ?",
                 arguments: [type.rawValue, id]
             ).map(Self.storedResource)
         }
@@ -26,7 +26,7 @@ extension SQLiteStore {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT r.type, r.id, h.version, h.last_updated, NULL AS compartment, h.json
+                    SELECT r.type, r.id, h.version, h.last_updated, NULL AS compartment, h.json, h.deleted
                     FROM resource r JOIN resource_history h ON h.resource_key = r.key
                     WHERE r.type = ? AND r.id = ? AND h.version = ?
                     """,
@@ -55,7 +55,7 @@ extension SQLiteStore {
                 arguments: [r.type.rawValue, r.id, r.version, r.lastUpdated, r.compartment, text]
             )
             key = db.lastInsertedRowID
-        case .update(let replacing):
+        case .update(let replacing), .delete(let replacing):
             guard let existing else { throw VigilError(.notFound, "\(r.type.rawValue)/\(r.id) does not exist") }
             let current: Int = existing["version"]
             guard current == replacing else {
@@ -63,23 +63,23 @@ extension SQLiteStore {
             }
             key = existing["key"]
             try db.execute(
-                sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ? WHERE key = ?",
-                arguments: [r.version, r.lastUpdated, r.compartment, text, key]
+                sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ?, deleted = ? WHERE key = ?",
+                arguments: [r.version, r.lastUpdated, r.compartment, text, r.isDeleted, key]
             )
             for table in ["search_token", "search_reference", "search_date", "search_string", "access_link"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE resource_key = ?", arguments: [key])
             }
         }
         try db.execute(
-            sql: "INSERT INTO resource_history (resource_key, version, last_updated, json) VALUES (?, ?, ?, ?)",
-            arguments: [key, r.version, r.lastUpdated, text]
+            sql: "INSERT INTO resource_history (resource_key, version, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?)",
+            arguments: [key, r.version, r.lastUpdated, text, r.isDeleted]
         )
         try insertIndex(write.index, key: key, db)
         for link in write.accessLinks {
             try db.cachedStatement(sql: "INSERT INTO access_link (resource_key, kind, target, start, end) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, link.kind.rawValue, link.target, link.start, link.end])
         }
-        if r.type == .device { try relinkDevice(key: key, patient: r.patient, at: write.linkStart ?? r.lastUpdated, db) }
+        if r.type == .device { try relinkDevice(key: key, patient: r.isDeleted ? nil : r.patient, at: write.linkStart ?? r.lastUpdated, db) }
     }
 
     private func insertIndex(_ entries: [FHIRIndexEntry], key: Int64, _ db: Database) throws {
@@ -115,6 +115,25 @@ extension SQLiteStore {
         }
     }
 
+    public func referrers(of target: FHIRReference, limit: Int) async throws -> [String] {
+        try await pool.read { db in
+            var found = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT r.type || '/' || r.id FROM search_reference s JOIN resource r ON r.key = s.resource_key
+                    WHERE s.target = ? AND r.deleted = 0 AND NOT (r.type = ? AND r.id = ?) LIMIT ?
+                    """,
+                arguments: [target.description, target.type, target.id, limit])
+            if target.type == "Patient" || target.type == "Device", let key = try self.key(target.type, target.id, db) {
+                let column = target.type == "Patient" ? "patient_key" : "device_key"
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM reading WHERE \(column) = ?)", arguments: [key]) == true {
+                    found.append("device readings")
+                }
+            }
+            return found
+        }
+    }
+
     static func storedResource(_ row: Row) throws -> StoredResource {
         let typeName: String = row["type"]
         guard let type = FHIRResourceType(rawValue: typeName) else {
@@ -122,7 +141,7 @@ extension SQLiteStore {
         }
         return StoredResource(
             type: type, id: row["id"], version: row["version"], lastUpdated: row["last_updated"],
-            compartment: row["compartment"], json: try JSON.parse(row["json"] as String)
+            compartment: row["compartment"], json: try JSON.parse(row["json"] as String), isDeleted: row["deleted"] ?? false
         )
     }
 

@@ -95,7 +95,7 @@ struct ResourceSearchSQL {
     let query: FHIRSearchQuery
 
     func select(_ db: Database) throws -> SQLFragment {
-        var conditions = [SQLFragment("r.type = ?", [query.type.rawValue])]
+        var conditions = [SQLFragment("r.type = ? AND r.deleted = 0", [query.type.rawValue])]
         switch query.scope {
         case .all: break
         case .compartments(let compartments, let includeUnassigned):

@@ -76,7 +76,7 @@ import VigilTestFixtures
                 ),
                 (.get, "/fhir/Patient?unknown-param=1", nil, .badRequest),
                 (.get, "/fhir/Patient?birthdate=yesterday", nil, .badRequest),
-                (.delete, "/fhir/Patient/p1", nil, .notFound),
+                (.delete, "/fhir/Patient/missing", nil, .notFound),
                 (.get, "/nowhere", nil, .notFound),
             ]
             for (method, path, body, status) in cases {

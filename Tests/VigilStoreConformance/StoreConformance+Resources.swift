@@ -41,6 +41,29 @@ extension StoreConformance {
             }
         ),
         (
+            "a deletion is a version: searches leave it out, its history stays, referrers are named",
+            { store in
+                try await store.write(
+                    [
+                        Fixture.patient("p1"), Fixture.patient("p2"),
+                        Fixture.observation("o1", patient: "p1", code: "8867-4", at: "2026-03-01T08:00:00Z"),
+                    ],
+                    audit: [], sealer: Fixture.sealer)
+                #expect(try await store.referrers(of: FHIRReference(type: "Patient", id: "p1"), limit: 5) == ["Observation/o1"])
+                #expect(try await store.referrers(of: FHIRReference(type: "Patient", id: "p2"), limit: 5).isEmpty)
+                var gone = try #require(try await store.resource(.observation, id: "o1"))
+                (gone.version, gone.lastUpdated, gone.isDeleted) = (2, Fixture.t0 + 1000, true)
+                try await store.write(
+                    [ResourceWrite(mode: .delete(replacing: 1), resource: gone, index: [], accessLinks: [])], audit: [], sealer: Fixture.sealer)
+                let current = try #require(try await store.resource(.observation, id: "o1"))
+                #expect(current.isDeleted && current.version == 2 && current.compartment == "Patient/p1")
+                #expect(try await store.resource(.observation, id: "o1", version: 1)?.isDeleted == false)
+                #expect(try await store.resource(.observation, id: "o1", version: 2)?.isDeleted == true)
+                #expect(try await store.search(FHIRSearchQuery(type: .observation)).resources.isEmpty)
+                #expect(try await store.referrers(of: FHIRReference(type: "Patient", id: "p1"), limit: 5).isEmpty)
+            }
+        ),
+        (
             "an update of a version that is no longer current is a conflict",
             { store in
                 try await store.write([Fixture.patient("p1")], audit: [], sealer: Fixture.sealer)

@@ -29,4 +29,5 @@ public enum FHIRInteraction: String, Sendable, CaseIterable {
     case search = "search-type"
     case create
     case update
+    case delete
 }

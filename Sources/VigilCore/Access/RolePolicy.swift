@@ -3,8 +3,8 @@
 ///
 /// - admin: everything, for every patient.
 /// - physician, nurse, school nurse, caregiver: read and search the record of their patients and
-///   write its clinical part (observations, conditions, treatments, …); update their patients'
-///   demographics; read the directory (practitioners, locations, devices, teams, groups) as far
+///   write and delete its clinical part (observations, conditions, treatments, …); update their
+///   patients' demographics; read the directory (practitioners, locations, devices, teams, groups) as far
 ///   as their care teams reach. Creating patients, devices, teams and groups is for admins.
 /// - public health, researcher: no identified data through FHIR (aggregates and de-identified
 ///   exports serve them).
@@ -22,6 +22,8 @@ public enum RolePolicy {
                 return type.isClinicalRecord
             case .update:
                 return type.isClinicalRecord || type == .patient
+            case .delete:
+                return type.isClinicalRecord
             }
         case .publicHealth, .researcher:
             return false

@@ -34,6 +34,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let methodNotAllowed = Code("method-not-allowed", issueType: "not-supported")
         /// The request conflicts with the current state (an id already taken, a concurrent update).
         public static let conflict = Code("conflict", issueType: "conflict")
+        /// The target existed and was deleted.
+        public static let gone = Code("gone", issueType: "deleted")
         /// A precondition (`If-Match`) did not hold.
         public static let preconditionFailed = Code("precondition-failed", issueType: "conflict")
         /// The body, batch or nesting exceeds a limit.

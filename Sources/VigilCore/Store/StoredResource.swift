@@ -9,14 +9,20 @@ public struct StoredResource: Sendable, Equatable, Codable {
     /// The compartment it belongs to (`Patient/ID`, `Group/ID`), or nil.
     public var compartment: String?
     public var json: JSON
+    /// Whether this version is a deletion (`json` then holds the version before it, for access
+    /// decisions; it is never served).
+    public var isDeleted: Bool
 
-    public init(type: FHIRResourceType, id: String, version: Int, lastUpdated: Int64, compartment: String?, json: JSON) {
+    public init(
+        type: FHIRResourceType, id: String, version: Int, lastUpdated: Int64, compartment: String?, json: JSON, isDeleted: Bool = false
+    ) {
         self.type = type
         self.id = id
         self.version = version
         self.lastUpdated = lastUpdated
         self.compartment = compartment
         self.json = json
+        self.isDeleted = isDeleted
     }
 
     /// The patient id of the compartment, when the compartment is a patient.
@@ -39,6 +45,9 @@ public struct ResourceWrite: Sendable, Equatable {
         /// ``VigilError/Code/conflict``: someone updated it meanwhile); fails with
         /// ``VigilError/Code/notFound`` when the resource does not exist.
         case update(replacing: Int)
+        /// Mark version `replacing` deleted with a new version: the search and access rows go, the
+        /// history stays. Fails like an update.
+        case delete(replacing: Int)
     }
 
     public var mode: Mode

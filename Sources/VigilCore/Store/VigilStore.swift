@@ -20,6 +20,9 @@ public protocol VigilStore: Sendable {
     func resource(_ type: FHIRResourceType, id: String) async throws -> StoredResource?
     /// A specific version of a resource.
     func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource?
+    /// What still refers to `target` (up to `limit`): `Type/id` of each current resource holding a
+    /// reference to it in a search parameter, and `device readings` when readings belong to it.
+    func referrers(of target: FHIRReference, limit: Int) async throws -> [String]
     /// Runs a search. Observation searches cover stored resources and readings together.
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage
     /// The ids of one page of a search's matches, in its order, without reading the resources.

@@ -13,7 +13,7 @@ extension AnalysisService: CommitSubscriber {
         for resource in commit.resources {
             switch resource.type {
             case .observation:
-                guard let patient = resource.patient else { continue }
+                guard !resource.isDeleted, let patient = resource.patient else { continue }
                 let observations = ClinicalObservation.from(observation: resource.json, id: resource.id)
                 if !observations.isEmpty { inbox.post(.observations(patient: patient, observations)) }
             case .patient, .carePlan:

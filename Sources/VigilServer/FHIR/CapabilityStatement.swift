@@ -15,6 +15,11 @@ enum CapabilityStatement {
                 updateDoc += "; device readings (numeric ids) are append-only and cannot be updated"
             }
             interactions.append(["code": "update", "documentation": .string(updateDoc)])
+            interactions.append([
+                "code": "delete",
+                "documentation":
+                    "logical: a new version marked deleted, reads then answer 410; refused (409) while other resources or readings refer to it",
+            ])
             let parameters = FHIRSearchParameter.parameters(of: type).values.sorted { $0.name < $1.name }.map { p -> JSON in
                 ["name": .string(p.name), "type": .string(p.kind.rawValue)]
             }

@@ -54,6 +54,10 @@ struct FHIRRoutes {
                 let (stored, created) = try await service(context).update(type, id: id, body: body, ifMatch: ifMatch)
                 return resourceResponse(stored, status: created ? .created : .ok, request: request)
             },
+            VigilRoute(.delete, "/fhir/:type/:id") { _, context in
+                try await service(context).delete(try resourceType(context), id: try context.parameters.require("id"))
+                return Response(status: .noContent)
+            },
             VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")

@@ -22,7 +22,8 @@ struct FHIRService: Sendable {
             try await runtime.audit([event(.read, "\(type.rawValue)/\(id)", outcome: .minorFailure, detail: "not found")])
             throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")
         }
-        try await runtime.audit([event(.read, "\(type.rawValue)/\(id)", patient: resource.patient)])
+        try await runtime.audit([event(.read, "\(type.rawValue)/\(id)", patient: resource.patient, detail: resource.isDeleted ? "deleted" : nil)])
+        if resource.isDeleted { throw Self.gone(resource) }
         return resource
     }
 
@@ -37,7 +38,15 @@ struct FHIRService: Sendable {
             throw VigilError(.notFound, "\(type.rawValue)/\(id)/_history/\(version) was not found")
         }
         try await runtime.audit([event(.read, "\(type.rawValue)/\(id)/_history/\(version)", patient: resource.patient)])
+        if resource.isDeleted { throw Self.gone(resource) }
         return resource
+    }
+
+    private static func gone(_ resource: StoredResource) -> VigilError {
+        VigilError(
+            .gone,
+            "\(resource.type.rawValue)/\(resource.id) was deleted at \(FHIRDateTime.instant(milliseconds: resource.lastUpdated)) (version \(resource.version))"
+        )
     }
 
     private func visible(_ type: FHIRResourceType, id: String) async throws -> StoredResource? {
@@ -103,6 +112,33 @@ struct FHIRService: Sendable {
         let action: AuditEvent.Action = existing == nil ? .create : .update
         try await runtime.writer.submit(
             Change(.resources([write]), audit: [event(action, "\(type.rawValue)/\(id)", patient: write.resource.patient ?? existing?.patient)]))
-        return (write.resource, existing == nil)
+        return (write.resource, existing?.isDeleted ?? true)
+    }
+
+    /// Deletes a resource logically: a new version marked deleted, its history kept, reads then
+    /// answering 410. Deleting what is already deleted changes nothing.
+    /// - Throws: 404 for what does not exist or may not be seen; 405 for a device reading (never
+    ///   erased); 409 while other resources or readings still refer to it.
+    func delete(_ type: FHIRResourceType, id: String) async throws {
+        try access.require(.delete, on: type)
+        guard let existing = try await visible(type, id: id) else { throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found") }
+        if type == .observation, FHIRID.isReadingID(id) {
+            throw VigilError(
+                .methodNotAllowed,
+                "device readings are never erased; record the correction as an Observation with status entered-in-error that names the reading in derivedFrom"
+            )
+        }
+        if existing.isDeleted { return }
+        let referrers = try await runtime.store.referrers(of: FHIRReference(type: type.rawValue, id: id), limit: 5)
+        guard referrers.isEmpty else {
+            throw VigilError(
+                .conflict, "\(type.rawValue)/\(id) is still referred to by \(referrers.joined(separator: ", ")); delete or change those first")
+        }
+        var stored = existing
+        stored.version += 1
+        stored.lastUpdated = runtime.clock.now()
+        stored.isDeleted = true
+        let write = ResourceWrite(mode: .delete(replacing: existing.version), resource: stored, index: [], accessLinks: [])
+        try await runtime.writer.submit(Change(.resources([write]), audit: [event(.delete, "\(type.rawValue)/\(id)", patient: existing.patient)]))
     }
 }

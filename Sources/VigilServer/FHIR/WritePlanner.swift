@@ -111,7 +111,9 @@ struct WritePlanner: Sendable {
 
     private func exists(_ reference: FHIRReference) async throws -> Bool {
         if pending.contains(reference.description) { return true }
-        guard let type = FHIRResourceType(rawValue: reference.type), let stored = try await runtime.store.resource(type, id: reference.id) else {
+        guard let type = FHIRResourceType(rawValue: reference.type), let stored = try await runtime.store.resource(type, id: reference.id),
+            !stored.isDeleted
+        else {
             return false
         }
         return access.canSee(stored)
