@@ -55,15 +55,13 @@ import VigilCore
             #expect(reply.status == .badRequest)
             #expect(reply.json?["issue"]?[0]?["expression"]?[0]?.stringValue?.hasPrefix("Bundle.entry[1]") == true)
             #expect(try await client.get("/fhir/Patient?family=Kept", token: admin).json?["entry"] == nil)
-            let batch = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "batch", "entry": []])
-            #expect(batch.status == .badRequest)
+            let document = try await client.post("/fhir", token: admin, ["resourceType": "Bundle", "type": "document", "entry": []])
+            #expect(document.status == .badRequest)
             let conditional = try await client.post(
                 "/fhir", token: admin,
                 [
                     "resourceType": "Bundle", "type": "transaction",
-                    "entry": [
-                        ["resource": ["resourceType": "Patient"], "request": ["method": "POST", "url": "Patient", "ifNoneExist": "identifier=x"]]
-                    ],
+                    "entry": [["resource": ["resourceType": "Patient"], "request": ["method": "PUT", "url": "Patient?identifier=x"]]],
                 ])
             #expect(conditional.status == .badRequest)
         }

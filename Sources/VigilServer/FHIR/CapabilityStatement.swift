@@ -29,7 +29,7 @@ enum CapabilityStatement {
                 "versioning": "versioned",
                 "readHistory": true,
                 "updateCreate": true,
-                "conditionalCreate": false,
+                "conditionalCreate": true,
                 "conditionalUpdate": false,
                 "conditionalDelete": "not-supported",
                 "searchParam": .array(common + parameters),
@@ -60,7 +60,7 @@ enum CapabilityStatement {
                         "description": "Bearer tokens from POST /auth/token; device tokens from POST /api/devices/{id}/credentials.",
                     ],
                     "resource": .array(resources),
-                    "interaction": [["code": "transaction"]],
+                    "interaction": [["code": "transaction"], ["code": "batch"]],
                     "searchParam": .array(common),
                 ]
             ],

@@ -34,8 +34,9 @@ struct FHIRRoutes {
                     let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
                     return resourceResponse(stored, status: created ? .created : .ok, request: request)
                 }
-                let stored = try await service(context).create(type, body: body)
-                return resourceResponse(stored, status: .created, request: request)
+                let ifNoneExist = request.headers[HTTPField.Name("If-None-Exist")!]
+                let (stored, created) = try await service(context).create(type, body: body, ifNoneExist: ifNoneExist)
+                return resourceResponse(stored, status: created ? .created : .ok, request: request)
             },
             VigilRoute(.get, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)

@@ -70,6 +70,32 @@ struct FHIRService: Sendable {
         return (query, page)
     }
 
+    /// The ids of the resources of `type` that the principal may see matching `criteria`, the
+    /// search of a conditional request (`identifier=urn:npi|42`); at most two, enough to tell
+    /// none, one and too many apart.
+    func matches(_ type: FHIRResourceType, criteria: String) async throws -> [String] {
+        let parameters = URLQuery.decode(criteria)
+        guard !parameters.isEmpty else { throw VigilError(.invalid, "a conditional request needs search parameters (identifier=…)") }
+        var query = try FHIRSearchQuery.parse(type: type, parameters: parameters, limits: runtime.configuration.searchLimits)
+        query.count = 2
+        query.scope = access.searchScope(for: type)
+        return try await runtime.store.searchIDs(query)
+    }
+
+    /// Creates a resource unless `ifNoneExist` (search criteria) matches one already: then that
+    /// one is answered and nothing is written. More than one match is a 412.
+    /// - Returns: the stored resource and whether it was created.
+    func create(_ type: FHIRResourceType, body: JSON, ifNoneExist: String?) async throws -> (StoredResource, created: Bool) {
+        guard let ifNoneExist else { return (try await create(type, body: body), true) }
+        try access.require(.create, on: type)
+        let found = try await matches(type, criteria: ifNoneExist)
+        switch found.count {
+        case 0: return (try await create(type, body: body), true)
+        case 1: return (try await read(type, id: found[0]), false)
+        default: throw VigilError(.preconditionFailed, "If-None-Exist \(ifNoneExist) matches more than one \(type.rawValue)")
+        }
+    }
+
     /// Creates a resource with a server-assigned id.
     func create(_ type: FHIRResourceType, body: JSON) async throws -> StoredResource {
         try access.require(.create, on: type)

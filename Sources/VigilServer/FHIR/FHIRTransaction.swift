@@ -1,9 +1,11 @@
 import VigilCore
 
-/// `POST /fhir` with a `transaction` Bundle: creates (POST) and updates (PUT), all or nothing.
+/// `POST /fhir` with a `transaction` Bundle: creates (POST, conditional with `ifNoneExist`) and
+/// updates (PUT), all or nothing.
 ///
 /// Entries may reference each other by `fullUrl` (`urn:uuid:…`); those references are rewritten
-/// to the ids the server assigns. Every entry is checked (schema, rules, permissions) before
+/// to the ids the server assigns, or for a conditional create that matched, to the resource that
+/// exists. Every entry is checked (schema, rules, permissions) before
 /// anything is written; then all are written in one store transaction with their audit events.
 struct FHIRTransaction: Sendable {
     let runtime: VigilRuntime
@@ -20,28 +22,48 @@ struct FHIRTransaction: Sendable {
         var resource: JSON
         var isUpdate: Bool
         var ifMatch: Int?
+        var ifNoneExist: String?
+        var fullUrl: String?
+        /// For a conditional create: the resource its criteria matched, which it stands for.
+        var matched: StoredResource?
     }
 
     func run(_ bundle: JSON) async throws -> JSON {
         guard bundle["resourceType"]?.stringValue == "Bundle" else {
             throw VigilError(.invalid, "POST /fhir takes a Bundle", expression: "Bundle")
         }
-        guard bundle["type"]?.stringValue == "transaction" else {
-            throw VigilError(.invalid, "only transaction bundles are processed (Bundle.type = transaction)", expression: "Bundle.type")
+        let kind = bundle["type"]?.stringValue
+        guard kind == "transaction" || kind == "batch" else {
+            throw VigilError(.invalid, "POST /fhir takes a transaction or a batch Bundle (Bundle.type)", expression: "Bundle.type")
         }
         let items = bundle["entry"]?.arrayValue ?? []
         guard items.count <= Self.maxEntries else {
-            throw VigilError(.tooLarge, "\(items.count) entries; a transaction holds at most \(Self.maxEntries)", expression: "Bundle.entry")
+            throw VigilError(.tooLarge, "\(items.count) entries; a \(kind ?? "") holds at most \(Self.maxEntries)", expression: "Bundle.entry")
+        }
+        if kind == "batch" {
+            return try await FHIRBatch(service: FHIRService(runtime: runtime, access: access, client: client), baseURL: baseURL).run(items)
         }
         var entries: [Entry] = []
+        var matched: [Entry] = []
         var fullUrls: [String: String] = [:]
         var failures: [VigilError] = []
+        let service = FHIRService(runtime: runtime, access: access, client: client)
         for (index, item) in items.enumerated() {
             do {
-                let entry = try parse(item, index: index)
-                if let fullUrl = item["fullUrl"]?.stringValue { fullUrls[fullUrl] = "\(entry.type.rawValue)/\(entry.id)" }
-                entries.append(entry)
-            } catch let error as VigilError {
+                var entry = try parse(item, index: index)
+                if let criteria = entry.ifNoneExist {
+                    entry.matched = try await Self.match(entry, criteria: criteria, service: service)
+                }
+                if let fullUrl = entry.fullUrl { fullUrls[fullUrl] = "\(entry.type.rawValue)/\(entry.matched?.id ?? entry.id)" }
+                if entry.matched == nil { entries.append(entry) } else { matched.append(entry) }
+            } catch var error as VigilError {
+                if !(error.issues.first?.expression?.hasPrefix("Bundle") ?? false) {
+                    error.issues = error.issues.map { issue in
+                        var issue = issue
+                        issue.expression = "Bundle.entry[\(index)].request"
+                        return issue
+                    }
+                }
                 failures.append(error)
             }
         }
@@ -75,10 +97,13 @@ struct FHIRTransaction: Sendable {
             throw VigilError(code, issues: failures.flatMap(\.issues))
         }
         try await runtime.writer.submit(Change(.resources(writes), audit: audit))
+        // Answers in the order of the entries.
+        let written = zip(entries.map(\.index), writes.map { responseEntry($0.resource, created: $0.mode == .create) })
+        let found = matched.compactMap { entry in entry.matched.map { (entry.index, responseEntry($0, created: false)) } }
         return .object([
             "resourceType": "Bundle",
             "type": "transaction-response",
-            "entry": .array(writes.map(responseEntry)),
+            "entry": .array((Array(written) + found).sorted { $0.0 < $1.0 }.map(\.1)),
         ])
     }
 
@@ -120,9 +145,10 @@ struct FHIRTransaction: Sendable {
         guard let method = item["request"]?["method"]?.stringValue, let url = item["request"]?["url"]?.stringValue else {
             throw VigilError(.invalid, "entry \(index) needs request.method and request.url", expression: "\(at).request")
         }
-        if item["request"]?["ifNoneExist"] != nil || url.contains("?") {
-            throw VigilError(.invalid, "entry \(index): conditional operations are not supported", expression: "\(at).request")
+        if url.contains("?") {
+            throw VigilError(.invalid, "entry \(index): conditional updates and deletes are not supported", expression: "\(at).request.url")
         }
+        let ifNoneExist = item["request"]?["ifNoneExist"]?.stringValue
         guard let resource = item["resource"], case .object = resource else {
             throw VigilError(.invalid, "entry \(index) needs a resource", expression: "\(at).resource")
         }
@@ -135,13 +161,16 @@ struct FHIRTransaction: Sendable {
         }
         switch (method, parts.count) {
         case ("POST", 1):
-            return Entry(index: index, type: type, id: WritePlanner.newID(), resource: resource, isUpdate: false)
+            return Entry(
+                index: index, type: type, id: WritePlanner.newID(), resource: resource, isUpdate: false, ifNoneExist: ifNoneExist,
+                fullUrl: item["fullUrl"]?.stringValue)
         case ("PUT", 2):
             guard FHIRID.isValid(parts[1]), resource["id"]?.stringValue == parts[1] else {
                 throw VigilError(.invalid, "entry \(index): the resource id must equal the id in \(url)", expression: "\(at).resource.id")
             }
             let ifMatch = item["request"]?["ifMatch"]?.stringValue.flatMap(ETag.version)
-            return Entry(index: index, type: type, id: parts[1], resource: resource, isUpdate: true, ifMatch: ifMatch)
+            return Entry(
+                index: index, type: type, id: parts[1], resource: resource, isUpdate: true, ifMatch: ifMatch, fullUrl: item["fullUrl"]?.stringValue)
         default:
             throw VigilError(.invalid, "entry \(index): a transaction takes POST Type and PUT Type/id entries", expression: "\(at).request")
         }
@@ -181,13 +210,25 @@ struct FHIRTransaction: Sendable {
         return try await planner.plan(resource, type: entry.type, id: entry.id, version: 1, mode: .create, now: now)
     }
 
-    private func responseEntry(_ write: ResourceWrite) -> JSON {
-        let r = write.resource
+    /// The resource a conditional create's criteria match (read and audited as a read), or nil
+    /// when none does. 412 when more than one does.
+    private static func match(_ entry: Entry, criteria: String, service: FHIRService) async throws -> StoredResource? {
+        let found = try await service.matches(entry.type, criteria: criteria)
+        guard found.count <= 1 else {
+            throw VigilError(
+                .preconditionFailed, "entry \(entry.index): ifNoneExist \(criteria) matches more than one \(entry.type.rawValue)",
+                expression: "Bundle.entry[\(entry.index)].request.ifNoneExist")
+        }
+        guard let id = found.first else { return nil }
+        return try await service.read(entry.type, id: id)
+    }
+
+    private func responseEntry(_ r: StoredResource, created: Bool) -> JSON {
         return .object([
             "fullUrl": .string("\(baseURL)/\(r.type.rawValue)/\(r.id)"),
             "resource": r.json,
             "response": [
-                "status": .string(write.mode == .create ? "201 Created" : "200 OK"),
+                "status": .string(created ? "201 Created" : "200 OK"),
                 "location": .string("\(r.type.rawValue)/\(r.id)/_history/\(r.version)"),
                 "etag": .string(r.etag),
                 "lastModified": .string(FHIRDateTime.instant(milliseconds: r.lastUpdated)),
