@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Connections.self, Simulator.self, Alarms.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Connections.self, Simulator.self, Alarms.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -215,6 +215,37 @@ extension BenchCommand {
 }
 
 extension BenchCommand {
+    struct Records: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Real patient records (FHIR bundles such as Synthea's) loaded with POST /fhir, as transactions and as batches.",
+            discussion:
+                "Sends every *.json Bundle of --bundles --rounds times as the transaction it is, then as a batch, over --connections connections, and prints resources stored per second beside the store's own ceiling: the same resources prepared and written straight into a fresh store, one transaction per bundle."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "A directory of FHIR Bundles (*.json).") var bundles = "Tests/Data/synthea"
+        @Option(help: "Times each bundle is sent each way.") var rounds = 3
+        @Option(help: "Bundles in flight at once.") var connections = 4
+
+        func validate() throws {
+            try OptionCheck.within(rounds, 1...1000, "rounds")
+            try OptionCheck.within(connections, 1...1000, "connections")
+        }
+
+        func run() async throws {
+            var options = RecordsBenchmark.Options()
+            options.target = target.target
+            options.target.connections = connections
+            options.bundles = bundles
+            options.rounds = rounds
+            let report = try await RecordsBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+
     struct Connections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "GET /health on new connections while many idle connections are held open.",

@@ -24,3 +24,25 @@ extension FHIRReference {
         }
     }
 }
+
+extension JSON {
+    /// This resource with every `reference` that is a key of `map` replaced by its value: a
+    /// bundle's `urn:uuid:` full URLs by the `Type/id` the server gave their entries.
+    public func rewritingReferences(_ map: [String: String]) -> JSON {
+        switch self {
+        case .object(var object):
+            for member in object {
+                if member.key == "reference", let text = member.value.stringValue, let target = map[text] {
+                    object[member.key] = .string(target)
+                } else {
+                    object[member.key] = member.value.rewritingReferences(map)
+                }
+            }
+            return .object(object)
+        case .array(let items):
+            return .array(items.map { $0.rewritingReferences(map) })
+        default:
+            return self
+        }
+    }
+}

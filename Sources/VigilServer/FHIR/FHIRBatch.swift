@@ -58,7 +58,7 @@ struct FHIRBatch: Sendable {
             guard let resource = item["resource"], case .object = resource else {
                 throw VigilError(.invalid, "entry \(index) needs a resource", expression: "Bundle.entry[\(index)].resource")
             }
-            return FHIRTransaction.rewriteReferences(resource, fullUrls)
+            return resource.rewritingReferences(fullUrls)
         }
         switch (method, parts.count, query) {
         case ("POST", 1, nil):

@@ -78,7 +78,7 @@ struct FHIRTransaction: Sendable {
         var writes: [ResourceWrite] = []
         var audit: [AuditEvent] = []
         for entry in entries {
-            let resource = Self.rewriteReferences(entry.resource, fullUrls)
+            let resource = entry.resource.rewritingReferences(fullUrls)
             do {
                 let write = try await plan(entry, resource: resource, planner: planner, created: created, now: now)
                 writes.append(write)
@@ -234,25 +234,6 @@ struct FHIRTransaction: Sendable {
                 "lastModified": .string(FHIRDateTime.instant(milliseconds: r.lastUpdated)),
             ],
         ])
-    }
-
-    /// Replaces every `reference` equal to a key of `map` with its value.
-    static func rewriteReferences(_ json: JSON, _ map: [String: String]) -> JSON {
-        switch json {
-        case .object(var object):
-            for member in object {
-                if member.key == "reference", let text = member.value.stringValue, let target = map[text] {
-                    object[member.key] = .string(target)
-                } else {
-                    object[member.key] = rewriteReferences(member.value, map)
-                }
-            }
-            return .object(object)
-        case .array(let items):
-            return .array(items.map { rewriteReferences($0, map) })
-        default:
-            return json
-        }
     }
 }
 
