@@ -110,8 +110,6 @@ import VigilTestFixtures
                 "/fhir/Observation/\(id)", token: world.admin,
                 ["resourceType": "Observation", "id": .string(id), "status": "final", "code": ["text": "x"]])
             #expect(reply.status == .methodNotAllowed)
-            let numeric = try await client.put("/fhir/Patient/12345", token: world.admin, ["resourceType": "Patient", "id": "12345"])
-            #expect(numeric.status == .notFound)
         }
     }
 
@@ -150,6 +148,28 @@ import VigilTestFixtures
                 let search = try await client.get("/fhir/\(type)?_id=\(id)", token: admin)
                 #expect(search.json?["entry"]?.arrayValue?.count == 1, "\(type)")
             }
+        }
+    }
+
+    /// The HL7 R4 examples use all-digit ids (`Patient/123`); only Observations keep them for
+    /// device readings, and say so.
+    @Test func allDigitIdsAreTakenExceptWhereReadingsHoldThem() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let patient = try await client.put("/fhir/Patient/12345", token: admin, ["resourceType": "Patient", "id": "12345"])
+            #expect(patient.status == .created, "\(patient.text)")
+            #expect(try await client.get("/fhir/Patient/12345", token: admin).status == .ok)
+            let observation = try await client.put(
+                "/fhir/Observation/777", token: admin,
+                ["resourceType": "Observation", "id": "777", "status": "final", "code": ["text": "x"], "subject": ["reference": "Patient/12345"]])
+            #expect(observation.status == .badRequest && observation.text.contains("device readings"), "\(observation.text)")
+            let bundle = try await client.post(
+                "/fhir", token: admin,
+                [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [["resource": ["resourceType": "Practitioner", "id": "42"], "request": ["method": "PUT", "url": "Practitioner/42"]]],
+                ])
+            #expect(bundle.status == .ok, "\(bundle.text)")
         }
     }
 }

@@ -47,9 +47,18 @@ public enum FHIRID {
     /// Whether `text` is a valid FHIR id (`[A-Za-z0-9\-\.]{1,64}`).
     public static func isValid(_ text: String) -> Bool { FHIRPrimitiveCheck.isID(text) }
 
-    /// Whether an id is of the form reserved for device readings (all digits); such ids are
+    /// Whether an id is of the form device readings have (all digits); such Observation ids are
     /// assigned by the server and never by clients.
     public static func isReadingID(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// Refuses, with the reason, an id a client may not choose: all digits for an Observation.
+    public static func requireClientAssignable(_ id: String, type: FHIRResourceType) throws(VigilError) {
+        if type == .observation && isReadingID(id) {
+            throw VigilError(
+                .invalid, "Observation ids of digits only are the device readings'; choose an id with a letter or a dash (obs-\(id))",
+                expression: "Observation.id")
+        }
     }
 }

@@ -130,9 +130,8 @@ struct FHIRService: Sendable {
             write = try await planner.plan(
                 body, type: type, id: id, version: existing.version + 1, mode: .update(replacing: existing.version), now: now)
         } else {
-            guard access.scope == nil, !FHIRID.isReadingID(id), ifMatch == nil else {
-                throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")
-            }
+            guard access.scope == nil, ifMatch == nil else { throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found") }
+            try FHIRID.requireClientAssignable(id, type: type)
             write = try await planner.plan(body, type: type, id: id, version: 1, mode: .create, now: now)
         }
         let action: AuditEvent.Action = existing == nil ? .create : .update

@@ -205,7 +205,8 @@ struct FHIRTransaction: Sendable {
         }
         try access.require(entry.isUpdate ? .update : .create, on: entry.type)
         if entry.isUpdate {
-            guard access.scope == nil, !FHIRID.isReadingID(entry.id) else { throw VigilError(.notFound, "\(target) was not found") }
+            guard access.scope == nil else { throw VigilError(.notFound, "\(target) was not found") }
+            try FHIRID.requireClientAssignable(entry.id, type: entry.type)
         }
         return try await planner.plan(resource, type: entry.type, id: entry.id, version: 1, mode: .create, now: now)
     }
