@@ -40,6 +40,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let preconditionFailed = Code("precondition-failed", issueType: "conflict")
         /// The body, batch or nesting exceeds a limit.
         public static let tooLarge = Code("too-large", issueType: "too-costly")
+        /// The client accepts only answers in formats the server does not write.
+        public static let notAcceptable = Code("not-acceptable", issueType: "not-supported")
         /// The body is in a format the server does not read.
         public static let unsupportedMediaType = Code("unsupported-media-type", issueType: "not-supported")
         /// The request is well formed but breaks a rule (a reference to nothing, an implausible value).

@@ -75,6 +75,7 @@ public enum VigilApplication {
             MetricsMiddleware<VigilRequestContext>()
             ErrorMiddleware()
             URLCredentialGuard<VigilRequestContext>()
+            FHIRFormatMiddleware<VigilRequestContext>()
         }
         let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
         let pages = router.group().add(middleware: SessionMiddleware(runtime: runtime))

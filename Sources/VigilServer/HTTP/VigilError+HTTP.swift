@@ -17,6 +17,7 @@ extension VigilError.Code {
         case .preconditionFailed: .preconditionFailed
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .notAcceptable: .notAcceptable
         case .unprocessable: .unprocessableContent
         case .tooManyRequests: .tooManyRequests
         case .unavailable: .serviceUnavailable
