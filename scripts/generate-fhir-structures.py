@@ -119,7 +119,7 @@ def structure(definition, backbones):
             for t in types:
                 table[group + t[0].upper() + t[1:]] = [t, repeats, required, group, None]
         else:
-            table[name] = [t for t in types][0:1] + [repeats, required, None, codes]
+            table[name] = [types[0], repeats, required, None, codes]
     for path, table in tables.items():
         if path != root:
             backbones[path] = table

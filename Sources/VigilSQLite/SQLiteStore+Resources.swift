@@ -116,14 +116,17 @@ extension SQLiteStore {
     }
 
     public func referrers(of target: FHIRReference, limit: Int) async throws -> [String] {
-        try await pool.read { db in
+        // Every reference parameter's name, so the (param, target) index answers rather than a
+        // scan of every reference row.
+        let parameters = SQLFragment.in("s.param", Self.referenceParameters)
+        return try await pool.read { db in
             var found = try String.fetchAll(
                 db,
                 sql: """
                     SELECT DISTINCT r.type || '/' || r.id FROM search_reference s JOIN resource r ON r.key = s.resource_key
-                    WHERE s.target = ? AND r.deleted = 0 AND NOT (r.type = ? AND r.id = ?) LIMIT ?
+                    WHERE \(parameters.sql) AND s.target = ? AND r.deleted = 0 AND NOT (r.type = ? AND r.id = ?) LIMIT ?
                     """,
-                arguments: [target.description, target.type, target.id, limit])
+                arguments: StatementArguments(parameters.arguments + [target.description, target.type, target.id, limit]))
             if target.type == "Patient" || target.type == "Device", let key = try self.key(target.type, target.id, db) {
                 let column = target.type == "Patient" ? "patient_key" : "device_key"
                 if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM reading WHERE \(column) = ?)", arguments: [key]) == true {
@@ -133,6 +136,11 @@ extension SQLiteStore {
             return found
         }
     }
+
+    /// The names of the reference search parameters of every stored type.
+    private static let referenceParameters: [String] = Set(
+        FHIRResourceType.allCases.flatMap { FHIRSearchParameter.parameters(of: $0).values.filter { $0.kind == .reference }.map(\.name) }
+    ).sorted()
 
     static func storedResource(_ row: Row) throws -> StoredResource {
         let typeName: String = row["type"]

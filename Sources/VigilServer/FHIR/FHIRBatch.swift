@@ -49,8 +49,9 @@ struct FHIRBatch: Sendable {
         guard let method = item["request"]?["method"]?.stringValue, let url = item["request"]?["url"]?.stringValue else {
             throw VigilError(.invalid, "entry \(index) needs request.method and request.url", expression: "Bundle.entry[\(index)].request")
         }
-        let (path, query) = url.split(separator: "?", maxSplits: 1).map(String.init).splitPathAndQuery
-        let parts = path.split(separator: "/").map(String.init)
+        let pieces = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = (pieces.first ?? "").split(separator: "/").map(String.init)
+        let query = pieces.count > 1 ? String(pieces[1]) : nil
         guard let name = parts.first, let type = FHIRResourceType(rawValue: name) else {
             throw VigilError(.notFound, "\(url) does not name a stored resource type; see /fhir/metadata", issueType: "not-supported")
         }
@@ -85,9 +86,4 @@ struct FHIRBatch: Sendable {
                 expression: "Bundle.entry[\(index)].request")
         }
     }
-}
-
-extension Array where Element == String {
-    /// `["Type", "a=b"]` → `("Type", "a=b")`; `["Type/id"]` → `("Type/id", nil)`.
-    fileprivate var splitPathAndQuery: (String, String?) { (first ?? "", count > 1 ? self[1] : nil) }
 }

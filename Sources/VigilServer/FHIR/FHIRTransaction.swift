@@ -40,14 +40,12 @@ struct FHIRTransaction: Sendable {
         guard items.count <= Self.maxEntries else {
             throw VigilError(.tooLarge, "\(items.count) entries; a \(kind ?? "") holds at most \(Self.maxEntries)", expression: "Bundle.entry")
         }
-        if kind == "batch" {
-            return try await FHIRBatch(service: FHIRService(runtime: runtime, access: access, client: client), baseURL: baseURL).run(items)
-        }
+        let service = FHIRService(runtime: runtime, access: access, client: client)
+        if kind == "batch" { return try await FHIRBatch(service: service, baseURL: baseURL).run(items) }
         var entries: [Entry] = []
         var matched: [Entry] = []
         var fullUrls: [String: String] = [:]
         var failures: [VigilError] = []
-        let service = FHIRService(runtime: runtime, access: access, client: client)
         for (index, item) in items.enumerated() {
             do {
                 var entry = try parse(item, index: index)
