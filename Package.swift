@@ -248,6 +248,7 @@ let package = Package(
                 "VigilTestFixtures",
                 "VigilBench",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -29,6 +29,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert. [env: VIGIL_TLS_KEY]", valueName: "file"))
     var tlsKey: String?
 
+    @Option(
+        name: .customLong("trusted-proxies"),
+        help: ArgumentHelp(
+            "Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed: comma-separated networks. [env: VIGIL_TRUSTED_PROXIES] (default: none)",
+            valueName: "list"))
+    var trustedProxies: String?
+
+    @Option(
+        name: .customLong("cors-origins"),
+        help: ArgumentHelp(
+            "Browser apps allowed to call the API: comma-separated origins like https://app.example.org. [env: VIGIL_CORS_ORIGINS] (default: none)",
+            valueName: "list"))
+    var corsOrigins: String?
+
     @Option(help: ArgumentHelp("HL7 v2 (IHE PCD-01) over MLLP: listen here. [env: VIGIL_MLLP]", valueName: "host:port"))
     var mllp: String?
 
@@ -83,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = dataOptions.values
         for (key, value) in [
-            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
+            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("trustedProxies", trustedProxies), ("corsOrigins", corsOrigins), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),

@@ -70,16 +70,19 @@ public enum VigilApplication {
     /// The router: public routes, then everything else behind authentication.
     public static func buildRouter(runtime: VigilRuntime) -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
+        let routes = routes(runtime: runtime)
         router.addMiddleware {
+            ForwardedHeaders(trusted: runtime.configuration.trustedProxies)
             AccessLogMiddleware()
             MetricsMiddleware<VigilRequestContext>()
             ErrorMiddleware()
+            OptionsMiddleware(routes: routes)
             URLCredentialGuard<VigilRequestContext>()
             FHIRFormatMiddleware<VigilRequestContext>()
         }
         let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
         let pages = router.group().add(middleware: SessionMiddleware(runtime: runtime))
-        for route in routes(runtime: runtime) {
+        for route in routes {
             switch route.access {
             case .public: router.on(RouterPath(route.path), method: route.method, use: route.handler)
             case .authenticated: protected.on(RouterPath(route.path), method: route.method, use: route.handler)
@@ -144,7 +147,7 @@ public enum VigilApplication {
                 metadata: ["connections": "\(connections)", "descriptors": "\(descriptors)"])
         }
         return Application(
-            router: buildRouter(runtime: runtime),
+            responder: HeadResponder(buildRouter(runtime: runtime).buildResponder()),
             server: server,
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",

@@ -8,8 +8,11 @@ public struct VigilRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by ``SessionMiddleware`` on dashboard pages: the session's cookie value and its state.
     public var session: (id: String, state: DashboardSessions.Session)?
-    /// The client's IP address, for the audit log.
-    public let clientAddress: String?
+    /// The client's IP address, for the audit log: the peer's, or the one a trusted proxy
+    /// reports (``ForwardedHeaders``).
+    public internal(set) var clientAddress: String?
+    /// The scheme and `host[:port]` the client used, when a trusted proxy reports them.
+    public internal(set) var forwardedOrigin: (scheme: String, authority: String)?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -8,6 +8,8 @@ extension VigilConfiguration {
     /// - `data` (string, default `./vigil-data`): data directory.
     /// - `http` (string `HOST:PORT`, default `127.0.0.1:8080`).
     /// - `tlsCert`, `tlsKey` (paths): serve HTTPS.
+    /// - `trustedProxies` (comma-separated networks): whose `X-Forwarded-*` headers are believed.
+    /// - `corsOrigins` (comma-separated origins like `https://app.example.org`): browser apps allowed.
     /// - `auditKey` (path, default `<data>/keys/audit.key`).
     /// - `mqtt` (URL `mqtt://[user:password@]host:port` or `mqtts://…`), `mqttCA` (PEM path).
     /// - `brokerConfig` (directory): keep the Mosquitto password file, ACL and configuration there.
@@ -19,7 +21,7 @@ extension VigilConfiguration {
     ///   request head still arriving, is closed after it. `httpMaxConnections` (default 10,000).
     /// - `auditCheckpoint` (seconds, default 60): at most one checkpoint of the audit chain's head
     ///   per interval in the append-only checkpoint log.
-    /// - `tokenLifetime` (seconds, default 900), `bcryptCost` (default 12), `sessionIdle` (seconds
+    /// - `tokenLifetime` (seconds, default 900), `refreshTokenLifetime` (seconds, default 43,200), `bcryptCost` (default 12), `sessionIdle` (seconds
     ///   without a request before a dashboard session ends, default 900).
     /// - `maxBody` (bytes, default 4 MiB), `maxReadings` (default 10,000), `maxDepth` (default 32).
     /// - `lateUploadWindow` (seconds, default 43,200): how long after a device leaves a patient it
@@ -48,6 +50,16 @@ extension VigilConfiguration {
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw VigilError(.invalid, "--tls-cert and --tls-key go together")
         }
+        for network in reader.string(forKey: "trustedProxies", default: "").split(separator: ",") {
+            trustedProxies.append(try IPNetwork(network.trimmingCharacters(in: .whitespaces)))
+        }
+        for origin in reader.string(forKey: "corsOrigins", default: "").split(separator: ",") {
+            let origin = origin.trimmingCharacters(in: .whitespaces)
+            guard Origin(origin) != nil else {
+                throw VigilError(.invalid, "--cors-origins takes origins like https://app.example.org, without a path (was \(origin))")
+            }
+            corsOrigins.append(origin)
+        }
         auditKeyFile = reader.string(forKey: "auditKey")
         if let url = reader.string(forKey: "mqtt", isSecret: true) { mqtt = try MQTTEndpoint(url: url) }
         mqttCA = reader.string(forKey: "mqttCA")
@@ -67,6 +79,7 @@ extension VigilConfiguration {
         httpMaxConnections = reader.int(forKey: "httpMaxConnections", default: httpMaxConnections)
         auditCheckpointSeconds = reader.int(forKey: "auditCheckpoint", default: auditCheckpointSeconds)
         tokenLifetime = reader.int(forKey: "tokenLifetime", default: tokenLifetime)
+        refreshTokenLifetime = reader.int(forKey: "refreshTokenLifetime", default: refreshTokenLifetime)
         sessionIdle = reader.int(forKey: "sessionIdle", default: sessionIdle)
         bcryptCost = reader.int(forKey: "bcryptCost", default: bcryptCost)
         ingestLimits.maxBodyBytes = reader.int(forKey: "maxBody", default: ingestLimits.maxBodyBytes)
@@ -93,6 +106,7 @@ extension VigilConfiguration {
         guard auditCheckpointSeconds >= 0 else { throw VigilError(.invalid, "the audit checkpoint interval is 0 seconds or more") }
         guard (4...31).contains(bcryptCost) else { throw VigilError(.invalid, "bcrypt cost must be 4 to 31") }
         guard tokenLifetime >= 60 else { throw VigilError(.invalid, "token lifetime must be at least 60 seconds") }
+        guard refreshTokenLifetime >= tokenLifetime else { throw VigilError(.invalid, "the refresh token lifetime is at least the token lifetime") }
         guard sessionIdle >= 60 else { throw VigilError(.invalid, "the session idle time must be at least 60 seconds") }
         guard ["text", "json"].contains(logFormat) else { throw VigilError(.invalid, "log format is text or json") }
     }

@@ -15,6 +15,11 @@ public struct VigilConfiguration: Sendable {
     /// The most HTTP connections open at once; more wait in the listen queue until one closes.
     /// Lowered at start to what the descriptor limit leaves room for.
     public var httpMaxConnections: Int = 10_000
+    /// Reverse proxies (TLS terminators, load balancers) whose `X-Forwarded-For`, `-Proto` and
+    /// `-Host` are believed. Nobody's by default: anyone can send those headers.
+    public var trustedProxies: [IPNetwork] = []
+    /// Web origins (`https://app.example.org`) whose browser apps may call the API (CORS). None by default.
+    public var corsOrigins: [String] = []
     /// PEM certificate chain and private key; HTTPS when both are given.
     public var tlsCertificate: String?
     public var tlsKey: String?
@@ -45,6 +50,8 @@ public struct VigilConfiguration: Sendable {
     public var auditCheckpointSeconds: Int = 60
     /// Lifetime of a signed access token, in seconds.
     public var tokenLifetime: Int = 900
+    /// Lifetime of a person's refresh token (OAuth2 password grant), in seconds.
+    public var refreshTokenLifetime: Int = 43_200
     /// A dashboard session ends after this many seconds without a request (default 15 minutes).
     public var sessionIdle: Int = 900
     /// bcrypt cost for passwords (each step doubles the work).

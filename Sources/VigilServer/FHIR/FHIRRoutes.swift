@@ -9,13 +9,13 @@ struct FHIRRoutes {
     /// `GET /fhir/metadata` is public; everything else needs authentication.
     var routes: [VigilRoute] {
         [
-            VigilRoute(.get, "/fhir/metadata", .public) { request, _ in
-                FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request), date: runtime.clock.now()))
+            VigilRoute(.get, "/fhir/metadata", .public) { request, context in
+                FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request, context), date: runtime.clock.now()))
             },
             VigilRoute(.post, "/fhir") { request, context in
                 let access = try await access(context)
                 let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-                let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request))
+                let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request, context))
                     .run(body)
                 return FHIRJSON.response(response)
             },
@@ -24,7 +24,7 @@ struct FHIRRoutes {
                 let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
                 let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
                 let (query, page) = try await service(context).search(type, parameters: parameters, lenient: lenient)
-                return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request)))
+                return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request, context)))
             },
             VigilRoute(.post, "/fhir/:type") { request, context in
                 let type = try resourceType(context)
@@ -32,17 +32,17 @@ struct FHIRRoutes {
                 if case .device(let device) = context.principal {
                     guard type == .observation else { throw VigilError(.forbidden, "a device may only create Observations") }
                     let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
-                    return resourceResponse(stored, status: created ? .created : .ok, request: request)
+                    return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
                 }
                 let ifNoneExist = request.headers[HTTPField.Name("If-None-Exist")!]
                 let (stored, created) = try await service(context).create(type, body: body, ifNoneExist: ifNoneExist)
-                return resourceResponse(stored, status: created ? .created : .ok, request: request)
+                return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
             },
             VigilRoute(.get, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
                 let stored = try await service(context).read(type, id: id)
-                return resourceResponse(stored, status: .ok, request: request, location: false)
+                return resourceResponse(stored, status: .ok, request: request, context: context, location: false)
             },
             VigilRoute(.put, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
@@ -53,7 +53,7 @@ struct FHIRRoutes {
                 }
                 let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
                 let (stored, created) = try await service(context).update(type, id: id, body: body, ifMatch: ifMatch)
-                return resourceResponse(stored, status: created ? .created : .ok, request: request)
+                return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
             },
             VigilRoute(.delete, "/fhir/:type/:id") { _, context in
                 try await service(context).delete(try resourceType(context), id: try context.parameters.require("id"))
@@ -64,7 +64,7 @@ struct FHIRRoutes {
                 let id = try context.parameters.require("id")
                 guard let version = context.parameters.get("version", as: Int.self) else { throw VigilError(.notFound, "no such version") }
                 let stored = try await service(context).vread(type, id: id, version: version)
-                return resourceResponse(stored, status: .ok, request: request, location: false)
+                return resourceResponse(stored, status: .ok, request: request, context: context, location: false)
             },
         ]
     }
@@ -88,14 +88,14 @@ struct FHIRRoutes {
         return try await AccessControl.resolve(principal, runtime: runtime)
     }
 
-    /// The base of absolute URLs: `http(s)://HOST/fhir`, from the request's Host.
-    private func baseURL(_ request: Request) -> String {
-        let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
-        let host = request.head.authority ?? "\(runtime.configuration.httpHost):\(runtime.configuration.httpPort)"
-        return "\(scheme)://\(host)/fhir"
+    /// The base of absolute URLs: `http(s)://HOST/fhir` as the client addressed the server.
+    private func baseURL(_ request: Request, _ context: VigilRequestContext) -> String {
+        runtime.publicOrigin(request, context) + "/fhir"
     }
 
-    private func resourceResponse(_ resource: StoredResource, status: HTTPResponse.Status, request: Request, location: Bool = true) -> Response {
+    private func resourceResponse(
+        _ resource: StoredResource, status: HTTPResponse.Status, request: Request, context: VigilRequestContext, location: Bool = true
+    ) -> Response {
         var response: Response
         if request.headers[HTTPField.Name.prefer]?.contains("return=minimal") == true {
             response = Response(status: status)
@@ -105,7 +105,7 @@ struct FHIRRoutes {
         response.headers[.eTag] = resource.etag
         response.headers[.lastModified] = HTTPDate.format(milliseconds: resource.lastUpdated)
         if location {
-            response.headers[.location] = "\(baseURL(request))/\(resource.type.rawValue)/\(resource.id)/_history/\(resource.version)"
+            response.headers[.location] = "\(baseURL(request, context))/\(resource.type.rawValue)/\(resource.id)/_history/\(resource.version)"
         }
         return response
     }

@@ -19,6 +19,7 @@ enum StreamUpgrade {
         let limits = RequestHeadScanner()
         let headLimit = limits.maximumHead
         let scheme = runtime.configuration.tlsCertificate == nil ? "http" : "https"
+        let forwarded = ForwardedHeaders(trusted: runtime.configuration.trustedProxies)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestHeadOverflowResponder(limit: headLimit)], idleTimeout: idle,
             httpDecoderConfiguration: .init(
@@ -28,9 +29,10 @@ enum StreamUpgrade {
                 responder: responder, configuration: .init(http1: http1, ws: .init(maxFrameSize: 1 << 20))
             ) { request, channel, _ in
                 guard request.method == .get, let target = request.path, isStream(target) else { return .dontUpgrade }
-                let client = channel.remoteAddress?.ipAddress
+                let (client, origin) = forwarded.resolve(request, peer: channel.remoteAddress?.ipAddress)
                 let session =
-                    sameOrigin(request, scheme: scheme) ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
+                    sameOrigin(request, scheme: origin?.scheme ?? scheme, authority: origin?.authority)
+                    ? Cookies(from: request.headerFields[values: .cookie])[DashboardCookie.session]?.value : nil
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await StreamSession(runtime: runtime, client: client, sessionID: session).run(inbound: inbound, outbound: outbound)
                 }
@@ -41,10 +43,11 @@ enum StreamUpgrade {
 
     /// Whether a browser's upgrade comes from a page of this server: every `Origin` it names is
     /// this server's origin (RFC 6454: scheme, host and port; `scheme` is the server's own, the
-    /// host and port are those the request asks for), so that a page of another site, or of
-    /// another port or scheme of this host, cannot ride on the session cookie.
-    static func sameOrigin(_ request: HTTPRequest, scheme: String) -> Bool {
-        guard let origins = request.headerFields[.origin], let authority = request.authority,
+    /// host and port are those the request asks for, or those a trusted proxy reports), so that
+    /// a page of another site, or of another port or scheme of this host, cannot ride on the
+    /// session cookie.
+    static func sameOrigin(_ request: HTTPRequest, scheme: String, authority: String? = nil) -> Bool {
+        guard let origins = request.headerFields[.origin], let authority = authority ?? request.authority,
             let expected = Origin(scheme: scheme, authority: authority)
         else { return false }
         return origins.split(separator: ",").allSatisfy { Origin($0.trimmingCharacters(in: .whitespaces)) == expected }
