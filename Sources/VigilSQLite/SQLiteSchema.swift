@@ -20,6 +20,9 @@ enum SQLiteSchema {
         migrator.registerMigration("5-deletion") { db in
             for statement in version5 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("6-backend-clients") { db in
+            for statement in version6 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -204,5 +207,11 @@ enum SQLiteSchema {
         // kept is the version before, for access decisions, never served).
         "ALTER TABLE resource ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE resource_history ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
+    ]
+
+    static let version6 = [
+        // A backend service's account (SMART Backend Services): its JWK Set and the scopes it may be granted.
+        "ALTER TABLE user ADD COLUMN client_jwks TEXT",
+        "ALTER TABLE user ADD COLUMN client_scope TEXT",
     ]
 }

@@ -56,10 +56,13 @@ extension SQLiteStore {
         }
         try db.execute(
             sql:
-                "INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                """
+                INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation, client_jwks, client_scope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
             arguments: [
                 user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created,
-                user.signInGeneration,
+                user.signInGeneration, user.client.map { String(decoding: $0.jwks.serialized(), as: UTF8.self) }, user.client?.scope,
             ]
         )
         var stored = user
@@ -69,8 +72,14 @@ extension SQLiteStore {
 
     func update(_ user: UserAccount, _ db: Database) throws {
         try db.execute(
-            sql: "UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ? WHERE id = ?",
-            arguments: [user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration, user.id]
+            sql: """
+                UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ?, client_jwks = ?, client_scope = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration,
+                user.client.map { String(decoding: $0.jwks.serialized(), as: UTF8.self) }, user.client?.scope, user.id,
+            ]
         )
         guard db.changesCount == 1 else { throw VigilError(.notFound, "user \(user.username) does not exist") }
     }
@@ -91,7 +100,10 @@ extension SQLiteStore {
         UserAccount(
             id: row["id"], username: row["username"], role: Role(rawValue: row["role"]) ?? .researcher,
             fhirUser: (row["fhir_user"] as String?).flatMap(FHIRReference.init), passwordHash: row["password_hash"],
-            disabled: row["disabled"], created: row["created"], signInGeneration: row["sign_in_generation"]
+            disabled: row["disabled"], created: row["created"], signInGeneration: row["sign_in_generation"],
+            client: (row["client_jwks"] as String?).flatMap { try? JSON.parse($0) }.map {
+                BackendClient(jwks: $0, scope: row["client_scope"] ?? "")
+            }
         )
     }
 

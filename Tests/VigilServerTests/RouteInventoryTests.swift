@@ -10,7 +10,7 @@ import VigilCore
     static let publicRoutes: Set<String> = [
         "GET /", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json", "POST /auth/token",
         "GET /fhir/metadata", "POST /signin", "GET /static/vigil.css", "GET /static/vigil.js",
-        "GET /static/favicon.svg", "GET /favicon.ico",
+        "GET /static/favicon.svg", "GET /favicon.ico", "GET /.well-known/smart-configuration",
     ]
 
     static func key(_ route: VigilRoute) -> String { "\(route.method) \(route.path)" }

@@ -1,4 +1,6 @@
-/// A person's account: how they sign in, their role, and the FHIR resource they act as.
+/// An account: a person (who signs in with a password), or a backend service (SMART Backend
+/// Services: it signs in with a JWT signed by one of its registered keys, ``client``); its role,
+/// and the FHIR resource it acts as.
 public struct UserAccount: Sendable, Equatable {
     public var id: Int64
     public var username: String
@@ -14,12 +16,16 @@ public struct UserAccount: Sendable, Equatable {
     /// Counts the changes that end every sign-in (a new password, disabling the account): a
     /// token or dashboard session carries the generation it was issued in and ends with it.
     public var signInGeneration: Int64
+    /// For a backend service: its public keys and the scopes it may be granted. Its
+    /// ``passwordHash`` is empty: it never signs in with a password.
+    public var client: BackendClient?
 
     public init(
         id: Int64 = 0, username: String, role: Role, fhirUser: FHIRReference?, passwordHash: String, disabled: Bool = false, created: Int64,
-        signInGeneration: Int64 = 0
+        signInGeneration: Int64 = 0, client: BackendClient? = nil
     ) {
         self.signInGeneration = signInGeneration
+        self.client = client
         self.id = id
         self.username = username
         self.role = role
@@ -41,5 +47,19 @@ public struct UserAccount: Sendable, Equatable {
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
                     || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
             }
+    }
+}
+
+/// A backend service's registration (SMART Backend Services): the public keys that sign its
+/// assertions and the most it may be granted.
+public struct BackendClient: Sendable, Equatable {
+    /// A JWK Set (`{"keys": [...]}`) of RSA (RS384) or P-384 (ES384) public keys, each with a `kid`.
+    public var jwks: JSON
+    /// The `system/` scopes it may be granted, space-separated.
+    public var scope: String
+
+    public init(jwks: JSON, scope: String) {
+        self.jwks = jwks
+        self.scope = scope
     }
 }

@@ -15,15 +15,27 @@ enum OpenAPIDocument {
           "paths": {
             "/auth/token": {
               "post": {
-                "summary": "Sign in: exchange a username and password for an access token",
+                "summary": "The token endpoint: JSON sign-in, or OAuth 2.0 form-encoded grants (password, refresh_token, client_credentials with a SMART Backend Services assertion)",
                 "security": [],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}}}},
+                "requestBody": {"required": true, "content": {
+                  "application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}},
+                  "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/TokenRequest"}}
+                }},
                 "responses": {
                   "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
-                  "400": {"$ref": "#/components/responses/Invalid"},
-                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "400": {"description": "Malformed request (OperationOutcome), or an OAuth error for a form-encoded request", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}, "application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
+                  "401": {"description": "Wrong credentials (OperationOutcome), or invalid_client for a form-encoded request", "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}, "application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}},
                   "415": {"$ref": "#/components/responses/Invalid"},
                   "429": {"description": "Too many failed sign-ins; see Retry-After", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}}
+                }
+              }
+            },
+            "/.well-known/smart-configuration": {
+              "get": {
+                "summary": "SMART on FHIR discovery: the token endpoint and what it takes",
+                "security": [],
+                "responses": {
+                  "200": {"description": "The SMART configuration", "content": {"application/json": {"schema": {"type": "object", "required": ["token_endpoint", "grant_types_supported"], "properties": {"token_endpoint": {"type": "string"}, "grant_types_supported": {"type": "array", "items": {"type": "string"}}}}}}}
                 }
               }
             },
@@ -320,7 +332,9 @@ enum OpenAPIDocument {
             },
             "schemas": {
               "SignIn": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-              "Token": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}}},
+              "Token": {"type": "object", "required": ["access_token", "token_type", "expires_in"], "properties": {"access_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}, "refresh_token": {"type": "string", "description": "password and refresh_token grants"}, "scope": {"type": "string"}}},
+              "TokenRequest": {"type": "object", "required": ["grant_type"], "properties": {"grant_type": {"enum": ["password", "refresh_token", "client_credentials"]}, "username": {"type": "string"}, "password": {"type": "string"}, "refresh_token": {"type": "string"}, "scope": {"type": "string"}, "client_assertion_type": {"const": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {"type": "string"}}},
+              "OAuthError": {"type": "object", "required": ["error"], "properties": {"error": {"enum": ["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type", "invalid_scope"]}, "error_description": {"type": "string"}}},
               "Reading": {
                 "type": "object", "required": ["seq", "time", "code", "value", "unit"], "additionalProperties": false,
                 "properties": {
@@ -377,9 +391,9 @@ enum OpenAPIDocument {
                 }
               },
               "Role": {"type": "string", "enum": ["admin", "physician", "nurse", "school-nurse", "caregiver", "public-health", "researcher"]},
-              "User": {"type": "object", "required": ["username", "role", "disabled", "created"], "properties": {"username": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}, "created": {"type": "string"}}},
-              "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string", "pattern": "^[a-z0-9._@-]{1,64}$"}, "password": {"type": "string", "minLength": 12, "maxLength": 72, "pattern": "^[^\\u0000-\\u001f\\u007f]*$", "description": "12 characters or more, at most 72 bytes in UTF-8, no control characters"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string", "description": "Practitioner/ID or RelatedPerson/ID; required for physician, nurse, school-nurse and caregiver"}}},
-              "UserChange": {"type": "object", "properties": {"password": {"type": "string", "minLength": 12, "maxLength": 72, "pattern": "^[^\\u0000-\\u001f\\u007f]*$", "description": "12 characters or more, at most 72 bytes in UTF-8, no control characters"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}}},
+              "User": {"type": "object", "required": ["username", "role", "disabled", "created"], "properties": {"username": {"type": "string"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}, "created": {"type": "string"}, "scope": {"type": "string", "description": "a backend service's scopes"}, "keys": {"type": "array", "items": {"type": "string"}, "description": "a backend service's key ids"}}},
+              "NewUser": {"type": "object", "required": ["username", "role"], "description": "A person's account takes password; a backend service's takes jwks and scope instead", "properties": {"jwks": {"type": "object", "description": "A JWK Set of RS384 (RSA, 2,048 bits or more) or ES384 (P-384) public keys, each with a kid"}, "scope": {"type": "string", "description": "The system/ scopes the service may be granted"}, "username": {"type": "string", "pattern": "^[a-z0-9._@-]{1,64}$"}, "password": {"type": "string", "minLength": 12, "maxLength": 72, "pattern": "^[^\\u0000-\\u001f\\u007f]*$", "description": "12 characters or more, at most 72 bytes in UTF-8, no control characters"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string", "description": "Practitioner/ID or RelatedPerson/ID; required for physician, nurse, school-nurse and caregiver"}}},
+              "UserChange": {"type": "object", "properties": {"jwks": {"type": "object"}, "scope": {"type": "string"}, "password": {"type": "string", "minLength": 12, "maxLength": 72, "pattern": "^[^\\u0000-\\u001f\\u007f]*$", "description": "12 characters or more, at most 72 bytes in UTF-8, no control characters"}, "role": {"$ref": "#/components/schemas/Role"}, "fhirUser": {"type": "string"}, "disabled": {"type": "boolean"}}},
               "Credential": {"type": "object", "required": ["id", "device", "token"], "properties": {"id": {"type": "integer"}, "device": {"type": "string"}, "token": {"type": "string", "description": "Shown once; stored only as its SHA-256"}}},
               "Revoked": {"type": "object", "required": ["revoked"], "properties": {"revoked": {"type": "integer", "description": "How many active credentials were revoked"}}},
               "Health": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}, "checks": {"type": "object"}}},

@@ -2,6 +2,7 @@ import Hummingbird
 import VigilCore
 
 /// Accounts (administrators): `GET /api/users`, `POST /api/users`, `PATCH /api/users/{username}`.
+/// A backend service is an account created with `jwks` and `scope` instead of a password.
 struct UserRoutes {
     let runtime: VigilRuntime
 
@@ -19,7 +20,7 @@ struct UserRoutes {
                 let user = try await accounts.create(
                     username: body["username"]?.stringValue, password: body["password"]?.stringValue,
                     role: body["role"]?.stringValue, fhirUser: body["fhirUser"]?.stringValue,
-                    by: .user(admin), client: context.clientAddress
+                    backend: body["jwks"].map { ($0, body["scope"]?.stringValue) }, by: .user(admin), client: context.clientAddress
                 )
                 var response = FHIRJSON.response(user.json, status: .created, mediaType: FHIRJSON.jsonMediaType)
                 response.headers[.location] = "/api/users/\(user.username)"
@@ -32,7 +33,7 @@ struct UserRoutes {
                 let user = try await AccountService(runtime: runtime).change(
                     username: username, role: body["role"]?.stringValue, password: body["password"]?.stringValue,
                     disabled: body["disabled"]?.boolValue, fhirUser: body["fhirUser"]?.stringValue,
-                    by: .user(admin), client: context.clientAddress
+                    backend: (body["jwks"], body["scope"]?.stringValue), by: .user(admin), client: context.clientAddress
                 )
                 return FHIRJSON.response(user.json, mediaType: FHIRJSON.jsonMediaType)
             },
@@ -48,6 +49,10 @@ extension UserAccount {
             "created": .string(FHIRDateTime.instant(milliseconds: created)),
         ]
         if let fhirUser { object["fhirUser"] = .string(fhirUser.description) }
+        if let client {
+            object["scope"] = .string(client.scope)
+            object["keys"] = .array(client.jwks["keys"]?.arrayValue?.compactMap { $0["kid"] } ?? [])
+        }
         return .object(object)
     }
 }

@@ -73,6 +73,7 @@ public enum VigilApplication {
         let routes = routes(runtime: runtime)
         router.addMiddleware {
             ForwardedHeaders(trusted: runtime.configuration.trustedProxies)
+            CORSMiddleware(origins: runtime.configuration.corsOrigins)
             AccessLogMiddleware()
             MetricsMiddleware<VigilRequestContext>()
             ErrorMiddleware()

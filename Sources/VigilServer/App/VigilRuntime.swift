@@ -21,6 +21,8 @@ public struct VigilRuntime: Sendable {
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
+    /// Client assertions already used (SMART Backend Services).
+    let assertionReplays = AssertionReplayGuard()
     /// The dashboard's signed-in browsers.
     public let sessions: DashboardSessions
     /// The devices allowed on the MQTT broker, and the broker's files when Vigil manages them.

@@ -14,7 +14,7 @@ struct AccessControl: Sendable {
         switch principal {
         case .device:
             return AccessControl(principal: principal, scope: .nothing)
-        case .user(let user):
+        case .user(let user), .client(let user, _):
             if user.role == .admin { return AccessControl(principal: principal, scope: nil) }
             guard user.role.isCareRole, let member = user.fhirUser else { return AccessControl(principal: principal, scope: .nothing) }
             let now = runtime.clock.now()
@@ -25,12 +25,16 @@ struct AccessControl: Sendable {
         }
     }
 
-    var user: UserAccount? { principal.user }
+    /// The person, or the backend service's account.
+    var user: UserAccount? { principal.account }
 
-    /// Throws 403 unless the role allows `interaction` on `type` at all.
+    /// Throws 403 unless the role, and a backend service's scopes, allow `interaction` on `type` at all.
     func require(_ interaction: FHIRInteraction, on type: FHIRResourceType) throws {
         guard let user, RolePolicy.allows(user.role, interaction, on: type) else {
             throw VigilError(.forbidden, "your role may not \(interaction.rawValue) \(type.rawValue) resources")
+        }
+        if case .client(_, let scopes) = principal, !scopes.allows(interaction, on: type) {
+            throw VigilError(.forbidden, "the token's scopes (\(scopes)) do not open \(interaction.rawValue) on \(type.rawValue)")
         }
     }
 
@@ -57,7 +61,7 @@ extension AccessControl {
     /// The person, when their role sees identified patients (care roles and administrators);
     /// 403 for devices, public health and researchers.
     func requireClinicalViewer() throws -> UserAccount {
-        guard let user else { throw VigilError(.forbidden, "this route is for people, not devices") }
+        guard let user = principal.user else { throw VigilError(.forbidden, "this route is for people, not devices") }
         guard user.role == .admin || user.role.isCareRole else {
             throw VigilError(.forbidden, "your role sees aggregates and de-identified data, not patients' alerts")
         }

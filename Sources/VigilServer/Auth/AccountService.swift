@@ -6,35 +6,45 @@ public struct AccountService: Sendable {
 
     public init(runtime: VigilRuntime) { self.runtime = runtime }
 
-    /// Creates an account.
+    /// Creates an account: a person's with a password, or a backend service's with a JWK Set
+    /// and the `system/` scopes it may be granted (`backend`).
     /// - Throws: 400 for missing or malformed fields, 422 when `fhirUser` names nothing stored,
     ///   409 when the username is taken.
     public func create(
-        username: String?, password: String?, role: String?, fhirUser: String?, by actor: Principal?, client: String?
+        username: String?, password: String?, role: String?, fhirUser: String?, backend: (jwks: JSON, scope: String?)? = nil, by actor: Principal?,
+        client: String?
     ) async throws -> UserAccount {
         guard let username, UserAccount.isValidUsername(username) else {
             throw VigilError(.invalid, "username is 1 to 64 characters of a-z 0-9 . _ - @", expression: "username")
         }
-        guard let password else { throw VigilError(.invalid, "password is required", expression: "password") }
-        if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
         guard let role = role.flatMap(Role.init(rawValue:)) else {
             throw VigilError(.invalid, "role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))", expression: "role")
         }
         let reference = try await resolve(fhirUser: fhirUser, role: role)
-        let account = UserAccount(
-            username: username, role: role, fhirUser: reference, passwordHash: try await runtime.passwords.hash(password),
-            created: runtime.clock.now()
-        )
-        let event = runtime.auditEvent(actor, client: client, action: .create, resource: "User/\(username)", detail: "role \(role.rawValue)")
+        var account = UserAccount(username: username, role: role, fhirUser: reference, passwordHash: "", created: runtime.clock.now())
+        if let backend {
+            guard password == nil else {
+                throw VigilError(.invalid, "a backend service signs in with its keys, not a password", expression: "password")
+            }
+            account.client = try Self.registration(jwks: backend.jwks, scope: backend.scope)
+        } else {
+            guard let password else { throw VigilError(.invalid, "password is required", expression: "password") }
+            if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
+            account.passwordHash = try await runtime.passwords.hash(password)
+        }
+        let detail = "role \(role.rawValue)" + (account.client.map { ", backend service, \($0.scope)" } ?? "")
+        let event = runtime.auditEvent(actor, client: client, action: .create, resource: "User/\(username)", detail: detail)
         guard case .user(let stored) = try await runtime.writer.submit(Change(.addUser(account), audit: [event])) else { return account }
         return stored
     }
 
-    /// Changes an account's role, password, disabled flag or fhirUser (nil leaves a field as it is).
-    /// A new password, and disabling, end the account's tokens and dashboard sessions. The last
-    /// active administrator can be neither disabled nor given another role (409).
+    /// Changes an account's role, password, disabled flag or fhirUser, or a backend service's keys
+    /// and scopes (nil leaves a field as it is). A new password, new keys or scopes, and disabling,
+    /// end the account's tokens and dashboard sessions. The last active administrator can be
+    /// neither disabled nor given another role (409).
     public func change(
-        username: String, role: String?, password: String?, disabled: Bool?, fhirUser: String?, by actor: Principal?, client: String?
+        username: String, role: String?, password: String?, disabled: Bool?, fhirUser: String?, backend: (jwks: JSON?, scope: String?) = (nil, nil),
+        by actor: Principal?, client: String?
     ) async throws -> UserAccount {
         guard var user = try await runtime.store.user(username: username) else {
             throw VigilError(.notFound, "user \(username) does not exist")
@@ -48,7 +58,18 @@ public struct AccountService: Sendable {
             user.role = newRole
             changes.append("role \(role)")
         }
+        if backend.jwks != nil || backend.scope != nil {
+            guard let registration = user.client else {
+                throw VigilError(.invalid, "jwks and scope belong to backend services; \(username) signs in with a password", expression: "jwks")
+            }
+            user.client = try Self.registration(jwks: backend.jwks ?? registration.jwks, scope: backend.scope ?? registration.scope)
+            user.signInGeneration += 1
+            changes.append("keys and scopes")
+        }
         if let password {
+            guard user.client == nil else {
+                throw VigilError(.invalid, "a backend service signs in with its keys, not a password", expression: "password")
+            }
             if let problem = PasswordHasher.problem(with: password) { throw VigilError(.invalid, problem, expression: "password") }
             user.passwordHash = try await runtime.passwords.hash(password)
             user.signInGeneration += 1
@@ -73,6 +94,20 @@ public struct AccountService: Sendable {
         let event = runtime.auditEvent(actor, client: client, action: .update, resource: "User/\(username)", detail: changes.joined(separator: ", "))
         try await runtime.writer.submit(Change(.updateUser(user), audit: [event]))
         return user
+    }
+
+    /// A backend service's registration, checked: public RS384/ES384 keys with a `kid` each, and
+    /// `system/` scopes Vigil understands.
+    static func registration(jwks: JSON, scope: String?) throws -> BackendClient {
+        if let problem = ClientAssertion.problem(with: jwks) { throw VigilError(.invalid, problem, expression: "jwks") }
+        guard let scope, !scope.isEmpty else {
+            throw VigilError(.invalid, "a backend service needs scope: the system/ scopes it may be granted", expression: "scope")
+        }
+        for text in scope.split(separator: " ") where SMARTScope(String(text))?.context != .system {
+            throw VigilError(
+                .invalid, "\(text) is not a system/ scope Vigil understands (system/*.read, system/Observation.rs, …)", expression: "scope")
+        }
+        return BackendClient(jwks: jwks, scope: scope)
     }
 
     /// Checks that `fhirUser` names a stored Practitioner or RelatedPerson; care roles need one.

@@ -22,6 +22,7 @@ extension VigilRuntime {
         else {
             throw VigilError(.unauthenticated, "the token is not valid or has expired: get a new one from POST /auth/token")
         }
+        if user.client != nil { return (.client(user, SMARTScopes(claims.scope ?? "")), claims.expires) }
         return (.user(user), claims.expires)
     }
 

@@ -10,7 +10,8 @@ extension VigilRuntime {
         if let wait = signInThrottle.retryAfter(username: username, address: client, now: now) {
             throw VigilError(.tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds", retryAfter: wait)
         }
-        let user = try await store.user(username: username)
+        // A backend service's account has no password: it signs in with a signed assertion.
+        let user = try await store.user(username: username).flatMap { $0.client == nil ? $0 : nil }
         let valid = try await passwords.verify(password, hash: user?.passwordHash ?? passwords.decoyHash)
         guard let user, valid, !user.disabled else {
             signInThrottle.recordFailure(username: username, address: client, now: now)

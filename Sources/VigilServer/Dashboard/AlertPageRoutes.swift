@@ -38,7 +38,7 @@ struct AlertPageRoutes {
                 var request = request
                 let access = try await runtime.alertViewer(context.principal)
                 let alert = try await runtime.visibleAlert(try context.parameters.require("id"), access: access, client: context.clientAddress)
-                let reason = try await DashboardForm(request: &request)["reason"]?.trimmingWhitespace() ?? ""
+                let reason = try await URLEncodedForm(request: &request)["reason"]?.trimmingWhitespace() ?? ""
                 guard !reason.isEmpty, reason.count <= 2000 else {
                     throw VigilError(.invalid, "resolving an alert needs a reason (at most 2,000 characters)")
                 }

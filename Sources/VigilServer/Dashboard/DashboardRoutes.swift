@@ -20,7 +20,7 @@ struct DashboardRoutes {
             },
             VigilRoute(.post, "/signin", .public) { request, context in
                 var request = request
-                let form = try await DashboardForm(request: &request)
+                let form = try await URLEncodedForm(request: &request)
                 let username = form["username"] ?? ""
                 guard let expected = request.cookies[DashboardCookie.signIn]?.value, form["csrf"] == expected else {
                     return signInPage(error: "The sign-in form expired. Please try again.", username: username, status: .forbidden)

@@ -25,7 +25,7 @@ public struct SessionMiddleware: RouterMiddleware {
             return response
         }
         if request.method != .get {
-            let form = try await DashboardForm(request: &request)
+            let form = try await URLEncodedForm(request: &request)
             guard (request.headers[.csrfToken] ?? form["csrf"]) == session.csrf else {
                 throw VigilError(.forbidden, "this form has expired or did not come from this page: reload and try again")
             }

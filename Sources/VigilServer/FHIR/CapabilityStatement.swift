@@ -3,7 +3,10 @@ import VigilCore
 /// The server's CapabilityStatement: exactly what it supports, generated from the same tables
 /// that drive validation and search.
 enum CapabilityStatement {
-    static func make(baseURL: String, date: Int64) -> JSON {
+    /// The statement of a server reached at `origin` (`https://host`), `cors` when browser apps
+    /// of some origin may call it.
+    static func make(origin: String, cors: Bool, date: Int64) -> JSON {
+        let baseURL = origin + "/fhir"
         let common: [JSON] = [
             ["name": "_id", "type": "token", "documentation": "Logical id"],
             ["name": "_lastUpdated", "type": "date", "documentation": "When the resource was last changed"],
@@ -55,9 +58,23 @@ enum CapabilityStatement {
                     "documentation":
                         "Search modifiers: :missing on every parameter, :exact and :contains on strings, :Type on references. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum.",
                     "security": [
-                        "cors": false,
-                        "service": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth"]]]],
-                        "description": "Bearer tokens from POST /auth/token; device tokens from POST /api/devices/{id}/credentials.",
+                        "cors": .bool(cors),
+                        "extension": [
+                            [
+                                "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                                "extension": [["url": "token", "valueUri": .string(origin + "/auth/token")]],
+                            ]
+                        ],
+                        "service": [
+                            [
+                                "coding": [
+                                    ["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"],
+                                    ["system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth"],
+                                ]
+                            ]
+                        ],
+                        "description":
+                            "OAuth2 bearer tokens from POST /auth/token (discovery: /.well-known/smart-configuration): password and refresh_token grants for people, client_credentials with an RS384/ES384 client assertion for backend services (system/ scopes); device tokens from POST /api/devices/{id}/credentials.",
                     ],
                     "resource": .array(resources),
                     "interaction": [["code": "transaction"], ["code": "batch"]],

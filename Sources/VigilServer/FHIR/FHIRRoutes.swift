@@ -10,13 +10,17 @@ struct FHIRRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.get, "/fhir/metadata", .public) { request, context in
-                FHIRJSON.response(CapabilityStatement.make(baseURL: baseURL(request, context), date: runtime.clock.now()))
+                FHIRJSON.response(
+                    CapabilityStatement.make(
+                        origin: runtime.publicOrigin(request, context), cors: !runtime.configuration.corsOrigins.isEmpty, date: runtime.clock.now()))
             },
             VigilRoute(.post, "/fhir") { request, context in
                 let access = try await access(context)
                 let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-                let response = try await FHIRTransaction(runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request, context))
-                    .run(body)
+                let response = try await FHIRTransaction(
+                    runtime: runtime, access: access, client: context.clientAddress, baseURL: baseURL(request, context)
+                )
+                .run(body)
                 return FHIRJSON.response(response)
             },
             VigilRoute(.get, "/fhir/:type") { request, context in

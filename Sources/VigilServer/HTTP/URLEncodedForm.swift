@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import VigilCore
 
-/// An `application/x-www-form-urlencoded` body, as the dashboard's forms send it (at most 16 KiB).
-struct DashboardForm {
+/// An `application/x-www-form-urlencoded` body, as the dashboard's forms and OAuth clients send it (at most 16 KiB).
+struct URLEncodedForm {
     private var fields: [String: String] = [:]
 
     init(request: inout Request) async throws {
