@@ -23,6 +23,21 @@ extension StoreConformance {
             }
         ),
         (
+            "a backend service's keys and scopes are kept and can change",
+            { store in
+                let jwks: JSON = ["keys": [["kty": "EC", "crv": "P-384", "kid": "k1", "x": "eA", "y": "eQ"]]]
+                let service = UserAccount(
+                    username: "lab-feed", role: .admin, fhirUser: nil, passwordHash: "", created: Fixture.t0,
+                    client: BackendClient(jwks: jwks, scope: "system/*.read"))
+                var stored = try await store.insert(service, audit: [], sealer: Fixture.sealer)
+                #expect(try await store.user(username: "lab-feed")?.client == service.client)
+                stored.client?.scope = "system/Patient.read"
+                try await store.update(stored, audit: [], sealer: Fixture.sealer)
+                #expect(try await store.user(id: stored.id)?.client?.scope == "system/Patient.read")
+                #expect(try await store.user(id: stored.id)?.client?.jwks == jwks)
+            }
+        ),
+        (
             "device credentials are found by hash until revoked",
             { store in
                 try await Fixture.seeded(store)
