@@ -32,11 +32,19 @@ import VigilCore
             #expect(metrics.status == .ok)
             for name in [
                 "vigil_readings_stored_total", "vigil_readings_rejected_total", "vigil_commit_duration_seconds_bucket",
-                "vigil_ingest_queue_depth_items", "hb_requests", "http_server_request_duration",
+                "vigil_ingest_queue_depth_items", "vigil_http_requests_total", "vigil_http_request_duration_seconds_bucket",
             ] {
                 #expect(metrics.text.contains(name), "\(name) missing")
             }
-            #expect(metrics.text.contains(#"http_route="/api/ingest""#))
+            #expect(metrics.text.contains(#"vigil_http_requests_total{route="/api/ingest",method="POST",status="200"} "#), "\(metrics.text)")
+            // Every metric says what it is; counters end in _total; no series that can only be 0.
+            let lines = metrics.text.split(separator: "\n")
+            for type in lines where type.hasPrefix("# TYPE ") {
+                let parts = type.split(separator: " ")
+                #expect(lines.contains { $0.hasPrefix("# HELP \(parts[2]) ") }, "\(parts[2]) has no HELP")
+                if parts[3] == "counter" { #expect(parts[2].hasSuffix("_total"), "\(parts[2])") }
+            }
+            #expect(!metrics.text.contains("hb_"), "the framework's own metrics are replaced by ours")
         }
     }
 

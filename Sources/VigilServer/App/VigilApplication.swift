@@ -75,7 +75,7 @@ public enum VigilApplication {
             ForwardedHeaders(trusted: runtime.configuration.trustedProxies)
             CORSMiddleware(origins: runtime.configuration.corsOrigins)
             AccessLogMiddleware()
-            MetricsMiddleware<VigilRequestContext>()
+            HTTPMetricsMiddleware(metrics: runtime.metrics)
             ErrorMiddleware()
             OptionsMiddleware(routes: routes)
             URLCredentialGuard<VigilRequestContext>()

@@ -4,8 +4,9 @@ import Synchronization
 
 /// The server's metrics, in one Prometheus registry per process, served at `/metrics`.
 ///
-/// Hummingbird's HTTP metrics (requests by route and status, durations) come through
-/// swift-metrics, bootstrapped onto the same registry once per process.
+/// HTTP requests by route pattern, method and status, and their durations, are recorded by
+/// ``HTTPMetricsMiddleware``; other libraries' swift-metrics go to the same registry, bootstrapped
+/// once per process.
 public final class VigilMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
@@ -54,10 +55,7 @@ public final class VigilMetrics: Sendable {
         readingsRejected = counter("readings_rejected", "Readings rejected and quarantined")
         queueRejections = counter("ingest_queue_rejections", "Ingest requests refused because the write queue was full")
         mqttDisconnects = counter("mqtt_disconnects", "Connections to the MQTT broker lost, or attempts to open one that failed")
-        let durations: [Duration] = [
-            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
-        ]
+        let durations = Self.durationBuckets
         commitDuration = registry.makeDurationHistogram(
             descriptor: .init(namespace: "vigil", metricName: "commit_duration", unitName: "seconds", helpText: "Duration of group commits"),
             buckets: durations)
@@ -90,6 +88,30 @@ public final class VigilMetrics: Sendable {
             descriptor: .init(
                 namespace: "vigil", metricName: "ingest_queue_depth", unitName: "items", helpText: "Readings and audit events waiting for the writer")
         )
+    }
+
+    /// The buckets of every duration histogram, 1 ms to 2 s.
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+    ]
+
+    private static var httpRequests: MetricNameDescriptor {
+        .init(
+            namespace: "vigil", metricName: "http_requests", unitName: "total",
+            helpText: "HTTP requests answered, by route pattern, method and status")
+    }
+    private static var httpDuration: MetricNameDescriptor {
+        .init(
+            namespace: "vigil", metricName: "http_request_duration", unitName: "seconds",
+            helpText: "Time from a request's head to its answer, by route pattern, method and status")
+    }
+
+    /// One HTTP request answered: counted by route pattern, method and status, and timed.
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(descriptor: Self.httpRequests, labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: Self.httpDuration, labels: labels, buckets: Self.durationBuckets).record(duration)
     }
 
     func recordCommit(readings: Int, stored: Int, duration: Duration) {
