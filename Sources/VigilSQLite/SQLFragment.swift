@@ -1,4 +1,5 @@
 import GRDB
+import VigilCore
 
 /// A piece of SQL with its arguments, for building queries from parts.
 // Sendable by value: arguments are immutable SQL values (strings, numbers, blobs).
@@ -32,6 +33,14 @@ struct SQLFragment: @unchecked Sendable {
     static func `in`(_ column: String, _ values: [any DatabaseValueConvertible]) -> SQLFragment {
         guard !values.isEmpty else { return .false }
         return SQLFragment("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))", values)
+    }
+
+    /// The condition on `r.compartment` (the `resource` table as `r`) of a search scope; nil for `.all`.
+    static func scope(_ scope: FHIRSearchQuery.Scope) -> SQLFragment? {
+        guard case .compartments(let compartments, let includeUnassigned) = scope else { return nil }
+        var allowed = [SQLFragment.in("r.compartment", Array(compartments))]
+        if includeUnassigned { allowed.append(SQLFragment("r.compartment IS NULL")) }
+        return .any(allowed)
     }
 
     var statementArguments: StatementArguments { StatementArguments(arguments) }

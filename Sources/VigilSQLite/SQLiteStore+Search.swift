@@ -96,13 +96,7 @@ struct ResourceSearchSQL {
 
     func select(_ db: Database) throws -> SQLFragment {
         var conditions = [SQLFragment("r.type = ? AND r.deleted = 0", [query.type.rawValue])]
-        switch query.scope {
-        case .all: break
-        case .compartments(let compartments, let includeUnassigned):
-            var allowed = [SQLFragment.in("r.compartment", Array(compartments))]
-            if includeUnassigned { allowed.append(SQLFragment("r.compartment IS NULL")) }
-            conditions.append(.any(allowed))
-        }
+        if let scope = SQLFragment.scope(query.scope) { conditions.append(scope) }
         if let ids = query.ids { conditions.append(.in("r.id", ids)) }
         for value in query.lastUpdated {
             conditions.append(SQLiteStore.datePredicate(value, low: "r.last_updated", high: "r.last_updated"))

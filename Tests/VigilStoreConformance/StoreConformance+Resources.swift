@@ -61,6 +61,15 @@ extension StoreConformance {
                 #expect(try await store.resource(.observation, id: "o1", version: 2)?.isDeleted == true)
                 #expect(try await store.search(FHIRSearchQuery(type: .observation)).resources.isEmpty)
                 #expect(try await store.referrers(of: FHIRReference(type: "Patient", id: "p1"), limit: 5).isEmpty)
+                let history = try await store.history(HistoryQuery(type: .observation, id: "o1", count: 10))
+                #expect(history.map(\.version) == [2, 1] && history.map(\.isDeleted) == [true, false])
+                #expect(history.allSatisfy { $0.compartment == "Patient/p1" })
+                let system = try await store.history(HistoryQuery(type: nil, since: Fixture.t0 + 1000, count: 10))
+                #expect(system.map(\.id) == ["o1"])
+                let scoped = try await store.history(
+                    HistoryQuery(type: .patient, scope: .compartments(["Patient/p2"], includeUnassigned: false), count: 10))
+                #expect(scoped.map(\.id) == ["p2"])
+                #expect(try await store.history(HistoryQuery(type: nil, count: 1)).count == 1)
             }
         ),
         (

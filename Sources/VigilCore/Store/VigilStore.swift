@@ -20,6 +20,9 @@ public protocol VigilStore: Sendable {
     func resource(_ type: FHIRResourceType, id: String) async throws -> StoredResource?
     /// A specific version of a resource.
     func resource(_ type: FHIRResourceType, id: String, version: Int) async throws -> StoredResource?
+    /// Stored versions of resources (not device readings), newest first, each with the
+    /// compartment of that version. A deleted version carries the JSON of the one before it.
+    func history(_ query: HistoryQuery) async throws -> [StoredResource]
     /// What still refers to `target` (up to `limit`): `Type/id` of each current resource holding a
     /// reference to it in a search parameter, and `device readings` when readings belong to it.
     func referrers(of target: FHIRReference, limit: Int) async throws -> [String]

@@ -38,6 +38,9 @@ struct AccessControl: Sendable {
         }
     }
 
+    /// Whether ``require(_:on:)`` lets `interaction` on `type` through.
+    func allows(_ interaction: FHIRInteraction, on type: FHIRResourceType) -> Bool { (try? require(interaction, on: type)) != nil }
+
     /// Whether a resource in `compartment` is visible.
     func canSee(compartment: String?, type: FHIRResourceType) -> Bool {
         guard let scope else { return true }

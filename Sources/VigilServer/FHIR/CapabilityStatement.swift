@@ -12,7 +12,10 @@ enum CapabilityStatement {
             ["name": "_lastUpdated", "type": "date", "documentation": "When the resource was last changed"],
         ]
         let resources: [JSON] = FHIRResourceType.allCases.sorted().map { type in
-            var interactions: [JSON] = [["code": "read"], ["code": "vread"], ["code": "search-type"], ["code": "create"]]
+            var interactions: [JSON] = [
+                ["code": "read"], ["code": "vread"], ["code": "search-type"], ["code": "create"], ["code": "history-instance"],
+                ["code": "history-type"],
+            ]
             var updateDoc = "update replaces the resource; an administrator may create one with a chosen id"
             if type == .observation {
                 updateDoc += "; device readings (numeric ids) are append-only and cannot be updated"
@@ -77,7 +80,7 @@ enum CapabilityStatement {
                             "OAuth2 bearer tokens from POST /auth/token (discovery: /.well-known/smart-configuration): password and refresh_token grants for people, client_credentials with an RS384/ES384 client assertion for backend services (system/ scopes); device tokens from POST /api/devices/{id}/credentials.",
                     ],
                     "resource": .array(resources),
-                    "interaction": [["code": "transaction"], ["code": "batch"]],
+                    "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
                     "searchParam": .array(common),
                 ]
             ],

@@ -63,6 +63,15 @@ struct FHIRRoutes {
                 try await service(context).delete(try resourceType(context), id: try context.parameters.require("id"))
                 return Response(status: .noContent)
             },
+            VigilRoute(.get, "/fhir/_history") { request, context in
+                try await history(nil, id: nil, request, context)
+            },
+            VigilRoute(.get, "/fhir/:type/_history") { request, context in
+                try await history(try resourceType(context), id: nil, request, context)
+            },
+            VigilRoute(.get, "/fhir/:type/:id/_history") { request, context in
+                try await history(try resourceType(context), id: try context.parameters.require("id"), request, context)
+            },
             VigilRoute(.get, "/fhir/:type/:id/_history/:version") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
@@ -79,6 +88,12 @@ struct FHIRRoutes {
             throw VigilError(.notFound, "resource type \(name) is not supported; see /fhir/metadata", issueType: "not-supported")
         }
         return type
+    }
+
+    private func history(_ type: FHIRResourceType?, id: String?, _ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let versions = try await service(context).history(type, id: id, parameters: parameters)
+        return FHIRJSON.response(HistoryBundle.make(versions, baseURL: baseURL(request, context)))
     }
 
     /// The FHIR interactions as the request's principal may carry them out.

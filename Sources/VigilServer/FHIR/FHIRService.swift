@@ -54,6 +54,54 @@ struct FHIRService: Sendable {
         return resource
     }
 
+    /// The versions of one resource (`id`), of a type, or of everything (`type` nil), newest
+    /// first, that the principal may see: each version as it was then, of a type its role and
+    /// scopes open to reading.
+    /// - Throws: 404 for a resource it may not see, as for a read; 400 for a malformed `_since`.
+    func history(_ type: FHIRResourceType?, id: String?, parameters: [(name: String, value: String)]) async throws -> [StoredResource] {
+        let limits = runtime.configuration.searchLimits
+        var query = HistoryQuery(type: type, id: id, count: limits.defaultCount)
+        for (name, value) in parameters {
+            switch name {
+            case "_since":
+                guard let since = FHIRDateTime(value), value.contains("T") else {
+                    throw VigilError(.invalid, "_since takes an instant such as 2026-03-01T08:00:00Z", expression: "_since")
+                }
+                query.since = since.lowerBound
+            case "_count":
+                guard let count = Int(value), count >= 0 else { throw VigilError(.invalid, "_count takes a number", expression: "_count") }
+                query.count = min(count, limits.maxCount)
+            case "_format", "_pretty": continue
+            default: throw VigilError(.invalid, "_history takes _since and _count (not \(name))", expression: name)
+            }
+        }
+        let description = [type?.rawValue, id, "_history"].compactMap { $0 }.joined(separator: "/")
+        if let type {
+            try access.require(id == nil ? .search : .vread, on: type)
+            query.scope = access.searchScope(for: type)
+        } else if let scope = access.scope {
+            query.scope = .compartments(scope.compartments, includeUnassigned: true)
+        }
+        var versions: [StoredResource]
+        if let type, let id, type == .observation, FHIRID.isReadingID(id) {
+            versions = try await visible(type, id: id).map { [$0] } ?? []
+        } else {
+            if let type, let id, try await visible(type, id: id) == nil { versions = [] } else { versions = try await runtime.store.history(query) }
+        }
+        versions = versions.filter { access.allows(.vread, on: $0.type) && access.canSee($0) }
+        if let type, let id, versions.isEmpty {
+            try await runtime.audit([event(.read, description, outcome: .minorFailure, detail: "not found")])
+            throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found")
+        }
+        let patients = Set(versions.compactMap(\.patient)).sorted()
+        if patients.isEmpty {
+            try await runtime.audit([event(.read, description, detail: "\(versions.count) versions")])
+        } else {
+            try await runtime.audit(patients.map { event(.read, description, patient: $0, detail: "history") })
+        }
+        return versions
+    }
+
     /// Searches within what the principal may see.
     func search(_ type: FHIRResourceType, parameters: [(name: String, value: String)], lenient: Bool) async throws -> (FHIRSearchQuery, SearchPage) {
         try access.require(.search, on: type)

@@ -44,6 +44,7 @@ final class GatedStore: VigilStore {
         try await inner.resource(type, id: id, version: version)
     }
     func referrers(of target: FHIRReference, limit: Int) async throws -> [String] { try await inner.referrers(of: target, limit: limit) }
+    func history(_ query: HistoryQuery) async throws -> [StoredResource] { try await inner.history(query) }
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func deviceLinks(device: String) async throws -> DeviceLinkHistory { try await inner.deviceLinks(device: device) }

@@ -1,0 +1,31 @@
+import GRDB
+public import VigilCore
+
+extension SQLiteStore {
+    public func history(_ query: HistoryQuery) async throws -> [StoredResource] {
+        var conditions: [SQLFragment] = []
+        if let type = query.type { conditions.append(SQLFragment("r.type = ?", [type.rawValue])) }
+        if let id = query.id { conditions.append(SQLFragment("r.id = ?", [id])) }
+        if let since = query.since { conditions.append(SQLFragment("h.last_updated >= ?", [since])) }
+        if let scope = SQLFragment.scope(query.scope) { conditions.append(scope) }
+        let whereClause = SQLFragment.all(conditions)
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.type, r.id, h.version, h.last_updated, NULL AS compartment, h.json, h.deleted
+                    FROM resource_history h JOIN resource r ON r.key = h.resource_key
+                    WHERE \(whereClause.sql)
+                    ORDER BY h.last_updated DESC, h.resource_key DESC, h.version DESC LIMIT ?
+                    """,
+                arguments: StatementArguments(whereClause.arguments + [query.count]))
+        }
+        // Each version's compartment is its own (an earlier version of a moved device is in the
+        // record of the patient it was on then).
+        return try rows.map { row in
+            var stored = try Self.storedResource(row)
+            stored.compartment = ResourcePreparation.compartment(of: stored.json, type: stored.type, id: stored.id)
+            return stored
+        }
+    }
+}
