@@ -74,6 +74,8 @@ public struct SearchPage: Sendable, Equatable {
     public var hasMore: Bool
     /// All matches, when the query asked for a total.
     public var total: Int?
+    /// What `_include` and `_revinclude` added (not matches; the service fills it in).
+    public var included: [StoredResource] = []
 
     public init(resources: [StoredResource], hasMore: Bool, total: Int?) {
         self.resources = resources

@@ -29,8 +29,17 @@ enum CapabilityStatement {
             let parameters = FHIRSearchParameter.parameters(of: type).values.sorted { $0.name < $1.name }.map { p -> JSON in
                 ["name": .string(p.name), "type": .string(p.kind.rawValue)]
             }
+            let references = FHIRSearchParameter.parameters(of: type).values.filter { $0.kind == .reference }.map(\.name).sorted()
+            let revIncludes = FHIRResourceType.allCases.sorted().flatMap { source in
+                FHIRSearchParameter.parameters(of: source).values.filter {
+                    $0.kind == .reference && ($0.targetType ?? type.rawValue) == type.rawValue
+                }
+                .map { "\(source.rawValue):\($0.name)" }.sorted()
+            }
             var entry: JSONObject = [
                 "type": .string(type.rawValue),
+                "searchInclude": .array(references.map { .string("\(type.rawValue):\($0)") }),
+                "searchRevInclude": .array(revIncludes.map { .string($0) }),
                 "interaction": .array(interactions),
                 "versioning": "versioned",
                 "readHistory": true,

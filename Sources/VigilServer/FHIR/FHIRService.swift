@@ -107,15 +107,58 @@ struct FHIRService: Sendable {
         try access.require(.search, on: type)
         var query = try FHIRSearchQuery.parse(type: type, parameters: parameters, limits: runtime.configuration.searchLimits, lenient: lenient)
         query.scope = access.searchScope(for: type)
-        let page = try await runtime.store.search(query)
+        var page = try await runtime.store.search(query)
+        page.included = try await included(query, page: page.resources)
         let description = "\(type.rawValue)?" + URLQuery.encode(parameters)
-        let patients = Set(page.resources.compactMap(\.patient)).sorted()
+        let patients = Set((page.resources + page.included).compactMap(\.patient)).sorted()
         if patients.isEmpty {
             try await runtime.audit([event(.read, description, detail: "\(page.resources.count) results")])
         } else {
             try await runtime.audit(patients.map { event(.read, description, patient: $0, detail: "search") })
         }
         return (query, page)
+    }
+
+    /// What a page's `_include`s refer to and what refers to it through its `_revinclude`s, once
+    /// each, leaving out the page's own resources and what the principal may not see (at most the
+    /// largest page of each).
+    private func included(_ query: FHIRSearchQuery, page: [StoredResource]) async throws -> [StoredResource] {
+        guard !page.isEmpty, !query.includes.isEmpty || !query.revIncludes.isEmpty else { return [] }
+        let limits = runtime.configuration.searchLimits
+        var seen = Set(page.map { "\($0.type.rawValue)/\($0.id)" })
+        var found: [StoredResource] = []
+        for include in query.includes {
+            let targets = page.flatMap { resource in
+                FHIRIndexer.entries(for: resource.json, type: resource.type).compactMap { entry -> String? in
+                    guard entry.parameter == include.parameter.name, case .reference(let target) = entry.value, include.follows(target) else {
+                        return nil
+                    }
+                    return target
+                }
+            }
+            for target in targets.prefix(limits.maxCount) where seen.insert(target).inserted {
+                guard let reference = FHIRReference(target), let type = FHIRResourceType(rawValue: reference.type), access.allows(.read, on: type),
+                    let resource = try await visible(type, id: reference.id), !resource.isDeleted
+                else { continue }
+                found.append(resource)
+            }
+        }
+        for include in query.revIncludes where access.allows(.search, on: include.source) {
+            let targets = page.map { "\($0.type.rawValue)/\($0.id)" }.filter(include.follows)
+            for chunk in stride(from: 0, to: targets.count, by: limits.maxValues).map({
+                Array(targets[$0..<min($0 + limits.maxValues, targets.count)])
+            }) {
+                var holders = try FHIRSearchQuery.parse(
+                    type: include.source, parameters: [(include.parameter.name, chunk.joined(separator: ","))], limits: limits)
+                holders.count = limits.maxCount
+                holders.scope = access.searchScope(for: include.source)
+                for resource in try await runtime.store.search(holders).resources
+                where seen.insert("\(resource.type.rawValue)/\(resource.id)").inserted {
+                    found.append(resource)
+                }
+            }
+        }
+        return found
     }
 
     /// The ids of the resources of `type` that the principal may see matching `criteria`, the

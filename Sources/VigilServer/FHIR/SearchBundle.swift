@@ -17,16 +17,11 @@ enum SearchBundle {
         var bundle: JSONObject = ["resourceType": "Bundle", "type": "searchset"]
         if let total = page.total { bundle["total"] = .integer(total) }
         bundle["link"] = .array(links)
-        if !page.resources.isEmpty {
-            bundle["entry"] = .array(
-                page.resources.map { resource in
-                    [
-                        "fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"),
-                        "resource": resource.json,
-                        "search": ["mode": "match"],
-                    ]
-                })
+        func entry(_ resource: StoredResource, mode: String) -> JSON {
+            ["fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"), "resource": resource.json, "search": ["mode": .string(mode)]]
         }
+        let entries = page.resources.map { entry($0, mode: "match") } + page.included.map { entry($0, mode: "include") }
+        if !entries.isEmpty { bundle["entry"] = .array(entries) }
         return .object(bundle)
     }
 }

@@ -19,7 +19,7 @@ public struct FHIRSearchLimits: Sendable {
 
 extension FHIRSearchQuery {
     /// Parameters that steer a search rather than filter it, and are accepted on every type.
-    public static let controlParameters: Set<String> = ["_count", "_offset", "_sort", "_total", "_format", "_pretty"]
+    public static let controlParameters: Set<String> = ["_count", "_offset", "_sort", "_total", "_format", "_pretty", "_include", "_revinclude"]
 
     /// Parses URL query parameters (`name[:modifier]=value[,value]`) into a query.
     ///
@@ -57,6 +57,15 @@ extension FHIRSearchQuery {
                 query.includeTotal = rawValue == "accurate" || rawValue == "estimate"
             case "_format", "_pretty":
                 continue
+            case "_include", "_revinclude":
+                guard modifier == nil else { throw invalid("\(name):\(modifier ?? "") is not supported: includes go one level", name) }
+                let include = try FHIRInclude(rawValue, name: name)
+                if name == "_include" {
+                    guard include.source == type else { throw invalid("_include names the searched type, \(type.rawValue):…", name) }
+                    query.includes.append(include)
+                } else {
+                    query.revIncludes.append(include)
+                }
             case "_sort":
                 query.sort = try parseSort(rawValue, known: known)
             case "_id":

@@ -78,6 +78,10 @@ public struct FHIRSearchQuery: Sendable, Equatable {
     /// Whether to count all matches (`_total=accurate`, or `_count=0`).
     public var includeTotal: Bool
     public var scope: Scope
+    /// `_include`: what the page's resources refer to, added to the page.
+    public var includes: [FHIRInclude] = []
+    /// `_revinclude`: resources that refer to the page's, added to the page.
+    public var revIncludes: [FHIRInclude] = []
 
     public init(
         type: FHIRResourceType,
