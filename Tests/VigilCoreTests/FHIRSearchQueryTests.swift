@@ -31,6 +31,17 @@ import Testing
         #expect(low == FHIRDateTime("2026-03-01")?.lowerBound)
     }
 
+    @Test func theComparisonSignsSomeClientsSendAreR4Prefixes() throws {
+        for (sign, prefix) in [(">=", FHIRSearchQuery.DatePrefix.ge), ("<=", .le), (">", .gt), ("<", .lt), ("!=", .ne)] {
+            guard case .date(let parsed, let low, _) = try FHIRSearchQuery.parseDate(sign + "2026-03-01", name: "date") else {
+                Issue.record("not a date")
+                continue
+            }
+            #expect(parsed == prefix && low == FHIRDateTime("2026-03-01")?.lowerBound, "\(sign)")
+        }
+        #expect(throws: VigilError.self) { try FHIRSearchQuery.parseDate("=>2026-03-01", name: "date") }
+    }
+
     @Test func countIsCappedNotRefused() throws {
         #expect(try parse(.patient, [("_count", "100000")]).count == 1000)
         #expect(try parse(.patient, []).count == 50)

@@ -179,12 +179,17 @@ extension FHIRSearchQuery {
     static func parseDate(_ text: String, name: String) throws(VigilError) -> Value {
         var prefix = DatePrefix.eq
         var rest = Substring(text)
+        // The comparison signs some clients (fhirclient) send for R4's prefixes.
+        let signs: [(String, DatePrefix)] = [(">=", .ge), ("<=", .le), ("!=", .ne), (">", .gt), ("<", .lt)]
         if let candidate = DatePrefix(rawValue: String(text.prefix(2))), text.count > 2 {
             prefix = candidate
             rest = text.dropFirst(2)
+        } else if let (sign, candidate) = signs.first(where: { text.hasPrefix($0.0) }) {
+            prefix = candidate
+            rest = text.dropFirst(sign.count)
         }
         guard let date = FHIRDateTime(String(rest)) else {
-            throw invalid("\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb", name)
+            throw invalid("\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb (or >= <= > < !=)", name)
         }
         return .date(prefix, low: date.lowerBound, high: date.upperBound)
     }
