@@ -33,6 +33,28 @@ import VigilCore
         }
     }
 
+    /// fhirpy's `get_or_create` sends its criteria in the URL of the POST rather than the header.
+    @Test func criteriaInThePostsURLAreAConditionalCreateToo() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let practitioner: JSON = ["resourceType": "Practitioner", "identifier": [["system": "urn:npi", "value": "77"]]]
+            let first = try await client.request(.post, "/fhir/Practitioner?identifier=urn:npi%7C77", token: admin, json: practitioner)
+            #expect(first.status == .created, "\(first.text)")
+            let again = try await client.request(.post, "/fhir/Practitioner?identifier=urn:npi%7C77", token: admin, json: practitioner)
+            #expect(again.status == .ok && again.json?["id"] == first.json?["id"], "\(again.text)")
+            let both = try await client.request(
+                .post, "/fhir/Practitioner?identifier=urn:npi%7C77", token: admin, json: practitioner,
+                headers: [Self.ifNoneExist: "identifier=urn:npi|78"])
+            #expect(both.status == .badRequest, "\(both.text)")
+            // fhirpy's count asks _totalMethod=count beside _count=0.
+            let count = try await client.get("/fhir/Practitioner?identifier=urn:npi%7C77&_count=0&_totalMethod=count", token: admin)
+            #expect(count.status == .ok && count.json?["total"] == 1, "\(count.text)")
+            // _format is not a criterion.
+            let plain = try await client.request(.post, "/fhir/Practitioner?_format=json", token: admin, json: practitioner)
+            #expect(plain.status == .created, "\(plain.text)")
+        }
+    }
+
     @Test func aTransactionEntryWithIfNoneExistResolvesToTheResourceThatExists() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()

@@ -38,7 +38,7 @@ struct FHIRRoutes {
                     let (stored, created) = try await DeviceObservation(runtime: runtime, device: device, client: context.clientAddress).ingest(body)
                     return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
                 }
-                let ifNoneExist = request.headers[HTTPField.Name("If-None-Exist")!]
+                let ifNoneExist = try Self.conditionalCreateCriteria(request)
                 let (stored, created) = try await service(context).create(type, body: body, ifNoneExist: ifNoneExist)
                 return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
             },
@@ -88,6 +88,21 @@ struct FHIRRoutes {
             throw VigilError(.notFound, "resource type \(name) is not supported; see /fhir/metadata", issueType: "not-supported")
         }
         return type
+    }
+
+    /// The criteria of a conditional create: the `If-None-Exist` header, or search parameters in
+    /// the POST's URL (as fhirpy sends them; `_format` and `_pretty` are not criteria); 400 when
+    /// both are given.
+    static func conditionalCreateCriteria(_ request: Request) throws -> String? {
+        let header = request.headers[HTTPField.Name("If-None-Exist")!]
+        let criteria = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }.filter {
+            !["_format", "_pretty"].contains($0.name)
+        }
+        let query = criteria.isEmpty ? nil : URLQuery.encode(criteria)
+        if header != nil, query != nil {
+            throw VigilError(.invalid, "give a conditional create's criteria once: in If-None-Exist or in the URL, not both")
+        }
+        return header ?? query
     }
 
     private func history(_ type: FHIRResourceType?, id: String?, _ request: Request, _ context: VigilRequestContext) async throws -> Response {

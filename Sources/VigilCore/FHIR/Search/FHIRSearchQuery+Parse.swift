@@ -19,7 +19,9 @@ public struct FHIRSearchLimits: Sendable {
 
 extension FHIRSearchQuery {
     /// Parameters that steer a search rather than filter it, and are accepted on every type.
-    public static let controlParameters: Set<String> = ["_count", "_offset", "_sort", "_total", "_format", "_pretty", "_include", "_revinclude"]
+    public static let controlParameters: Set<String> = [
+        "_count", "_offset", "_sort", "_total", "_totalMethod", "_format", "_pretty", "_include", "_revinclude",
+    ]
 
     /// Parses URL query parameters (`name[:modifier]=value[,value]`) into a query.
     ///
@@ -53,8 +55,9 @@ extension FHIRSearchQuery {
             case "_offset":
                 guard let offset = Int(rawValue), offset >= 0 else { throw invalid("_offset must be a whole number", "_offset") }
                 query.offset = offset
-            case "_total":
-                query.includeTotal = rawValue == "accurate" || rawValue == "estimate"
+            case "_total", "_totalMethod":
+                // `_totalMethod=count` is how fhirpy asks for the total.
+                query.includeTotal = ["accurate", "estimate", "count"].contains(rawValue)
             case "_format", "_pretty":
                 continue
             case "_include", "_revinclude":
@@ -189,7 +192,9 @@ extension FHIRSearchQuery {
             rest = text.dropFirst(sign.count)
         }
         guard let date = FHIRDateTime(String(rest)) else {
-            throw invalid("\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb (or >= <= > < !=)", name)
+            throw invalid(
+                "\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb (or >= <= > < !=)",
+                name)
         }
         return .date(prefix, low: date.lowerBound, high: date.upperBound)
     }
