@@ -18,7 +18,8 @@ enum SearchBundle {
         if let total = page.total { bundle["total"] = .integer(total) }
         bundle["link"] = .array(links)
         func entry(_ resource: StoredResource, mode: String) -> JSON {
-            ["fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"), "resource": resource.json, "search": ["mode": .string(mode)]]
+            let json = query.subset.map { $0.apply(to: resource.json, type: resource.type) } ?? resource.json
+            return ["fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"), "resource": json, "search": ["mode": .string(mode)]]
         }
         let entries = page.resources.map { entry($0, mode: "match") } + page.included.map { entry($0, mode: "include") }
         if !entries.isEmpty { bundle["entry"] = .array(entries) }

@@ -26,12 +26,15 @@ public struct FHIRElement: Sendable {
     /// For a choice element (`value[x]` written as `valueQuantity`), the group name (`value`):
     /// at most one member of a group may appear, and a required group needs exactly one.
     public let choiceGroup: String?
+    /// Whether R4 marks it as part of the summary (`_summary=true`).
+    public let isSummary: Bool
 
-    public init(_ type: FHIRElementType, array: Bool = false, required: Bool = false, choiceGroup: String? = nil) {
+    public init(_ type: FHIRElementType, array: Bool = false, required: Bool = false, choiceGroup: String? = nil, summary: Bool = false) {
         self.type = type
         self.isArray = array
         self.isRequired = required
         self.choiceGroup = choiceGroup
+        self.isSummary = summary
     }
 
     public var isPrimitive: Bool {

@@ -50,7 +50,7 @@ public enum FHIRSchema {
 }
 
 extension FHIRElement {
-    /// Reads one element of ``FHIRSchema/definitions``: `[type, repeats, required, group, codes]`.
+    /// Reads one element of ``FHIRSchema/definitions``: `[type, repeats, required, group, codes, summary]`.
     fileprivate init(generated json: JSON) {
         let fields = json.arrayValue ?? []
         let name = fields.first?.stringValue ?? ""
@@ -68,6 +68,6 @@ extension FHIRElement {
         }
         self.init(
             type, array: fields.count > 1 && fields[1].int64Value == 1, required: fields.count > 2 && fields[2].int64Value == 1,
-            choiceGroup: fields.count > 3 ? fields[3].stringValue : nil)
+            choiceGroup: fields.count > 3 ? fields[3].stringValue : nil, summary: fields.count > 5 && fields[5].int64Value == 1)
     }
 }

@@ -60,6 +60,21 @@ extension FHIRSearchQuery {
                 query.includeTotal = ["accurate", "estimate", "count"].contains(rawValue)
             case "_format", "_pretty":
                 continue
+            case "_summary":
+                switch rawValue {
+                case "true": query.subset = .summary
+                case "text": query.subset = .text
+                case "data": query.subset = .data
+                case "false": query.subset = nil
+                case "count": (query.count, query.includeTotal) = (0, true)
+                default: throw invalid("_summary is true, text, data, count or false", name)
+                }
+            case "_elements":
+                let names = splitValues(rawValue)
+                guard names.allSatisfy({ !$0.isEmpty && !$0.contains(".") }) else {
+                    throw invalid("_elements takes top-level element names such as name,birthDate", name)
+                }
+                query.subset = .elements(Set(names))
             case "_include", "_revinclude":
                 guard modifier == nil else { throw invalid("\(name):\(modifier ?? "") is not supported: includes go one level", name) }
                 let include = try FHIRInclude(rawValue, name: name)
