@@ -21,6 +21,7 @@ enum CapabilityStatement {
                 updateDoc += "; device readings (numeric ids) are append-only and cannot be updated"
             }
             interactions.append(["code": "update", "documentation": .string(updateDoc)])
+            interactions.append(["code": "patch", "documentation": "JSON Patch (application/json-patch+json) or JSON Merge Patch (a JSON object)"])
             interactions.append([
                 "code": "delete",
                 "documentation":

@@ -51,13 +51,18 @@ struct FHIRRoutes {
             VigilRoute(.put, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
-                let ifMatch = try request.headers[.ifMatch].map { text throws in
-                    guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
-                    return version
-                }
                 let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
-                let (stored, created) = try await service(context).update(type, id: id, body: body, ifMatch: ifMatch)
+                let (stored, created) = try await service(context).update(type, id: id, body: body, ifMatch: try ifMatch(request))
                 return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
+            },
+            VigilRoute(.patch, "/fhir/:type/:id") { request, context in
+                let type = try resourceType(context)
+                let body = try await FHIRJSON.body(
+                    of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes,
+                    mediaTypes: ["application/json-patch+json", "application/merge-patch+json", "application/fhir+json", "application/json"])
+                let stored = try await service(context).patch(
+                    type, id: try context.parameters.require("id"), body: body, ifMatch: try ifMatch(request))
+                return resourceResponse(stored, status: .ok, request: request, context: context)
             },
             VigilRoute(.delete, "/fhir/:type/:id") { _, context in
                 try await service(context).delete(try resourceType(context), id: try context.parameters.require("id"))
@@ -88,6 +93,14 @@ struct FHIRRoutes {
             throw VigilError(.notFound, "resource type \(name) is not supported; see /fhir/metadata", issueType: "not-supported")
         }
         return type
+    }
+
+    /// The version an `If-Match` header names (`W/"3"`), or nil without one.
+    private func ifMatch(_ request: Request) throws -> Int? {
+        try request.headers[.ifMatch].map { text throws in
+            guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
+            return version
+        }
     }
 
     /// The criteria of a conditional create: the `If-None-Exist` header, or search parameters in

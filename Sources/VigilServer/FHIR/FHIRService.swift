@@ -201,6 +201,23 @@ struct FHIRService: Sendable {
     /// Replaces a resource; an administrator may create one with a chosen id this way.
     /// - Parameter ifMatch: the version the client expects to replace (`If-Match`), 412 when it is not current.
     /// - Returns: the stored resource and whether it was created.
+    /// Patches the current version: a JSON Patch (RFC 6902, an array) or a JSON Merge Patch (RFC
+    /// 7396, an object), stored as an update of exactly that version (412 when another update
+    /// came between, or when `ifMatch` is not the current version).
+    func patch(_ type: FHIRResourceType, id: String, body: JSON, ifMatch: Int?) async throws -> StoredResource {
+        try access.require(.update, on: type)
+        guard let current = try await visible(type, id: id) else { throw VigilError(.notFound, "\(type.rawValue)/\(id) was not found") }
+        if current.isDeleted { throw Self.gone(current) }
+        if let ifMatch, ifMatch != current.version {
+            throw VigilError(.preconditionFailed, "If-Match names version \(ifMatch); the current version is \(current.version)")
+        }
+        let patched = body.arrayValue != nil ? try JSONPatch.apply(body, to: current.json) : JSONPatch.merge(body, into: current.json)
+        guard patched["resourceType"] == current.json["resourceType"], patched["id"] == current.json["id"] else {
+            throw VigilError(.invalid, "a patch may not change resourceType or id")
+        }
+        return try await update(type, id: id, body: patched, ifMatch: current.version).0
+    }
+
     func update(_ type: FHIRResourceType, id: String, body: JSON, ifMatch: Int?) async throws -> (StoredResource, created: Bool) {
         try access.require(.update, on: type)
         guard FHIRID.isValid(id) else { throw VigilError(.invalid, "\(id) is not a valid id") }

@@ -22,11 +22,11 @@ public enum FHIRJSON {
     ///
     /// - Throws: ``VigilError``: 415 for a body declared as something else than JSON, 413 when
     ///   too large or nested too deep, 400 when it is not JSON.
-    public static func body(of request: Request, maxBytes: Int, maxDepth: Int = 32) async throws -> JSON {
-        if let type = request.headers[.contentType]?.lowercased(),
-            !(type.hasPrefix("application/json") || type.hasPrefix("application/fhir+json"))
-        {
-            throw VigilError(.unsupportedMediaType, "send application/fhir+json or application/json (was \(type))")
+    public static func body(
+        of request: Request, maxBytes: Int, maxDepth: Int = 32, mediaTypes: [String] = ["application/fhir+json", "application/json"]
+    ) async throws -> JSON {
+        if let type = request.headers[.contentType]?.lowercased(), !mediaTypes.contains(where: { type.hasPrefix($0) }) {
+            throw VigilError(.unsupportedMediaType, "send \(mediaTypes.joined(separator: " or ")) (was \(type))")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes {
             throw VigilError(.tooLarge, "the body is \(length) bytes; the limit is \(maxBytes)")
