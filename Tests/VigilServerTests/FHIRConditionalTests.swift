@@ -55,6 +55,40 @@ import VigilCore
         }
     }
 
+    @Test func aConditionalUpdateCreatesOrUpdatesTheOneMatch() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            let practitioner: JSON = ["resourceType": "Practitioner", "identifier": [["system": "urn:npi", "value": "90"]], "active": true]
+            let created = try await client.put("/fhir/Practitioner?identifier=urn:npi%7C90", token: admin, practitioner)
+            #expect(created.status == .created, "\(created.text)")
+            var changed = practitioner.objectValue!
+            changed["active"] = false
+            let updated = try await client.put("/fhir/Practitioner?identifier=urn:npi%7C90", token: admin, .object(changed))
+            #expect(updated.status == .ok && updated.json?["id"] == created.json?["id"] && updated.json?["active"] == false, "\(updated.text)")
+            changed["id"] = "someone-else"
+            #expect(try await client.put("/fhir/Practitioner?identifier=urn:npi%7C90", token: admin, .object(changed)).status == .badRequest)
+            try await client.put(["resourceType": "Practitioner", "identifier": [["system": "urn:npi", "value": "90"]]], id: "twin", token: admin)
+            #expect(try await client.put("/fhir/Practitioner?identifier=urn:npi%7C90", token: admin, practitioner).status == .preconditionFailed)
+            #expect(try await client.put("/fhir/Practitioner", token: admin, practitioner).status == .badRequest)
+        }
+    }
+
+    @Test func aConditionalDeleteDeletesTheOneMatch() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Practitioner", "identifier": [["system": "urn:npi", "value": "91"]]], id: "d1", token: admin)
+            #expect(try await client.request(.delete, "/fhir/Practitioner?identifier=urn:npi%7C91", token: admin).status == .noContent)
+            #expect(try await client.get("/fhir/Practitioner/d1", token: admin).status == .gone)
+            #expect(try await client.request(.delete, "/fhir/Practitioner?identifier=urn:npi%7C91", token: admin).status == .noContent)
+            for id in ["d2", "d3"] {
+                try await client.put(["resourceType": "Practitioner", "identifier": [["system": "urn:npi", "value": "92"]]], id: id, token: admin)
+            }
+            #expect(try await client.request(.delete, "/fhir/Practitioner?identifier=urn:npi%7C92", token: admin).status == .preconditionFailed)
+            #expect(try await client.request(.delete, "/fhir/Practitioner", token: admin).status == .badRequest)
+            #expect(try await client.get("/fhir/Practitioner/d2", token: admin).status == .ok)
+        }
+    }
+
     @Test func aTransactionEntryWithIfNoneExistResolvesToTheResourceThatExists() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()

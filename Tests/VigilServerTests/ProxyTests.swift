@@ -95,7 +95,7 @@ import VigilCore
         try await Harness().run { client in
             let instance = try await client.request(.options, "/fhir/Patient/p1")
             #expect(instance.status == .noContent, "\(instance.status) \(instance.text)")
-            #expect(instance.headers[.allow] == "GET, HEAD, PUT, DELETE, OPTIONS")
+            #expect(instance.headers[.allow] == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
             #expect(try await client.request(.options, "/fhir/metadata").headers[.allow] == "GET, HEAD, OPTIONS")
             #expect(try await client.request(.options, "/auth/token").headers[.allow] == "POST, OPTIONS")
             #expect(try await client.request(.options, "/nothing-here").status == .notFound)

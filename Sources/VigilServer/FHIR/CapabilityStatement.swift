@@ -46,8 +46,8 @@ enum CapabilityStatement {
                 "readHistory": true,
                 "updateCreate": true,
                 "conditionalCreate": true,
-                "conditionalUpdate": false,
-                "conditionalDelete": "not-supported",
+                "conditionalUpdate": true,
+                "conditionalDelete": "single",
                 "searchParam": .array(common + parameters),
             ]
             if type == .observation {

@@ -42,6 +42,17 @@ struct FHIRRoutes {
                 let (stored, created) = try await service(context).create(type, body: body, ifNoneExist: ifNoneExist)
                 return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
             },
+            VigilRoute(.put, "/fhir/:type") { request, context in
+                let type = try resourceType(context)
+                let body = try await FHIRJSON.body(of: request, maxBytes: runtime.configuration.ingestLimits.maxBodyBytes)
+                let (stored, created) = try await service(context).update(
+                    type, criteria: try Self.criteria(request, of: "a conditional update"), body: body, ifMatch: try ifMatch(request))
+                return resourceResponse(stored, status: created ? .created : .ok, request: request, context: context)
+            },
+            VigilRoute(.delete, "/fhir/:type") { request, context in
+                try await service(context).delete(try resourceType(context), criteria: try Self.criteria(request, of: "a conditional delete"))
+                return Response(status: .noContent)
+            },
             VigilRoute(.get, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
@@ -101,6 +112,16 @@ struct FHIRRoutes {
             guard let version = ETag.version(text) else { throw VigilError(.invalid, "If-Match takes an ETag such as W/\"1\"") }
             return version
         }
+    }
+
+    /// The search criteria in a request's URL (`identifier=urn:npi|42`), which a conditional
+    /// update or delete must have: without them it would apply to every resource of the type.
+    static func criteria(_ request: Request, of what: String) throws -> String {
+        let criteria = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }.filter {
+            !["_format", "_pretty"].contains($0.name)
+        }
+        guard !criteria.isEmpty else { throw VigilError(.invalid, "\(what) needs search criteria in the URL (Type?identifier=…)") }
+        return URLQuery.encode(criteria)
     }
 
     /// The criteria of a conditional create: the `If-None-Exist` header, or search parameters in

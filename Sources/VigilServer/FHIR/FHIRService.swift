@@ -201,6 +201,39 @@ struct FHIRService: Sendable {
     /// Replaces a resource; an administrator may create one with a chosen id this way.
     /// - Parameter ifMatch: the version the client expects to replace (`If-Match`), 412 when it is not current.
     /// - Returns: the stored resource and whether it was created.
+    /// Conditional update (`PUT Type?criteria`): the one visible match is updated (the body's `id`
+    /// absent or equal to it); with none, the body is created (with its `id` when it has one); with
+    /// more than one, 412.
+    /// - Returns: the stored resource and whether it was created.
+    func update(_ type: FHIRResourceType, criteria: String, body: JSON, ifMatch: Int?) async throws -> (StoredResource, created: Bool) {
+        try access.require(.update, on: type)
+        let found = try await matches(type, criteria: criteria)
+        switch found.count {
+        case 0:
+            guard let id = body["id"]?.stringValue else { return (try await create(type, body: body), true) }
+            return try await update(type, id: id, body: body, ifMatch: ifMatch)
+        case 1:
+            if let id = body["id"]?.stringValue, id != found[0] {
+                throw VigilError(
+                    .invalid, "\(criteria) matches \(type.rawValue)/\(found[0]), not the body's id \(id)", expression: "\(type.rawValue).id")
+            }
+            var object = body.objectValue ?? JSONObject()
+            object["id"] = .string(found[0])
+            return try await update(type, id: found[0], body: .object(object), ifMatch: ifMatch)
+        default:
+            throw VigilError(.preconditionFailed, "\(criteria) matches more than one \(type.rawValue)")
+        }
+    }
+
+    /// Conditional delete (`DELETE Type?criteria`): the one visible match is deleted; none is
+    /// nothing to do; more than one, 412.
+    func delete(_ type: FHIRResourceType, criteria: String) async throws {
+        try access.require(.delete, on: type)
+        let found = try await matches(type, criteria: criteria)
+        guard found.count <= 1 else { throw VigilError(.preconditionFailed, "\(criteria) matches more than one \(type.rawValue)") }
+        if let id = found.first { try await delete(type, id: id) }
+    }
+
     /// Patches the current version: a JSON Patch (RFC 6902, an array) or a JSON Merge Patch (RFC
     /// 7396, an object), stored as an update of exactly that version (412 when another update
     /// came between, or when `ifMatch` is not the current version).
