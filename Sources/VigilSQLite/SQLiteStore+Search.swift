@@ -4,14 +4,16 @@ public import VigilCore
 extension SQLiteStore {
     public func search(_ query: FHIRSearchQuery) async throws -> SearchPage {
         try await pool.read { db in
-            let (page, hasMore, total) = try self.keys(query, db)
+            let (page, next, total) = try self.keys(query, db)
             let resources = try self.resources(keys: page.filter { $0.kind == 0 }.map(\.key), db)
             let readings = try self.readings(ids: page.filter { $0.kind == 1 }.map(\.key), db)
             let readingsByID = Dictionary(uniqueKeysWithValues: readings.map { ($0.id, $0) })
             let results: [StoredResource] = page.compactMap { item in
                 item.kind == 0 ? resources[item.key] : readingsByID[item.key].map(self.storedResource)
             }
-            return SearchPage(resources: results, hasMore: hasMore, total: total)
+            var found = SearchPage(resources: results, hasMore: next != nil, total: total)
+            found.next = next
+            return found
         }
     }
 
@@ -20,28 +22,79 @@ extension SQLiteStore {
     }
 
     /// One page of a search's matches, in order: kind (0: a resource, 1: a reading), row key, and
-    /// FHIR id.
+    /// FHIR id; and where it ended when more follow.
     private func keys(_ query: FHIRSearchQuery, _ db: Database) throws -> (
-        page: [(kind: Int, key: Int64, id: String)], hasMore: Bool, total: Int?
+        page: [(kind: Int, key: Int64, id: String)], next: SearchCursor?, total: Int?
     ) {
         var parts: [SQLFragment] = [try ResourceSearchSQL(query: query).select(db)]
         if query.type == .observation {
             parts.append(try ReadingSearchSQL(query: query, catalog: catalog, store: self).select(db))
         }
         let total = query.includeTotal ? try count(parts, db) : nil
-        guard query.count > 0 else { return ([], false, total) }
+        guard query.count > 0 else { return ([], nil, total) }
+        let sorts = Self.effectiveSort(query)
+        let columns = sorts.indices.map { "s\($0)" } + ["kind", "key"]
+        if let after = query.after {
+            guard after.values.count == columns.count else {
+                throw VigilError(.invalid, "_cursor belongs to a search with another sort", expression: "_cursor")
+            }
+            let condition = Self.after(after, columns: columns, descending: sorts.map(\.descending) + [false, false])
+            parts = parts.map { SQLFragment("SELECT * FROM (\($0.sql)) WHERE \(condition.sql)", $0.arguments + condition.arguments) }
+        }
         // Each half is ordered and cut on its own first, so that an index can serve it
         // (a patient's latest readings are read off the (patient, code, time) index).
         let order = Self.order(query)
-        let window = query.offset + query.count + 1
+        let offset = query.after == nil ? query.offset : 0
+        let window = offset + query.count + 1
         let halves = parts.map { SQLFragment("SELECT * FROM (\($0.sql) ORDER BY \(order) LIMIT ?)", $0.arguments + [window]) }
         let union = SQLFragment(halves.map(\.sql).joined(separator: " UNION ALL "), halves.flatMap(\.arguments))
         let rows = try Row.fetchAll(
-            db, sql: "SELECT kind, key, id FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
-            arguments: StatementArguments(union.arguments + [query.count + 1, query.offset])
+            db,
+            sql:
+                "SELECT kind, key, id, \(columns.dropLast(2).map { $0 + ", " }.joined())kind, key FROM (\(union.sql)) ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments: StatementArguments(union.arguments + [query.count + 1, offset])
         )
         // Columns by position: GRDB's lookup by name lowercases the name for every row.
-        return (rows.prefix(query.count).map { (kind: $0[0], key: $0[1], id: $0[2]) }, rows.count > query.count, total)
+        let page = rows.prefix(query.count).map { (kind: $0[0] as Int, key: $0[1] as Int64, id: $0[2] as String) }
+        var next: SearchCursor?
+        if rows.count > query.count, let last = rows.prefix(query.count).last {
+            next = SearchCursor(
+                sort: query.sortDescription,
+                (3..<(3 + columns.count)).map { index in
+                    switch last[index] as DatabaseValue {
+                    case let value where value.isNull: .null
+                    case let value: (Int64.fromDatabaseValue(value)).map { .integer($0) } ?? .text(String.fromDatabaseValue(value) ?? "")
+                    }
+                })
+        }
+        return (page, next, total)
+    }
+
+    /// Rows strictly after `cursor` in the order of `columns` (each ascending or descending; SQL
+    /// NULL sorts first ascending and last descending, as SQLite orders it).
+    static func after(_ cursor: SearchCursor, columns: [String], descending: [Bool]) -> SQLFragment {
+        func value(_ v: SearchCursor.Value) -> (any DatabaseValueConvertible)? {
+            switch v {
+            case .integer(let number): number
+            case .text(let text): text
+            case .null: nil
+            }
+        }
+        func equal(_ column: String, _ v: SearchCursor.Value) -> SQLFragment {
+            v == .null ? SQLFragment("\(column) IS NULL") : SQLFragment("\(column) = ?", [value(v)])
+        }
+        func beyond(_ column: String, _ v: SearchCursor.Value, _ descending: Bool) -> SQLFragment {
+            switch (v, descending) {
+            case (.null, false): SQLFragment("\(column) IS NOT NULL")
+            case (.null, true): .false
+            case (_, false): SQLFragment("\(column) > ?", [value(v)])
+            case (_, true): SQLFragment("(\(column) < ? OR \(column) IS NULL)", [value(v)])
+            }
+        }
+        return .any(
+            columns.indices.map { i in
+                .all((0..<i).map { equal(columns[$0], cursor.values[$0]) } + [beyond(columns[i], cursor.values[i], descending[i])])
+            })
     }
 
     private func count(_ parts: [SQLFragment], _ db: Database) throws -> Int {

@@ -42,7 +42,8 @@ import VigilCore
                 "token: OAuth password grant, form-encoded",
                 "create a Patient", "read it back", "update it", "create Observations of the patient",
                 "search with the >= date prefix fhirclient writes",
-                "search with _include", "search with _revinclude", "delete, then the read answers 410 Gone", "instance _history", "refresh the token",
+                "search with _include", "search with _revinclude", "paging while data arrives: no entry twice",
+                "delete, then the read answers 410 Gone", "instance _history", "refresh the token",
             ])
     }
 
@@ -54,8 +55,10 @@ import VigilCore
         Self.expectPassing(
             steps,
             [
-                "discovery and an OAuth token", "create a Patient", "create Observations", "search with include", "search with revinclude",
-                "sort by a date parameter", "fetch_all follows the paging links", "history", "delete",
+                "discovery and an OAuth token", "create a Patient", "get_or_create twice: one resource (If-None-Exist)", "count",
+                "create Observations",
+                "search with include", "search with revinclude", "sort by a date parameter", "fetch_all follows the paging links", "_elements",
+                "_summary=count", "patch (JSON Patch)", "conditional update", "history", "delete",
             ])
     }
 

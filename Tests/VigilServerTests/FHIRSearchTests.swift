@@ -15,15 +15,51 @@ import VigilCore
             let links = first.json?["link"]?.arrayValue ?? []
             let next = try #require(links.first { $0["relation"] == "next" }?["url"]?.stringValue)
             #expect(next.hasPrefix("http://localhost/fhir/Patient?"))
-            #expect(next.contains("_count=3") && next.contains("_offset=3") && next.contains("_sort=_id"))
+            #expect(next.contains("_count=3") && next.contains("_cursor=") && next.contains("_sort=_id"))
             let path = String(next.dropFirst("http://localhost".count))
             let second = try await client.get(path, token: admin)
             #expect(second.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == ["p4", "p5"])
             #expect(second.json?["link"]?.arrayValue?.contains { $0["relation"] == "next" } == false)
-            #expect(second.json?["link"]?.arrayValue?.contains { $0["relation"] == "previous" } == true)
+            #expect(try await client.get("/fhir/Patient?_cursor=not-a-cursor", token: admin).status == .badRequest)
+            #expect(
+                try await client.get(
+                    "/fhir/Patient?_sort=-_lastUpdated&"
+                        + next.split(separator: "?")[1].split(separator: "&").filter { $0.hasPrefix("_cursor") }.joined(), token: admin
+                ).status == .badRequest)
             #expect(first.json?["entry"]?[0]?["fullUrl"] == "http://localhost/fhir/Patient/p1")
             let total = try await client.get("/fhir/Patient?_count=0", token: admin)
             #expect(total.json?["total"] == 5 && total.json?["entry"] == nil)
+        }
+    }
+
+    /// Page 1 is read, readings and entered observations arrive, the next page is read: no entry
+    /// twice, none skipped (keyset paging; offsets shifted under new data).
+    @Test func pagingIsStableWhileDataArrives() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            _ = try await client.ingest((1...4).map { client.reading($0, secondsAgo: Int64(600 - $0 * 60)) }, token: world.devices["d1"])
+            for minutes in [3, 1] {
+                _ = try await client.create(
+                    [
+                        "resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]],
+                        "subject": ["reference": "Patient/p1"],
+                        "effectiveDateTime": .string(FHIRDateTime.instant(milliseconds: client.clock.now() - Int64(minutes) * 60_000)),
+                        "valueQuantity": ["value": 70, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"],
+                    ], token: world.admin)
+            }
+            var seen: [String] = []
+            var page = try await client.get("/fhir/Observation?patient=p1&code=8867-4&_count=2", token: world.admin)
+            let before = page.json?["total"]
+            seen += page.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } ?? []
+            // Newer readings arrive: newest first, they would push page 1's entries onto page 2.
+            client.clock.advance(seconds: 1)
+            _ = try await client.ingest((5...7).map { client.reading($0) }, token: world.devices["d1"])
+            while let next = page.json?["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?.stringValue {
+                page = try await client.get(String(next.dropFirst("http://localhost".count)), token: world.admin)
+                seen += page.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } ?? []
+            }
+            #expect(before == nil)
+            #expect(seen.count == 6 && Set(seen).count == 6, "\(seen)")
         }
     }
 

@@ -74,6 +74,8 @@ public struct SearchPage: Sendable, Equatable {
     public var hasMore: Bool
     /// All matches, when the query asked for a total.
     public var total: Int?
+    /// Where the page ended, for the next page to start after, when more follow.
+    public var next: SearchCursor?
     /// What `_include` and `_revinclude` added (not matches; the service fills it in).
     public var included: [StoredResource] = []
 

@@ -6,14 +6,17 @@ enum SearchBundle {
         _ page: SearchPage, query: FHIRSearchQuery, parameters: [(name: String, value: String)], baseURL: String
     ) -> JSON {
         let path = "\(baseURL)/\(query.type.rawValue)"
-        let kept = parameters.filter { $0.name != "_offset" && $0.name != "_count" }
-        func link(_ relation: String, offset: Int) -> JSON {
-            let items = kept + [("_count", String(query.count)), ("_offset", String(offset))]
+        let kept = parameters.filter { !["_offset", "_count", "_cursor"].contains($0.name) }
+        func link(_ relation: String, _ position: (name: String, value: String)?) -> JSON {
+            let items = kept + [("_count", String(query.count))] + (position.map { [$0] } ?? [])
             return ["relation": .string(relation), "url": .string(path + "?" + URLQuery.encode(items))]
         }
-        var links = [link("self", offset: query.offset)]
-        if page.hasMore { links.append(link("next", offset: query.offset + query.count)) }
-        if query.offset > 0 { links.append(link("previous", offset: max(0, query.offset - query.count))) }
+        // The self link says where this page started; next starts after its last match, so
+        // matches that arrive between the pages neither repeat an entry nor push one past.
+        let start: (name: String, value: String)? =
+            query.after.map { ("_cursor", $0.token) } ?? (query.offset > 0 ? ("_offset", String(query.offset)) : nil)
+        var links = [link("self", start)]
+        if let next = page.next { links.append(link("next", ("_cursor", next.token))) }
         var bundle: JSONObject = ["resourceType": "Bundle", "type": "searchset"]
         if let total = page.total { bundle["total"] = .integer(total) }
         bundle["link"] = .array(links)

@@ -55,6 +55,11 @@ extension FHIRSearchQuery {
             case "_offset":
                 guard let offset = Int(rawValue), offset >= 0 else { throw invalid("_offset must be a whole number", "_offset") }
                 query.offset = offset
+            case "_cursor":
+                guard let cursor = SearchCursor(token: rawValue) else {
+                    throw invalid("_cursor is the value of a next link; follow the link as it is", "_cursor")
+                }
+                query.after = cursor
             case "_total", "_totalMethod":
                 // `_totalMethod=count` is how fhirpy asks for the total.
                 query.includeTotal = ["accurate", "estimate", "count"].contains(rawValue)
@@ -104,8 +109,14 @@ extension FHIRSearchQuery {
                 query.filters.append(try parseFilter(parameter, modifier: modifier, value: rawValue))
             }
         }
+        if let after = query.after, after.sort != query.sortDescription {
+            throw invalid("_cursor belongs to a search with another _sort; follow the next link as it is", "_cursor")
+        }
         return query
     }
+
+    /// The `_sort` as written (`-date,_id`), what a ``SearchCursor`` is tied to.
+    public var sortDescription: String { sort.map { ($0.descending ? "-" : "") + $0.parameter }.joined(separator: ",") }
 
     private static func invalid(_ message: String, _ parameter: String) -> VigilError {
         VigilError(.invalid, message, expression: parameter)

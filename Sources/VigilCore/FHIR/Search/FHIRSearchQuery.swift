@@ -82,6 +82,8 @@ public struct FHIRSearchQuery: Sendable, Equatable {
     public var includes: [FHIRInclude] = []
     /// `_revinclude`: resources that refer to the page's, added to the page.
     public var revIncludes: [FHIRInclude] = []
+    /// Matches after this point of the sort (a `next` link's `_cursor`), instead of `offset`.
+    public var after: SearchCursor?
     /// `_summary` or `_elements`: the part of each resource answered.
     public var subset: FHIRSubset?
 
