@@ -38,7 +38,8 @@ struct ReadingSearchSQL {
         if let missing = filter.missing {
             return Self.readingParameters.contains(name) == missing ? .false : .true
         }
-        return .any(try filter.values.map { try valueCondition(name, $0, db) })
+        let matches = SQLFragment.any(try filter.values.map { try valueCondition(name, $0, db) })
+        return filter.negated ? SQLFragment("NOT (\(matches.sql))", matches.arguments) : matches
     }
 
     private func valueCondition(_ name: String, _ value: FHIRSearchQuery.Value, _ db: Database) throws -> SQLFragment {

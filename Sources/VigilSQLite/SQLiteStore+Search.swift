@@ -183,7 +183,7 @@ struct ResourceSearchSQL {
         // resource of the type: an identifier among 1,000 devices took 1.5 ms that way, 0.2 ms this.
         let alternatives = SQLFragment.any(filter.values.map(Self.valueCondition))
         return SQLFragment(
-            "r.key IN (SELECT t.resource_key FROM \(table) t WHERE t.param = ? AND (\(alternatives.sql)))",
+            "r.key \(filter.negated ? "NOT IN" : "IN") (SELECT t.resource_key FROM \(table) t WHERE t.param = ? AND (\(alternatives.sql)))",
             [filter.parameter.name] + alternatives.arguments)
     }
 

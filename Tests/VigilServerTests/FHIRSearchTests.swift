@@ -63,6 +63,39 @@ import VigilCore
         }
     }
 
+    /// Chained parameters, `_has` and `:not`, each within what the reader may see.
+    @Test func chainsHasAndNot() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            var p2 = try #require(try await client.get("/fhir/Patient/p2", token: world.admin).json?.objectValue)
+            p2["identifier"] = [["system": "urn:mrn", "value": "M2"]]
+            #expect(try await client.put("/fhir/Patient/p2", token: world.admin, .object(p2)).status == .ok)
+            let mine = try await client.create(
+                ["resourceType": "Condition", "subject": ["reference": "Patient/p1"], "code": ["coding": [["system": "urn:c", "code": "asthma"]]]],
+                token: world.admin)
+            let theirs = try await client.create(
+                ["resourceType": "Condition", "subject": ["reference": "Patient/p2"], "code": ["coding": [["system": "urn:c", "code": "gout"]]]],
+                token: world.admin)
+            func ids(_ path: String, _ token: String) async throws -> [String] {
+                let reply = try await client.get(path, token: token)
+                #expect(reply.status == .ok, "\(path): \(reply.text)")
+                return reply.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } ?? []
+            }
+            #expect(try await ids("/fhir/Condition?subject:Patient.identifier=urn:mrn%7CM2", world.admin) == [theirs])
+            #expect(try await ids("/fhir/Condition?patient.identifier=M2", world.admin) == [theirs])
+            #expect(try await ids("/fhir/Condition?patient.identifier=nobody", world.admin).isEmpty)
+            #expect(try await ids("/fhir/Condition?patient.identifier=M2", world["nina"]).isEmpty)
+            #expect(try await ids("/fhir/Patient?_has:Condition:subject:code=gout", world.admin) == ["p2"])
+            #expect(try await ids("/fhir/Patient?_has:Condition:subject:code=gout", world["nina"]).isEmpty)
+            #expect(try await ids("/fhir/Condition?code:not=urn:c%7Cgout", world.admin) == [mine])
+            for bad in [
+                "subject.name=x", "subject:Patient.organization.name=x", "_has:Condition:code:code=x", "_has:Nothing:subject:code=x", "code:text=x",
+            ] {
+                #expect(try await client.get("/fhir/Condition?\(bad)", token: world.admin).status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
     /// 2,000 OR-ed values (or parameters) are refused with the limit, not failed on in the store.
     @Test func manyValuesOrParametersAreRefusedWithTheLimit() async throws {
         try await Harness().run { client in

@@ -69,7 +69,7 @@ enum CapabilityStatement {
                 [
                     "mode": "server",
                     "documentation":
-                        "Search modifiers: :missing on every parameter, :exact and :contains on strings, :Type on references. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum.",
+                        "Search modifiers: :missing on every parameter, :not on tokens, :exact and :contains on strings, :Type on references; chained parameters and _has one level deep; _include and _revinclude; _summary and _elements. Sort by _id, _lastUpdated or a date parameter. _count is capped at the server's maximum; paging links carry a keyset cursor.",
                     "security": [
                         "cors": .bool(cors),
                         "extension": [

@@ -107,6 +107,7 @@ struct FHIRService: Sendable {
         try access.require(.search, on: type)
         var query = try FHIRSearchQuery.parse(type: type, parameters: parameters, limits: runtime.configuration.searchLimits, lenient: lenient)
         query.scope = access.searchScope(for: type)
+        try await resolveJoins(&query)
         var page = try await runtime.store.search(query)
         page.included = try await included(query, page: page.resources)
         let description = "\(type.rawValue)?" + URLQuery.encode(parameters)
@@ -117,6 +118,53 @@ struct FHIRService: Sendable {
             try await runtime.audit(patients.map { event(.read, description, patient: $0, detail: "search") })
         }
         return (query, page)
+    }
+
+    /// Turns a query's chains and `_has` into filters the store runs: the other resources are
+    /// searched first, within what the principal may see, at most the largest page of them (a
+    /// condition matching more is refused: narrow it).
+    private func resolveJoins(_ query: inout FHIRSearchQuery) async throws {
+        let limits = runtime.configuration.searchLimits
+        for join in query.joins {
+            let (type, name, value): (FHIRResourceType, String, String) =
+                switch join {
+                case .chain(_, let target, let name, let value): (target, name, value)
+                case .has(let source, _, let name, let value): (source, name, value)
+                }
+            try access.require(.search, on: type)
+            var inner = try FHIRSearchQuery.parse(type: type, parameters: [(name, value)], limits: limits)
+            inner.scope = access.searchScope(for: type)
+            inner.count = limits.maxCount + 1
+            switch join {
+            case .chain(let parameter, let target, _, _):
+                let ids = try await runtime.store.searchIDs(inner)
+                guard ids.count <= limits.maxCount else {
+                    throw VigilError(
+                        .invalid, "\(parameter.name):\(target.rawValue).\(name) matches more than \(limits.maxCount) resources; narrow it")
+                }
+                // No match: a reference no resource can have (an id has no spaces).
+                let targets = ids.isEmpty ? ["\(target.rawValue)/ "] : ids.map { "\(target.rawValue)/\($0)" }
+                query.filters.append(.init(parameter: parameter, values: targets.map { .reference($0) }))
+            case .has(let source, let parameter, _, _):
+                let holders = try await runtime.store.search(inner).resources
+                guard holders.count <= limits.maxCount else {
+                    throw VigilError(
+                        .invalid, "_has:\(source.rawValue):\(parameter.name):\(name) matches more than \(limits.maxCount) resources; narrow it")
+                }
+                let prefix = query.type.rawValue + "/"
+                let ids = Set(
+                    holders.flatMap { holder in
+                        FHIRIndexer.entries(for: holder.json, type: holder.type).compactMap { entry -> String? in
+                            guard entry.parameter == parameter.name, case .reference(let target) = entry.value, target.hasPrefix(prefix) else {
+                                return nil
+                            }
+                            return String(target.dropFirst(prefix.count))
+                        }
+                    })
+                query.ids = query.ids.map { $0.filter(ids.contains) } ?? ids.sorted()
+            }
+        }
+        query.joins = []
     }
 
     /// What a page's `_include`s refer to and what refers to it through its `_revinclude`s, once
@@ -170,6 +218,7 @@ struct FHIRService: Sendable {
         var query = try FHIRSearchQuery.parse(type: type, parameters: parameters, limits: runtime.configuration.searchLimits)
         query.count = 2
         query.scope = access.searchScope(for: type)
+        try await resolveJoins(&query)
         return try await runtime.store.searchIDs(query)
     }
 

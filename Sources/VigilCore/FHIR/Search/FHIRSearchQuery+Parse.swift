@@ -97,9 +97,19 @@ extension FHIRSearchQuery {
                 query.ids = (query.ids.map { Set($0).intersection(ids) }.map(Array.init) ?? ids)
             case "_lastUpdated":
                 query.lastUpdated.append(contentsOf: try splitValues(rawValue).map { v throws(VigilError) in try parseDate(v, name: name) })
+            case "_has":
+                let parts = (modifier ?? "").split(separator: ":", maxSplits: 2).map(String.init)
+                guard parts.count == 3, let source = FHIRResourceType(rawValue: parts[0]),
+                    let parameter = FHIRSearchParameter.parameters(of: source)[parts[1]], parameter.kind == .reference, !parts[2].hasPrefix("_has")
+                else {
+                    throw invalid(
+                        "_has takes _has:Type:reference-parameter:parameter=value (one level), such as _has:Observation:patient:code=8867-4", name)
+                }
+                query.joins.append(.has(source: source, parameter: parameter, name: parts[2], value: rawValue))
             default:
-                if name.contains(".") {
-                    throw invalid("chained search (\(name)) is not supported", name)
+                if name.contains(".") || modifier?.contains(".") == true {
+                    query.joins.append(try parseChain(name: name, modifier: modifier, value: rawValue, known: known))
+                    continue
                 }
                 guard let parameter = known[name] else {
                     if lenient { continue }
@@ -158,6 +168,25 @@ extension FHIRSearchQuery {
         return keys
     }
 
+    /// `patient.identifier=X` (the parameter's one target type) or `subject:Patient.identifier=X`.
+    private static func parseChain(name: String, modifier: String?, value: String, known: [String: FHIRSearchParameter]) throws(VigilError) -> Join {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let parameter = known[parts[0]], parameter.kind == .reference else {
+            throw invalid("a chain starts with a reference parameter (subject:Patient.identifier=…); \(parts[0]) is not one", name)
+        }
+        var target = parameter.targetType
+        var inner = parts.count > 1 ? parts[1] : ""
+        if let modifier, let dot = modifier.firstIndex(of: ".") {
+            target = String(modifier[..<dot])
+            inner = String(modifier[modifier.index(after: dot)...])
+        }
+        guard let target, let type = FHIRResourceType(rawValue: target) else {
+            throw invalid("name the type the chain goes to: \(parts[0]):Patient.\(inner)", name)
+        }
+        guard !inner.isEmpty, !inner.contains(".") else { throw invalid("chains go one level: \(parts[0]):\(target).name=…", name) }
+        return .chain(parameter: parameter, target: type, name: inner, value: value)
+    }
+
     private static func parseFilter(_ parameter: FHIRSearchParameter, modifier: String?, value: String) throws(VigilError) -> Filter {
         if modifier == "missing" {
             guard value == "true" || value == "false" else { throw invalid(":missing takes true or false", parameter.name) }
@@ -168,7 +197,9 @@ extension FHIRSearchQuery {
             guard !item.isEmpty else { throw invalid("empty value for \(parameter.name)", parameter.name) }
             switch parameter.kind {
             case .token:
-                guard modifier == nil else { throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name) }
+                guard modifier == nil || modifier == "not" else {
+                    throw invalid("modifier :\(modifier!) is not supported on \(parameter.name) (:not and :missing are)", parameter.name)
+                }
                 values.append(parseToken(item))
             case .reference:
                 var defaultType = parameter.targetType
@@ -196,7 +227,7 @@ extension FHIRSearchQuery {
                 values.append(.string(match == .exact ? item : FHIRIndexer.normalize(item), match))
             }
         }
-        return Filter(parameter: parameter, values: values)
+        return Filter(parameter: parameter, values: values, negated: modifier == "not")
     }
 
     static func parseToken(_ text: String) -> Value {

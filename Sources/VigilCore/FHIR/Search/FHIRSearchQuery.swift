@@ -35,12 +35,26 @@ public struct FHIRSearchQuery: Sendable, Equatable {
         public var values: [Value]
         /// `:missing=true|false`: whether the resource has no value for the parameter.
         public var missing: Bool?
+        /// `:not`: resources with no value among ``values`` (those without the parameter too).
+        public var negated: Bool
 
-        public init(parameter: FHIRSearchParameter, values: [Value], missing: Bool? = nil) {
+        public init(parameter: FHIRSearchParameter, values: [Value], missing: Bool? = nil, negated: Bool = false) {
             self.parameter = parameter
             self.values = values
             self.missing = missing
+            self.negated = negated
         }
+    }
+
+    /// A condition on other resources, which the server turns into a filter by searching them
+    /// first (within what the requester may see).
+    public enum Join: Sendable, Equatable {
+        /// A chained parameter (`subject:Patient.identifier=X`): the reference `parameter` points
+        /// to a `target` matching `name=value`.
+        case chain(parameter: FHIRSearchParameter, target: FHIRResourceType, name: String, value: String)
+        /// `_has:Observation:patient:code=X`: some `source` resource matching `name=value` refers
+        /// to the resource through its reference `parameter`.
+        case has(source: FHIRResourceType, parameter: FHIRSearchParameter, name: String, value: String)
     }
 
     /// A sort key: `_id`, `_lastUpdated` or a date parameter of the type.
@@ -82,6 +96,8 @@ public struct FHIRSearchQuery: Sendable, Equatable {
     public var includes: [FHIRInclude] = []
     /// `_revinclude`: resources that refer to the page's, added to the page.
     public var revIncludes: [FHIRInclude] = []
+    /// Chains and `_has`, to be resolved into ``filters`` and ``ids`` before the store runs the query.
+    public var joins: [Join] = []
     /// Matches after this point of the sort (a `next` link's `_cursor`), instead of `offset`.
     public var after: SearchCursor?
     /// `_summary` or `_elements`: the part of each resource answered.
