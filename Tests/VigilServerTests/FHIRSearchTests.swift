@@ -96,6 +96,30 @@ import VigilCore
         }
     }
 
+    @Test func everythingOfAPatientIsTheirWholeRecord() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            let condition = try await client.create(
+                ["resourceType": "Condition", "subject": ["reference": "Patient/p1"], "code": ["text": "asthma"]], token: world.admin)
+            _ = try await client.create(
+                ["resourceType": "Condition", "subject": ["reference": "Patient/p2"], "code": ["text": "gout"]], token: world.admin)
+            _ = try await client.ingest([client.reading(1)], token: world.devices["d1"])
+            let everything = try await client.get("/fhir/Patient/p1/$everything", token: world["nina"])
+            #expect(everything.status == .ok, "\(everything.text)")
+            let names =
+                everything.json?["entry"]?.arrayValue?.compactMap { entry -> String? in
+                    guard let type = entry["resource"]?["resourceType"]?.stringValue, let id = entry["resource"]?["id"]?.stringValue else {
+                        return nil
+                    }
+                    return "\(type)/\(id)"
+                } ?? []
+            #expect(names.first == "Patient/p1" && names.contains("Condition/\(condition)") && names.contains("Device/d1"), "\(names)")
+            #expect(names.contains { $0.hasPrefix("Observation/") })
+            #expect(!names.contains { $0.hasSuffix("p2") })
+            #expect(try await client.get("/fhir/Patient/p2/$everything", token: world["nina"]).status == .notFound)
+        }
+    }
+
     /// 2,000 OR-ed values (or parameters) are refused with the limit, not failed on in the store.
     @Test func manyValuesOrParametersAreRefusedWithTheLimit() async throws {
         try await Harness().run { client in

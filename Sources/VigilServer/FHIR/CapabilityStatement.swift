@@ -91,6 +91,7 @@ enum CapabilityStatement {
                     ],
                     "resource": .array(resources),
                     "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
+                    "operation": [["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"]],
                     "searchParam": .array(common),
                 ]
             ],

@@ -85,6 +85,16 @@ struct FHIRRoutes {
             VigilRoute(.get, "/fhir/:type/_history") { request, context in
                 try await history(try resourceType(context), id: nil, request, context)
             },
+            // One pattern for every type (the router does not backtrack from a literal `Patient`).
+            VigilRoute(.get, "/fhir/:type/:id/$everything") { request, context in
+                guard try resourceType(context) == .patient else { throw VigilError(.notFound, "$everything is Patient's operation") }
+                let resources = try await service(context).everything(patient: try context.parameters.require("id"))
+                let base = baseURL(request, context)
+                let entries: [JSON] = resources.map {
+                    ["fullUrl": .string("\(base)/\($0.type.rawValue)/\($0.id)"), "resource": $0.json, "search": ["mode": "match"]]
+                }
+                return FHIRJSON.response(["resourceType": "Bundle", "type": "searchset", "total": .integer(entries.count), "entry": .array(entries)])
+            },
             VigilRoute(.get, "/fhir/:type/:id/_history") { request, context in
                 try await history(try resourceType(context), id: try context.parameters.require("id"), request, context)
             },

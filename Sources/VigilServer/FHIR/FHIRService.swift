@@ -102,6 +102,20 @@ struct FHIRService: Sendable {
         return versions
     }
 
+    /// `Patient/id/$everything`: the patient and every resource of their record the principal may
+    /// search, at most the largest page of each type (Observations newest first).
+    func everything(patient id: String) async throws -> [StoredResource] {
+        let patient = try await read(.patient, id: id)
+        let limits = runtime.configuration.searchLimits
+        var found = [patient]
+        for type in FHIRResourceType.allCases.sorted() where type != .patient && type.patientElement != nil && access.allows(.search, on: type) {
+            let query = FHIRSearchQuery(type: type, count: limits.maxCount, scope: .compartments(["Patient/\(id)"], includeUnassigned: false))
+            found += try await runtime.store.search(query).resources
+        }
+        try await runtime.audit([event(.read, "Patient/\(id)/$everything", patient: "Patient/\(id)", detail: "\(found.count) resources")])
+        return found
+    }
+
     /// Searches within what the principal may see.
     func search(_ type: FHIRResourceType, parameters: [(name: String, value: String)], lenient: Bool) async throws -> (FHIRSearchQuery, SearchPage) {
         try access.require(.search, on: type)
