@@ -50,6 +50,9 @@ enum CapabilityStatement {
                 "conditionalDelete": "single",
                 "searchParam": .array(common + parameters),
             ]
+            if type == .patient {
+                entry["operation"] = [["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"]]
+            }
             if type == .observation {
                 entry["documentation"] = "Device readings are served as Observations with numeric ids and identifier urn:vigil:producer-key."
             }
@@ -91,7 +94,6 @@ enum CapabilityStatement {
                     ],
                     "resource": .array(resources),
                     "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
-                    "operation": [["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"]],
                     "searchParam": .array(common),
                 ]
             ],
