@@ -88,6 +88,11 @@ import VigilCore
             #expect(try await ids("/fhir/Patient?_has:Condition:subject:code=gout", world.admin) == ["p2"])
             #expect(try await ids("/fhir/Patient?_has:Condition:subject:code=gout", world["nina"]).isEmpty)
             #expect(try await ids("/fhir/Condition?code:not=urn:c%7Cgout", world.admin) == [mine])
+            let posted = try await client.request(
+                .post, "/fhir/Condition/_search?_count=5", token: world.admin, body: "code=urn%3Ac%7Cgout",
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(posted.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == [theirs], "\(posted.text)")
+            #expect(try await client.post("/fhir/Condition/_search", token: world.admin, ["code": "gout"]).status == .unsupportedMediaType)
             for bad in [
                 "subject.name=x", "subject:Patient.organization.name=x", "_has:Condition:code:code=x", "_has:Nothing:subject:code=x", "code:text=x",
             ] {

@@ -24,11 +24,17 @@ struct FHIRRoutes {
                 return FHIRJSON.response(response)
             },
             VigilRoute(.get, "/fhir/:type") { request, context in
-                let type = try resourceType(context)
-                let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-                let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
-                let (query, page) = try await service(context).search(type, parameters: parameters, lenient: lenient)
-                return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request, context)))
+                try await search(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }, request, context)
+            },
+            // A search whose parameters are too long, or too private, for a URL.
+            VigilRoute(.post, "/fhir/:type/_search") { request, context in
+                guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+                    throw VigilError(.unsupportedMediaType, "POST _search takes its parameters form-encoded (application/x-www-form-urlencoded)")
+                }
+                var request = request
+                let form = try await URLEncodedForm(request: &request)
+                return try await search(
+                    request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) } + form.pairs, request, context)
             },
             VigilRoute(.post, "/fhir/:type") { request, context in
                 let type = try resourceType(context)
@@ -147,6 +153,12 @@ struct FHIRRoutes {
             throw VigilError(.invalid, "give a conditional create's criteria once: in If-None-Exist or in the URL, not both")
         }
         return header ?? query
+    }
+
+    private func search(_ parameters: [(name: String, value: String)], _ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let lenient = request.headers[HTTPField.Name.prefer]?.contains("handling=lenient") ?? false
+        let (query, page) = try await service(context).search(try resourceType(context), parameters: parameters, lenient: lenient)
+        return FHIRJSON.response(SearchBundle.make(page, query: query, parameters: parameters, baseURL: baseURL(request, context)))
     }
 
     private func history(_ type: FHIRResourceType?, id: String?, _ request: Request, _ context: VigilRequestContext) async throws -> Response {
