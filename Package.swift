@@ -248,6 +248,7 @@ let package = Package(
                 "VigilServer",
                 "VigilTestFixtures",
                 "VigilBench",
+                "HL7v2",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -10,9 +10,9 @@ extension HL7Message {
     }
 
     /// The ACK that answers `message`: MSH with sender and receiver swapped, MSA echoing MSH-10,
-    /// and for `AE`/`AR` an ERR segment with the reason (ERR-3 `207` application error or `200`
-    /// unsupported message type, ERR-4 `E`, ERR-8 the text).
-    public func acknowledgement(_ code: AcknowledgementCode, reason: String? = nil, controlID: String, now: Int64) -> HL7Message {
+    /// and an ERR segment for each problem (ERR-2 where, ERR-3 the condition of table 0357, ERR-4
+    /// `E`, ERR-8 the reason).
+    public func acknowledgement(_ code: AcknowledgementCode, problems: [HL7Problem] = [], controlID: String, now: Int64) -> HL7Message {
         let msh = first("MSH")
         var segments = [
             HL7Segment(
@@ -25,10 +25,15 @@ extension HL7Message {
                 ]),
             HL7Segment("MSA", [HL7Field(code.rawValue), HL7Field(self.controlID)]),
         ]
-        if code != .accept {
-            let errorCode = type.code == "ORU" ? ["207", "Application internal error", "HL70357"] : ["200", "Unsupported message type", "HL70357"]
+        for problem in problems {
+            let location = problem.segment.map { HL7Field(components: [$0, problem.sequence ?? "", problem.field.map(String.init) ?? ""]) } ?? .empty
             segments.append(
-                HL7Segment("ERR", [.empty, .empty, HL7Field(components: errorCode), "E", .empty, .empty, .empty, HL7Field(reason ?? "")]))
+                HL7Segment(
+                    "ERR",
+                    [
+                        .empty, location, HL7Field(components: [problem.condition.rawValue, problem.condition.text, "HL70357"]), "E", .empty, .empty,
+                        .empty, HL7Field(problem.text),
+                    ]))
         }
         return HL7Message(encoding: encoding, segments: segments)
     }

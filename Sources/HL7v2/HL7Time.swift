@@ -1,13 +1,19 @@
 /// HL7 v2 date/time values (DTM/TS): `YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`.
 public enum HL7Time {
-    /// Milliseconds since 1970 (UTC) of an HL7 time; a value without an offset is read as UTC.
-    /// Nil when it is not such a value (or not a real calendar date).
-    public static func milliseconds(_ text: String) -> Int64? {
+    /// The offset from UTC, in seconds, of a place's clocks when they show a given wall-clock time
+    /// (passed as milliseconds read as if it were UTC): how a time written without an offset is
+    /// read at its sender's place.
+    public typealias LocalOffset = @Sendable (Int64) -> Int
+
+    /// Milliseconds since 1970 (UTC) of an HL7 time. A value without an offset is the sender's
+    /// local time when `localOffset` is given, else UTC. Nil when it is not such a value (or not
+    /// a real calendar date).
+    public static func milliseconds(_ text: String, localOffset: LocalOffset? = nil) -> Int64? {
         let bytes = Array(text.utf8)
         func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
         func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
         var end = bytes.count
-        var offsetMinutes = 0
+        var offsetMinutes: Int?
         if let sign = bytes.firstIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) {
             // Four digits: `+-100` is not an offset.
             guard bytes.count - sign == 5, bytes[(sign + 1)...].allSatisfy(isDigit) else { return nil }
@@ -31,8 +37,9 @@ public enum HL7Time {
         let (hour, minute, second) = (part(8, 2, default: 0), part(10, 2, default: 0), part(12, 2, default: 0))
         guard (1...12).contains(month), (1...daysIn(month, year)).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        return seconds * 1000 + Int64((fraction * 1000).rounded())
+        let wallClock = (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000 + Int64((fraction * 1000).rounded())
+        let offsetSeconds = offsetMinutes.map { $0 * 60 } ?? localOffset?(wallClock) ?? 0
+        return wallClock - Int64(offsetSeconds) * 1000
     }
 
     /// `YYYYMMDDHHMMSS` in UTC.

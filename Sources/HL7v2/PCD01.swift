@@ -31,6 +31,15 @@ public struct PCD01: Sendable, Equatable {
     public struct Refusal: Sendable, Equatable {
         public var setID: String
         public var reason: String
+        /// What kind of problem, and the OBX field at fault.
+        public var condition: HL7Problem.Condition
+        public var field: Int
+
+        public init(setID: String, reason: String, _ condition: HL7Problem.Condition, field: Int) {
+            (self.setID, self.reason, self.condition, self.field) = (setID, reason, condition, field)
+        }
+
+        public var problem: HL7Problem { HL7Problem(condition, reason, segment: "OBX", sequence: setID, field: field) }
     }
 
     /// MSH-3.1 and MSH-4.1: who sent it.
@@ -41,9 +50,10 @@ public struct PCD01: Sendable, Equatable {
     public var readings: [Reading]
     public var refused: [Refusal]
 
-    /// Reads the readings of a PCD-01 message.
+    /// Reads the readings of a PCD-01 message; times written without an offset are the sender's
+    /// local time by `localOffset` (UTC without it).
     /// - Throws: ``HL7Error`` `unsupportedMessage` for anything but ORU^R01, `badField` without PID-3.
-    public init(_ message: HL7Message) throws {
+    public init(_ message: HL7Message, localOffset: HL7Time.LocalOffset? = nil) throws(HL7Error) {
         guard message.type.code == "ORU", message.type.event == "R01" else {
             throw HL7Error(.unsupportedMessage, "Vigil takes ORU^R01 (IHE PCD-01), not \(message.type.code)^\(message.type.event)")
         }
@@ -52,7 +62,8 @@ public struct PCD01: Sendable, Equatable {
         sendingFacility = msh[4]
         patient = message.first("PID")?[3] ?? ""
         guard !patient.isEmpty else { throw HL7Error(.badField, "PID-3 (the patient identifier) is empty") }
-        let fallbackTime = HL7Time.milliseconds(message.first("OBR")?[7] ?? "") ?? HL7Time.milliseconds(msh[7])
+        let fallbackTime =
+            HL7Time.milliseconds(message.first("OBR")?[7] ?? "", localOffset: localOffset) ?? HL7Time.milliseconds(msh[7], localOffset: localOffset)
         readings = []
         refused = []
         let rows = message.all("OBX")
@@ -65,11 +76,13 @@ public struct PCD01: Sendable, Equatable {
             let setID = obx[1].isEmpty ? String(position + 1) : obx[1]
             let status = obx[11]
             guard obx[2] == "NM", ["F", "R", "C"].contains(status) else {
-                if !obx[2].isEmpty, obx[2] != "NM" { refused.append(Refusal(setID: setID, reason: "OBX-2 \(obx[2]) is not a number (NM)")) }
+                if !obx[2].isEmpty, obx[2] != "NM" {
+                    refused.append(Refusal(setID: setID, reason: "OBX-2 \(obx[2]) is not a number (NM)", .dataType, field: 2))
+                }
                 continue
             }
             let equipment = obx[18].isEmpty ? Self.equipment(above: obx[4], in: equipmentByPlace) : obx[18]
-            switch Self.reading(obx, setID: setID, equipment: equipment, fallbackTime: fallbackTime) {
+            switch Self.reading(obx, setID: setID, equipment: equipment, fallbackTime: fallbackTime, localOffset: localOffset) {
             case .success(let reading): readings.append(reading)
             case .failure(let refusal): refused.append(refusal)
             }
@@ -94,25 +107,35 @@ public struct PCD01: Sendable, Equatable {
         return nil
     }
 
-    private static func reading(_ obx: HL7Segment, setID: String, equipment: String?, fallbackTime: Int64?) -> Result<Reading, Refusal> {
+    private static func reading(
+        _ obx: HL7Segment, setID: String, equipment: String?, fallbackTime: Int64?, localOffset: HL7Time.LocalOffset?
+    ) -> Result<Reading, Refusal> {
         let mdc = obx[3]
         guard let loinc = PCD01Codes.loinc[mdc] else {
-            return .failure(Refusal(setID: setID, reason: "OBX-3 \(mdc) \(obx[3, component: 2]) has no LOINC code in Vigil's PCD-01 table"))
+            return .failure(
+                Refusal(
+                    setID: setID, reason: "OBX-3 \(mdc) \(obx[3, component: 2]) has no LOINC code in Vigil's PCD-01 table", .tableValueNotFound,
+                    field: 3))
         }
         guard let value = HL7Numeric.value(obx[5]) else {
-            return .failure(Refusal(setID: setID, reason: "OBX-5 '\(obx[5].prefix(64))' is not a number (HL7 NM: sign, digits, decimal point)"))
+            return .failure(
+                Refusal(
+                    setID: setID, reason: "OBX-5 '\(obx[5].prefix(64))' is not a number (HL7 NM: sign, digits, decimal point)", .dataType, field: 5))
         }
         let unitCode = obx[6]
         let unit = PCD01Codes.ucum[unitCode] ?? (obx[6, component: 3] == "UCUM" ? unitCode : nil)
-        guard let unit else { return .failure(Refusal(setID: setID, reason: "OBX-6 \(unitCode) is not a unit Vigil knows")) }
+        guard let unit else {
+            return .failure(Refusal(setID: setID, reason: "OBX-6 \(unitCode) is not a unit Vigil knows", .tableValueNotFound, field: 6))
+        }
         guard let equipment, !equipment.isEmpty else {
             return .failure(
                 Refusal(
                     setID: setID,
-                    reason: "OBX-18 (the equipment identifier) is empty on the row and on the device rows above it (OBX-4 '\(obx[4].prefix(32))')"))
+                    reason: "OBX-18 (the equipment identifier) is empty on the row and on the device rows above it (OBX-4 '\(obx[4].prefix(32))')",
+                    .requiredFieldMissing, field: 18))
         }
-        guard let time = HL7Time.milliseconds(obx[14]) ?? fallbackTime else {
-            return .failure(Refusal(setID: setID, reason: "no observation time (OBX-14, OBR-7 or MSH-7)"))
+        guard let time = HL7Time.milliseconds(obx[14], localOffset: localOffset) ?? fallbackTime else {
+            return .failure(Refusal(setID: setID, reason: "no observation time (OBX-14, OBR-7 or MSH-7)", .requiredFieldMissing, field: 14))
         }
         return .success(Reading(setID: setID, mdc: mdc, loinc: loinc, value: value, unit: unit, equipment: equipment, time: time))
     }

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("mllp-senders"),
         help: ArgumentHelp(
-            "Who may send HL7: comma-separated FACILITY@NETWORK (MSH-4 and the network it connects from). [env: VIGIL_MLLP_SENDERS]",
+            "Who may send HL7: comma-separated FACILITY@NETWORK[@ZONE] (MSH-4, the network it connects from, the time zone of its local times). [env: VIGIL_MLLP_SENDERS]",
             valueName: "list"))
     var mllpSenders: String?
 
@@ -97,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = dataOptions.values
         for (key, value) in [
-            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("trustedProxies", trustedProxies), ("corsOrigins", corsOrigins), ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
+            ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("trustedProxies", trustedProxies), ("corsOrigins", corsOrigins),
+            ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),

@@ -96,13 +96,27 @@ import Testing
         let message = try HL7Message(parsing: Self.message([]))
         let accepted = message.acknowledgement(.accept, controlID: "a1", now: 1_795_611_600_000)
         #expect(accepted.encoded() == "MSH|^~\\&|VIGIL|VIGIL|MON|WARD3|20261125130000||ACK^R01^ACK|a1|P|2.6\rMSA|AA|c1\r")
-        let refused = try HL7Message(parsing: message.acknowledgement(.error, reason: "patient MRN7 is unknown", controlID: "a2", now: 0).encoded())
+        let problems = [
+            HL7Problem(.unknownKey, "patient MRN7 is unknown", segment: "PID", field: 3),
+            HL7Problem(.tableValueNotFound, "OBX-6 X is not a unit", segment: "OBX", sequence: "2", field: 6),
+        ]
+        let refused = try HL7Message(parsing: message.acknowledgement(.error, problems: problems, controlID: "a2", now: 0).encoded())
         #expect(refused.first("MSA")?[1] == "AE" && refused.first("MSA")?[2] == "c1")
-        #expect(refused.first("ERR")?[3] == "207" && refused.first("ERR")?[4] == "E" && refused.first("ERR")?[8] == "patient MRN7 is unknown")
+        #expect(refused.first("ERR")?[3] == "204" && refused.first("ERR")?[4] == "E" && refused.first("ERR")?[8] == "patient MRN7 is unknown")
+        #expect(refused.first("ERR")?[2] == "PID" && refused.first("ERR")?[2, component: 3] == "3")
+        let second = refused.all("ERR").last
+        #expect(refused.all("ERR").count == 2 && second?[3] == "103" && second?[2, component: 2] == "2")
     }
 }
 
 @Suite struct HL7TimeTests {
+    @Test func aTimeWithoutAnOffsetIsTheSendersLocalTime() {
+        let tokyo: HL7Time.LocalOffset = { _ in 9 * 3600 }
+        #expect(HL7Time.milliseconds("20260701083000", localOffset: tokyo) == HL7Time.milliseconds("20260701083000+0900"))
+        #expect(HL7Time.milliseconds("20260701083000-0500", localOffset: tokyo) == HL7Time.milliseconds("20260701133000+0000"))
+        #expect(HL7Time.milliseconds("20260701083000") == HL7Time.milliseconds("20260701083000+0000"))
+    }
+
     @Test(
         arguments: [
             ("20130122134100", Int64(1_358_862_060_000)),

@@ -12,8 +12,8 @@ import VigilSimulator
     static let equipment = "080019FFFE0B4020"
 
     /// A server taking HL7 from facility WARD3 on loopback; patient p1 (MRN001) wears monitor mon1.
-    static func server(mllpPort: Int = 0) async throws -> (ServerProcess, admin: String) {
-        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", "WARD3@127.0.0.1/32,ICU@10.9.0.0/16"])
+    static func server(mllpPort: Int = 0, senders: String = "WARD3@127.0.0.1/32,ICU@10.9.0.0/16") async throws -> (ServerProcess, admin: String) {
+        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", senders])
         try await server.start()
         let admin = try await server.token()
         _ = try await server.request(
@@ -110,6 +110,21 @@ import VigilSimulator
         #expect(quarantine.json?["quarantine"]?.arrayValue?.count == 2, "\(quarantine.text)")
     }
 
+    /// A monitor that writes its local time without an offset: read in its facility's zone, it
+    /// lands at the right instant (read as UTC, Tokyo's readings would stand 9 hours ahead).
+    @Test func aLocalTimeIsReadInTheSendingFacilitysZone() async throws {
+        let (server, admin) = try await Self.server(senders: "WARD3@127.0.0.1/32@Asia/Tokyo")
+        let instant = (Int64(Date().timeIntervalSince1970) - 600) * 1000
+        let tokyo = HL7Time.text(milliseconds: instant + 9 * 3_600_000)
+        let reply = try await Self.send([Self.message("Z1", measured: tokyo)], port: server.mllpPort)
+        #expect(reply.contains("MSA|AA|Z1"), "\(reply)")
+        let stored = try await server.request(.GET, "/fhir/Observation?patient=p1&code=8867-4", token: admin)
+        #expect(
+            stored.json?["entry"]?[0]?["resource"]?["effectiveDateTime"]?.stringValue == FHIRDateTime.instant(milliseconds: instant), "\(stored.text)"
+        )
+        #expect(server.stop() == 0)
+    }
+
     @Test func unknownPatientsAndDevicesAreQuarantinedAndSendersNotAllowedAreRejected() async throws {
         let (server, admin) = try await Self.server()
         let replies = try await Self.send(
@@ -120,6 +135,12 @@ import VigilSimulator
         #expect(replies.contains("MSA|AE|U1") && replies.contains("no Patient has the identifier PID-3 'MRN001'") == false)
         #expect(replies.contains("no Patient has the identifier PID-3 'MRN999'"), "\(replies)")
         #expect(replies.contains("MSA|AE|U2") && replies.contains("no Device has the identifier OBX-18 'UNKNOWN-MONITOR'"))
+        // ERR says what was wrong and where: an unknown key, a facility not in the table, a message type not taken.
+        #expect(replies.contains("ERR||PID^^3|204^Unknown key identifier^HL70357|E"), "\(replies)")
+        #expect(replies.contains("ERR||OBX^1^18|204^Unknown key identifier^HL70357|E") && replies.contains("ERR||OBX^2^18|204"))
+        #expect(replies.contains("ERR||MSH^^4|103^Table value not found^HL70357|E"))
+        #expect(replies.contains("ERR||MSH^^9|200^Unsupported message type^HL70357|E"))
+        #expect(!replies.contains("|207^"), "207 is for Vigil's own failures only")
         // ICU may send only from its own network, ELSEWHERE not at all; an ADT is not for Vigil.
         for control in ["R1", "R2", "R3"] { #expect(replies.contains("MSA|AR|\(control)"), "\(control): \(replies)") }
         #expect(try await Self.heartRates(server, admin: admin) == 0)

@@ -1,3 +1,5 @@
+import Foundation
+import HL7v2
 import Testing
 import VigilCore
 
@@ -51,9 +53,19 @@ import VigilCore
         let sender = try MLLPSender("ICU-GW@10.1.0.0/16")
         let network = try IPNetwork("10.1.0.0/16")
         #expect(sender.facility == "ICU-GW" && sender.network == network)
-        for bad in ["ICU-GW", "@10.0.0.0/8", "ICU@nowhere"] {
+        for bad in ["ICU-GW", "@10.0.0.0/8", "ICU@nowhere", "ICU@10.0.0.0/8@Mars/Olympus", "ICU@10.0.0.0/8@Europe/London@x"] {
             #expect(throws: VigilError.self, "\(bad)") { try MLLPSender(bad) }
         }
+    }
+
+    /// A sender's local times follow its zone's daylight saving: 08:30 in London is 08:30 UTC in
+    /// January and 07:30 UTC in July.
+    @Test func aSendersZoneGivesItsOffsetAcrossDaylightSaving() throws {
+        let london = try MLLPSender("WARD@10.0.0.0/8@Europe/London")
+        #expect(london.timeZone.identifier == "Europe/London")
+        #expect(HL7Time.milliseconds("20260115083000", localOffset: london.localOffset) == HL7Time.milliseconds("20260115083000+0000"))
+        #expect(HL7Time.milliseconds("20260715083000", localOffset: london.localOffset) == HL7Time.milliseconds("20260715073000+0000"))
+        #expect(try MLLPSender("WARD@10.0.0.0/8").timeZone == TimeZone.current)
     }
 
     @Test func aResentHL7MessageGetsTheSameBootAndOthersDoNot() {

@@ -52,18 +52,3 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 }
-
-/// An HL7 sender allowed on the MLLP listener: its sending facility (MSH-4, first component)
-/// and the network it connects from. Written `FACILITY@NETWORK` (`ICU-GW@10.1.0.0/16`).
-public struct MLLPSender: Sendable, Equatable {
-    public var facility: String
-    public var network: IPNetwork
-
-    public init(_ text: String) throws(VigilError) {
-        guard let at = text.lastIndex(of: "@"), at != text.startIndex else {
-            throw VigilError(.invalid, "an MLLP sender is FACILITY@NETWORK, like ICU-GW@10.1.0.0/16 (was \(text))")
-        }
-        facility = String(text[..<at])
-        network = try IPNetwork(String(text[text.index(after: at)...]))
-    }
-}

@@ -77,19 +77,19 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         } catch {
             // The store failed: a reject (unlike an error, HL7 senders may resend it), nothing acknowledged.
             runtime.logger.error("HL7 message not stored", metadata: ["error": "\(error)"])
-            answer = Answer(.reject, "the message could not be stored now; send it again")
+            answer = Answer(.reject, [HL7Problem(.internalError, "the message could not be stored now; send it again")])
         }
         runtime.metrics.recordHL7(ack: answer.code.rawValue)
         let controlID = "VIGIL" + String(now) + String(UInt16.random(in: 0...UInt16.max), radix: 16)
         let ack = ((try? parsed.get()) ?? HL7Message(segments: [])).acknowledgement(
-            answer.code, reason: answer.reason, controlID: controlID, now: now)
+            answer.code, problems: answer.problems, controlID: controlID, now: now)
         return ByteBuffer(string: ack.encoded())
     }
 
     struct Answer {
         var code: HL7Message.AcknowledgementCode
-        var reason: String?
-        init(_ code: HL7Message.AcknowledgementCode, _ reason: String? = nil) { (self.code, self.reason) = (code, reason) }
+        var problems: [HL7Problem]
+        init(_ code: HL7Message.AcknowledgementCode, _ problems: [HL7Problem] = []) { (self.code, self.problems) = (code, problems) }
     }
 
     private func answer(_ message: MLLPListener.Message, parsed: Result<HL7Message, any Error>, now: Int64) async throws -> Answer {
@@ -104,41 +104,42 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         case .success(let message): hl7 = message
         case .failure(let error):
             try await quarantine(device: "hl7", key: nil, payload: text, reasons: ["\(error)"], client: ip, now: now)
-            return Answer(.reject, "\(error)")
+            return Answer(.reject, [(error as? HL7Error)?.problem ?? HL7Problem(.segmentSequence, "\(error)")])
         }
         let facility = hl7.first("MSH")?[4] ?? ""
         guard senders.contains(where: { $0.facility == facility && $0.network.contains(ip) }) else {
             return try await refuse("HL7 from sending facility '\(facility.prefix(64))' at \(ip) refused: not an allowed sender", client: ip)
         }
+        let sender = senders.first { $0.facility == facility && $0.network.contains(ip) }!
         let message: PCD01
-        do {
-            message = try PCD01(hl7)
-        } catch let error as HL7Error where error.code == .unsupportedMessage {
-            return Answer(.reject, error.message)
-        } catch {
+        switch Result(catching: { () throws(HL7Error) in try PCD01(hl7, localOffset: sender.localOffset) }) {
+        case .success(let read): message = read
+        case .failure(let error) where error.code == .unsupportedMessage: return Answer(.reject, [error.problem])
+        case .failure(let error):
             try await quarantine(device: "hl7", key: nil, payload: text, reasons: ["\(error)"], client: ip, now: now)
-            return Answer(.error, "\(error)")
+            return Answer(.error, [error.problem])
         }
         let boot = Self.boot(facility: facility, application: message.sendingApplication, controlID: hl7.controlID)
         let patient: String
         switch try await resolve(.patient, identifier: message.patient) {
         case .success(let id): patient = id
-        case .failure(let reason):
-            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: [reason.message], client: ip, now: now)
-            return Answer(.error, reason.message)
+        case .failure(let problem):
+            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: [problem.text], client: ip, now: now)
+            return Answer(.error, [problem])
         }
-        var problems = message.refused.map { "OBX \($0.setID): \($0.reason)" }
+        var problems = message.refused.map(\.problem)
         if !message.refused.isEmpty {
-            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: problems, client: ip, now: now)
+            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: problems.map(\.description), client: ip, now: now)
         }
         for (equipment, rows) in Dictionary(grouping: message.readings, by: \.equipment).sorted(by: { $0.key < $1.key }) {
             let device: String
             switch try await resolve(.device, identifier: equipment) {
             case .success(let id): device = id
-            case .failure(let reason):
-                let reasons = rows.map { "OBX \($0.setID): \(reason.message)" }
-                try await quarantine(device: "hl7", key: (boot, Int64(rows[0].setID) ?? 0), payload: text, reasons: reasons, client: ip, now: now)
-                problems += reasons
+            case .failure(let problem):
+                let found = rows.map { HL7Problem(problem.condition, problem.text, segment: "OBX", sequence: $0.setID, field: 18) }
+                try await quarantine(
+                    device: "hl7", key: (boot, Int64(rows[0].setID) ?? 0), payload: text, reasons: found.map(\.description), client: ip, now: now)
+                problems += found
                 continue
             }
             let decoder = ReadingBatchDecoder(catalog: runtime.catalog, limits: runtime.configuration.ingestLimits)
@@ -155,9 +156,10 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
             let handler = IngestHandler(runtime: runtime)
             let prepared = try await handler.prepare(decoded, device: device, patient: patient, client: ip, source: "hl7", now: now)
             _ = try await runtime.writer.submit(prepared.commit)
-            problems += prepared.result.rejected.map { "OBX \(rows[$0.index].setID): \($0.reason)" }
+            // The value is not one the code takes (out of its plausible range): a data error.
+            problems += prepared.result.rejected.map { HL7Problem(.dataType, $0.reason, segment: "OBX", sequence: rows[$0.index].setID, field: 5) }
         }
-        return problems.isEmpty ? Answer(.accept) : Answer(.error, problems.joined(separator: "; "))
+        return problems.isEmpty ? Answer(.accept) : Answer(.error, problems)
     }
 
     /// The boot part of the producer keys of a message's readings: the same for a resent
@@ -167,17 +169,30 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         return "hl7-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The one resource of `type` whose identifier has the value `identifier` (any system).
-    private func resolve(_ type: FHIRResourceType, identifier: String) async throws -> Result<String, VigilError> {
-        let field = type == .patient ? "PID-3" : "OBX-18"
+    /// The one resource of `type` whose identifier has the value `identifier` (any system), or
+    /// the problem: 204 when none has it, 205 when several do.
+    private func resolve(_ type: FHIRResourceType, identifier: String) async throws -> Result<String, HL7Problem> {
+        let (segment, field) = type == .patient ? ("PID", 3) : ("OBX", 18)
         guard !identifier.isEmpty, !identifier.contains(where: { ",|\\$".contains($0) }) else {
-            return .failure(VigilError(.invalid, "\(field) '\(identifier.prefix(64))' is not an identifier Vigil can look up"))
+            return .failure(
+                HL7Problem(
+                    .dataType, "\(segment)-\(field) '\(identifier.prefix(64))' is not an identifier Vigil can look up", segment: segment, field: field
+                ))
         }
         let ids = try await runtime.deviceDirectory.resources(type, identifier: identifier)
         switch ids.count {
         case 1: return .success(ids[0])
-        case 0: return .failure(VigilError(.notFound, "no \(type.rawValue) has the identifier \(field) '\(identifier.prefix(64))'"))
-        default: return .failure(VigilError(.conflict, "several \(type.rawValue) resources have the identifier \(field) '\(identifier.prefix(64))'"))
+        case 0:
+            return .failure(
+                HL7Problem(
+                    .unknownKey, "no \(type.rawValue) has the identifier \(segment)-\(field) '\(identifier.prefix(64))'", segment: segment,
+                    field: field))
+        default:
+            return .failure(
+                HL7Problem(
+                    .duplicateKey, "several \(type.rawValue) resources have the identifier \(segment)-\(field) '\(identifier.prefix(64))'",
+                    segment: segment,
+                    field: field))
         }
     }
 
@@ -195,6 +210,6 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         try await runtime.audit([
             runtime.auditEvent(nil, client: client, action: .create, resource: "hl7", outcome: .minorFailure, detail: reason)
         ])
-        return Answer(.reject, "this sender is not allowed to send HL7 to Vigil")
+        return Answer(.reject, [HL7Problem(.tableValueNotFound, "this sender is not allowed to send HL7 to Vigil", segment: "MSH", field: 4)])
     }
 }
