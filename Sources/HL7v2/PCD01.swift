@@ -47,6 +47,9 @@ public struct PCD01: Sendable, Equatable {
     public var sendingFacility: String
     /// PID-3.1.
     public var patient: String
+    /// PID-3.4, the assigning authority of the patient identifier, by subcomponent: namespace id,
+    /// universal id, universal id type (`Hospital&1.2.840.1&ISO`); empty when not sent.
+    public var patientAuthority: [String]
     public var readings: [Reading]
     public var refused: [Refusal]
 
@@ -61,6 +64,8 @@ public struct PCD01: Sendable, Equatable {
         sendingApplication = msh[3]
         sendingFacility = msh[4]
         patient = message.first("PID")?[3] ?? ""
+        let authority = message.first("PID")?.field(3).repetitions.first.flatMap { $0.count > 3 ? $0[3] : nil } ?? []
+        patientAuthority = authority.allSatisfy(\.isEmpty) ? [] : authority
         guard !patient.isEmpty else { throw HL7Error(.badField, "PID-3 (the patient identifier) is empty") }
         let fallbackTime =
             HL7Time.milliseconds(message.first("OBR")?[7] ?? "", localOffset: localOffset) ?? HL7Time.milliseconds(msh[7], localOffset: localOffset)

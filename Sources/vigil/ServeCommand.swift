@@ -54,6 +54,13 @@ struct ServeCommand: AsyncParsableCommand {
     var mllpSenders: String?
 
     @Option(
+        name: .customLong("mllp-authorities"),
+        help: ArgumentHelp(
+            "PID-3.4 assigning authorities and the Patient.identifier.system each stands for: comma-separated NAME=SYSTEM. [env: VIGIL_MLLP_AUTHORITIES]",
+            valueName: "list"))
+    var mllpAuthorities: String?
+
+    @Option(
         name: .customLong("mllp-tls"),
         help: ArgumentHelp(
             "MLLP over TLS with --tls-cert and --tls-key when they are given: on or off. [env: VIGIL_MLLP_TLS] (default: on)", valueName: "on|off"))
@@ -98,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         var flags = dataOptions.values
         for (key, value) in [
             ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("trustedProxies", trustedProxies), ("corsOrigins", corsOrigins),
-            ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpTLS", mllpTLS),
+            ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpAuthorities", mllpAuthorities), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),

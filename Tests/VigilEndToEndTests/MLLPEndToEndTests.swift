@@ -12,8 +12,10 @@ import VigilSimulator
     static let equipment = "080019FFFE0B4020"
 
     /// A server taking HL7 from facility WARD3 on loopback; patient p1 (MRN001) wears monitor mon1.
-    static func server(mllpPort: Int = 0, senders: String = "WARD3@127.0.0.1/32,ICU@10.9.0.0/16") async throws -> (ServerProcess, admin: String) {
-        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", senders])
+    static func server(mllpPort: Int = 0, senders: String = "WARD3@127.0.0.1/32,ICU@10.9.0.0/16", arguments: [String] = []) async throws -> (
+        ServerProcess, admin: String
+    ) {
+        let server = try ServerProcess(arguments: ["--mllp", "127.0.0.1:\(mllpPort)", "--mllp-senders", senders] + arguments)
         try await server.start()
         let admin = try await server.token()
         _ = try await server.request(
@@ -123,6 +125,20 @@ import VigilSimulator
             stored.json?["entry"]?[0]?["resource"]?["effectiveDateTime"]?.stringValue == FHIRDateTime.instant(milliseconds: instant), "\(stored.text)"
         )
         #expect(server.stop() == 0)
+    }
+
+    /// The same MRN in two hospitals' numbering: PID-3.4 says whose, and the configured system
+    /// picks the one patient; an authority nobody configured matches nobody.
+    @Test func thePatientIsMatchedInTheSystemOfItsAssigningAuthority() async throws {
+        let (server, admin) = try await Self.server(arguments: ["--mllp-authorities", "Hospital=urn:mrn"])
+        _ = try await server.request(
+            .PUT, "/fhir/Patient/p9", token: admin,
+            json: ["resourceType": "Patient", "id": "p9", "identifier": [["system": "urn:other", "value": "MRN001"]]])
+        let reply = try await Self.send(
+            [Self.message("A1"), Self.message("A2").replacingOccurrences(of: "^^^Hospital^MR", with: "^^^Elsewhere^MR")], port: server.mllpPort)
+        #expect(reply.contains("MSA|AA|A1"), "\(reply)")
+        #expect(reply.contains("MSA|AE|A2") && reply.contains("ERR||PID^^3|204") && reply.contains("'Elsewhere'"), "\(reply)")
+        #expect(try await Self.heartRates(server, admin: admin) == 1)
     }
 
     @Test func unknownPatientsAndDevicesAreQuarantinedAndSendersNotAllowedAreRejected() async throws {

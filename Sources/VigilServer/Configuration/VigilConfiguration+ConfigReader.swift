@@ -14,7 +14,8 @@ extension VigilConfiguration {
     /// - `mqtt` (URL `mqtt://[user:password@]host:port` or `mqtts://…`), `mqttCA` (PEM path).
     /// - `brokerConfig` (directory): keep the Mosquitto password file, ACL and configuration there.
     /// - `mllp` (`HOST:PORT`), `mllpSenders` (comma-separated `FACILITY@NETWORK`), `mllpMaxMessage` (bytes),
-    ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given).
+    ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given),
+    ///   `mllpAuthorities` (comma-separated `NAME=SYSTEM`: PID-3.4 assigning authorities and their identifier systems).
     /// - `postgres` (string): not available yet; refused at start.
     /// - `adminPassword` (string): the first admin's password.
     /// - `httpIdleTimeout` (seconds, default 30): an HTTP connection without a request, or a
@@ -70,6 +71,13 @@ extension VigilConfiguration {
         }
         for sender in reader.string(forKey: "mllpSenders", default: "").split(separator: ",") {
             mllpSenders.append(try MLLPSender(sender.trimmingCharacters(in: .whitespaces)))
+        }
+        for pair in reader.string(forKey: "mllpAuthorities", default: "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(":") else {
+                throw VigilError(.invalid, "--mllp-authorities takes NAME=SYSTEM pairs, like Hospital=urn:oid:1.2.840.99 (was \(pair))")
+            }
+            mllpAuthorities[parts[0]] = parts[1]
         }
         mllpMaxMessage = reader.int(forKey: "mllpMaxMessage", default: mllpMaxMessage)
         mllpTLS = try Self.onOff(reader, "mllpTLS", flag: "--mllp-tls")

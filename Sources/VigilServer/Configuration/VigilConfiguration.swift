@@ -38,6 +38,9 @@ public struct VigilConfiguration: Sendable {
     public var mllpPort: Int?
     /// Who may send HL7 over MLLP: sending facility and network. Nobody when empty.
     public var mllpSenders: [MLLPSender] = []
+    /// Assigning authorities (PID-3.4 namespace id) and the `Patient.identifier.system` each
+    /// stands for. When any is given, a PID-3 under another authority matches nobody.
+    public var mllpAuthorities: [String: String] = [:]
     /// MLLP over TLS with the server's certificate (`--tls-cert`, `--tls-key`); on when they are given.
     public var mllpTLS: Bool = true
     /// The largest HL7 message accepted, in bytes.

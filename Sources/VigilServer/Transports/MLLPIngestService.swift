@@ -121,7 +121,14 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         }
         let boot = Self.boot(facility: facility, application: message.sendingApplication, controlID: hl7.controlID)
         let patient: String
-        switch try await resolve(.patient, identifier: message.patient) {
+        let system: String?
+        switch patientSystem(message.patientAuthority) {
+        case .success(let found): system = found
+        case .failure(let problem):
+            try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: [problem.text], client: ip, now: now)
+            return Answer(.error, [problem])
+        }
+        switch try await resolve(.patient, identifier: message.patient, system: system) {
         case .success(let id): patient = id
         case .failure(let problem):
             try await quarantine(device: "hl7", key: (boot, 0), payload: text, reasons: [problem.text], client: ip, now: now)
@@ -169,9 +176,24 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
         return "hl7-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The `Patient.identifier.system` of a PID-3.4 assigning authority: the one `--mllp-authorities`
+    /// names for its namespace id, else `urn:oid:` and its ISO universal id. Without an authority,
+    /// or with none configured and no OID, nil: the value is matched in any system. An authority
+    /// that is neither configured nor an OID, when some are configured, is a 204.
+    private func patientSystem(_ authority: [String]) -> Result<String?, HL7Problem> {
+        guard !authority.isEmpty else { return .success(nil) }
+        let authorities = runtime.configuration.mllpAuthorities
+        if let system = authorities[authority[0]] { return .success(system) }
+        if authority.count > 2, authority[2] == "ISO", !authority[1].isEmpty { return .success("urn:oid:" + authority[1]) }
+        if authorities.isEmpty { return .success(nil) }
+        return .failure(
+            HL7Problem(
+                .unknownKey, "PID-3.4 assigning authority '\(authority[0].prefix(64))' is not one of --mllp-authorities", segment: "PID", field: 3))
+    }
+
     /// The one resource of `type` whose identifier has the value `identifier` (any system), or
     /// the problem: 204 when none has it, 205 when several do.
-    private func resolve(_ type: FHIRResourceType, identifier: String) async throws -> Result<String, HL7Problem> {
+    private func resolve(_ type: FHIRResourceType, identifier: String, system: String? = nil) async throws -> Result<String, HL7Problem> {
         let (segment, field) = type == .patient ? ("PID", 3) : ("OBX", 18)
         guard !identifier.isEmpty, !identifier.contains(where: { ",|\\$".contains($0) }) else {
             return .failure(
@@ -179,7 +201,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
                     .dataType, "\(segment)-\(field) '\(identifier.prefix(64))' is not an identifier Vigil can look up", segment: segment, field: field
                 ))
         }
-        let ids = try await runtime.deviceDirectory.resources(type, identifier: identifier)
+        let ids = try await runtime.deviceDirectory.resources(type, identifier: system.map { "\($0)|\(identifier)" } ?? identifier)
         switch ids.count {
         case 1: return .success(ids[0])
         case 0:
