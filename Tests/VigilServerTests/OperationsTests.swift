@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Testing
 import VigilCore
@@ -28,6 +29,7 @@ import VigilCore
         try await Harness().run { client in
             let world = try await World.build(client)
             _ = try await client.ingest([client.reading(1), client.reading(2, value: 999)], token: world.devices["d1"]!)
+            _ = try await client.request(HTTPRequest.Method("BREW-\(UUID().uuidString.prefix(8))")!, "/health")
             let metrics = try await client.get("/metrics", token: nil)
             #expect(metrics.status == .ok)
             for name in [
@@ -45,6 +47,8 @@ import VigilCore
                 if parts[3] == "counter" { #expect(parts[2].hasSuffix("_total"), "\(parts[2])") }
             }
             #expect(!metrics.text.contains("hb_"), "the framework's own metrics are replaced by ours")
+            // A method HTTP does not define makes no series of its own: nobody can add series without end.
+            #expect(metrics.text.contains(#"method="OTHER""#) && !metrics.text.contains("BREW"))
         }
     }
 

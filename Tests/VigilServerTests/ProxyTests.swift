@@ -50,7 +50,8 @@ import VigilCore
             var headers = Self.forwarded
             headers[HTTPField.Name("X-Forwarded-Host")!] = "evil.example/phish?"
             headers[HTTPField.Name("X-Forwarded-Proto")!] = "javascript"
-            let created = try await client.request(.post, "/fhir/Practitioner", token: admin, json: ["resourceType": "Practitioner"], headers: headers)
+            let created = try await client.request(
+                .post, "/fhir/Practitioner", token: admin, json: ["resourceType": "Practitioner"], headers: headers)
             #expect(created.headers[.location]?.hasPrefix("http://localhost/") == true, "\(created.headers[.location] ?? "")")
         }
     }
@@ -67,11 +68,17 @@ import VigilCore
         #expect(client("198.51.100.1", peer: "10.0.0.5") == "198.51.100.1")
         #expect(client("not-an-address", peer: "10.0.0.5") == "10.0.0.5")
         #expect(client("198.51.100.1", peer: "192.0.2.1") == "192.0.2.1")
+        // Empty or comma-only values are no values (and never a crash).
+        var empty = HTTPRequest(method: .get, scheme: nil, authority: "vigil.local", path: "/")
+        (empty.headerFields[ForwardedHeaders.forwardedProto], empty.headerFields[ForwardedHeaders.forwardedHost]) = (",", "")
+        empty.headerFields[ForwardedHeaders.forwardedFor] = ","
+        #expect(forwarded.resolve(empty, peer: "10.0.0.5").client == "10.0.0.5" && forwarded.resolve(empty, peer: "10.0.0.5").origin == nil)
     }
 
     @Test func theProxiesAndOriginsAreCheckedAtStart() throws {
         func read(_ values: [String: String]) throws -> VigilConfiguration {
-            let values = Dictionary(uniqueKeysWithValues: values.map { (AbsoluteConfigKey([$0.key]), ConfigValue(.string($0.value), isSecret: false)) })
+            let values = Dictionary(
+                uniqueKeysWithValues: values.map { (AbsoluteConfigKey([$0.key]), ConfigValue(.string($0.value), isSecret: false)) })
             return try VigilConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
         }
         #expect(throws: VigilError.self) { try read(["trustedProxies": "proxy"]) }

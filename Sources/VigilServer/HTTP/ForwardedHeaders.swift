@@ -31,8 +31,12 @@ public struct ForwardedHeaders: RouterMiddleware {
         var client = peer
         let hops = head.headerFields[values: Self.forwardedFor].flatMap { $0.split(separator: ",") }.map { String($0).trimmingWhitespace() }
         if let nearest = hops.last(where: { !isTrusted($0) }) ?? hops.first, IPNetwork.bytes(of: nearest) != nil { client = nearest }
-        let scheme = head.headerFields[Self.forwardedProto].map { String($0.split(separator: ",")[0]).trimmingWhitespace().lowercased() }
-        let host = head.headerFields[Self.forwardedHost].map { String($0.split(separator: ",")[0]).trimmingWhitespace() }
+        // The first of a list (the proxy nearest the client); an empty value is none.
+        func first(_ name: HTTPField.Name) -> String? {
+            head.headerFields[name]?.split(separator: ",").first.map { String($0).trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let scheme = first(Self.forwardedProto)?.lowercased()
+        let host = first(Self.forwardedHost)
         guard scheme != nil || host != nil, let authority = host ?? head.authority, Origin(scheme: scheme ?? "http", authority: authority) != nil
         else { return (client, nil) }
         return (client, (scheme ?? "http", authority))
