@@ -153,4 +153,33 @@ import VigilCore
             #expect(outside.status == .created, "\(outside.text)")
         }
     }
+
+    /// EHR feeds refer to what they know by identifier: `Patient?identifier=…` is the one patient
+    /// it matches; none, or several, fail the transaction with the place of the reference.
+    @Test func conditionalReferencesResolveToTheOneMatch() async throws {
+        try await Harness().run { client in
+            let admin = try await client.adminToken()
+            try await client.put(["resourceType": "Patient", "identifier": [["system": "urn:mrn", "value": "C1"]]], id: "pc1", token: admin)
+            for id in ["tw1", "tw2"] {
+                try await client.put(["resourceType": "Practitioner", "identifier": [["system": "urn:twin", "value": "T"]]], id: id, token: admin)
+            }
+            func bundle(_ reference: String, asserter: String? = nil) -> JSON {
+                var condition: JSONObject = ["resourceType": "Condition", "subject": ["reference": .string(reference)], "code": ["text": "asthma"]]
+                if let asserter { condition["asserter"] = ["reference": .string(asserter)] }
+                return [
+                    "resourceType": "Bundle", "type": "transaction",
+                    "entry": [["request": ["method": "POST", "url": "Condition"], "resource": .object(condition)]],
+                ]
+            }
+            let resolved = try await client.post("/fhir", token: admin, bundle("Patient?identifier=urn:mrn|C1"))
+            #expect(resolved.status == .ok, "\(resolved.text)")
+            let location = try #require(resolved.json?["entry"]?[0]?["response"]?["location"]?.stringValue)
+            let condition = try await client.get("/fhir/" + location.split(separator: "/").prefix(2).joined(separator: "/"), token: admin)
+            #expect(condition.json?["subject"]?["reference"] == "Patient/pc1", "\(condition.text)")
+            let none = try await client.post("/fhir", token: admin, bundle("Patient?identifier=urn:mrn|nobody"))
+            #expect(none.status == .unprocessableContent && none.text.contains("Bundle.entry[0].resource.subject"), "\(none.text)")
+            let several = try await client.post("/fhir", token: admin, bundle("Patient/pc1", asserter: "Practitioner?identifier=urn:twin|T"))
+            #expect(several.status == .preconditionFailed, "\(several.text)")
+        }
+    }
 }

@@ -65,6 +65,13 @@ struct FHIRTransaction: Sendable {
                 failures.append(error)
             }
         }
+        for entry in entries {
+            do {
+                try await resolveConditionalReferences(in: entry, service: service, into: &fullUrls)
+            } catch let error as VigilError {
+                failures.append(error)
+            }
+        }
         let targets = entries.map { "\($0.type.rawValue)/\($0.id)" }
         if let duplicate = Dictionary(grouping: targets, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw VigilError(.invalid, "\(duplicate) appears in more than one entry", expression: "Bundle.entry")
@@ -103,6 +110,37 @@ struct FHIRTransaction: Sendable {
             "type": "transaction-response",
             "entry": .array((Array(written) + found).sorted { $0.0 < $1.0 }.map(\.1)),
         ])
+    }
+
+    /// Adds to `references` the `Type/id` each conditional reference of `entry` stands for
+    /// (`Patient?identifier=urn:mrn|42`): the one resource its criteria match among those the
+    /// writer may see. None is a 422, several a 412, each placed at its Reference.
+    private func resolveConditionalReferences(in entry: Entry, service: FHIRService, into references: inout [String: String]) async throws {
+        var problems: [VigilError.Issue] = []
+        var code = VigilError.Code.unprocessable
+        for (path, reference) in FHIRReference.literals(in: entry.resource, path: entry.type.rawValue) where references[reference] == nil {
+            guard let question = reference.firstIndex(of: "?"), let type = FHIRResourceType(rawValue: String(reference[..<question])) else {
+                continue
+            }
+            let found = try await service.matches(type, criteria: String(reference[reference.index(after: question)...]))
+            let at = "Bundle.entry[\(entry.index)].resource" + path.dropFirst(entry.type.rawValue.count)
+            switch found.count {
+            case 1: references[reference] = "\(type.rawValue)/\(found[0])"
+            // The criteria (an MRN, say) are not repeated: diagnostics carry no patient data.
+            case 0:
+                problems.append(
+                    .init(
+                        type: "not-found", diagnostics: "entry \(entry.index): the conditional reference matches no \(type.rawValue)", expression: at)
+                )
+            default:
+                code = .preconditionFailed
+                problems.append(
+                    .init(
+                        type: "multiple-matches",
+                        diagnostics: "entry \(entry.index): the conditional reference matches several \(type.rawValue) resources", expression: at))
+            }
+        }
+        if !problems.isEmpty { throw VigilError(code, issues: problems) }
     }
 
     /// `error`'s issues, placed in the bundle: `Encounter.subject` becomes
