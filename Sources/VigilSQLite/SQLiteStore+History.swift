@@ -9,7 +9,7 @@ extension SQLiteStore {
         if let since = query.since { conditions.append(SQLFragment("h.last_updated >= ?", [since])) }
         if let scope = SQLFragment.scope(query.scope) { conditions.append(scope) }
         let whereClause = SQLFragment.all(conditions)
-        let rows = try await pool.read { db in
+        return try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -18,14 +18,14 @@ extension SQLiteStore {
                     WHERE \(whereClause.sql)
                     ORDER BY h.last_updated DESC, h.resource_key DESC, h.version DESC LIMIT ?
                     """,
-                arguments: StatementArguments(whereClause.arguments + [query.count]))
-        }
-        // Each version's compartment is its own (an earlier version of a moved device is in the
-        // record of the patient it was on then).
-        return try rows.map { row in
-            var stored = try Self.storedResource(row)
-            stored.compartment = ResourcePreparation.compartment(of: stored.json, type: stored.type, id: stored.id)
-            return stored
+                arguments: StatementArguments(whereClause.arguments + [query.count])
+            ).map { row in
+                // Each version's compartment is its own (an earlier version of a moved device is
+                // in the record of the patient it was on then).
+                var stored = try Self.storedResource(row)
+                stored.compartment = ResourcePreparation.compartment(of: stored.json, type: stored.type, id: stored.id)
+                return stored
+            }
         }
     }
 }
