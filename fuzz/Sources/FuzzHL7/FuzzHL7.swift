@@ -13,7 +13,8 @@ import HL7v2
             let again = try? HL7Message(parsing: text)
             precondition(again.map(normalized) == normalized(message), "a parsed message changed in a round trip")
             precondition(again?.encoded() == text, "encoding is not a fixed point")
-            let ack = message.acknowledgement(.error, reason: "fuzz", controlID: "1", now: 0)
+            let ack = message.acknowledgement(
+                .error, problems: [HL7Problem(.dataType, "fuzz", segment: "OBX", sequence: "1", field: 5)], controlID: "1", now: 0)
             precondition((try? HL7Message(parsing: ack.encoded())) != nil, "an acknowledgement does not parse")
         }
     }
