@@ -13,25 +13,15 @@ import time
 import uuid
 
 import requests
+from client_steps import Steps
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 base, admin_username, admin_password = sys.argv[1], sys.argv[2], sys.argv[3]
-steps = []
+steps = Steps("backend-services")
+step = steps.step
 state = {}
-
-
-def step(name):
-    def run(function):
-        try:
-            detail = function()
-            steps.append({"name": name, "ok": True, "detail": detail or ""})
-        except Exception as error:  # a failed step is reported, not fatal
-            steps.append({"name": name, "ok": False, "detail": f"{type(error).__name__}: {error}"[:400]})
-        return function
-
-    return run
 
 
 def b64url(data):
@@ -104,4 +94,4 @@ def replay():
     assert first.status_code == 200 and second.status_code == 401 and second.json()["error"] == "invalid_client", second.text
 
 
-print(json.dumps({"client": "backend-services", "steps": steps}))
+steps.report()

@@ -5,31 +5,20 @@ even when an earlier one failed, so the report counts them all.
 usage: fhirclient_app.py BASE_URL USERNAME PASSWORD
 """
 
-import json
 import sys
 import time
 import uuid
 
 import requests
+from client_steps import Steps
 from fhirclient import client
 from fhirclient.models.observation import Observation
 from fhirclient.models.patient import Patient
 
 base, username, password = sys.argv[1], sys.argv[2], sys.argv[3]
-steps = []
+steps = Steps("fhirclient")
+step = steps.step
 state = {}
-
-
-def step(name):
-    def run(function):
-        try:
-            detail = function()
-            steps.append({"name": name, "ok": True, "detail": detail or ""})
-        except Exception as error:  # a failed step is reported, not fatal
-            steps.append({"name": name, "ok": False, "detail": f"{type(error).__name__}: {error}"[:400]})
-        return function
-
-    return run
 
 
 smart = client.FHIRClient(settings={"app_id": "vigil-fhirclient-test", "api_base": base + "/fhir"})
@@ -153,4 +142,4 @@ def refresh():
     Patient.read(state["patient"], smart.server)
 
 
-print(json.dumps({"client": "fhirclient", "steps": steps}))
+steps.report()

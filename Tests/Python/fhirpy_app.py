@@ -5,28 +5,17 @@ earlier one failed, so the report counts them all.
 usage: fhirpy_app.py BASE_URL USERNAME PASSWORD
 """
 
-import json
 import sys
 import uuid
 
 import requests
+from client_steps import Steps
 from fhirpy import SyncFHIRClient
 
 base, username, password = sys.argv[1], sys.argv[2], sys.argv[3]
-steps = []
+steps = Steps("fhirpy")
+step = steps.step
 state = {}
-
-
-def step(name):
-    def run(function):
-        try:
-            detail = function()
-            steps.append({"name": name, "ok": True, "detail": detail or ""})
-        except Exception as error:  # a failed step is reported, not fatal
-            steps.append({"name": name, "ok": False, "detail": f"{type(error).__name__}: {error}"[:400]})
-        return function
-
-    return run
 
 
 @step("discovery and an OAuth token")
@@ -159,4 +148,4 @@ def delete():
     assert gone.status_code == 410, gone.status_code
 
 
-print(json.dumps({"client": "fhirpy", "steps": steps}))
+steps.report()
