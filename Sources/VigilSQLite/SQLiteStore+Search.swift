@@ -11,9 +11,7 @@ extension SQLiteStore {
             let results: [StoredResource] = page.compactMap { item in
                 item.kind == 0 ? resources[item.key] : readingsByID[item.key].map(self.storedResource)
             }
-            var found = SearchPage(resources: results, hasMore: next != nil, total: total)
-            found.next = next
-            return found
+            return SearchPage(resources: results, next: next, total: total)
         }
     }
 

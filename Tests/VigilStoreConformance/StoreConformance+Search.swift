@@ -85,7 +85,7 @@ extension StoreConformance {
                 #expect(try await search(store, .observation, [("_sort", "-_id"), ("_count", "1")]) == ["o9"])
                 #expect(
                     try await store.search(FHIRSearchQuery(type: .observation, count: 0, includeTotal: true))
-                        == SearchPage(resources: [], hasMore: false, total: 9))
+                        == SearchPage(resources: [], next: nil, total: 9))
             }
         ),
     ]

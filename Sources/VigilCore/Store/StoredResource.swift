@@ -70,8 +70,6 @@ public struct ResourceWrite: Sendable, Equatable {
 /// A page of search results.
 public struct SearchPage: Sendable, Equatable {
     public var resources: [StoredResource]
-    /// Whether more results follow this page.
-    public var hasMore: Bool
     /// All matches, when the query asked for a total.
     public var total: Int?
     /// Where the page ended, for the next page to start after, when more follow.
@@ -79,9 +77,12 @@ public struct SearchPage: Sendable, Equatable {
     /// What `_include` and `_revinclude` added (not matches; the service fills it in).
     public var included: [StoredResource] = []
 
-    public init(resources: [StoredResource], hasMore: Bool, total: Int?) {
+    public init(resources: [StoredResource], next: SearchCursor?, total: Int?) {
         self.resources = resources
-        self.hasMore = hasMore
+        self.next = next
         self.total = total
     }
+
+    /// Whether more results follow this page.
+    public var hasMore: Bool { next != nil }
 }

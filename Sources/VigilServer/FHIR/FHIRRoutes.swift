@@ -24,7 +24,7 @@ struct FHIRRoutes {
                 return FHIRJSON.response(response)
             },
             VigilRoute(.get, "/fhir/:type") { request, context in
-                try await search(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }, request, context)
+                try await search(Self.parameters(request), request, context)
             },
             // A search whose parameters are too long, or too private, for a URL.
             VigilRoute(.post, "/fhir/:type/_search") { request, context in
@@ -34,7 +34,7 @@ struct FHIRRoutes {
                 var request = request
                 let form = try await URLEncodedForm(request: &request)
                 return try await search(
-                    request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) } + form.pairs, request, context)
+                    Self.parameters(request) + form.pairs, request, context)
             },
             VigilRoute(.post, "/fhir/:type") { request, context in
                 let type = try resourceType(context)
@@ -96,9 +96,7 @@ struct FHIRRoutes {
                 guard try resourceType(context) == .patient else { throw VigilError(.notFound, "$everything is Patient's operation") }
                 let resources = try await service(context).everything(patient: try context.parameters.require("id"))
                 let base = baseURL(request, context)
-                let entries: [JSON] = resources.map {
-                    ["fullUrl": .string("\(base)/\($0.type.rawValue)/\($0.id)"), "resource": $0.json, "search": ["mode": "match"]]
-                }
+                let entries = resources.map { SearchBundle.entry($0, mode: "match", baseURL: base) }
                 return FHIRJSON.response(["resourceType": "Bundle", "type": "searchset", "total": .integer(entries.count), "entry": .array(entries)])
             },
             VigilRoute(.get, "/fhir/:type/:id/_history") { request, context in
@@ -133,11 +131,20 @@ struct FHIRRoutes {
     /// The search criteria in a request's URL (`identifier=urn:npi|42`), which a conditional
     /// update or delete must have: without them it would apply to every resource of the type.
     static func criteria(_ request: Request, of what: String) throws -> String {
-        let criteria = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }.filter {
-            !["_format", "_pretty"].contains($0.name)
-        }
-        guard !criteria.isEmpty else { throw VigilError(.invalid, "\(what) needs search criteria in the URL (Type?identifier=…)") }
-        return URLQuery.encode(criteria)
+        guard let criteria = urlCriteria(request) else { throw VigilError(.invalid, "\(what) needs search criteria in the URL (Type?identifier=…)") }
+        return criteria
+    }
+
+    /// The URL's search parameters as conditional criteria (`_format` and `_pretty` are not
+    /// criteria), or nil when there are none.
+    private static func urlCriteria(_ request: Request) -> String? {
+        let criteria = parameters(request).filter { !["_format", "_pretty"].contains($0.name) }
+        return criteria.isEmpty ? nil : URLQuery.encode(criteria)
+    }
+
+    /// The URL's query parameters, in order.
+    private static func parameters(_ request: Request) -> [(name: String, value: String)] {
+        request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
     }
 
     /// The criteria of a conditional create: the `If-None-Exist` header, or search parameters in
@@ -145,10 +152,7 @@ struct FHIRRoutes {
     /// both are given.
     static func conditionalCreateCriteria(_ request: Request) throws -> String? {
         let header = request.headers[HTTPField.Name("If-None-Exist")!]
-        let criteria = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }.filter {
-            !["_format", "_pretty"].contains($0.name)
-        }
-        let query = criteria.isEmpty ? nil : URLQuery.encode(criteria)
+        let query = urlCriteria(request)
         if header != nil, query != nil {
             throw VigilError(.invalid, "give a conditional create's criteria once: in If-None-Exist or in the URL, not both")
         }
@@ -162,7 +166,7 @@ struct FHIRRoutes {
     }
 
     private func history(_ type: FHIRResourceType?, id: String?, _ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let parameters = Self.parameters(request)
         let versions = try await service(context).history(type, id: id, parameters: parameters)
         return FHIRJSON.response(HistoryBundle.make(versions, baseURL: baseURL(request, context)))
     }

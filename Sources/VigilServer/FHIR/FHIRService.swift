@@ -82,11 +82,14 @@ struct FHIRService: Sendable {
         } else if let scope = access.scope {
             query.scope = .compartments(scope.compartments, includeUnassigned: true)
         }
-        var versions: [StoredResource]
-        if let type, let id, type == .observation, FHIRID.isReadingID(id) {
-            versions = try await visible(type, id: id).map { [$0] } ?? []
+        var versions: [StoredResource] = []
+        if let type, let id {
+            // A resource it may not see has no history for it; a device reading is its one version.
+            if let current = try await visible(type, id: id) {
+                versions = type == .observation && FHIRID.isReadingID(id) ? [current] : try await runtime.store.history(query)
+            }
         } else {
-            if let type, let id, try await visible(type, id: id) == nil { versions = [] } else { versions = try await runtime.store.history(query) }
+            versions = try await runtime.store.history(query)
         }
         versions = versions.filter { access.allows(.vread, on: $0.type) && access.canSee($0) }
         if let type, let id, versions.isEmpty {
@@ -167,14 +170,8 @@ struct FHIRService: Sendable {
                 }
                 let prefix = query.type.rawValue + "/"
                 let ids = Set(
-                    holders.flatMap { holder in
-                        FHIRIndexer.entries(for: holder.json, type: holder.type).compactMap { entry -> String? in
-                            guard entry.parameter == parameter.name, case .reference(let target) = entry.value, target.hasPrefix(prefix) else {
-                                return nil
-                            }
-                            return String(target.dropFirst(prefix.count))
-                        }
-                    })
+                    holders.flatMap { FHIRIndexer.references(parameter.name, in: $0.json, type: $0.type) }.filter { $0.hasPrefix(prefix) }
+                        .map { String($0.dropFirst(prefix.count)) })
                 query.ids = query.ids.map { $0.filter(ids.contains) } ?? ids.sorted()
             }
         }
@@ -190,14 +187,7 @@ struct FHIRService: Sendable {
         var seen = Set(page.map { "\($0.type.rawValue)/\($0.id)" })
         var found: [StoredResource] = []
         for include in query.includes {
-            let targets = page.flatMap { resource in
-                FHIRIndexer.entries(for: resource.json, type: resource.type).compactMap { entry -> String? in
-                    guard entry.parameter == include.parameter.name, case .reference(let target) = entry.value, include.follows(target) else {
-                        return nil
-                    }
-                    return target
-                }
-            }
+            let targets = page.flatMap { FHIRIndexer.references(include.parameter.name, in: $0.json, type: $0.type) }.filter(include.follows)
             for target in targets.prefix(limits.maxCount) where seen.insert(target).inserted {
                 guard let reference = FHIRReference(target), let type = FHIRResourceType(rawValue: reference.type), access.allows(.read, on: type),
                     let resource = try await visible(type, id: reference.id), !resource.isDeleted
@@ -246,7 +236,7 @@ struct FHIRService: Sendable {
         switch found.count {
         case 0: return (try await create(type, body: body), true)
         case 1: return (try await read(type, id: found[0]), false)
-        default: throw VigilError(.preconditionFailed, "If-None-Exist \(ifNoneExist) matches more than one \(type.rawValue)")
+        default: throw VigilError(.preconditionFailed, "the If-None-Exist criteria match more than one \(type.rawValue)")
         }
     }
 
@@ -261,9 +251,6 @@ struct FHIRService: Sendable {
         return write.resource
     }
 
-    /// Replaces a resource; an administrator may create one with a chosen id this way.
-    /// - Parameter ifMatch: the version the client expects to replace (`If-Match`), 412 when it is not current.
-    /// - Returns: the stored resource and whether it was created.
     /// Conditional update (`PUT Type?criteria`): the one visible match is updated (the body's `id`
     /// absent or equal to it); with none, the body is created (with its `id` when it has one); with
     /// more than one, 412.
@@ -278,13 +265,13 @@ struct FHIRService: Sendable {
         case 1:
             if let id = body["id"]?.stringValue, id != found[0] {
                 throw VigilError(
-                    .invalid, "\(criteria) matches \(type.rawValue)/\(found[0]), not the body's id \(id)", expression: "\(type.rawValue).id")
+                    .invalid, "the criteria match \(type.rawValue)/\(found[0]), not the body's id \(id)", expression: "\(type.rawValue).id")
             }
             var object = body.objectValue ?? JSONObject()
             object["id"] = .string(found[0])
             return try await update(type, id: found[0], body: .object(object), ifMatch: ifMatch)
         default:
-            throw VigilError(.preconditionFailed, "\(criteria) matches more than one \(type.rawValue)")
+            throw VigilError(.preconditionFailed, "the criteria match more than one \(type.rawValue)")
         }
     }
 
@@ -293,7 +280,7 @@ struct FHIRService: Sendable {
     func delete(_ type: FHIRResourceType, criteria: String) async throws {
         try access.require(.delete, on: type)
         let found = try await matches(type, criteria: criteria)
-        guard found.count <= 1 else { throw VigilError(.preconditionFailed, "\(criteria) matches more than one \(type.rawValue)") }
+        guard found.count <= 1 else { throw VigilError(.preconditionFailed, "the criteria match more than one \(type.rawValue)") }
         if let id = found.first { try await delete(type, id: id) }
     }
 
@@ -314,6 +301,9 @@ struct FHIRService: Sendable {
         return try await update(type, id: id, body: patched, ifMatch: current.version).0
     }
 
+    /// Replaces a resource; an administrator may create one with a chosen id this way.
+    /// - Parameter ifMatch: the version the client expects to replace (`If-Match`), 412 when it is not current.
+    /// - Returns: the stored resource and whether it was created.
     func update(_ type: FHIRResourceType, id: String, body: JSON, ifMatch: Int?) async throws -> (StoredResource, created: Bool) {
         try access.require(.update, on: type)
         guard FHIRID.isValid(id) else { throw VigilError(.invalid, "\(id) is not a valid id") }

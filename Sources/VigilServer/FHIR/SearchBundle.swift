@@ -20,12 +20,16 @@ enum SearchBundle {
         var bundle: JSONObject = ["resourceType": "Bundle", "type": "searchset"]
         if let total = page.total { bundle["total"] = .integer(total) }
         bundle["link"] = .array(links)
-        func entry(_ resource: StoredResource, mode: String) -> JSON {
-            let json = query.subset.map { $0.apply(to: resource.json, type: resource.type) } ?? resource.json
-            return ["fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"), "resource": json, "search": ["mode": .string(mode)]]
+        let entries = [(page.resources, "match"), (page.included, "include")].flatMap { resources, mode in
+            resources.map { entry($0, mode: mode, baseURL: baseURL, subset: query.subset) }
         }
-        let entries = page.resources.map { entry($0, mode: "match") } + page.included.map { entry($0, mode: "include") }
         if !entries.isEmpty { bundle["entry"] = .array(entries) }
         return .object(bundle)
+    }
+
+    /// One entry of a `searchset`: the resource (cut down to `subset`) at its absolute URL, with its search mode.
+    static func entry(_ resource: StoredResource, mode: String, baseURL: String, subset: FHIRSubset? = nil) -> JSON {
+        let json = subset.map { $0.apply(to: resource.json, type: resource.type) } ?? resource.json
+        return ["fullUrl": .string("\(baseURL)/\(resource.type.rawValue)/\(resource.id)"), "resource": json, "search": ["mode": .string(mode)]]
     }
 }

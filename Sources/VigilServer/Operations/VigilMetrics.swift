@@ -118,11 +118,12 @@ public final class VigilMetrics: Sendable {
     /// (6 % of a trivial request's time).
     private let httpSeries = Mutex<[HTTPSeries: (Prometheus.Counter, DurationHistogram)]>([:])
 
+    private static let httpMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     /// One HTTP request answered: counted by route pattern, method and status, and timed. A
     /// method HTTP does not define is `OTHER`, so that nobody can make series without end.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let known = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method)
-        let key = HTTPSeries(route: route, method: known ? method : "OTHER", status: status)
+        let key = HTTPSeries(route: route, method: Self.httpMethods.contains(method) ? method : "OTHER", status: status)
         let series =
             httpSeries.withLock { $0[key] }
             ?? {

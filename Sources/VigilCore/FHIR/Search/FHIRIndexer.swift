@@ -25,6 +25,14 @@ public struct FHIRIndexEntry: Sendable, Hashable {
 
 /// Extracts the values a resource holds for its type's search parameters, for the store to index.
 public enum FHIRIndexer {
+    /// The references (`Type/id`) `resource` holds through the reference parameter `parameter`.
+    public static func references(_ parameter: String, in resource: JSON, type: FHIRResourceType) -> [String] {
+        entries(for: resource, type: type).compactMap { entry in
+            guard entry.parameter == parameter, case .reference(let target) = entry.value else { return nil }
+            return target
+        }
+    }
+
     /// Every search-parameter value of `resource`, deduplicated.
     public static func entries(for resource: JSON, type: FHIRResourceType) -> [FHIRIndexEntry] {
         var entries: [FHIRIndexEntry] = []

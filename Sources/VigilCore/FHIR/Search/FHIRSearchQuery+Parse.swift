@@ -18,11 +18,6 @@ public struct FHIRSearchLimits: Sendable {
 }
 
 extension FHIRSearchQuery {
-    /// Parameters that steer a search rather than filter it, and are accepted on every type.
-    public static let controlParameters: Set<String> = [
-        "_count", "_offset", "_sort", "_total", "_totalMethod", "_format", "_pretty", "_include", "_revinclude",
-    ]
-
     /// Parses URL query parameters (`name[:modifier]=value[,value]`) into a query.
     ///
     /// - Parameter lenient: ignore unknown parameters (the client sent `Prefer: handling=lenient`)
