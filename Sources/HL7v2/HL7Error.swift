@@ -7,7 +7,7 @@ public struct HL7Error: Error, Sendable, Equatable, CustomStringConvertible {
         case badEncodingCharacters
         /// A segment's id is not three capital letters or digits, or a second MSH follows the first.
         case badSegment
-        /// A message of a type Vigil does not take (it takes ORU^R01).
+        /// A message of a type Vigil does not take (it takes ORU^R01 and ADT^A01, A02, A03, A08).
         case unsupportedMessage
         /// A field the message needs is empty or unreadable.
         case badField

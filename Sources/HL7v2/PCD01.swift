@@ -58,7 +58,8 @@ public struct PCD01: Sendable, Equatable {
     /// - Throws: ``HL7Error`` `unsupportedMessage` for anything but ORU^R01, `badField` without PID-3.
     public init(_ message: HL7Message, localOffset: HL7Time.LocalOffset? = nil) throws(HL7Error) {
         guard message.type.code == "ORU", message.type.event == "R01" else {
-            throw HL7Error(.unsupportedMessage, "Vigil takes ORU^R01 (IHE PCD-01), not \(message.type.code)^\(message.type.event)")
+            throw HL7Error(
+                .unsupportedMessage, "Vigil takes ORU^R01 (IHE PCD-01) and ADT^A01, A02, A03, A08, not \(message.type.code)^\(message.type.event)")
         }
         let msh = message.first("MSH")!
         sendingApplication = msh[3]

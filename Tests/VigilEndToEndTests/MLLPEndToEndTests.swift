@@ -146,7 +146,7 @@ import VigilSimulator
         let replies = try await Self.send(
             [
                 Self.message("U1", patient: "MRN999"), Self.message("U2", equipment: "UNKNOWN-MONITOR"), Self.message("R1", facility: "ICU"),
-                Self.message("R2", facility: "ELSEWHERE"), Self.message("R3", type: "ADT^A01^ADT_A01"),
+                Self.message("R2", facility: "ELSEWHERE"), Self.message("R3", type: "ORM^O01^ORM_O01"),
             ], port: server.mllpPort)
         #expect(replies.contains("MSA|AE|U1") && replies.contains("no Patient has the identifier PID-3 'MRN001'") == false)
         #expect(replies.contains("no Patient has the identifier PID-3 'MRN999'"), "\(replies)")
@@ -157,7 +157,7 @@ import VigilSimulator
         #expect(replies.contains("ERR||MSH^^4|103^Table value not found^HL70357|E"))
         #expect(replies.contains("ERR||MSH^^9|200^Unsupported message type^HL70357|E"))
         #expect(!replies.contains("|207^"), "207 is for Vigil's own failures only")
-        // ICU may send only from its own network, ELSEWHERE not at all; an ADT is not for Vigil.
+        // ICU may send only from its own network, ELSEWHERE not at all; an order is not for Vigil.
         for control in ["R1", "R2", "R3"] { #expect(replies.contains("MSA|AR|\(control)"), "\(control): \(replies)") }
         #expect(try await Self.heartRates(server, admin: admin) == 0)
         let quarantine = try await server.request(.GET, "/api/quarantine?device=hl7", token: admin)

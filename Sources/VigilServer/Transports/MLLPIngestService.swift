@@ -11,7 +11,8 @@ import VigilCore
 /// HL7 v2 over MLLP (`vigil serve --mllp`): each IHE PCD-01 ORU^R01 goes down the same ingest
 /// path as `POST /api/ingest` and is answered after the commit: `AA` when every reading is
 /// stored (or was already), `AE` with the reasons when some or all were quarantined, `AR` when
-/// the message is not understood or its sender is not allowed.
+/// the message is not understood or its sender is not allowed. ADT^A01/A02/A03/A08 move the
+/// patient's Encounter, bed and ward (``admission(_:sender:text:client:now:)``).
 ///
 /// - Senders: only the sending facilities (MSH-4) listed in the configuration, each from its
 ///   networks.
@@ -111,6 +112,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
             return try await refuse("HL7 from sending facility '\(facility.prefix(64))' at \(ip) refused: not an allowed sender", client: ip)
         }
         let sender = senders.first { $0.facility == facility && $0.network.contains(ip) }!
+        if hl7.type.code == "ADT" { return try await admission(hl7, sender: sender, text: text, client: ip, now: now) }
         let message: PCD01
         switch Result(catching: { () throws(HL7Error) in try PCD01(hl7, localOffset: sender.localOffset) }) {
         case .success(let read): message = read
@@ -180,7 +182,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
     /// names for its namespace id, else `urn:oid:` and its ISO universal id. Without an authority,
     /// or with none configured and no OID, nil: the value is matched in any system. An authority
     /// that is neither configured nor an OID, when some are configured, is a 204.
-    private func patientSystem(_ authority: [String]) -> Result<String?, HL7Problem> {
+    func patientSystem(_ authority: [String]) -> Result<String?, HL7Problem> {
         guard !authority.isEmpty else { return .success(nil) }
         let authorities = runtime.configuration.mllpAuthorities
         if let system = authorities[authority[0]] { return .success(system) }
@@ -193,7 +195,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
 
     /// The one resource of `type` whose identifier has the value `identifier` (any system), or
     /// the problem: 204 when none has it, 205 when several do.
-    private func resolve(_ type: FHIRResourceType, identifier: String, system: String? = nil) async throws -> Result<String, HL7Problem> {
+    func resolve(_ type: FHIRResourceType, identifier: String, system: String? = nil) async throws -> Result<String, HL7Problem> {
         let (segment, field) = type == .patient ? ("PID", 3) : ("OBX", 18)
         guard !identifier.isEmpty, !identifier.contains(where: { ",|\\$".contains($0) }) else {
             return .failure(
@@ -220,7 +222,7 @@ public struct MLLPIngestService: Service, CustomStringConvertible {
 
     /// Keeps a message (or part of it) that was not stored as readings, with the reasons, and
     /// returns once that is durable. `key` (boot, seq) makes a resend land on the same entry.
-    private func quarantine(device: String, key: (String, Int64)?, payload: String, reasons: [String], client: String, now: Int64) async throws {
+    func quarantine(device: String, key: (String, Int64)?, payload: String, reasons: [String], client: String, now: Int64) async throws {
         _ = try await runtime.writer.submit(
             IngestHandler(runtime: runtime).quarantineCommit(
                 payload, reason: reasons.joined(separator: "; "), device: device, key: key, principal: nil, client: client, source: "hl7", now: now))
