@@ -25,9 +25,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "data", "fhir-r4")
 OUTPUT = os.path.join(ROOT, "Sources", "VigilCore", "FHIR", "Schema", "FHIRSchema+Definitions.swift")
 SEARCH_OUTPUT = os.path.join(ROOT, "Sources", "VigilCore", "FHIR", "Search", "FHIRSearchParameter+Definitions.swift")
-# The kinds of search parameter the store indexes; the others (number, quantity, uri, composite,
+# The kinds of search parameter the store indexes; the others (number, uri, composite,
 # special) are not offered, so a query using one is refused rather than half answered.
-SEARCH_KINDS = {"token", "reference", "date", "string"}
+SEARCH_KINDS = {"token", "reference", "date", "string", "quantity"}
 
 # Required value sets whose short description ends in "+": the full R4 value sets.
 OBSERVATION_STATUS = "registered preliminary final amended corrected cancelled entered-in-error unknown"
@@ -196,7 +196,7 @@ def search_parameters(structures):
             if not found:
                 continue
             paths, target = found
-            if target is None:
+            if target is None and definition["type"] == "reference":
                 # An element that may only point at one type (Immunization.patient) names it.
                 targets = {t for path in paths for t in REFERENCE_TARGETS.get(f"{base}.{path}", ["?", "?"])}
                 target = targets.pop() if len(targets) == 1 and "Resource" not in targets else None

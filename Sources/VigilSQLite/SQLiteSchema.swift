@@ -1,4 +1,5 @@
 import GRDB
+import VigilCore
 
 /// The schema, as ordered migrations. A migration is never edited once released; changes are new
 /// migrations.
@@ -22,6 +23,10 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("6-backend-clients") { db in
             for statement in version6 { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("7-search-quantity") { db in
+            for statement in version7 { try db.execute(sql: statement) }
+            try reindex(db)
         }
         return migrator
     }
@@ -214,4 +219,24 @@ enum SQLiteSchema {
         "ALTER TABLE user ADD COLUMN client_jwks TEXT",
         "ALTER TABLE user ADD COLUMN client_scope TEXT",
     ]
+
+    static let version7 = [
+        // Numbers and quantities (value-quantity, probability): a value, or a range's ends, and the unit.
+        "CREATE TABLE search_quantity (resource_key INTEGER NOT NULL, param TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, code TEXT)",
+        "CREATE INDEX search_quantity_value ON search_quantity (param, low)",
+        "CREATE INDEX search_quantity_resource ON search_quantity (resource_key)",
+    ]
+
+    /// Rebuilds the search index of every current resource from its JSON: after a change of what
+    /// is indexed (new parameters, new kinds), what was stored before is found like what comes after.
+    static func reindex(_ db: Database) throws {
+        for table in ["search_token", "search_reference", "search_date", "search_string", "search_quantity"] {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT key, type, json FROM resource WHERE deleted = 0")
+        while let row = try rows.next() {
+            guard let type = FHIRResourceType(rawValue: row["type"]), let json = try? JSON.parse(row["json"] as String) else { continue }
+            try SQLiteStore.insertIndex(FHIRIndexer.entries(for: json, type: type), key: row["key"], db)
+        }
+    }
 }

@@ -3,9 +3,9 @@ import VigilCore
 
 /// The half of an Observation search over device readings: `SELECT 1 AS kind, id AS key, id (as text), s0, … WHERE …`.
 ///
-/// Readings are Observations with status `final`, the code's catalog category, a subject, a
-/// device, an effective time and a producer-key identifier, and nothing else: a filter on any
-/// other parameter excludes them.
+/// Readings are Observations with status `final`, the code's catalog category and display, a
+/// subject, a device, an effective time, a UCUM quantity and a producer-key identifier, and
+/// nothing else: a filter on any other parameter excludes them.
 struct ReadingSearchSQL {
     let query: FHIRSearchQuery
     let catalog: CodeCatalog
@@ -31,7 +31,9 @@ struct ReadingSearchSQL {
         return SQLFragment("SELECT \(columns) FROM reading rd WHERE \(whereClause.sql)", whereClause.arguments)
     }
 
-    private static let readingParameters: Set<String> = ["patient", "subject", "code", "date", "status", "category", "device", "identifier"]
+    private static let readingParameters: Set<String> = [
+        "patient", "subject", "code", "code:text", "date", "status", "category", "device", "identifier", "value-quantity", "combo-value-quantity",
+    ]
 
     private func condition(_ filter: FHIRSearchQuery.Filter, _ db: Database) throws -> SQLFragment {
         let name = filter.parameter.name
@@ -78,6 +80,19 @@ struct ReadingSearchSQL {
             if case .none = system { return .false }
             guard let code, let key = ProducerKey(code), let device = try store.key("Device", key.device, db) else { return .false }
             return SQLFragment("rd.device_key = ? AND rd.boot = ? AND rd.seq = ?", [device, key.boot, key.seq])
+        case ("code:text", .string(let text, let match)):
+            let codes = catalog.all.filter { definition in
+                let display = match == .exact ? definition.display : FHIRIndexer.normalize(definition.display)
+                return match == .prefix ? display.hasPrefix(text) : match == .contains ? display.contains(text) : display == text
+            }
+            let keys = try codes.flatMap { definition in
+                try Int64.fetchAll(db, sql: "SELECT key FROM code WHERE system = ? AND code = ?", arguments: [definition.system, definition.code])
+            }
+            return .in("rd.code_key", keys)
+        case ("value-quantity", .quantity(_, _, _, _, let system, let code)), ("combo-value-quantity", .quantity(_, _, _, _, let system, let code)):
+            if case .exactly(let s) = system, s != CodeDefinition.ucum { return .false }
+            let number = SQLiteStore.quantityPredicate(value, low: "rd.value", high: "rd.value")
+            return code.map { .all([number, SQLFragment("rd.unit = ?", [$0])]) } ?? number
         case ("date", .date):
             return SQLiteStore.datePredicate(value, low: "rd.time", high: "rd.time")
         default:
@@ -90,6 +105,11 @@ struct ReadingSearchSQL {
         case "_id": "CAST(rd.id AS TEXT) AS s\(index)"
         case "_lastUpdated": "rd.received AS s\(index)"
         case "date": "rd.time AS s\(index)"
+        case "value-quantity", "combo-value-quantity": "rd.value AS s\(index)"
+        case "code": "(SELECT code FROM code WHERE key = rd.code_key) AS s\(index)"
+        case "patient", "subject": "(SELECT 'Patient/' || id FROM resource WHERE key = rd.patient_key) AS s\(index)"
+        case "device": "(SELECT 'Device/' || id FROM resource WHERE key = rd.device_key) AS s\(index)"
+        case "status": "'final' AS s\(index)"
         default: "NULL AS s\(index)"
         }
     }

@@ -66,7 +66,7 @@ extension SQLiteStore {
                 sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ?, deleted = ? WHERE key = ?",
                 arguments: [r.version, r.lastUpdated, r.compartment, text, r.isDeleted, key]
             )
-            for table in ["search_token", "search_reference", "search_date", "search_string", "access_link"] {
+            for table in ["search_token", "search_reference", "search_date", "search_string", "search_quantity", "access_link"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE resource_key = ?", arguments: [key])
             }
         }
@@ -74,7 +74,7 @@ extension SQLiteStore {
             sql: "INSERT INTO resource_history (resource_key, version, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?)",
             arguments: [key, r.version, r.lastUpdated, text, r.isDeleted]
         )
-        try insertIndex(write.index, key: key, db)
+        try Self.insertIndex(write.index, key: key, db)
         for link in write.accessLinks {
             try db.cachedStatement(sql: "INSERT INTO access_link (resource_key, kind, target, start, end) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, link.kind.rawValue, link.target, link.start, link.end])
@@ -82,7 +82,7 @@ extension SQLiteStore {
         if r.type == .device { try relinkDevice(key: key, patient: r.isDeleted ? nil : r.patient, at: write.linkStart ?? r.lastUpdated, db) }
     }
 
-    private func insertIndex(_ entries: [FHIRIndexEntry], key: Int64, _ db: Database) throws {
+    static func insertIndex(_ entries: [FHIRIndexEntry], key: Int64, _ db: Database) throws {
         for entry in entries {
             switch entry.value {
             case .token(let system, let code):
@@ -97,6 +97,9 @@ extension SQLiteStore {
             case .string(let value):
                 try db.cachedStatement(sql: "INSERT INTO search_string (resource_key, param, value, raw) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [key, entry.parameter, FHIRIndexer.normalize(value), value])
+            case .quantity(let low, let high, let system, let code):
+                try db.cachedStatement(sql: "INSERT INTO search_quantity (resource_key, param, low, high, system, code) VALUES (?, ?, ?, ?, ?, ?)")
+                    .execute(arguments: [key, entry.parameter, low, high, system, code])
             }
         }
     }

@@ -59,9 +59,11 @@ extension SQLiteStore {
             next = SearchCursor(
                 sort: query.sortDescription,
                 (3..<(3 + columns.count)).map { index in
-                    switch last[index] as DatabaseValue {
-                    case let value where value.isNull: .null
-                    case let value: (Int64.fromDatabaseValue(value)).map { .integer($0) } ?? .text(String.fromDatabaseValue(value) ?? "")
+                    switch (last[index] as DatabaseValue).storage {
+                    case .null, .blob: .null
+                    case .int64(let number): .integer(number)
+                    case .double(let number): .real(number)
+                    case .string(let text): .text(text)
                     }
                 })
         }
@@ -74,6 +76,7 @@ extension SQLiteStore {
         func value(_ v: SearchCursor.Value) -> (any DatabaseValueConvertible)? {
             switch v {
             case .integer(let number): number
+            case .real(let number): number
             case .text(let text): text
             case .null: nil
             }
@@ -137,6 +140,26 @@ extension SQLiteStore {
         case .le: return SQLFragment("\(low) < ? OR (\(contained))", [pLow, pLow, pHigh])
         case .sa: return SQLFragment("\(low) > ?", [pHigh])
         case .eb: return SQLFragment("\(high) < ?", [pLow])
+        case .ap: return .false
+        }
+    }
+
+    /// SQL for a number or quantity comparison of a range `low...high` (column expressions; the
+    /// same for a single value) with a search value: `eq` when the range lies within the precision
+    /// of the number written, `gt` and the others against the number itself, `ap` within 10 %.
+    static func quantityPredicate(_ value: FHIRSearchQuery.Value, low: String, high: String) -> SQLFragment {
+        guard case .quantity(let prefix, let number, let pLow, let pHigh, _, _) = value else { return .false }
+        let within = "\(low) >= ? AND \(high) < ?"
+        switch prefix {
+        case .eq: return SQLFragment(within, [pLow, pHigh])
+        case .ne: return SQLFragment("NOT (\(within))", [pLow, pHigh])
+        case .gt: return SQLFragment("\(high) > ?", [number])
+        case .lt: return SQLFragment("\(low) < ?", [number])
+        case .ge: return SQLFragment("\(high) >= ?", [number])
+        case .le: return SQLFragment("\(low) <= ?", [number])
+        case .sa: return SQLFragment("\(low) > ?", [number])
+        case .eb: return SQLFragment("\(high) < ?", [number])
+        case .ap: return SQLFragment("\(low) <= ? AND \(high) >= ?", [number + abs(number) * 0.1, number - abs(number) * 0.1])
         }
     }
 }
@@ -168,6 +191,7 @@ struct ResourceSearchSQL {
         case .reference: "search_reference"
         case .date: "search_date"
         case .string: "search_string"
+        case .quantity: "search_quantity"
         }
     }
 
@@ -206,6 +230,11 @@ struct ResourceSearchSQL {
             case .prefix: return SQLFragment("t.value LIKE ? ESCAPE '\\'", [likeEscaped(text) + "%"])
             case .contains: return SQLFragment("t.value LIKE ? ESCAPE '\\'", ["%" + likeEscaped(text) + "%"])
             }
+        case .quantity(_, _, _, _, let system, let code):
+            var parts = [SQLiteStore.quantityPredicate(value, low: "t.low", high: "t.high")]
+            if case .exactly(let system) = system { parts.append(SQLFragment("t.system = ?", [system])) }
+            if let code { parts.append(SQLFragment("t.code = ?", [code])) }
+            return .all(parts)
         }
     }
 
@@ -213,14 +242,24 @@ struct ResourceSearchSQL {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
+    /// A resource's value for a sort key: its lowest value of the parameter ascending, its
+    /// highest descending (a date's or range's start or end; a string folded; a code; a target).
     private func sortColumn(_ key: FHIRSearchQuery.SortKey, _ index: Int) -> SQLFragment {
         switch key.parameter {
         case "_id": return SQLFragment("r.id AS s\(index)")
         case "_lastUpdated": return SQLFragment("r.last_updated AS s\(index)")
         default:
-            let aggregate = key.descending ? "MAX(high)" : "MIN(low)"
+            let kind = FHIRSearchParameter.parameters(of: query.type)[key.parameter]?.kind ?? .date
+            let (lowest, highest) =
+                switch kind {
+                case .date, .quantity: ("low", "high")
+                case .string: ("value", "value")
+                case .token: ("code", "code")
+                case .reference: ("target", "target")
+                }
+            let aggregate = key.descending ? "MAX(\(highest))" : "MIN(\(lowest))"
             return SQLFragment(
-                "(SELECT \(aggregate) FROM search_date WHERE resource_key = r.key AND param = ?) AS s\(index)", [key.parameter]
+                "(SELECT \(aggregate) FROM \(Self.table(kind)) WHERE resource_key = r.key AND param = ?) AS s\(index)", [key.parameter]
             )
         }
     }

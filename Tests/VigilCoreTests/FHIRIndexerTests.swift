@@ -56,6 +56,27 @@ import VigilCore
         #expect(text.hasPrefix("3\u{1F}5\u{1F}user/a b\u{1F}nurse"))
     }
 
+    /// Quantities with their unit (code, else unit), a Range by its ends; a code's text and
+    /// displays under `:text`.
+    @Test func quantitiesRangesAndTextsAreIndexed() {
+        let observation: JSON = [
+            "resourceType": "Observation", "code": ["coding": [["code": "8867-4", "display": "Heart rate"]], "text": "Pulse"],
+            "valueQuantity": ["value": 72, "unit": "beats/min"],
+        ]
+        let entries = FHIRIndexer.entries(for: observation, type: .observation)
+        #expect(entries.contains(FHIRIndexEntry("value-quantity", .quantity(low: 72, high: 72, system: nil, code: "beats/min"))))
+        #expect(
+            entries.contains(FHIRIndexEntry("code:text", .string("Pulse"))) && entries.contains(FHIRIndexEntry("code:text", .string("Heart rate"))))
+        let condition: JSON = ["resourceType": "Condition", "onsetRange": ["low": ["value": 40, "code": "a"], "high": ["value": 50, "code": "a"]]]
+        #expect(
+            FHIRIndexer.entries(for: condition, type: .condition).contains(
+                FHIRIndexEntry("onset-age", .quantity(low: 40, high: 50, system: nil, code: "a"))))
+        let open: JSON = ["resourceType": "Condition", "onsetRange": ["low": ["value": 40]]]
+        #expect(
+            FHIRIndexer.entries(for: open, type: .condition).contains(
+                FHIRIndexEntry("onset-age", .quantity(low: 40, high: .greatestFiniteMagnitude, system: nil, code: nil))))
+    }
+
     @Test func readingsBecomeObservations() {
         let reading = StoredReading(
             id: 12,

@@ -21,6 +21,27 @@ import Testing
         #expect(query.filters.map(\.values) == [[.reference("Patient/123")], [.reference("Patient/456")], [.reference("Patient/789")]])
     }
 
+    /// R4's number precision: the range a number written with so many digits stands for.
+    @Test func numbersStandForTheRangeOfTheirPrecision() throws {
+        let cases: [(String, Double, Double)] = [
+            ("100", 99.5, 100.5), ("100.00", 99.995, 100.005), ("1e2", 95, 105), ("-1.5", -1.55, -1.45), ("2.50E-1", 0.24995, 0.25005),
+        ]
+        for (text, low, high) in cases {
+            let (value, half) = try #require(FHIRSearchQuery.decimal(Substring(text)), "\(text)")
+            #expect(abs(value - half - low) < 1e-9 && abs(value + half - high) < 1e-9, "\(text): \(value - half)...\(value + half)")
+        }
+        for text in ["", "abc", "1.", ".5", "1e", "1e2.5", "0x10", "1,5", "inf", "nan", "1e999"] {
+            #expect(FHIRSearchQuery.decimal(Substring(text)) == nil, "\(text)")
+        }
+        let query = try parse(.observation, [("value-quantity", "ap5.4|http://unitsofmeasure.org|mmol/L")])
+        guard case .quantity(.ap, 5.4, _, _, .exactly("http://unitsofmeasure.org"), "mmol/L") = query.filters.first?.values.first else {
+            Issue.record("\(query.filters)")
+            return
+        }
+        #expect(throws: VigilError.self) { try parse(.observation, [("date", "ap2026-01-01")]) }
+        #expect(throws: VigilError.self) { try parse(.observation, [("value-quantity", "0.5|x")]) }
+    }
+
     @Test func datesTakePrefixes() throws {
         let query = try parse(.observation, [("date", "ge2026-03-01"), ("date", "lt2026-03-02T00:00:00Z")])
         guard case .date(let p1, let low, _) = query.filters[0].values[0], case .date(let p2, _, _) = query.filters[1].values[0] else {
@@ -32,7 +53,7 @@ import Testing
     }
 
     @Test func theComparisonSignsSomeClientsSendAreR4Prefixes() throws {
-        for (sign, prefix) in [(">=", FHIRSearchQuery.DatePrefix.ge), ("<=", .le), (">", .gt), ("<", .lt), ("!=", .ne)] {
+        for (sign, prefix) in [(">=", FHIRSearchQuery.Prefix.ge), ("<=", .le), (">", .gt), ("<", .lt), ("!=", .ne)] {
             guard case .date(let parsed, let low, _) = try FHIRSearchQuery.parseDate(sign + "2026-03-01", name: "date") else {
                 Issue.record("not a date")
                 continue
@@ -55,16 +76,19 @@ import Testing
         #expect(try parse(.patient, [("shoe-size", "42")], lenient: true).filters.isEmpty)
     }
 
-    @Test func sortTakesDatesIdsAndLastUpdated() throws {
+    @Test func sortTakesIdsLastUpdatedAndTheTypesParameters() throws {
         #expect(try parse(.observation, [("_sort", "-date,_id")]).sort == [.init("date", descending: true), .init("_id")])
-        #expect(throws: VigilError.self) { try parse(.observation, [("_sort", "code")]) }
+        #expect(try parse(.observation, [("_sort", "code,-value-quantity")]).sort == [.init("code"), .init("value-quantity", descending: true)])
+        #expect(throws: VigilError.self) { try parse(.observation, [("_sort", "family")]) }
     }
 
     @Test func modifiers() throws {
         #expect(try parse(.patient, [("name:exact", "Müller")]).filters.first?.values == [.string("Müller", .exact)])
         #expect(try parse(.patient, [("name", "Müller")]).filters.first?.values == [.string("muller", .prefix)])
         #expect(try parse(.patient, [("birthdate:missing", "true")]).filters.first?.missing == true)
-        #expect(throws: VigilError.self) { try parse(.observation, [("code:text", "x")]) }
+        #expect(try parse(.observation, [("code:text", "Heart")]).filters.first?.values == [.string("heart", .prefix)])
+        #expect(throws: VigilError.self) { try parse(.observation, [("code:above", "x")]) }
+        #expect(throws: VigilError.self) { try parse(.observation, [("date:text", "x")]) }
         #expect(throws: VigilError.self) { try parse(.observation, [("subject.name", "x")]) }
     }
 

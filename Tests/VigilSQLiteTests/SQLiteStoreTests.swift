@@ -62,4 +62,29 @@ import VigilStoreConformance
         let error = try #require(throws: VigilError.self) { try SQLiteStore(path: store.path) }
         #expect(error.message.contains("a newer version of Vigil") && error.message.contains("99-from-the-future"), "\(error.message)")
     }
+
+    /// Resources stored before quantities were indexed are found by value-quantity once the
+    /// database is opened by this version (its migration rebuilds the search index).
+    @Test func anOlderDatabaseIsReindexedWhenMigrated() async throws {
+        let store = try SQLiteStore.temporary()
+        let observation: JSON = [
+            "resourceType": "Observation", "status": "final", "code": ["text": "weight"],
+            "valueQuantity": ["value": .double(72.5), "system": "http://unitsofmeasure.org", "code": "kg"],
+        ]
+        try await store.write(
+            [ResourcePreparation.write(observation, type: .observation, id: "o1", version: 1, lastUpdated: 0, mode: .create)], audit: [],
+            sealer: TestSealer())
+        try store.close()
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP TABLE search_quantity")
+            try db.execute(sql: "DELETE FROM search_token")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '7-search-quantity'")
+        }
+        try queue.close()
+        let reopened = try SQLiteStore(path: store.path)
+        let query = try FHIRSearchQuery.parse(
+            type: .observation, parameters: [("value-quantity", "gt72|http://unitsofmeasure.org|kg"), ("code:text", "weight")])
+        #expect(try await reopened.searchIDs(query) == ["o1"])
+    }
 }

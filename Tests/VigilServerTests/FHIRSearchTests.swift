@@ -94,7 +94,7 @@ import VigilCore
             #expect(posted.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == [theirs], "\(posted.text)")
             #expect(try await client.post("/fhir/Condition/_search", token: world.admin, ["code": "gout"]).status == .unsupportedMediaType)
             for bad in [
-                "subject.name=x", "subject:Patient.organization.name=x", "_has:Condition:code:code=x", "_has:Nothing:subject:code=x", "code:text=x",
+                "subject.name=x", "subject:Patient.organization.name=x", "_has:Condition:code:code=x", "_has:Nothing:subject:code=x", "code:below=x",
             ] {
                 #expect(try await client.get("/fhir/Condition?\(bad)", token: world.admin).status == .badRequest, "\(bad)")
             }

@@ -10,6 +10,9 @@ public enum FHIRIndexValue: Sendable, Hashable {
     case date(low: Int64, high: Int64)
     /// Text as written; stores also keep it folded by ``FHIRIndexer/normalize(_:)`` for matching.
     case string(String)
+    /// A quantity or a range, as the lowest and highest value it covers (equal for a quantity),
+    /// with its unit: `system` and `code` (else its unit as written).
+    case quantity(low: Double, high: Double, system: String?, code: String?)
 }
 
 /// A search parameter's value in one resource.
@@ -33,6 +36,10 @@ public enum FHIRIndexer {
         }
     }
 
+    /// The suffix of the parameter under which a token parameter's text is indexed as a string
+    /// (`code:text`: a CodeableConcept's `text` and its codings' `display`), what `:text` searches.
+    public static let textSuffix = ":text"
+
     /// Every search-parameter value of `resource`, deduplicated.
     public static func entries(for resource: JSON, type: FHIRResourceType) -> [FHIRIndexEntry] {
         var entries: [FHIRIndexEntry] = []
@@ -40,10 +47,9 @@ public enum FHIRIndexer {
         for parameter in FHIRSearchParameter.parameters(of: type).values.sorted(by: { $0.name < $1.name }) {
             for path in parameter.paths {
                 for node in values(at: path, in: resource) {
-                    for value in indexValues(node, parameter: parameter) {
-                        let entry = FHIRIndexEntry(parameter.name, value)
-                        if seen.insert(entry).inserted { entries.append(entry) }
-                    }
+                    var found = indexValues(node, parameter: parameter).map { FHIRIndexEntry(parameter.name, $0) }
+                    if parameter.kind == .token { found += texts(node).map { FHIRIndexEntry(parameter.name + textSuffix, .string($0)) } }
+                    for entry in found where seen.insert(entry).inserted { entries.append(entry) }
                 }
             }
         }
@@ -100,7 +106,28 @@ public enum FHIRIndexer {
             guard case .object(let object) = node else { return [] }
             let parts = ["text", "family", "given", "prefix", "suffix", "line", "city", "district", "state", "postalCode", "country"]
             return parts.flatMap { key in object[key].map(flatten) ?? [] }.compactMap { $0.stringValue.map { .string($0) } }
+        case .quantity:
+            if let value = node["value"]?.doubleValue {
+                let code = node["code"]?.stringValue ?? node["unit"]?.stringValue
+                return [.quantity(low: value, high: value, system: node["system"]?.stringValue, code: code)]
+            }
+            // A Range: from its low to its high, open where one is missing.
+            let (low, high) = (node["low"]?["value"]?.doubleValue, node["high"]?["value"]?.doubleValue)
+            guard low != nil || high != nil else { return [] }
+            let unit = node["low"] ?? node["high"]
+            return [
+                .quantity(
+                    low: low ?? -.greatestFiniteMagnitude, high: high ?? .greatestFiniteMagnitude, system: unit?["system"]?.stringValue,
+                    code: unit?["code"]?.stringValue ?? unit?["unit"]?.stringValue)
+            ]
         }
+    }
+
+    /// A CodeableConcept's text and its codings' displays; a Coding's display.
+    private static func texts(_ node: JSON) -> [String] {
+        guard case .object(let object) = node else { return [] }
+        let displays = (object["coding"]?.arrayValue ?? []).compactMap { $0["display"]?.stringValue }
+        return [object["text"]?.stringValue, object["display"]?.stringValue].compactMap { $0 } + displays
     }
 
     private static func tokens(_ node: JSON) -> [FHIRIndexValue] {

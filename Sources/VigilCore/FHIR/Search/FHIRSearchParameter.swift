@@ -9,6 +9,8 @@ public struct FHIRSearchParameter: Sendable, Hashable {
         case date
         /// Names and text: case- and accent-insensitive prefix match by default.
         case string
+        /// Quantities (and ages, ranges) compared as numbers, with an optional unit: `gt100|http://unitsofmeasure.org|/min`.
+        case quantity
     }
 
     public let name: String

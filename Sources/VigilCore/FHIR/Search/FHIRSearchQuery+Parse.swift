@@ -154,9 +154,8 @@ extension FHIRSearchQuery {
         for item in text.split(separator: ",") {
             let descending = item.hasPrefix("-")
             let name = String(descending ? item.dropFirst() : item)
-            let sortable = name == "_id" || name == "_lastUpdated" || known[name]?.kind == .date
-            guard sortable else {
-                throw invalid("cannot sort by \(name); sort by _id, _lastUpdated or a date parameter", "_sort")
+            guard name == "_id" || name == "_lastUpdated" || known[name] != nil else {
+                throw invalid("cannot sort by \(name); sort by _id, _lastUpdated or a search parameter of the type", "_sort")
             }
             keys.append(SortKey(name, descending: descending))
         }
@@ -183,6 +182,11 @@ extension FHIRSearchQuery {
     }
 
     private static func parseFilter(_ parameter: FHIRSearchParameter, modifier: String?, value: String) throws(VigilError) -> Filter {
+        if modifier == "text", parameter.kind == .token {
+            // A code's text and displays, indexed as a string parameter of their own.
+            return try parseFilter(
+                FHIRSearchParameter(parameter.name + FHIRIndexer.textSuffix, .string, parameter.paths), modifier: nil, value: value)
+        }
         if modifier == "missing" {
             guard value == "true" || value == "false" else { throw invalid(":missing takes true or false", parameter.name) }
             return Filter(parameter: parameter, values: [], missing: value == "true")
@@ -193,7 +197,7 @@ extension FHIRSearchQuery {
             switch parameter.kind {
             case .token:
                 guard modifier == nil || modifier == "not" else {
-                    throw invalid("modifier :\(modifier!) is not supported on \(parameter.name) (:not and :missing are)", parameter.name)
+                    throw invalid("modifier :\(modifier!) is not supported on \(parameter.name) (:not, :text and :missing are)", parameter.name)
                 }
                 values.append(parseToken(item))
             case .reference:
@@ -220,6 +224,9 @@ extension FHIRSearchQuery {
                 default: throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name)
                 }
                 values.append(.string(match == .exact ? item : FHIRIndexer.normalize(item), match))
+            case .quantity:
+                guard modifier == nil else { throw invalid("modifier :\(modifier!) is not supported on \(parameter.name)", parameter.name) }
+                values.append(try parseQuantity(item, parameter: parameter))
             }
         }
         return Filter(parameter: parameter, values: values, negated: modifier == "not")
@@ -231,23 +238,56 @@ extension FHIRSearchQuery {
         return .token(system: system.isEmpty ? .none : .exactly(system), code: code.isEmpty ? nil : code)
     }
 
+    /// A value's comparison prefix (R4's two letters, or the signs some clients such as fhirclient
+    /// send for them) and the rest; `eq` when it has none.
+    static func prefix(of text: String) -> (Prefix, Substring) {
+        if let prefix = Prefix(rawValue: String(text.prefix(2))), text.count > 2 { return (prefix, text.dropFirst(2)) }
+        let signs: [(String, Prefix)] = [(">=", .ge), ("<=", .le), ("!=", .ne), (">", .gt), ("<", .lt)]
+        if let (sign, prefix) = signs.first(where: { text.hasPrefix($0.0) }) { return (prefix, text.dropFirst(sign.count)) }
+        return (.eq, Substring(text))
+    }
+
     static func parseDate(_ text: String, name: String) throws(VigilError) -> Value {
-        var prefix = DatePrefix.eq
-        var rest = Substring(text)
-        // The comparison signs some clients (fhirclient) send for R4's prefixes.
-        let signs: [(String, DatePrefix)] = [(">=", .ge), ("<=", .le), ("!=", .ne), (">", .gt), ("<", .lt)]
-        if let candidate = DatePrefix(rawValue: String(text.prefix(2))), text.count > 2 {
-            prefix = candidate
-            rest = text.dropFirst(2)
-        } else if let (sign, candidate) = signs.first(where: { text.hasPrefix($0.0) }) {
-            prefix = candidate
-            rest = text.dropFirst(sign.count)
-        }
-        guard let date = FHIRDateTime(String(rest)) else {
+        let (prefix, rest) = prefix(of: text)
+        guard prefix != .ap, let date = FHIRDateTime(String(rest)) else {
             throw invalid(
                 "\(name) takes a date such as 2026-03-01 or ge2026-03-01T08:00:00Z, with an optional prefix eq ne gt lt ge le sa eb (or >= <= > < !=)",
                 name)
         }
         return .date(prefix, low: date.lowerBound, high: date.upperBound)
+    }
+
+    /// `[prefix]number` or `[prefix]number|system|code` (either may be empty).
+    static func parseQuantity(_ text: String, parameter: FHIRSearchParameter) throws(VigilError) -> Value {
+        let (prefix, rest) = prefix(of: text)
+        let parts = rest.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 3, let (value, half) = decimal(parts[0]) else {
+            throw invalid(
+                "\(parameter.name) takes a number such as 100 or 1.5e2, with an optional prefix eq ne gt lt ge le sa eb ap and unit: le5.4|http://unitsofmeasure.org|mmol/L or gt100||/min",
+                parameter.name)
+        }
+        let system: TokenSystem = parts.count == 3 && !parts[1].isEmpty ? .exactly(String(parts[1])) : .any
+        let code = parts.count == 3 && !parts[2].isEmpty ? String(parts[2]) : nil
+        return .quantity(prefix, value: value, low: value - half, high: value + half, system: system, code: code)
+    }
+
+    /// A decimal as R4 search writes it (`-12.50`, `1e2`) and half the step of its last digit:
+    /// `100` is 99.5 to 100.5, `100.00` 99.995 to 100.005, `1e2` 95 to 105.
+    static func decimal(_ text: Substring) -> (Double, Double)? {
+        let mantissa = text.prefix { $0 != "e" && $0 != "E" }
+        let exponentText = text.dropFirst(mantissa.count).dropFirst()
+        let unsigned = mantissa.first == "-" || mantissa.first == "+" ? mantissa.dropFirst() : mantissa
+        let pieces = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !pieces.isEmpty, !pieces[0].isEmpty, pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            pieces.count == 1 || !pieces[1].isEmpty, let value = Double(text), value.isFinite
+        else { return nil }
+        let decimals = pieces.count == 2 ? pieces[1].count : 0
+        guard mantissa.count < text.count else { return (value, 0.5 * pow10(-decimals)) }
+        guard let exponent = Int(exponentText), abs(exponent) < 300 else { return nil }
+        return (value, 0.5 * pow10(exponent - decimals - 1))
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        (0..<abs(exponent)).reduce(1.0) { value, _ in exponent < 0 ? value / 10 : value * 10 }
     }
 }

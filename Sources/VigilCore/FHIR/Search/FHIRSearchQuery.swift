@@ -17,16 +17,20 @@ public struct FHIRSearchQuery: Sendable, Equatable {
     /// held folded); `exact` compares the whole text as written.
     public enum StringMatch: String, Sendable { case prefix, exact, contains }
 
-    /// A date comparison prefix (https://hl7.org/fhir/R4/search.html#prefix).
-    public enum DatePrefix: String, Sendable, CaseIterable { case eq, ne, gt, lt, ge, le, sa, eb }
+    /// A comparison prefix (https://hl7.org/fhir/R4/search.html#prefix); `ap` (approximately:
+    /// within 10 %) for numbers and quantities only.
+    public enum Prefix: String, Sendable, CaseIterable { case eq, ne, gt, lt, ge, le, sa, eb, ap }
 
     /// One value of a search parameter; a filter's values are alternatives (OR).
     public enum Value: Sendable, Equatable {
         case token(system: TokenSystem, code: String?)
         /// A reference target `Type/id`.
         case reference(String)
-        case date(DatePrefix, low: Int64, high: Int64)
+        case date(Prefix, low: Int64, high: Int64)
         case string(String, StringMatch)
+        /// A number as written, with the range its precision implies (`100`: 99.5 to 100.5), and
+        /// for a quantity its unit (`system` `.any` when not given).
+        case quantity(Prefix, value: Double, low: Double, high: Double, system: TokenSystem, code: String?)
     }
 
     /// One parameter with its alternatives. Filters are combined with AND.
@@ -140,6 +144,7 @@ extension FHIRSearchQuery.Value {
         case .le: return low < pLow || contained
         case .sa: return low > pHigh
         case .eb: return high < pLow
+        case .ap: return false
         }
     }
 }

@@ -6,6 +6,7 @@
 public struct SearchCursor: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case integer(Int64)
+        case real(Double)
         case text(String)
         case null
     }
@@ -30,8 +31,13 @@ public struct SearchCursor: Sendable, Equatable {
             case .string(let text): values.append(.text(text))
             case .null: values.append(.null)
             default:
-                guard let number = item.int64Value else { return nil }
-                values.append(.integer(number))
+                if let number = item.int64Value {
+                    values.append(.integer(number))
+                } else if let number = item.doubleValue {
+                    values.append(.real(number))
+                } else {
+                    return nil
+                }
             }
         }
         (self.sort, self.values) = (sort, values)
@@ -43,6 +49,7 @@ public struct SearchCursor: Sendable, Equatable {
             values.map {
                 switch $0 {
                 case .integer(let number): .integer(number)
+                case .real(let number): .double(number)
                 case .text(let text): .string(text)
                 case .null: .null
                 }
