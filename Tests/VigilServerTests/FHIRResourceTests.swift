@@ -172,4 +172,46 @@ import VigilTestFixtures
             #expect(bundle.status == .ok, "\(bundle.text)")
         }
     }
+
+    /// An Observation about a Group (a ward's count of falls, a class's attendance), as R4 allows:
+    /// stored in the group's compartment, seen by the group's care team and nobody else's, found
+    /// by `subject=Group/…` and by its `encounter`; never read as one patient's vital sign.
+    @Test func anObservationOfAGroupBelongsToTheGroupsCareTeam() async throws {
+        try await Harness().run { client in
+            let world = try await World.build(client)
+            try await client.put(
+                ["resourceType": "Encounter", "status": "in-progress", "class": ["code": "IMP"], "subject": ["reference": "Patient/p1"]], id: "e1",
+                token: world.admin)
+            let ward = try await client.create(
+                [
+                    "resourceType": "Observation", "status": "final", "code": ["text": "Falls this week"], "subject": ["reference": "Group/wardA"],
+                    "valueQuantity": ["value": 2, "unit": "{falls}"],
+                ], token: world.admin)
+            let visit = try await client.create(
+                [
+                    "resourceType": "Observation", "status": "final", "code": ["text": "Admission note"], "subject": ["reference": "Patient/p1"],
+                    "encounter": ["reference": "Encounter/e1"],
+                ], token: world.admin)
+            #expect(try await client.get("/fhir/Observation/\(ward)", token: world["nina"]).status == .ok)
+            #expect(try await client.get("/fhir/Observation/\(ward)", token: world["nora"]).status == .notFound)
+            let found = try await client.get("/fhir/Observation?subject=Group/wardA", token: world["nina"])
+            #expect(found.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == [ward], "\(found.text)")
+            #expect(try await client.get("/fhir/Observation?subject=Group/wardA", token: world["nora"]).json?["entry"] == nil)
+            #expect(try await client.get("/fhir/Observation?patient=p1&code:text=falls", token: world.admin).json?["entry"] == nil)
+            let byVisit = try await client.get("/fhir/Observation?encounter=e1", token: world["nina"])
+            #expect(byVisit.json?["entry"]?.arrayValue?.compactMap { $0["resource"]?["id"]?.stringValue } == [visit], "\(byVisit.text)")
+            // A subject by display alone: an administrator's Observation in no one's record; not a
+            // Condition (Vigil requires its patient), nor from a nurse.
+            let byName: JSON = ["resourceType": "Observation", "status": "final", "code": ["text": "note"], "subject": ["display": "John Doe"]]
+            #expect(try await client.post("/fhir/Observation", token: world.admin, byName).status == .created)
+            #expect(try await client.post("/fhir/Observation", token: world["nina"], byName).status == .unprocessableContent)
+            let condition = try await client.post(
+                "/fhir/Condition", token: world.admin, ["resourceType": "Condition", "code": ["text": "gout"], "subject": ["display": "John Doe"]])
+            #expect(condition.status == .unprocessableContent && condition.text.contains("subject"), "\(condition.text)")
+            // A Group where R4 allows none (a device's patient) is still refused with the reason.
+            let device = try await client.post(
+                "/fhir/Device", token: world.admin, ["resourceType": "Device", "patient": ["reference": "Group/wardA"]])
+            #expect(device.status == .unprocessableContent || device.status == .badRequest, "\(device.text)")
+        }
+    }
 }

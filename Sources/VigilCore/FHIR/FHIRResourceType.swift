@@ -58,6 +58,11 @@ public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparabl
         }
     }
 
+    /// Whether the patient element may name a Group instead (R4 lets every `subject` of these
+    /// types be one: a ward's observation, a care team for a class): the resource is then in the
+    /// Group's compartment, seen by the Group's care teams, and in no patient's record.
+    public var groupMayBeSubject: Bool { patientElement == "subject" }
+
     /// Whether the patient element is required for this type (a resource of this type must belong to a patient).
     public var requiresPatient: Bool {
         switch self {

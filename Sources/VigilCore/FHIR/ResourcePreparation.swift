@@ -2,7 +2,8 @@
 /// stamped, its search index entries, its compartment and the access links it grants.
 public enum ResourcePreparation {
     /// The compartment a resource belongs to: the patient whose record holds it (`Patient/ID`),
-    /// or for a Group and a group's care team, the group (`Group/ID`).
+    /// or for a Group and what names a Group as its subject (a group's care team, a ward's
+    /// observation), the group (`Group/ID`).
     public static func compartment(of resource: JSON, type: FHIRResourceType, id: String) -> String? {
         switch type {
         case .patient: return "Patient/\(id)"
@@ -11,7 +12,7 @@ public enum ResourcePreparation {
             guard let element = type.patientElement,
                 let reference = resource[element]?["reference"]?.stringValue.flatMap(FHIRReference.init)
             else { return nil }
-            if reference.type == "Patient" || (type == .careTeam && reference.type == "Group") {
+            if reference.type == "Patient" || (type.groupMayBeSubject && reference.type == "Group") {
                 return reference.description
             }
             return nil

@@ -54,7 +54,7 @@ struct WritePlanner: Sendable {
         return time.lowerBound
     }
 
-    /// The patient (or, for a care team, the group) a resource belongs to is named as one;
+    /// The patient (or, where R4 allows, the group) a resource belongs to is named as one;
     /// ``checkReferences(_:type:)`` sees that it exists.
     private func checkCompartment(_ resource: JSON, type: FHIRResourceType) throws {
         guard let element = type.patientElement else { return }
@@ -67,9 +67,9 @@ struct WritePlanner: Sendable {
             }
             return
         }
-        let allowed = type == .careTeam ? "Patient/ID or Group/ID" : "Patient/ID"
+        let allowed = type.groupMayBeSubject ? "Patient/ID or Group/ID" : "Patient/ID"
         guard let reference = FHIRReference(text), !text.contains("://"),
-            reference.type == "Patient" || (type == .careTeam && reference.type == "Group")
+            reference.type == "Patient" || (type.groupMayBeSubject && reference.type == "Group")
         else {
             throw VigilError(.unprocessable, "\(element) must be a reference \(allowed) to a resource on this server", expression: expression)
         }
