@@ -49,12 +49,7 @@ struct ADTRecorder {
         }
 
         let encounter = Self.encounter(existing?.json, adt: adt, subject: subject, location: place)
-        if encounter != existing?.json.withoutMeta {
-            let id = existing?.id ?? WritePlanner.newID()
-            let mode: ResourceWrite.Mode = existing.map { .update(replacing: $0.version) } ?? .create
-            writes.append(
-                ResourcePreparation.write(encounter, type: .encounter, id: id, version: (existing?.version ?? 0) + 1, lastUpdated: now, mode: mode))
-        }
+        try append(encounter, to: existing, now: now, into: &writes)
 
         // The ward's Group holds the patient while they are in the ward.
         let inProgress = encounter["status"] == "in-progress"
@@ -198,9 +193,14 @@ extension ADTRecorder {
             stays.append(["location": ["reference": .string(location)], "status": "active", "period": ["start": at]])
         }
         json["location"] = stays.isEmpty ? nil : .array(stays)
-        var extensions = (json["extension"]?.arrayValue ?? []).filter { $0["url"]?.stringValue != eventExtension }
         let last = lastEvent(.object(json)).map { max($0, adt.occurred) } ?? adt.occurred
-        extensions.append(["url": .string(eventExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: last))])
+        let event: JSON = ["url": .string(eventExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: last))]
+        var extensions = json["extension"]?.arrayValue ?? []
+        if let kept = extensions.firstIndex(where: { $0["url"]?.stringValue == eventExtension }) {
+            extensions[kept] = event
+        } else {
+            extensions.append(event)
+        }
         json["extension"] = .array(extensions)
         return .object(json)
     }
