@@ -88,3 +88,43 @@ import Testing
         #expect(CUSUM(k: 0, h: 1).sums(of: [2], baseline: [0, 1, 2])[0] == CUSUM.Sum(value: 1, alarm: true))
     }
 }
+
+/// A screening site's days from its temperatures: screened, febrile at the site's cut-off, EARS.
+@Suite struct ScreeningSeriesTests {
+    static let day: Int64 = 86_400_000
+    /// 2026-03-01T00:00:00Z.
+    static let start: Int64 = 1_772_323_200_000
+
+    @Test func daysCountScreenedAndFebrileAtTheCutOffInclusive() {
+        let temperatures: [ScreeningSeries.Measurement] = [
+            .init(time: Self.start + 3_600_000, celsius: 36.8), .init(time: Self.start + 7_200_000, celsius: 37.99),
+            .init(time: Self.start + 9_000_000, celsius: 38.0), .init(time: Self.start + Self.day + 60_000, celsius: 39.2),
+        ]
+        let days = ScreeningSeries.days(temperatures, cutOff: 38, from: Self.start, to: Self.start + 2 * Self.day)
+        #expect(days.map(\.date) == ["2026-03-01", "2026-03-02", "2026-03-03"])
+        #expect(days.map(\.screened) == [3, 1, 0] && days.map(\.febrile) == [1, 1, 0])
+        // A site whose cut-off is 37.5 °C (skin temperature reads low) counts the 37.99 too.
+        #expect(ScreeningSeries.days(temperatures, cutOff: 37.5, from: Self.start, to: Self.start).map(\.febrile) == [2])
+    }
+
+    /// Days are the site's local days: 23:30 UTC is the next day in Tokyo.
+    @Test func daysAreTheSitesLocalDays() {
+        let late = ScreeningSeries.Measurement(time: Self.start + Self.day - 1_800_000, celsius: 38.5)
+        let utc = ScreeningSeries.days([late], cutOff: 38, from: Self.start, to: Self.start + Self.day)
+        let tokyo = ScreeningSeries.days([late], cutOff: 38, from: Self.start, to: Self.start + Self.day, utcOffset: { _ in 9 * 3600 })
+        #expect(utc.map(\.febrile) == [1, 0] && tokyo.map(\.febrile) == [0, 1])
+    }
+
+    /// Twelve days with the febrile counts of §12.7 (and ten times as many screened): day 12 signals.
+    @Test func earsRunsOnTheFebrileCounts() {
+        var temperatures: [ScreeningSeries.Measurement] = []
+        for (index, febrile) in SurveillanceTests.series.enumerated() {
+            let time = Self.start + Int64(index) * Self.day + 43_200_000
+            temperatures += (0..<Int(febrile) * 10).map { .init(time: time, celsius: $0 < Int(febrile) ? 38.4 : 36.9) }
+        }
+        let days = ScreeningSeries.days(temperatures, cutOff: 38, from: Self.start, to: Self.start + 11 * Self.day)
+        #expect(days.map(\.febrile) == SurveillanceTests.series.map { Int($0) })
+        #expect(SurveillanceTests.close(days[11].ears.c2?.statistic, 10.686) && days[11].ears.signal)
+        #expect(days.prefix(11).allSatisfy { !$0.ears.signal })
+    }
+}

@@ -1,0 +1,51 @@
+import VigilCore
+
+/// A screening site's days: how many people it screened, how many at or above its fever cut-off,
+/// and EARS on the febrile counts. The cut-off is the site's (a thermal camera reads skin, not body,
+/// temperature: clinical.md §6), inclusive as the CDC's ≥ 38 °C is.
+public enum ScreeningSeries {
+    /// One anonymous screening: when, and the temperature in °C.
+    public struct Measurement: Sendable, Equatable {
+        public var time: Int64
+        public var celsius: Double
+
+        public init(time: Int64, celsius: Double) { (self.time, self.celsius) = (time, celsius) }
+    }
+
+    /// One local day of the site.
+    public struct Day: Sendable, Equatable {
+        /// `YYYY-MM-DD` in the site's zone.
+        public var date: String
+        public var screened: Int
+        public var febrile: Int
+        public var ears: EARS.Day
+    }
+
+    /// Every local day from the one holding `from` to the one holding `to` (days without a
+    /// screening count 0), with EARS over them in order.
+    /// - Parameter utcOffset: the site's offset from UTC in seconds at an instant (0: UTC).
+    public static func days(
+        _ measurements: [Measurement], cutOff: Double, from: Int64, to: Int64, utcOffset: (Int64) -> Int = { _ in 0 }, ears: EARS = EARS()
+    ) -> [Day] {
+        func localDay(_ time: Int64) -> Int64 {
+            let local = time + Int64(utcOffset(time)) * 1000
+            return local >= 0 ? local / 86_400_000 : (local + 1) / 86_400_000 - 1
+        }
+        let first = localDay(from)
+        let last = max(first, localDay(to))
+        var screened = [Int](repeating: 0, count: Int(last - first + 1))
+        var febrile = screened
+        for measurement in measurements {
+            let index = Int(localDay(measurement.time) - first)
+            guard screened.indices.contains(index) else { continue }
+            screened[index] += 1
+            if measurement.celsius >= cutOff { febrile[index] += 1 }
+        }
+        let detected = ears.evaluate(febrile.map(Double.init))
+        return screened.indices.map { index in
+            Day(
+                date: FHIRDateTime.date(milliseconds: (first + Int64(index)) * 86_400_000), screened: screened[index], febrile: febrile[index],
+                ears: detected[index])
+        }
+    }
+}
