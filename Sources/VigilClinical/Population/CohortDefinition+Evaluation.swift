@@ -1,0 +1,41 @@
+extension CohortDefinition {
+    /// What this definition says of `patient` at `now` (milliseconds; ages in whole years on that day).
+    public func evaluate(_ patient: CohortPatient, at now: Int64) -> CohortMembership {
+        var risks: [String] = []
+        var unknown: [String] = []
+        if risk.ageBelowYears != nil || risk.ageFromYears != nil {
+            if let years = patient.birth.map({ $0.ageInMonths(at: now) / 12 }) {
+                if let below = risk.ageBelowYears, years < below { risks.append("age under \(below)") }
+                if let from = risk.ageFromYears, years >= from { risks.append("age \(from) and over") }
+            } else {
+                unknown.append("age")
+            }
+        }
+        for set in risk.conditions where patient.conditions.contains(where: { code in set.codes.contains { $0.matches(code) } }) {
+            risks.append(set.name)
+        }
+        if let threshold = risk.bmiAtLeast, let bmi = patient.bmi, bmi >= threshold {
+            risks.append("BMI \(threshold.formatted) and over")
+        }
+        let doses = patient.immunizations.filter { dose in dose.time <= now && protection.vaccines.contains { $0.matches(dose.code) } }
+            .map(\.time).sorted()
+        return CohortMembership(risks: risks, unknown: unknown, isProtected: isProtected(by: doses, at: now), lastDose: doses.last)
+    }
+
+    /// Whether enough doses, far enough apart, fall within the window (doses sorted, none after `now`).
+    private func isProtected(by doses: [Int64], at now: Int64) -> Bool {
+        let day: Int64 = 86_400_000
+        let window = protection.withinDays.map { now - Int64($0) * day } ?? .min
+        var counted: [Int64] = []
+        for dose in doses where dose >= window {
+            if let previous = counted.last, dose - previous < Int64(protection.minimumIntervalDays) * day { continue }
+            counted.append(dose)
+        }
+        return counted.count >= protection.doses
+    }
+}
+
+extension Double {
+    /// `40`, `37.5`: as a threshold is written.
+    fileprivate var formatted: String { rounded() == self ? String(Int(self)) : String(self) }
+}
