@@ -98,6 +98,16 @@ import VigilCore
                 .isProtected)
     }
 
+    /// A birth year alone allows ages 64 and 65 on 2026-12-04 (and 4 or 5 for 2021): either end
+    /// puts a person at risk.
+    @Test func aPartialBirthDateCountsAtEitherEnd() {
+        #expect(Self.definition.evaluate(Self.patient(born: "1961"), at: Self.now).risks == ["age 65 and over"])
+        #expect(Self.definition.evaluate(Self.patient(born: "1961-12"), at: Self.now).risks == ["age 65 and over"])
+        #expect(Self.definition.evaluate(Self.patient(born: "1962"), at: Self.now).risks == [])
+        #expect(Self.definition.evaluate(Self.patient(born: "2021"), at: Self.now).risks == ["age under 5"])
+        #expect(Self.definition.evaluate(Self.patient(born: "2020"), at: Self.now).risks == [])
+    }
+
     /// Without a birth date the age rules cannot be read: said, not silently read as no risk.
     @Test func anUnknownBirthDateIsSaid() {
         let unknown = CohortPatient(birth: nil, conditions: [], immunizations: [], bmi: nil)

@@ -1,12 +1,18 @@
+import VigilCore
+
 extension CohortDefinition {
     /// What this definition says of `patient` at `now` (milliseconds; ages in whole years on that day).
     public func evaluate(_ patient: CohortPatient, at now: Int64) -> CohortMembership {
         var risks: [String] = []
         var unknown: [String] = []
         if risk.ageBelowYears != nil || risk.ageFromYears != nil {
-            if let years = patient.birth.map({ $0.ageInMonths(at: now) / 12 }) {
-                if let below = risk.ageBelowYears, years < below { risks.append("age under \(below)") }
-                if let from = risk.ageFromYears, years >= from { risks.append("age \(from) and over") }
+            if let birth = patient.birth {
+                // A birth date without its day allows a range of ages: either end puts one at risk.
+                let earliest = birth.partial.flatMap(FHIRDateTime.init).map { FHIRDateTime.date(milliseconds: $0.lowerBound) }
+                let youngest = birth.ageInMonths(at: now) / 12
+                let oldest = earliest.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(at: now) / 12 } ?? youngest
+                if let below = risk.ageBelowYears, youngest < below { risks.append("age under \(below)") }
+                if let from = risk.ageFromYears, oldest >= from { risks.append("age \(from) and over") }
             } else {
                 unknown.append("age")
             }
