@@ -411,7 +411,7 @@ extension DashboardTests {
             let first = #"{"type":"auth","session":true}"#
             /// The first message the server answers to a browser's upgrade with these headers.
             func answer(_ headers: [(String, String)], after: (@Sendable () async throws -> Void)? = nil) async throws -> JSON? {
-                let socket = try #require(RawWebSocket(port: port, headers: headers))
+                let socket = try #require(await RawWebSocket.open(port: port, headers: headers))
                 #expect(socket.send(first))
                 let ready = await socket.next { ["ready", "error"].contains($0["type"]?.stringValue) }
                 guard ready?["type"] == "ready", let after else { return ready }

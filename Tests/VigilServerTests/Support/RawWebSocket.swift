@@ -8,7 +8,9 @@ import VigilCore
 /// A WebSocket client written on a plain socket, for the tests that must choose every upgrade
 /// header as a browser would send it: the library client always adds an `Origin` of its own.
 /// Blocking, with a receive timeout, used by one task at a time; text frames only, which is all
-/// `/api/stream` sends.
+/// `/api/stream` sends. Its blocking calls run on a thread of their own (``offPool(_:)``): on one
+/// of the cooperative pool's two threads here, a read waiting for this process's own server would
+/// stall the server and every other test until the read timed out.
 final class RawWebSocket: @unchecked Sendable {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
@@ -53,15 +55,24 @@ final class RawWebSocket: @unchecked Sendable {
         return write(frame)
     }
 
+    /// Connects and upgrades as ``init(port:path:headers:timeout:)`` does, off the cooperative pool.
+    static func open(port: Int, path: String = "/api/stream", headers: [(String, String)]) async -> RawWebSocket? {
+        await offPool { RawWebSocket(port: port, path: path, headers: headers) }
+    }
+
     /// Reads messages until one satisfies `match`; nil when the connection ends or times out first.
-    /// The blocking reads run off the cooperative pool.
     func next(where match: @escaping @Sendable (JSON) -> Bool) async -> JSON? {
-        await Task.detached {
+        await Self.offPool {
             while let message = self.readMessage() {
                 if let json = try? JSON.parse(message), match(json) { return json }
             }
             return nil
-        }.value
+        }
+    }
+
+    /// Runs blocking work on a new thread (a detached Task would still take a pool thread).
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in Thread.detachNewThread { continuation.resume(returning: body()) } }
     }
 
     private func write(_ bytes: [UInt8]) -> Bool {
