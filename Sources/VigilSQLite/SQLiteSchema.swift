@@ -221,16 +221,19 @@ enum SQLiteSchema {
     ]
 
     static let version7 = [
-        // Numbers and quantities (value-quantity, probability): a value, or a range's ends, and the unit.
+        // Quantities (value-quantity, onset-age): a value, or a range's ends, and the unit.
         "CREATE TABLE search_quantity (resource_key INTEGER NOT NULL, param TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, code TEXT)",
         "CREATE INDEX search_quantity_value ON search_quantity (param, low)",
         "CREATE INDEX search_quantity_resource ON search_quantity (resource_key)",
     ]
 
+    /// The tables of the search index, one per kind of search parameter.
+    static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
+
     /// Rebuilds the search index of every current resource from its JSON: after a change of what
     /// is indexed (new parameters, new kinds), what was stored before is found like what comes after.
     static func reindex(_ db: Database) throws {
-        for table in ["search_token", "search_reference", "search_date", "search_string", "search_quantity"] {
+        for table in searchTables {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT key, type, json FROM resource WHERE deleted = 0")

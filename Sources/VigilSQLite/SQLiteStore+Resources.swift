@@ -66,7 +66,7 @@ extension SQLiteStore {
                 sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ?, deleted = ? WHERE key = ?",
                 arguments: [r.version, r.lastUpdated, r.compartment, text, r.isDeleted, key]
             )
-            for table in ["search_token", "search_reference", "search_date", "search_string", "search_quantity", "access_link"] {
+            for table in SQLiteSchema.searchTables + ["access_link"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE resource_key = ?", arguments: [key])
             }
         }
