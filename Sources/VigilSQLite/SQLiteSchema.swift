@@ -28,6 +28,10 @@ enum SQLiteSchema {
             for statement in version7 { try db.execute(sql: statement) }
             try reindex(db)
         }
+        migrator.registerMigration("8-population") { db in
+            for statement in version8 { try db.execute(sql: statement) }
+            try reindexPopulation(db)
+        }
         return migrator
     }
 
@@ -227,8 +231,35 @@ enum SQLiteSchema {
         "CREATE INDEX search_quantity_resource ON search_quantity (resource_key)",
     ]
 
+    static let version8 = [
+        // What outbreak cohorts read (PopulationFact), per resource version like the search index:
+        // each living patient's birth and area, and their active conditions, doses and BMIs.
+        """
+        CREATE TABLE population_person (
+            resource_key INTEGER PRIMARY KEY,
+            patient TEXT NOT NULL,
+            birth TEXT,
+            birth_low INTEGER,
+            birth_high INTEGER,
+            area TEXT
+        )
+        """,
+        "CREATE INDEX population_person_patient ON population_person (patient)",
+        "CREATE INDEX population_person_low ON population_person (birth_low)",
+        "CREATE INDEX population_person_high ON population_person (birth_high)",
+        // kind: 1 condition, 2 dose (time given), 3 BMI (value and time).
+        "CREATE TABLE population_fact (resource_key INTEGER NOT NULL, patient TEXT NOT NULL, kind INTEGER NOT NULL, system TEXT, code TEXT, time INTEGER, value REAL)",
+        "CREATE INDEX population_fact_code ON population_fact (kind, system, code)",
+        "CREATE INDEX population_fact_patient ON population_fact (patient, kind)",
+        "CREATE INDEX population_fact_bmi ON population_fact (value) WHERE kind = 3",
+        "CREATE INDEX population_fact_resource ON population_fact (resource_key)",
+    ]
+
     /// The tables of the search index, one per kind of search parameter.
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
+
+    /// The tables of population facts, by resource like the search index.
+    static let populationTables = ["population_person", "population_fact"]
 
     /// Rebuilds the search index of every current resource from its JSON: after a change of what
     /// is indexed (new parameters, new kinds), what was stored before is found like what comes after.
@@ -240,6 +271,19 @@ enum SQLiteSchema {
         while let row = try rows.next() {
             guard let type = FHIRResourceType(rawValue: row["type"]), let json = try? JSON.parse(row["json"] as String) else { continue }
             try SQLiteStore.insertIndex(FHIRIndexer.entries(for: json, type: type), key: row["key"], db)
+        }
+    }
+
+    /// Rebuilds the population facts of every current resource of the types that state them.
+    static func reindexPopulation(_ db: Database) throws {
+        for table in populationTables {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT key, type, id, json FROM resource WHERE deleted = 0 AND type IN ('Patient', 'Condition', 'Immunization', 'Observation')")
+        while let row = try rows.next() {
+            guard let type = FHIRResourceType(rawValue: row["type"]), let json = try? JSON.parse(row["json"] as String) else { continue }
+            try SQLiteStore.insertPopulation(PopulationFact.facts(of: json, type: type, id: row["id"]), key: row["key"], db)
         }
     }
 }

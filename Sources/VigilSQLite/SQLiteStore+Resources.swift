@@ -66,7 +66,7 @@ extension SQLiteStore {
                 sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ?, deleted = ? WHERE key = ?",
                 arguments: [r.version, r.lastUpdated, r.compartment, text, r.isDeleted, key]
             )
-            for table in SQLiteSchema.searchTables + ["access_link"] {
+            for table in SQLiteSchema.searchTables + SQLiteSchema.populationTables + ["access_link"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE resource_key = ?", arguments: [key])
             }
         }
@@ -75,6 +75,7 @@ extension SQLiteStore {
             arguments: [key, r.version, r.lastUpdated, text, r.isDeleted]
         )
         try Self.insertIndex(write.index, key: key, db)
+        if !r.isDeleted { try Self.insertPopulation(PopulationFact.facts(of: r.json, type: r.type, id: r.id), key: key, db) }
         for link in write.accessLinks {
             try db.cachedStatement(sql: "INSERT INTO access_link (resource_key, kind, target, start, end) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, link.kind.rawValue, link.target, link.start, link.end])

@@ -33,10 +33,10 @@ import VigilCore
             vaccines: [.init(system: "http://hl7.org/fhir/sid/cvx", code: "88"), .init(system: "http://hl7.org/fhir/sid/cvx", code: "150")], doses: 1,
             minimumIntervalDays: 0, withinDays: 365))
 
-    static func patient(born: String, conditions: [CohortPatient.Code] = [], doses: [(String, Int64)] = [], bmi: Double? = nil) -> CohortPatient {
-        CohortPatient(
-            birth: Birth(fhirDate: born), conditions: conditions,
-            immunizations: doses.map { .init(code: .init(system: "http://hl7.org/fhir/sid/cvx", code: $0.0), time: $0.1) }, bmi: bmi)
+    static func patient(born: String, conditions: [PopulationCode] = [], doses: [(String, Int64)] = [], bmi: Double? = nil) -> PopulationRecord {
+        PopulationRecord(
+            patient: "p", birth: born, conditions: conditions, bmi: bmi,
+            doses: doses.map { .init(code: .init(system: "http://hl7.org/fhir/sid/cvx", code: $0.0), time: $0.1) })
     }
 
     @Test func ageIsReadOnTheDayAtBothEdges() {
@@ -50,7 +50,7 @@ import VigilCore
 
     @Test func conditionsMatchByCodeOrPrefixInTheirSystemOnly() {
         let icd = "http://hl7.org/fhir/sid/icd-10"
-        let cases: [(CohortPatient.Code, [String])] = [
+        let cases: [(PopulationCode, [String])] = [
             (.init(system: icd, code: "J45.909"), ["asthma"]), (.init(system: icd, code: "J45"), ["asthma"]),
             (.init(system: "http://snomed.info/sct", code: "195967001"), ["asthma"]), (.init(system: icd, code: "E11.9"), ["diabetes"]),
             (.init(system: icd, code: "J44.9"), []), (.init(system: "http://snomed.info/sct", code: "J45.9"), []),
@@ -110,7 +110,7 @@ import VigilCore
 
     /// Without a birth date the age rules cannot be read: said, not silently read as no risk.
     @Test func anUnknownBirthDateIsSaid() {
-        let unknown = CohortPatient(birth: nil, conditions: [], immunizations: [], bmi: nil)
+        let unknown = PopulationRecord(patient: "p", birth: nil)
         let membership = Self.definition.evaluate(unknown, at: Self.now)
         #expect(membership.unknown == ["age"] && !membership.isMember)
     }

@@ -1,12 +1,12 @@
-import VigilCore
+public import VigilCore
 
 extension CohortDefinition {
     /// What this definition says of `patient` at `now` (milliseconds; ages in whole years on that day).
-    public func evaluate(_ patient: CohortPatient, at now: Int64) -> CohortMembership {
+    public func evaluate(_ patient: PopulationRecord, at now: Int64) -> CohortMembership {
         var risks: [String] = []
         var unknown: [String] = []
         if risk.ageBelowYears != nil || risk.ageFromYears != nil {
-            if let birth = patient.birth {
+            if let birth = patient.birth.flatMap(Birth.init(fhirDate:)) {
                 // A birth date without its day allows a range of ages: either end puts one at risk.
                 let earliest = birth.partial.flatMap(FHIRDateTime.init).map { FHIRDateTime.date(milliseconds: $0.lowerBound) }
                 let youngest = birth.ageInMonths(at: now) / 12
@@ -23,7 +23,7 @@ extension CohortDefinition {
         if let threshold = risk.bmiAtLeast, let bmi = patient.bmi, bmi >= threshold {
             risks.append("BMI \(threshold.formatted) and over")
         }
-        let doses = patient.immunizations.filter { dose in dose.time <= now && protection.vaccines.contains { $0.matches(dose.code) } }
+        let doses = patient.doses.filter { dose in dose.time <= now && protection.vaccines.contains { $0.matches(dose.code) } }
             .map(\.time).sorted()
         return CohortMembership(risks: risks, unknown: unknown, isProtected: isProtected(by: doses, at: now), lastDose: doses.last)
     }

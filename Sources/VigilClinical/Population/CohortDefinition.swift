@@ -1,20 +1,11 @@
+public import VigilCore
+
 /// Who belongs to an outbreak cohort: people at higher risk (by age, conditions, BMI) who are not
 /// protected by the immunizations the definition counts. A versioned document, like the clinical
 /// policy: its name and version go with every answer it gives.
 public struct CohortDefinition: Sendable, Codable, Equatable {
-    /// A code of a value set: exactly `code`, or with `prefix` every code starting with it
-    /// (ICD-10 `J45` takes `J45.909`), in `system` only.
-    public struct Code: Sendable, Codable, Equatable {
-        public var system: String
-        public var code: String
-        public var prefix: Bool
-
-        public init(system: String, code: String, prefix: Bool = false) { (self.system, self.code, self.prefix) = (system, code, prefix) }
-
-        public func matches(_ other: CohortPatient.Code) -> Bool {
-            other.system == system && (prefix ? other.code.hasPrefix(code) : other.code == code)
-        }
-    }
+    /// A code of a value set (``ValueSetCode``).
+    public typealias Code = ValueSetCode
 
     /// A named group of conditions (asthma, diabetes), any of whose codes puts a person at risk.
     public struct ConditionSet: Sendable, Codable, Equatable {

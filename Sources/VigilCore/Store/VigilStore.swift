@@ -31,6 +31,12 @@ public protocol VigilStore: Sendable {
     /// The ids of one page of a search's matches, in its order, without reading the resources.
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String]
 
+    // MARK: Population
+
+    /// The facts outbreak cohorts read (``PopulationFact``) of the living patients the query
+    /// names or could count at risk, in patient order.
+    func population(_ query: PopulationQuery) async throws -> [PopulationRecord]
+
     // MARK: Devices and readings
 
     /// The patients the device has been on.

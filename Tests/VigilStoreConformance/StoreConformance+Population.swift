@@ -1,0 +1,100 @@
+import Testing
+import VigilCore
+
+extension StoreConformance {
+    static let snomed = "http://snomed.info/sct"
+    static let cvx = "http://hl7.org/fhir/sid/cvx"
+
+    static func person(_ id: String, born: String?, postalCode: String = "02108", deceased: Bool = false) -> ResourceWrite {
+        var object: JSONObject = ["resourceType": "Patient", "address": [["use": "home", "postalCode": .string(postalCode)]]]
+        if let born { object["birthDate"] = .string(born) }
+        if deceased { object["deceasedDateTime"] = "2025-01-01" }
+        return Fixture.write(.object(object), .patient, id: id)
+    }
+
+    static func condition(_ id: String, patient: String, code: String, status: String = "active", version: Int = 1) -> ResourceWrite {
+        Fixture.write(
+            [
+                "resourceType": "Condition", "subject": ["reference": .string("Patient/\(patient)")],
+                "clinicalStatus": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": .string(status)]]],
+                "code": ["coding": [["system": .string(snomed), "code": .string(code)]]],
+            ], .condition, id: id, version: version, mode: version == 1 ? .create : .update(replacing: version - 1))
+    }
+
+    static func dose(_ id: String, patient: String, code: String, on date: String, status: String = "completed") -> ResourceWrite {
+        Fixture.write(
+            [
+                "resourceType": "Immunization", "status": .string(status), "patient": ["reference": .string("Patient/\(patient)")],
+                "vaccineCode": ["coding": [["system": .string(cvx), "code": .string(code)]]], "occurrenceDateTime": .string(date),
+            ], .immunization, id: id)
+    }
+
+    static func bmi(_ id: String, patient: String, value: Double, on date: String) -> ResourceWrite {
+        Fixture.write(
+            [
+                "resourceType": "Observation", "status": "final", "subject": ["reference": .string("Patient/\(patient)")],
+                "code": ["coding": [["system": "http://loinc.org", "code": "39156-5"]]], "effectiveDateTime": .string(date),
+                "valueQuantity": ["value": .double(value), "unit": "kg/m2", "system": "http://unitsofmeasure.org", "code": "kg/m2"],
+            ], .observation, id: id)
+    }
+
+    static let populationChecks: [(name: String, check: Check)] = [
+        (
+            "population finds who a rule could count at risk, with their doses and latest BMI",
+            { store in
+                try await store.write(
+                    [
+                        person("old", born: "1950-05-01"), person("young", born: "2024-01-01"), person("asthma", born: "1990-01-01"),
+                        person("heavy", born: "1990-01-01", postalCode: "01013"), person("well", born: "1990-01-01"),
+                        person("unknown", born: nil), person("dead", born: "1940-01-01", deceased: true),
+                        condition("c1", patient: "asthma", code: "195967001"),
+                        condition("c2", patient: "well", code: "195967001", status: "resolved"),
+                        condition("c3", patient: "old", code: "44054006"),
+                        dose("i1", patient: "old", code: "140", on: "2026-10-01"), dose("i2", patient: "old", code: "03", on: "2026-10-01"),
+                        dose("i3", patient: "asthma", code: "140", on: "2025-10-01", status: "not-done"),
+                        bmi("b1", patient: "heavy", value: 38, on: "2025-01-01"), bmi("b2", patient: "heavy", value: 41, on: "2026-01-01"),
+                        bmi("b3", patient: "well", value: 45, on: "2025-01-01"), bmi("b4", patient: "well", value: 30, on: "2026-01-01"),
+                    ], audit: [], sealer: Fixture.sealer)
+                let query = PopulationQuery(
+                    bornAfter: FHIRDateTime("2021-12-01")!.lowerBound, bornBefore: FHIRDateTime("1961-12-31")!.upperBound,
+                    conditions: [.init(system: snomed, code: "1959", prefix: true)], bmiAtLeast: 40, vaccines: [.init(system: cvx, code: "140")])
+                let found = Dictionary(uniqueKeysWithValues: try await store.population(query).map { ($0.patient, $0) })
+                // Resolved asthma is not a risk and the well patient's latest BMI is 30, but an
+                // earlier 45 makes them a candidate: the cohort reads their latest, 30.
+                #expect(Set(found.keys) == ["old", "young", "asthma", "heavy", "unknown", "well"])
+                #expect(
+                    found["old"]
+                        == PopulationRecord(
+                            patient: "old", birth: "1950-05-01", area: "02108",
+                            doses: [.init(code: .init(system: cvx, code: "140"), time: FHIRDateTime("2026-10-01")!.lowerBound)]))
+                #expect(found["asthma"]?.conditions == [.init(system: snomed, code: "195967001")] && found["asthma"]?.doses == [])
+                #expect(found["heavy"]?.bmi == 41 && found["heavy"]?.area == "01013" && found["well"]?.bmi == 30)
+                #expect(found["unknown"]?.birth == nil)
+                // A panel: exactly those patients, living, whatever their risk.
+                var panel = query
+                panel.patients = ["well", "dead", "nobody", "asthma"]
+                #expect(try await store.population(panel).map(\.patient) == ["asthma", "well"])
+            }
+        ),
+        (
+            "population facts follow their resource's versions",
+            { store in
+                try await store.write(
+                    [person("p", born: "1990-01-01"), condition("c", patient: "p", code: "195967001")], audit: [], sealer: Fixture.sealer)
+                let query = PopulationQuery(conditions: [.init(system: snomed, code: "195967001")], vaccines: [])
+                #expect(try await store.population(query).map(\.patient) == ["p"])
+                try await store.write(
+                    [condition("c", patient: "p", code: "195967001", status: "resolved", version: 2)], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.population(query).isEmpty)
+                try await store.write(
+                    [condition("c", patient: "p", code: "195967001", status: "recurrence", version: 3)], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.population(query).map(\.patient) == ["p"])
+                var gone = try #require(try await store.resource(.condition, id: "c"))
+                (gone.version, gone.isDeleted) = (4, true)
+                try await store.write(
+                    [ResourceWrite(mode: .delete(replacing: 3), resource: gone, index: [], accessLinks: [])], audit: [], sealer: Fixture.sealer)
+                #expect(try await store.population(query).isEmpty)
+            }
+        ),
+    ]
+}
