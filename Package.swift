@@ -261,6 +261,7 @@ let package = Package(
             dependencies: [
                 "vigil",
                 "VigilSimulator",
+                "VigilClinical",
                 "HL7v2",
                 "MQTT",
                 "VigilCore",

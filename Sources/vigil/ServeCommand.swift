@@ -93,6 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A clinical policy document (JSON) instead of the standard one. [env: VIGIL_POLICY]", valueName: "file"))
     var policy: String?
 
+    @Option(help: ArgumentHelp("Cohort definitions (a JSON array) replacing or joining the shipped ones. [env: VIGIL_COHORTS]", valueName: "file"))
+    var cohorts: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -108,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpAuthorities", mllpAuthorities), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
-            ("rules", rules), ("policy", policy), ("logFormat", logFormat), ("logLevel", logLevel),
+            ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("logFormat", logFormat), ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }
         }

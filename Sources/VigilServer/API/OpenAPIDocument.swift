@@ -157,6 +157,26 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/cohorts/{name}": {
+              "get": {
+                "summary": "An outbreak cohort on a day: people at higher risk and not protected by the vaccines counted (docs/clinical.md, Outbreak cohorts). Care roles get the members among their patients, ranked (administrators: everyone), as JSON, CSV or a FHIR Group, audited per patient; public health gets counts by area (postal-code prefix) and age band with cells of 1 to 10 shown as <11; researchers 403",
+                "parameters": [
+                  {"name": "name", "in": "path", "required": true, "description": "influenza, covid-19, measles, unvaccinated-high-risk, or a site's own (vigil serve --cohorts)", "schema": {"type": "string"}},
+                  {"name": "vaccine", "in": "query", "description": "SYSTEM|CODE[,…] (a bare code is CVX): the vaccines that protect; required by unvaccinated-high-risk", "schema": {"type": "string"}},
+                  {"name": "date", "in": "query", "description": "The day (YYYY-MM-DD) ages and doses are read on; default today", "schema": {"type": "string", "format": "date"}},
+                  {"name": "_format", "in": "query", "description": "json (default), csv (an outreach list) or fhir (an actual Group); care roles and administrators only", "schema": {"type": "string", "enum": ["json", "csv", "fhir"]}},
+                  {"name": "_count", "in": "query", "description": "Members shown: default 1,000, at most 100,000 (capped)", "schema": {"type": "integer", "minimum": 0}},
+                  {"name": "_offset", "in": "query", "description": "Members skipped from the highest risk", "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                  "200": {"description": "Members ({definition, date, total, undetermined, members:[{patient, risk, lastDose}]}) or counts ({definition, date, total, counts:[{area, ageBand, count}]})", "content": {"application/json": {"schema": {"type": "object", "required": ["definition", "date", "total"]}}, "text/csv": {"schema": {"type": "string"}}, "application/fhir+json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/stream": {
               "get": {
                 "summary": "Live events (WebSocket). Upgrade, then send {\"type\":\"auth\",\"token\":\"…\",\"lastEventId\":N} as the first message; never a token in the URL. Events: readings, score, alert, notification, all-clear; see docs/clinical.md. A request without the upgrade is answered 401 without a bearer token, else 426",

@@ -23,6 +23,7 @@ public enum VigilApplication {
         for (file, what) in [
             (configuration.tlsCertificate, "the TLS certificate"), (configuration.tlsKey, "the TLS key"),
             (configuration.mqttCA, "the MQTT certificate authorities"), (configuration.policyFile, "the policy"),
+            (configuration.cohortsFile, "the cohort definitions"),
         ] {
             if let file, !FileManager.default.isReadableFile(atPath: file) {
                 throw VigilError(.invalid, "\(what) \(file) does not exist or cannot be read")
@@ -38,13 +39,24 @@ public enum VigilApplication {
                 throw VigilError(.invalid, "the policy \(file) is not a valid policy document: \(error)")
             }
         }
+        var cohorts = CohortCatalog.shipped
+        if let file = configuration.cohortsFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw VigilError(.invalid, "cannot read the cohort definitions \(file)")
+            }
+            do {
+                cohorts = try CohortCatalog.with(document: data)
+            } catch let error as VigilError {
+                throw VigilError(.invalid, "the cohort definitions \(file): \(error.message)")
+            }
+        }
         let store = try SQLiteStore(path: configuration.databasePath)
         let runtime = VigilRuntime(
             configuration: configuration, store: store, clock: clock,
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
             brokerKey: try KeyFile.loadOrCreate(configuration.brokerKeyFile),
-            policy: policy, logger: logger
+            policy: policy, cohorts: cohorts, logger: logger
         )
         if let checkpoints = runtime.anchor.checkpoints {
             try checkpoints.create()
@@ -62,7 +74,8 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
-            + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes + DashboardRoutes(runtime: runtime).routes
+            + CohortRoutes(runtime: runtime).routes + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes
+            + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
             + SchoolPageRoutes(runtime: runtime).routes
     }

@@ -15,6 +15,8 @@ public struct VigilRuntime: Sendable {
     /// The one owner of writing (``ChangeWriter``).
     public let writer: ChangeWriter
     public let policy: ClinicalPolicy
+    /// The outbreak cohorts answered by name.
+    public let cohorts: CohortCatalog
     public let hub: EventHub
     public let alerts: AlertCenter
     /// The clinical rules; nil when they are off.
@@ -38,7 +40,7 @@ public struct VigilRuntime: Sendable {
     public init(
         configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
         tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
-        metrics: VigilMetrics = .shared, logger: Logger
+        cohorts: CohortCatalog = .shipped, metrics: VigilMetrics = .shared, logger: Logger
     ) {
         var configuration = configuration
         // Devices' clocks are trusted as far ahead as the policy's tolerance, as people's are.
@@ -56,6 +58,7 @@ public struct VigilRuntime: Sendable {
         self.sessions = DashboardSessions(idleSeconds: configuration.sessionIdle)
         self.logger = logger
         self.policy = policy
+        self.cohorts = cohorts
         self.broker = BrokerRegistry(
             store: store, clock: clock,
             files: configuration.brokerConfig.map { directory in

@@ -99,6 +99,7 @@ extension VigilConfiguration {
         maxCommitRows = reader.int(forKey: "maxCommitRows", default: maxCommitRows)
         rules = try Self.onOff(reader, "rules", flag: "--rules")
         policyFile = reader.string(forKey: "policy")
+        cohortsFile = reader.string(forKey: "cohorts")
         let recheck = reader.int(forKey: "streamRecheck", default: 30)
         guard recheck >= 1 else { throw VigilError(.invalid, "the stream recheck interval is at least 1 second") }
         streamRecheck = .seconds(recheck)

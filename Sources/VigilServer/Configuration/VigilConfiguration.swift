@@ -69,6 +69,8 @@ public struct VigilConfiguration: Sendable {
     public var rules: Bool = true
     /// A clinical policy document (JSON) to use instead of the standard one.
     public var policyFile: String?
+    /// Cohort definitions (a JSON array) replacing or joining the shipped ones.
+    public var cohortsFile: String?
     /// How often a live event stream checks again that its token is valid and which patients its
     /// person may see.
     public var streamRecheck: Duration = .seconds(30)
