@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Connections.self, Simulator.self, Alarms.self]
+        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Connections.self, Simulator.self, Alarms.self]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -239,6 +239,36 @@ extension BenchCommand {
             options.bundles = bundles
             options.rounds = rounds
             let report = try await RecordsBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+
+    struct Cohorts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Outbreak cohorts over a synthetic population: its bulk load, public health's counts and a nurse's ward.",
+            discussion:
+                "Starts a server, writes --patients synthetic people into its store (vigil simulate population's bulk path), then times GET /api/cohorts for the shipped definitions as public health (everyone) and as a nurse (a ward of --panel), beside GET /health/live in the same run."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "People in the population.") var patients = 1_000_000
+        @Option(help: "Patients on the nurse's ward.") var panel = 2_000
+        @Option(help: "Requests timed per cohort.") var requests = 5
+
+        func validate() throws {
+            try OptionCheck.within(patients, 1...100_000_000, "patients")
+            try OptionCheck.within(panel, 1...100_000, "panel")
+            try OptionCheck.within(requests, 1...10_000, "requests")
+        }
+
+        func run() async throws {
+            var options = CohortBenchmark.Options()
+            options.target = target.target
+            (options.patients, options.panel, options.requests) = (patients, panel, requests)
+            let report = try await CohortBenchmark(options: options).run { line in
                 print(line)
                 fflush(nil)
             }

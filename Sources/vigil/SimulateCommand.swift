@@ -13,8 +13,10 @@ struct SimulateCommand: AsyncParsableCommand {
             cadence and sends over HTTPS, MQTT (--mqtt) or HL7 v2 over MLLP (--mllp), keeping each reading until \
             the server acknowledges it. Without --mqtt or --mllp those devices send over HTTPS instead. \
             --speed runs physiology and sampling faster; timestamps stay real time. Ctrl-C stops it. \
-            Built-in scenarios: \(Scenario.builtIn.joined(separator: ", ")); see docs/simulator.md to write your own.
-            """
+            Built-in scenarios: \(Scenario.builtIn.joined(separator: ", ")); see docs/simulator.md to write your own. \
+            `vigil simulate population` writes a synthetic population into a data directory instead.
+            """,
+        subcommands: [Population.self]
     )
 
     @Option(help: ArgumentHelp("The Vigil server.", valueName: "url")) var server = "http://127.0.0.1:8080"

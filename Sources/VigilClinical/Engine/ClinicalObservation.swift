@@ -100,15 +100,31 @@ public struct Birth: Sendable, Equatable {
     /// A FHIR date (`2019`, `2019-05`, `2019-05-14`); nil when it is not one.
     public init?(fhirDate text: String) {
         guard let date = FHIRDateTime(text) else { return nil }
+        if date.precision == .day, text.utf8.count == 10 {
+            // The common whole date, read without formatting it again.
+            let digits = Array(text.utf8).map { Int($0) - 48 }
+            self.init(
+                year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3], month: digits[5] * 10 + digits[6],
+                day: digits[8] * 10 + digits[9])
+            return
+        }
         let parts = FHIRDateTime.date(milliseconds: date.upperBound).split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }
         self.init(year: parts[0], month: parts[1], day: parts[2], partial: date.precision < .day ? text : nil)
     }
 
     /// Whole months of age at `now` (milliseconds), never negative.
-    public func ageInMonths(at now: Int64) -> Int {
-        let today = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
-        return max(0, (today[0] - year) * 12 + (today[1] - month) - (today[2] < day ? 1 : 0))
+    public func ageInMonths(at now: Int64) -> Int { ageInMonths(on: Self.day(of: now)) }
+
+    /// Whole months of age on `today` (its UTC year, month and day), never negative.
+    public func ageInMonths(on today: (year: Int, month: Int, day: Int)) -> Int {
+        max(0, (today.year - year) * 12 + (today.month - month) - (today.day < day ? 1 : 0))
+    }
+
+    /// The UTC year, month and day of `now` (milliseconds).
+    public static func day(of now: Int64) -> (year: Int, month: Int, day: Int) {
+        let parts = FHIRDateTime.date(milliseconds: now).split(separator: "-").compactMap { Int($0) }
+        return (parts[0], parts[1], parts[2])
     }
 
     /// What a score says about an age read from a partial date.

@@ -1,16 +1,18 @@
 public import VigilCore
 
 extension CohortDefinition {
-    /// What this definition says of `patient` at `now` (milliseconds; ages in whole years on that day).
-    public func evaluate(_ patient: PopulationRecord, at now: Int64) -> CohortMembership {
+    /// What this definition says of `patient` at `now` (milliseconds; ages in whole years on that
+    /// day). Many patients on one day: pass `today` (``Birth/day(of:)``) to read it once.
+    public func evaluate(_ patient: PopulationRecord, at now: Int64, today: (year: Int, month: Int, day: Int)? = nil) -> CohortMembership {
+        let today = today ?? Birth.day(of: now)
         var risks: [String] = []
         var unknown: [String] = []
         if risk.ageBelowYears != nil || risk.ageFromYears != nil {
             if let birth = patient.birth.flatMap(Birth.init(fhirDate:)) {
                 // A birth date without its day allows a range of ages: either end puts one at risk.
                 let earliest = birth.partial.flatMap(FHIRDateTime.init).map { FHIRDateTime.date(milliseconds: $0.lowerBound) }
-                let youngest = birth.ageInMonths(at: now) / 12
-                let oldest = earliest.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(at: now) / 12 } ?? youngest
+                let youngest = birth.ageInMonths(on: today) / 12
+                let oldest = earliest.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(on: today) / 12 } ?? youngest
                 if let below = risk.ageBelowYears, youngest < below { risks.append("age under \(below)") }
                 if let from = risk.ageFromYears, oldest >= from { risks.append("age \(from) and over") }
             } else {

@@ -42,10 +42,11 @@ public struct CohortReport: Sendable, Equatable {
         self.definition = definition
         var members: [Member] = []
         var undetermined = 0
+        let today = Birth.day(of: now)
         for record in records {
-            let membership = definition.evaluate(record, at: now)
+            let membership = definition.evaluate(record, at: now, today: today)
             if membership.isMember {
-                let age = record.birth.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(at: now) / 12 }
+                let age = record.birth.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(on: today) / 12 }
                 members.append(Member(patient: record.patient, risks: membership.risks, lastDose: membership.lastDose, area: record.area, age: age))
             } else if membership.risks.isEmpty && !membership.unknown.isEmpty && !membership.isProtected {
                 undetermined += 1
