@@ -1,6 +1,11 @@
 import GRDB
 public import VigilCore
 
+/// The `kind` column of `population_fact`.
+private enum FactKind: Int {
+    case condition = 1, dose = 2, bmi = 3
+}
+
 extension SQLiteStore {
     /// Writes a resource version's population facts, inside the caller's transaction. A deceased
     /// patient has no person row, so is in no cohort.
@@ -15,22 +20,22 @@ extension SQLiteStore {
                 )
                 .execute(arguments: [key, patient, range == nil ? nil : birth, range?.lowerBound, range?.upperBound, area])
             case .condition(let patient, let system, let code):
-                try insertFact(key, patient, kind: 1, system: system, code: code, time: nil, value: nil, db)
+                try insertFact(key, patient, kind: .condition, system: system, code: code, time: nil, value: nil, db)
             case .dose(let patient, let system, let code, let time):
-                try insertFact(key, patient, kind: 2, system: system, code: code, time: time, value: nil, db)
+                try insertFact(key, patient, kind: .dose, system: system, code: code, time: time, value: nil, db)
             case .bmi(let patient, let value, let time):
-                try insertFact(key, patient, kind: 3, system: nil, code: nil, time: time, value: value, db)
+                try insertFact(key, patient, kind: .bmi, system: nil, code: nil, time: time, value: value, db)
             }
         }
     }
 
     private static func insertFact(
-        _ key: Int64, _ patient: String, kind: Int, system: String?, code: String?, time: Int64?, value: Double?, _ db: Database
+        _ key: Int64, _ patient: String, kind: FactKind, system: String?, code: String?, time: Int64?, value: Double?, _ db: Database
     ) throws {
         try db.cachedStatement(
             sql: "INSERT INTO population_fact (resource_key, patient, kind, system, code, time, value) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
-        .execute(arguments: [key, patient, kind, system, code, time, value])
+        .execute(arguments: [key, patient, kind.rawValue, system, code, time, value])
     }
 
     public func population(_ query: PopulationQuery) async throws -> [PopulationRecord] {
@@ -54,7 +59,8 @@ extension SQLiteStore {
                 for code in query.conditions {
                     let matching = Self.matching(code)
                     let patients = try String.fetchCursor(
-                        db, sql: "SELECT patient FROM population_fact WHERE kind = 1 AND \(matching.sql)", arguments: matching.statementArguments)
+                        db, sql: "SELECT patient FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND \(matching.sql)",
+                        arguments: matching.statementArguments)
                     while let patient = try patients.next() {
                         if records[patient] == nil { others.insert(patient) }
                     }
@@ -62,7 +68,8 @@ extension SQLiteStore {
                 if let threshold = query.bmiAtLeast {
                     bmiCandidates = Set(
                         try String.fetchAll(
-                            db, sql: "SELECT DISTINCT patient FROM population_fact WHERE kind = 3 AND value >= ?", arguments: [threshold]))
+                            db, sql: "SELECT DISTINCT patient FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND value >= ?",
+                            arguments: [threshold]))
                     others.formUnion(bmiCandidates.filter { records[$0] == nil })
                 }
                 try Self.people(Array(others), into: &records, db)
@@ -94,13 +101,13 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT patient, kind, system, code, time FROM population_fact
-                    WHERE \(SQLFragment.in("patient", chunk).sql) AND (kind = 1 OR (kind = 2 AND \(dosesFilter.sql)))
+                    WHERE \(SQLFragment.in("patient", chunk).sql) AND (kind = \(FactKind.condition.rawValue) OR (kind = \(FactKind.dose.rawValue) AND \(dosesFilter.sql)))
                     """,
                 arguments: StatementArguments(chunk) + dosesFilter.statementArguments)
             while let row = try rows.next() {
                 let patient: String = row[0]
                 let code = PopulationCode(system: row[2], code: row[3])
-                if row[1] == 1 as Int {
+                if row[1] == FactKind.condition.rawValue {
                     if query.conditions.contains(where: { $0.matches(code) }) { records[patient]?.conditions.append(code) }
                 } else if query.vaccines.contains(where: { $0.matches(code) }) {
                     records[patient]?.doses.append(.init(code: code, time: row[4]))
@@ -111,7 +118,8 @@ extension SQLiteStore {
         for chunk in bmiFor.filter({ records[$0] != nil }).chunked(500) {
             let rows = try Row.fetchCursor(
                 db,
-                sql: "SELECT patient, value FROM population_fact WHERE \(SQLFragment.in("patient", chunk).sql) AND kind = 3 ORDER BY patient, time",
+                sql:
+                    "SELECT patient, value FROM population_fact WHERE \(SQLFragment.in("patient", chunk).sql) AND kind = \(FactKind.bmi.rawValue) ORDER BY patient, time",
                 arguments: StatementArguments(chunk))
             while let row = try rows.next() { records[row[0]]?.bmi = row[1] }
         }

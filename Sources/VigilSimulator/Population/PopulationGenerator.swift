@@ -130,7 +130,11 @@ public struct PopulationGenerator: Sendable {
                     [
                         "resourceType": "Observation", "status": "final", "subject": subject,
                         "category": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"]]]],
-                        "code": ["coding": [["system": "http://loinc.org", "code": "39156-5", "display": "Body mass index (BMI) [Ratio]"]]],
+                        "code": [
+                            "coding": [
+                                ["system": "http://loinc.org", "code": .string(PopulationFact.bmiCode), "display": "Body mass index (BMI) [Ratio]"]
+                            ]
+                        ],
                         "effectiveDateTime": .string(FHIRDateTime.date(milliseconds: now - Int64(random.next() % 365) * day)),
                         "valueQuantity": [
                             "value": .double((bmi * 10).rounded() / 10), "unit": "kg/m2", "system": "http://unitsofmeasure.org", "code": "kg/m2",
