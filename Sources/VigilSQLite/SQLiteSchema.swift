@@ -32,6 +32,9 @@ enum SQLiteSchema {
             for statement in version8 { try db.execute(sql: statement) }
             try reindexPopulation(db)
         }
+        migrator.registerMigration("9-screening") { db in
+            for statement in version9 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -256,6 +259,23 @@ enum SQLiteSchema {
     ]
 
     /// The tables of the search index, one per kind of search parameter.
+    static let version9 = [
+        // Anonymous screenings of public-place kiosks: a site, a time and a temperature, no person.
+        """
+        CREATE TABLE screening (
+            device TEXT NOT NULL,
+            boot TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            site TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            celsius REAL NOT NULL,
+            received INTEGER NOT NULL,
+            PRIMARY KEY (device, boot, seq)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX screening_site ON screening (site, time)",
+    ]
+
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 
     /// The tables of population facts, by resource like the search index.

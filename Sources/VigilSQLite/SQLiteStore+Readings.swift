@@ -27,6 +27,7 @@ extension SQLiteStore {
         var ids: [Int64?] = []
         ids.reserveCapacity(batch.readings.count)
         for reading in batch.readings { ids.append(try inserter.insert(reading)) }
+        ids += try insert(batch.screenings, db)
         guard !batch.quarantine.isEmpty else { return ids }
         let quarantine = try db.cachedStatement(
             sql: """

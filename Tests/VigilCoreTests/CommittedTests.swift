@@ -14,9 +14,15 @@ import VigilCore
         let duplicate = Reading(
             key: ProducerKey(device: "d1", boot: "b", seq: 2), patient: "p1", code: "8867-4", value: 73, unit: "/min", time: t0, received: t0 + 9)
         let refused = QuarantineEntry(device: "d2", boot: nil, seq: nil, index: 0, reason: "r", payload: "{}", source: "http", received: t0 + 7)
+        let screened = ScreeningEvent(key: ProducerKey(device: "k1", boot: "b", seq: 1), site: "gate-a", time: t0, celsius: 38.1, received: t0 + 6)
+        let screenedAgain = ScreeningEvent(
+            key: ProducerKey(device: "k1", boot: "b", seq: 2), site: "gate-a", time: t0, celsius: 36.5, received: t0 + 6)
         committed.add(
-            Change(.readings(IngestCommit(readings: [reading, duplicate], quarantine: [refused], clockAhead: ["d2": 1]))),
-            .readings(ids: [41, nil]))
+            Change(
+                .readings(
+                    IngestCommit(
+                        readings: [reading, duplicate], screenings: [screened, screenedAgain], quarantine: [refused], clockAhead: ["d2": 1]))),
+            .readings(ids: [41, nil, nil, 1]))
         let resource = StoredResource(
             type: .patient, id: "p1", version: 2, lastUpdated: t0, compartment: "Patient/p1",
             json: ["resourceType": "Patient", "id": "p1", "x": .number("1.50")])
@@ -39,6 +45,7 @@ import VigilCore
     @Test func itHoldsWhatWasStoredWithTheStoredIDs() {
         let committed = Self.sample
         #expect(committed.readings.map(\.id) == [41], "a duplicate is not announced")
+        #expect(committed.screenings.map(\.key.seq) == [2], "screenings follow the readings' ids; a duplicate is not announced")
         #expect(committed.refused == ["d2": 1] && committed.clockAhead == ["d2": 1])
         #expect(committed.received == Self.t0 + 9)
         #expect(committed.resources.map(\.id) == ["p1"])
@@ -59,7 +66,8 @@ import VigilCore
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "auditHead", "readings", "refused", "clockAhead", "received", "resources", "derived", "alerts", "notices", "users", "credentials",
+                "auditHead", "readings", "screenings", "refused", "clockAhead", "received", "resources", "derived", "alerts", "notices", "users",
+                "credentials",
             ])
         let resource = try #require((object["resources"] as? [[String: Any]])?.first)
         #expect(resource["json"] as? String == #"{"resourceType":"Patient","id":"p1","x":1.50}"#, "a resource keeps its exact JSON text")

@@ -25,4 +25,20 @@ public struct CUSUM: Sendable, Equatable {
             return Sum(value: sum, alarm: sum >= h)
         }
     }
+
+    /// The sums over values already standardised against a moving baseline (a day without one,
+    /// nil, adds nothing and has no sum).
+    public func sums(standardized values: [Double?]) -> [Sum?] {
+        var sum = 0.0
+        return values.map { value in
+            guard let value else { return nil }
+            sum = max(0, sum + min(value, Self.cap) - k)
+            return Sum(value: sum, alarm: sum >= h)
+        }
+    }
+
+    /// The most one day's standardised value counts: a rise from a baseline with no spread
+    /// standardises to infinity, and a sum that never came down again would alarm for ever. Four
+    /// standard deviations alarm on their own (with the default k and h) and are gone in a few days.
+    static let cap = 4.0
 }

@@ -1,7 +1,7 @@
 import VigilCore
 
 /// A screening site's days: how many people it screened, how many at or above its fever cut-off,
-/// and EARS on the febrile counts. The cut-off is the site's (a thermal camera reads skin, not body,
+/// and EARS and a CUSUM on the febrile counts. The cut-off is the site's (a thermal camera reads skin, not body,
 /// temperature: clinical.md §6), inclusive as the CDC's ≥ 38 °C is.
 public enum ScreeningSeries {
     /// One anonymous screening: when, and the temperature in °C.
@@ -19,13 +19,19 @@ public enum ScreeningSeries {
         public var screened: Int
         public var febrile: Int
         public var ears: EARS.Day
+        /// CUSUM of the febrile counts standardised against C2's baseline (nil until it has one).
+        public var cusum: CUSUM.Sum?
+
+        /// Whether EARS (C1, C2 or C3) or the CUSUM alarms.
+        public var signal: Bool { ears.signal || cusum?.alarm == true }
     }
 
     /// Every local day from the one holding `from` to the one holding `to` (days without a
-    /// screening count 0), with EARS over them in order.
+    /// screening count 0), with EARS and the CUSUM over them in order.
     /// - Parameter utcOffset: the site's offset from UTC in seconds at an instant (0: UTC).
     public static func days(
-        _ measurements: [Measurement], cutOff: Double, from: Int64, to: Int64, utcOffset: (Int64) -> Int = { _ in 0 }, ears: EARS = EARS()
+        _ measurements: [Measurement], cutOff: Double, from: Int64, to: Int64, utcOffset: (Int64) -> Int = { _ in 0 }, ears: EARS = EARS(),
+        cusum: CUSUM = CUSUM()
     ) -> [Day] {
         func localDay(_ time: Int64) -> Int64 {
             let local = time + Int64(utcOffset(time)) * 1000
@@ -42,10 +48,11 @@ public enum ScreeningSeries {
             if measurement.celsius >= cutOff { febrile[index] += 1 }
         }
         let detected = ears.evaluate(febrile.map(Double.init))
+        let sums = cusum.sums(standardized: detected.map { $0.c2?.statistic })
         return screened.indices.map { index in
             Day(
                 date: FHIRDateTime.date(milliseconds: (first + Int64(index)) * 86_400_000), screened: screened[index], febrile: febrile[index],
-                ears: detected[index])
+                ears: detected[index], cusum: sums[index])
         }
     }
 }

@@ -1,4 +1,5 @@
-/// An alert about one patient and one condition, with where it is in its lifecycle.
+/// An alert about one patient (or, for public health, one place) and one condition, with where it
+/// is in its lifecycle.
 ///
 /// At most one alert per patient and condition (``key``) is open (not resolved) at a time.
 public struct Alert: Sendable, Equatable, Codable {
@@ -33,7 +34,8 @@ public struct Alert: Sendable, Equatable, Codable {
 
     /// Assigned by the store; 0 until stored.
     public var id: Int64
-    /// The Patient's id.
+    /// The Patient's id, or ``noPatient`` for a public-health alert about a place (a
+    /// `screening-cluster` at a screening site, named in its key).
     public var patient: String
     /// The condition, unique among a patient's open alerts (`news2`, `threshold:spo2-low`, `device-silent:d1`).
     public var key: String
@@ -77,7 +79,19 @@ public struct Alert: Sendable, Equatable, Codable {
         self.nextEscalation = nextEscalation
     }
 
+    /// The ``patient`` of an alert about no patient: public health's, about a place.
+    public static let noPatient = ""
+
     public var isOpen: Bool { status != .resolved }
+
+    /// Whether it is about a place, for public health, rather than about a patient.
+    public var isPublicHealth: Bool { patient == Self.noPatient }
+
+    /// The place a public-health alert is about (`Location/ID`, the part of its key after the kind).
+    public var place: String? {
+        guard isPublicHealth, let colon = key.firstIndex(of: ":") else { return nil }
+        return String(key[key.index(after: colon)...])
+    }
 
     /// The earliest time something is due (re-notification or escalation).
     public var nextDue: Int64? {

@@ -51,7 +51,7 @@ public struct Change: Sendable, Equatable {
     public var weight: Int {
         var rows = audit.count
         switch content {
-        case .readings(let batch): rows += batch.readings.count + batch.quarantine.count
+        case .readings(let batch): rows += batch.readings.count + batch.screenings.count + batch.quarantine.count
         case .resources(let writes): rows += writes.count
         case .alerts(let changes, let derived): rows += changes.count + derived.count
         default: rows += 1
@@ -62,7 +62,7 @@ public struct Change: Sendable, Equatable {
 
 /// What the store did with one ``Change``.
 public enum Applied: Sendable, Equatable {
-    /// For each reading, in order: its id when stored, nil when it was a duplicate.
+    /// For each reading, then each screening, in order: its id when stored, nil when it was a duplicate.
     case readings(ids: [Int64?])
     case resources([StoredResource])
     /// The alerts with their ids, in order.

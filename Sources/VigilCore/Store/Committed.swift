@@ -6,6 +6,8 @@ public struct Committed: Sendable, Equatable, Codable {
     public var auditHead: AuditHead?
     /// Readings stored (duplicates left out), with their ids.
     public var readings: [StoredReading] = []
+    /// Screenings stored (duplicates left out).
+    public var screenings: [ScreeningEvent] = []
     /// Per device, how many of its readings went to quarantine.
     public var refused: [String: Int] = [:]
     /// Per device, how many of those were dated ahead of the server's clock.
@@ -29,7 +31,8 @@ public struct Committed: Sendable, Equatable, Codable {
 
     /// Whether it stored nothing anyone derives from (only audit events).
     public var isQuiet: Bool {
-        readings.isEmpty && refused.isEmpty && resources.isEmpty && derived.isEmpty && alerts.isEmpty && notices.isEmpty && users.isEmpty
+        readings.isEmpty && screenings.isEmpty && refused.isEmpty && resources.isEmpty && derived.isEmpty && alerts.isEmpty && notices.isEmpty
+            && users.isEmpty
             && credentials.isEmpty
     }
 
@@ -41,9 +44,10 @@ public struct Committed: Sendable, Equatable, Codable {
             for (id, reading) in zip(ids, batch.readings) {
                 if let id { readings.append(StoredReading(id: id, reading: reading)) }
             }
+            for (id, screening) in zip(ids.dropFirst(batch.readings.count), batch.screenings) where id != nil { screenings.append(screening) }
             for entry in batch.quarantine { refused[entry.device, default: 0] += 1 }
             clockAhead.merge(batch.clockAhead, uniquingKeysWith: +)
-            let newest = (batch.readings.map(\.received) + batch.quarantine.map(\.received)).max()
+            let newest = (batch.readings.map(\.received) + batch.screenings.map(\.received) + batch.quarantine.map(\.received)).max()
             if let newest { received = max(received ?? newest, newest) }
         case (.resources, .resources(let stored)):
             resources += stored

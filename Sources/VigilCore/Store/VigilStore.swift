@@ -46,6 +46,10 @@ public protocol VigilStore: Sendable {
     /// Quarantined readings, newest first.
     func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry]
 
+    /// The screenings at a site (a Location's id) measured from `from` up to `to` (milliseconds,
+    /// `to` excluded), oldest first.
+    func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent]
+
     // MARK: Device credentials
 
     /// The device an active credential belongs to.

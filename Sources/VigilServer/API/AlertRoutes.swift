@@ -14,10 +14,10 @@ struct AlertRoutes {
                 let access = try await viewer(context)
                 let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
                 var query = try AlertQuery.parse(parameters)
-                query.patients = access.patients
+                query.patients = access.alertPatients
                 let alerts = try await runtime.store.alerts(query)
                 let description = "alerts?" + URLQuery.encode(parameters)
-                let patients = Set(alerts.map(\.patient)).sorted()
+                let patients = Set(alerts.map(\.patient)).subtracting([Alert.noPatient]).sorted()
                 try await runtime.auditReads(
                     access.principal, client: context.clientAddress, patients: patients, resource: description, detail: "search", empty: "0 results")
                 return FHIRJSON.response(["alerts": .array(alerts.map(\.json))], mediaType: FHIRJSON.jsonMediaType)
@@ -26,7 +26,7 @@ struct AlertRoutes {
                 let access = try await viewer(context)
                 let alert = try await visibleAlert(context, access)
                 let history = try await runtime.store.alertHistory(id: alert.id)
-                try await runtime.audit([audit(access, context, .read, "Alert/\(alert.id)", patient: alert.patient)])
+                try await runtime.audit([audit(access, context, .read, "Alert/\(alert.id)", patient: alert.isPublicHealth ? nil : alert.patient)])
                 guard case .object(var object) = alert.json else { preconditionFailure("an alert is a JSON object") }
                 object["history"] = .array(history.map(\.json))
                 return FHIRJSON.response(.object(object), mediaType: FHIRJSON.jsonMediaType)
@@ -34,7 +34,7 @@ struct AlertRoutes {
             VigilRoute(.post, "/api/alerts/:id/ack") { _, context in
                 let access = try await viewer(context)
                 let alert = try await visibleAlert(context, access)
-                let user = try access.requireClinicalViewer()
+                let user = try access.requireAlertViewer()
                 let acknowledged = try await runtime.alerts.acknowledge(alert.id, by: user, client: context.clientAddress)
                 return FHIRJSON.response(acknowledged.json, mediaType: FHIRJSON.jsonMediaType)
             },
@@ -44,7 +44,7 @@ struct AlertRoutes {
                 let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
                 let reason = try text(body["reason"], name: "reason")
                 let resolved = try await runtime.alerts.resolve(
-                    alert.id, reason: reason, by: try access.requireClinicalViewer(), client: context.clientAddress)
+                    alert.id, reason: reason, by: try access.requireAlertViewer(), client: context.clientAddress)
                 return FHIRJSON.response(resolved.json, mediaType: FHIRJSON.jsonMediaType)
             },
             VigilRoute(.post, "/api/alerts/:id/comments") { request, context in
@@ -52,13 +52,13 @@ struct AlertRoutes {
                 let alert = try await visibleAlert(context, access)
                 let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10)
                 let entry = try await runtime.alerts.comment(
-                    alert.id, text: try text(body["text"], name: "text"), by: try access.requireClinicalViewer(), client: context.clientAddress)
+                    alert.id, text: try text(body["text"], name: "text"), by: try access.requireAlertViewer(), client: context.clientAddress)
                 return FHIRJSON.response(entry.json, status: .created, mediaType: FHIRJSON.jsonMediaType)
             },
         ]
     }
 
-    private func viewer(_ context: VigilRequestContext) async throws -> AccessControl { try await runtime.alertViewer(context.principal) }
+    private func viewer(_ context: VigilRequestContext) async throws -> AccessControl { try await runtime.alertReader(context.principal) }
 
     /// The alert named in the path, or 404 when it does not exist or its patient is not visible.
     private func visibleAlert(_ context: VigilRequestContext, _ access: AccessControl) async throws -> Alert {

@@ -177,6 +177,23 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/screening": {
+              "get": {
+                "summary": "A fever-screening site's days (docs/clinical.md, Fever screening in public places): per UTC day, screened, febrile at the site's cut-off, EARS C1, C2, C3 and CUSUM statistics (null until their baselines are complete) and whether anything signals. Public health and administrators; others 403",
+                "parameters": [
+                  {"name": "location", "in": "query", "required": true, "description": "Location/ID of the site its kiosks (Devices with this location and no patient) stand at", "schema": {"type": "string"}},
+                  {"name": "date", "in": "query", "description": "The last day (YYYY-MM-DD); default today", "schema": {"type": "string", "format": "date"}},
+                  {"name": "days", "in": "query", "description": "Days shown before the last: default 27, at most 366", "schema": {"type": "integer", "minimum": 0, "maximum": 366}}
+                ],
+                "responses": {
+                  "200": {"description": "{location, cutOff:{value, unit}, problem?, days:[{date, screened, febrile, c1, c2, c3, cusum, signal}]}", "content": {"application/json": {"schema": {"type": "object", "required": ["location", "cutOff", "days"]}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/stream": {
               "get": {
                 "summary": "Live events (WebSocket). Upgrade, then send {\"type\":\"auth\",\"token\":\"…\",\"lastEventId\":N} as the first message; never a token in the URL. Events: readings, score, alert, notification, all-clear; see docs/clinical.md. A request without the upgrade is answered 401 without a bearer token, else 426",

@@ -5,7 +5,6 @@ extension Alert {
     var json: JSON {
         var object: JSONObject = [
             "id": .integer(id),
-            "patient": .string("Patient/\(patient)"),
             "kind": .string(kind),
             "condition": .string(key),
             "priority": .string(priority.rawValue),
@@ -22,6 +21,11 @@ extension Alert {
                     return .object(item)
                 }),
         ]
+        if isPublicHealth {
+            object["location"] = place.map(JSON.string) ?? .null
+        } else {
+            object["patient"] = .string("Patient/\(patient)")
+        }
         if let resolution {
             var resolved: JSONObject = ["reason": .string(resolution.reason), "at": .string(FHIRDateTime.instant(milliseconds: resolution.at))]
             if let by = resolution.by { resolved["by"] = .string(by) }

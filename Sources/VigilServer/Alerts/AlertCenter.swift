@@ -103,8 +103,12 @@ public final class AlertCenter: Sendable {
         try await load()
         // Only an open alert can be acknowledged (``change(_:_:by:client:)`` says why otherwise).
         var level: Int?
-        if let patient = open.withLock({ $0.values.first { $0.id == id }?.patient }) {
-            level = self.level(of: user, team: try await store.careTeam(patient: patient, at: clock.now()))
+        if let alert = open.withLock({ $0.values.first { $0.id == id } }) {
+            // Public health answers the alerts about places: theirs is the answering level.
+            level =
+                alert.isPublicHealth
+                ? (user.role == .publicHealth ? policy.answeringLevel(kind: alert.kind, priority: alert.priority) : nil)
+                : self.level(of: user, team: try await store.careTeam(patient: alert.patient, at: clock.now()))
         }
         return try await change(id, .acknowledge(by: "user/\(user.username)", level: level), by: user, client: client)
     }
@@ -219,18 +223,24 @@ public final class AlertCenter: Sendable {
 
     private func audience(_ patients: Set<String>) async throws -> Audience {
         guard !patients.isEmpty, !policy.levels.isEmpty else { return Audience(teams: [:], users: []) }
-        let teams = try await store.careTeams(patients: patients.sorted(), at: clock.now())
-        return Audience(teams: teams, users: teams.isEmpty ? [] : try await cachedUsers())
+        let teams = try await store.careTeams(patients: patients.subtracting([Alert.noPatient]).sorted(), at: clock.now())
+        let needsUsers = !teams.isEmpty || patients.contains(Alert.noPatient)
+        return Audience(teams: teams, users: needsUsers ? try await cachedUsers() : [])
     }
 
     /// The people a transition notifies: those at levels 0 through its level among the members
-    /// of the patient's care teams (``level(of:team:)``), less those it excepts.
+    /// of the patient's care teams (``level(of:team:)``), less those it excepts; for an alert
+    /// about a place, every public-health officer.
     private func recipients(of transition: AlertTransition, patient: String, audience: Audience) -> [String] {
-        guard let notifyLevel = transition.notifyLevel, let team = audience.teams[patient] else { return [] }
-        return audience.users.filter { user in
-            !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true
+        guard let notifyLevel = transition.notifyLevel else { return [] }
+        let told: [UserAccount]
+        if patient == Alert.noPatient {
+            told = audience.users.filter { !$0.disabled && $0.role == .publicHealth }
+        } else {
+            guard let team = audience.teams[patient] else { return [] }
+            told = audience.users.filter { user in !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true }
         }
-        .map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
+        return told.map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
     }
 
     /// A person's escalation level for a patient (``EscalationPolicy/level(accountRole:teamRoles:)``);
@@ -250,7 +260,8 @@ public final class AlertCenter: Sendable {
 
     private func auditEvent(_ alert: Alert, _ action: AuditEvent.Action, actor: Principal?, client: String?, detail: String) -> AuditEvent {
         AuditEvent(
-            time: clock.now(), actor: actor?.auditName ?? "system/rules", role: actor?.roleName ?? "rules", patient: alert.patient, action: action,
+            time: clock.now(), actor: actor?.auditName ?? "system/rules", role: actor?.roleName ?? "rules",
+            patient: alert.isPublicHealth ? nil : alert.patient, action: action,
             resource: alert.id == 0 ? "Alert/{alert}" : "Alert/\(alert.id)", client: client, detail: detail
         )
     }

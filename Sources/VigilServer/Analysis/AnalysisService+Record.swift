@@ -1,15 +1,18 @@
+import Synchronization
 import VigilClinical
 public import VigilCore
 
 extension AnalysisService: CommitSubscriber {
     /// Takes what a commit stored into the inbox without waiting: device readings and refusals,
-    /// observations people stored through FHIR, and patients whose birth date or care plan changed.
+    /// observations people stored through FHIR, and patients whose birth date or care plan changed;
+    /// notes the screening sites to look at on the next tick.
     public func committed(_ commit: Committed) async {
         if !commit.readings.isEmpty || !commit.refused.isEmpty {
             let input = AnalysisInput.committed(
                 readings: commit.readings, refused: commit.refused, clockAhead: commit.clockAhead, received: commit.received ?? clock.now())
             inbox.post(input, weight: input.weight)
         }
+        if !commit.screenings.isEmpty { state.withLock { $0.screened.formUnion(commit.screenings.map(\.site)) } }
         for resource in commit.resources {
             switch resource.type {
             case .observation:

@@ -23,6 +23,7 @@ public final class AnalysisService: Service {
     let logger: Logger
     let inbox = AnalysisInbox(capacity: 100_000)
     let state = Mutex<State>(State())
+    let screeningWatch = ScreeningWatch()
 
     struct PatientRuntime {
         var state: PatientState
@@ -39,6 +40,8 @@ public final class AnalysisService: Service {
         /// Conditions found open while rebuilding patients but with no open alert, to raise with
         /// the next outputs.
         var reconcile: [(patient: String, output: EngineOutput)] = []
+        /// Screening sites with screenings not yet looked at (``watchScreeningSites()``).
+        var screened: Set<String> = []
     }
 
     init(store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, clock: any VigilClock, metrics: VigilMetrics, logger: Logger) {
@@ -116,6 +119,7 @@ public final class AnalysisService: Service {
                 }
             case .tick:
                 try await tick()
+                try await watchScreeningSites()
             case .flush(let signal):
                 signal.finish()
             }

@@ -74,7 +74,8 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
-            + CohortRoutes(runtime: runtime).routes + StreamRoutes().routes + FHIRRoutes(runtime: runtime).routes
+            + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + StreamRoutes().routes
+            + FHIRRoutes(runtime: runtime).routes
             + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
             + SchoolPageRoutes(runtime: runtime).routes

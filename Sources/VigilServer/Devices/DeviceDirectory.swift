@@ -6,7 +6,7 @@ public import VigilCore
 /// commit changes them (``committed(_:)``), so that a device sending one reading at a time costs
 /// no read of the store. A commit that issues or revokes a credential forgets every token before
 /// its writer answers, so a revocation holds from the next request; one that writes a Device
-/// forgets that device's links; one that writes a Patient or Device forgets the identifiers of
+/// forgets that device's links and site; one that writes a Patient or Device forgets the identifiers of
 /// that type.
 ///
 /// Only tokens that name an active credential are kept (a guessed token costs a read each time),
@@ -15,6 +15,7 @@ public final class DeviceDirectory: CommitSubscriber {
     private struct State {
         var devices: [[UInt8]: String] = [:]
         var links: [String: DeviceLinkHistory] = [:]
+        var sites: [String: String] = [:]
         var identifiers: [IdentifierKey: String] = [:]
         /// Moves on every forgetting, so that a read that started before it is not kept.
         var generation: UInt64 = 0
@@ -38,6 +39,17 @@ public final class DeviceDirectory: CommitSubscriber {
     func links(device: String) async throws -> DeviceLinkHistory {
         // The read always has an answer (an empty history at worst), so there is always a value.
         try await cached(\.links, device) { try await store.deviceLinks(device: device) }!
+    }
+
+    /// The Location a device stands at (`Device.location`), for a screening kiosk: a device with a
+    /// location and no patient. Nil when the device names none.
+    func site(device: String) async throws -> String? {
+        try await cached(\.sites, device) {
+            guard let stored = try await store.resource(.device, id: device), !stored.isDeleted,
+                let reference = stored.json["location"]?["reference"]?.stringValue.flatMap(FHIRReference.init), reference.type == "Location"
+            else { return nil }
+            return reference.id
+        }
     }
 
     /// The ids of the resources of `type` with the identifier `value` (any system), at most two;
@@ -79,7 +91,7 @@ public final class DeviceDirectory: CommitSubscriber {
         state.withLock { state in
             state.generation &+= 1
             if !commit.credentials.isEmpty { state.devices.removeAll() }
-            for device in devices { state.links[device] = nil }
+            for device in devices { (state.links[device], state.sites[device]) = (nil, nil) }
             if !identified.isEmpty { state.identifiers = state.identifiers.filter { !identified.contains($0.key.type) } }
         }
     }

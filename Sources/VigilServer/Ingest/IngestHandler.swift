@@ -66,11 +66,30 @@ struct IngestHandler: Sendable {
         result.rejected = decoded.rejections
         var readings: [Reading] = []
         readings.reserveCapacity(decoded.submissions.count)
+        var screenings: [ScreeningEvent] = []
+        var site: String??
         let lateWindow = runtime.configuration.ingestLimits.lateUploadWindow
         for submission in decoded.submissions {
             let attribution = fixedPatient.map { .patient($0) } ?? links.attribution(of: submission.time, receivedAt: now, lateWindow: lateWindow)
             guard case .patient(let patient) = attribution else {
-                let reason = attribution.explanation(device: device, readingTime: submission.time, lateWindow: lateWindow)
+                var reason = attribution.explanation(device: device, readingTime: submission.time, lateWindow: lateWindow)
+                // A device on nobody that stands at a Location is a screening kiosk: it measures passers-by.
+                if attribution == .noPatient, fixedPatient == nil {
+                    if site == nil { site = .some(try await runtime.deviceDirectory.site(device: device)) }
+                    if case .some(.some(let location)) = site {
+                        if let celsius = ScreeningEvent.celsius(code: submission.code, value: submission.value, unit: submission.unit) {
+                            screenings.append(
+                                ScreeningEvent(
+                                    key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), site: location,
+                                    time: submission.time,
+                                    celsius: celsius, received: now))
+                            continue
+                        }
+                        reason =
+                            "Device/\(device) is a screening kiosk at Location/\(location) (a location and no patient): it sends temperatures "
+                            + "(\(ScreeningEvent.code) in Cel or [degF]), not \(submission.code) in \(submission.unit)"
+                    }
+                }
                 result.rejected.append(
                     ReadingRejection(
                         index: submission.index, boot: submission.boot, seq: submission.seq, reason: reason, payload: submission.payloadText))
@@ -85,7 +104,7 @@ struct IngestHandler: Sendable {
         result.rejected.sort { $0.index < $1.index }
         let ahead = result.rejected.count(where: \.clockAhead)
         let batch = IngestCommit(
-            readings: readings,
+            readings: readings, screenings: screenings,
             quarantine: result.rejected.map {
                 QuarantineEntry(
                     device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now
@@ -94,7 +113,9 @@ struct IngestHandler: Sendable {
             clockAhead: ahead > 0 ? [device: ahead] : [:]
         )
         let commit = Change(
-            .readings(batch), audit: auditEvents(readings: readings, rejected: result.rejected.count, device: device, client: client, source: source))
+            .readings(batch),
+            audit: auditEvents(
+                readings: readings, screenings: screenings, rejected: result.rejected.count, device: device, client: client, source: source))
         runtime.metrics.recordRejected(result.rejected.count)
         return Prepared(commit: commit, result: result)
     }
@@ -127,13 +148,21 @@ struct IngestHandler: Sendable {
             ])
     }
 
-    private func auditEvents(readings: [Reading], rejected: Int, device: String, client: String?, source: String) -> [AuditEvent] {
+    private func auditEvents(
+        readings: [Reading], screenings: [ScreeningEvent], rejected: Int, device: String, client: String?, source: String
+    ) -> [AuditEvent] {
         var perPatient: [String: Int] = [:]
         for reading in readings { perPatient[reading.patient, default: 0] += 1 }
         var events = perPatient.keys.sorted().map { patient in
             runtime.auditEvent(
                 .device(device), client: client, patient: patient, action: .create, resource: "Observation",
                 detail: "\(perPatient[patient]!) readings via \(source)")
+        }
+        if let site = screenings.first?.site {
+            events.append(
+                runtime.auditEvent(
+                    .device(device), client: client, action: .create, resource: "Location/\(site)/screening",
+                    detail: "\(screenings.count) screenings via \(source)"))
         }
         if rejected > 0 {
             events.append(

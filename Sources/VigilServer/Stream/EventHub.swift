@@ -89,7 +89,7 @@ public final class EventHub: Sendable {
             let id = state.nextID
             state.nextID += 1
             var object: JSONObject = ["id": .integer(id), "type": .string(type.rawValue)]
-            if let patient { object["patient"] = .string("Patient/\(patient)") }
+            if let patient, patient != Alert.noPatient { object["patient"] = .string("Patient/\(patient)") }
             object["data"] = data
             let event = Event(id: id, type: type, patient: patient, recipients: recipients, text: JSON.object(object).text)
             state.recent.append(event)

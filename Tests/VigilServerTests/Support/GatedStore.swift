@@ -48,6 +48,9 @@ final class GatedStore: VigilStore {
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord] { try await inner.population(query) }
+    func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent] {
+        try await inner.screenings(site: site, from: from, to: to)
+    }
     func deviceLinks(device: String) async throws -> DeviceLinkHistory { try await inner.deviceLinks(device: device) }
     func reading(key: ProducerKey) async throws -> StoredReading? { try await inner.reading(key: key) }
     func quarantine(device: String?, limit: Int, offset: Int) async throws -> [QuarantineEntry] {
