@@ -35,6 +35,9 @@ enum SQLiteSchema {
         migrator.registerMigration("9-screening") { db in
             for statement in version9 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("10-whereabouts") { db in
+            for statement in version10 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -274,6 +277,34 @@ enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         "CREATE INDEX screening_site ON screening (site, time)",
+    ]
+
+    static let version10 = [
+        // Wearers' whereabouts, of consenting patients only, for exposure tracing: coordinates with
+        // their grid cell (GeoPosition.cell), or a known place. Erased when consent ends and after
+        // the retention period.
+        """
+        CREATE TABLE location_ping (
+            device TEXT NOT NULL,
+            boot TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            patient TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            latitude REAL,
+            longitude REAL,
+            accuracy REAL,
+            cell INTEGER,
+            place TEXT,
+            received INTEGER NOT NULL,
+            PRIMARY KEY (device, boot, seq)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX location_ping_patient ON location_ping (patient, time)",
+        "CREATE INDEX location_ping_cell ON location_ping (cell, time) WHERE cell IS NOT NULL",
+        "CREATE INDEX location_ping_place ON location_ping (place, time) WHERE place IS NOT NULL",
+        "CREATE INDEX location_ping_time ON location_ping (time)",
+        // The purpose of use a person stated (exposure tracing's reason).
+        "ALTER TABLE audit ADD COLUMN purpose TEXT",
     ]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]

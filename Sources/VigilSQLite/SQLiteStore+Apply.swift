@@ -63,6 +63,8 @@ extension SQLiteStore {
             return (.credential(try addCredential(device: device, tokenHash: tokenHash, brokerHash: brokerHash, at: time, db)), change.audit)
         case .revokeCredentials(let device, let id, let time):
             return (.revoked(try revokeCredentials(device: device, id: id, at: time, db)), change.audit)
+        case .erasePings(let erasure):
+            return (.erased(try erase(erasure, db)), change.audit)
         case .audit:
             return (.audited, change.audit)
         }

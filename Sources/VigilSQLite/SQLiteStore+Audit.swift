@@ -8,7 +8,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT seq, time, actor, role, patient, action, resource, outcome, client, detail, hash
+                    SELECT seq, time, actor, role, patient, action, resource, outcome, client, detail, purpose, hash
                     FROM audit WHERE seq > ? ORDER BY seq LIMIT ?
                     """,
                 arguments: [seq, limit]
@@ -32,8 +32,8 @@ extension SQLiteStore {
         var head = try head ?? auditHead(db) ?? AuditHead(seq: 0, hash: [UInt8](repeating: 0, count: 32))
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO audit (seq, time, actor, role, patient, action, resource, outcome, client, detail, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (seq, time, actor, role, patient, action, resource, outcome, client, detail, purpose, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         for event in events {
@@ -41,7 +41,7 @@ extension SQLiteStore {
             let hash = sealer.seal(previous: head.hash, seq: seq, event: event)
             try statement.execute(arguments: [
                 seq, event.time, event.actor, event.role, event.patient, event.action.rawValue, event.resource,
-                event.outcome.rawValue, event.client, event.detail, Data(hash),
+                event.outcome.rawValue, event.client, event.detail, event.purpose, Data(hash),
             ])
             head = AuditHead(seq: seq, hash: hash)
         }
@@ -54,7 +54,8 @@ extension SQLiteStore {
             event: AuditEvent(
                 time: row["time"], actor: row["actor"], role: row["role"], patient: row["patient"],
                 action: AuditEvent.Action(rawValue: row["action"]) ?? .execute, resource: row["resource"],
-                outcome: AuditEvent.Outcome(rawValue: row["outcome"]) ?? .majorFailure, client: row["client"], detail: row["detail"]
+                outcome: AuditEvent.Outcome(rawValue: row["outcome"]) ?? .majorFailure, client: row["client"], detail: row["detail"],
+                purpose: row["purpose"]
             ),
             hash: [UInt8](row["hash"] as Data)
         )

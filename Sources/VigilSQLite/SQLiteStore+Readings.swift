@@ -28,6 +28,7 @@ extension SQLiteStore {
         ids.reserveCapacity(batch.readings.count)
         for reading in batch.readings { ids.append(try inserter.insert(reading)) }
         ids += try insert(batch.screenings, db)
+        ids += try insert(batch.pings, db)
         guard !batch.quarantine.isEmpty else { return ids }
         let quarantine = try db.cachedStatement(
             sql: """

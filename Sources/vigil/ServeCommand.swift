@@ -96,6 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Cohort definitions (a JSON array) replacing or joining the shipped ones. [env: VIGIL_COHORTS]", valueName: "file"))
     var cohorts: String?
 
+    @Option(
+        name: .customLong("location-retention"),
+        help: ArgumentHelp(
+            "Days wearers' location pings are kept before they are erased. [env: VIGIL_LOCATION_RETENTION] (default: 21)", valueName: "days"))
+    var locationRetention: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -111,7 +117,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpAuthorities", mllpAuthorities), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
-            ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("logFormat", logFormat), ("logLevel", logLevel),
+            ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention), ("logFormat", logFormat),
+            ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }
         }

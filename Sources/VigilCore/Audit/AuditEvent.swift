@@ -31,10 +31,13 @@ public struct AuditEvent: Sendable, Equatable {
     public var client: String?
     /// A short note (a count, a reason); never patient data or secrets.
     public var detail: String?
+    /// The purpose of use the person stated (FHIR AuditEvent.purposeOfEvent), when one was asked
+    /// for: why public health traced someone's exposures.
+    public var purpose: String?
 
     public init(
         time: Int64, actor: String, role: String, patient: String? = nil, action: Action, resource: String,
-        outcome: Outcome = .success, client: String? = nil, detail: String? = nil
+        outcome: Outcome = .success, client: String? = nil, detail: String? = nil, purpose: String? = nil
     ) {
         self.time = time
         self.actor = actor
@@ -45,6 +48,7 @@ public struct AuditEvent: Sendable, Equatable {
         self.outcome = outcome
         self.client = client
         self.detail = detail
+        self.purpose = purpose
     }
 }
 
@@ -82,12 +86,14 @@ public protocol AuditSealer: Sendable {
 
 extension AuditEvent {
     /// The bytes a seal covers: every field, in a fixed order, separated by 0x1F (unit separator),
-    /// which no field may contain.
+    /// which no field may contain. The purpose, which came later, is the last field and only there
+    /// when stated, so the records sealed before it still verify.
     public func canonicalBytes(seq: Int64) -> [UInt8] {
-        let fields = [
+        var fields = [
             String(seq), String(time), actor, role, patient ?? "", action.rawValue, resource, String(outcome.rawValue),
             client ?? "", detail ?? "",
         ]
+        if let purpose { fields.append(purpose) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
         for (i, field) in fields.enumerated() {

@@ -1,5 +1,6 @@
 /// Reads the body of an ingest request, `{"readings":[{seq, boot?, time, code, value, unit}, …]}`,
-/// into submissions and rejections.
+/// into submissions and rejections. An element with `position` or `place` instead of a code is a
+/// location ping (``decodePing(_:index:now:)``).
 ///
 /// A body that is not that shape at all is refused whole; a reading that is wrong is rejected
 /// on its own, with its index and reason, and the others go on.
@@ -14,15 +15,20 @@ public struct ReadingBatchDecoder: Sendable {
 
     public struct Result: Sendable, Equatable {
         public var submissions: [ReadingSubmission]
+        public var pings: [PingSubmission]
         public var rejections: [ReadingRejection]
 
-        public init(submissions: [ReadingSubmission], rejections: [ReadingRejection]) {
+        public init(submissions: [ReadingSubmission], pings: [PingSubmission] = [], rejections: [ReadingRejection]) {
             self.submissions = submissions
+            self.pings = pings
             self.rejections = rejections
         }
 
         /// How many readings the request held.
-        public var count: Int { submissions.count + rejections.count }
+        public var count: Int { submissions.count + pings.count + rejections.count }
+
+        /// The sequence numbers of everything the request held that had one.
+        public var seqs: [Int64] { submissions.map(\.seq) + pings.map(\.seq) + rejections.compactMap(\.seq) }
     }
 
     /// Decodes a whole request body.
@@ -45,6 +51,13 @@ public struct ReadingBatchDecoder: Sendable {
         var result = Result(submissions: [], rejections: [])
         result.submissions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
+            if Self.isPing(item) {
+                switch decodePing(item, index: index, now: now) {
+                case .success(let ping): result.pings.append(ping)
+                case .failure(let rejection): result.rejections.append(rejection)
+                }
+                continue
+            }
             switch decode(item, index: index, now: now) {
             case .success(let submission): result.submissions.append(submission)
             case .failure(let rejection): result.rejections.append(rejection)
@@ -123,18 +136,20 @@ public struct ReadingBatchDecoder: Sendable {
         return .success(submission)
     }
 
+    /// Why a reading's time is ahead of the server's clock beyond the tolerance, or nil.
+    func aheadOfClock(_ time: Int64, timeText: String, now: Int64) -> String? {
+        guard time > now + limits.futureTolerance else { return nil }
+        return "time \(timeText) is \(Self.duration(milliseconds: time - now)) ahead of the server's clock "
+            + "(\(FHIRDateTime.instant(milliseconds: now)); tolerance \(Self.duration(milliseconds: limits.futureTolerance))): check the device's clock"
+    }
+
     /// Why a reading of a known code cannot be stored (its unit, an implausible value, a time
     /// ahead of the server's clock), and whether it was the time; nil when it can.
     private func problem(_ definition: CodeDefinition, value: Double, unit: String, time: Int64, timeText: String, now: Int64) -> (
         String, clockAhead: Bool
     )? {
         if let problem = definition.problem(value: value, unit: unit) { return (problem, false) }
-        guard time > now + limits.futureTolerance else { return nil }
-        return (
-            "time \(timeText) is \(Self.duration(milliseconds: time - now)) ahead of the server's clock "
-                + "(\(FHIRDateTime.instant(milliseconds: now)); tolerance \(Self.duration(milliseconds: limits.futureTolerance))): check the device's clock",
-            true
-        )
+        return aheadOfClock(time, timeText: timeText, now: now).map { ($0, true) }
     }
 
     /// A duration as people say it: "90 s", "12 min", "5 h", "73 days".

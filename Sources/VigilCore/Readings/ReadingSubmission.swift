@@ -33,14 +33,18 @@ public struct ReadingRejection: Error, Sendable, Equatable {
     /// Refused because its time was ahead of the server's clock beyond the tolerance (the
     /// device's clock-skew alert counts these).
     public var clockAhead: Bool
+    /// Not kept in quarantine: it says where a person was (a location ping), which is kept only
+    /// with their consent. The answer still gives its reason.
+    public var withheld: Bool
 
-    public init(index: Int, boot: String?, seq: Int64?, reason: String, payload: String, clockAhead: Bool = false) {
+    public init(index: Int, boot: String?, seq: Int64?, reason: String, payload: String, clockAhead: Bool = false, withheld: Bool = false) {
         self.index = index
         self.boot = boot
         self.seq = seq
         self.reason = reason
         self.payload = payload
         self.clockAhead = clockAhead
+        self.withheld = withheld
     }
 }
 

@@ -20,6 +20,8 @@ public struct Change: Sendable, Equatable {
         case addCredential(device: String, tokenHash: [UInt8], brokerHash: String?, at: Int64)
         /// Revokes a device's credentials (all, or the one with `id`).
         case revokeCredentials(device: String, id: Int64?, at: Int64)
+        /// Erases location pings (consent withdrawn, retention over).
+        case erasePings(PingErasure)
         /// Nothing but its audit events (reads, commands, backups).
         case audit
     }
@@ -42,7 +44,7 @@ public struct Change: Sendable, Equatable {
     /// savepoint, so that it fails alone and its neighbours in the transaction are stored.
     public var mayFail: Bool {
         switch content {
-        case .readings, .audit: false
+        case .readings, .audit, .erasePings: false
         default: true
         }
     }
@@ -51,7 +53,7 @@ public struct Change: Sendable, Equatable {
     public var weight: Int {
         var rows = audit.count
         switch content {
-        case .readings(let batch): rows += batch.readings.count + batch.screenings.count + batch.quarantine.count
+        case .readings(let batch): rows += batch.readings.count + batch.screenings.count + batch.pings.count + batch.quarantine.count
         case .resources(let writes): rows += writes.count
         case .alerts(let changes, let derived): rows += changes.count + derived.count
         default: rows += 1
@@ -62,7 +64,8 @@ public struct Change: Sendable, Equatable {
 
 /// What the store did with one ``Change``.
 public enum Applied: Sendable, Equatable {
-    /// For each reading, then each screening, in order: its id when stored, nil when it was a duplicate.
+    /// For each reading, then each screening, then each ping, in order: its id (for a screening or a
+    /// ping, 1) when stored, nil when it was a duplicate.
     case readings(ids: [Int64?])
     case resources([StoredResource])
     /// The alerts with their ids, in order.
@@ -72,6 +75,8 @@ public enum Applied: Sendable, Equatable {
     case credential(Int64)
     /// How many credentials were active and are now revoked.
     case revoked(Int)
+    /// How many pings were erased.
+    case erased(Int)
     case audited
 }
 

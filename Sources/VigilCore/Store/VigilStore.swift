@@ -50,6 +50,14 @@ public protocol VigilStore: Sendable {
     /// `to` excluded), oldest first.
     func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent]
 
+    /// A patient's location pings from `from` up to `to` (excluded), oldest first.
+    func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing]
+    /// Everyone's pings in these grid cells (``GeoPosition/cell``) or at these places, from `from`
+    /// up to `to` (excluded), in time order.
+    func pings(cells: Set<Int64>, places: Set<String>, from: Int64, to: Int64) async throws -> [LocationPing]
+    /// The patients who have pings.
+    func pingPatients() async throws -> [String]
+
     // MARK: Device credentials
 
     /// The device an active credential belongs to.

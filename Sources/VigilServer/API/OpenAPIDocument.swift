@@ -177,6 +177,27 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/exposures": {
+              "post": {
+                "summary": "Exposure and source tracing from consenting wearers' location pings (docs/clinical.md, Whereabouts and exposure tracing): the people near the index for long enough in the window, with when and where, the places the index was, and other cases (sharing a condition) who were there. Public health only; the reason is audited as the purpose of use, with the answer's size and each person named",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["index", "from", "to", "distanceMeters", "minutes", "reason"], "properties": {
+                  "index": {"type": "string", "description": "Patient/ID"},
+                  "from": {"type": "string", "description": "FHIR date or instant"},
+                  "to": {"type": "string", "description": "FHIR date or instant; at most 42 days after from"},
+                  "distanceMeters": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                  "minutes": {"type": "integer", "minimum": 0, "maximum": 1440},
+                  "reason": {"type": "string", "maxLength": 500},
+                  "condition": {"type": "string", "description": "SYSTEM|CODE that makes another case; default the index's active conditions"}
+                }}}}},
+                "responses": {
+                  "200": {"description": "{index, from, to, distanceMeters, minutes, contacts:[{patient, minutes, first, last, places}], source:{places:[{place, first, last, minutes}], conditions, cases:[{patient, places}]}}", "content": {"application/json": {"schema": {"type": "object", "required": ["contacts", "source"]}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/screening": {
               "get": {
                 "summary": "A fever-screening site's days (docs/clinical.md, Fever screening in public places): per UTC day, screened, febrile at the site's cut-off, EARS C1, C2, C3 and CUSUM statistics (null until their baselines are complete) and whether anything signals. Public health and administrators; others 403",

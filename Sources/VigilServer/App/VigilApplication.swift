@@ -74,7 +74,8 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
-            + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + StreamRoutes().routes
+            + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
+            + StreamRoutes().routes
             + FHIRRoutes(runtime: runtime).routes
             + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
@@ -167,7 +168,7 @@ public enum VigilApplication {
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
-            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer, EscalationClock(alerts: runtime.alerts)]
+            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts]
                 + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost

@@ -35,6 +35,8 @@ public struct VigilRuntime: Sendable {
     let scopes = AccessScopeCache()
     /// Devices' tokens and patient links, kept between the commits that change them.
     let deviceDirectory: DeviceDirectory
+    /// Wearers' whereabouts: consent, erasure, retention.
+    public let whereabouts: WhereaboutsKeeper
     public let logger: Logger
 
     public init(
@@ -72,6 +74,8 @@ public struct VigilRuntime: Sendable {
         self.writer = ChangeWriter(
             store: store, sealer: sealer, anchor: anchor, capacity: configuration.queueCapacity, maxCommitRows: configuration.maxCommitRows,
             metrics: metrics, logger: logger)
+        self.whereabouts = WhereaboutsKeeper(
+            store: store, writer: writer, clock: clock, retentionDays: configuration.locationRetentionDays, logger: logger)
         self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
@@ -79,6 +83,7 @@ public struct VigilRuntime: Sendable {
         // Told of every commit, in this order, before anyone waiting for it is answered.
         writer.subscribe(scopes)
         writer.subscribe(deviceDirectory)
+        writer.subscribe(whereabouts)
         writer.subscribe(broker)
         if let analysis {
             writer.subscribe(analysis)
@@ -98,11 +103,11 @@ extension VigilRuntime {
     /// An audit event stamped with now, the principal and the client.
     public func auditEvent(
         _ principal: Principal?, client: String?, patient: String? = nil, action: AuditEvent.Action, resource: String,
-        outcome: AuditEvent.Outcome = .success, detail: String? = nil
+        outcome: AuditEvent.Outcome = .success, detail: String? = nil, purpose: String? = nil
     ) -> AuditEvent {
         AuditEvent(
             time: clock.now(), actor: principal?.auditName ?? "anonymous", role: principal?.roleName ?? "anonymous",
-            patient: patient, action: action, resource: resource, outcome: outcome, client: client, detail: detail
+            patient: patient, action: action, resource: resource, outcome: outcome, client: client, detail: detail, purpose: purpose
         )
     }
 }

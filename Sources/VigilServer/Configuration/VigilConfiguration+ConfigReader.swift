@@ -30,6 +30,7 @@ extension VigilConfiguration {
     /// - `queueCapacity` (default 500,000), `maxCommitRows` (default 50,000).
     /// - `rules` (`on` | `off`, default `on`): run the clinical rules.
     /// - `policy` (path): a clinical policy document instead of the standard one.
+    /// - `locationRetention` (days, default 21): how long wearers' location pings are kept.
     /// - `streamRecheck` (seconds, default 30): how often `/api/stream` checks its token and scope again.
     /// - `logFormat` (`text` | `json`), `logLevel` (`trace` … `critical`, default `info`).
     ///
@@ -100,6 +101,7 @@ extension VigilConfiguration {
         rules = try Self.onOff(reader, "rules", flag: "--rules")
         policyFile = reader.string(forKey: "policy")
         cohortsFile = reader.string(forKey: "cohorts")
+        locationRetentionDays = reader.int(forKey: "locationRetention", default: locationRetentionDays)
         let recheck = reader.int(forKey: "streamRecheck", default: 30)
         guard recheck >= 1 else { throw VigilError(.invalid, "the stream recheck interval is at least 1 second") }
         streamRecheck = .seconds(recheck)
@@ -109,6 +111,7 @@ extension VigilConfiguration {
             (httpIdleTimeout, "httpIdleTimeout"), (httpMaxConnections, "httpMaxConnections"), (mllpMaxMessage, "mllpMaxMessage"),
             (ingestLimits.maxBodyBytes, "maxBody"), (ingestLimits.maxReadings, "maxReadings"), (ingestLimits.maxDepth, "maxDepth"),
             (queueCapacity, "queueCapacity"), (maxCommitRows, "maxCommitRows"), (lateUploadSeconds, "lateUploadWindow"),
+            (locationRetentionDays, "locationRetention"),
         ] where value < 1 {
             throw VigilError(.invalid, "\(name) must be 1 or more (was \(value))")
         }

@@ -71,6 +71,8 @@ public struct VigilConfiguration: Sendable {
     public var policyFile: String?
     /// Cohort definitions (a JSON array) replacing or joining the shipped ones.
     public var cohortsFile: String?
+    /// How many days wearers' location pings are kept before the server erases them.
+    public var locationRetentionDays: Int = 21
     /// How often a live event stream checks again that its token is valid and which patients its
     /// person may see.
     public var streamRecheck: Duration = .seconds(30)

@@ -101,11 +101,12 @@ struct IngestHandler: Sendable {
                     code: submission.code, value: submission.value, unit: submission.unit, time: submission.time, received: now
                 ))
         }
+        let pings = try await attribute(decoded.pings, links: links, fixedPatient: fixedPatient, device: device, now: now, rejected: &result.rejected)
         result.rejected.sort { $0.index < $1.index }
         let ahead = result.rejected.count(where: \.clockAhead)
         let batch = IngestCommit(
-            readings: readings, screenings: screenings,
-            quarantine: result.rejected.map {
+            readings: readings, screenings: screenings, pings: pings,
+            quarantine: result.rejected.filter { !$0.withheld }.map {
                 QuarantineEntry(
                     device: device, boot: $0.boot, seq: $0.seq, index: $0.index, reason: $0.reason, payload: $0.payload, source: source, received: now
                 )
@@ -115,7 +116,8 @@ struct IngestHandler: Sendable {
         let commit = Change(
             .readings(batch),
             audit: auditEvents(
-                readings: readings, screenings: screenings, rejected: result.rejected.count, device: device, client: client, source: source))
+                readings: readings, screenings: screenings, pings: pings, rejected: result.rejected.count(where: { !$0.withheld }), device: device,
+                client: client, source: source))
         runtime.metrics.recordRejected(result.rejected.count)
         return Prepared(commit: commit, result: result)
     }
@@ -148,8 +150,37 @@ struct IngestHandler: Sendable {
             ])
     }
 
+    /// The pings whose wearer the device was on and consents to their whereabouts being kept; the
+    /// others join `rejected`, withheld from quarantine.
+    private func attribute(
+        _ submissions: [PingSubmission], links: DeviceLinkHistory, fixedPatient: String?, device: String, now: Int64,
+        rejected: inout [ReadingRejection]
+    ) async throws -> [LocationPing] {
+        var pings: [LocationPing] = []
+        let lateWindow = runtime.configuration.ingestLimits.lateUploadWindow
+        for ping in submissions {
+            let attribution = fixedPatient.map { .patient($0) } ?? links.attribution(of: ping.time, receivedAt: now, lateWindow: lateWindow)
+            func withhold(_ reason: String) {
+                rejected.append(ReadingRejection(index: ping.index, boot: ping.boot, seq: ping.seq, reason: reason, payload: "", withheld: true))
+            }
+            guard case .patient(let patient) = attribution else {
+                withhold(attribution.explanation(device: device, readingTime: ping.time, lateWindow: lateWindow) + ": the ping is not kept")
+                continue
+            }
+            guard try await runtime.whereabouts.permits(patient: patient, at: ping.time) else {
+                withhold("Patient/\(patient) has no active Consent to keep their whereabouts (docs/ingest.md, Location pings): the ping is not kept")
+                continue
+            }
+            pings.append(
+                LocationPing(
+                    key: ProducerKey(device: device, boot: ping.boot, seq: ping.seq), patient: patient, time: ping.time, position: ping.position,
+                    place: ping.place, received: now))
+        }
+        return pings
+    }
+
     private func auditEvents(
-        readings: [Reading], screenings: [ScreeningEvent], rejected: Int, device: String, client: String?, source: String
+        readings: [Reading], screenings: [ScreeningEvent], pings: [LocationPing], rejected: Int, device: String, client: String?, source: String
     ) -> [AuditEvent] {
         var perPatient: [String: Int] = [:]
         for reading in readings { perPatient[reading.patient, default: 0] += 1 }
@@ -157,6 +188,14 @@ struct IngestHandler: Sendable {
             runtime.auditEvent(
                 .device(device), client: client, patient: patient, action: .create, resource: "Observation",
                 detail: "\(perPatient[patient]!) readings via \(source)")
+        }
+        var pingsPerPatient: [String: Int] = [:]
+        for ping in pings { pingsPerPatient[ping.patient, default: 0] += 1 }
+        for (patient, count) in pingsPerPatient.sorted(by: { $0.key < $1.key }) {
+            events.append(
+                runtime.auditEvent(
+                    .device(device), client: client, patient: patient, action: .create, resource: "location-ping",
+                    detail: "\(count) location pings via \(source)"))
         }
         if let site = screenings.first?.site {
             events.append(

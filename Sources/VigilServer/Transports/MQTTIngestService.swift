@@ -144,7 +144,7 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
             return try quarantineWhole(bytes, device: device, reason: error.message, now: now, acknowledge: true)
         }
         let prepared = try await IngestHandler(runtime: runtime).prepare(decoded, device: device, client: nil, source: "mqtt", now: now)
-        let seqs = decoded.submissions.map(\.seq) + decoded.rejections.compactMap(\.seq)
+        let seqs = decoded.seqs
         return PendingAck(
             device: device, commit: try runtime.writer.enqueue(prepared.commit), result: prepared.result, seqs: seqs, acknowledge: true)
     }

@@ -48,6 +48,11 @@ final class GatedStore: VigilStore {
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord] { try await inner.population(query) }
+    func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing] { try await inner.pings(patient: patient, from: from, to: to) }
+    func pings(cells: Set<Int64>, places: Set<String>, from: Int64, to: Int64) async throws -> [LocationPing] {
+        try await inner.pings(cells: cells, places: places, from: from, to: to)
+    }
+    func pingPatients() async throws -> [String] { try await inner.pingPatients() }
     func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent] {
         try await inner.screenings(site: site, from: from, to: to)
     }

@@ -56,10 +56,12 @@ struct Harness {
     /// Waits until the analysis has processed everything handed to it so far, and the alerts
     /// have been re-notified and escalated as the clock says.
     func settle() async {
-        guard let analysis = runtime.analysis else { return }
-        await analysis.submit(.tick)
-        await analysis.flush()
-        await runtime.alerts.tick()
+        if let analysis = runtime.analysis {
+            await analysis.submit(.tick)
+            await analysis.flush()
+            await runtime.alerts.tick()
+        }
+        await runtime.whereabouts.review()
     }
 }
 

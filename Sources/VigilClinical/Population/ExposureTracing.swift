@@ -1,0 +1,148 @@
+public import VigilCore
+
+/// Who was near a case, and where the case had been: from location pings, with time as data.
+///
+/// Each ping stands for the time until its wearer's next ping, at most ``longestInterval`` (the
+/// last one: the median of the wearer's intervals). Two wearers are **together** while their pings'
+/// times overlap and either both have coordinates no farther apart than the distance asked, or
+/// both name the same place (a ward, a room, a school). A contact's minutes are the time together.
+public struct ExposureTracing: Sendable {
+    public static let longestInterval: Int64 = 15 * 60_000
+
+    /// One person who was near the index.
+    public struct Contact: Sendable, Equatable {
+        public var patient: String
+        public var minutes: Int
+        /// When they were first and last together.
+        public var first: Int64
+        public var last: Int64
+        /// Where: `Location/ID`, or `geo:LAT,LON` (RFC 5870, to about 100 m).
+        public var places: [String]
+    }
+
+    /// A place the index was, with when.
+    public struct Visit: Sendable, Equatable {
+        public var place: String
+        public var first: Int64
+        public var last: Int64
+        public var minutes: Int
+    }
+
+    /// The index's pings, oldest first.
+    public let index: [LocationPing]
+    /// Metres.
+    public let distance: Double
+    /// How long each of the index's pings stands for.
+    private let spans: [Int64]
+
+    public init(index: [LocationPing], distance: Double) {
+        self.index = index.sorted { $0.time < $1.time }
+        self.distance = distance
+        spans = Self.spans(of: self.index)
+    }
+
+    /// How long each of one wearer's pings (oldest first) stands for.
+    static func spans(of pings: [LocationPing]) -> [Int64] {
+        var spans = zip(pings, pings.dropFirst()).map { min($1.time - $0.time, longestInterval) }
+        if !pings.isEmpty { spans.append(spans.isEmpty ? longestInterval / 3 : spans.sorted()[spans.count / 2]) }
+        return spans
+    }
+
+    /// The cells and places whose pings can be together with the index's: what to read from the store.
+    public var neighbourhood: (cells: Set<Int64>, places: Set<String>) {
+        var cells = Set<Int64>()
+        var places = Set<String>()
+        for ping in index {
+            if let position = ping.position { cells.formUnion(position.cells(within: distance)) }
+            if let place = ping.place { places.insert(place) }
+        }
+        return (cells, places)
+    }
+
+    /// The people together with the index for at least `minutes`, longest first, from `others`
+    /// (anyone's pings; the index's own are skipped).
+    public func contacts(among others: [LocationPing], minutes: Int) -> [Contact] {
+        let patient = index.first?.patient
+        let bucket: Int64 = 5 * 60_000
+        // Everyone else's pings with the time each stands for, by 5-minute bucket of their start.
+        var buckets: [Int64: [(ping: LocationPing, end: Int64)]] = [:]
+        for pings in Dictionary(grouping: others.filter { $0.patient != patient }, by: \.patient).values {
+            let sorted = pings.sorted { $0.time < $1.time }
+            for (ping, span) in zip(sorted, Self.spans(of: sorted)) {
+                buckets[ping.time / bucket, default: []].append((ping, ping.time + span))
+            }
+        }
+        var met: [String: (together: Int64, first: Int64, last: Int64, places: Set<String>)] = [:]
+        for (ping, span) in zip(index, spans) {
+            let end = ping.time + span
+            for b in (ping.time - Self.longestInterval) / bucket...end / bucket {
+                for (other, otherEnd) in buckets[b] ?? [] {
+                    let overlap = (max(ping.time, other.time), min(end, otherEnd))
+                    guard overlap.0 < overlap.1, let place = meeting(ping, other) else { continue }
+                    var entry = met[other.patient] ?? (0, overlap.0, overlap.1, [])
+                    entry.together += overlap.1 - overlap.0
+                    (entry.first, entry.last) = (min(entry.first, overlap.0), max(entry.last, overlap.1))
+                    entry.places.insert(place)
+                    met[other.patient] = entry
+                }
+            }
+        }
+        return met.compactMap { person, entry in
+            let total = Int(entry.together / 60_000)
+            guard total >= minutes else { return nil }
+            return Contact(patient: person, minutes: total, first: entry.first, last: entry.last, places: entry.places.sorted())
+        }
+        .sorted { ($0.minutes, $1.patient) > ($1.minutes, $0.patient) }
+    }
+
+    /// Where `ping` and `other` (whose times overlap) were together, or nil when they were not.
+    private func meeting(_ ping: LocationPing, _ other: LocationPing) -> String? {
+        if let place = ping.place, place == other.place { return "Location/\(place)" }
+        guard let a = ping.position, let b = other.position, a.distance(to: b) <= distance else { return nil }
+        return Self.geo(a)
+    }
+
+    /// The places the index was (each Location, and each ~100 m square of coordinates), most time first.
+    public var visits: [Visit] {
+        var visits: [String: Visit] = [:]
+        for (position, ping) in index.enumerated() {
+            for place in [ping.place.map { "Location/\($0)" }, ping.position.map(Self.geo)].compactMap({ $0 }) {
+                var visit = visits[place] ?? Visit(place: place, first: ping.time, last: ping.time, minutes: 0)
+                visit.last = ping.time
+                visit.minutes += Int(spans[position] / 60_000)
+                visits[place] = visit
+            }
+        }
+        return visits.values.sorted { ($0.minutes, $1.place) > ($1.minutes, $0.place) }
+    }
+
+    /// The people among `others` who were at a place the index visited, at any time of the
+    /// window: a ping naming one of its places, or within the distance of one of its coordinates.
+    public func visitors(among others: [LocationPing]) -> [String: Set<String>] {
+        let patient = index.first?.patient
+        var byCell: [Int64: [GeoPosition]] = [:]
+        var places = Set<String>()
+        for ping in index {
+            if let position = ping.position { byCell[position.cell, default: []].append(position) }
+            if let place = ping.place { places.insert(place) }
+        }
+        var found: [String: Set<String>] = [:]
+        for other in others where other.patient != patient {
+            if let place = other.place, places.contains(place) { found[other.patient, default: []].insert("Location/\(place)") }
+            guard let position = other.position else { continue }
+            let near = position.cells(within: distance).lazy.flatMap { byCell[$0] ?? [] }.first { $0.distance(to: position) <= distance }
+            if let near { found[other.patient, default: []].insert(Self.geo(near)) }
+        }
+        return found
+    }
+
+    /// A position as an RFC 5870 URI rounded to three decimals (about 100 m): enough to say where,
+    /// no more.
+    static func geo(_ position: GeoPosition) -> String {
+        func rounded(_ value: Double) -> String {
+            let text = String((value * 1000).rounded() / 1000)
+            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+        }
+        return "geo:\(rounded(position.latitude)),\(rounded(position.longitude))"
+    }
+}
