@@ -77,7 +77,8 @@ struct DemoCommand: AsyncParsableCommand {
                   admin          \(adminPassword)  administrator
                 \(DemoAccounts.table(fleet.resources.staff, passwords: passwords).split(separator: "\n").dropFirst().joined(separator: "\n"))
                 \(FleetReport.transports(fleet))\(local == nil ? "\n  Mosquitto is not installed: the MQTT devices send over HTTPS (apt-get install mosquitto)." : "")
-                  Fever screening (airport-screening) and smartwatch location pings are not sent: the server has no intake for them yet.
+                  The airport's kiosk uploads its two weeks of screenings, a fever cluster under way since ten hours ago: sign in as
+                  publichealth to see the site and its alert (GET /api/screening?location=Location/kiosk-t2-arrivals-site).
                 Data in \(directory) (server log: server.log). Ctrl-C stops the demo.
 
                 """)

@@ -72,6 +72,23 @@ import VigilCore
         #expect(Self.replay(counts).opened.isEmpty)
     }
 
+    /// A site that began screening three days ago has no baseline yet: the empty days before its
+    /// first screening are not a quiet week its first travellers rise from.
+    @Test func aNewSiteRaisesNothingOnItsFirstDays() {
+        let watch = ScreeningWatch()
+        for days in 1...4 {
+            var measurements: [ScreeningSeries.Measurement] = []
+            for index in (28 - days)..<28 {
+                let noon = Self.start + Int64(index) * Self.day + Self.day / 2
+                measurements += (0..<100).map { .init(time: noon + Int64($0), celsius: $0 < 3 ? 38.3 : 36.7) }
+            }
+            let series = ScreeningSeries.days(
+                measurements, cutOff: 38, from: Self.start, to: Self.start + 27 * Self.day, ears: watch.ears, cusum: watch.cusum)
+            #expect(series.allSatisfy { !$0.signal }, "\(days) days")
+            #expect(watch.output(site: "s", days: series, isOpen: false, resolvedOn: nil) == nil)
+        }
+    }
+
     @Test func aClusterAPersonResolvedTodayDoesNotRaiseAgainToday() {
         let counts = Array(repeating: 1, count: 14) + [20]
         let days = Self.days(counts)
@@ -85,6 +102,17 @@ import VigilCore
         }
         #expect(condition.message == "Fever cluster at Location/s: 20 of 100 screened febrile on 2026-03-15 (C1, C2, C3, CUSUM)")
         #expect(condition.values["location"] == "Location/s" && condition.values["febrile"] == 20)
+        // Yesterday's cluster (its counts came late) raises today; the day after, it is too old.
+        func quiet(_ date: String) -> ScreeningSeries.Day {
+            ScreeningSeries.Day(date: date, screened: 100, febrile: 1, ears: EARS.Day(c1: nil, c2: nil, c3: nil), cusum: nil)
+        }
+        guard case .raise(let yesterday)? = watch.output(site: "s", days: days + [quiet("2026-03-16")], isOpen: false, resolvedOn: nil) else {
+            Issue.record("yesterday's signal raises")
+            return
+        }
+        #expect(yesterday.values["date"] == "2026-03-15")
+        #expect(watch.output(site: "s", days: days + [quiet("2026-03-16")], isOpen: false, resolvedOn: "2026-03-15") == nil)
+        #expect(watch.output(site: "s", days: days + [quiet("2026-03-16"), quiet("2026-03-17")], isOpen: false, resolvedOn: nil) == nil)
     }
 
     /// The CUSUM over already standardised values: a day without a baseline adds nothing, and one

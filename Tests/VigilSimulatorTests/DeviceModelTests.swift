@@ -121,15 +121,37 @@ struct DeviceModelTests {
         #expect(!(0..<100).contains { _ in clean.sendsTwice(atSeconds: 10) })
     }
 
+    /// Travellers come in real time, whatever the physiology's speed: ten real hours are ten hours
+    /// of physiology times its speed.
     @Test func screeningKioskSendsAnonymousTravellersAFewOfThemFebrile() {
         let station = Scenario.ScreeningStation(id: "k", site: "Terminal", travellersPerHour: 600, febrileShare: 0.05)
         var kiosk = ScreeningKiosk(station, clock: clock, seed: 3)
-        let events = kiosk.events(until: 10 * 3600)
+        let events = kiosk.events(until: 10 * 3600 * clock.speed)
         #expect((5500...6500).contains(events.count))
+        #expect(events.allSatisfy { $0.time >= clock.start && $0.time <= clock.start + 10 * 3_600_000 })
         let febrile = events.filter { $0.celsius >= 38 }.count
         #expect((200...400).contains(febrile))
         var again = ScreeningKiosk(station, clock: clock, seed: 3)
-        #expect(again.events(until: 10 * 3600) == events)
+        #expect(again.events(until: 10 * 3600 * clock.speed) == events)
+    }
+
+    /// The archive: every traveller from midnight two days before the start up to it, febrile at the
+    /// usual share until the outbreak's hours, then at the outbreak's; live seqs go on after it.
+    @Test func aKioskArchiveHoldsItsDaysAndTheOutbreakSoFar() {
+        let station = Scenario.ScreeningStation(
+            id: "k", site: "Terminal", travellersPerHour: 600, febrileShare: 0.02, historyDays: 2, outbreakFebrileShare: 0.5, outbreakHours: 4)
+        var kiosk = ScreeningKiosk(station, clock: clock, seed: 5)
+        let archive = kiosk.history()
+        let midnight = (clock.start / 86_400_000 - 2) * 86_400_000
+        #expect(archive.first!.time >= midnight && archive.last!.time < clock.start)
+        #expect(archive.map(\.seq) == Array(1...Int64(archive.count)) && archive.allSatisfy { $0.code == "8310-5" && $0.unit == "Cel" })
+        let hours = Double(clock.start - midnight) / 3_600_000
+        #expect(abs(Double(archive.count) - 600 * hours) < 5 * (600 * hours).squareRoot())
+        func share(_ readings: some Collection<SimulatedReading>) -> Double { Double(readings.count { $0.value >= 38 }) / Double(readings.count) }
+        let outbreak = clock.start - 4 * 3_600_000
+        #expect(share(archive.filter { $0.time < outbreak }) < 0.03 && share(archive.filter { $0.time >= outbreak }) > 0.4)
+        let live = kiosk.readings(until: 3600 * clock.speed)
+        #expect(live.first?.seq == Int64(archive.count) + 1 && share(live) > 0.4)
     }
 }
 

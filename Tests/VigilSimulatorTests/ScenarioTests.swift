@@ -101,7 +101,28 @@ struct ScenarioTests {
         let fleet = Fleet(scenarios: [try Scenario.load("school-diabetes")], options: FleetOptions(), start: seven)
         let pings = fleet.locationPreview(hours: 10)
         #expect(pings.count == 41 && pings.allSatisfy { $0.device == "school-watch-jensen" && $0.patient == "school-jensen" })
-        #expect(pings.filter { $0.place.hasPrefix("Riverside Primary") }.count == 28)  // 08:00 to 14:45
-        #expect(pings.first?.place == "home" && pings.last?.place == "home")
+        #expect(pings.filter { $0.place == "riverside-primary-class-4b" }.count == 28)  // 08:00 to 14:45
+        #expect(pings.first?.place == "home-school-jensen" && pings.last?.place == "home-school-jensen")
+    }
+
+    /// What the server needs for them: the kiosk a Device at its site's Location (with its cut-off)
+    /// on nobody; the wearer's places as Locations and their consent to keep their whereabouts.
+    @Test func kiosksAndWearersAreRegisteredWithTheirPlacesAndConsent() throws {
+        let resources = ScenarioResources([try Scenario.load("airport-screening"), try Scenario.load("school-diabetes")], now: 1_800_000_000_000)
+        func resource(_ type: String, _ id: String) -> JSON? {
+            resources.resources.first { $0["resourceType"]?.stringValue == type && $0["id"]?.stringValue == id }
+        }
+        let kiosk = try #require(resource("Device", "kiosk-t2-arrivals"))
+        #expect(kiosk["patient"] == nil && kiosk["location"]?["reference"] == "Location/kiosk-t2-arrivals-site")
+        let site = try #require(resource("Location", "kiosk-t2-arrivals-site"))
+        #expect(ScreeningSite(id: "kiosk-t2-arrivals-site", location: site).cutOff == 37.8)
+        #expect(resource("Location", "riverside-primary-class-4b")?["name"] == "Riverside Primary, class 4B")
+        #expect(resource("Location", "home-school-jensen") != nil)
+        let consent = try #require(resource("Consent", "school-jensen-location-consent"))
+        #expect(LocationConsent.permits([consent], at: 1_800_000_000_000) && !LocationConsent.permits([consent], at: 1_700_000_000_000))
+        // Locations are written before the devices and consents that name them.
+        let order = resources.resources.compactMap { $0["id"]?.stringValue }
+        #expect(order.firstIndex(of: "kiosk-t2-arrivals-site")! < order.firstIndex(of: "kiosk-t2-arrivals")!)
+        #expect(resources.resources.filter { $0["resourceType"] == "Consent" }.count == 1)
     }
 }

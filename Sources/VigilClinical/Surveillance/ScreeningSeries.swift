@@ -27,7 +27,8 @@ public enum ScreeningSeries {
     }
 
     /// Every local day from the one holding `from` to the one holding `to` (days without a
-    /// screening count 0), with EARS and the CUSUM over them in order.
+    /// screening count 0), with EARS and the CUSUM over them in order from the first day with a
+    /// screening (the days before it have no data, not a quiet baseline: they have no statistics).
     /// - Parameter utcOffset: the site's offset from UTC in seconds at an instant (0: UTC).
     public static func days(
         _ measurements: [Measurement], cutOff: Double, from: Int64, to: Int64, utcOffset: (Int64) -> Int = { _ in 0 }, ears: EARS = EARS(),
@@ -47,8 +48,10 @@ public enum ScreeningSeries {
             screened[index] += 1
             if measurement.celsius >= cutOff { febrile[index] += 1 }
         }
-        let detected = ears.evaluate(febrile.map(Double.init))
-        let sums = cusum.sums(standardized: detected.map { $0.c2?.statistic })
+        // The days before the site's first screening have no data: they are no quiet baseline.
+        let opened = screened.firstIndex { $0 > 0 } ?? screened.count
+        let detected = Array(repeating: EARS.Day(c1: nil, c2: nil, c3: nil), count: opened) + ears.evaluate(febrile[opened...].map(Double.init))
+        let sums = Array(repeating: nil, count: opened) + cusum.sums(standardized: detected[opened...].map { $0.c2?.statistic })
         return screened.indices.map { index in
             Day(
                 date: FHIRDateTime.date(milliseconds: (first + Int64(index)) * 86_400_000), screened: screened[index], febrile: febrile[index],

@@ -24,17 +24,18 @@ public struct ScreeningWatch: Sendable, Equatable {
     public static func key(site: String) -> String { "\(kind):Location/\(site)" }
 
     /// What to tell the alert center about `site` from its days (oldest first, the last one today):
-    /// raise while today signals (the center keeps one alert open, which a raise updates), clear
-    /// once `quietDays` days went by without a signal, otherwise nothing.
+    /// raise while today or yesterday signals (yesterday's counts may have come late, from a
+    /// kiosk that was offline; the center keeps one alert open, which a raise updates), clear once
+    /// `quietDays` days went by without a signal, otherwise nothing.
     /// - Parameters:
     ///   - isOpen: whether the site has an open alert.
-    ///   - resolvedOn: the date a person last resolved the site's alert: that day's signal, which
-    ///     they have seen, does not raise another.
+    ///   - resolvedOn: the date a person last resolved the site's alert: signals of that day and
+    ///     before, which they have seen, do not raise another.
     public func output(site: String, days: [ScreeningSeries.Day], isOpen: Bool, resolvedOn: String?) -> EngineOutput? {
         guard let today = days.last else { return nil }
-        if today.signal {
-            guard isOpen || resolvedOn != today.date else { return nil }
-            return .raise(condition(site: site, day: today))
+        if let day = days.suffix(2).last(where: \.signal) {
+            guard isOpen || resolvedOn.map({ $0 < day.date }) ?? true else { return nil }
+            return .raise(condition(site: site, day: day))
         }
         guard isOpen, days.count >= quietDays, !days.suffix(quietDays).contains(where: \.signal) else { return nil }
         return .clear(key: Self.key(site: site), values: today.json(site: site))

@@ -1,6 +1,6 @@
 /// Where a wearer was: the place a smartwatch reports every quarter of an hour, from the
 /// patient's day (`places` in the scenario: school from 08:00 to 15:00, home otherwise), for
-/// exposure tracing.
+/// exposure tracing; `place` is the id of the place's Location.
 public struct LocationPing: Sendable, Equatable {
     public var device: String
     public var patient: String
@@ -28,15 +28,25 @@ extension [Scenario.Place] {
     }
 }
 
+extension Scenario.Place {
+    /// The id of the Location a place is registered as: `home-PATIENT` for home (each patient's
+    /// own), else the place's name in lower case with dashes.
+    public static func locationID(_ place: String, patient: String) -> String {
+        guard place != "home" else { return "home-\(patient)" }
+        let slug = place.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        return slug.split(separator: "-").joined(separator: "-")
+    }
+}
+
 extension Fleet {
-    /// The location pings of the fleet's smartwatches over the first `hours` of physiology, one
-    /// every 15 minutes while the watch is sending.
+    /// The location pings of the fleet's smartwatches over the first `hours` of physiology (what
+    /// their ``Wearer``s send: one every 15 minutes while the watch is sending), places by their
+    /// Location ids.
     public func locationPreview(hours: Double) -> [LocationPing] {
         members.filter { $0.model.kind == .smartwatch }.flatMap { member in
-            stride(from: 0.0, through: hours * 3600, by: 900).filter(member.model.isSending(atSeconds:)).map { seconds in
-                LocationPing(
-                    device: member.model.id, patient: member.patient, time: clock.realMilliseconds(seconds),
-                    place: (member.places).place(atHourOfDay: clock.hourOfDay(seconds)))
+            var wearer = Wearer(model: member.model, patient: member.patient, places: member.places)
+            return wearer.readings(until: hours * 3600).compactMap { reading in
+                reading.place.map { LocationPing(device: member.model.id, patient: member.patient, time: reading.time, place: $0) }
             }
         }
     }

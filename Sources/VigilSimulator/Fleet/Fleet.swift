@@ -4,7 +4,8 @@ import VigilCore
 
 /// Simulated patients and their devices, running: each device measures its patient on its own
 /// cadence (physiology `speed` times faster than the wall clock), uploads over its transport and
-/// keeps every reading until the server acknowledges it.
+/// keeps every reading until the server acknowledges it. Smartwatches also say where their wearer
+/// is (``Wearer``); screening kiosks upload their archive, then each traveller (``ScreeningKiosk``).
 ///
 /// ```swift
 /// let fleet = Fleet(scenarios: [try Scenario.load("ward-sepsis")], options: options, start: now)
@@ -27,6 +28,8 @@ public final class Fleet: Sendable {
     public let options: FleetOptions
     public let clock: SimulationClock
     public let members: [Member]
+    /// The screening kiosks.
+    public let stations: [Scenario.ScreeningStation]
     public let resources: ScenarioResources
     /// The boot id of this run: seqs start again at 1, so a new run is never taken for a duplicate.
     public let boot: String
@@ -56,6 +59,7 @@ public final class Fleet: Sendable {
             }
         }
         self.members = members
+        self.stations = scenarios.flatMap { $0.screening ?? [] }
     }
 
     /// The statistics so far.
@@ -75,7 +79,7 @@ public final class Fleet: Sendable {
     @discardableResult
     public func register(client: JSONClient, adminToken: String, passwords: [String: String] = [:]) async throws -> Set<String> {
         let (issued, existing) = try await Registration.register(
-            resources, deviceIDs: members.map(\.model.id), client: client, adminToken: adminToken, passwords: passwords)
+            resources, deviceIDs: members.map(\.model.id) + stations.map(\.id), client: client, adminToken: adminToken, passwords: passwords)
         tokens.withLock { $0 = issued }
         return existing
     }
@@ -85,8 +89,16 @@ public final class Fleet: Sendable {
     public func run(client: JSONClient, measuringFor: Duration? = nil) async {
         let stop = measuringFor.map { Self.now() + Int64($0 / .milliseconds(1)) }
         let tokens = tokens.withLock { $0 }
-        totals.withLock { $0.devices = members.count }
+        totals.withLock { $0.devices = members.count + stations.count }
         await withDiscardingTaskGroup { group in
+            for station in stations {
+                guard let token = tokens[station.id] else { continue }
+                var kiosk = ScreeningKiosk(station, clock: clock, seed: options.seed)
+                let archive = kiosk.history()
+                totals.withLock { $0.generated += archive.count }
+                let link = HTTPSLink(client: client, token: token, boot: boot)
+                group.addTask { await self.operate(kiosk, held: archive, link: link, measuringUntil: stop) }
+            }
             for member in members {
                 guard let token = tokens[member.model.id] else { continue }
                 let link: any DeviceLink =
@@ -104,7 +116,12 @@ public final class Fleet: Sendable {
                 group.addTask {
                     await withTaskGroup(of: Void.self) { device in
                         device.addTask { await link.run() }
-                        await self.operate(member.model, link: link, measuringUntil: stop)
+                        if member.model.kind == .smartwatch, member.transport != .hl7 {
+                            await self.operate(
+                                Wearer(model: member.model, patient: member.patient, places: member.places), link: link, measuringUntil: stop)
+                        } else {
+                            await self.operate(member.model, link: link, measuringUntil: stop)
+                        }
                         device.cancelAll()
                     }
                 }
@@ -112,11 +129,15 @@ public final class Fleet: Sendable {
         }
     }
 
-    /// One device's life: measure what is due, upload what is held, sleep until the next reading;
-    /// after `measuringUntil` (ms), only upload what is held until nothing is.
-    private func operate(_ start: DeviceModel, link: any DeviceLink, measuringUntil stop: Int64?) async {
+    /// One device's life: measure what is due, upload what is held (starting with `held`, an
+    /// archive), sleep until the next reading; after `measuringUntil` (ms), only upload what is
+    /// held until nothing is.
+    private func operate(_ start: some ReadingSource, held archive: [SimulatedReading] = [], link: any DeviceLink, measuringUntil stop: Int64?) async
+    {
         var model = start
-        var held: [SimulatedReading] = []
+        var held = archive
+        // An archive goes up in the largest batches the server takes.
+        let batchSize = archive.isEmpty ? options.maximumBatch : max(options.maximumBatch, 10_000)
         var retry = Duration.zero
         while !Task.isCancelled {
             let now = Self.now()
@@ -127,7 +148,7 @@ public final class Fleet: Sendable {
             held += new
             var receipt = Receipt.none
             if !held.isEmpty {
-                let batch = Array(held.prefix(options.maximumBatch))
+                let batch = Array(held.prefix(batchSize))
                 receipt = await link.send(batch)
                 if !new.isEmpty, model.sendsTwice(atSeconds: physiology) { receipt = receipt + (await link.send(batch)) }
                 let acknowledged = Set(receipt.acknowledged)
@@ -146,7 +167,9 @@ public final class Fleet: Sendable {
             }
             retry = receipt.failed ? min(max(retry * 2, .milliseconds(500)), .seconds(10)) : .zero
             let untilNext = Duration.milliseconds(max(0, clock.realMilliseconds(model.nextDue) - Self.now()))
-            let pause = max(options.uploadInterval, retry, held.isEmpty ? untilNext : min(untilNext, .seconds(1)))
+            // A backlog (an archive, readings kept while offline) goes up without waiting.
+            let backlog = !receipt.failed && held.count >= batchSize
+            let pause = backlog ? .zero : max(options.uploadInterval, retry, held.isEmpty ? untilNext : min(untilNext, .seconds(1)))
             try? await Task.sleep(for: min(pause, .seconds(5)))
         }
     }

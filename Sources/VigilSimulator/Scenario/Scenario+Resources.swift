@@ -2,7 +2,9 @@ public import VigilCore
 
 /// The FHIR resources a set of scenarios needs on the server, built as values (no I/O): patients,
 /// devices on them, practitioners, wards and classes, care teams, conditions, action plans, and
-/// what the care team recorded (results, imaging, treatments).
+/// what the care team recorded (results, imaging, treatments); screening sites (Locations) and
+/// their kiosks (Devices with a location and no patient); the places of smartwatch wearers' days
+/// (Locations) and their consent to having their whereabouts kept.
 /// Every id comes from the scenario, so registering again updates rather than duplicates.
 public struct ScenarioResources: Sendable {
     /// The system of the patients' and devices' identifiers (their ids), which HL7 messages name.
@@ -23,7 +25,12 @@ public struct ScenarioResources: Sendable {
         var groups: [String: (name: String, members: [String])] = [:]
         var resources: [JSON] = []
         var conditionsAndPlans: [JSON] = []
+        var registeredPlaces: Set<String> = []
         for scenario in scenarios {
+            for station in scenario.screening ?? [] {
+                resources.insert(Self.location(station.locationID, name: station.site, cutOff: station.cutOff), at: 0)
+                resources.append(Self.kiosk(station))
+            }
             for group in scenario.groups ?? [] where groups[group.id] == nil { groups[group.id] = (group.name, []) }
             for member in scenario.staff ?? [] {
                 if staff[member.id] == nil {
@@ -52,6 +59,14 @@ public struct ScenarioResources: Sendable {
                     }
                     for device in patient.devices {
                         resources.append(Self.device(device, id: Self.copy(device.id, copy), patient: id, since: now - 3_600_000))
+                    }
+                    if patient.devices.contains(where: { $0.kind == .smartwatch }) {
+                        for name in (patient.places ?? []).map(\.place) + ["home"] {
+                            let place = Scenario.Place.locationID(name, patient: id)
+                            guard registeredPlaces.insert(place).inserted else { continue }
+                            resources.insert(Self.location(place, name: name == "home" ? "Home" : name), at: 0)
+                        }
+                        conditionsAndPlans.append(Self.locationConsent(patient: id, since: now - 86_400_000))
                     }
                 }
             }
@@ -126,6 +141,40 @@ public struct ScenarioResources: Sendable {
                     ["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(FHIRDateTime.instant(milliseconds: since))]
                 ],
             ],
+        ]
+    }
+
+    static func location(_ id: String, name: String, cutOff: Double? = nil) -> JSON {
+        var location: JSONObject = ["resourceType": "Location", "id": .string(id), "status": "active", "name": .string(name)]
+        if let cutOff {
+            location["extension"] = [
+                [
+                    "url": .string(ScreeningSite.cutOffExtension),
+                    "valueQuantity": ["value": .double(cutOff), "unit": "°C", "system": "http://unitsofmeasure.org", "code": "Cel"],
+                ]
+            ]
+        }
+        return .object(location)
+    }
+
+    /// A screening kiosk: a Device at its site, on nobody.
+    static func kiosk(_ station: Scenario.ScreeningStation) -> JSON {
+        [
+            "resourceType": "Device", "id": .string(station.id), "status": "active",
+            "identifier": [["system": .string(identifierSystem), "value": .string(station.id)]],
+            "deviceName": [["name": "screening kiosk", "type": "model-name"]],
+            "location": ["reference": .string("Location/\(station.locationID)")],
+        ]
+    }
+
+    /// The wearer's consent to having their whereabouts kept (docs/ingest.md, Location pings).
+    static func locationConsent(patient: String, since: Int64) -> JSON {
+        [
+            "resourceType": "Consent", "id": .string("\(patient)-location-consent"), "status": "active",
+            "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
+            "category": [["coding": [["system": .string(LocationConsent.system), "code": .string(LocationConsent.code)]]]],
+            "patient": ["reference": .string("Patient/\(patient)")], "dateTime": .string(FHIRDateTime.instant(milliseconds: since)),
+            "provision": ["type": "permit", "period": ["start": .string(FHIRDateTime.instant(milliseconds: since))]],
         ]
     }
 

@@ -119,15 +119,35 @@ public struct Scenario: Sendable, Codable, Equatable {
     /// A fever-screening station in a public place (airport, station): anonymous travellers pass
     /// its thermal camera, a few of them febrile.
     public struct ScreeningStation: Sendable, Codable, Equatable {
+        /// The kiosk's Device id; its site is the Location ``locationID``.
         public var id: String
+        /// The site's name.
         public var site: String
         public var travellersPerHour: Double
         /// The share of travellers with a fever.
         public var febrileShare: Double
+        /// Days of earlier screenings the kiosk uploads when it starts (its archive), at
+        /// `febrileShare` and in real time: the baseline the site's surveillance reads.
+        public var historyDays: Int?
+        /// The febrile share once a cluster has begun: `outbreakHours` before the run started (in
+        /// the archive, then live), or at its start.
+        public var outbreakFebrileShare: Double?
+        public var outbreakHours: Double?
+        /// The site's fever cut-off in °C (its cameras' calibration); the server's default without.
+        public var cutOff: Double?
 
-        public init(id: String, site: String, travellersPerHour: Double, febrileShare: Double) {
+        public init(
+            id: String, site: String, travellersPerHour: Double, febrileShare: Double, historyDays: Int? = nil, outbreakFebrileShare: Double? = nil,
+            outbreakHours: Double? = nil, cutOff: Double? = nil
+        ) {
             (self.id, self.site, self.travellersPerHour, self.febrileShare) = (id, site, travellersPerHour, febrileShare)
+            (self.historyDays, self.outbreakFebrileShare, self.outbreakHours, self.cutOff) = (
+                historyDays, outbreakFebrileShare, outbreakHours, cutOff
+            )
         }
+
+        /// The id of the Location the kiosk stands at.
+        public var locationID: String { "\(id)-site" }
     }
 
     public var name: String

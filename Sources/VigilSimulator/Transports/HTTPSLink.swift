@@ -22,10 +22,15 @@ enum IngestBatch {
         [
             "readings": .array(
                 readings.map { reading in
-                    [
+                    var item: JSONObject = [
                         "seq": .integer(reading.seq), "boot": .string(boot), "time": .string(FHIRDateTime.instant(milliseconds: reading.time)),
-                        "code": .string(reading.code), "value": .double(reading.value), "unit": .string(reading.unit),
                     ]
+                    if let place = reading.place {
+                        item["place"] = .string("Location/\(place)")
+                    } else {
+                        (item["code"], item["value"], item["unit"]) = (.string(reading.code), .double(reading.value), .string(reading.unit))
+                    }
+                    return .object(item)
                 })
         ]
     }
