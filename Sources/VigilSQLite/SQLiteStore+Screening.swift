@@ -14,6 +14,10 @@ extension SQLiteStore {
         }
     }
 
+    public func screeningSites() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT site FROM screening ORDER BY site") }
+    }
+
     public func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -38,7 +38,7 @@ import VigilCore
         #expect(
             Set(routes.map(Self.key)) == [
                 "GET /board", "POST /signout", "GET /alerts", "POST /alerts/:id/ack", "POST /alerts/:id/resolve",
-                "GET /patients/:id", "GET /school",
+                "GET /patients/:id", "GET /school", "GET /public-health", "POST /public-health/exposures",
             ])
         try await harness.run { client in
             for route in routes {

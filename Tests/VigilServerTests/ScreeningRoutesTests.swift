@@ -32,6 +32,19 @@ import VigilCore
         (0..<count).map { client.reading(seq + $0, code: "8310-5", value: $0 < febrile ? 38.2 : 36.8, unit: "Cel", secondsAgo: Int64(60 + $0)) }
     }
 
+    /// Twelve days of 40 travellers with none to one febrile, then a day with twenty, one day at a
+    /// time on the test clock, analysed; returns the next seq.
+    static func cluster(_ harness: Harness, _ client: Client, kiosk: String) async throws -> Int {
+        var seq = 1
+        for count in [1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 20] {
+            harness.clock.advance(seconds: 86_400)
+            _ = try await client.ingest(Self.travellers(client, from: seq, count: 40, febrile: count), token: kiosk)
+            seq += 40
+        }
+        await harness.settle()
+        return seq
+    }
+
     @Test func aKioskScreensAnonymouslyAgainstItsSitesCutOff() async throws {
         let harness = try Harness()
         try await harness.run { client in
@@ -154,13 +167,7 @@ import VigilCore
         try await harness.run { client in
             let world = try await World.build(client)
             let kiosk = try await Self.site(client, world)
-            var seq = 1
-            for count in [1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 20] {
-                harness.clock.advance(seconds: 86_400)
-                _ = try await client.ingest(Self.travellers(client, from: seq, count: 40, febrile: count), token: kiosk)
-                seq += 40
-            }
-            await harness.settle()
+            var seq = try await Self.cluster(harness, client, kiosk: kiosk)
             // The clock moved on by days: sign in again.
             let (ph, nina) = (try await Self.signIn(client, "ph"), try await Self.signIn(client, "nina"))
             let alert = try #require(try await client.get("/api/alerts?kind=screening-cluster", token: ph).json?["alerts"]?[0])
@@ -172,6 +179,7 @@ import VigilCore
             #expect(resolved.json?["status"] == "resolved", "\(resolved.text)")
             // More febrile travellers the same day: the cluster they resolved does not raise again.
             _ = try await client.ingest(Self.travellers(client, from: seq, count: 10, febrile: 5), token: kiosk)
+            seq += 10
             await harness.settle()
             #expect(try await client.get("/api/alerts?kind=screening-cluster&status=active", token: ph).json?["alerts"] == [])
         }

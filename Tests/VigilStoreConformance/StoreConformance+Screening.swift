@@ -33,6 +33,7 @@ extension StoreConformance {
                 #expect(site.map(\.key.seq) == [1, 2] && site.allSatisfy { $0.site == "gate-a" })
                 #expect(try await store.screenings(site: "gate-a", from: t + 1, to: t + 3000).map(\.key.seq) == [2, 3])
                 #expect(try await store.screenings(site: "gate-c", from: 0, to: .max).isEmpty)
+                #expect(try await store.screeningSites() == ["gate-a", "gate-b"])
                 // A screening is no reading: the patient's record holds only the one reading.
                 #expect(try await store.readings(patients: ["p1"], since: 0, before: nil).count == 1)
             }

@@ -49,6 +49,8 @@ public protocol VigilStore: Sendable {
     /// The screenings at a site (a Location's id) measured from `from` up to `to` (milliseconds,
     /// `to` excluded), oldest first.
     func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent]
+    /// The sites (Location ids) that have screenings.
+    func screeningSites() async throws -> [String]
 
     /// A patient's location pings from `from` up to `to` (excluded), oldest first.
     func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing]

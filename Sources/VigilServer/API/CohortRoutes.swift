@@ -36,16 +36,13 @@ struct CohortRoutes {
                 if counts && options.format != "json" {
                     throw VigilError(.forbidden, "public health sees counts, not outreach lists", expression: "_format")
                 }
-                let records = try await runtime.store.population(definition.query(at: options.day, panel: counts ? nil : access.patients))
-                let report = CohortReport(definition: definition, records: records, at: options.day)
-                let resource = "cohort/\(definition.name)"
                 if counts {
-                    try await runtime.audit([
-                        runtime.auditEvent(
-                            principal, client: context.clientAddress, action: .read, resource: resource, detail: "counts of \(report.members.count)")
-                    ])
+                    let report = try await runtime.cohortCounts(definition, at: options.day, by: principal, client: context.clientAddress)
                     return FHIRJSON.response(report.countsJSON(on: options.date), mediaType: FHIRJSON.jsonMediaType)
                 }
+                let records = try await runtime.store.population(definition.query(at: options.day, panel: access.patients))
+                let report = CohortReport(definition: definition, records: records, at: options.day)
+                let resource = "cohort/\(definition.name)"
                 let shown = report.members.dropFirst(options.offset).prefix(options.count).map(\.patient)
                 try await runtime.auditReads(principal, client: context.clientAddress, patients: shown, resource: resource, empty: "0 members")
                 switch options.format {

@@ -346,11 +346,11 @@ enum OpenAPIDocument {
             },
             "/alerts/{id}/ack": {
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-              "post": {"summary": "Acknowledge from the inbox (form: csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
+              "post": {"summary": "Acknowledge from the inbox (form: csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts (public health: to /public-health)"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
             },
             "/alerts/{id}/resolve": {
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-              "post": {"summary": "Resolve from the inbox (form: reason, csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts"}, "400": {"$ref": "#/components/responses/Invalid"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
+              "post": {"summary": "Resolve from the inbox (form: reason, csrf)", "security": [{"session": []}], "responses": {"303": {"description": "Back to /alerts (public health: to /public-health)"}, "400": {"$ref": "#/components/responses/Invalid"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}
             },
             "/patients/{id}": {
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "hours", "in": "query", "schema": {"type": "integer", "enum": [6, 24, 72, 168]}}, {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["all", "cardiology", "respiratory", "endocrinology"]}}],
@@ -358,6 +358,12 @@ enum OpenAPIDocument {
             },
             "/school": {
               "get": {"summary": "The school nurse's view: pupils with glucose and trend or peak-flow zone, action plans, alerts, who to call", "security": [{"session": []}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form"}}}
+            },
+            "/public-health": {
+              "get": {"summary": "The public-health page: screening sites with today's figures, signals, alerts and epidemic curves; a cohort's counts by area and age band; the exposure search (public health and administrators; others to their home)", "security": [{"session": []}], "parameters": [{"name": "cohort", "in": "query", "schema": {"type": "string", "enum": ["influenza", "covid-19", "measles"]}}], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "No session: to the sign-in form; not public health: to the person's home"}}}
+            },
+            "/public-health/exposures": {
+              "post": {"summary": "The exposure search form (public health; csrf, index, from, to, distanceMeters, minutes, reason required): the page with the answer, audited as POST /api/exposures", "security": [{"session": []}], "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["csrf", "index", "from", "to", "distanceMeters", "minutes", "reason"]}}}}, "responses": {"200": {"description": "HTML with the answer", "content": {"text/html": {"schema": {"type": "string"}}}}, "400": {"description": "HTML with why the search was refused"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}}}
             },
             "/static/vigil.css": {
               "get": {"summary": "The dashboard's stylesheet", "security": [], "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}}}}

@@ -79,7 +79,7 @@ public enum VigilApplication {
             + FHIRRoutes(runtime: runtime).routes
             + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
-            + SchoolPageRoutes(runtime: runtime).routes
+            + SchoolPageRoutes(runtime: runtime).routes + PublicHealthPageRoutes(runtime: runtime).routes
     }
 
     /// The router: public routes, then everything else behind authentication.

@@ -3,7 +3,8 @@ import VigilCore
 
 /// The alert inbox: `GET /alerts`, and its forms `POST /alerts/{id}/ack` and
 /// `POST /alerts/{id}/resolve` (with a reason), which act as the signed-in person exactly as the
-/// API's routes do and come back to the inbox.
+/// API's routes do (public health on the alerts about places, from its page) and come back to the
+/// person's home page.
 struct AlertPageRoutes {
     let runtime: VigilRuntime
 
@@ -29,22 +30,27 @@ struct AlertPageRoutes {
                     user: user, csrf: csrf)
             },
             VigilRoute(.post, "/alerts/:id/ack", .session) { _, context in
-                let access = try await runtime.alertViewer(context.principal)
+                let access = try await runtime.alertReader(context.principal)
                 let alert = try await runtime.visibleAlert(try context.parameters.require("id"), access: access, client: context.clientAddress)
-                _ = try await runtime.alerts.acknowledge(alert.id, by: try access.requireClinicalViewer(), client: context.clientAddress)
-                return DashboardPages.seeOther("/alerts")
+                let user = try access.requireAlertViewer()
+                _ = try await runtime.alerts.acknowledge(alert.id, by: user, client: context.clientAddress)
+                return DashboardPages.seeOther(Self.back(user))
             },
             VigilRoute(.post, "/alerts/:id/resolve", .session) { request, context in
                 var request = request
-                let access = try await runtime.alertViewer(context.principal)
+                let access = try await runtime.alertReader(context.principal)
                 let alert = try await runtime.visibleAlert(try context.parameters.require("id"), access: access, client: context.clientAddress)
                 let reason = try await URLEncodedForm(request: &request)["reason"]?.trimmingWhitespace() ?? ""
                 guard !reason.isEmpty, reason.count <= 2000 else {
                     throw VigilError(.invalid, "resolving an alert needs a reason (at most 2,000 characters)")
                 }
-                _ = try await runtime.alerts.resolve(alert.id, reason: reason, by: try access.requireClinicalViewer(), client: context.clientAddress)
-                return DashboardPages.seeOther("/alerts")
+                let user = try access.requireAlertViewer()
+                _ = try await runtime.alerts.resolve(alert.id, reason: reason, by: user, client: context.clientAddress)
+                return DashboardPages.seeOther(Self.back(user))
             },
         ]
     }
+
+    /// Where a form comes back to: the inbox, or public health's page.
+    static func back(_ user: UserAccount) -> String { user.role == .publicHealth ? "/public-health" : "/alerts" }
 }

@@ -79,6 +79,15 @@ enum DashboardAssets {
         .chart .tick-value { text-anchor: end; }
         .chart .tick-time { text-anchor: middle; }
         a.name { color: var(--ink); }
+        .site { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 4px; padding: .5rem .75rem; margin-bottom: .75rem; }
+        .site.signal { border-left-color: var(--medium); }
+        .curve .bar { fill: var(--muted); }
+        .curve .bar.signal { fill: var(--medium); }
+        .curve .tick { font-size: 11px; fill: var(--muted); }
+        .counts { border-collapse: collapse; }
+        .counts th, .counts td { border-bottom: 1px solid var(--line); padding: .2rem .75rem; text-align: left; }
+        .exposure { display: grid; grid-template-columns: max-content minmax(10rem, 24rem); gap: .35rem .75rem; align-items: center; }
+        .exposure button { grid-column: 2; justify-self: start; }
         .pupils { list-style: none; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); }
         .group { font-size: 1.1rem; margin: 1rem 0 .25rem; }
         .group.urgent { color: var(--high); }

@@ -34,7 +34,10 @@ enum DashboardPages {
         let content = library.render(values, withTemplate: template) ?? ""
         var layout: [String: Any] = ["title": title, "page": template, "content": content]
         if let user {
-            layout["user"] = ["name": user.username, "role": user.role.rawValue, "csrf": csrf ?? "", "school": user.role.seesPupils]
+            layout["user"] = [
+                "name": user.username, "role": user.role.rawValue, "csrf": csrf ?? "", "school": user.role.seesPupils,
+                "clinical": user.role == .admin || user.role.isCareRole, "population": user.role == .admin || user.role == .publicHealth,
+            ]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: headers(contentType: "text/html; charset=utf-8"), body: .init(byteBuffer: .init(string: html)))

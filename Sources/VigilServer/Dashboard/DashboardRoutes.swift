@@ -82,8 +82,14 @@ struct DashboardRoutes {
     }
 
     /// Where a person lands after signing in: the school view for a school nurse or a parent, the
-    /// board for everyone else.
-    static func home(of user: UserAccount) -> String { [.schoolNurse, .caregiver].contains(user.role) ? "/school" : "/board" }
+    /// public-health page for public health, the board for everyone else.
+    static func home(of user: UserAccount) -> String {
+        switch user.role {
+        case .schoolNurse, .caregiver: "/school"
+        case .publicHealth: "/public-health"
+        default: "/board"
+        }
+    }
 
     /// The sign-in form with a fresh CSRF token in a cookie and a hidden field (double submit).
     private func signInPage(error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {

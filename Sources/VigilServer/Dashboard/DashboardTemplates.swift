@@ -4,7 +4,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "board": board, "alerts": alerts, "patient": patient, "school": school, "pupil": pupil,
-        "contact": contact, "error": error,
+        "contact": contact, "error": error, "publichealth": publicHealth,
     ]
 
     static let layout = """
@@ -22,7 +22,7 @@ enum DashboardTemplates {
         <header class="bar">
         <a class="brand" href="/">Vigil</a>
         {{#user}}
-        <nav><a href="/board">Patients</a> <a href="/alerts">Alerts</a>{{#school}} <a href="/school">Pupils</a>{{/school}}</nav>
+        <nav>{{#clinical}}<a href="/board">Patients</a> <a href="/alerts">Alerts</a>{{/clinical}}{{#school}} <a href="/school">Pupils</a>{{/school}}{{#population}} <a href="/public-health">Public health</a>{{/population}}</nav>
         <span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
         <span class="who">{{name}} · {{role}}</span>
         <form method="post" action="/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
@@ -142,6 +142,58 @@ enum DashboardTemplates {
     /// A person to call: their phone as a link, or a clear gap (and, for an administrator, where to fill it).
     static let contact = """
         {{name}} ({{role}}), {{#phone}}<a href="tel:{{dial}}">{{phone}}</a>{{/phone}}{{^phone}}<span class="missing">no phone on record</span>{{#fix}} (add a phone to the telecom of {{fix}}){{/fix}}{{/phone}}
+        """
+
+    /// The public-health page: screening sites, a cohort's counts, the exposure search.
+    static let publicHealth = """
+        <h1>Public health</h1>
+        <section id="sites"><h2>Screening sites</h2>
+        <p class="note">Today so far (UTC), febrile at each site's cut-off; a signal is EARS C1, C2, C3 or the CUSUM on the febrile counts of today or yesterday.</p>
+        {{^anySites}}<p class="empty">No site has screened anyone.</p>{{/anySites}}
+        {{#sites}}
+        <article class="site{{#signal}} signal{{/signal}}" data-site="{{id}}">
+        <h3>{{name}} {{#signal}}<span class="badge medium">signal</span>{{/signal}}</h3>
+        <p>Today: <strong>{{screened}}</strong> screened, <strong>{{febrile}}</strong> febrile ({{share}}); cut-off {{cutOff}} °C{{#problem}} <span class="missing">({{problem}})</span>{{/problem}}</p>
+        {{#alert}}<div class="item medium"><p class="message">{{message}}</p><p class="status">{{status}}</p>
+        <div class="actions">{{#canAcknowledge}}<form method="post" action="/alerts/{{id}}/ack"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Acknowledge</button></form>{{/canAcknowledge}}
+        {{#canResolve}}<form method="post" action="/alerts/{{id}}/resolve"><input type="hidden" name="csrf" value="{{csrf}}"><input name="reason" required placeholder="Reason" aria-label="Reason"><button type="submit">Resolve</button></form>{{/canResolve}}</div></div>{{/alert}}
+        <figure class="chart-box"><figcaption>Febrile travellers per day</figcaption>{{{curve}}}</figure>
+        </article>
+        {{/sites}}
+        </section>
+        <section id="cohort"><h2>Cohort counts by area</h2>
+        <form method="get" action="/public-health" class="actions"><label for="cohort-name">Cohort</label>
+        <select id="cohort-name" name="cohort">{{#cohorts}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/cohorts}}</select><button type="submit">Show</button></form>
+        {{#cohort}}<p>{{name}} (definition {{version}}): <strong>{{total}}</strong> people at higher risk and not protected. Cells under 11 show as &lt;11.</p>
+        <table class="counts"><thead><tr><th>Area (ZIP3)</th><th>Age band</th><th>People</th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{area}}</td><td>{{ageBand}}</td><td>{{count}}</td></tr>{{/rows}}</tbody></table>{{/cohort}}
+        </section>
+        {{#tracer}}
+        <section id="exposures"><h2>Exposure search</h2>
+        <p class="note">Who was near a case, and where the case had been. Every search and every person it names is audited with your purpose.</p>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/public-health/exposures" class="exposure">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="index">Case</label><input id="index" name="index" required placeholder="Patient/ID" value="{{form.index}}">
+        <label for="from">From</label><input id="from" name="from" type="date" required value="{{form.from}}">
+        <label for="to">To</label><input id="to" name="to" type="date" required value="{{form.to}}">
+        <label for="distance">Within (metres)</label><input id="distance" name="distanceMeters" type="number" min="0.1" max="100" step="0.1" required value="{{form.distanceMeters}}">
+        <label for="minutes">For at least (minutes)</label><input id="minutes" name="minutes" type="number" min="0" max="1440" required value="{{form.minutes}}">
+        <label for="reason">Purpose</label><input id="reason" name="reason" required maxlength="500" placeholder="Why you trace this person" value="{{form.reason}}">
+        <button type="submit">Search</button>
+        </form>
+        {{#exposures}}
+        <h3>Contacts of {{index}}</h3>
+        {{#noContacts}}<p class="empty">Nobody was near long enough.</p>{{/noContacts}}
+        <ul class="contacts">{{#contacts}}<li><strong>{{patient}}</strong>: {{minutes}} min, {{first}} to {{last}}, at {{places}}</li>{{/contacts}}</ul>
+        <h3>Where the case was</h3>
+        <ul class="places">{{#places}}<li>{{place}}: {{minutes}} min, {{first}} to {{last}}</li>{{/places}}</ul>
+        <h3>Other cases who were there</h3>
+        {{#noCases}}<p class="empty">None.</p>{{/noCases}}
+        <ul class="cases">{{#cases}}<li><strong>{{patient}}</strong> at {{places}}</li>{{/cases}}</ul>
+        {{/exposures}}
+        </section>
+        {{/tracer}}
         """
 
     /// What a browser sees when a page cannot be shown (a patient one may not see, an address that

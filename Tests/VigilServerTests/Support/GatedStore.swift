@@ -53,6 +53,7 @@ final class GatedStore: VigilStore {
         try await inner.pings(cells: cells, places: places, from: from, to: to)
     }
     func pingPatients() async throws -> [String] { try await inner.pingPatients() }
+    func screeningSites() async throws -> [String] { try await inner.screeningSites() }
     func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent] {
         try await inner.screenings(site: site, from: from, to: to)
     }
