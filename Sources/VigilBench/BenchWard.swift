@@ -35,7 +35,8 @@ enum BenchWard {
         return try await server.http.signIn(nurse, password)
     }
 
-    private static func entry(_ type: String, _ id: String, _ fields: JSONObject) -> JSON {
+    /// A transaction entry that puts `fields` as `type/id`.
+    static func entry(_ type: String, _ id: String, _ fields: JSONObject) -> JSON {
         var resource = fields
         resource["resourceType"] = .string(type)
         resource["id"] = .string(id)

@@ -40,20 +40,22 @@ extension SQLiteStore {
         }
     }
 
-    public func pings(cells: Set<Int64>, places: Set<String>, from: Int64, to: Int64) async throws -> [LocationPing] {
+    public func pings(in windows: [PingWindow]) async throws -> [LocationPing] {
         try await pool.read { db in
-            var found: [LocationPing] = []
+            var found: [ProducerKey: LocationPing] = [:]
             let byCell = try db.cachedStatement(
                 sql: "SELECT \(Self.pingColumns) FROM location_ping WHERE cell = ? AND time >= ? AND time < ?")
-            for cell in cells.sorted() {
-                found += try Row.fetchAll(byCell, arguments: [cell, from, to]).map(Self.ping)
-            }
             let byPlace = try db.cachedStatement(
                 sql: "SELECT \(Self.pingColumns) FROM location_ping WHERE place = ? AND time >= ? AND time < ?")
-            for place in places.sorted() {
-                found += try Row.fetchAll(byPlace, arguments: [place, from, to]).map(Self.ping)
+            for window in windows {
+                if let cell = window.cell {
+                    for ping in try Row.fetchAll(byCell, arguments: [cell, window.from, window.to]).map(Self.ping) { found[ping.key] = ping }
+                }
+                if let place = window.place {
+                    for ping in try Row.fetchAll(byPlace, arguments: [place, window.from, window.to]).map(Self.ping) { found[ping.key] = ping }
+                }
             }
-            return found.sorted { ($0.time, $0.patient) < ($1.time, $1.patient) }
+            return found.values.sorted { ($0.time, $0.patient, $0.key.seq) < ($1.time, $1.patient, $1.key.seq) }
         }
     }
 

@@ -23,12 +23,15 @@ public final class SQLiteStore: VigilStore {
     private let temporaryDirectory: URL?
 
     /// Opens (creating when needed) the store at `path` and brings its schema up to date.
-    /// - Parameter readers: how many connections may read while one writes.
-    public convenience init(path: String, catalog: CodeCatalog = .standard, readers: Int = 8) throws {
-        try self.init(path: path, catalog: catalog, readers: readers, temporaryDirectory: nil)
+    /// - Parameters:
+    ///   - readers: how many connections may read while one writes.
+    ///   - writerCacheMegabytes: the writer's page cache. A bulk load whose rows land all over
+    ///     large indexes (weeks of every wearer's pings) keeps them in a larger one.
+    public convenience init(path: String, catalog: CodeCatalog = .standard, readers: Int = 8, writerCacheMegabytes: Int = 32) throws {
+        try self.init(path: path, catalog: catalog, readers: readers, temporaryDirectory: nil, writerCacheMegabytes: writerCacheMegabytes)
     }
 
-    private init(path: String, catalog: CodeCatalog, readers: Int, temporaryDirectory: URL?) throws {
+    private init(path: String, catalog: CodeCatalog, readers: Int, temporaryDirectory: URL?, writerCacheMegabytes: Int = 32) throws {
         self.temporaryDirectory = temporaryDirectory
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -40,7 +43,7 @@ public final class SQLiteStore: VigilStore {
                 // The writer touches an index page per reading of each of thousands of devices:
                 // with SQLite's 2 MiB default it re-read them from the WAL in every commit, and a
                 // checkpoint every 1,000 pages came after nearly every commit.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA cache_size = -\(writerCacheMegabytes * 1024)")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
             }
         }

@@ -8,7 +8,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
-        subcommands: [Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Connections.self, Simulator.self, Alarms.self]
+        subcommands: [
+            Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Exposures.self, Connections.self, Simulator.self,
+            Alarms.self,
+        ]
     )
 
     struct Ingest: AsyncParsableCommand {
@@ -269,6 +272,43 @@ extension BenchCommand {
             options.target = target.target
             (options.patients, options.panel, options.requests) = (patients, panel, requests)
             let report = try await CohortBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+
+    struct Exposures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Exposure tracing over a synthetic city's location pings, and pings through ingest.",
+            discussion:
+                "Starts a server, writes --wearers × --days of pings every --interval seconds into its store (the bulk path), times POST /api/exposures for one index over the whole window beside GET /health/live, then has --senders consenting wearers post pings through POST /api/ingest and counts them per second."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "Wearers in the city.") var wearers = 10_000
+        @Option(help: "Days of pings.") var days = 21
+        @Option(help: "Seconds between a wearer's pings.") var interval = 300
+        @Option(help: "Wearers whose devices send pings through ingest.") var senders = 200
+        @Option(help: "Pings per ingest request.") var batch = 100
+        @Option(help: "Exposure queries timed.") var requests = 5
+
+        func validate() throws {
+            try OptionCheck.within(wearers, 1...1_000_000, "wearers")
+            try OptionCheck.within(days, 1...42, "days")
+            try OptionCheck.within(interval, 10...86_400, "interval")
+            try OptionCheck.within(senders, 1...10_000, "senders")
+            try OptionCheck.within(batch, 1...10_000, "batch")
+            try OptionCheck.within(requests, 1...10_000, "requests")
+        }
+
+        func run() async throws {
+            var options = ExposureBenchmark.Options()
+            options.target = target.target
+            (options.wearers, options.days, options.interval) = (wearers, days, interval)
+            (options.senders, options.batch, options.requests) = (senders, batch, requests)
+            let report = try await ExposureBenchmark(options: options).run { line in
                 print(line)
                 fflush(nil)
             }

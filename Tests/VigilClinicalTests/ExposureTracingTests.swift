@@ -60,11 +60,25 @@ import VigilCore
         #expect(ExposureTracing(index: Self.index, distance: 60).contacts(among: Self.others, minutes: 15).map(\.patient).contains("far"))
     }
 
+    /// Reading only the neighbourhood's windows from the store loses no contact, and leaves out
+    /// what cannot be one (the school after the index left).
     @Test func theNeighbourhoodHoldsEveryPingThatCanBeTogether() {
-        let tracing = ExposureTracing(index: Self.index, distance: 10)
-        let (cells, places) = tracing.neighbourhood
-        #expect(places == ["ward-3"])
-        #expect(Self.others.compactMap(\.position).filter { $0.distance(to: Self.school) <= 10 }.allSatisfy { cells.contains($0.cell) })
+        for distance in [10.0, 60] {
+            let tracing = ExposureTracing(index: Self.index, distance: distance)
+            let windows = tracing.neighbourhood
+            #expect(
+                windows.filter { $0.place != nil } == [
+                    PingWindow(place: "ward-3", from: Self.eight + 165 * Self.minute, to: Self.eight + 210 * Self.minute + 1)
+                ])
+            let read = Self.others.filter { ping in
+                windows.contains { window in
+                    (window.from..<window.to).contains(ping.time)
+                        && (window.place.map { $0 == ping.place } ?? (ping.position.map { window.cell == $0.cell } ?? false))
+                }
+            }
+            #expect(tracing.contacts(among: read, minutes: 0) == tracing.contacts(among: Self.others, minutes: 0), "\(distance) m")
+            #expect(!read.contains { $0.patient == "later" } && read.count < Self.others.count)
+        }
     }
 
     @Test func sourceTracingFindsTheSharedPlaceAtAnyTime() {

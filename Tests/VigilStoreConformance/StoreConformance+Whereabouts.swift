@@ -22,8 +22,12 @@ extension StoreConformance {
                 #expect(try await store.pings(patient: "p1", from: t, to: t + 1_000_000) == Array(pings.prefix(2)))
                 #expect(try await store.pings(patient: "p1", from: t + 1, to: t + 1_000_000).map(\.key.seq) == [2])
                 let cell = try #require(pings[0].position?.cell)
-                let near = try await store.pings(cells: [cell], places: ["school"], from: t, to: t + 1_000_000)
-                #expect(near.map(\.patient) == ["p1", "p2", "p1"] && near[1].position == pings[2].position)
+                let near = try await store.pings(in: [
+                    PingWindow(cell: cell, from: t, to: t + 1_000_000), PingWindow(place: "school", from: t, to: t + 1_000_000),
+                    PingWindow(cell: cell, from: t, to: t + 5000),
+                ])
+                #expect(near.map(\.patient) == ["p1", "p2", "p1"] && near[1].position == pings[2].position, "each once, in time order")
+                #expect(try await store.pings(in: [PingWindow(cell: cell, from: t + 1, to: t + 20_000)]).map(\.patient) == ["p2"])
                 #expect(try await store.pingPatients() == ["p1", "p2", "p3"])
             }
         ),
@@ -40,7 +44,7 @@ extension StoreConformance {
                 #expect(withdrawn == .erased(2))
                 let old = try await store.applyOne(Change(.erasePings(PingErasure(before: t + 1000))), sealer: Fixture.sealer).applied
                 #expect(old == .erased(1))
-                #expect(try await store.pings(cells: [], places: ["a"], from: 0, to: .max).map(\.key.seq) == [2])
+                #expect(try await store.pings(in: [PingWindow(place: "a", from: 0, to: .max)]).map(\.key.seq) == [2])
                 #expect(try await store.pingPatients() == ["p2"])
             }
         ),

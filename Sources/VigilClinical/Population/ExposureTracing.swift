@@ -48,15 +48,25 @@ public struct ExposureTracing: Sendable {
         return spans
     }
 
-    /// The cells and places whose pings can be together with the index's: what to read from the store.
-    public var neighbourhood: (cells: Set<Int64>, places: Set<String>) {
-        var cells = Set<Int64>()
-        var places = Set<String>()
-        for ping in index {
-            if let position = ping.position { cells.formUnion(position.cells(within: distance)) }
-            if let place = ping.place { places.insert(place) }
+    /// Where and when pings can be together with the index's: each cell within the distance of
+    /// an index ping and each place it named, over the time it stands for and a longest interval
+    /// before (an earlier ping stands until then), the windows of one cell or place merged.
+    public var neighbourhood: [PingWindow] {
+        var windows: [PingWindow] = []
+        for (ping, span) in zip(index, spans) {
+            let (from, to) = (ping.time - Self.longestInterval, ping.time + span + 1)
+            for cell in ping.position?.cells(within: distance) ?? [] { windows.append(PingWindow(cell: cell, from: from, to: to)) }
+            if let place = ping.place { windows.append(PingWindow(place: place, from: from, to: to)) }
         }
-        return (cells, places)
+        var merged: [PingWindow] = []
+        for window in windows.sorted(by: { ($0.cell ?? .min, $0.place ?? "", $0.from) < ($1.cell ?? .min, $1.place ?? "", $1.from) }) {
+            if let last = merged.last, last.cell == window.cell, last.place == window.place, window.from <= last.to {
+                merged[merged.count - 1].to = max(last.to, window.to)
+            } else {
+                merged.append(window)
+            }
+        }
+        return merged
     }
 
     /// The people together with the index for at least `minutes`, longest first, from `others`

@@ -54,9 +54,8 @@ public protocol VigilStore: Sendable {
 
     /// A patient's location pings from `from` up to `to` (excluded), oldest first.
     func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing]
-    /// Everyone's pings in these grid cells (``GeoPosition/cell``) or at these places, from `from`
-    /// up to `to` (excluded), in time order.
-    func pings(cells: Set<Int64>, places: Set<String>, from: Int64, to: Int64) async throws -> [LocationPing]
+    /// Everyone's pings in these windows (a grid cell or a place, over a time), each once, in time order.
+    func pings(in windows: [PingWindow]) async throws -> [LocationPing]
     /// The patients who have pings.
     func pingPatients() async throws -> [String]
 

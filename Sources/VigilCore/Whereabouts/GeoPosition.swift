@@ -28,16 +28,19 @@ public struct GeoPosition: Sendable, Equatable, Codable {
         return row * Self.columns + column
     }
 
-    /// The cells that hold every point within `metres` of it (a square of cells around its own).
+    /// The cells that hold every point within `metres` of it: those the circle's bounding box
+    /// touches (one cell, or two or four near a cell's edge, for the few metres of a contact).
     public func cells(within metres: Double) -> [Int64] {
         let metresPerDegree = 111_195.0
-        let rows = Int64((metres / (metresPerDegree * Self.cellDegrees)).rounded(.up))
-        let shrink = max(cos(min(abs(latitude) + Self.cellDegrees, 89.9) * .pi / 180), 0.001)
-        let columns = Int64((metres / (metresPerDegree * shrink * Self.cellDegrees)).rounded(.up))
-        let own = cell
+        let latitudes = metres / metresPerDegree
+        let widest = min(abs(latitude) + latitudes, 89.9)
+        let longitudes = metres / (metresPerDegree * max(cos(widest * .pi / 180), 0.001))
+        func index(_ degrees: Double) -> Int64 { Int64((degrees / Self.cellDegrees).rounded(.down)) }
         var cells: [Int64] = []
-        for row in -rows...rows {
-            for column in -columns...columns { cells.append(own + row * Self.columns + column) }
+        for row in index(latitude - latitudes)...index(latitude + latitudes) {
+            for column in index(longitude - longitudes)...index(longitude + longitudes) {
+                cells.append((row + Self.rowOffset) * Self.columns + column + Self.columnOffset)
+            }
         }
         return cells
     }

@@ -52,3 +52,17 @@ public struct PingErasure: Sendable, Equatable {
 
     public init(patient: String? = nil, before: Int64? = nil) { (self.patient, self.before) = (patient, before) }
 }
+
+/// Where and when to read pings: a grid cell (``GeoPosition/cell``) or a place, over a time.
+public struct PingWindow: Sendable, Hashable {
+    public var cell: Int64?
+    /// A Location's id.
+    public var place: String?
+    /// Milliseconds; `to` excluded.
+    public var from: Int64
+    public var to: Int64
+
+    public init(cell: Int64? = nil, place: String? = nil, from: Int64, to: Int64) {
+        (self.cell, self.place, self.from, self.to) = (cell, place, from, to)
+    }
+}

@@ -44,23 +44,31 @@ struct ExposureSearch: Sendable {
         }
     }
 
+    /// The most patients sharing a condition whose pings source tracing reads.
+    static let mostCases = 10_000
+
     func run(_ asked: ExposureRequest) async throws -> Found {
         let index = try await store.pings(patient: asked.index, from: asked.from, to: asked.to)
         let tracing = ExposureTracing(index: index, distance: asked.distance)
-        let (cells, places) = tracing.neighbourhood
-        let others = index.isEmpty ? [] : try await store.pings(cells: cells, places: places, from: asked.from, to: asked.to)
+        let others = index.isEmpty ? [] : try await store.pings(in: tracing.neighbourhood)
         let contacts = tracing.contacts(among: others, minutes: asked.minutes)
-        let visitors = tracing.visitors(among: others)
         var conditions = asked.condition.map { [$0] } ?? []
         if conditions.isEmpty { conditions = try await activeConditions(of: asked.index) }
+        // Other cases: the patients with one of the conditions, and where they were in the window.
         var cases: [Case] = []
-        if !visitors.isEmpty, !conditions.isEmpty {
-            let records = try await store.population(PopulationQuery(patients: Set(visitors.keys), conditions: conditions, vaccines: []))
-            for record in records where record.conditions.contains(where: { code in conditions.contains { $0.matches(code) } }) {
-                cases.append(Case(patient: record.patient, places: visitors[record.patient, default: []].sorted()))
+        if !index.isEmpty, !conditions.isEmpty {
+            let records = try await store.population(PopulationQuery(conditions: conditions, vaccines: []))
+            let sharing = records.filter { record in
+                record.patient != asked.index && record.conditions.contains { code in conditions.contains { $0.matches(code) } }
+            }
+            for record in sharing.prefix(Self.mostCases) {
+                let pings = try await store.pings(patient: record.patient, from: asked.from, to: asked.to)
+                if let places = tracing.visitors(among: pings)[record.patient] {
+                    cases.append(Case(patient: record.patient, places: places.sorted()))
+                }
             }
         }
-        return Found(contacts: contacts, visits: tracing.visits, cases: cases.sorted { $0.patient < $1.patient }, conditions: conditions)
+        return Found(contacts: contacts, visits: tracing.visits, cases: cases, conditions: conditions)
     }
 
     /// The codes of a patient's active conditions, read as cohorts read them (``PopulationFact``).

@@ -49,9 +49,7 @@ final class GatedStore: VigilStore {
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord] { try await inner.population(query) }
     func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing] { try await inner.pings(patient: patient, from: from, to: to) }
-    func pings(cells: Set<Int64>, places: Set<String>, from: Int64, to: Int64) async throws -> [LocationPing] {
-        try await inner.pings(cells: cells, places: places, from: from, to: to)
-    }
+    func pings(in windows: [PingWindow]) async throws -> [LocationPing] { try await inner.pings(in: windows) }
     func pingPatients() async throws -> [String] { try await inner.pingPatients() }
     func screeningSites() async throws -> [String] { try await inner.screeningSites() }
     func screenings(site: String, from: Int64, to: Int64) async throws -> [ScreeningEvent] {

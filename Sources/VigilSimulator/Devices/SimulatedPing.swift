@@ -1,7 +1,7 @@
 /// Where a wearer was: the place a smartwatch reports every quarter of an hour, from the
 /// patient's day (`places` in the scenario: school from 08:00 to 15:00, home otherwise), for
 /// exposure tracing; `place` is the id of the place's Location.
-public struct LocationPing: Sendable, Equatable {
+public struct SimulatedPing: Sendable, Equatable {
     public var device: String
     public var patient: String
     public var time: Int64
@@ -42,11 +42,11 @@ extension Fleet {
     /// The location pings of the fleet's smartwatches over the first `hours` of physiology (what
     /// their ``Wearer``s send: one every 15 minutes while the watch is sending), places by their
     /// Location ids.
-    public func locationPreview(hours: Double) -> [LocationPing] {
+    public func locationPreview(hours: Double) -> [SimulatedPing] {
         members.filter { $0.model.kind == .smartwatch }.flatMap { member in
             var wearer = Wearer(model: member.model, patient: member.patient, places: member.places)
             return wearer.readings(until: hours * 3600).compactMap { reading in
-                reading.place.map { LocationPing(device: member.model.id, patient: member.patient, time: reading.time, place: $0) }
+                reading.place.map { SimulatedPing(device: member.model.id, patient: member.patient, time: reading.time, place: $0) }
             }
         }
     }
