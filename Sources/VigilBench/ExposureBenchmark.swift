@@ -74,7 +74,6 @@ public struct ExposureBenchmark: Sendable {
         guard options.target.server == nil else { throw VigilError(.invalid, "bench exposures starts its own server: it loads into its store") }
         let server = try await BenchServer.attachOrStart(options.target, log: log)
         defer { server.stop() }
-        let admin = try await server.http.signIn("admin", server.adminPassword)
         guard let directory = server.dataDirectory else { throw VigilError(.internal, "the started server has no data directory") }
         let store = try SQLiteStore(path: directory + "/vigil.sqlite", writerCacheMegabytes: 2048)
         let day: Int64 = 86_400_000
@@ -109,6 +108,8 @@ public struct ExposureBenchmark: Sendable {
         let loadSeconds = (ContinuousClock.now - began) / .seconds(1)
         try store.close()
 
+        // Signed in after the load, which outlasts a token.
+        let admin = try await server.http.signIn("admin", server.adminPassword)
         // The index (a patient of record), public health, and wearers who send through ingest.
         var entries: [JSON] = [BenchWard.entry("Patient", "wearer-0", ["name": [["family": "Index"]]])]
         for sender in 0..<options.senders {
