@@ -26,6 +26,14 @@ extension ScreeningEvent {
     /// The code a kiosk sends its temperatures under: LOINC body temperature, in `Cel` or `[degF]`.
     public static let code = "8310-5"
 
+    /// A kiosk's reading at `site` as a screening, or nil when it is not a temperature.
+    public init?(_ submission: ReadingSubmission, device: String, site: String, received: Int64) {
+        guard let celsius = Self.celsius(code: submission.code, value: submission.value, unit: submission.unit) else { return nil }
+        self.init(
+            key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), site: site, time: submission.time, celsius: celsius,
+            received: received)
+    }
+
     /// A kiosk's reading as a temperature in °C (rounded to 0.01), or nil when it is not a
     /// temperature (another code, another unit).
     public static func celsius(code: String, value: Double, unit: String) -> Double? {

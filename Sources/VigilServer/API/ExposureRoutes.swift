@@ -11,8 +11,8 @@ struct ExposureRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.post, "/api/exposures") { request, context in
-                guard let principal = context.principal else { throw VigilError(.unauthenticated, "sign in first") }
-                guard principal.user?.role == .publicHealth else { throw VigilError(.forbidden, "exposure tracing is for public health") }
+                // Refused before the body is read.
+                let principal = try VigilRuntime.requireTracer(context.principal)
                 let asked = try ExposureRequest(try await FHIRJSON.body(of: request, maxBytes: 16 << 10))
                 let found = try await runtime.traceExposures(asked, by: principal, client: context.clientAddress)
                 return FHIRJSON.response(found.json(asked), mediaType: FHIRJSON.jsonMediaType)

@@ -76,13 +76,9 @@ struct IngestHandler: Sendable {
                 // A device on nobody that stands at a Location is a screening kiosk: it measures passers-by.
                 if attribution == .noPatient, fixedPatient == nil {
                     if site == nil { site = .some(try await runtime.deviceDirectory.site(device: device)) }
-                    if case .some(.some(let location)) = site {
-                        if let celsius = ScreeningEvent.celsius(code: submission.code, value: submission.value, unit: submission.unit) {
-                            screenings.append(
-                                ScreeningEvent(
-                                    key: ProducerKey(device: device, boot: submission.boot, seq: submission.seq), site: location,
-                                    time: submission.time,
-                                    celsius: celsius, received: now))
+                    if let location = site ?? nil {
+                        if let screening = ScreeningEvent(submission, device: device, site: location, received: now) {
+                            screenings.append(screening)
                             continue
                         }
                         reason =
@@ -182,21 +178,16 @@ struct IngestHandler: Sendable {
     private func auditEvents(
         readings: [Reading], screenings: [ScreeningEvent], pings: [LocationPing], rejected: Int, device: String, client: String?, source: String
     ) -> [AuditEvent] {
-        var perPatient: [String: Int] = [:]
-        for reading in readings { perPatient[reading.patient, default: 0] += 1 }
-        var events = perPatient.keys.sorted().map { patient in
-            runtime.auditEvent(
-                .device(device), client: client, patient: patient, action: .create, resource: "Observation",
-                detail: "\(perPatient[patient]!) readings via \(source)")
-        }
-        var pingsPerPatient: [String: Int] = [:]
-        for ping in pings { pingsPerPatient[ping.patient, default: 0] += 1 }
-        for (patient, count) in pingsPerPatient.sorted(by: { $0.key < $1.key }) {
-            events.append(
+        /// One event per patient: how many of `what` the device wrote for them.
+        func perPatient(_ patients: [String], resource: String, what: String) -> [AuditEvent] {
+            Dictionary(patients.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }.map { patient, count in
                 runtime.auditEvent(
-                    .device(device), client: client, patient: patient, action: .create, resource: "location-ping",
-                    detail: "\(count) location pings via \(source)"))
+                    .device(device), client: client, patient: patient, action: .create, resource: resource, detail: "\(count) \(what) via \(source)")
+            }
         }
+        var events =
+            perPatient(readings.map(\.patient), resource: "Observation", what: "readings")
+            + perPatient(pings.map(\.patient), resource: "location-ping", what: "location pings")
         if let site = screenings.first?.site {
             events.append(
                 runtime.auditEvent(

@@ -7,8 +7,7 @@ extension VigilRuntime {
     /// answer's size) and each person the answer names are audited, every event carrying the
     /// stated reason as its purpose of use.
     func traceExposures(_ asked: ExposureRequest, by principal: Principal?, client: String?) async throws -> ExposureSearch.Found {
-        guard let principal else { throw VigilError(.unauthenticated, "sign in first") }
-        guard principal.user?.role == .publicHealth else { throw VigilError(.forbidden, "exposure tracing is for public health") }
+        let principal = try Self.requireTracer(principal)
         func audit(patient: String, detail: String, outcome: AuditEvent.Outcome = .success) -> AuditEvent {
             auditEvent(
                 principal, client: client, patient: patient, action: .execute, resource: "exposures", outcome: outcome, detail: detail,
@@ -24,5 +23,12 @@ extension VigilRuntime {
             [audit(patient: asked.index, detail: "\(found.contacts.count) contacts, \(found.cases.count) cases")]
                 + named.map { audit(patient: $0, detail: "named in the exposures of Patient/\(asked.index)") })
         return found
+    }
+
+    /// The principal, when it may trace exposures (public health); 401 or 403 otherwise.
+    static func requireTracer(_ principal: Principal?) throws -> Principal {
+        guard let principal else { throw VigilError(.unauthenticated, "sign in first") }
+        guard principal.user?.role == .publicHealth else { throw VigilError(.forbidden, "exposure tracing is for public health") }
+        return principal
     }
 }
