@@ -93,7 +93,7 @@ public struct CohortBenchmark: Sendable {
         }
         log("splitting the influenza answer in process…")
         let readStart = ContinuousClock.now
-        let records = try await store.population(CohortDefinition.influenza.query(at: now))
+        let records = try await store.population(CohortDefinition.influenza.query(at: now, counts: true))
         let read = (ContinuousClock.now - readStart) / .milliseconds(1)
         let evaluateStart = ContinuousClock.now
         let report = CohortReport(definition: .influenza, records: records, at: now)

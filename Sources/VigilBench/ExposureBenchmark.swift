@@ -82,12 +82,25 @@ public struct ExposureBenchmark: Sendable {
         let places = max(1, options.wearers / 40)
         let step = Int64(options.interval) * 1000
 
+        // Every wearer a patient who consents to keeping their whereabouts: the server erases the
+        // pings of anyone else (on its first review, and hourly).
+        log("registering \(options.wearers) wearers and their consents…")
+        let registrar = try await server.http.signIn("admin", server.adminPassword)
+        for first in stride(from: 0, to: options.wearers, by: 500) {
+            let entries = (first..<min(first + 500, options.wearers)).flatMap { wearer in
+                [BenchWard.entry("Patient", "wearer-\(wearer)", ["name": [["family": "Wearer"]]]), Self.consent(of: "wearer-\(wearer)")]
+            }
+            try await Self.post(entries, to: server, token: registrar)
+        }
         log("loading \(options.wearers) wearers × \(options.days) days of pings through the store's bulk path…")
         let began = ContinuousClock.now
         var jitter = SplitMix(7)
         var batch: [LocationPing] = []
         var pings = 0
         var time = start
+        // Four hours of everyone's pings a transaction: each wearer's leaf pages of the key and
+        // patient indexes are then written about once a transaction, not once a ping.
+        let perTransaction = max(50_000, options.wearers * 48)
         while time < end {
             for wearer in 0..<options.wearers {
                 // Each wearer's clock is a little off the others', as phones' are.
@@ -97,7 +110,7 @@ public struct ExposureBenchmark: Sendable {
                         key: ProducerKey(device: "wearer-\(wearer)", boot: "b", seq: (time - start) / step), patient: "wearer-\(wearer)", time: at,
                         position: Self.position(of: wearer, at: at, places: places, jitter: &jitter), place: nil, received: at))
             }
-            if batch.count >= 50_000 || time + step >= end {
+            if batch.count >= perTransaction || time + step >= end {
                 _ = try await store.apply([Change(.readings(IngestCommit(pings: batch)))], sealer: StoreCeiling.NoSeal())
                 pings += batch.count
                 batch.removeAll(keepingCapacity: true)
@@ -110,20 +123,12 @@ public struct ExposureBenchmark: Sendable {
 
         // Signed in after the load, which outlasts a token.
         let admin = try await server.http.signIn("admin", server.adminPassword)
-        // The index (a patient of record), public health, and wearers who send through ingest.
-        var entries: [JSON] = [BenchWard.entry("Patient", "wearer-0", ["name": [["family": "Index"]]])]
+        // Public health, and wearers who send through ingest.
+        var entries: [JSON] = []
         for sender in 0..<options.senders {
             let id = "sender-\(sender)"
             entries.append(BenchWard.entry("Patient", id, ["name": [["family": "Sender"]]]))
-            entries.append(
-                BenchWard.entry(
-                    "Consent", "\(id)-consent",
-                    [
-                        "status": "active",
-                        "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
-                        "category": [["coding": [["system": .string(LocationConsent.system), "code": .string(LocationConsent.code)]]]],
-                        "patient": ["reference": .string("Patient/\(id)")], "provision": ["type": "permit"],
-                    ]))
+            entries.append(Self.consent(of: id))
             entries.append(
                 BenchWard.entry(
                     "Device", "\(id)-watch",
@@ -140,10 +145,7 @@ public struct ExposureBenchmark: Sendable {
                         ],
                     ]))
         }
-        let bundle = try await server.request(
-            .POST, "/fhir", token: admin,
-            body: JSON.object(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]).serialized(), timeout: .seconds(300))
-        guard bundle.status == .ok else { throw VigilError(.internal, "creating the wearers failed: \(bundle.status) \(bundle.text.prefix(300))") }
+        try await Self.post(entries, to: server, token: admin)
         let password = "bench-" + UUID().uuidString
         _ = try await server.http.request(
             .POST, "/api/users", token: admin, json: ["username": "bench-ph", "password": .string(password), "role": "public-health"])
@@ -176,6 +178,26 @@ public struct ExposureBenchmark: Sendable {
             options: options, pings: pings, loadSeconds: loadSeconds, trivial: trivial,
             query: (Double(histogram.valueAtPercentile(50)) / 1000, Double(histogram.max) / 1000), contacts: contacts,
             read: (index.count, neighbourhood), ingest: sent)
+    }
+
+    /// A patient's active consent to keeping their whereabouts (``LocationConsent``).
+    private static func consent(of patient: String) -> JSON {
+        BenchWard.entry(
+            "Consent", "\(patient)-consent",
+            [
+                "status": "active",
+                "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
+                "category": [["coding": [["system": .string(LocationConsent.system), "code": .string(LocationConsent.code)]]]],
+                "patient": ["reference": .string("Patient/\(patient)")], "provision": ["type": "permit"],
+            ])
+    }
+
+    /// Creates `entries` in one transaction bundle.
+    private static func post(_ entries: [JSON], to server: BenchServer, token: String) async throws {
+        let bundle = try await server.request(
+            .POST, "/fhir", token: token,
+            body: JSON.object(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]).serialized(), timeout: .seconds(300))
+        guard bundle.status == .ok else { throw VigilError(.internal, "creating the wearers failed: \(bundle.status) \(bundle.text.prefix(300))") }
     }
 
     /// Every sender's device posts pings in batches, all at once; returns the pings stored and the seconds it took.

@@ -38,6 +38,9 @@ enum SQLiteSchema {
         migrator.registerMigration("10-whereabouts") { db in
             for statement in version10 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("11-covering-population-reads") { db in
+            for statement in version11 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -305,6 +308,20 @@ enum SQLiteSchema {
         "CREATE INDEX location_ping_time ON location_ping (time)",
         // The purpose of use a person stated (exposure tracing's reason).
         "ALTER TABLE audit ADD COLUMN purpose TEXT",
+    ]
+
+    /// Indexes that answer the population's wide reads by themselves, in key order, with no lookup
+    /// of each row in its table: exposure tracing's pings of a cell over a time, a cohort's
+    /// conditions of a code and doses of a vaccine since a day.
+    static let version11 = [
+        "DROP INDEX location_ping_cell",
+        """
+        CREATE INDEX location_ping_cell ON location_ping (cell, time, patient, latitude, longitude, accuracy, place, received)
+        WHERE cell IS NOT NULL
+        """,
+        "DROP INDEX population_fact_code",
+        "CREATE INDEX population_fact_condition ON population_fact (system, code, patient) WHERE kind = 1",
+        "CREATE INDEX population_fact_dose ON population_fact (code, time, patient, system) WHERE kind = 2",
     ]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]

@@ -41,46 +41,78 @@ extension SQLiteStore {
     public func population(_ query: PopulationQuery) async throws -> [PopulationRecord] {
         try await pool.read { db in
             var records: [String: PopulationRecord] = [:]
-            var bmiCandidates: Set<String> = []
             if let panel = query.patients {
                 try Self.people(Array(panel), into: &records, db)
-                bmiCandidates = panel
+                try Self.facts(of: &records, query: query, db)
             } else {
-                // Everyone a rule could count at risk: by age (or of unknown age), by condition, by BMI.
-                if query.readsAge {
-                    let rows = try Row.fetchCursor(
-                        db, sql: "SELECT patient, birth, area FROM population_person WHERE birth_high > ? OR birth_low <= ? OR birth_low IS NULL",
-                        arguments: [query.bornAfter ?? .max, query.bornBefore ?? .min])
-                    while let row = try rows.next() {
-                        records[row[0]] = PopulationRecord(patient: row[0], birth: row[1], area: row[2])
-                    }
-                }
-                var others: Set<String> = []
-                for code in query.conditions {
-                    let matching = Self.matching(code)
-                    let patients = try String.fetchCursor(
-                        db, sql: "SELECT patient FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND \(matching.sql)",
-                        arguments: matching.statementArguments)
-                    while let patient = try patients.next() {
-                        if records[patient] == nil { others.insert(patient) }
-                    }
-                }
-                if let threshold = query.bmiAtLeast {
-                    bmiCandidates = Set(
-                        try String.fetchAll(
-                            db, sql: "SELECT DISTINCT patient FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND value >= ?",
-                            arguments: [threshold]))
-                    others.formUnion(bmiCandidates.filter { records[$0] == nil })
-                }
-                try Self.people(Array(others), into: &records, db)
+                try Self.everyoneAtRisk(query, into: &records, db)
             }
-            try Self.facts(of: &records, query: query, bmiFor: bmiCandidates, db)
             return records.values.sorted { $0.patient < $1.patient }
         }
     }
 
+    /// Everyone a rule could count at risk (by age or of unknown age, by condition, by BMI) with
+    /// their facts, each fact read once from an index in code order: a population's candidates
+    /// are too many to look up one by one.
+    private static func everyoneAtRisk(_ query: PopulationQuery, into records: inout [String: PopulationRecord], _ db: Database) throws {
+        if query.readsAge {
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT patient, birth, area FROM population_person WHERE birth_high > ? OR birth_low <= ? OR birth_low IS NULL",
+                arguments: [query.bornAfter ?? .max, query.bornBefore ?? .min])
+            while let row = try rows.next() {
+                records[row[0]] = PopulationRecord(patient: row[0], birth: row[1], area: row[2])
+            }
+        }
+        var conditions: [String: [PopulationCode]] = [:]
+        for code in query.conditions {
+            let matching = Self.matching(code)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND \(matching.sql)",
+                arguments: matching.statementArguments)
+            while let row = try rows.next() {
+                let code = PopulationCode(system: row[1], code: row[2])
+                // A code two of the query's codes match (a prefix and a code under it) is read twice.
+                if conditions[row[0], default: []].contains(code) == false { conditions[row[0], default: []].append(code) }
+            }
+        }
+        var bmis: [String: Double] = [:]
+        if let threshold = query.bmiAtLeast {
+            // The latest BMI of those who ever had one at the threshold, in time order.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT patient, value FROM population_fact WHERE kind = \(FactKind.bmi.rawValue)
+                    AND patient IN (SELECT patient FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND value >= ?) ORDER BY patient, time
+                    """,
+                arguments: [threshold])
+            while let row = try rows.next() { bmis[row[0]] = row[1] }
+        }
+        try people(Set(conditions.keys).union(bmis.keys).filter { records[$0] == nil }, into: &records, db)
+        for (patient, codes) in conditions { records[patient]?.conditions = codes }
+        for (patient, bmi) in bmis { records[patient]?.bmi = bmi }
+
+        // The doses of the query's vaccines, by code; a vaccine named by a prefix reads every dose.
+        let since = query.dosesSince ?? .min
+        let byCode = query.vaccines.contains(where: \.prefix) ? [nil] : Array(Set(query.vaccines.map(\.code))).map { Optional($0) }
+        for code in byCode {
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT patient, system, code, time FROM population_fact WHERE kind = \(FactKind.dose.rawValue)
+                    AND \(code == nil ? "code IS NOT NULL" : "code = ?") AND time >= ?
+                    """,
+                arguments: StatementArguments(code.map { [$0] } ?? []) + [since])
+            while let row = try rows.next() {
+                let patient: String = row[0]
+                guard records[patient] != nil else { continue }
+                let code = PopulationCode(system: row[1], code: row[2])
+                if query.vaccines.contains(where: { $0.matches(code) }) { records[patient]?.doses.append(.init(code: code, time: row[3])) }
+            }
+        }
+    }
+
     /// Reads the person rows of `patients` (those living and known).
-    private static func people(_ patients: [String], into records: inout [String: PopulationRecord], _ db: Database) throws {
+    private static func people(_ patients: some Collection<String>, into records: inout [String: PopulationRecord], _ db: Database) throws {
         for chunk in patients.chunked(500) {
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT patient, birth, area FROM population_person WHERE \(SQLFragment.in("patient", chunk).sql)",
@@ -91,37 +123,36 @@ extension SQLiteStore {
         }
     }
 
-    /// Adds each record's conditions among the query's codes, doses of its vaccines, and the latest
-    /// BMI of those in `bmiFor` (the only ones whose BMI can reach the threshold).
-    private static func facts(of records: inout [String: PopulationRecord], query: PopulationQuery, bmiFor: Set<String>, _ db: Database) throws {
+    /// Adds each record's conditions among the query's codes, doses of its vaccines and latest BMI,
+    /// reading by patient: a panel's few.
+    private static func facts(of records: inout [String: PopulationRecord], query: PopulationQuery, _ db: Database) throws {
         let vaccineCodes = Array(Set(query.vaccines.filter { !$0.prefix }.map(\.code)))
         let dosesFilter = query.vaccines.contains(where: \.prefix) ? SQLFragment.true : SQLFragment.in("code", vaccineCodes)
         for chunk in Array(records.keys).chunked(500) {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT patient, kind, system, code, time FROM population_fact
-                    WHERE \(SQLFragment.in("patient", chunk).sql) AND (kind = \(FactKind.condition.rawValue) OR (kind = \(FactKind.dose.rawValue) AND \(dosesFilter.sql)))
+                    SELECT patient, kind, system, code, time, value FROM population_fact
+                    WHERE \(SQLFragment.in("patient", chunk).sql)
+                    AND (kind IN (\(FactKind.condition.rawValue), \(FactKind.bmi.rawValue)) OR (kind = \(FactKind.dose.rawValue) AND \(dosesFilter.sql)))
+                    ORDER BY time
                     """,
                 arguments: StatementArguments(chunk) + dosesFilter.statementArguments)
             while let row = try rows.next() {
                 let patient: String = row[0]
-                let code = PopulationCode(system: row[2], code: row[3])
-                if row[1] == FactKind.condition.rawValue {
+                switch FactKind(rawValue: row[1]) {
+                case .condition:
+                    let code = PopulationCode(system: row[2], code: row[3])
                     if query.conditions.contains(where: { $0.matches(code) }) { records[patient]?.conditions.append(code) }
-                } else if query.vaccines.contains(where: { $0.matches(code) }) {
-                    records[patient]?.doses.append(.init(code: code, time: row[4]))
+                case .dose:
+                    let code = PopulationCode(system: row[2], code: row[3])
+                    if query.vaccines.contains(where: { $0.matches(code) }) { records[patient]?.doses.append(.init(code: code, time: row[4])) }
+                case .bmi:
+                    if query.bmiAtLeast != nil { records[patient]?.bmi = row[5] }
+                case nil:
+                    break
                 }
             }
-        }
-        guard query.bmiAtLeast != nil else { return }
-        for chunk in bmiFor.filter({ records[$0] != nil }).chunked(500) {
-            let rows = try Row.fetchCursor(
-                db,
-                sql:
-                    "SELECT patient, value FROM population_fact WHERE \(SQLFragment.in("patient", chunk).sql) AND kind = \(FactKind.bmi.rawValue) ORDER BY patient, time",
-                arguments: StatementArguments(chunk))
-            while let row = try rows.next() { records[row[0]]?.bmi = row[1] }
         }
     }
 

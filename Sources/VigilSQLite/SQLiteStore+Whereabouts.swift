@@ -42,20 +42,25 @@ extension SQLiteStore {
 
     public func pings(in windows: [PingWindow]) async throws -> [LocationPing] {
         try await pool.read { db in
-            var found: [ProducerKey: LocationPing] = [:]
+            var found: [LocationPing] = []
+            // Merged, a ping is read at most twice: when it has both coordinates and a place.
+            var both = Set<ProducerKey>()
             let byCell = try db.cachedStatement(
                 sql: "SELECT \(Self.pingColumns) FROM location_ping WHERE cell = ? AND time >= ? AND time < ?")
             let byPlace = try db.cachedStatement(
                 sql: "SELECT \(Self.pingColumns) FROM location_ping WHERE place = ? AND time >= ? AND time < ?")
-            for window in windows {
-                if let cell = window.cell {
-                    for ping in try Row.fetchAll(byCell, arguments: [cell, window.from, window.to]).map(Self.ping) { found[ping.key] = ping }
-                }
-                if let place = window.place {
-                    for ping in try Row.fetchAll(byPlace, arguments: [place, window.from, window.to]).map(Self.ping) { found[ping.key] = ping }
+            func read(_ statement: Statement, _ key: some DatabaseValueConvertible, _ window: PingWindow) throws {
+                let rows = try Row.fetchCursor(statement, arguments: [key, window.from, window.to])
+                while let row = try rows.next() {
+                    let ping = Self.ping(row)
+                    if ping.position == nil || ping.place == nil || both.insert(ping.key).inserted { found.append(ping) }
                 }
             }
-            return found.values.sorted { ($0.time, $0.patient, $0.key.seq) < ($1.time, $1.patient, $1.key.seq) }
+            for window in PingWindow.merged(windows) {
+                if let cell = window.cell { try read(byCell, cell, window) }
+                if let place = window.place { try read(byPlace, place, window) }
+            }
+            return found.sorted { ($0.time, $0.patient, $0.key.seq) < ($1.time, $1.patient, $1.key.seq) }
         }
     }
 
@@ -63,14 +68,15 @@ extension SQLiteStore {
         try await pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT patient FROM location_ping ORDER BY patient") }
     }
 
+    /// The columns ``ping(_:)`` reads, by position.
     static let pingColumns = "device, boot, seq, patient, time, latitude, longitude, accuracy, place, received"
 
     static func ping(_ row: Row) -> LocationPing {
-        let latitude: Double? = row["latitude"]
-        let longitude: Double? = row["longitude"]
-        let position = latitude.flatMap { lat in longitude.map { GeoPosition(latitude: lat, longitude: $0, accuracy: row["accuracy"]) } }
+        let latitude: Double? = row[5]
+        let longitude: Double? = row[6]
+        let position = latitude.flatMap { lat in longitude.map { GeoPosition(latitude: lat, longitude: $0, accuracy: row[7]) } }
         return LocationPing(
-            key: ProducerKey(device: row["device"], boot: row["boot"], seq: row["seq"]), patient: row["patient"], time: row["time"],
-            position: position, place: row["place"], received: row["received"])
+            key: ProducerKey(device: row[0], boot: row[1], seq: row[2]), patient: row[3], time: row[4], position: position, place: row[8],
+            received: row[9])
     }
 }

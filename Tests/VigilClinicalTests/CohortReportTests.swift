@@ -53,6 +53,24 @@ import VigilCore
         }
     }
 
+    /// Counts read only the doses since the protection window: whoever those protect, all doses do.
+    @Test func dosesBeforeTheWindowProtectNobody() async {
+        let cvx = "http://hl7.org/fhir/sid/cvx"
+        for definition in [CohortDefinition.influenza, .covid19, .measles] {
+            let since = definition.query(at: Self.now, counts: true).dosesSince
+            #expect(since == definition.protection.withinDays.map { Self.now - Int64($0) * Self.day })
+            #expect(definition.query(at: Self.now).dosesSince == nil)
+            let code = definition.protection.vaccines[0].code
+            await propertyCheck(count: 300, input: Gen.int(in: 0...(3 * 366)).array(of: 0...4)) { daysAgo in
+                let doses = daysAgo.map { PopulationRecord.Dose(code: .init(system: cvx, code: code), time: Self.now - Int64($0) * Self.day) }
+                let all = PopulationRecord(patient: "p", birth: "1950-01-01", doses: doses)
+                var recent = all
+                recent.doses.removeAll { $0.time < since ?? .min }
+                #expect(definition.evaluate(all, at: Self.now).isMember == definition.evaluate(recent, at: Self.now).isMember, "\(daysAgo)")
+            }
+        }
+    }
+
     static func record(_ id: String, born: String?, area: String?, asthma: Bool = false) -> PopulationRecord {
         PopulationRecord(
             patient: id, birth: born, area: area, conditions: asthma ? [.init(system: "http://snomed.info/sct", code: "195967001")] : [])

@@ -73,6 +73,19 @@ import Testing
         ]
     }
 
+    @Test func windowsAreMergedPerCellAndPlace() {
+        let merged = PingWindow.merged([
+            PingWindow(cell: 7, from: 100, to: 200), PingWindow(cell: 7, place: "ward", from: 150, to: 300),
+            PingWindow(cell: 7, from: 300, to: 400), PingWindow(cell: 7, from: 401, to: 500), PingWindow(cell: 8, from: 0, to: 1000),
+            PingWindow(place: "ward", from: 0, to: 160),
+        ])
+        #expect(
+            merged == [
+                PingWindow(place: "ward", from: 0, to: 300), PingWindow(cell: 7, from: 100, to: 400), PingWindow(cell: 7, from: 401, to: 500),
+                PingWindow(cell: 8, from: 0, to: 1000),
+            ])
+    }
+
     @Test func onlyAnActivePermitAboutLocationCoveringTheTimeConsents() {
         #expect(LocationConsent.permits([Self.consent()], at: Self.now))
         #expect(LocationConsent.permits([Self.consent(type: "permit", start: "2026-02-01", end: "2026-03-01")], at: Self.now))

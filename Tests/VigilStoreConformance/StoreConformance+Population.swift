@@ -70,6 +70,14 @@ extension StoreConformance {
                 #expect(found["asthma"]?.conditions == [.init(system: snomed, code: "195967001")] && found["asthma"]?.doses == [])
                 #expect(found["heavy"]?.bmi == 41 && found["heavy"]?.area == "01013" && found["well"]?.bmi == 30)
                 #expect(found["unknown"]?.birth == nil)
+                // Read by patient, the same patients' facts are the same.
+                var same = query
+                same.patients = Set(found.keys)
+                #expect(try await store.population(same) == found.values.sorted { $0.patient < $1.patient })
+                // Counts leave out doses before the protection window.
+                var counting = query
+                counting.dosesSince = FHIRDateTime("2026-11-01")!.lowerBound
+                #expect(try await store.population(counting).first { $0.patient == "old" }?.doses == [])
                 // A panel: exactly those patients, living, whatever their risk.
                 var panel = query
                 panel.patients = ["well", "dead", "nobody", "asthma"]

@@ -58,15 +58,7 @@ public struct ExposureTracing: Sendable {
             for cell in ping.position?.cells(within: distance) ?? [] { windows.append(PingWindow(cell: cell, from: from, to: to)) }
             if let place = ping.place { windows.append(PingWindow(place: place, from: from, to: to)) }
         }
-        var merged: [PingWindow] = []
-        for window in windows.sorted(by: { ($0.cell ?? .min, $0.place ?? "", $0.from) < ($1.cell ?? .min, $1.place ?? "", $1.from) }) {
-            if let last = merged.last, last.cell == window.cell, last.place == window.place, window.from <= last.to {
-                merged[merged.count - 1].to = max(last.to, window.to)
-            } else {
-                merged.append(window)
-            }
-        }
-        return merged
+        return PingWindow.merged(windows)
     }
 
     /// The people together with the index for at least `minutes`, longest first, from `others`
@@ -82,34 +74,68 @@ public struct ExposureTracing: Sendable {
                 buckets[ping.time / bucket, default: []].append((ping, ping.time + span))
             }
         }
-        var met: [String: (together: Int64, first: Int64, last: Int64, places: Set<String>)] = [:]
+        var met: [String: Together] = [:]
         for (ping, span) in zip(index, spans) {
             let end = ping.time + span
             for b in (ping.time - Self.longestInterval) / bucket...end / bucket {
                 for (other, otherEnd) in buckets[b] ?? [] {
                     let overlap = (max(ping.time, other.time), min(end, otherEnd))
                     guard overlap.0 < overlap.1, let place = meeting(ping, other) else { continue }
-                    var entry = met[other.patient] ?? (0, overlap.0, overlap.1, [])
-                    entry.together += overlap.1 - overlap.0
-                    (entry.first, entry.last) = (min(entry.first, overlap.0), max(entry.last, overlap.1))
-                    entry.places.insert(place)
-                    met[other.patient] = entry
+                    met[other.patient, default: Together(first: overlap.0, last: overlap.1)].add(from: overlap.0, to: overlap.1, at: place)
                 }
             }
         }
-        return met.compactMap { person, entry in
-            let total = Int(entry.together / 60_000)
+        return met.compactMap { person, together in
+            let total = Int(together.milliseconds / 60_000)
             guard total >= minutes else { return nil }
-            return Contact(patient: person, minutes: total, first: entry.first, last: entry.last, places: entry.places.sorted())
+            return Contact(patient: person, minutes: total, first: together.first, last: together.last, places: together.places.map(\.text).sorted())
         }
         .sorted { ($0.minutes, $1.patient) > ($1.minutes, $0.patient) }
     }
 
+    /// Where two wearers met: a Location, or a square of coordinates about 100 m wide; kept as
+    /// numbers while counting, written once for the answer.
+    private enum MeetingPlace: Hashable {
+        case location(String)
+        /// Latitude and longitude in thousandths of a degree.
+        case square(Int64, Int64)
+
+        init(_ position: GeoPosition) {
+            self = .square(Int64((position.latitude * 1000).rounded()), Int64((position.longitude * 1000).rounded()))
+        }
+
+        /// `Location/ID`, or an RFC 5870 URI to three decimals.
+        var text: String {
+            func degrees(_ thousandths: Int64) -> String {
+                let text = String(Double(thousandths) / 1000)
+                return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+            }
+            switch self {
+            case .location(let id): return "Location/\(id)"
+            case .square(let latitude, let longitude): return "geo:\(degrees(latitude)),\(degrees(longitude))"
+            }
+        }
+    }
+
+    /// One contact's time with the index so far.
+    private struct Together {
+        var milliseconds: Int64 = 0
+        var first: Int64
+        var last: Int64
+        var places: Set<MeetingPlace> = []
+
+        mutating func add(from start: Int64, to end: Int64, at place: MeetingPlace) {
+            milliseconds += end - start
+            (first, last) = (min(first, start), max(last, end))
+            places.insert(place)
+        }
+    }
+
     /// Where `ping` and `other` (whose times overlap) were together, or nil when they were not.
-    private func meeting(_ ping: LocationPing, _ other: LocationPing) -> String? {
-        if let place = ping.place, place == other.place { return "Location/\(place)" }
+    private func meeting(_ ping: LocationPing, _ other: LocationPing) -> MeetingPlace? {
+        if let place = ping.place, place == other.place { return .location(place) }
         guard let a = ping.position, let b = other.position, a.distance(to: b) <= distance else { return nil }
-        return Self.geo(a)
+        return MeetingPlace(a)
     }
 
     /// The places the index was (each Location, and each ~100 m square of coordinates), most time first.
@@ -148,11 +174,5 @@ public struct ExposureTracing: Sendable {
 
     /// A position as an RFC 5870 URI rounded to three decimals (about 100 m): enough to say where,
     /// no more.
-    static func geo(_ position: GeoPosition) -> String {
-        func rounded(_ value: Double) -> String {
-            let text = String((value * 1000).rounded() / 1000)
-            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-        }
-        return "geo:\(rounded(position.latitude)),\(rounded(position.longitude))"
-    }
+    static func geo(_ position: GeoPosition) -> String { MeetingPlace(position).text }
 }

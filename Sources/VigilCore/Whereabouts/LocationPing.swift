@@ -65,4 +65,26 @@ public struct PingWindow: Sendable, Hashable {
     public init(cell: Int64? = nil, place: String? = nil, from: Int64, to: Int64) {
         (self.cell, self.place, self.from, self.to) = (cell, place, from, to)
     }
+
+    /// The same cells and places over the same times, each window of one cell or one place, no
+    /// two of the same one overlapping or touching: a ping is then in at most one window of its
+    /// cell and one of its place.
+    public static func merged(_ windows: [PingWindow]) -> [PingWindow] {
+        let single = windows.flatMap { window in
+            [
+                window.cell.map { PingWindow(cell: $0, from: window.from, to: window.to) },
+                window.place.map { PingWindow(place: $0, from: window.from, to: window.to) },
+            ]
+            .compactMap { $0 }
+        }
+        var merged: [PingWindow] = []
+        for window in single.sorted(by: { ($0.cell ?? .min, $0.place ?? "", $0.from) < ($1.cell ?? .min, $1.place ?? "", $1.from) }) {
+            if let last = merged.last, last.cell == window.cell, last.place == window.place, window.from <= last.to {
+                merged[merged.count - 1].to = max(last.to, window.to)
+            } else {
+                merged.append(window)
+            }
+        }
+        return merged
+    }
 }
