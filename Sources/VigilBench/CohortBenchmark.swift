@@ -62,7 +62,6 @@ public struct CohortBenchmark: Sendable {
         guard options.target.server == nil else { throw VigilError(.invalid, "bench cohorts starts its own server: it loads into its store") }
         let server = try await BenchServer.attachOrStart(options.target, log: log)
         defer { server.stop() }
-        let admin = try await server.http.signIn("admin", server.adminPassword)
         guard let directory = server.dataDirectory else { throw VigilError(.internal, "the started server has no data directory") }
         let store = try SQLiteStore(path: directory + "/vigil.sqlite")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -73,6 +72,8 @@ public struct CohortBenchmark: Sendable {
             0..<options.patients, into: store, sealer: StoreCeiling.NoSeal(), audit: { _ in nil },
             progress: { total in if total.patients % 100_000 < loader.batch { log("  \(total.patients) patients") } })
         let loadSeconds = (ContinuousClock.now - began) / .seconds(1)
+        // Signed in after the load, which outlasts a token.
+        let admin = try await server.http.signIn("admin", server.adminPassword)
         let nurse = try await BenchWard.create(on: server, admin: admin, patients: (0..<min(options.panel, options.patients)).map { "pop-\($0)" })
         let password = "bench-" + UUID().uuidString
         let created = try await server.http.request(

@@ -128,6 +128,7 @@ extension SQLiteStore {
     private static func facts(of records: inout [String: PopulationRecord], query: PopulationQuery, _ db: Database) throws {
         let vaccineCodes = Array(Set(query.vaccines.filter { !$0.prefix }.map(\.code)))
         let dosesFilter = query.vaccines.contains(where: \.prefix) ? SQLFragment.true : SQLFragment.in("code", vaccineCodes)
+        var bmiTimes: [String: Int64] = [:]
         for chunk in Array(records.keys).chunked(500) {
             let rows = try Row.fetchCursor(
                 db,
@@ -135,7 +136,6 @@ extension SQLiteStore {
                     SELECT patient, kind, system, code, time, value FROM population_fact
                     WHERE \(SQLFragment.in("patient", chunk).sql)
                     AND (kind IN (\(FactKind.condition.rawValue), \(FactKind.bmi.rawValue)) OR (kind = \(FactKind.dose.rawValue) AND \(dosesFilter.sql)))
-                    ORDER BY time
                     """,
                 arguments: StatementArguments(chunk) + dosesFilter.statementArguments)
             while let row = try rows.next() {
@@ -148,7 +148,12 @@ extension SQLiteStore {
                     let code = PopulationCode(system: row[2], code: row[3])
                     if query.vaccines.contains(where: { $0.matches(code) }) { records[patient]?.doses.append(.init(code: code, time: row[4])) }
                 case .bmi:
-                    if query.bmiAtLeast != nil { records[patient]?.bmi = row[5] }
+                    // The latest counts. (No ORDER BY: with one, SQLite reads the OR's doses by code, everyone's.)
+                    let time: Int64 = row[4]
+                    if query.bmiAtLeast != nil, time >= bmiTimes[patient, default: .min] {
+                        records[patient]?.bmi = row[5]
+                        bmiTimes[patient] = time
+                    }
                 case nil:
                     break
                 }

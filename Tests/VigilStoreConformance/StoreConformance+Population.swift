@@ -52,7 +52,8 @@ extension StoreConformance {
                         condition("c3", patient: "old", code: "44054006"),
                         dose("i1", patient: "old", code: "140", on: "2026-10-01"), dose("i2", patient: "old", code: "03", on: "2026-10-01"),
                         dose("i3", patient: "asthma", code: "140", on: "2025-10-01", status: "not-done"),
-                        bmi("b1", patient: "heavy", value: 38, on: "2025-01-01"), bmi("b2", patient: "heavy", value: 41, on: "2026-01-01"),
+                        // Written out of time order: the latest counts, not the last written.
+                        bmi("b2", patient: "heavy", value: 41, on: "2026-01-01"), bmi("b1", patient: "heavy", value: 38, on: "2025-01-01"),
                         bmi("b3", patient: "well", value: 45, on: "2025-01-01"), bmi("b4", patient: "well", value: 30, on: "2026-01-01"),
                     ], audit: [], sealer: Fixture.sealer)
                 let query = PopulationQuery(
