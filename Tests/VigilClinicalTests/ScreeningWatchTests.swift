@@ -115,6 +115,27 @@ import VigilCore
         #expect(watch.output(site: "s", days: days + [quiet("2026-03-16"), quiet("2026-03-17")], isOpen: false, resolvedOn: nil) == nil)
     }
 
+    /// Just after midnight, before today's first screening, C3 (which sums three days) still
+    /// carries yesterday's cluster: the alert names yesterday, with its counts, not an empty today.
+    @Test func aDayWithoutScreeningsSignalsNothing() throws {
+        var measurements: [ScreeningSeries.Measurement] = []
+        for (index, febrile) in (Array(repeating: 1, count: 14) + [20]).enumerated() {
+            let noon = Self.start + Int64(index) * Self.day + Self.day / 2
+            measurements += (0..<100).map { .init(time: noon + Int64($0), celsius: $0 < febrile ? 38.3 : 36.7) }
+        }
+        let watch = ScreeningWatch()
+        let days = ScreeningSeries.days(
+            measurements, cutOff: 38, from: Self.start, to: Self.start + 15 * Self.day, ears: watch.ears, cusum: watch.cusum)
+        let today = try #require(days.last)
+        #expect(today.screened == 0 && today.ears.c3?.alarm == true, "C3 carries yesterday over a day without data")
+        #expect(!today.signal)
+        guard case .raise(let condition)? = watch.output(site: "s", days: days, isOpen: true, resolvedOn: nil) else {
+            Issue.record("yesterday's cluster is still raised")
+            return
+        }
+        #expect(condition.values["date"] == "2026-03-15" && condition.values["febrile"] == 20)
+    }
+
     /// The CUSUM over already standardised values: a day without a baseline adds nothing, and one
     /// day's rise from a flat baseline (infinite) adds at most the cap.
     @Test func cusumOnStandardisedValues() {

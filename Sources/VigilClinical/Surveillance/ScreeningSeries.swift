@@ -22,8 +22,10 @@ public enum ScreeningSeries {
         /// CUSUM of the febrile counts standardised against C2's baseline (nil until it has one).
         public var cusum: CUSUM.Sum?
 
-        /// Whether EARS (C1, C2 or C3) or the CUSUM alarms.
-        public var signal: Bool { ears.signal || cusum?.alarm == true }
+        /// Whether EARS (C1, C2 or C3) or the CUSUM alarms on a day with screenings. C3 and the
+        /// CUSUM carry earlier days over one without data (the first minutes after midnight): that
+        /// day has nothing to show, and yesterday's signal still raises.
+        public var signal: Bool { screened > 0 && (ears.signal || cusum?.alarm == true) }
     }
 
     /// Every local day from the one holding `from` to the one holding `to` (days without a
