@@ -38,13 +38,13 @@ public struct ExposureTracing: Sendable {
     public init(index: [LocationPing], distance: Double) {
         self.index = index.sorted { $0.time < $1.time }
         self.distance = distance
-        spans = Self.spans(of: self.index)
+        spans = Self.spans(of: self.index.map(\.time))
     }
 
-    /// How long each of one wearer's pings (oldest first) stands for.
-    static func spans(of pings: [LocationPing]) -> [Int64] {
-        var spans = zip(pings, pings.dropFirst()).map { min($1.time - $0.time, longestInterval) }
-        if !pings.isEmpty { spans.append(spans.isEmpty ? longestInterval / 3 : spans.sorted()[spans.count / 2]) }
+    /// How long each of one wearer's pings (their times, oldest first) stands for.
+    static func spans(of times: [Int64]) -> [Int64] {
+        var spans = zip(times, times.dropFirst()).map { min($1 - $0, longestInterval) }
+        if !times.isEmpty { spans.append(spans.isEmpty ? longestInterval / 3 : spans.sorted()[spans.count / 2]) }
         return spans
     }
 
@@ -66,22 +66,27 @@ public struct ExposureTracing: Sendable {
     public func contacts(among others: [LocationPing], minutes: Int) -> [Contact] {
         let patient = index.first?.patient
         let bucket: Int64 = 5 * 60_000
-        // Everyone else's pings with the time each stands for, by 5-minute bucket of their start.
-        var buckets: [Int64: [(ping: LocationPing, end: Int64)]] = [:]
-        for pings in Dictionary(grouping: others.filter { $0.patient != patient }, by: \.patient).values {
-            let sorted = pings.sorted { $0.time < $1.time }
-            for (ping, span) in zip(sorted, Self.spans(of: sorted)) {
-                buckets[ping.time / bucket, default: []].append((ping, ping.time + span))
+        // Everyone else's pings (their positions in `others`: a ping is not copied) with the time
+        // each stands for, by 5-minute bucket of their start.
+        var wearers: [String: [Int]] = [:]
+        for (position, ping) in others.enumerated() where ping.patient != patient { wearers[ping.patient, default: []].append(position) }
+        var buckets: [Int64: [(other: Int, start: Int64, end: Int64)]] = [:]
+        for positions in wearers.values {
+            let sorted = positions.sorted { others[$0].time < others[$1].time }
+            let times = sorted.map { others[$0].time }
+            for (position, (time, span)) in zip(sorted, zip(times, Self.spans(of: times))) {
+                buckets[time / bucket, default: []].append((position, time, time + span))
             }
         }
         var met: [String: Together] = [:]
         for (ping, span) in zip(index, spans) {
             let end = ping.time + span
             for b in (ping.time - Self.longestInterval) / bucket...end / bucket {
-                for (other, otherEnd) in buckets[b] ?? [] {
-                    let overlap = (max(ping.time, other.time), min(end, otherEnd))
-                    guard overlap.0 < overlap.1, let place = meeting(ping, other) else { continue }
-                    met[other.patient, default: Together(first: overlap.0, last: overlap.1)].add(from: overlap.0, to: overlap.1, at: place)
+                for (position, start, otherEnd) in buckets[b] ?? [] {
+                    let overlap = (max(ping.time, start), min(end, otherEnd))
+                    guard overlap.0 < overlap.1, let place = meeting(ping, others[position]) else { continue }
+                    met[others[position].patient, default: Together(first: overlap.0, last: overlap.1)]
+                        .add(from: overlap.0, to: overlap.1, at: place)
                 }
             }
         }
