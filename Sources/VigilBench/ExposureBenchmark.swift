@@ -123,7 +123,7 @@ public struct ExposureBenchmark: Sendable {
 
         // Signed in after the load, which outlasts a token.
         let admin = try await server.http.signIn("admin", server.adminPassword)
-        // Public health, and wearers who send through ingest.
+        // The wearers who send through ingest, with their watches.
         var entries: [JSON] = []
         for sender in 0..<options.senders {
             let id = "sender-\(sender)"
