@@ -40,7 +40,10 @@ public struct ChildProcess: Sendable {
         return children.first.flatMap { pid_t($0) } ?? pid
     }
 
-    private static func start(_ path: String, _ arguments: [String], environment: [String: String]?, log: String?) throws -> ChildProcess {
+    /// - Parameter input: a file for the program's standard input (nil: this process's).
+    static func start(_ path: String, _ arguments: [String], environment: [String: String]?, log: String?, input: String? = nil) throws
+        -> ChildProcess
+    {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -58,6 +61,7 @@ public struct ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        if let input { posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0) }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import Testing
+import VigilBench
 import VigilCore
 import VigilSimulator
 
@@ -9,12 +10,8 @@ import VigilSimulator
 @Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: geteuid() == 0, "mounting a small filesystem needs root"))
 struct DiskFullEndToEndTests {
     static func mount(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure("\(arguments.joined(separator: " ")) failed") }
+        let run = try ChildProcess.run("/usr/bin/env", arguments)
+        guard run.status == 0 else { throw Failure("\(arguments.joined(separator: " ")) failed: \(run.output)") }
     }
 
     @Test func aFullDiskRefusesWith503LosesNothingAcknowledgedAndRecoversWhenSpaceReturns() async throws {

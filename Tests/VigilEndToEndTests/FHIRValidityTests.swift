@@ -66,16 +66,8 @@ import VigilTestFixtures
             try await server.request(
                 .POST, "/fhir/Condition", token: admin, json: ["resourceType": "Condition", "subject": ["reference": "Patient/nobody"]]))
         #expect(saved > 40)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.validator, output.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(report)")
+        let (status, report) = try ChildProcess.run("/usr/bin/env", ["python3", Self.validator, output.path])
+        #expect(status == 0, "\(report)")
         #expect(report.contains("\(saved) documents, 0 invalid"), "\(report)")
     }
 }

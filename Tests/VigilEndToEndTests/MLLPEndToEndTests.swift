@@ -220,8 +220,7 @@ import VigilSimulator
         }
         #expect(server.stop(SIGKILL) != 0)
         try await server.start()
-        gateway.waitUntilExit()
-        #expect(gateway.terminationStatus == 0)
+        #expect(gateway.wait(timeout: .seconds(300)) == 0)
         let acknowledged = Set(try String(contentsOfFile: acked, encoding: .utf8).split(separator: "\n"))
         #expect(acknowledged.count == count)
         #expect(try await Self.heartRates(server, admin: admin) == count, "every acknowledged message stored once")

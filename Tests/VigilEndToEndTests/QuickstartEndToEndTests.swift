@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilBench
 import VigilTestFixtures
 
 /// The README's quickstart, run as written (only the port and the binary substituted) from a clean
@@ -64,20 +65,6 @@ import VigilTestFixtures
     }
 
     static func shell(_ script: String, in directory: String) async throws -> (status: Int32, output: String) {
-        try await Blocking.run { try shellToEnd(script, in: directory) }
-    }
-
-    private static func shellToEnd(_ script: String, in directory: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-euo", "pipefail", "-c", script]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await Blocking.run { try ChildProcess.run("/bin/bash", ["-euo", "pipefail", "-c", script], in: directory) }
     }
 }

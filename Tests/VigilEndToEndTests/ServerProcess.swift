@@ -10,7 +10,7 @@ import VigilSimulator
 
 /// The real `vigil` binary, run as a child process on a free port and a fresh data directory.
 final class ServerProcess: @unchecked Sendable {
-    // @unchecked: the Process is only touched from the test that owns this object.
+    // @unchecked: the process is only touched from the test that owns this object.
     static let adminPassword = "end-to-end-admin-password"
 
     let dataDirectory: String
@@ -81,7 +81,10 @@ final class ServerProcess: @unchecked Sendable {
             environment: environment, log: log.path)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        // One more look after the deadline: a test process stalled past it may find the server up.
+        var late = false
+        while !late {
+            late = ContinuousClock.now >= deadline
             if !process.isRunning { throw Failure("vigil serve exited: \(output)") }
             // Port 0: the server binds a free port itself and says which (no race with other sockets).
             let started = String(decoding: output.utf8.dropFirst(earlier), as: UTF8.self)
@@ -178,24 +181,10 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     private static func runCLI(_ arguments: [String], stdin: String?, dataDirectory: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_DATA"] = dataDirectory
         environment["VIGIL_BCRYPT_COST"] = "4"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try ChildProcess.run(binary, arguments, environment: environment, input: stdin)
     }
 }
 

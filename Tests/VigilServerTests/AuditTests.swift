@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Testing
+import VigilBench
 import VigilCore
 import VigilSQLite
 
@@ -116,10 +117,9 @@ import VigilSQLite
         checkpoints.record(AuditHead(seq: 1, hash: [UInt8](repeating: 7, count: 32)))
         #expect(checkpoints.isAppendOnly == false)
         guard geteuid() == 0 else { return }
-        let chattr = try Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["+a", log])
-        chattr.waitUntilExit()
-        defer { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/chattr"), arguments: ["-a", log]).waitUntilExit() }
-        guard chattr.terminationStatus == 0 else { return }  // a filesystem without the attribute (tmpfs)
+        let chattr = try ChildProcess.run("/usr/bin/chattr", ["+a", log])
+        defer { _ = try? ChildProcess.run("/usr/bin/chattr", ["-a", log]) }
+        guard chattr.status == 0 else { return }  // a filesystem without the attribute (tmpfs)
         #expect(checkpoints.isAppendOnly)
         #expect(throws: (any Error).self, "the kernel refuses to replace it") { try Data().write(to: URL(fileURLWithPath: log)) }
         checkpoints.record(AuditHead(seq: 2, hash: [UInt8](repeating: 8, count: 32)))
