@@ -41,6 +41,9 @@ enum SQLiteSchema {
         migrator.registerMigration("11-covering-population-reads") { db in
             for statement in version11 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("12-population-changes") { db in
+            for statement in version12 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -324,6 +327,13 @@ enum SQLiteSchema {
         "CREATE INDEX population_fact_dose ON population_fact (code, time, patient, system) WHERE kind = 2",
     ]
 
+    /// Which patients' population facts changed, each with the number of its latest change (one
+    /// more than the greatest before it): what a population table held in memory reads to catch up.
+    static let version12 = [
+        "CREATE TABLE population_change (patient TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE INDEX population_change_seq ON population_change (seq)",
+    ]
+
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 
     /// The tables of population facts, by resource like the search index.
@@ -348,7 +358,10 @@ enum SQLiteSchema {
             try db.execute(sql: "DELETE FROM \(table)")
         }
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT key, type, id, json FROM resource WHERE deleted = 0 AND type IN ('Patient', 'Condition', 'Immunization', 'Observation')")
+            db,
+            sql:
+                "SELECT key, type, id, json FROM resource WHERE deleted = 0 AND type IN (\(PopulationFact.sourceTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+        )
         while let row = try rows.next() {
             guard let type = FHIRResourceType(rawValue: row["type"]), let json = try? JSON.parse(row["json"] as String) else { continue }
             try SQLiteStore.insertPopulation(PopulationFact.facts(of: json, type: type, id: row["id"]), key: row["key"], db)

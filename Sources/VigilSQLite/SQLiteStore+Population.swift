@@ -2,7 +2,7 @@ import GRDB
 public import VigilCore
 
 /// The `kind` column of `population_fact`.
-private enum FactKind: Int {
+enum FactKind: Int {
     case condition = 1, dose = 2, bmi = 3
 }
 
@@ -92,16 +92,15 @@ extension SQLiteStore {
         for (patient, bmi) in bmis { records[patient]?.bmi = bmi }
 
         // The doses of the query's vaccines, by code; a vaccine named by a prefix reads every dose.
-        let since = query.dosesSince ?? .min
         let byCode = query.vaccines.contains(where: \.prefix) ? [nil] : Array(Set(query.vaccines.map(\.code))).map { Optional($0) }
         for code in byCode {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT patient, system, code, time FROM population_fact WHERE kind = \(FactKind.dose.rawValue)
-                    AND \(code == nil ? "code IS NOT NULL" : "code = ?") AND time >= ?
+                    AND \(code == nil ? "code IS NOT NULL" : "code = ?")
                     """,
-                arguments: StatementArguments(code.map { [$0] } ?? []) + [since])
+                arguments: StatementArguments(code.map { [$0] } ?? []))
             while let row = try rows.next() {
                 let patient: String = row[0]
                 guard records[patient] != nil else { continue }
@@ -171,7 +170,7 @@ extension SQLiteStore {
 
 extension Collection {
     /// The elements in arrays of at most `size`.
-    fileprivate func chunked(_ size: Int) -> [[Element]] {
+    func chunked(_ size: Int) -> [[Element]] {
         var chunks: [[Element]] = []
         var index = startIndex
         while index != endIndex {

@@ -45,6 +45,9 @@ extension SQLiteStore {
         let text = r.json.text
         let existing = try Row.fetchOne(db, sql: "SELECT key, version FROM resource WHERE type = ? AND id = ?", arguments: [r.type.rawValue, r.id])
         let key: Int64
+        // The patients whose population facts this write changes: those of the version replaced and of this one.
+        let populated = PopulationFact.sourceTypes.contains(r.type)
+        var changed: Set<String> = []
         switch write.mode {
         case .create:
             guard existing == nil else {
@@ -66,6 +69,7 @@ extension SQLiteStore {
                 sql: "UPDATE resource SET version = ?, last_updated = ?, compartment = ?, json = ?, deleted = ? WHERE key = ?",
                 arguments: [r.version, r.lastUpdated, r.compartment, text, r.isDeleted, key]
             )
+            if populated { changed = try Self.populationPatients(of: key, db) }
             for table in SQLiteSchema.searchTables + SQLiteSchema.populationTables + ["access_link"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE resource_key = ?", arguments: [key])
             }
@@ -75,7 +79,12 @@ extension SQLiteStore {
             arguments: [key, r.version, r.lastUpdated, text, r.isDeleted]
         )
         try Self.insertIndex(write.index, key: key, db)
-        if !r.isDeleted { try Self.insertPopulation(PopulationFact.facts(of: r.json, type: r.type, id: r.id), key: key, db) }
+        if populated {
+            let facts = r.isDeleted ? [] : PopulationFact.facts(of: r.json, type: r.type, id: r.id)
+            try Self.insertPopulation(facts, key: key, db)
+            changed.formUnion(facts.map(\.patient))
+            try Self.notePopulationChanges(changed, db)
+        }
         for link in write.accessLinks {
             try db.cachedStatement(sql: "INSERT INTO access_link (resource_key, kind, target, start, end) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, link.kind.rawValue, link.target, link.start, link.end])

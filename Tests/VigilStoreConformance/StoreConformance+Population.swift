@@ -75,10 +75,6 @@ extension StoreConformance {
                 var same = query
                 same.patients = Set(found.keys)
                 #expect(try await store.population(same) == found.values.sorted { $0.patient < $1.patient })
-                // Counts leave out doses before the protection window.
-                var counting = query
-                counting.dosesSince = FHIRDateTime("2026-11-01")!.lowerBound
-                #expect(try await store.population(counting).first { $0.patient == "old" }?.doses == [])
                 // A panel: exactly those patients, living, whatever their risk.
                 var panel = query
                 panel.patients = ["well", "dead", "nobody", "asthma"]
@@ -103,6 +99,56 @@ extension StoreConformance {
                 try await store.write(
                     [ResourceWrite(mode: .delete(replacing: 3), resource: gone, index: [], accessLinks: [])], audit: [], sealer: Fixture.sealer)
                 #expect(try await store.population(query).isEmpty)
+            }
+        ),
+        (
+            "the population table holds every living patient's facts, and its changes bring an older table up to date",
+            { store in
+                try await store.write(
+                    [
+                        person("old", born: "1950-05-01"), person("young", born: "2024-01-01"), person("dead", born: "1940-01-01", deceased: true),
+                        person("unknown", born: nil, postalCode: "01013"), condition("c1", patient: "old", code: "195967001"),
+                        condition("c2", patient: "young", code: "195967001", status: "resolved"), condition("c3", patient: "dead", code: "44054006"),
+                        dose("i1", patient: "old", code: "140", on: "2026-10-01"), dose("i2", patient: "young", code: "03", on: "2025-02-01"),
+                        bmi("b1", patient: "unknown", value: 41, on: "2026-01-01"), bmi("b2", patient: "unknown", value: 38, on: "2025-01-01"),
+                    ], audit: [], sealer: Fixture.sealer)
+                let table = try await store.populationTable()
+                #expect(Set(table.patients) == ["old", "young", "unknown"])
+                #expect(
+                    table.record(of: "old")
+                        == PopulationRecord(
+                            patient: "old", birth: "1950-05-01", area: "02108", conditions: [.init(system: snomed, code: "195967001")],
+                            doses: [.init(code: .init(system: cvx, code: "140"), time: FHIRDateTime("2026-10-01")!.lowerBound)]))
+                #expect(table.record(of: "unknown") == PopulationRecord(patient: "unknown", birth: nil, area: "01013", bmi: 41))
+                #expect(
+                    try await store.populationChanges(after: table.mark, limit: 10) == PopulationChanges(mark: table.mark, patients: [], facts: []))
+
+                // A condition resolved, a patient now deceased, one born, a dose deleted, facts of someone not stored.
+                var died = try #require(try await store.resource(.patient, id: "young"))
+                var deceased = try #require(died.json.objectValue)
+                deceased["deceasedBoolean"] = true
+                (died.version, died.json) = (2, .object(deceased))
+                var undone = try #require(try await store.resource(.immunization, id: "i1"))
+                (undone.version, undone.isDeleted) = (2, true)
+                try await store.write(
+                    [
+                        condition("c1", patient: "old", code: "195967001", status: "resolved", version: 2),
+                        ResourceWrite(mode: .update(replacing: 1), resource: died, index: [], accessLinks: []),
+                        ResourceWrite(mode: .delete(replacing: 1), resource: undone, index: [], accessLinks: []),
+                        person("born", born: "2026-11-30"), dose("i3", patient: "born", code: "08", on: "2026-11-30"),
+                        condition("c4", patient: "ghost", code: "44054006"), bmi("b3", patient: "unknown", value: 30, on: "2026-06-01"),
+                    ], audit: [], sealer: Fixture.sealer)
+                let changes = try #require(try await store.populationChanges(after: table.mark, limit: 10))
+                #expect(Set(changes.patients) == ["old", "young", "born", "ghost", "unknown"] && changes.mark > table.mark)
+                var caughtUp = table
+                caughtUp.apply(changes)
+                let fresh = try await store.populationTable()
+                #expect(Set(caughtUp.patients) == ["old", "unknown", "born"] && Set(fresh.patients) == Set(caughtUp.patients))
+                for patient in fresh.patients { #expect(caughtUp.record(of: patient) == fresh.record(of: patient), "\(patient)") }
+                #expect(caughtUp.record(of: "old")?.conditions == [] && caughtUp.record(of: "old")?.doses == [])
+                #expect(caughtUp.record(of: "unknown")?.bmi == 30 && caughtUp.mark == fresh.mark)
+                // More changes than the limit: nil, read the whole table again.
+                #expect(try await store.populationChanges(after: table.mark, limit: 4) == nil)
             }
         ),
     ]

@@ -7,14 +7,11 @@ extension CohortDefinition {
         let today = today ?? Birth.day(of: now)
         var risks: [String] = []
         var unknown: [String] = []
-        if risk.ageBelowYears != nil || risk.ageFromYears != nil {
+        if readsAge {
             if let birth = patient.birth.flatMap(Birth.init(fhirDate:)) {
-                // A birth date without its day allows a range of ages: either end puts one at risk.
-                let earliest = birth.partial.flatMap(FHIRDateTime.init).map { FHIRDateTime.date(milliseconds: $0.lowerBound) }
-                let youngest = birth.ageInMonths(on: today) / 12
-                let oldest = earliest.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(on: today) / 12 } ?? youngest
-                if let below = risk.ageBelowYears, youngest < below { risks.append("age under \(below)") }
-                if let from = risk.ageFromYears, oldest >= from { risks.append("age \(from) and over") }
+                let age = ageRisk(birth, on: today)
+                if age.below, let below = risk.ageBelowYears { risks.append("age under \(below)") }
+                if age.from, let from = risk.ageFromYears { risks.append("age \(from) and over") }
             } else {
                 unknown.append("age")
             }
@@ -30,8 +27,20 @@ extension CohortDefinition {
         return CohortMembership(risks: risks, unknown: unknown, isProtected: isProtected(by: doses, at: now), lastDose: doses.last)
     }
 
+    /// Whether age rules put anyone at risk (then an unread age is said, not taken as no risk).
+    var readsAge: Bool { risk.ageBelowYears != nil || risk.ageFromYears != nil }
+
+    /// Which age rules `birth` meets on `today`. A birth date without its day allows a range of
+    /// ages: either end puts one at risk.
+    func ageRisk(_ birth: Birth, on today: (year: Int, month: Int, day: Int)) -> (below: Bool, from: Bool) {
+        let earliest = birth.partial.flatMap(FHIRDateTime.init).map { FHIRDateTime.date(milliseconds: $0.lowerBound) }
+        let youngest = birth.ageInMonths(on: today) / 12
+        let oldest = earliest.flatMap(Birth.init(fhirDate:)).map { $0.ageInMonths(on: today) / 12 } ?? youngest
+        return (risk.ageBelowYears.map { youngest < $0 } ?? false, risk.ageFromYears.map { oldest >= $0 } ?? false)
+    }
+
     /// Whether enough doses, far enough apart, fall within the window (doses sorted, none after `now`).
-    private func isProtected(by doses: [Int64], at now: Int64) -> Bool {
+    func isProtected(by doses: [Int64], at now: Int64) -> Bool {
         let day: Int64 = 86_400_000
         let window = protection.withinDays.map { now - Int64($0) * day } ?? .min
         var counted: [Int64] = []

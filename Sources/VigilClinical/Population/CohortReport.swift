@@ -1,7 +1,7 @@
 public import VigilCore
 
-/// A cohort definition's answer over a set of patients on a day: its members ranked, and the
-/// counts public health sees instead of identities.
+/// A cohort definition's answer over a set of patients on a day: its members ranked, and their
+/// counts (``tally``).
 public struct CohortReport: Sendable, Equatable {
     public struct Member: Sendable, Equatable {
         public var patient: String
@@ -60,29 +60,13 @@ public struct CohortReport: Sendable, Equatable {
         self.undetermined = undetermined
     }
 
-    /// The number of members, as public health may see it.
-    public var total: Count { Self.shown(members.count) }
-
-    /// Members by area and age band, small cells suppressed. When exactly one cell would be
-    /// suppressed, the next smallest is too, so that the total does not give it away.
-    public var cells: [Cell] {
+    /// The members counted by area and age band.
+    public var tally: CohortTally {
         var counts: [String: [String: Int]] = [:]
         for member in members {
-            let area = member.area.map { String($0.prefix(Self.areaPrefix)) } ?? "unknown"
-            counts[area, default: [:]][Self.ageBand(member.age), default: 0] += 1
+            counts[member.area.map { String($0.prefix(Self.areaPrefix)) } ?? "unknown", default: [:]][Self.ageBand(member.age), default: 0] += 1
         }
-        var cells: [(area: String, band: String, count: Int)] = []
-        for (area, bands) in counts {
-            for band in Self.ageBands.map(\.label) + ["unknown"] { if let count = bands[band] { cells.append((area, band, count)) } }
-        }
-        cells.sort { ($0.area, Self.bandOrder($0.band)) < ($1.area, Self.bandOrder($1.band)) }
-        var suppressed = Set(cells.indices.filter { cells[$0].count < Self.smallestShown })
-        if suppressed.count == 1, let next = cells.indices.filter({ !suppressed.contains($0) }).min(by: { cells[$0].count < cells[$1].count }) {
-            suppressed.insert(next)
-        }
-        return cells.indices.map {
-            Cell(area: cells[$0].area, ageBand: cells[$0].band, count: suppressed.contains($0) ? .suppressed : .exact(cells[$0].count))
-        }
+        return CohortTally(definition: definition, counts: counts, undetermined: undetermined)
     }
 
     static func shown(_ count: Int) -> Count { (1..<smallestShown).contains(count) ? .suppressed : .exact(count) }
@@ -92,5 +76,5 @@ public struct CohortReport: Sendable, Equatable {
         return ageBands.last { $0.from <= age }!.label
     }
 
-    private static func bandOrder(_ label: String) -> Int { ageBands.firstIndex { $0.label == label } ?? ageBands.count }
+    static func bandOrder(_ label: String) -> Int { ageBands.firstIndex { $0.label == label } ?? ageBands.count }
 }

@@ -21,6 +21,9 @@ public enum PopulationFact: Sendable, Equatable {
         }
     }
 
+    /// The resource types that state facts.
+    public static let sourceTypes: [FHIRResourceType] = [.patient, .condition, .immunization, .observation]
+
     /// LOINC body mass index.
     public static let bmiCode = "39156-5"
 

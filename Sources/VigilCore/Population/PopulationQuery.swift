@@ -15,16 +15,13 @@ public struct PopulationQuery: Sendable, Equatable {
     public var bmiAtLeast: Double?
     /// The vaccines whose doses the answer carries.
     public var vaccines: [ValueSetCode]
-    /// Doses before this (milliseconds) may be left out: protection counts only later ones, and
-    /// nobody's last dose is shown (public health's counts).
-    public var dosesSince: Int64?
 
     public init(
         patients: Set<String>? = nil, bornAfter: Int64? = nil, bornBefore: Int64? = nil, conditions: [ValueSetCode] = [],
-        bmiAtLeast: Double? = nil, vaccines: [ValueSetCode], dosesSince: Int64? = nil
+        bmiAtLeast: Double? = nil, vaccines: [ValueSetCode]
     ) {
         (self.patients, self.bornAfter, self.bornBefore, self.conditions) = (patients, bornAfter, bornBefore, conditions)
-        (self.bmiAtLeast, self.vaccines, self.dosesSince) = (bmiAtLeast, vaccines, dosesSince)
+        (self.bmiAtLeast, self.vaccines) = (bmiAtLeast, vaccines)
     }
 
     /// Whether age puts anyone at risk: then patients without a birth date are answered too, so

@@ -36,6 +36,11 @@ public protocol VigilStore: Sendable {
     /// The facts outbreak cohorts read (``PopulationFact``) of the living patients the query
     /// names or could count at risk, in patient order.
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord]
+    /// Every living patient's population facts, with the mark of the newest change they include.
+    func populationTable() async throws -> PopulationTable
+    /// The patients whose population facts changed after `mark`, with their facts now; nil when
+    /// more than `limit` changed (reading the whole table again is then quicker).
+    func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges?
 
     // MARK: Devices and readings
 

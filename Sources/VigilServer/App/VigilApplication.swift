@@ -168,7 +168,9 @@ public enum VigilApplication {
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
-            services: (runtime.analysis.map { [$0] } ?? []) + [runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts]
+            services: (runtime.analysis.map { [$0] } ?? []) + [
+                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts, runtime.population,
+            ]
                 + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost

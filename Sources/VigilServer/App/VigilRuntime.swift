@@ -37,6 +37,8 @@ public struct VigilRuntime: Sendable {
     let deviceDirectory: DeviceDirectory
     /// Wearers' whereabouts: consent, erasure, retention.
     public let whereabouts: WhereaboutsKeeper
+    /// Everyone's population facts, for counts over a whole population.
+    public let population: PopulationIndex
     public let logger: Logger
 
     public init(
@@ -76,6 +78,7 @@ public struct VigilRuntime: Sendable {
             metrics: metrics, logger: logger)
         self.whereabouts = WhereaboutsKeeper(
             store: store, writer: writer, clock: clock, retentionDays: configuration.locationRetentionDays, logger: logger)
+        self.population = PopulationIndex(store: store, logger: logger)
         self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil

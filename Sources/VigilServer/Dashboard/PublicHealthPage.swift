@@ -34,7 +34,7 @@ enum PublicHealthPage {
     }
 
     /// A cohort's counts by area and age band, as table rows.
-    static func counts(_ report: CohortReport) -> [String: Any] {
+    static func counts(_ report: CohortTally) -> [String: Any] {
         func text(_ count: CohortReport.Count) -> String {
             switch count {
             case .exact(let n): String(n)

@@ -3,9 +3,9 @@ import VigilClinical
 import VigilCore
 
 /// How `GET /api/cohorts/{name}` shows a report: members (JSON, CSV, a FHIR Group) to those who may
-/// see the patients, counts with small cells suppressed to public health.
+/// see the patients; counts with small cells suppressed (a ``CohortTally``) to public health.
 extension CohortReport {
-    private func head(on date: String) -> JSONObject {
+    fileprivate static func head(_ definition: CohortDefinition, on date: String) -> JSONObject {
         [
             "definition": ["name": .string(definition.name), "version": .string(definition.version)], "date": .string(date),
         ]
@@ -13,7 +13,7 @@ extension CohortReport {
 
     /// `{"definition","date","total","undetermined","members":[{"patient","risk","lastDose"}]}`, members from `offset`, at most `count`.
     func membersJSON(on date: String, offset: Int, count: Int) -> JSON {
-        var object = head(on: date)
+        var object = Self.head(definition, on: date)
         object["total"] = .integer(members.count)
         object["undetermined"] = .integer(undetermined)
         object["members"] = .array(
@@ -23,15 +23,6 @@ extension CohortReport {
                     "lastDose": member.lastDose.map { .string(FHIRDateTime.date(milliseconds: $0)) } ?? .null,
                 ]
             })
-        return .object(object)
-    }
-
-    /// `{"definition","date","total","counts":[{"area","ageBand","count"}]}`: no identities; `<11` for 1 to 10.
-    func countsJSON(on date: String) -> JSON {
-        var object = head(on: date)
-        object["total"] = total.json
-        object["counts"] = .array(
-            cells.map { ["area": .string($0.area), "ageBand": .string($0.ageBand), "count": $0.count.json] })
         return .object(object)
     }
 
@@ -62,6 +53,17 @@ extension CohortReport {
     private static func csvField(_ text: String) -> String {
         let safe = text.first.map { "=+-@\t\r".contains($0) } == true ? "'" + text : text
         return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension CohortTally {
+    /// `{"definition","date","total","counts":[{"area","ageBand","count"}]}`: no identities; `<11` for 1 to 10.
+    func countsJSON(on date: String) -> JSON {
+        var object = CohortReport.head(definition, on: date)
+        object["total"] = total.json
+        object["counts"] = .array(
+            cells.map { ["area": .string($0.area), "ageBand": .string($0.ageBand), "count": $0.count.json] })
+        return .object(object)
     }
 }
 

@@ -48,6 +48,10 @@ final class GatedStore: VigilStore {
     func search(_ query: FHIRSearchQuery) async throws -> SearchPage { try await inner.search(query) }
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord] { try await inner.population(query) }
+    func populationTable() async throws -> PopulationTable { try await inner.populationTable() }
+    func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges? {
+        try await inner.populationChanges(after: mark, limit: limit)
+    }
     func pings(patient: String, from: Int64, to: Int64) async throws -> [LocationPing] { try await inner.pings(patient: patient, from: from, to: to) }
     func pings(in windows: [PingWindow]) async throws -> [LocationPing] { try await inner.pings(in: windows) }
     func pingPatients() async throws -> [String] { try await inner.pingPatients() }

@@ -1,0 +1,85 @@
+import GRDB
+public import VigilCore
+
+/// The population held in memory (``PopulationTable``): read whole, then caught up from the
+/// patients `population_change` names after its mark.
+extension SQLiteStore {
+    public func populationTable() async throws -> PopulationTable {
+        try await pool.read { db in
+            var table = PopulationTable(mark: try Self.populationMark(db))
+            try Self.readPopulation(where: .true, into: &table, db)
+            return table
+        }
+    }
+
+    public func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges? {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT patient, seq FROM population_change WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [mark, limit + 1])
+            guard rows.count <= limit else { return nil }
+            let patients: [String] = rows.map { $0[0] }
+            var facts: [PopulationFact] = []
+            for chunk in patients.chunked(500) {
+                try Self.readPopulation(where: SQLFragment.in("patient", chunk), into: &facts, db)
+            }
+            return PopulationChanges(mark: rows.last?[1] ?? mark, patients: patients, facts: facts)
+        }
+    }
+
+    /// The number of the newest population change (0 when none).
+    private static func populationMark(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM population_change") ?? 0
+    }
+
+    /// Reads the people `filter` selects and their facts, the people first, by kind: each kind is one
+    /// pass over its own index when everyone is read.
+    private static func readPopulation(where filter: SQLFragment, into sink: inout some PopulationSink, _ db: Database) throws {
+        let people = try Row.fetchCursor(
+            db, sql: "SELECT patient, birth, area FROM population_person WHERE \(filter.sql)", arguments: filter.statementArguments)
+        while let row = try people.next() { sink.add(.person(patient: row[0], birth: row[1], area: row[2], deceased: false)) }
+        let conditions = try Row.fetchCursor(
+            db, sql: "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND \(filter.sql)",
+            arguments: filter.statementArguments)
+        while let row = try conditions.next() { sink.add(.condition(patient: row[0], system: row[1], code: row[2])) }
+        let doses = try Row.fetchCursor(
+            db, sql: "SELECT patient, system, code, time FROM population_fact WHERE kind = \(FactKind.dose.rawValue) AND \(filter.sql)",
+            arguments: filter.statementArguments)
+        while let row = try doses.next() { sink.add(.dose(patient: row[0], system: row[1], code: row[2], time: row[3])) }
+        let bmis = try Row.fetchCursor(
+            db, sql: "SELECT patient, value, time FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND \(filter.sql)",
+            arguments: filter.statementArguments)
+        while let row = try bmis.next() { sink.add(.bmi(patient: row[0], value: row[1], time: row[2])) }
+    }
+
+    /// The patients whose population facts the resource version stored under `key` states.
+    static func populationPatients(of key: Int64, _ db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT patient FROM population_person WHERE resource_key = ? UNION SELECT patient FROM population_fact WHERE resource_key = ?",
+                arguments: [key, key]))
+    }
+
+    /// Numbers a change of each patient's population facts, after every change before it.
+    static func notePopulationChanges(_ patients: Set<String>, _ db: Database) throws {
+        for patient in patients {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO population_change (patient, seq) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM population_change))
+                    ON CONFLICT (patient) DO UPDATE SET seq = excluded.seq
+                    """
+            ).execute(arguments: [patient])
+        }
+    }
+}
+
+/// Where population facts read go: a table, or a list of changes.
+private protocol PopulationSink {
+    mutating func add(_ fact: PopulationFact)
+}
+
+extension PopulationTable: PopulationSink {}
+
+extension Array: PopulationSink where Element == PopulationFact {
+    fileprivate mutating func add(_ fact: PopulationFact) { append(fact) }
+}

@@ -1,0 +1,69 @@
+import Logging
+public import ServiceLifecycle
+import Synchronization
+public import VigilClinical
+import VigilCore
+
+/// Everyone's population facts held in memory (``PopulationTable``): the one owner of public
+/// health's counts over a whole population, which evaluate every living patient and so cannot
+/// read them from the store each time.
+///
+/// Read whole when the server starts; before each count, caught up with the patients whose facts
+/// changed since (``VigilStore/populationChanges(after:limit:)``), whoever wrote them: this
+/// server, a bulk load into the same store, another node. After more than ``rereadAfter`` changes
+/// it is read whole again.
+public final class PopulationIndex: Service {
+    let store: any VigilStore
+    let logger: Logger
+    /// More changed patients than this since the last count: the table is read whole again.
+    let rereadAfter: Int
+    /// One catch-up and count at a time, so that the table is never changed while read.
+    private let lock = AsyncLock()
+    private let table = Mutex<PopulationTable?>(nil)
+
+    init(store: any VigilStore, rereadAfter: Int = 50_000, logger: Logger) {
+        self.store = store
+        self.rereadAfter = rereadAfter
+        self.logger = logger
+    }
+
+    /// Reads the table at start, so that the first count does not wait for it.
+    public func run() async throws {
+        do {
+            try await lock.withLock { try await update { _ in } }
+        } catch {
+            logger.error("the population was not read; counts read it when asked", metadata: ["error": "\(error)"])
+        }
+        try? await gracefulShutdown()
+    }
+
+    /// `definition`'s members over everyone at `now`, counted (``CohortDefinition/tally(_:at:)``).
+    public func tally(_ definition: CohortDefinition, at now: Int64) async throws -> CohortTally {
+        try await lock.withLock {
+            var tally: CohortTally?
+            try await update { tally = definition.tally($0, at: now) }
+            return tally!
+        }
+    }
+
+    /// Brings the table up to date and hands it to `body`, taken out of its box meanwhile so that
+    /// it is changed in place, not copied. Call with the lock held.
+    private func update(_ body: (PopulationTable) -> Void) async throws {
+        let kept = table.withLock { table in
+            defer { table = nil }
+            return table
+        }
+        var current: PopulationTable
+        if var kept, let changes = try await store.populationChanges(after: kept.mark, limit: rereadAfter) {
+            kept.apply(changes)
+            current = kept
+        } else {
+            let start = ContinuousClock.now
+            current = try await store.populationTable()
+            logger.info(
+                "population read whole", metadata: ["people": "\(current.count)", "seconds": "\((ContinuousClock.now - start) / .seconds(1))"])
+        }
+        body(current)
+        table.withLock { [current] in $0 = current }
+    }
+}
