@@ -1,0 +1,182 @@
+public import VigilCore
+
+/// Makes a resource fit to leave for research under ``SafeHarbor``, through an allow list: only
+/// the elements listed for its type leave, each in a form that carries no identifier (codes
+/// without their display text, dates as years, references and ids as the project's pseudonyms,
+/// addresses as ZIP3 and state). Names, contacts, identifiers, device and network identifiers,
+/// free text, narrative, notes, extensions and every element not listed stay behind.
+public struct Deidentifier: Sendable {
+    public var profile: SafeHarbor
+    /// The pseudonym of `Type/id` in the research project: stable within it, different across
+    /// projects, not reversible without the project's key.
+    public var pseudonym: @Sendable (String) -> String
+    /// The day ages are read on.
+    public var today: (year: Int, month: Int, day: Int)
+
+    /// The extension a Patient carries instead of a birth date that allows an age of 90 or more.
+    public static let ninetyOrOlderExtension = "urn:vigil:fhir:age-90-or-older"
+
+    public init(profile: SafeHarbor = SafeHarbor(), pseudonym: @escaping @Sendable (String) -> String, at now: Int64) {
+        (self.profile, self.pseudonym, self.today) = (profile, pseudonym, Birth.day(of: now))
+    }
+
+    /// How an allowed element leaves.
+    enum Element: Sendable {
+        /// A code, boolean or number, as it is.
+        case plain
+        /// A CodeableConcept's codings (system and code only); `many`: an array of them.
+        case concept, concepts
+        /// Codings (system and code only).
+        case coding, codings
+        /// A Quantity's value, unit, system and code.
+        case quantity
+        /// A reference, to the target's pseudonym; `many`: an array of them.
+        case reference, references
+        /// A date or dateTime, as its year.
+        case year
+        /// A Period, as the years of its start and end.
+        case period
+        /// Addresses, as ZIP3, state and country.
+        case address
+        /// A birth date: its year; the 90-or-older extension instead for someone that old; nothing
+        /// when the year alone allows 90.
+        case birth
+        /// Observation components: code and value.
+        case components
+    }
+
+    /// What leaves of each type exported; a type not here does not leave at all.
+    static let allowed: [FHIRResourceType: [(String, Element)]] = [
+        .patient: [("gender", .plain), ("birthDate", .birth), ("deceasedBoolean", .plain), ("deceasedDateTime", .year), ("address", .address)],
+        .observation: [
+            ("status", .plain), ("category", .concepts), ("code", .concept), ("subject", .reference), ("effectiveDateTime", .year),
+            ("effectivePeriod", .period), ("valueQuantity", .quantity), ("valueCodeableConcept", .concept), ("valueBoolean", .plain),
+            ("valueInteger", .plain), ("interpretation", .concepts), ("component", .components),
+        ],
+        .condition: [
+            ("clinicalStatus", .concept), ("verificationStatus", .concept), ("category", .concepts), ("severity", .concept), ("code", .concept),
+            ("bodySite", .concepts), ("subject", .reference), ("onsetDateTime", .year), ("abatementDateTime", .year), ("recordedDate", .year),
+        ],
+        .immunization: [
+            ("status", .plain), ("vaccineCode", .concept), ("patient", .reference), ("occurrenceDateTime", .year), ("primarySource", .plain),
+            ("site", .concept), ("route", .concept), ("doseQuantity", .quantity),
+        ],
+        .medicationStatement: [
+            ("status", .plain), ("medicationCodeableConcept", .concept), ("subject", .reference), ("effectiveDateTime", .year),
+            ("effectivePeriod", .period), ("dateAsserted", .year),
+        ],
+        .procedure: [
+            ("status", .plain), ("category", .concept), ("code", .concept), ("subject", .reference), ("performedDateTime", .year),
+            ("performedPeriod", .period), ("bodySite", .concepts), ("outcome", .concept),
+        ],
+        .diagnosticReport: [
+            ("status", .plain), ("category", .concepts), ("code", .concept), ("subject", .reference), ("effectiveDateTime", .year),
+            ("effectivePeriod", .period), ("result", .references), ("conclusionCode", .concepts),
+        ],
+        .imagingStudy: [
+            ("status", .plain), ("modality", .codings), ("subject", .reference), ("started", .year), ("numberOfSeries", .plain),
+            ("numberOfInstances", .plain), ("procedureCode", .concepts),
+        ],
+        .encounter: [("status", .plain), ("class", .coding), ("type", .concepts), ("subject", .reference), ("period", .period)],
+        .allergyIntolerance: [
+            ("clinicalStatus", .concept), ("verificationStatus", .concept), ("type", .plain), ("criticality", .plain),
+            ("code", .concept), ("patient", .reference), ("onsetDateTime", .year), ("recordedDate", .year),
+        ],
+        .medicationRequest: [
+            ("status", .plain), ("intent", .plain), ("medicationCodeableConcept", .concept), ("subject", .reference), ("authoredOn", .year),
+        ],
+        .medicationAdministration: [
+            ("status", .plain), ("medicationCodeableConcept", .concept), ("subject", .reference), ("effectiveDateTime", .year),
+            ("effectivePeriod", .period),
+        ],
+        .carePlan: [("status", .plain), ("intent", .plain), ("category", .concepts), ("subject", .reference), ("period", .period)],
+    ]
+
+    /// The resource as it may leave; nil for a type that does not leave.
+    public func deidentify(_ resource: JSON) -> JSON? {
+        guard let name = resource["resourceType"]?.stringValue, let type = FHIRResourceType(rawValue: name), let elements = Self.allowed[type],
+            let id = resource["id"]?.stringValue
+        else { return nil }
+        var out: JSONObject = ["resourceType": .string(name), "id": .string(pseudonym("\(name)/\(id)"))]
+        for (key, element) in elements {
+            guard let value = resource[key] else { continue }
+            if element == .birth {
+                guard let birth = value.stringValue, let year = SafeHarbor.year(birth) else { continue }
+                if SafeHarbor.isNinetyOrOlder(born: birth, on: today) {
+                    out["extension"] = [["url": .string(Self.ninetyOrOlderExtension), "valueBoolean": true]]
+                } else if !SafeHarbor.isNinetyOrOlder(born: year, on: today) {
+                    // A year that someone of 90 could have been born in says too much, even of someone younger.
+                    out[key] = .string(year)
+                }
+            } else if let kept = transform(value, element) {
+                out[key] = kept
+            }
+        }
+        return .object(out)
+    }
+
+    private func transform(_ value: JSON, _ element: Element) -> JSON? {
+        switch element {
+        case .plain:
+            switch value {
+            case .bool, .number: return value
+            // Codes only: a code has no spaces and is short; anything else may be text.
+            case .string(let text): return text.utf8.count <= 64 && !text.contains(" ") ? value : nil
+            default: return nil
+            }
+        case .concept:
+            let codings = (value["coding"]?.arrayValue ?? []).compactMap(coding)
+            return codings.isEmpty ? nil : ["coding": .array(codings)]
+        case .concepts: return many(value, .concept)
+        case .coding: return coding(value)
+        case .codings: return many(value, .coding)
+        case .quantity:
+            var quantity = JSONObject()
+            if case .number = value["value"] { quantity["value"] = value["value"] }
+            for key in ["unit", "system", "code"] { if let text = value[key]?.stringValue, text.utf8.count <= 64 { quantity[key] = .string(text) } }
+            return quantity["value"] == nil ? nil : .object(quantity)
+        case .reference:
+            guard let text = value["reference"]?.stringValue, let target = FHIRReference(text) else { return nil }
+            return ["reference": .string("\(target.type)/\(pseudonym("\(target.type)/\(target.id)"))")]
+        case .references: return many(value, .reference)
+        case .year: return value.stringValue.flatMap(SafeHarbor.year).map(JSON.string)
+        case .period:
+            var period = JSONObject()
+            for key in ["start", "end"] { if let year = value[key]?.stringValue.flatMap(SafeHarbor.year) { period[key] = .string(year) } }
+            return period.isEmpty ? nil : .object(period)
+        case .address:
+            let addresses = (value.arrayValue ?? []).compactMap { address -> JSON? in
+                var kept = JSONObject()
+                if let zip = address["postalCode"]?.stringValue.flatMap(profile.zip3) { kept["postalCode"] = .string(zip) }
+                for key in ["state", "country"] {
+                    if let text = address[key]?.stringValue, text.utf8.count <= 3 { kept[key] = .string(text) }
+                }
+                return kept.isEmpty ? nil : .object(kept)
+            }
+            return addresses.isEmpty ? nil : .array(addresses)
+        case .birth: return nil
+        case .components:
+            let components = (value.arrayValue ?? []).compactMap { component -> JSON? in
+                guard let code = component["code"].flatMap({ transform($0, .concept) }) else { return nil }
+                var kept: JSONObject = ["code": code]
+                if let quantity = component["valueQuantity"].flatMap({ transform($0, .quantity) }) { kept["valueQuantity"] = quantity }
+                if let concept = component["valueCodeableConcept"].flatMap({ transform($0, .concept) }) { kept["valueCodeableConcept"] = concept }
+                return kept.count > 1 ? .object(kept) : nil
+            }
+            return components.isEmpty ? nil : .array(components)
+        }
+    }
+
+    /// A coding's system and code, when both are there and the system is a URI of a code system.
+    private func coding(_ value: JSON) -> JSON? {
+        guard let system = value["system"]?.stringValue, let code = value["code"]?.stringValue,
+            system.hasPrefix("http://") || system.hasPrefix("https://") || system.hasPrefix("urn:oid:"), code.utf8.count <= 64, !code.contains(" ")
+        else { return nil }
+        return ["system": .string(system), "code": .string(code)]
+    }
+
+    private func many(_ value: JSON, _ element: Element) -> JSON? {
+        let kept = (value.arrayValue ?? []).compactMap { transform($0, element) }
+        return kept.isEmpty ? nil : .array(kept)
+    }
+}
