@@ -44,6 +44,9 @@ enum SQLiteSchema {
         migrator.registerMigration("12-population-changes") { db in
             for statement in version12 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("13-export-by-type") { db in
+            for statement in version13 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -333,6 +336,9 @@ enum SQLiteSchema {
         "CREATE TABLE population_change (patient TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE INDEX population_change_seq ON population_change (seq)",
     ]
+
+    /// A bulk export reads each type's resources in key order.
+    static let version13 = ["CREATE INDEX resource_type_key ON resource (type, key)"]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

@@ -102,6 +102,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Days wearers' location pings are kept before they are erased. [env: VIGIL_LOCATION_RETENTION] (default: 21)", valueName: "days"))
     var locationRetention: String?
 
+    @Option(
+        name: .customLong("export-retention"),
+        help: ArgumentHelp("Hours a bulk export's files are kept after it ends. [env: VIGIL_EXPORT_RETENTION] (default: 24)", valueName: "hours"))
+    var exportRetention: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -117,7 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpAuthorities", mllpAuthorities), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
-            ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention), ("logFormat", logFormat),
+            ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention),
+            ("exportRetention", exportRetention), ("logFormat", logFormat),
             ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }

@@ -60,5 +60,15 @@ import VigilSimulator
         let validation = try await Python.run("validate_fhir.py", [output.path])
         #expect(validation.status == 0, "\(validation.output.suffix(3000))")
         #expect(validation.output.contains("11 documents, 0 invalid"), "\(validation.output.suffix(3000))")
+
+        // A Bulk Data client exports them all, each resource valid for fhir.resources.
+        let exported = output.appendingPathComponent("export").path
+        let export = try await Python.run(
+            "bulk_export.py", [server.baseURL, "admin", ServerProcess.adminPassword, "/fhir/$export", exported])
+        #expect(export.status == 0 && export.output.contains("delete answered 202"), "\(export.output)")
+        let count = try FileManager.default.contentsOfDirectory(atPath: exported).count
+        #expect(count == stored.count && export.output.contains("\(count) resources"), "\(export.output)")
+        let exportValidation = try await Python.run("validate_fhir.py", [exported])
+        #expect(exportValidation.output.contains("\(count) documents, 0 invalid"), "\(exportValidation.output.suffix(3000))")
     }
 }

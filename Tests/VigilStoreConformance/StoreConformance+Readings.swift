@@ -53,6 +53,45 @@ extension StoreConformance {
             }
         ),
         (
+            "an export reads a type's current resources page by page, then for Observation the readings",
+            { store in
+                try await Fixture.seeded(store)
+                try await store.write([Fixture.patient("p3")], audit: [], sealer: Fixture.sealer)
+                var gone = try #require(try await store.resource(.patient, id: "p3"))
+                (gone.version, gone.isDeleted) = (2, true)
+                try await store.write(
+                    [
+                        ResourceWrite(mode: .delete(replacing: 1), resource: gone, index: [], accessLinks: []),
+                        Fixture.observation("manual", patient: "p1", code: "8867-4", at: "2026-03-01T08:00:30Z"),
+                    ], audit: [], sealer: Fixture.sealer)
+                _ = try await store.commit(
+                    IngestCommit(readings: (1...3).map { Fixture.reading("d1", $0, patient: "p1", at: Fixture.t0 + $0 * 60_000) }),
+                    sealer: Fixture.sealer)
+                func export(_ type: FHIRResourceType, since: Int64? = nil, limit: Int) async throws -> (ids: [String], pages: Int) {
+                    var (ids, pages, cursor) = ([String](), 0, Optional(ExportCursor.start))
+                    while let at = cursor {
+                        let page = try await store.exportPage(type, after: at, since: since, limit: limit)
+                        #expect(page.resources.count <= limit)
+                        ids += page.resources.map(\.id)
+                        (pages, cursor) = (pages + 1, page.next)
+                    }
+                    return (ids, pages)
+                }
+                #expect(try await export(.patient, limit: 1).ids == ["p1", "p2"], "the deleted p3 is not exported")
+                var readings: [StoredReading] = []
+                for seq in Int64(1)...3 {
+                    readings.append(try #require(try await store.reading(key: ProducerKey(device: "d1", boot: "b1", seq: seq))))
+                }
+                let observations = try await export(.observation, limit: 2)
+                #expect(observations.ids == ["manual"] + readings.map { String($0.id) } && observations.pages == 3, "a last page finds the end")
+                #expect(try await export(.observation, limit: 100).pages == 1)
+                let since = try await export(.observation, since: readings[1].reading.received, limit: 100).ids
+                #expect(since.suffix(2) == readings.suffix(2).map { String($0.id) } && !since.contains(String(readings[0].id)))
+                #expect(try await export(.device, limit: 10).ids == ["d1"])
+                #expect(try await export(.condition, limit: 10).ids.isEmpty)
+            }
+        ),
+        (
             "a refused reading sent again is quarantined once",
             { store in
                 try await Fixture.seeded(store)

@@ -23,6 +23,10 @@ public protocol VigilStore: Sendable {
     /// Stored versions of resources (not device readings), newest first, each with the
     /// compartment of that version. A deleted version carries the JSON of the one before it.
     func history(_ query: HistoryQuery) async throws -> [StoredResource]
+    /// A page of the current resources of `type` (for Observation, the stored ones and then the
+    /// device readings), last updated at or after `since`, after `cursor`, at most `limit`: a bulk
+    /// export reads a type through these, in order, without holding it.
+    func exportPage(_ type: FHIRResourceType, after cursor: ExportCursor, since: Int64?, limit: Int) async throws -> ExportPage
     /// What still refers to `target` (up to `limit`): `Type/id` of each current resource holding a
     /// reference to it in a search parameter, and `device readings` when readings belong to it.
     func referrers(of target: FHIRReference, limit: Int) async throws -> [String]

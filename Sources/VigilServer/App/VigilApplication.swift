@@ -76,7 +76,7 @@ public enum VigilApplication {
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
             + StreamRoutes().routes
-            + FHIRRoutes(runtime: runtime).routes
+            + BulkExportRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes
             + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
             + SchoolPageRoutes(runtime: runtime).routes + PublicHealthPageRoutes(runtime: runtime).routes
@@ -169,7 +169,7 @@ public enum VigilApplication {
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
             services: (runtime.analysis.map { [$0] } ?? []) + [
-                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts, runtime.population,
+                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts, runtime.population, runtime.exports,
             ]
                 + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in

@@ -39,6 +39,8 @@ public struct VigilRuntime: Sendable {
     public let whereabouts: WhereaboutsKeeper
     /// Everyone's population facts, for counts over a whole population.
     public let population: PopulationIndex
+    /// FHIR Bulk Data exports.
+    public let exports: BulkExporter
     public let logger: Logger
 
     public init(
@@ -79,6 +81,9 @@ public struct VigilRuntime: Sendable {
         self.whereabouts = WhereaboutsKeeper(
             store: store, writer: writer, clock: clock, retentionDays: configuration.locationRetentionDays, logger: logger)
         self.population = PopulationIndex(store: store, logger: logger)
+        self.exports = BulkExporter(
+            store: store, clock: clock, directory: configuration.dataDirectory + "/exports", retentionHours: configuration.exportRetentionHours,
+            logger: logger)
         self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil

@@ -102,6 +102,7 @@ extension VigilConfiguration {
         policyFile = reader.string(forKey: "policy")
         cohortsFile = reader.string(forKey: "cohorts")
         locationRetentionDays = reader.int(forKey: "locationRetention", default: locationRetentionDays)
+        exportRetentionHours = reader.int(forKey: "exportRetention", default: exportRetentionHours)
         let recheck = reader.int(forKey: "streamRecheck", default: 30)
         guard recheck >= 1 else { throw VigilError(.invalid, "the stream recheck interval is at least 1 second") }
         streamRecheck = .seconds(recheck)
@@ -111,7 +112,7 @@ extension VigilConfiguration {
             (httpIdleTimeout, "httpIdleTimeout"), (httpMaxConnections, "httpMaxConnections"), (mllpMaxMessage, "mllpMaxMessage"),
             (ingestLimits.maxBodyBytes, "maxBody"), (ingestLimits.maxReadings, "maxReadings"), (ingestLimits.maxDepth, "maxDepth"),
             (queueCapacity, "queueCapacity"), (maxCommitRows, "maxCommitRows"), (lateUploadSeconds, "lateUploadWindow"),
-            (locationRetentionDays, "locationRetention"),
+            (locationRetentionDays, "locationRetention"), (exportRetentionHours, "exportRetention"),
         ] where value < 1 {
             throw VigilError(.invalid, "\(name) must be 1 or more (was \(value))")
         }

@@ -73,6 +73,8 @@ public struct VigilConfiguration: Sendable {
     public var cohortsFile: String?
     /// How many days wearers' location pings are kept before the server erases them.
     public var locationRetentionDays: Int = 21
+    /// Hours a bulk export's files are kept after it ends.
+    public var exportRetentionHours: Int = 24
     /// How often a live event stream checks again that its token is valid and which patients its
     /// person may see.
     public var streamRecheck: Duration = .seconds(30)

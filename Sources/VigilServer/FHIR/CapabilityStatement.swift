@@ -51,7 +51,13 @@ enum CapabilityStatement {
                 "searchParam": .array(common + parameters),
             ]
             if type == .patient {
-                entry["operation"] = [["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"]]
+                entry["operation"] = [
+                    ["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"],
+                    ["name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"],
+                ]
+            }
+            if type == .group {
+                entry["operation"] = [["name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"]]
             }
             if type == .observation {
                 entry["documentation"] = "Device readings are served as Observations with numeric ids and identifier urn:vigil:producer-key."
@@ -64,6 +70,7 @@ enum CapabilityStatement {
             "date": .string(FHIRDateTime.instant(milliseconds: date)),
             "publisher": "Vigil",
             "kind": "instance",
+            "instantiates": ["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"],
             "software": ["name": "Vigil", "version": .string(VigilVersion.current)],
             "implementation": ["description": "Vigil IoMT platform", "url": .string(baseURL)],
             "fhirVersion": "4.0.1",
@@ -94,6 +101,7 @@ enum CapabilityStatement {
                     ],
                     "resource": .array(resources),
                     "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
+                    "operation": [["name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"]],
                     "searchParam": .array(common),
                 ]
             ],

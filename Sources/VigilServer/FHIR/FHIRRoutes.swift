@@ -62,6 +62,7 @@ struct FHIRRoutes {
             VigilRoute(.get, "/fhir/:type/:id") { request, context in
                 let type = try resourceType(context)
                 let id = try context.parameters.require("id")
+                if type == .patient, id == "$export" { return try await BulkExportRoutes(runtime: runtime).kickOff(.patient, request, context) }
                 let stored = try await service(context).read(type, id: id)
                 return resourceResponse(stored, status: .ok, request: request, context: context, location: false)
             },

@@ -49,6 +49,9 @@ final class GatedStore: VigilStore {
     func searchIDs(_ query: FHIRSearchQuery) async throws -> [String] { try await inner.searchIDs(query) }
     func population(_ query: PopulationQuery) async throws -> [PopulationRecord] { try await inner.population(query) }
     func populationTable() async throws -> PopulationTable { try await inner.populationTable() }
+    func exportPage(_ type: FHIRResourceType, after cursor: ExportCursor, since: Int64?, limit: Int) async throws -> ExportPage {
+        try await inner.exportPage(type, after: cursor, since: since, limit: limit)
+    }
     func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges? {
         try await inner.populationChanges(after: mark, limit: limit)
     }

@@ -1,0 +1,44 @@
+import VigilCore
+
+/// One `$export` from kick-off to expiry: who asked, what, and how far it has got.
+struct BulkExportJob: Sendable {
+    enum Status: Sendable, Equatable {
+        case queued, running, completed
+        case failed(String)
+    }
+
+    /// A file of the manifest: one type's resources.
+    struct Output: Sendable, Equatable {
+        var type: FHIRResourceType
+        var file: String
+        var count: Int
+    }
+
+    let id: String
+    /// The account that asked: the only one that may poll, fetch and cancel.
+    let owner: String
+    let request: BulkExportRequest
+    /// The kick-off URL, as the manifest repeats it.
+    let requestURL: String
+    /// When it was asked: every resource it holds was stored by then.
+    let transactionTime: Int64
+    var status = Status.queued
+    /// Resources read from the store so far.
+    var read = 0
+    var outputs: [Output] = []
+    /// When its files go (set when it ends).
+    var expires: Int64?
+
+    /// The Bulk Data manifest, files addressed under `base` (`https://host/fhir`).
+    func manifest(base: String) -> JSON {
+        [
+            "transactionTime": .string(FHIRDateTime.instant(milliseconds: transactionTime)), "request": .string(requestURL),
+            "requiresAccessToken": true,
+            "output": .array(
+                outputs.map {
+                    ["type": .string($0.type.rawValue), "url": .string("\(base)/$export-file/\(id)/\($0.file)"), "count": .integer($0.count)]
+                }),
+            "error": [],
+        ]
+    }
+}

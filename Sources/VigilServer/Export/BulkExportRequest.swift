@@ -1,0 +1,60 @@
+import VigilCore
+
+/// A FHIR Bulk Data `$export` kick-off, checked: its level, the types it asks for and `_since`.
+struct BulkExportRequest: Sendable, Equatable {
+    enum Level: Sendable, Equatable {
+        /// `/fhir/$export`: every resource of every type.
+        case system
+        /// `/fhir/Patient/$export`: every patient's record.
+        case patient
+        /// `/fhir/Group/{id}/$export`: the records of the group's members.
+        case group(String)
+    }
+
+    var level: Level
+    var types: [FHIRResourceType]
+    /// Only resources last updated at or after this (milliseconds).
+    var since: Int64?
+
+    /// The output formats the Bulk Data IG names for NDJSON.
+    static let formats: Set<String> = ["application/fhir+ndjson", "application/ndjson", "ndjson"]
+
+    /// - Throws: ``VigilError`` (400) for a parameter it does not take or cannot read.
+    init(level: Level, parameters: [(name: String, value: String)]) throws {
+        self.level = level
+        let allowed = level == .system ? FHIRResourceType.allCases : FHIRResourceType.allCases.filter { $0.patientElement != nil || $0 == .patient }
+        types = allowed
+        for (name, value) in parameters {
+            switch name {
+            case "_outputFormat":
+                guard Self.formats.contains(value) else {
+                    throw VigilError(.invalid, "_outputFormat takes application/fhir+ndjson", expression: "_outputFormat")
+                }
+            case "_type":
+                types = try value.split(separator: ",").map { name in
+                    guard let type = FHIRResourceType(rawValue: String(name)), allowed.contains(type) else {
+                        throw VigilError(.invalid, "_type: \(name) is not a type this export holds", expression: "_type")
+                    }
+                    return type
+                }
+            case "_since":
+                guard let instant = FHIRDateTime(value), instant.precision == .second || instant.precision == .millisecond else {
+                    throw VigilError(.invalid, "_since takes an instant, such as 2026-01-01T00:00:00Z", expression: "_since")
+                }
+                since = instant.lowerBound
+            default:
+                throw VigilError(.invalid, "\(name) is not a parameter of $export here; it takes _outputFormat, _type and _since", expression: name)
+            }
+        }
+    }
+
+    /// Whether a resource of the export's level belongs in it: every one at the system level, one
+    /// in a patient's compartment at the patient level, a member's at the group level.
+    func includes(_ resource: StoredResource, members: Set<String>) -> Bool {
+        switch level {
+        case .system: true
+        case .patient: resource.compartment?.hasPrefix("Patient/") == true
+        case .group: resource.compartment.map(members.contains) ?? false
+        }
+    }
+}
