@@ -87,6 +87,11 @@ extension StoreConformance {
                 #expect(try await export(.observation, limit: 100).pages == 1)
                 let since = try await export(.observation, since: readings[1].reading.received, limit: 100).ids
                 #expect(since.suffix(2) == readings.suffix(2).map { String($0.id) } && !since.contains(String(readings[0].id)))
+                // Each as the FHIR API serves it.
+                let page = try await store.exportPage(.observation, after: .start, since: nil, limit: 2)
+                #expect(page.resources[0].json == (try await store.resource(.observation, id: "manual"))?.json.serialized())
+                #expect(page.resources[1].json == (try await store.resource(.observation, id: String(readings[0].id)))?.json.serialized())
+                #expect(page.resources.map(\.compartment) == ["Patient/p1", "Patient/p1"])
                 #expect(try await export(.device, limit: 10).ids == ["d1"])
                 #expect(try await export(.condition, limit: 10).ids.isEmpty)
             }

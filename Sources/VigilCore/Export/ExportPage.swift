@@ -12,10 +12,22 @@ public struct ExportCursor: Sendable, Equatable {
     public static let start = ExportCursor()
 }
 
-/// One page of a bulk export: current resources, and where the next page starts (nil: the end).
+/// One page of a bulk export: current resources as stored, and where the next page starts (nil:
+/// the end).
 public struct ExportPage: Sendable {
-    public var resources: [StoredResource]
+    /// A resource as the FHIR API serves it, still serialized: an export writes it as it is.
+    public struct Entry: Sendable, Equatable {
+        public var id: String
+        /// The compartment it belongs to (`Patient/ID`, `Group/ID`), or nil.
+        public var compartment: String?
+        /// Its JSON, one line.
+        public var json: [UInt8]
+
+        public init(id: String, compartment: String?, json: [UInt8]) { (self.id, self.compartment, self.json) = (id, compartment, json) }
+    }
+
+    public var resources: [Entry]
     public var next: ExportCursor?
 
-    public init(resources: [StoredResource], next: ExportCursor?) { (self.resources, self.next) = (resources, next) }
+    public init(resources: [Entry], next: ExportCursor?) { (self.resources, self.next) = (resources, next) }
 }

@@ -48,13 +48,13 @@ struct BulkExportRequest: Sendable, Equatable {
         }
     }
 
-    /// Whether a resource of the export's level belongs in it: every one at the system level, one
+    /// Whether a resource in `compartment` belongs in the export: every one at the system level, one
     /// in a patient's compartment at the patient level, a member's at the group level.
-    func includes(_ resource: StoredResource, members: Set<String>) -> Bool {
+    func includes(_ compartment: String?, members: Set<String>) -> Bool {
         switch level {
         case .system: true
-        case .patient: resource.compartment?.hasPrefix("Patient/") == true
-        case .group: resource.compartment.map(members.contains) ?? false
+        case .patient: compartment?.hasPrefix("Patient/") == true
+        case .group: compartment.map(members.contains) ?? false
         }
     }
 }

@@ -142,8 +142,8 @@ public final class BulkExporter: Service {
         while let at = cursor {
             let page = try await store.exportPage(type, after: at, since: job.request.since, limit: Self.pageSize)
             var lines: [UInt8] = []
-            for resource in page.resources where job.request.includes(resource, members: members) {
-                lines += resource.json.serialized()
+            for resource in page.resources where job.request.includes(resource.compartment, members: members) {
+                lines += resource.json
                 lines.append(UInt8(ascii: "\n"))
                 count += 1
             }
