@@ -143,6 +143,14 @@ import VigilCore
             harness.clock.advance(seconds: 1)
             #expect(try await client.get(expiring, token: admin).status == .notFound)
             #expect(!FileManager.default.fileExists(atPath: folder + "/" + expiringID))
+
+            // Nobody polls: the sweep the exporter runs every minute removes it all the same.
+            let unpolled = try await Self.kickOff(client, "/fhir/$export", token: admin)
+            #expect(try await Self.poll(client, unpolled, token: admin).status == .ok)
+            let unpolledID = String(unpolled.split(separator: "/").last!)
+            harness.clock.advance(seconds: 3600)
+            harness.runtime.exports.sweep()
+            #expect(!FileManager.default.fileExists(atPath: folder + "/" + unpolledID))
         }
     }
 }

@@ -4,7 +4,8 @@ import VigilCore
 
 /// FHIR Bulk Data Access (v2) `$export`: kick-off at the system, Patient and Group levels, a
 /// status URL to poll (202 with progress, then the manifest), NDJSON files fetched with the same
-/// token, and `DELETE` to cancel. Administrators only: every other role gets 403.
+/// token, and `DELETE` to cancel. Administrators and their backend services only: every other
+/// role gets 403.
 struct BulkExportRoutes {
     let runtime: VigilRuntime
 
@@ -74,15 +75,15 @@ struct BulkExportRoutes {
         if case .group(let id) = level, try await runtime.store.resource(.group, id: id).map({ !$0.isDeleted }) != true {
             throw VigilError(.notFound, "Group/\(id) does not exist")
         }
-        let base = runtime.publicOrigin(request, context) + "/fhir"
-        let url = runtime.publicOrigin(request, context) + request.uri.description
-        let id = try runtime.exports.start(export, owner: owner, requestURL: url)
+        // Audited before it starts: no export runs unaudited.
         try await runtime.audit([
             runtime.auditEvent(
                 context.principal, client: context.clientAddress, action: .execute, resource: "$export", detail: request.uri.description)
         ])
+        let origin = runtime.publicOrigin(request, context)
+        let id = try runtime.exports.start(export, owner: owner, requestURL: origin + request.uri.description)
         var response = FHIRJSON.response(OperationOutcome.information("the export has started; poll its status"), status: .accepted)
-        response.headers[.contentLocation] = "\(base)/$export-status/\(id)"
+        response.headers[.contentLocation] = "\(origin)/fhir/$export-status/\(id)"
         return response
     }
 

@@ -7,7 +7,8 @@ import VigilCore
 /// Runs FHIR Bulk Data exports, one at a time, in the order asked: each type read from the store
 /// page by page (``VigilStore/exportPage(_:after:since:limit:)``) into an NDJSON file of its own
 /// under the data directory's `exports/`, never holding more than a page. Files are kept for
-/// ``retention`` after the export ends, then removed with the job; a cancelled job goes at once.
+/// ``retention`` after the export ends, then removed with the job within a minute; a cancelled
+/// job goes at once.
 /// Jobs live in memory: after a restart, their status is 404 and their files are removed.
 public final class BulkExporter: Service {
     let store: any VigilStore
@@ -77,8 +78,13 @@ public final class BulkExporter: Service {
         // Files of jobs from before a restart belong to no job.
         try? FileManager.default.removeItem(atPath: directory)
         await withGracefulShutdownHandler {
-            for await id in queue {
-                await export(id)
+            await withDiscardingTaskGroup { group in
+                // Expired files go within a minute, polled or not.
+                group.addTask {
+                    while (try? await Task.sleep(for: .seconds(60))) != nil { self.sweep() }
+                }
+                for await id in queue { await export(id) }
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.enqueue.finish()
@@ -88,7 +94,7 @@ public final class BulkExporter: Service {
     private func folder(_ id: String) -> String { directory + "/" + id }
 
     /// Removes the jobs whose files have expired.
-    private func sweep() {
+    func sweep() {
         let now = clock.now()
         let expired = jobs.withLock { jobs in
             let expired = jobs.values.filter { $0.expires.map { $0 <= now } ?? false }.map(\.id)

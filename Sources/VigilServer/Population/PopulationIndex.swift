@@ -49,21 +49,20 @@ public final class PopulationIndex: Service {
     /// Brings the table up to date and hands it to `body`, taken out of its box meanwhile so that
     /// it is changed in place, not copied. Call with the lock held.
     private func update(_ body: (PopulationTable) -> Void) async throws {
-        let kept = table.withLock { table in
+        // One variable only, so that the table has one owner while it changes.
+        var current = table.withLock { table in
             defer { table = nil }
             return table
         }
-        var current: PopulationTable
-        if var kept, let changes = try await store.populationChanges(after: kept.mark, limit: rereadAfter) {
-            kept.apply(changes)
-            current = kept
+        if let mark = current?.mark, let changes = try await store.populationChanges(after: mark, limit: rereadAfter) {
+            current!.apply(changes)
         } else {
             let start = ContinuousClock.now
             current = try await store.populationTable()
             logger.info(
-                "population read whole", metadata: ["people": "\(current.count)", "seconds": "\((ContinuousClock.now - start) / .seconds(1))"])
+                "population read whole", metadata: ["people": "\(current!.count)", "seconds": "\((ContinuousClock.now - start) / .seconds(1))"])
         }
-        body(current)
+        body(current!)
         table.withLock { [current] in $0 = current }
     }
 }
