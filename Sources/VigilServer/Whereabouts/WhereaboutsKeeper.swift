@@ -27,6 +27,7 @@ public final class WhereaboutsKeeper: Service, CommitSubscriber {
     }
 
     private let state = Mutex(State())
+    private let reviewing = AsyncLock()
 
     init(store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, retentionDays: Int, logger: Logger) {
         self.store = store
@@ -77,7 +78,13 @@ public final class WhereaboutsKeeper: Service, CommitSubscriber {
 
     /// Erases the pings of the patients a Consent was written for who no longer consent, and,
     /// once an hour, the pings past the retention period and those of patients whose consent lapsed.
+    /// One review at a time: when it returns, every Consent committed before the call is acted on,
+    /// even one that a review already running had taken up.
     func review() async {
+        await reviewing.withLock { await reviewOnce() }
+    }
+
+    private func reviewOnce() async {
         let now = clock.now()
         let (patients, sweep) = state.withLock { state in
             defer { state.reconsidered = [] }
