@@ -1,5 +1,4 @@
 import Foundation
-import VigilCore
 
 extension ChildProcess {
     /// Runs a program to its end, as a test or a script runs a command, and returns its exit status

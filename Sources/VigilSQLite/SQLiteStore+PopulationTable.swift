@@ -34,21 +34,25 @@ extension SQLiteStore {
     /// Reads the people `filter` selects and their facts, the people first, by kind: each kind is one
     /// pass over its own index when everyone is read.
     private static func readPopulation(where filter: SQLFragment, into sink: inout some PopulationSink, _ db: Database) throws {
-        let people = try Row.fetchCursor(
-            db, sql: "SELECT patient, birth, area FROM population_person WHERE \(filter.sql)", arguments: filter.statementArguments)
-        while let row = try people.next() { sink.add(.person(patient: row[0], birth: row[1], area: row[2], deceased: false)) }
-        let conditions = try Row.fetchCursor(
-            db, sql: "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND \(filter.sql)",
-            arguments: filter.statementArguments)
-        while let row = try conditions.next() { sink.add(.condition(patient: row[0], system: row[1], code: row[2])) }
-        let doses = try Row.fetchCursor(
-            db, sql: "SELECT patient, system, code, time FROM population_fact WHERE kind = \(FactKind.dose.rawValue) AND \(filter.sql)",
-            arguments: filter.statementArguments)
-        while let row = try doses.next() { sink.add(.dose(patient: row[0], system: row[1], code: row[2], time: row[3])) }
-        let bmis = try Row.fetchCursor(
-            db, sql: "SELECT patient, value, time FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND \(filter.sql)",
-            arguments: filter.statementArguments)
-        while let row = try bmis.next() { sink.add(.bmi(patient: row[0], value: row[1], time: row[2])) }
+        let reads: [(select: String, fact: (Row) -> PopulationFact)] = [
+            ("SELECT patient, birth, area FROM population_person WHERE", { .person(patient: $0[0], birth: $0[1], area: $0[2], deceased: false) }),
+            (
+                "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND",
+                { .condition(patient: $0[0], system: $0[1], code: $0[2]) }
+            ),
+            (
+                "SELECT patient, system, code, time FROM population_fact WHERE kind = \(FactKind.dose.rawValue) AND",
+                { .dose(patient: $0[0], system: $0[1], code: $0[2], time: $0[3]) }
+            ),
+            (
+                "SELECT patient, value, time FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND",
+                { .bmi(patient: $0[0], value: $0[1], time: $0[2]) }
+            ),
+        ]
+        for (select, fact) in reads {
+            let rows = try Row.fetchCursor(db, sql: "\(select) \(filter.sql)", arguments: filter.statementArguments)
+            while let row = try rows.next() { sink.add(fact(row)) }
+        }
     }
 
     /// The patients whose population facts the resource version stored under `key` states.

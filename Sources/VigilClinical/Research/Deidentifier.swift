@@ -24,13 +24,13 @@ public struct Deidentifier: Sendable {
     enum Element: Sendable {
         /// A code, boolean or number, as it is.
         case plain
-        /// A CodeableConcept's codings (system and code only); `many`: an array of them.
+        /// A CodeableConcept's codings (system and code only), or an array of CodeableConcepts.
         case concept, concepts
-        /// Codings (system and code only).
+        /// A Coding (system and code only), or an array of them.
         case coding, codings
         /// A Quantity's value, unit, system and code.
         case quantity
-        /// A reference, to the target's pseudonym; `many`: an array of them.
+        /// A reference, to the target's pseudonym, or an array of them.
         case reference, references
         /// A date or dateTime, as its year.
         case year
@@ -120,8 +120,7 @@ public struct Deidentifier: Sendable {
         case .plain:
             switch value {
             case .bool, .number: return value
-            // Codes only: a code has no spaces and is short; anything else may be text.
-            case .string(let text): return text.utf8.count <= 64 && !text.contains(" ") ? value : nil
+            case .string(let text): return Self.isCode(text) ? value : nil
             default: return nil
             }
         case .concept:
@@ -170,10 +169,13 @@ public struct Deidentifier: Sendable {
     /// A coding's system and code, when both are there and the system is a URI of a code system.
     private func coding(_ value: JSON) -> JSON? {
         guard let system = value["system"]?.stringValue, let code = value["code"]?.stringValue,
-            system.hasPrefix("http://") || system.hasPrefix("https://") || system.hasPrefix("urn:oid:"), code.utf8.count <= 64, !code.contains(" ")
+            system.hasPrefix("http://") || system.hasPrefix("https://") || system.hasPrefix("urn:oid:"), Self.isCode(code)
         else { return nil }
         return ["system": .string(system), "code": .string(code)]
     }
+
+    /// Whether `text` can be a code: short and without spaces. Anything else may be free text.
+    private static func isCode(_ text: String) -> Bool { text.utf8.count <= 64 && !text.contains(" ") }
 
     private func many(_ value: JSON, _ element: Element) -> JSON? {
         let kept = (value.arrayValue ?? []).compactMap { transform($0, element) }

@@ -20,7 +20,8 @@ struct BulkExportJob: Sendable {
     let request: BulkExportRequest
     /// The kick-off URL, as the manifest repeats it.
     let requestURL: String
-    /// When it was asked: every resource it holds was stored by then.
+    /// When it was asked (the manifest's `transactionTime`). The export reads the store as it runs,
+    /// so a resource written after it may be in it too.
     let transactionTime: Int64
     var status = Status.queued
     /// Resources read from the store so far.
