@@ -45,6 +45,7 @@ import VigilCore
         ],
         [
             "resourceType": "Observation", "id": "obs-1", "status": "final",
+            "category": [["coding": [["system": "https://alice-planted.example.org/me", "code": "MRN-PLANTED-7781"]]]],
             "identifier": [["system": "urn:vigil:producer-key", "value": "SN-PULSEOX-000917/b1/1"]],
             "code": [
                 "coding": [["system": "http://loinc.org", "code": "59408-5", "display": "Alice Wonderland-Planted's SpO2"]], "text": "ACCT-99812",
@@ -69,6 +70,7 @@ import VigilCore
         [
             "resourceType": "Immunization", "id": "imm-1", "status": "completed", "patient": ["reference": "Patient/patient-uuid-planted-1"],
             "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]], "occurrenceDateTime": "2026-03-14",
+            "doseQuantity": ["value": .double(0.5), "unit": "Alice Wonderland-Planted", "system": "http://unitsofmeasure.org", "code": "mL"],
             "lotNumber": "lot-PLANTED-42", "performer": [["actor": ["reference": "Practitioner/dr", "display": "Dr. Hatter-Planted"]]],
         ],
         [
@@ -104,6 +106,23 @@ import VigilCore
         #expect(observation["code"] == ["coding": [["system": "http://loinc.org", "code": "59408-5"]]])
         #expect(observation["component"]?.arrayValue?.count == 1, "the component whose value was text left without it, and so not at all")
         #expect(out[2]["onsetDateTime"] == "2026" && out[3]["vaccineCode"] == ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]])
+        #expect(out[3]["doseQuantity"] == ["value": .double(0.5), "unit": "mL", "system": "http://unitsofmeasure.org", "code": "mL"])
+    }
+
+    /// A limited data set (a project under a data use agreement) keeps dates whole, the city and
+    /// the five-digit ZIP code; every other identifier stays behind as in Safe Harbor.
+    @Test func aLimitedDataSetKeepsDatesAndTownsOnly() throws {
+        let limited = Deidentifier(limitedDataSet: true, pseudonym: Self.deidentifier.pseudonym, at: Self.now)
+        let out = Self.resources.compactMap(limited.deidentify)
+        let text = out.map(\.text).joined(separator: "\n")
+        let kept: Set = ["1990-06-15", "2026-03-14", "02108", "Wondertown"]
+        for value in Self.planted where !kept.contains(value) {
+            #expect(!text.contains(value), "\(value) left: \(text)")
+        }
+        #expect(out[0]["birthDate"] == "1990-06-15" && out[0]["address"] == [["postalCode": "02108", "city": "Wondertown", "state": "MA"]])
+        #expect(out[1]["effectiveDateTime"] == "2026-03-14T10:00:00Z" && out[2]["onsetDateTime"] == "2026-03-14")
+        let old = limited.deidentify(["resourceType": "Patient", "id": "p", "birthDate": "1921-03-01"])
+        #expect(old?["birthDate"] == "1921-03-01" && old?["extension"] == nil)
     }
 
     /// DEID-3: the 17 restricted ZIP3 become `000`, others keep their three digits; what is not a ZIP code does not leave.

@@ -5,8 +5,13 @@ public import VigilCore
 /// without their display text, dates as years, references and ids as the project's pseudonyms,
 /// addresses as ZIP3 and state). Names, contacts, identifiers, device and network identifiers,
 /// free text, narrative, notes, extensions and every element not listed stay behind.
+///
+/// For a limited data set (a project under a data use agreement), dates stay whole and addresses
+/// keep their city and five-digit ZIP code; everything else is as above.
 public struct Deidentifier: Sendable {
     public var profile: SafeHarbor
+    /// Whether it makes a limited data set: dates whole, city and five-digit ZIP codes kept.
+    public var limitedDataSet: Bool
     /// The pseudonym of `Type/id` in the research project: stable within it, different across
     /// projects, not reversible without the project's key.
     public var pseudonym: @Sendable (String) -> String
@@ -16,9 +21,12 @@ public struct Deidentifier: Sendable {
     /// The extension a Patient carries instead of a birth date that allows an age of 90 or more.
     public static let ninetyOrOlderExtension = "urn:vigil:fhir:age-90-or-older"
 
-    public init(profile: SafeHarbor = SafeHarbor(), pseudonym: @escaping @Sendable (String) -> String, at now: Int64) {
-        (self.profile, self.pseudonym, self.today) = (profile, pseudonym, Birth.day(of: now))
+    public init(profile: SafeHarbor = SafeHarbor(), limitedDataSet: Bool = false, pseudonym: @escaping @Sendable (String) -> String, at now: Int64) {
+        (self.profile, self.limitedDataSet, self.pseudonym, self.today) = (profile, limitedDataSet, pseudonym, Birth.day(of: now))
     }
+
+    /// The types that can leave at all, in name order.
+    public static var exportableTypes: [FHIRResourceType] { allowed.keys.sorted() }
 
     /// How an allowed element leaves.
     enum Element: Sendable {
@@ -100,7 +108,7 @@ public struct Deidentifier: Sendable {
         var out: JSONObject = ["resourceType": .string(name), "id": .string(pseudonym("\(name)/\(id)"))]
         for (key, element) in elements {
             guard let value = resource[key] else { continue }
-            if element == .birth {
+            if element == .birth, !limitedDataSet {
                 guard let birth = value.stringValue, let year = SafeHarbor.year(birth) else { continue }
                 if SafeHarbor.isNinetyOrOlder(born: birth, on: today) {
                     out["extension"] = [["url": .string(Self.ninetyOrOlderExtension), "valueBoolean": true]]
@@ -130,30 +138,35 @@ public struct Deidentifier: Sendable {
         case .coding: return coding(value)
         case .codings: return many(value, .coding)
         case .quantity:
-            var quantity = JSONObject()
-            if case .number = value["value"] { quantity["value"] = value["value"] }
-            for key in ["unit", "system", "code"] { if let text = value[key]?.stringValue, text.utf8.count <= 64 { quantity[key] = .string(text) } }
-            return quantity["value"] == nil ? nil : .object(quantity)
+            guard case .number = value["value"] else { return nil }
+            var quantity: JSONObject = ["value": value["value"]!]
+            // The unit as its UCUM code: a unit's text is free text.
+            if let unit = coding(value), unit["system"] == .string(Self.ucum) {
+                (quantity["unit"], quantity["system"], quantity["code"]) = (unit["code"], unit["system"], unit["code"])
+            }
+            return .object(quantity)
         case .reference:
             guard let text = value["reference"]?.stringValue, let target = FHIRReference(text) else { return nil }
             return ["reference": .string("\(target.type)/\(pseudonym("\(target.type)/\(target.id)"))")]
         case .references: return many(value, .reference)
-        case .year: return value.stringValue.flatMap(SafeHarbor.year).map(JSON.string)
+        case .year, .birth: return value.stringValue.flatMap(date).map(JSON.string)
         case .period:
             var period = JSONObject()
-            for key in ["start", "end"] { if let year = value[key]?.stringValue.flatMap(SafeHarbor.year) { period[key] = .string(year) } }
+            for key in ["start", "end"] { if let date = value[key]?.stringValue.flatMap(date) { period[key] = .string(date) } }
             return period.isEmpty ? nil : .object(period)
         case .address:
             let addresses = (value.arrayValue ?? []).compactMap { address -> JSON? in
                 var kept = JSONObject()
-                if let zip = address["postalCode"]?.stringValue.flatMap(profile.zip3) { kept["postalCode"] = .string(zip) }
+                if let zip = address["postalCode"]?.stringValue.flatMap(limitedDataSet ? SafeHarbor.zip5 : profile.zip3) {
+                    kept["postalCode"] = .string(zip)
+                }
+                if limitedDataSet, let city = address["city"]?.stringValue, city.utf8.count <= 64 { kept["city"] = .string(city) }
                 for key in ["state", "country"] {
                     if let text = address[key]?.stringValue, text.utf8.count <= 3 { kept[key] = .string(text) }
                 }
                 return kept.isEmpty ? nil : .object(kept)
             }
             return addresses.isEmpty ? nil : .array(addresses)
-        case .birth: return nil
         case .components:
             let components = (value.arrayValue ?? []).compactMap { component -> JSON? in
                 guard let code = component["code"].flatMap({ transform($0, .concept) }) else { return nil }
@@ -166,12 +179,34 @@ public struct Deidentifier: Sendable {
         }
     }
 
-    /// A coding's system and code, when both are there and the system is a URI of a code system.
+    /// A coding's system and code, when both are there and the system is a known code system.
     private func coding(_ value: JSON) -> JSON? {
-        guard let system = value["system"]?.stringValue, let code = value["code"]?.stringValue,
-            system.hasPrefix("http://") || system.hasPrefix("https://") || system.hasPrefix("urn:oid:"), Self.isCode(code)
+        guard let system = value["system"]?.stringValue, let code = value["code"]?.stringValue, Self.isCodeSystem(system), Self.isCode(code)
         else { return nil }
         return ["system": .string(system), "code": .string(code)]
+    }
+
+    static let ucum = "http://unitsofmeasure.org"
+
+    /// The code systems whose codes leave: a system is a URI anyone can write, so only these.
+    static let codeSystems: Set<String> = [
+        "http://loinc.org", "http://snomed.info/sct", ucum, "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://dicom.nema.org/resources/ontology/DCM", "http://www.whocc.no/atc", "urn:iso:std:iso:11073-10101", "urn:ietf:bcp:47",
+        "urn:vigil:observation", "urn:vigil:device-metric", "urn:vigil:score",
+    ]
+    /// Families of code systems whose codes leave: HL7's (`sid/cvx`, `sid/icd-10`, …) and its terminology.
+    static let codeSystemFamilies = ["http://hl7.org/fhir/", "http://terminology.hl7.org/CodeSystem/"]
+
+    /// Whether `system` is a code system whose codes leave: one listed, one of a listed family, or an OID.
+    static func isCodeSystem(_ system: String) -> Bool {
+        codeSystems.contains(system) || codeSystemFamilies.contains { system.hasPrefix($0) && system.utf8.count <= 96 }
+            || (system.hasPrefix("urn:oid:") && system.dropFirst(8).allSatisfy { $0 == "." || $0.isASCII && $0.isNumber })
+    }
+
+    /// A date or dateTime as it may leave: its year, or whole in a limited data set.
+    private func date(_ text: String) -> String? {
+        guard let year = SafeHarbor.year(text) else { return nil }
+        return limitedDataSet ? text : year
     }
 
     /// Whether `text` can be a code: short and without spaces. Anything else may be free text.

@@ -34,6 +34,12 @@ public struct SafeHarbor: Sendable, Equatable {
         return restrictedZIP3.contains(prefix) ? "000" : prefix
     }
 
+    /// A US ZIP code as its five digits (a limited data set keeps them); nil for anything else.
+    public static func zip5(_ postalCode: String) -> String? {
+        guard SafeHarbor(restrictedZIP3: []).zip3(postalCode) != nil else { return nil }
+        return String(postalCode.prefix(5))
+    }
+
     /// The year of a FHIR date or dateTime; nil when it is not one.
     public static func year(_ text: String) -> String? {
         guard FHIRDateTime(text) != nil else { return nil }

@@ -41,6 +41,8 @@ public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparabl
     case consent = "Consent"
     // Who did what to which resource: seen by administrators only (its targets are many).
     case provenance = "Provenance"
+    // A research project (its population, profile, types and researchers): seen by administrators only.
+    case researchStudy = "ResearchStudy"
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
@@ -48,7 +50,7 @@ public enum FHIRResourceType: String, CaseIterable, Sendable, Codable, Comparabl
     /// patient compartment), or nil for types that belong to no patient. A `Patient` is its own.
     public var patientElement: String? {
         switch self {
-        case .patient, .practitioner, .practitionerRole, .organization, .group, .location, .medication, .endpoint, .provenance: nil
+        case .patient, .practitioner, .practitionerRole, .organization, .group, .location, .medication, .endpoint, .provenance, .researchStudy: nil
         case .relatedPerson, .device, .immunization, .allergyIntolerance, .familyMemberHistory, .claim, .explanationOfBenefit, .consent:
             "patient"
         case .coverage: "beneficiary"

@@ -9,9 +9,13 @@ import VigilSQLite
 /// apart, and restoring needs the audit key that sealed the chain.
 public enum DataBackup {
     /// The key files of a data directory, and whether a restore needs each one (without the token
-    /// or broker key a new one is made: people sign in again and the broker's files are written anew).
+    /// or broker key a new one is made: people sign in again and the broker's files are written anew;
+    /// without the research key, every research project's pseudonyms change).
     static func keyFiles(of configuration: VigilConfiguration) -> [(path: String, required: Bool)] {
-        [(configuration.resolvedAuditKeyFile, true), (configuration.tokenKeyFile, false), (configuration.brokerKeyFile, false)]
+        [
+            (configuration.resolvedAuditKeyFile, true), (configuration.tokenKeyFile, false), (configuration.brokerKeyFile, false),
+            (configuration.researchKeyFile, false),
+        ]
     }
 
     /// What a backup wrote.

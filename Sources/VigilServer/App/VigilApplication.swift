@@ -56,6 +56,7 @@ public enum VigilApplication {
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
             brokerKey: try KeyFile.loadOrCreate(configuration.brokerKeyFile),
+            researchKey: try KeyFile.loadOrCreate(configuration.researchKeyFile),
             policy: policy, cohorts: cohorts, logger: logger
         )
         if let checkpoints = runtime.anchor.checkpoints {
@@ -96,8 +97,9 @@ public enum VigilApplication {
             URLCredentialGuard<VigilRequestContext>()
             FHIRFormatMiddleware<VigilRequestContext>()
         }
-        let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime))
-        let pages = router.group().add(middleware: SessionMiddleware(runtime: runtime))
+        let protected = router.group().add(middleware: AuthenticationMiddleware(runtime: runtime)).add(
+            middleware: RefusalAuditMiddleware(runtime: runtime))
+        let pages = router.group().add(middleware: SessionMiddleware(runtime: runtime)).add(middleware: RefusalAuditMiddleware(runtime: runtime))
         for route in routes {
             switch route.access {
             case .public: router.on(RouterPath(route.path), method: route.method, use: route.handler)

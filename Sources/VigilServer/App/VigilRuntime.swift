@@ -45,7 +45,8 @@ public struct VigilRuntime: Sendable {
 
     public init(
         configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
-        tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
+        tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32),
+        researchKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
         cohorts: CohortCatalog = .shipped, metrics: VigilMetrics = .shared, logger: Logger
     ) {
         var configuration = configuration
@@ -83,7 +84,7 @@ public struct VigilRuntime: Sendable {
         self.population = PopulationIndex(store: store, logger: logger)
         self.exports = BulkExporter(
             store: store, clock: clock, directory: configuration.dataDirectory + "/exports", retentionHours: configuration.exportRetentionHours,
-            logger: logger)
+            writer: writer, research: ResearchKeys(secret: researchKey), logger: logger)
         self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil

@@ -95,4 +95,6 @@ public struct VigilConfiguration: Sendable {
     public var tokenKeyFile: String { keyDirectory + "/token-signing.key" }
     /// The secret behind the server's own broker password (`vigil-server`).
     public var brokerKeyFile: String { keyDirectory + "/broker-server.key" }
+    /// The secret behind research pseudonyms and the signatures of research exports.
+    public var researchKeyFile: String { keyDirectory + "/research.key" }
 }

@@ -1,3 +1,4 @@
+import VigilClinical
 import VigilCore
 
 /// One `$export` from kick-off to expiry: who asked, what, and how far it has got.
@@ -12,12 +13,18 @@ struct BulkExportJob: Sendable {
         var type: FHIRResourceType
         var file: String
         var count: Int
+        /// Its SHA-256, hex (research exports, whose manifest signs it).
+        var sha256: String?
     }
 
     let id: String
     /// The account that asked: the only one that may poll, fetch and cancel.
     let owner: String
     let request: BulkExportRequest
+    /// The research project a researcher's export is scoped to: then it is de-identified.
+    let project: ResearchProject?
+    /// The kick-off's audit event: its completion is recorded as the same actor's.
+    let kickOff: AuditEvent
     /// The kick-off URL, as the manifest repeats it.
     let requestURL: String
     /// When it was asked (the manifest's `transactionTime`). The export reads the store as it runs,
@@ -29,10 +36,12 @@ struct BulkExportJob: Sendable {
     var outputs: [Output] = []
     /// When its files go (set when it ends).
     var expires: Int64?
+    /// The manifest's `extension` (a research export's de-identification and signature).
+    var manifestExtension: JSON?
 
     /// The Bulk Data manifest, files addressed under `base` (`https://host/fhir`).
     func manifest(base: String) -> JSON {
-        [
+        var manifest: JSONObject = [
             "transactionTime": .string(FHIRDateTime.instant(milliseconds: transactionTime)), "request": .string(requestURL),
             "requiresAccessToken": true,
             "output": .array(
@@ -41,5 +50,7 @@ struct BulkExportJob: Sendable {
                 }),
             "error": [],
         ]
+        if let manifestExtension { manifest["extension"] = manifestExtension }
+        return .object(manifest)
     }
 }

@@ -1,3 +1,4 @@
+import VigilClinical
 import VigilCore
 
 /// A FHIR Bulk Data `$export` kick-off, checked: its level, the types it asks for and `_since`.
@@ -46,6 +47,19 @@ struct BulkExportRequest: Sendable, Equatable {
                 throw VigilError(.invalid, "\(name) is not a parameter of $export here; it takes _outputFormat, _type and _since", expression: name)
             }
         }
+    }
+
+    /// Narrows it to what research project `project` may export: its population (a Group-level
+    /// export names the project's Group) and its types (all of them unless `_type` asked for some).
+    /// - Throws: ``VigilError`` (403) for another Group or a type the project does not export.
+    mutating func scope(to project: ResearchProject, typesAsked: Bool) throws {
+        if case .group(let id) = level, "Group/\(id)" != project.population {
+            throw VigilError(.forbidden, "a research export covers its project's population, \(project.population)")
+        }
+        if let type = types.first(where: { !project.types.contains($0) }), typesAsked {
+            throw VigilError(.forbidden, "the research project does not export \(type.rawValue)", expression: "_type")
+        }
+        types = types.filter(project.types.contains)
     }
 
     /// Whether a resource in `compartment` belongs in the export: every one at the system level, one

@@ -1,11 +1,16 @@
 import HTTPTypes
 import Hummingbird
+import VigilClinical
 import VigilCore
 
 /// FHIR Bulk Data Access (v2) `$export`: kick-off at the system, Patient and Group levels, a
 /// status URL to poll (202 with progress, then the manifest), NDJSON files fetched with the same
-/// token, and `DELETE` to cancel. Administrators and their backend services only: every other
-/// role gets 403.
+/// token, and `DELETE` to cancel.
+///
+/// Administrators and their backend services export identified data. A researcher's export names
+/// its research project (`project=ID`, a ResearchStudy the researcher is assigned to, active and
+/// not expired) and is always de-identified by the project's profile (``ResearchExport``); an
+/// administrator may ask for one too. Every other role gets 403.
 struct BulkExportRoutes {
     let runtime: VigilRuntime
 
@@ -67,8 +72,11 @@ struct BulkExportRoutes {
         guard request.headers[.prefer]?.contains("respond-async") == true else {
             throw VigilError(.invalid, "$export runs asynchronously: send Prefer: respond-async")
         }
-        let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        let export = try BulkExportRequest(level: level, parameters: parameters)
+        var parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let project = try await project(parameters.first { $0.name == "project" }?.value, context)
+        parameters.removeAll { $0.name == "project" }
+        var export = try BulkExportRequest(level: level, parameters: parameters)
+        if let project { try export.scope(to: project, typesAsked: parameters.contains { $0.name == "_type" }) }
         if let scopes, let type = export.types.first(where: { !scopes.allows(.search, on: $0) }) {
             throw VigilError(.forbidden, "the token's scopes do not cover \(type.rawValue); ask for fewer types with _type")
         }
@@ -76,12 +84,12 @@ struct BulkExportRoutes {
             throw VigilError(.notFound, "Group/\(id) does not exist")
         }
         // Audited before it starts: no export runs unaudited.
-        try await runtime.audit([
-            runtime.auditEvent(
-                context.principal, client: context.clientAddress, action: .execute, resource: "$export", detail: request.uri.description)
-        ])
+        let kickOff = runtime.auditEvent(
+            context.principal, client: context.clientAddress, action: .execute, resource: "$export",
+            detail: (project.map { "project \($0.id): " } ?? "") + request.uri.description)
+        try await runtime.audit([kickOff])
         let origin = runtime.publicOrigin(request, context)
-        let id = try runtime.exports.start(export, owner: owner, requestURL: origin + request.uri.description)
+        let id = try runtime.exports.start(export, project: project, owner: owner, requestURL: origin + request.uri.description, kickOff: kickOff)
         var response = FHIRJSON.response(OperationOutcome.information("the export has started; poll its status"), status: .accepted)
         response.headers[.contentLocation] = "\(origin)/fhir/$export-status/\(id)"
         return response
@@ -93,14 +101,37 @@ struct BulkExportRoutes {
         return job
     }
 
-    /// The account asking, when it may export: an administrator, or an administrator's backend
-    /// service (with the scopes it was granted).
+    /// The account asking, when it may export: an administrator, an administrator's backend
+    /// service (with the scopes it was granted), or a researcher.
     private func exporter(_ context: VigilRequestContext) throws -> (username: String, scopes: SMARTScopes?) {
         switch context.principal {
-        case .user(let user) where user.role == .admin: return (user.username, nil)
+        case .user(let user) where user.role == .admin || user.role == .researcher: return (user.username, nil)
         case .client(let account, let scopes) where account.role == .admin: return (account.username, scopes)
-        default: throw VigilError(.forbidden, "only administrators and their backend services export")
+        default: throw VigilError(.forbidden, "only administrators, their backend services and researchers export")
         }
+    }
+
+    /// The research project `id` names, when the asker may export it; nil when none is named,
+    /// which only administrators may do.
+    private func project(_ id: String?, _ context: VigilRequestContext) async throws -> ResearchProject? {
+        let researcher = context.principal?.user.flatMap { $0.role == .researcher ? $0.username : nil }
+        guard let id else {
+            if researcher != nil { throw VigilError(.invalid, "a researcher's export names its research project: project=ID", expression: "project") }
+            return nil
+        }
+        let refusal = VigilError(.forbidden, "ResearchStudy/\(id) is not a research project you are assigned to")
+        guard FHIRID.isValid(id), let stored = try await runtime.store.resource(.researchStudy, id: id), !stored.isDeleted,
+            let project = try? ResearchProject(study: stored.json), researcher.map(project.researchers.contains) ?? true
+        else { throw refusal }
+        let now = runtime.clock.now()
+        guard project.isOpen(at: now) else {
+            throw VigilError(
+                .forbidden,
+                project.isActive
+                    ? "ResearchStudy/\(id) expired at \(FHIRDateTime.instant(milliseconds: project.expires)): it exports nothing"
+                    : "ResearchStudy/\(id) is not active: it exports nothing")
+        }
+        return project
     }
 
     private func owner(_ context: VigilRequestContext) throws -> String { try exporter(context).username }

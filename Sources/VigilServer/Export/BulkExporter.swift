@@ -1,7 +1,9 @@
+import Crypto
 import Foundation
 import Logging
 public import ServiceLifecycle
 import Synchronization
+import VigilClinical
 import VigilCore
 
 /// Runs FHIR Bulk Data exports, one at a time, in the order asked: each type read from the store
@@ -9,6 +11,12 @@ import VigilCore
 /// under the data directory's `exports/`, never holding more than a page. Files are kept for
 /// ``retention`` after the export ends, then removed with the job within a minute; a cancelled
 /// job goes at once.
+///
+/// A researcher's export (one with a ``ResearchProject``) covers the project's population only,
+/// less those who refused research and those in small quasi-identifier classes
+/// (``ResearchExport``); every resource leaves de-identified, each file is hashed, and the
+/// manifest carries the signed statement of what left, whose digest the audit chain records.
+///
 /// Jobs live in memory: after a restart, their status is 404 and their files are removed.
 public final class BulkExporter: Service {
     let store: any VigilStore
@@ -16,6 +24,8 @@ public final class BulkExporter: Service {
     let directory: String
     /// How long an export's files are kept after it ends, in milliseconds.
     let retention: Int64
+    let writer: ChangeWriter
+    let research: ResearchKeys
     let logger: Logger
     /// Resources read from the store at once.
     static let pageSize = 1000
@@ -26,8 +36,13 @@ public final class BulkExporter: Service {
     private let queue: AsyncStream<String>
     private let enqueue: AsyncStream<String>.Continuation
 
-    init(store: any VigilStore, clock: any VigilClock, directory: String, retentionHours: Int, logger: Logger) {
+    init(
+        store: any VigilStore, clock: any VigilClock, directory: String, retentionHours: Int, writer: ChangeWriter, research: ResearchKeys,
+        logger: Logger
+    ) {
         self.store = store
+        self.writer = writer
+        self.research = research
         self.clock = clock
         self.directory = directory
         self.retention = Int64(retentionHours) * 3_600_000
@@ -35,11 +50,12 @@ public final class BulkExporter: Service {
         (queue, enqueue) = AsyncStream.makeStream(of: String.self)
     }
 
-    /// Queues an export; its id.
+    /// Queues an export (of `project`, de-identified, for a researcher); its id.
     /// - Throws: ``VigilError`` (429) when ``capacity`` exports are waiting or running.
-    func start(_ request: BulkExportRequest, owner: String, requestURL: String) throws -> String {
+    func start(_ request: BulkExportRequest, project: ResearchProject?, owner: String, requestURL: String, kickOff: AuditEvent) throws -> String {
         let id = SecureRandom.token(16)
-        let job = BulkExportJob(id: id, owner: owner, request: request, requestURL: requestURL, transactionTime: clock.now())
+        let job = BulkExportJob(
+            id: id, owner: owner, request: request, project: project, kickOff: kickOff, requestURL: requestURL, transactionTime: clock.now())
         try jobs.withLock { jobs in
             let active = jobs.values.filter { $0.status == .queued || $0.status == .running }.count
             guard active < Self.capacity else {
@@ -108,10 +124,23 @@ public final class BulkExporter: Service {
         guard let job = update(id, { $0.status = .running }) else { return }  // cancelled while queued
         do {
             try FileManager.default.createDirectory(atPath: folder(id), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let members = try await members(of: job.request.level)
+            // A project's population is its Group's members.
+            let members = try await members(of: job.project.map { .group(String($0.population.dropFirst("Group/".count))) } ?? job.request.level)
+            var research: ResearchExport?
+            if let project = job.project {
+                research = try await ResearchExport.prepare(project, members: members, keys: self.research, store: store, at: job.transactionTime)
+            }
             for type in job.request.types {
-                guard let output = try await write(type, job: job, members: members) else { return }  // cancelled
+                guard let output = try await write(type, job: job, members: members, research: &research) else { return }  // cancelled
                 if output.count > 0 { _ = update(id) { $0.outputs.append(output) } }
+            }
+            if let research, let done = update(id, { _ in }) {
+                let signed = try research.manifestExtension(job: done, keys: self.research)
+                var event = job.kickOff
+                event.time = clock.now()
+                event.detail = "project \(research.project.id): signed, statement sha256:\(ResearchExport.digest(signed["statement"]!.stringValue!))"
+                try await writer.submit(.audit([event]))
+                _ = update(id) { $0.manifestExtension = signed }
             }
             _ = update(id) { job in
                 job.status = .completed
@@ -135,8 +164,11 @@ public final class BulkExporter: Service {
         return Set((group.json["member"]?.arrayValue ?? []).compactMap { $0["entity"]?["reference"]?.stringValue })
     }
 
-    /// Writes one type's file; its output, or nil when the job was cancelled meanwhile.
-    private func write(_ type: FHIRResourceType, job: BulkExportJob, members: Set<String>) async throws -> BulkExportJob.Output? {
+    /// Writes one type's file; its output, or nil when the job was cancelled meanwhile. A research
+    /// export's lines are de-identified and hashed.
+    private func write(
+        _ type: FHIRResourceType, job: BulkExportJob, members: Set<String>, research: inout ResearchExport?
+    ) async throws -> BulkExportJob.Output? {
         let name = "\(type.rawValue).ndjson"
         let path = folder(job.id) + "/" + name
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
@@ -145,20 +177,28 @@ public final class BulkExporter: Service {
         defer { try? handle.close() }
         var cursor: ExportCursor? = .start
         var count = 0
+        var hash = SHA256()
         while let at = cursor {
             let page = try await store.exportPage(type, after: at, since: job.request.since, limit: Self.pageSize)
             var lines: [UInt8] = []
-            for resource in page.resources where job.request.includes(resource.compartment, members: members) {
-                lines += resource.json
+            for resource in page.resources {
+                if research != nil {
+                    guard let line = try research!.line(resource) else { continue }
+                    lines += line
+                } else {
+                    guard job.request.includes(resource.compartment, members: members) else { continue }
+                    lines += resource.json
+                }
                 lines.append(UInt8(ascii: "\n"))
                 count += 1
             }
+            if research != nil { hash.update(data: lines) }
             try handle.write(contentsOf: lines)
             guard update(job.id, { $0.read += page.resources.count }) != nil else { return nil }
             cursor = page.next
         }
         if count == 0 { try? FileManager.default.removeItem(atPath: path) }
-        return BulkExportJob.Output(type: type, file: name, count: count)
+        return BulkExportJob.Output(type: type, file: name, count: count, sha256: research.map { _ in Hex.encode(hash.finalize()) })
     }
 
     /// Changes a job; the job after, or nil when it is gone (cancelled).

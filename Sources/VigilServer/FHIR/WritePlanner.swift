@@ -10,7 +10,8 @@ import VigilCore
 /// exist); an observation entered by a person carries them as performer, uses plausible values
 /// for a catalogued code, has a value the clinical rules can read when its code is one they read,
 /// is not dated after now (beyond the policy's clock tolerance), and does not pose as a device
-/// reading; a patient's or device's identifier is not another one's (HL7 v2 finds them by it).
+/// reading; a patient's or device's identifier is not another one's (HL7 v2 finds them by it); a
+/// research project (ResearchStudy) is one ``ResearchProject`` reads, assigned to researchers.
 struct WritePlanner: Sendable {
     let runtime: VigilRuntime
     let access: AccessControl
@@ -28,6 +29,7 @@ struct WritePlanner: Sendable {
         try await checkReferences(resource, type: type)
         if type.hasMatchedIdentifiers { try await checkIdentifiers(resource, type: type, id: id) }
         if type == .observation { resource = try checkObservation(resource, now: now) }
+        if type == .researchStudy { try await checkProject(resource) }
         var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
         if type == .device { write.linkStart = try await linkStart(resource, device: id, patient: write.resource.patient, now: now) }
         return write
@@ -117,6 +119,15 @@ struct WritePlanner: Sendable {
             return false
         }
         return access.canSee(stored)
+    }
+
+    /// A ResearchStudy is a research project Vigil can scope exports to, and the accounts it
+    /// assigns are researchers'.
+    private func checkProject(_ resource: JSON) async throws {
+        let project = try ResearchProject(study: resource)
+        for name in project.researchers.sorted() where try await runtime.store.user(username: name)?.role != .researcher {
+            throw VigilError(.unprocessable, "\(name) is not a researcher's account", expression: "ResearchStudy.extension")
+        }
     }
 
     /// Another resource of the type may not hold the same identifier (system and value): HL7 v2

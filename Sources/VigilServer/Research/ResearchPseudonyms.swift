@@ -14,8 +14,6 @@ public struct ResearchPseudonyms: Sendable {
 
     /// The pseudonym of `reference` (`Patient/123`).
     public func callAsFunction(_ reference: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        let code = HMAC<SHA256>.authenticationCode(for: Array(reference.utf8), using: key)
-        return String(decoding: code.prefix(16).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(reference.utf8), using: key).prefix(16))
     }
 }
