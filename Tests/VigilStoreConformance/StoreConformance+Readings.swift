@@ -97,6 +97,42 @@ extension StoreConformance {
             }
         ),
         (
+            "the values of a code are its stored Observations' quantities, then its readings, page by page",
+            { store in
+                try await Fixture.seeded(store)
+                func observation(_ id: String, code: String = "8867-4", value: JSON?, status: String = "final") -> ResourceWrite {
+                    var json: JSONObject = [
+                        "resourceType": "Observation", "status": .string(status), "subject": ["reference": "Patient/p2"],
+                        "code": ["coding": [["system": "http://loinc.org", "code": .string(code)]]], "effectiveDateTime": "2026-02-01T10:00:00Z",
+                    ]
+                    if let value { json["valueQuantity"] = ["value": value, "unit": "/min"] }
+                    return Fixture.write(.object(json), .observation, id: id)
+                }
+                try await store.write(
+                    [
+                        observation("a", value: 61), observation("b", value: .double(62.5)), observation("text", value: nil),
+                        observation("other", code: "9279-1", value: 18), observation("error", value: 99, status: "entered-in-error"),
+                    ], audit: [], sealer: Fixture.sealer)
+                _ = try await store.commit(
+                    IngestCommit(
+                        readings: (1...3).map { Fixture.reading("d1", $0, patient: "p1", value: Double(70 + $0), at: Fixture.t0 + $0 * 60_000) }
+                            + [Fixture.reading("d1", 4, patient: "p1", code: "9279-1", value: 16, at: Fixture.t0)]),
+                    sealer: Fixture.sealer)
+                var (values, pages, cursor) = ([ValuePage.Entry](), 0, Optional(ExportCursor.start))
+                while let at = cursor {
+                    let page = try await store.values(of: "8867-4", after: at, limit: 2)
+                    #expect(page.values.count <= 2)
+                    (values, pages, cursor) = (values + page.values, pages + 1, page.next)
+                }
+                let effective = try #require(FHIRDateTime("2026-02-01T10:00:00Z")).lowerBound
+                #expect(
+                    values == [.init(patient: "Patient/p2", value: 61, time: effective), .init(patient: "Patient/p2", value: 62.5, time: effective)]
+                        + (1...3).map { .init(patient: "Patient/p1", value: Double(70 + $0), time: Fixture.t0 + $0 * 60_000) })
+                #expect(try await store.values(of: "9279-1", after: .start, limit: 10).values.map(\.value) == [18, 16])
+                #expect(try await store.values(of: "2708-6", after: .start, limit: 10).values.isEmpty)
+            }
+        ),
+        (
             "a refused reading sent again is quarantined once",
             { store in
                 try await Fixture.seeded(store)

@@ -98,6 +98,9 @@ public struct ResearchProject: Sendable, Equatable {
         researchers = Set(values(Self.researcherExtension, "valueString"))
     }
 
+    /// The id of the Group of its population.
+    public var group: String { String(population.dropFirst("Group/".count)) }
+
     /// Whether it may export and answer questions at `now`: active and not expired.
     public func isOpen(at now: Int64) -> Bool { isActive && now <= expires }
 }

@@ -27,6 +27,10 @@ public protocol VigilStore: Sendable {
     /// device readings), last updated at or after `since`, after `cursor`, at most `limit`: a bulk
     /// export reads a type through these, in order, without holding it.
     func exportPage(_ type: FHIRResourceType, after cursor: ExportCursor, since: Int64?, limit: Int) async throws -> ExportPage
+    /// A page of the numeric values recorded in patients' records for `code` (any system):
+    /// current stored Observations of a patient with that code, a `valueQuantity` and an effective
+    /// time, in key order, then the device readings of that code in id order.
+    func values(of code: String, after cursor: ExportCursor, limit: Int) async throws -> ValuePage
     /// What still refers to `target` (up to `limit`): `Type/id` of each current resource holding a
     /// reference to it in a search parameter, and `device readings` when readings belong to it.
     func referrers(of target: FHIRReference, limit: Int) async throws -> [String]
@@ -120,5 +124,12 @@ extension VigilStore {
     /// The members of the care teams looking after one patient at `time` (``careTeams(patients:at:)``).
     public func careTeam(patient: String, at time: Int64) async throws -> [String: Set<String>] {
         try await careTeams(patients: [patient], at: time)[patient] ?? [:]
+    }
+
+    /// The references of a Group's members (`Patient/ID`, as its `member.entity` names them).
+    /// - Throws: ``VigilError`` (404) when the Group does not exist.
+    public func members(ofGroup id: String) async throws -> Set<String> {
+        guard let group = try await resource(.group, id: id), !group.isDeleted else { throw VigilError(.notFound, "Group/\(id) does not exist") }
+        return Set((group.json["member"]?.arrayValue ?? []).compactMap { $0["entity"]?["reference"]?.stringValue })
     }
 }

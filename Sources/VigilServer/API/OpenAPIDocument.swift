@@ -177,6 +177,26 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/research/{project}/aggregates": {
+              "get": {
+                "summary": "Statistics of a coded value over a research project's population (docs/research.md): values (readings and stored Observations), patients, mean, sd and the 10th to 90th percentiles, by age band, sex, area (ZIP3) and month; cells of fewer than 5 patients suppressed; patients who refused research left out. Researchers assigned to the project and administrators; audited with the project",
+                "parameters": [
+                  {"name": "project", "in": "path", "required": true, "description": "The ResearchStudy id", "schema": {"type": "string"}},
+                  {"name": "code", "in": "query", "required": true, "description": "CODE or SYSTEM|CODE (any system)", "schema": {"type": "string"}},
+                  {"name": "by", "in": "query", "description": "Any of age, sex, area, month, comma-separated", "schema": {"type": "string"}},
+                  {"name": "range", "in": "query", "description": "LOW,HIGH: the percentage of values within it (inRange; time in range for CGM)", "schema": {"type": "string"}},
+                  {"name": "from", "in": "query", "description": "FHIR date or instant: values at or after it", "schema": {"type": "string"}},
+                  {"name": "to", "in": "query", "description": "FHIR date or instant: values at or before it", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                  "200": {"description": "{project, code, by, k, cells:[{age?, sex?, area?, month?, patients, values, mean, sd, p10, p25, median, p75, p90, inRange?} or {…, suppressed: true}]}", "content": {"application/json": {"schema": {"type": "object", "required": ["project", "code", "by", "k", "cells"]}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/exposures": {
               "post": {
                 "summary": "Exposure and source tracing from consenting wearers' location pings (docs/clinical.md, Whereabouts and exposure tracing): the people near the index for long enough in the window, with when and where, the places the index was, and other cases (sharing a condition) who were there. Public health only; the reason is audited as the purpose of use, with the answer's size and each person named",

@@ -77,7 +77,7 @@ public enum VigilApplication {
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
             + StreamRoutes().routes
-            + BulkExportRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes
+            + BulkExportRoutes(runtime: runtime).routes + ResearchRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes
             + DashboardRoutes(runtime: runtime).routes
             + AlertPageRoutes(runtime: runtime).routes + PatientPageRoutes(runtime: runtime).routes
             + SchoolPageRoutes(runtime: runtime).routes + PublicHealthPageRoutes(runtime: runtime).routes

@@ -114,24 +114,13 @@ struct BulkExportRoutes {
     /// The research project `id` names, when the asker may export it; nil when none is named,
     /// which only administrators may do.
     private func project(_ id: String?, _ context: VigilRequestContext) async throws -> ResearchProject? {
-        let researcher = context.principal?.user.flatMap { $0.role == .researcher ? $0.username : nil }
         guard let id else {
-            if researcher != nil { throw VigilError(.invalid, "a researcher's export names its research project: project=ID", expression: "project") }
+            if context.principal?.user?.role == .researcher {
+                throw VigilError(.invalid, "a researcher's export names its research project: project=ID", expression: "project")
+            }
             return nil
         }
-        let refusal = VigilError(.forbidden, "ResearchStudy/\(id) is not a research project you are assigned to")
-        guard FHIRID.isValid(id), let stored = try await runtime.store.resource(.researchStudy, id: id), !stored.isDeleted,
-            let project = try? ResearchProject(study: stored.json), researcher.map(project.researchers.contains) ?? true
-        else { throw refusal }
-        let now = runtime.clock.now()
-        guard project.isOpen(at: now) else {
-            throw VigilError(
-                .forbidden,
-                project.isActive
-                    ? "ResearchStudy/\(id) expired at \(FHIRDateTime.instant(milliseconds: project.expires)): it exports nothing"
-                    : "ResearchStudy/\(id) is not active: it exports nothing")
-        }
-        return project
+        return try await runtime.researchProject(id, for: context.principal)
     }
 
     private func owner(_ context: VigilRequestContext) throws -> String { try exporter(context).username }

@@ -125,7 +125,14 @@ public final class BulkExporter: Service {
         do {
             try FileManager.default.createDirectory(atPath: folder(id), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             // A project's population is its Group's members.
-            let members = try await members(of: job.project.map { .group(String($0.population.dropFirst("Group/".count))) } ?? job.request.level)
+            let members: Set<String> =
+                if let project = job.project {
+                    try await store.members(ofGroup: project.group)
+                } else if case .group(let id) = job.request.level {
+                    try await store.members(ofGroup: id)
+                } else {
+                    []
+                }
             var research: ResearchExport?
             if let project = job.project {
                 research = try await ResearchExport.prepare(project, members: members, keys: self.research, store: store, at: job.transactionTime)
@@ -153,15 +160,6 @@ public final class BulkExporter: Service {
                 job.expires = clock.now() + retention
             }
         }
-    }
-
-    /// The `Patient/ID` references of a group's members (empty at other levels).
-    private func members(of level: BulkExportRequest.Level) async throws -> Set<String> {
-        guard case .group(let id) = level else { return [] }
-        guard let group = try await store.resource(.group, id: id), !group.isDeleted else {
-            throw VigilError(.notFound, "Group/\(id) does not exist")
-        }
-        return Set((group.json["member"]?.arrayValue ?? []).compactMap { $0["entity"]?["reference"]?.stringValue })
     }
 
     /// Writes one type's file; its output, or nil when the job was cancelled meanwhile. A research

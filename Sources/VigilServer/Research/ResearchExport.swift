@@ -4,10 +4,9 @@ import VigilCore
 
 /// What of a research project's population leaves in a researcher's export, and in what form.
 ///
-/// Prepared in two passes over the store before anything is written: the Consents, to leave out
-/// everyone who refused research (``ResearchConsent``); then the Patients, to leave out everyone
-/// whose quasi-identifiers (birth year, sex, ZIP3 as Safe Harbor leaves them) fewer than k people
-/// of the export share, with all their records (DEID-5). Each resource then leaves through the
+/// Prepared before anything is written: the project's ``ResearchPopulation`` (without those who
+/// refused research), less everyone whose quasi-identifiers (birth year, sex, ZIP3 as Safe Harbor
+/// leaves them) fewer than k people of the export share, with all their records (DEID-5). Each resource then leaves through the
 /// project's ``Deidentifier`` or not at all.
 struct ResearchExport: Sendable {
     let project: ResearchProject
@@ -26,43 +25,18 @@ struct ResearchExport: Sendable {
     static func prepare(
         _ project: ResearchProject, members: Set<String>, keys: ResearchKeys, store: any VigilStore, at now: Int64
     ) async throws -> ResearchExport {
-        let pseudonyms = keys.pseudonyms(project: project.id)
         let safeHarbor = SafeHarbor()
+        let population = try await ResearchPopulation.read(members: members, store: store, at: now)
         var export = ResearchExport(
             project: project,
             deidentifier: Deidentifier(
-                profile: safeHarbor, limitedDataSet: project.profile != .safeHarbor, pseudonym: pseudonyms.callAsFunction, at: now),
+                profile: safeHarbor, limitedDataSet: project.profile != .safeHarbor, pseudonym: keys.pseudonyms(project: project.id).callAsFunction,
+                at: now),
             k: safeHarbor.k)
-        var refusing: Set<String> = []
-        try await forEach(.consent, in: store) { entry in
-            guard let patient = entry.compartment, members.contains(patient), ResearchConsent.refuses(try JSON.parse(entry.json), at: now) else {
-                return
-            }
-            refusing.insert(patient)
-        }
-        // The classes are those of Safe Harbor's form, whatever the profile.
-        let coarse = Deidentifier(profile: safeHarbor, pseudonym: { $0 }, at: now)
-        var classes: [String: QuasiIdentifiers] = [:]
-        try await forEach(.patient, in: store) { entry in
-            guard let patient = entry.compartment, members.contains(patient), !refusing.contains(patient),
-                let out = coarse.deidentify(try JSON.parse(entry.json))
-            else { return }
-            classes[patient] = QuasiIdentifiers(deidentified: out)
-        }
-        export.refused = refusing.count
-        export.suppressed = safeHarbor.suppressed(classes)
-        export.included = Set(classes.keys).subtracting(export.suppressed)
+        export.refused = population.refused
+        export.suppressed = safeHarbor.suppressed(population.patients)
+        export.included = Set(population.patients.keys).subtracting(export.suppressed)
         return export
-    }
-
-    /// Every current resource of `type`, a page at a time.
-    private static func forEach(_ type: FHIRResourceType, in store: any VigilStore, _ body: (ExportPage.Entry) throws -> Void) async throws {
-        var cursor: ExportCursor? = .start
-        while let at = cursor {
-            let page = try await store.exportPage(type, after: at, since: nil, limit: BulkExporter.pageSize)
-            for entry in page.resources { try body(entry) }
-            cursor = page.next
-        }
     }
 
     /// The line a stored resource leaves as (de-identified JSON), or nil when it does not leave.

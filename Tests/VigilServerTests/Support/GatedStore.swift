@@ -52,6 +52,9 @@ final class GatedStore: VigilStore {
     func exportPage(_ type: FHIRResourceType, after cursor: ExportCursor, since: Int64?, limit: Int) async throws -> ExportPage {
         try await inner.exportPage(type, after: cursor, since: since, limit: limit)
     }
+    func values(of code: String, after cursor: ExportCursor, limit: Int) async throws -> ValuePage {
+        try await inner.values(of: code, after: cursor, limit: limit)
+    }
     func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges? {
         try await inner.populationChanges(after: mark, limit: limit)
     }

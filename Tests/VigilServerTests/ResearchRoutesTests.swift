@@ -1,0 +1,57 @@
+import HTTPTypes
+import Testing
+import VigilClinical
+import VigilCore
+
+@testable import VigilServer
+
+/// `GET /api/research/{project}/aggregates`: a project's population only, without those who
+/// refused research, small cells suppressed, for its researchers, audited.
+@Suite struct ResearchRoutesTests {
+    @Test func aggregatesCoverTheProjectsPopulationAndSuppressSmallCells() async throws {
+        let harness = try Harness { $0.rules = false }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await ResearchExportTests.buildStudy(client, admin: world.admin)
+            try await client.put(
+                ResearchExportTests.project("asthma", types: ["Patient", "Observation"], researchers: ["rita"]), id: "asthma", token: world.admin)
+            // Ward A's p1 is not in the study: its readings are in no aggregate.
+            #expect(try await client.post("/api/ingest", token: world.devices["d1"], ["readings": .array(client.vitals(from: 1))]).status == .ok)
+            let rita = world["rita"]
+
+            // s0…s9 but s3 (who refused) read 70 + i; s10, alone in the 70s, 80.
+            let all = try await client.get("/api/research/asthma/aggregates?code=http://loinc.org%7C8867-4&range=72,76", token: rita)
+            #expect(all.status == .ok, "\(all.text)")
+            let cell = try #require(all.json?["cells"]?[0])
+            let values = [70.0, 71, 72, 74, 75, 76, 77, 78, 79, 80]
+            #expect(cell["patients"] == 10 && cell["values"] == 10 && all.json?["k"] == 5 && all.json?["cells"]?.arrayValue?.count == 1)
+            #expect(cell["mean"] == .double(values.reduce(0, +) / 10) && cell["median"] == .double(75.5) && cell["p10"] == .double(70.9))
+            #expect(cell["inRange"] == .double(40))
+
+            let byAgeAndSex = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=age,sex", token: rita)
+            let cells = byAgeAndSex.json?["cells"]?.arrayValue ?? []
+            #expect(cells.count == 2, "\(byAgeAndSex.text)")
+            #expect(cells.first { $0["age"] == "50-59" && $0["sex"] == "female" }?["patients"] == 9)
+            #expect(cells.first { $0["age"] == "70-79" && $0["sex"] == "male" } == ["age": "70-79", "sex": "male", "suppressed": true])
+            let months = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=month&from=2026-03-01", token: rita)
+            #expect(months.json?["cells"] == [], "the values are of February")
+
+            // The project's researchers and administrators only; questions it can ask.
+            #expect(try await client.get("/api/research/asthma/aggregates?code=8867-4", token: world.admin).status == .ok)
+            for token in [world["nina"], world["ph"]] {
+                #expect(try await client.get("/api/research/asthma/aggregates?code=8867-4", token: token).status == .forbidden)
+            }
+            try await client.put(ResearchExportTests.project("people", types: ["Patient"], researchers: ["rita"]), id: "people", token: world.admin)
+            #expect(try await client.get("/api/research/people/aggregates?code=8867-4", token: rita).status == .forbidden)
+            for query in ["", "code=8867-4&by=weight", "code=8867-4&range=9", "code=8867-4&patient=s1"] {
+                let reply = try await client.get("/api/research/asthma/aggregates?\(query)", token: rita)
+                #expect(reply.status == .badRequest && reply.isOperationOutcome, "\(query)")
+            }
+            let audit = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).map(\.event)
+            #expect(
+                audit.contains {
+                    $0.resource == "ResearchStudy/asthma/aggregates" && $0.actor.contains("rita") && $0.detail?.hasPrefix("project asthma: ") == true
+                })
+        }
+    }
+}
