@@ -158,3 +158,42 @@ import VigilCore
         }
     }
 }
+
+extension BulkExportTests {
+    /// `_typeFilter`: a filtered type holds only what matches one of its searches (readings and
+    /// stored resources alike); other types are whole; a filter that is not a type's own search is 400.
+    @Test func typeFiltersNarrowTheirTypesOnly() async throws {
+        let harness = try Harness { $0.rules = false }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            let ingest = try await client.post("/api/ingest", token: world.devices["d1"], ["readings": .array(client.vitals(from: 1))])
+            #expect(ingest.status == .ok)
+            try await client.put(
+                [
+                    "resourceType": "Observation", "status": "final", "subject": ["reference": "Patient/p2"],
+                    "code": ["coding": [["system": "http://loinc.org", "code": "8867-4"]]], "effectiveDateTime": "2026-02-28T10:00:00Z",
+                    "valueQuantity": ["value": 64, "unit": "/min"],
+                ], id: "manual", token: world.admin)
+            func export(_ query: String) async throws -> [String: [JSON]] {
+                let status = try await Self.kickOff(client, "/fhir/$export?" + query, token: world.admin)
+                return try await Self.files(client, try #require(try await Self.poll(client, status, token: world.admin).json), token: world.admin)
+            }
+            let codes = { (files: [String: [JSON]]) in
+                (files["Observation"] ?? []).compactMap { $0["code"]?["coding"]?[0]?["code"]?.stringValue }.sorted()
+            }
+            let heart = try await export("_type=Observation,Patient&_typeFilter=Observation%3Fcode%3D8867-4")
+            #expect(codes(heart) == ["8867-4", "8867-4"] && heart["Patient"]?.count == 3, "a reading and the stored one; every patient")
+            let two = try await export("_type=Observation&_typeFilter=Observation%3Fcode%3D8867-4,Observation%3Fcode%3D59408-5%26patient%3Dp1")
+            #expect(codes(two) == ["59408-5", "8867-4", "8867-4"])
+            let some = try await export("_type=Patient&_typeFilter=Patient%3F_id%3Dp1,c1")
+            #expect(Set(some["Patient"]?.compactMap { $0["id"]?.stringValue } ?? []) == ["p1", "c1"])
+            for filter in ["Observation%3Fsubject:Patient.name%3DX", "Nothing%3Fx%3D1", "Observation%3Fbogus%3D1", "code%3D8867-4"] {
+                let reply = try await client.request(.get, "/fhir/$export?_typeFilter=\(filter)", token: world.admin, headers: Self.async)
+                #expect(reply.status == .badRequest && reply.isOperationOutcome, "\(filter): \(reply.text)")
+            }
+            let outside = try await client.request(
+                .get, "/fhir/$export?_type=Patient&_typeFilter=Observation%3Fcode%3D1", token: world.admin, headers: Self.async)
+            #expect(outside.status == .badRequest && outside.text.contains("not a type this export holds"))
+        }
+    }
+}

@@ -173,6 +173,7 @@ public final class BulkExporter: Service {
             let handle = FileHandle(forWritingAtPath: path)
         else { throw VigilError(.internal, "cannot write \(path)") }
         defer { try? handle.close() }
+        let matching = try await typeFilterMatches(type, job.request)
         var cursor: ExportCursor? = .start
         var count = 0
         var hash = SHA256()
@@ -180,6 +181,7 @@ public final class BulkExporter: Service {
             let page = try await store.exportPage(type, after: at, since: job.request.since, limit: Self.pageSize)
             var lines: [UInt8] = []
             for resource in page.resources {
+                if let matching, !matching.contains(resource.id) { continue }
                 if research != nil {
                     guard let line = try research!.line(resource) else { continue }
                     lines += line
@@ -197,6 +199,21 @@ public final class BulkExporter: Service {
         }
         if count == 0 { try? FileManager.default.removeItem(atPath: path) }
         return BulkExportJob.Output(type: type, file: name, count: count, sha256: research.map { _ in Hex.encode(hash.finalize()) })
+    }
+
+    /// The ids of `type`'s resources that match one of the request's `_typeFilter` searches of it;
+    /// nil when it has none (every resource).
+    private func typeFilterMatches(_ type: FHIRResourceType, _ request: BulkExportRequest) async throws -> Set<String>? {
+        guard let queries = request.typeFilters[type] else { return nil }
+        var ids: Set<String> = []
+        for query in queries {
+            let found = try await store.searchIDs(query)
+            guard found.count <= BulkExportRequest.typeFilterLimit else {
+                throw VigilError(.tooLarge, "a _typeFilter of \(type.rawValue) matches more than \(BulkExportRequest.typeFilterLimit) resources")
+            }
+            ids.formUnion(found)
+        }
+        return ids
     }
 
     /// Changes a job; the job after, or nil when it is gone (cancelled).
