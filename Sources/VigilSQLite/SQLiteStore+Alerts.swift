@@ -28,6 +28,7 @@ extension SQLiteStore {
             if let patient = query.patient { conditions.append(SQLFragment("patient = ?", [patient])) }
             if let kind = query.kind { conditions.append(SQLFragment("kind = ?", [kind])) }
             if let since = query.since { conditions.append(SQLFragment("raised >= ?", [since])) }
+            if let before = query.before { conditions.append(SQLFragment("id < ?", [before])) }
             let filter = SQLFragment.all(conditions)
             return try Row.fetchAll(
                 db, sql: "SELECT \(Self.alertColumns) FROM alert WHERE \(filter.sql) ORDER BY id DESC LIMIT ?",

@@ -54,4 +54,36 @@ import VigilCore
                 })
         }
     }
+
+    @Test func alertCountsByKindCoverThePopulationOnly() async throws {
+        let harness = try Harness { $0.rules = false }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await ResearchExportTests.buildStudy(client, admin: world.admin)
+            try await client.put(ResearchExportTests.project("asthma", types: ["Patient"], researchers: ["rita"]), id: "asthma", token: world.admin)
+            // NEWS2 alerts for s0…s5 (s3 refused research), a fever for s0, one for s10 (alone) and p1 (not in the study).
+            let now = harness.clock.now()
+            let alerts = [
+                ("s0", "news2"), ("s1", "news2"), ("s2", "news2"), ("s3", "news2"), ("s4", "news2"), ("s5", "news2"), ("s0", "fever"),
+                ("s10", "news2"), ("p1", "news2"),
+            ].map { patient, kind in
+                AlertChange(
+                    alert: Alert(
+                        patient: patient, key: kind, kind: kind, priority: .high, raised: now, updated: now, message: kind, values: [:],
+                        nextRenotify: now + 60_000, nextEscalation: now + 60_000),
+                    history: [], audit: [])
+            }
+            try await harness.runtime.writer.submit(Change(.alerts(alerts, derived: [])))
+            let reply = try await client.get("/api/research/asthma/alerts?by=sex", token: world["rita"])
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(
+                reply.json?["cells"] == [
+                    ["sex": "female", "patients": 5, "alerts": ["fever": 1, "news2": 5]], ["sex": "male", "suppressed": true],
+                ], "\(reply.text)")
+            let later = try await client.get("/api/research/asthma/alerts?from=2026-03-02", token: world["rita"])
+            #expect(later.json?["cells"] == [])
+            #expect(try await client.get("/api/research/asthma/alerts?code=8867-4", token: world["rita"]).status == .badRequest)
+            #expect(try await client.get("/api/research/asthma/alerts", token: world["nina"]).status == .forbidden)
+        }
+    }
 }

@@ -110,6 +110,11 @@ extension StoreConformance {
                 #expect(try await store.alerts(AlertQuery(since: Fixture.t0 + 1)).map(\.key) == ["fever"])
                 #expect(try await store.alerts(AlertQuery(statuses: [.resolved])).isEmpty)
                 #expect(try await store.alerts(AlertQuery(limit: 1)).count == 1)
+                // Newest first, a page at a time.
+                let all = try await store.alerts(AlertQuery()).map(\.id)
+                #expect(all == all.sorted(by: >))
+                let first = try await store.alerts(AlertQuery(limit: 2)).map(\.id)
+                #expect(first + (try await store.alerts(AlertQuery(before: first.last, limit: 2)).map(\.id)) == all)
             }
         ),
         (

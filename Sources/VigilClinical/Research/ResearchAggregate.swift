@@ -44,16 +44,21 @@ public struct ResearchAggregate: Sendable {
 
     /// Adds `patient`'s value at `time`.
     public mutating func add(_ value: Double, at time: Int64, of patient: String, _ person: QuasiIdentifiers) {
-        let place = dimensions.map { dimension in
+        let place = Self.place(person, at: time, on: dimensions)
+        cells[place, default: ([], [])].values.append(value)
+        cells[place, default: ([], [])].patients.insert(patient)
+    }
+
+    /// Where something of `person` at `time` is placed on `dimensions`.
+    static func place(_ person: QuasiIdentifiers, at time: Int64, on dimensions: [Dimension]) -> [String] {
+        dimensions.map { dimension in
             switch dimension {
-            case .age: Self.ageBand(person, at: time)
+            case .age: ageBand(person, at: time)
             case .sex: person.gender ?? "unknown"
             case .area: person.zip3 ?? "unknown"
             case .month: String(FHIRDateTime.date(milliseconds: time).prefix(7))
             }
         }
-        cells[place, default: ([], [])].values.append(value)
-        cells[place, default: ([], [])].patients.insert(patient)
     }
 
     /// The age band of a person at `time`: `0-9` … `80-89`, `90+`, or `unknown`.

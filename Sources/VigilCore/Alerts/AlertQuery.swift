@@ -8,12 +8,15 @@ public struct AlertQuery: Sendable, Equatable {
     public var kind: String?
     /// Raised at or after this time.
     public var since: Int64?
+    /// Only alerts with an id below this: the next page of a listing, newest first.
+    public var before: Int64?
     public var limit: Int
 
     public init(
         statuses: Set<Alert.Status>? = nil, priorities: Set<Priority>? = nil, patients: Set<String>? = nil, patient: String? = nil,
-        kind: String? = nil, since: Int64? = nil, limit: Int = 500
+        kind: String? = nil, since: Int64? = nil, before: Int64? = nil, limit: Int = 500
     ) {
+        self.before = before
         self.statuses = statuses
         self.priorities = priorities
         self.patients = patients

@@ -197,6 +197,24 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/research/{project}/alerts": {
+              "get": {
+                "summary": "The alerts raised for a research project's population, by kind, in cells of age band, sex, area (ZIP3) and month (docs/research.md); cells of fewer than 5 patients suppressed; patients who refused research left out. Researchers assigned to the project and administrators; audited with the project",
+                "parameters": [
+                  {"name": "project", "in": "path", "required": true, "description": "The ResearchStudy id", "schema": {"type": "string"}},
+                  {"name": "by", "in": "query", "description": "Any of age, sex, area, month, comma-separated", "schema": {"type": "string"}},
+                  {"name": "from", "in": "query", "description": "FHIR date or instant: alerts raised at or after it", "schema": {"type": "string"}},
+                  {"name": "to", "in": "query", "description": "FHIR date or instant: alerts raised at or before it", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                  "200": {"description": "{project, by, k, cells:[{age?, sex?, area?, month?, patients, alerts:{KIND: count}} or {…, suppressed: true}]}", "content": {"application/json": {"schema": {"type": "object", "required": ["project", "by", "k", "cells"]}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/exposures": {
               "post": {
                 "summary": "Exposure and source tracing from consenting wearers' location pings (docs/clinical.md, Whereabouts and exposure tracing): the people near the index for long enough in the window, with when and where, the places the index was, and other cases (sharing a condition) who were there. Public health only; the reason is audited as the purpose of use, with the answer's size and each person named",

@@ -2,64 +2,102 @@ import Hummingbird
 import VigilClinical
 import VigilCore
 
-/// `GET /api/research/{project}/aggregates`: small-scale questions about a research project's
-/// population without files (``ResearchAggregate``): the count, mean, standard deviation and
-/// percentiles of a coded value (readings and stored Observations alike), by age band, sex, area and
-/// month, cells of fewer than k patients suppressed, those who refused research left out.
-/// Researchers assigned to the project and administrators; audited with the project.
+/// Small-scale questions about a research project's population without files, for the
+/// researchers assigned to it and administrators, audited with the project and the question; those
+/// who refused research are left out, cells of fewer than k patients suppressed:
 ///
-/// Parameters: `code=CODE` or `SYSTEM|CODE` (the code, any system; required), `by=age,sex,area,month`
-/// (any of them, in that order of nesting; default none: one cell), `range=LOW,HIGH` (the share of
-/// values within it: time in range for CGM), `from` and `to` (FHIR dates or instants bounding the
-/// values' times).
+/// - `GET /api/research/{project}/aggregates`: the count, mean, standard deviation and percentiles
+///   of a coded value (readings and stored Observations alike, ``ResearchAggregate``);
+/// - `GET /api/research/{project}/alerts`: the alerts raised, by kind (``ResearchAlertTally``).
+///
+/// Parameters: `code=CODE` or `SYSTEM|CODE` (the code, any system; aggregates only, required),
+/// `by=age,sex,area,month` (any of them; default none: one cell), `range=LOW,HIGH` (aggregates: the
+/// share of values within it, time in range for CGM), `from` and `to` (FHIR dates or instants
+/// bounding the values' times or the alerts' raising).
 struct ResearchRoutes {
     let runtime: VigilRuntime
-    /// Values read from the store at once.
+    /// Values or alerts read from the store at once.
     static let pageSize = 10_000
 
     var routes: [VigilRoute] {
         [
             VigilRoute(.get, "/api/research/:project/aggregates") { request, context in
-                let project = try await runtime.researchProject(try context.parameters.require("project"), for: context.principal)
-                guard project.types.contains(.observation) else {
-                    throw VigilError(.forbidden, "the research project does not cover Observation")
-                }
-                let query = try Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-                let now = runtime.clock.now()
-                let population = try await ResearchPopulation.read(
-                    members: try await runtime.store.members(ofGroup: project.group), store: runtime.store, at: now)
-                var aggregate = ResearchAggregate(by: query.dimensions, range: query.range)
-                var cursor: ExportCursor? = .start
-                while let at = cursor {
-                    let page = try await runtime.store.values(of: query.code, after: at, limit: Self.pageSize)
-                    for value in page.values where query.times.contains(value.time) {
-                        guard let person = population.patients[value.patient] else { continue }
-                        aggregate.add(value.value, at: value.time, of: value.patient, person)
+                try await answer(request, context, taking: ["code", "by", "range", "from", "to"]) { project, population, query in
+                    guard project.types.contains(.observation) else {
+                        throw VigilError(.forbidden, "the research project does not cover Observation")
                     }
-                    cursor = page.next
+                    guard let code = query.code else {
+                        throw VigilError(.invalid, "code is required: the code of the value asked about", expression: "code")
+                    }
+                    var aggregate = ResearchAggregate(by: query.dimensions, range: query.range)
+                    var cursor: ExportCursor? = .start
+                    while let at = cursor {
+                        let page = try await runtime.store.values(of: code, after: at, limit: Self.pageSize)
+                        for value in page.values where query.times.contains(value.time) {
+                            guard let person = population.patients[value.patient] else { continue }
+                            aggregate.add(value.value, at: value.time, of: value.patient, person)
+                        }
+                        cursor = page.next
+                    }
+                    return Self.json(aggregate, project: project, code: code)
                 }
-                try await runtime.audit([
-                    runtime.auditEvent(
-                        context.principal, client: context.clientAddress, action: .read, resource: "ResearchStudy/\(project.id)/aggregates",
-                        detail: "project \(project.id): \(request.uri.query ?? "")")
-                ])
-                return FHIRJSON.response(Self.json(aggregate, project: project, query: query), mediaType: FHIRJSON.jsonMediaType)
-            }
+            },
+            VigilRoute(.get, "/api/research/:project/alerts") { request, context in
+                try await answer(request, context, taking: ["by", "from", "to"]) { project, population, query in
+                    var tally = ResearchAlertTally(by: query.dimensions)
+                    var before: Int64?
+                    repeat {
+                        let page = try await runtime.store.alerts(AlertQuery(since: query.times.lowerBound, before: before, limit: Self.pageSize))
+                        for alert in page where alert.raised <= query.times.upperBound {
+                            let patient = "Patient/" + alert.patient
+                            guard let person = population.patients[patient] else { continue }
+                            tally.add(alert.kind, at: alert.raised, of: patient, person)
+                        }
+                        before = page.count == Self.pageSize ? page.last?.id : nil
+                    } while before != nil
+                    return Self.json(tally, project: project)
+                }
+            },
         ]
+    }
+
+    /// Answers a question about the request's project: checks that the asker may ask it and how,
+    /// reads the project's population, and audits the question with the project.
+    private func answer(
+        _ request: Request, _ context: VigilRequestContext, taking parameters: Set<String>,
+        _ body: (ResearchProject, ResearchPopulation, Query) async throws -> JSON
+    ) async throws -> Response {
+        let project = try await runtime.researchProject(try context.parameters.require("project"), for: context.principal)
+        let query = try Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, taking: parameters)
+        let members = try await runtime.store.members(ofGroup: project.group)
+        let population = try await ResearchPopulation.read(members: members, store: runtime.store, at: runtime.clock.now())
+        let answer = try await body(project, population, query)
+        let question = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
+        try await runtime.audit([
+            runtime.auditEvent(
+                context.principal, client: context.clientAddress, action: .read, resource: "ResearchStudy/\(project.id)/\(question)",
+                detail: "project \(project.id): \(request.uri.query ?? "")")
+        ])
+        return FHIRJSON.response(answer, mediaType: FHIRJSON.jsonMediaType)
     }
 
     /// The question asked.
     struct Query {
-        var code: String
+        var code: String?
         var dimensions: [ResearchAggregate.Dimension] = []
         var range: ClosedRange<Double>?
         var times: ClosedRange<Int64> = .min ... .max
 
-        init(_ parameters: [(String, String)]) throws {
-            var code: String?
+        /// - Throws: ``VigilError`` (400) for a parameter not in `names` or one it cannot read.
+        init(_ parameters: [(String, String)], taking names: Set<String>) throws {
             for (name, value) in parameters {
+                guard names.contains(name) else {
+                    throw VigilError(
+                        .invalid, "\(name) is not a parameter here; it takes \(names.sorted().joined(separator: ", "))", expression: name)
+                }
                 switch name {
-                case "code": code = value.split(separator: "|", omittingEmptySubsequences: false).last.map(String.init)
+                case "code":
+                    code = value.split(separator: "|", omittingEmptySubsequences: false).last.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
                 case "by":
                     dimensions = try value.split(separator: ",").map { name in
                         guard let dimension = ResearchAggregate.Dimension(rawValue: String(name)) else {
@@ -71,23 +109,22 @@ struct ResearchRoutes {
                     let ends = value.split(separator: ",").compactMap { Double($0) }
                     guard ends.count == 2, ends[0] <= ends[1] else { throw VigilError(.invalid, "range takes LOW,HIGH", expression: "range") }
                     range = ends[0]...ends[1]
-                case "from", "to":
+                default:
                     guard let time = FHIRDateTime(value) else { throw VigilError(.invalid, "\(name) takes a FHIR date or instant", expression: name) }
                     times = name == "from" ? time.lowerBound...times.upperBound : times.lowerBound...time.upperBound
-                default:
-                    throw VigilError(.invalid, "\(name) is not a parameter here; it takes code, by, range, from and to", expression: name)
                 }
             }
-            guard let code, !code.isEmpty else {
-                throw VigilError(.invalid, "code is required: the code of the value asked about", expression: "code")
-            }
-            self.code = code
         }
     }
 
-    static func json(_ aggregate: ResearchAggregate, project: ResearchProject, query: Query) -> JSON {
+    /// The place of a cell, as JSON members named for the dimensions.
+    private static func place(_ place: [ResearchAggregate.Dimension: String], _ dimensions: [ResearchAggregate.Dimension]) -> JSONObject {
+        JSONObject(dimensions.map { ($0.rawValue, JSON.string(place[$0]!)) })
+    }
+
+    static func json(_ aggregate: ResearchAggregate, project: ResearchProject, code: String) -> JSON {
         let cells: [JSON] = aggregate.report.map { cell in
-            var object = JSONObject(aggregate.dimensions.map { ($0.rawValue, JSON.string(cell.place[$0]!)) })
+            var object = place(cell.place, aggregate.dimensions)
             guard let statistics = cell.statistics else {
                 object["suppressed"] = true
                 return .object(object)
@@ -104,8 +141,25 @@ struct ResearchRoutes {
             return .object(object)
         }
         return [
-            "project": .string(project.id), "code": .string(query.code), "by": .array(aggregate.dimensions.map { .string($0.rawValue) }),
+            "project": .string(project.id), "code": .string(code), "by": .array(aggregate.dimensions.map { .string($0.rawValue) }),
             "k": .integer(aggregate.k), "cells": .array(cells),
+        ]
+    }
+
+    static func json(_ tally: ResearchAlertTally, project: ResearchProject) -> JSON {
+        let cells: [JSON] = tally.report.map { cell in
+            var object = place(cell.place, tally.dimensions)
+            if let (patients, kinds) = cell.counts {
+                object["patients"] = .integer(patients)
+                object["alerts"] = .object(JSONObject(kinds.sorted { $0.key < $1.key }.map { ($0.key, JSON.integer($0.value)) }))
+            } else {
+                object["suppressed"] = true
+            }
+            return .object(object)
+        }
+        return [
+            "project": .string(project.id), "by": .array(tally.dimensions.map { .string($0.rawValue) }), "k": .integer(tally.k),
+            "cells": .array(cells),
         ]
     }
 }
