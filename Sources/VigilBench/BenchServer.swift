@@ -9,7 +9,7 @@ import VigilSimulator
 public struct BenchTarget: Sendable {
     /// The URL of a running server; nil starts a child `vigil serve`.
     public var server: String?
-    /// Admin password of `server`.
+    /// Admin password of `server`, or of the admin of a started server's existing `dataDirectory`.
     public var adminPassword: String?
     /// The process of `server`, to read its memory.
     public var serverPID: Int32?
@@ -65,7 +65,8 @@ final class BenchServer: @unchecked Sendable {
         let directory =
             target.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
         let port = try Loopback.freePort()
-        let password = "bench-" + UUID().uuidString
+        // A data directory that has its admin already: the password given.
+        let password = target.adminPassword ?? "bench-" + UUID().uuidString
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = password
         environment["VIGIL_BCRYPT_COST"] = "4"

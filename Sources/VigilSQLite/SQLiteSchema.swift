@@ -29,8 +29,8 @@ enum SQLiteSchema {
             try reindex(db)
         }
         migrator.registerMigration("8-population") { db in
+            // Filled by 14, with the columns added since.
             for statement in version8 { try db.execute(sql: statement) }
-            try reindexPopulation(db)
         }
         migrator.registerMigration("9-screening") { db in
             for statement in version9 { try db.execute(sql: statement) }
@@ -46,6 +46,10 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("13-export-by-type") { db in
             for statement in version13 { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("14-population-sex-and-research-refusals") { db in
+            for statement in version14 { try db.execute(sql: statement) }
+            try reindexPopulation(db)
         }
         return migrator
     }
@@ -262,7 +266,7 @@ enum SQLiteSchema {
         "CREATE INDEX population_person_patient ON population_person (patient)",
         "CREATE INDEX population_person_low ON population_person (birth_low)",
         "CREATE INDEX population_person_high ON population_person (birth_high)",
-        // kind: 1 condition, 2 dose (time given), 3 BMI (value and time).
+        // kind: 1 condition, 2 dose (time given), 3 BMI (value and time); 4 (since version 14) a refusal of research.
         "CREATE TABLE population_fact (resource_key INTEGER NOT NULL, patient TEXT NOT NULL, kind INTEGER NOT NULL, system TEXT, code TEXT, time INTEGER, value REAL)",
         "CREATE INDEX population_fact_code ON population_fact (kind, system, code)",
         "CREATE INDEX population_fact_patient ON population_fact (patient, kind)",
@@ -339,6 +343,10 @@ enum SQLiteSchema {
 
     /// A bulk export reads each type's resources in key order.
     static let version13 = ["CREATE INDEX resource_type_key ON resource (type, key)"]
+
+    /// Research aggregates place people by sex, and leave out those whose Consent refuses research
+    /// (population_fact kind 4: from in time, to in value).
+    static let version14 = ["ALTER TABLE population_person ADD COLUMN gender TEXT"]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

@@ -3,7 +3,7 @@ public import VigilCore
 
 /// The `kind` column of `population_fact`.
 enum FactKind: Int {
-    case condition = 1, dose = 2, bmi = 3
+    case condition = 1, dose = 2, bmi = 3, researchRefusal = 4
 }
 
 extension SQLiteStore {
@@ -12,19 +12,22 @@ extension SQLiteStore {
     static func insertPopulation(_ facts: [PopulationFact], key: Int64, _ db: Database) throws {
         for fact in facts {
             switch fact {
-            case .person(let patient, let birth, let area, let deceased):
+            case .person(let patient, let birth, let area, let gender, let deceased):
                 guard !deceased else { continue }
                 let range = birth.flatMap(FHIRDateTime.init)
                 try db.cachedStatement(
-                    sql: "INSERT INTO population_person (resource_key, patient, birth, birth_low, birth_high, area) VALUES (?, ?, ?, ?, ?, ?)"
+                    sql:
+                        "INSERT INTO population_person (resource_key, patient, birth, birth_low, birth_high, area, gender) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 )
-                .execute(arguments: [key, patient, range == nil ? nil : birth, range?.lowerBound, range?.upperBound, area])
+                .execute(arguments: [key, patient, range == nil ? nil : birth, range?.lowerBound, range?.upperBound, area, gender])
             case .condition(let patient, let system, let code):
                 try insertFact(key, patient, kind: .condition, system: system, code: code, time: nil, value: nil, db)
             case .dose(let patient, let system, let code, let time):
                 try insertFact(key, patient, kind: .dose, system: system, code: code, time: time, value: nil, db)
             case .bmi(let patient, let value, let time):
                 try insertFact(key, patient, kind: .bmi, system: nil, code: nil, time: time, value: value, db)
+            case .researchRefusal(let patient, let from, let to):
+                try insertFact(key, patient, kind: .researchRefusal, system: nil, code: nil, time: from, value: to.map(Double.init), db)
             }
         }
     }
@@ -153,7 +156,7 @@ extension SQLiteStore {
                         records[patient]?.bmi = row[5]
                         bmiTimes[patient] = time
                     }
-                case nil:
+                case .researchRefusal, nil:
                     break
                 }
             }

@@ -35,7 +35,10 @@ extension SQLiteStore {
     /// pass over its own index when everyone is read.
     private static func readPopulation(where filter: SQLFragment, into sink: inout some PopulationSink, _ db: Database) throws {
         let reads: [(select: String, fact: (Row) -> PopulationFact)] = [
-            ("SELECT patient, birth, area FROM population_person WHERE", { .person(patient: $0[0], birth: $0[1], area: $0[2], deceased: false) }),
+            (
+                "SELECT patient, birth, area, gender FROM population_person WHERE",
+                { .person(patient: $0[0], birth: $0[1], area: $0[2], gender: $0[3], deceased: false) }
+            ),
             (
                 "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND",
                 { .condition(patient: $0[0], system: $0[1], code: $0[2]) }
@@ -47,6 +50,10 @@ extension SQLiteStore {
             (
                 "SELECT patient, value, time FROM population_fact WHERE kind = \(FactKind.bmi.rawValue) AND",
                 { .bmi(patient: $0[0], value: $0[1], time: $0[2]) }
+            ),
+            (
+                "SELECT patient, time, value FROM population_fact WHERE kind = \(FactKind.researchRefusal.rawValue) AND",
+                { .researchRefusal(patient: $0[0], from: $0[1], to: ($0[2] as Double?).map { Int64($0) }) }
             ),
         ]
         for (select, fact) in reads {

@@ -9,8 +9,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
         subcommands: [
-            Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Exposures.self, Connections.self, Simulator.self,
-            Alarms.self,
+            Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Exposures.self, Research.self, Connections.self,
+            Simulator.self, Alarms.self,
         ]
     )
 
@@ -279,6 +279,37 @@ extension BenchCommand {
         }
     }
 
+    struct Research: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Research over a synthetic population: bulk $export of everything and of a project, and a project's aggregates.",
+            discussion:
+                "Starts a server, writes --patients synthetic people (unless --no-load: a --data that holds them, with its --admin-password) and --readings readings into its store (the bulk path), then times $export of everything as the administrator and of a research project over everyone as its researcher (de-identified), with the server's memory through each, and the project's aggregates; beside writing a file of the export's size, the store reading what each reads, and GET /health/live in the same run."
+        )
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: "People in the population.") var patients = 100_000
+        @Flag(inversion: .prefixedNo, help: "Load the people (--no-load: --data holds them already).") var load = true
+        @Option(help: "Device readings in the store.") var readings = 1_000_000
+        @Option(help: "Aggregate requests timed.") var requests = 5
+
+        func validate() throws {
+            try OptionCheck.within(patients, 1...100_000_000, "patients")
+            try OptionCheck.within(readings, 0...1_000_000_000, "readings")
+            try OptionCheck.within(requests, 1...10_000, "requests")
+        }
+
+        func run() async throws {
+            var options = ResearchBenchmark.Options()
+            options.target = target.target
+            (options.patients, options.load, options.readings, options.requests) = (patients, load, readings, requests)
+            let report = try await ResearchBenchmark(options: options).run { line in
+                print(line)
+                fflush(nil)
+            }
+            print(report.text)
+        }
+    }
+
     struct Exposures: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Exposure tracing over a synthetic city's location pings, and pings through ingest.",
@@ -349,7 +380,8 @@ extension BenchCommand {
 /// Which server a benchmark loads: one it starts, or a running one.
 struct TargetOptions: ParsableArguments {
     @Option(help: "Load an existing server at this URL instead of starting one.") var server: String?
-    @Option(name: .customLong("admin-password"), help: "The admin password of --server.") var adminPassword: String?
+    @Option(name: .customLong("admin-password"), help: "The admin password of --server, or of the admin of an existing --data.")
+    var adminPassword: String?
     @Option(name: .customLong("server-pid"), help: "The process id of --server, to report its memory.") var serverPID: Int32?
     @Option(help: "Data directory for the started server (default: a new temporary directory).") var data: String?
     @Option(help: "Run the started server's clinical rules: on or off.") var rules = "on"

@@ -66,7 +66,7 @@ import VigilCore
     static func table(_ records: [PopulationRecord]) -> PopulationTable {
         var table = PopulationTable()
         records.flatMap(facts).forEach { table.add($0) }
-        table.add(.person(patient: "gone", birth: "1950-01-01", area: "02108", deceased: false))
+        table.add(.person(patient: "gone", birth: "1950-01-01", area: "02108", gender: nil, deceased: false))
         let again = records.filter { $0.patient.hasSuffix("3") }
         table.apply(PopulationChanges(mark: 1, patients: again.map(\.patient) + ["gone"], facts: again.flatMap(facts)))
         return table
@@ -74,7 +74,7 @@ import VigilCore
 
     /// A record's facts as the store states them, the person first.
     static func facts(_ record: PopulationRecord) -> [PopulationFact] {
-        [.person(patient: record.patient, birth: record.birth, area: record.area, deceased: false)]
+        [.person(patient: record.patient, birth: record.birth, area: record.area, gender: nil, deceased: false)]
             + record.conditions.map { .condition(patient: record.patient, system: $0.system, code: $0.code) }
             + record.doses.map { .dose(patient: record.patient, system: $0.code.system, code: $0.code.code, time: $0.time) }
             + (record.bmi.map { [.bmi(patient: record.patient, value: $0, time: now - day)] } ?? [])
@@ -82,9 +82,9 @@ import VigilCore
 
     @Test func aTableLeavesOutTheDeceasedAndFactsOfNoOne() {
         var table = PopulationTable()
-        table.add(.person(patient: "dead", birth: "1940-01-01", area: nil, deceased: true))
+        table.add(.person(patient: "dead", birth: "1940-01-01", area: nil, gender: nil, deceased: true))
         table.add(.condition(patient: "dead", system: Self.snomed, code: "86406008"))
-        table.add(.person(patient: "p", birth: "1990-01-01", area: nil, deceased: false))
+        table.add(.person(patient: "p", birth: "1990-01-01", area: nil, gender: nil, deceased: false))
         table.add(.bmi(patient: "p", value: 45, time: Self.now - 10 * Self.day))
         table.add(.bmi(patient: "p", value: 30, time: Self.now - 5 * Self.day))
         table.add(.bmi(patient: "p", value: 50, time: Self.now - 20 * Self.day))

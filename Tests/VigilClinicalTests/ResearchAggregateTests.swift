@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilCore
 
@@ -52,5 +53,16 @@ import VigilCore
         pair.add(9, at: Self.april, of: "Patient/c", Self.person("1979", "male", "021"))
         #expect(pair.report.map { $0.place[.sex]! } == ["female", "male"])
         #expect(pair.report[0].statistics?.patients == 2 && pair.report[0].statistics?.mean == 1.5 && pair.report[1].statistics == nil)
+    }
+
+    /// The month a value is placed in is the UTC month of its time, also across years, leap days and before 1970.
+    @Test func monthsAreTheUTCMonthsOfTheTimes() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, -1, 951_782_399_999, 951_782_400_000, 1_709_164_800_000, 1_709_251_199_999, -2_208_988_800_000]
+        for time in edges + (0..<2000).map({ _ in Int64.random(in: -4_000_000_000_000...7_000_000_000_000, using: &generator) }) {
+            let (year, month) = ResearchAggregate.yearMonth(time)
+            let date = FHIRDateTime.date(milliseconds: time)
+            #expect(String(date.prefix(7)) == String(format: "%04d-%02d", year, month), "\(time): \(date)")
+        }
     }
 }

@@ -33,6 +33,17 @@ import VigilCore
             #expect(cells.count == 2, "\(byAgeAndSex.text)")
             #expect(cells.first { $0["age"] == "50-59" && $0["sex"] == "female" }?["patients"] == 9)
             #expect(cells.first { $0["age"] == "70-79" && $0["sex"] == "male" } == ["age": "70-79", "sex": "male", "suppressed": true])
+            // A refusal recorded now is honoured by the next question.
+            try await client.put(
+                [
+                    "resourceType": "Consent", "status": "active", "patient": ["reference": "Patient/s0"],
+                    "scope": ["coding": [["system": .string(ResearchConsent.scopeSystem), "code": "research"]]],
+                    "category": [["coding": [["system": "http://loinc.org", "code": "59284-0"]]]],
+                    "policyRule": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTOUT"]]],
+                    "provision": ["type": "deny"],
+                ], id: "s0-refuses", token: world.admin)
+            let after = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=sex", token: rita)
+            #expect(after.json?["cells"]?[0]?["patients"] == 8 && after.json?["cells"]?[0]?["values"] == 8, "\(after.text)")
             let months = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=month&from=2026-03-01", token: rita)
             #expect(months.json?["cells"] == [], "the values are of February")
 

@@ -26,7 +26,7 @@ import VigilSimulator
             let facts = Self.generator.person(n).resources.flatMap { PopulationFact.facts(of: $0.json, type: $0.type, id: $0.id) }
             for fact in facts {
                 switch fact {
-                case .person(_, let birth, let area, _):
+                case .person(_, let birth, let area, _, _):
                     if let birth, birth < "1961-12-04" { elderly += 1 }
                     households[area ?? "", default: 0] += 1
                 case .bmi(_, let value, _):

@@ -151,5 +151,39 @@ extension StoreConformance {
                 #expect(try await store.populationChanges(after: table.mark, limit: 4) == nil)
             }
         ),
+        (
+            "the population table holds each person's sex and refusals of research, and a refusal is a change",
+            { store in
+                var woman = try #require(person("w", born: "1980-02-02").resource.json.objectValue)
+                woman["gender"] = "female"
+                try await store.write(
+                    [Fixture.write(.object(woman), .patient, id: "w"), person("m", born: "1970-01-01")], audit: [], sealer: Fixture.sealer)
+                let table = try await store.populationTable()
+                #expect(table.person("w")?.gender.map { table.genders.values[Int($0)] } == "female" && table.person("m")?.gender == nil)
+                func refusal(_ id: String, status: String, period: JSON) -> ResourceWrite {
+                    Fixture.write(
+                        [
+                            "resourceType": "Consent", "status": .string(status), "patient": ["reference": "Patient/w"],
+                            "scope": ["coding": [["system": .string(ResearchConsent.scopeSystem), "code": "research"]]],
+                            "provision": ["type": "deny", "period": period],
+                        ], .consent, id: id)
+                }
+                try await store.write(
+                    [
+                        refusal("r1", status: "active", period: ["start": "2026-01-01", "end": "2026-12-31"]),
+                        refusal("r2", status: "inactive", period: ["start": "2020-01-01"]),
+                    ], audit: [], sealer: Fixture.sealer)
+                let changes = try #require(try await store.populationChanges(after: table.mark, limit: 10))
+                #expect(changes.patients == ["w"])
+                var caughtUp = table
+                caughtUp.apply(changes)
+                for refusals in [caughtUp.person("w")?.refusals, try await store.populationTable().person("w")?.refusals] {
+                    #expect(refusals?.count == 1)
+                    #expect(
+                        refusals?.first?.from == FHIRDateTime("2026-01-01")?.lowerBound
+                            && refusals?.first?.to == FHIRDateTime("2026-12-31")?.upperBound)
+                }
+            }
+        ),
     ]
 }

@@ -109,13 +109,9 @@ public struct Deidentifier: Sendable {
         for (key, element) in elements {
             guard let value = resource[key] else { continue }
             if element == .birth, !limitedDataSet {
-                guard let birth = value.stringValue, let year = SafeHarbor.year(birth) else { continue }
-                if SafeHarbor.isNinetyOrOlder(born: birth, on: today) {
-                    out["extension"] = [["url": .string(Self.ninetyOrOlderExtension), "valueBoolean": true]]
-                } else if !SafeHarbor.isNinetyOrOlder(born: year, on: today) {
-                    // A year that someone of 90 could have been born in says too much, even of someone younger.
-                    out[key] = .string(year)
-                }
+                let birth = SafeHarbor.birth(value.stringValue ?? "", on: today)
+                if birth.ninetyOrOlder { out["extension"] = [["url": .string(Self.ninetyOrOlderExtension), "valueBoolean": true]] }
+                if let year = birth.year { out[key] = .string(year) }
             } else if let kept = transform(value, element) {
                 out[key] = kept
             }

@@ -16,6 +16,14 @@ public struct QuasiIdentifiers: Sendable, Hashable {
         gender = patient["gender"]?.stringValue
         zip3 = patient["address"]?[0]?["postalCode"]?.stringValue
     }
+
+    /// Those of a person in a population table, as Safe Harbor lets them out on `today`.
+    public init(_ person: PopulationTable.Person, in table: PopulationTable, profile: SafeHarbor, today: (year: Int, month: Int, day: Int)) {
+        let birth = person.birth.map { SafeHarbor.birth(table.births.values[Int($0)], on: today) }
+        (birthYear, ninetyOrOlder) = (birth?.year, birth?.ninetyOrOlder ?? false)
+        gender = person.gender.map { table.genders.values[Int($0)] }
+        zip3 = person.area.flatMap { profile.zip3(table.areas.values[Int($0)]) }
+    }
 }
 
 extension SafeHarbor {

@@ -22,7 +22,8 @@ public struct ResearchAlertTally: Sendable {
 
     /// Adds an alert of `kind` raised for `patient` at `time`.
     public mutating func add(_ kind: String, at time: Int64, of patient: String, _ person: QuasiIdentifiers) {
-        let place = ResearchAggregate.place(person, at: time, on: dimensions)
+        let (year, month) = ResearchAggregate.yearMonth(time)
+        let place = ResearchAggregate.place(person, year: year, month: month, on: dimensions)
         cells[place, default: ([:], [])].kinds[kind, default: 0] += 1
         cells[place, default: ([:], [])].patients.insert(patient)
     }

@@ -46,6 +46,15 @@ public struct SafeHarbor: Sendable, Equatable {
         return String(text.prefix(4))
     }
 
+    /// What of a birth date may leave on `today`: its year, unless it allows an age of 90 or more
+    /// (then only that fact), or the year alone allows it (then nothing).
+    public static func birth(_ text: String, on today: (year: Int, month: Int, day: Int)) -> (year: String?, ninetyOrOlder: Bool) {
+        guard let year = year(text) else { return (nil, false) }
+        if isNinetyOrOlder(born: text, on: today) { return (nil, true) }
+        // A year that someone of 90 could have been born in says too much, even of someone younger.
+        return (isNinetyOrOlder(born: year, on: today) ? nil : year, false)
+    }
+
     /// Whether a birth date allows an age of 90 or more on `today`: then its year goes too.
     public static func isNinetyOrOlder(born text: String, on today: (year: Int, month: Int, day: Int)) -> Bool {
         guard let range = FHIRDateTime(text), let earliest = Birth(fhirDate: FHIRDateTime.date(milliseconds: range.lowerBound)) else { return true }

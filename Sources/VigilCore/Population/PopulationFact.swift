@@ -1,28 +1,33 @@
-/// What population work (outbreak cohorts) reads of one stored resource: a patient's birth and
-/// area, an active condition, a completed dose, a body mass index.
+/// What population work (outbreak cohorts, research aggregates) reads of one stored resource: a
+/// patient's birth, area and sex, an active condition, a completed dose, a body mass index, a
+/// refusal of research.
 ///
 /// The store keeps these beside the search index, replaced with each version of the resource that
 /// states them, so that a cohort over a whole population reads a few compact rows per patient
 /// instead of every record.
 public enum PopulationFact: Sendable, Equatable {
-    /// A Patient: its birth date as recorded (nil when absent), its postal code, and whether it is
-    /// recorded as deceased (then it is in no cohort).
-    case person(patient: String, birth: String?, area: String?, deceased: Bool)
+    /// A Patient: its birth date as recorded (nil when absent), its postal code, its administrative
+    /// gender, and whether it is recorded as deceased (then it is in no cohort).
+    case person(patient: String, birth: String?, area: String?, gender: String?, deceased: Bool)
     /// One coding of an active, not refuted Condition.
     case condition(patient: String, system: String, code: String)
     /// One coding of a completed Immunization with an occurrence date.
     case dose(patient: String, system: String, code: String, time: Int64)
     /// A body mass index Observation (LOINC 39156-5, kg/m2).
     case bmi(patient: String, value: Double, time: Int64)
+    /// A Consent refusing research (``ResearchConsent``) in a period (nil ends: open).
+    case researchRefusal(patient: String, from: Int64?, to: Int64?)
 
     public var patient: String {
         switch self {
-        case .person(let patient, _, _, _), .condition(let patient, _, _), .dose(let patient, _, _, _), .bmi(let patient, _, _): patient
+        case .person(let patient, _, _, _, _), .condition(let patient, _, _), .dose(let patient, _, _, _), .bmi(let patient, _, _),
+            .researchRefusal(let patient, _, _):
+            patient
         }
     }
 
     /// The resource types that state facts.
-    public static let sourceTypes: [FHIRResourceType] = [.patient, .condition, .immunization, .observation]
+    public static let sourceTypes: [FHIRResourceType] = [.patient, .condition, .immunization, .observation, .consent]
 
     /// LOINC body mass index.
     public static let bmiCode = "39156-5"
@@ -33,7 +38,14 @@ public enum PopulationFact: Sendable, Equatable {
         switch type {
         case .patient:
             let deceased = json["deceasedBoolean"]?.boolValue == true || json["deceasedDateTime"] != nil
-            return [.person(patient: id, birth: json["birthDate"]?.stringValue, area: postalCode(json), deceased: deceased)]
+            return [
+                .person(
+                    patient: id, birth: json["birthDate"]?.stringValue, area: postalCode(json), gender: json["gender"]?.stringValue,
+                    deceased: deceased)
+            ]
+        case .consent:
+            guard let patient = patient(json["patient"]), let period = ResearchConsent.refusal(json) else { return [] }
+            return [.researchRefusal(patient: patient, from: period.from, to: period.to)]
         case .condition:
             guard let patient = patient(json["subject"]), isActive(condition: json) else { return [] }
             return codings(json["code"]).map { .condition(patient: patient, system: $0.system, code: $0.code) }

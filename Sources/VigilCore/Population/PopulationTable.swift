@@ -11,6 +11,10 @@ public struct PopulationTable: Sendable {
         public var birth: Int32?
         /// Index in ``areas``; nil when the record has no postal code.
         public var area: Int32?
+        /// Index in ``genders``; nil when the record has no gender.
+        public var gender: Int32?
+        /// The periods in which a Consent of theirs refuses research (nil ends: open).
+        public var refusals: [(from: Int64?, to: Int64?)] = []
         /// Indexes in ``codes`` of active conditions.
         public var conditions: [Int32] = []
         public var doses: [Dose] = []
@@ -42,6 +46,8 @@ public struct PopulationTable: Sendable {
     public private(set) var births = Interned<String>()
     /// Postal codes.
     public private(set) var areas = Interned<String>()
+    /// Administrative genders.
+    public private(set) var genders = Interned<String>()
     /// Condition and vaccine codes.
     public private(set) var codes = Interned<PopulationCode>()
     /// People by slot; nil for a slot left by someone forgotten.
@@ -60,9 +66,10 @@ public struct PopulationTable: Sendable {
     /// patient not stored, or deceased) are left out, as they count in no cohort.
     public mutating func add(_ fact: PopulationFact) {
         switch fact {
-        case .person(let patient, let birth, let area, let deceased):
+        case .person(let patient, let birth, let area, let gender, let deceased):
             guard !deceased, slots[patient] == nil else { return }
-            let person = Person(birth: birth.map { births.number($0) }, area: area.map { areas.number($0) })
+            let person = Person(
+                birth: birth.map { births.number($0) }, area: area.map { areas.number($0) }, gender: gender.map { genders.number($0) })
             if let slot = free.popLast() {
                 people[slot] = person
                 slots[patient] = slot
@@ -83,8 +90,14 @@ public struct PopulationTable: Sendable {
                 people[slot]!.bmi = value
                 people[slot]!.bmiTime = time
             }
+        case .researchRefusal(let patient, let from, let to):
+            guard let slot = slots[patient] else { return }
+            people[slot]!.refusals.append((from, to))
         }
     }
+
+    /// The person a patient (`ID`) is, when held.
+    public func person(_ patient: String) -> Person? { slots[patient].flatMap { people[$0] } }
 
     /// The patients it holds.
     public var patients: some Collection<String> { slots.keys }

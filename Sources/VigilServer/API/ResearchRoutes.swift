@@ -70,7 +70,7 @@ struct ResearchRoutes {
         let project = try await runtime.researchProject(try context.parameters.require("project"), for: context.principal)
         let query = try Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, taking: parameters)
         let members = try await runtime.store.members(ofGroup: project.group)
-        let population = try await ResearchPopulation.read(members: members, store: runtime.store, at: runtime.clock.now())
+        let population = try await runtime.population.research(members, at: runtime.clock.now())
         let answer = try await body(project, population, query)
         let question = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
         try await runtime.audit([

@@ -46,6 +46,26 @@ public final class PopulationIndex: Service {
         }
     }
 
+    /// Who of `members` (`Patient/ID`) research may use at `now`: each living patient held, with
+    /// the quasi-identifiers Safe Harbor lets out, less those whose Consent refuses research.
+    func research(_ members: Set<String>, at now: Int64) async throws -> ResearchPopulation {
+        try await lock.withLock {
+            var population = ResearchPopulation()
+            try await update { table in
+                let (profile, today) = (SafeHarbor(), Birth.day(of: now))
+                for member in members where member.hasPrefix("Patient/") {
+                    guard let person = table.person(String(member.dropFirst("Patient/".count))) else { continue }
+                    if person.refusals.contains(where: { ResearchConsent.covers($0, now) }) {
+                        population.refused += 1
+                    } else {
+                        population.patients[member] = QuasiIdentifiers(person, in: table, profile: profile, today: today)
+                    }
+                }
+            }
+            return population
+        }
+    }
+
     /// Brings the table up to date and hands it to `body`, taken out of its box meanwhile so that
     /// it is changed in place, not copied. Call with the lock held.
     private func update(_ body: (PopulationTable) -> Void) async throws {

@@ -8,6 +8,7 @@ public struct JSONClient: Sendable {
     /// One answer.
     public struct Reply: Sendable {
         public let status: HTTPResponseStatus
+        public let headers: HTTPHeaders
         /// The body parsed as JSON, when it is JSON.
         public let json: JSON?
         public let text: String
@@ -23,10 +24,12 @@ public struct JSONClient: Sendable {
 
     /// Sends a request, with `body` as `application/fhir+json` when given.
     public func request(
-        _ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, timeout: TimeAmount = .seconds(60)
+        _ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil, headers: HTTPHeaders = [:],
+        timeout: TimeAmount = .seconds(60)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        request.headers.add(contentsOf: headers)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/fhir+json")
@@ -35,7 +38,7 @@ public struct JSONClient: Sendable {
         let response = try await client.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 64 << 20)
         let text = String(buffer: buffer)
-        return Reply(status: response.status, json: try? JSON.parse(text), text: text)
+        return Reply(status: response.status, headers: response.headers, json: try? JSON.parse(text), text: text)
     }
 
     /// Sends `json` as the body.
