@@ -46,7 +46,7 @@ import VigilCore
                 protection: .init(vaccines: [.init(system: cvx, code: "2", prefix: true)], doses: 2, minimumIntervalDays: 60, withinDays: 400)),
         ]
 
-    @Test func countsOverTheTableAreThoseOfTheRecordsOneByOne() async {
+    @Test func countsAndMembersOverTheTableAreThoseOfTheRecordsOneByOne() async {
         await propertyCheck(count: 300, input: Self.record.array(of: 0...80)) { generated in
             let records = generated.enumerated().map { index, record in
                 var record = record
@@ -55,8 +55,9 @@ import VigilCore
             }
             let table = Self.table(records)
             for definition in Self.definitions {
-                let expected = CohortReport(definition: definition, records: records, at: Self.now).tally
-                #expect(definition.tally(table, at: Self.now) == expected, "\(definition.name)")
+                let expected = CohortReport(definition: definition, records: records, at: Self.now)
+                #expect(definition.tally(table, at: Self.now) == expected.tally, "\(definition.name)")
+                #expect(definition.members(table, at: Self.now) == Set(expected.members.map(\.patient)), "\(definition.name)")
             }
         }
     }

@@ -22,7 +22,7 @@ import VigilCore
 
     @Test func aProjectReadsItsPopulationTypesResearchersAndExpiry() throws {
         let project = try ResearchProject(study: Self.study())
-        #expect(project.population == "Group/cohort" && project.types == [.observation, .patient] && project.researchers == ["rita"])
+        #expect(project.population == .group("cohort") && project.types == [.observation, .patient] && project.researchers == ["rita"])
         #expect(project.profile == .safeHarbor && project.approval == "IRB-2026-117")
         let end = try #require(FHIRDateTime("2027-06-30"))
         #expect(project.isOpen(at: end.upperBound) && !project.isOpen(at: end.upperBound + 1))
@@ -33,6 +33,25 @@ import VigilCore
         #expect(all.types == Deidentifier.exportableTypes && !all.types.contains(.device) && all.types.contains(.immunization))
     }
 
+    static func vaccine(_ code: String) -> JSON {
+        ["url": .string(ResearchProject.cohortVaccineExtension), "valueCoding": ["system": "http://hl7.org/fhir/sid/cvx", "code": .string(code)]]
+    }
+
+    @Test func aProjectMayStudyACohortInsteadOfAGroup() throws {
+        let project = try ResearchProject(
+            study: Self.study {
+                $0["enrollment"] = nil
+                $0["extension"] = [
+                    ["url": .string(ResearchProject.cohortExtension), "valueString": "unvaccinated-high-risk"], Self.vaccine("140"),
+                    Self.vaccine("141"),
+                ]
+            })
+        let cvx = "http://hl7.org/fhir/sid/cvx"
+        #expect(
+            project.population == .cohort("unvaccinated-high-risk", vaccines: [.init(system: cvx, code: "140"), .init(system: cvx, code: "141")]))
+        #expect(project.population.description == "cohort unvaccinated-high-risk")
+    }
+
     @Test func aProjectMissingWhatItNeedsIsRefusedWithTheElement() {
         let broken: [(String, (inout JSONObject) -> Void)] = [
             ("ResearchStudy.title", { $0["title"] = nil }),
@@ -40,6 +59,19 @@ import VigilCore
             ("ResearchStudy.period.end", { $0["period"] = nil }),
             ("ResearchStudy.enrollment", { $0["enrollment"] = [["reference": "Patient/p1"]] }),
             ("ResearchStudy.enrollment", { $0["enrollment"] = [["reference": "Group/a"], ["reference": "Group/b"]] }),
+            // A Group or a cohort, not both; vaccines only for a cohort, each a Coding.
+            ("ResearchStudy.enrollment", { $0["extension"] = [["url": .string(ResearchProject.cohortExtension), "valueString": "influenza"]] }),
+            ("ResearchStudy.enrollment", { $0["extension"] = [Self.vaccine("140")] }),
+            (
+                "ResearchStudy.extension",
+                {
+                    $0["enrollment"] = nil
+                    $0["extension"] = [
+                        ["url": .string(ResearchProject.cohortExtension), "valueString": "influenza"],
+                        ["url": .string(ResearchProject.cohortVaccineExtension), "valueCoding": ["code": "140"]],
+                    ]
+                }
+            ),
             ("ResearchStudy.extension", { $0["extension"] = [["url": .string(ResearchProject.typeExtension), "valueCode": "Device"]] }),
             ("ResearchStudy.extension", { $0["extension"] = [["url": .string(ResearchProject.profileExtension), "valueCode": "identified"]] }),
             // A limited data set only under a data use agreement.

@@ -162,6 +162,52 @@ import VigilCore
         }
     }
 
+    @Test func aProjectOverACohortExportsItsMembersOnTheDayAsked() async throws {
+        let harness = try Harness { $0.rules = false }
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.buildStudy(client, admin: world.admin)
+            // Every study patient has asthma: at risk of influenza. s5 had this season's dose.
+            try await client.put(
+                [
+                    "resourceType": "Immunization", "status": "completed", "patient": ["reference": "Patient/s5"],
+                    "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
+                    "occurrenceDateTime": "2025-10-15",
+                ], id: "flu5", token: world.admin)
+            let cohort: JSON = ["url": .string(ResearchProject.cohortExtension), "valueString": "influenza"]
+            var study = Self.project("flu", types: ["Patient", "Condition"], researchers: ["rita"], extra: [cohort]).objectValue!
+            study["enrollment"] = nil
+            try await client.put(.object(study), id: "flu", token: world.admin)
+
+            let (manifest, files) = try await Self.export(client, "/fhir/$export?project=flu", token: world["rita"])
+            // s0…s9 less s3 (refused research) and s5 (protected); s10 and ward A's 66-year-olds
+            // p1, p2 and c1 are members, each in a class of fewer than 5.
+            #expect(Self.lines(files["Patient"]).count == 8 && Self.lines(files["Condition"]).count == 8)
+            let deidentification = manifest["extension"]?["deidentification"]
+            #expect(deidentification?["patientsSuppressed"] == 4 && deidentification?["patientsRefusingResearch"] == 1, "\(manifest)")
+            let group = try await client.request(.get, "/fhir/Group/study/$export?project=flu", token: world["rita"], headers: BulkExportTests.async)
+            #expect(group.status == .forbidden && group.text.contains("cohort influenza"), "\(group.text)")
+
+            // The cohort is read when asked: after s7's dose, s7 is no longer in it.
+            try await client.put(
+                [
+                    "resourceType": "Immunization", "status": "completed", "patient": ["reference": "Patient/s7"],
+                    "vaccineCode": ["coding": [["system": "http://hl7.org/fhir/sid/cvx", "code": "140"]]],
+                    "occurrenceDateTime": "2026-02-20",
+                ], id: "flu7", token: world.admin)
+            #expect(
+                Self.lines(try await Self.export(client, "/fhir/$export?project=flu&_type=Patient", token: world["rita"]).files["Patient"]).count == 7
+            )
+
+            // A cohort the server does not define is refused when the project is registered.
+            var unknown = study
+            unknown["extension"] = [["url": .string(ResearchProject.cohortExtension), "valueString": "scurvy"]]
+            unknown["id"] = "flu"
+            let reply = try await client.put("/fhir/ResearchStudy/flu", token: world.admin, .object(unknown))
+            #expect(reply.status == .unprocessableContent && reply.text.contains("no cohort definition scurvy"), "\(reply.text)")
+        }
+    }
+
     @Test func researchersExportOnlyTheirOpenProjectsWithinTheirScope() async throws {
         let harness = try Harness { $0.rules = false }
         try await harness.run { client in

@@ -102,6 +102,9 @@ public struct PopulationTable: Sendable {
     /// The patients it holds.
     public var patients: some Collection<String> { slots.keys }
 
+    /// Each patient it holds (`ID`) with their person.
+    public var everyone: some Sequence<(patient: String, person: Person)> { slots.lazy.map { ($0.key, people[$0.value]!) } }
+
     /// A patient's facts as a record, conditions and doses in order; nil when not held.
     public func record(of patient: String) -> PopulationRecord? {
         guard let slot = slots[patient], let person = people[slot] else { return nil }

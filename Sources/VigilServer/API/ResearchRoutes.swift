@@ -69,8 +69,8 @@ struct ResearchRoutes {
     ) async throws -> Response {
         let project = try await runtime.researchProject(try context.parameters.require("project"), for: context.principal)
         let query = try Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, taking: parameters)
-        let members = try await runtime.store.members(ofGroup: project.group)
-        let population = try await runtime.population.research(members, at: runtime.clock.now())
+        let now = runtime.clock.now()
+        let population = try await runtime.population.research(try await runtime.population.members(of: project.population, at: now), at: now)
         let answer = try await body(project, population, query)
         let question = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
         try await runtime.audit([

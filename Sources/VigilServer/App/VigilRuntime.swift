@@ -81,9 +81,10 @@ public struct VigilRuntime: Sendable {
             metrics: metrics, logger: logger)
         self.whereabouts = WhereaboutsKeeper(
             store: store, writer: writer, clock: clock, retentionDays: configuration.locationRetentionDays, logger: logger)
-        self.population = PopulationIndex(store: store, logger: logger)
+        self.population = PopulationIndex(store: store, cohorts: cohorts, logger: logger)
         self.exports = BulkExporter(
-            store: store, clock: clock, directory: configuration.dataDirectory + "/exports", retentionHours: configuration.exportRetentionHours,
+            store: store, population: population, clock: clock, directory: configuration.dataDirectory + "/exports",
+            retentionHours: configuration.exportRetentionHours,
             writer: writer, research: ResearchKeys(secret: researchKey), logger: logger)
         self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
         let analysis =

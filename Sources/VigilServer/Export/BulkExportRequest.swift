@@ -91,7 +91,7 @@ struct BulkExportRequest: Sendable, Equatable {
     /// export names the project's Group) and its types (all of them unless `_type` asked for some).
     /// - Throws: ``VigilError`` (403) for another Group or a type the project does not export.
     mutating func scope(to project: ResearchProject, typesAsked: Bool) throws {
-        if case .group(let id) = level, "Group/\(id)" != project.population {
+        if case .group(let id) = level, project.population != .group(id) {
             throw VigilError(.forbidden, "a research export covers its project's population, \(project.population)")
         }
         if let type = types.first(where: { !project.types.contains($0) }), typesAsked {

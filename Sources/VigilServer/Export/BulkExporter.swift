@@ -20,6 +20,8 @@ import VigilCore
 /// Jobs live in memory: after a restart, their status is 404 and their files are removed.
 public final class BulkExporter: Service {
     let store: any VigilStore
+    /// Where a research project's population is read.
+    let population: PopulationIndex
     let clock: any VigilClock
     let directory: String
     /// How long an export's files are kept after it ends, in milliseconds.
@@ -37,10 +39,12 @@ public final class BulkExporter: Service {
     private let enqueue: AsyncStream<String>.Continuation
 
     init(
-        store: any VigilStore, clock: any VigilClock, directory: String, retentionHours: Int, writer: ChangeWriter, research: ResearchKeys,
+        store: any VigilStore, population: PopulationIndex, clock: any VigilClock, directory: String, retentionHours: Int, writer: ChangeWriter,
+        research: ResearchKeys,
         logger: Logger
     ) {
         self.store = store
+        self.population = population
         self.writer = writer
         self.research = research
         self.clock = clock
@@ -124,10 +128,9 @@ public final class BulkExporter: Service {
         guard let job = update(id, { $0.status = .running }) else { return }  // cancelled while queued
         do {
             try FileManager.default.createDirectory(atPath: folder(id), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            // A project's population is its Group's members.
             let members: Set<String> =
                 if let project = job.project {
-                    try await store.members(ofGroup: project.group)
+                    try await population.members(of: project.population, at: job.transactionTime)
                 } else if case .group(let id) = job.request.level {
                     try await store.members(ofGroup: id)
                 } else {

@@ -121,10 +121,17 @@ struct WritePlanner: Sendable {
         return access.canSee(stored)
     }
 
-    /// A ResearchStudy is a research project Vigil can scope exports to, and the accounts it
-    /// assigns are researchers'.
+    /// A ResearchStudy is a research project Vigil can scope exports to, its cohort (if it studies
+    /// one) is defined, and the accounts it assigns are researchers'.
     private func checkProject(_ resource: JSON) async throws {
         let project = try ResearchProject(study: resource)
+        if case .cohort(let name, let vaccines) = project.population {
+            do {
+                _ = try runtime.cohorts.definition(named: name, vaccines: vaccines)
+            } catch let error as VigilError {
+                throw VigilError(.unprocessable, "the research project's cohort: \(error.message)", expression: "ResearchStudy.extension")
+            }
+        }
         for name in project.researchers.sorted() where try await runtime.store.user(username: name)?.role != .researcher {
             throw VigilError(.unprocessable, "\(name) is not a researcher's account", expression: "ResearchStudy.extension")
         }

@@ -14,6 +14,8 @@ import VigilCore
 /// it is read whole again.
 public final class PopulationIndex: Service {
     let store: any VigilStore
+    /// The definitions research projects' cohorts are named from.
+    let cohorts: CohortCatalog
     let logger: Logger
     /// More changed patients than this since the last count: the table is read whole again.
     let rereadAfter: Int
@@ -21,8 +23,9 @@ public final class PopulationIndex: Service {
     private let lock = AsyncLock()
     private let table = Mutex<PopulationTable?>(nil)
 
-    init(store: any VigilStore, rereadAfter: Int = 50_000, logger: Logger) {
+    init(store: any VigilStore, cohorts: CohortCatalog = .shipped, rereadAfter: Int = 50_000, logger: Logger) {
         self.store = store
+        self.cohorts = cohorts
         self.rereadAfter = rereadAfter
         self.logger = logger
     }
@@ -43,6 +46,22 @@ public final class PopulationIndex: Service {
             var tally: CohortTally?
             try await update { tally = definition.tally($0, at: now) }
             return tally!
+        }
+    }
+
+    /// The patients (`Patient/ID`) a research project studies at `now`: its Group's members, or
+    /// its cohort's among everyone held.
+    /// - Throws: ``VigilError`` when its cohort is no longer defined.
+    func members(of population: ResearchProject.Population, at now: Int64) async throws -> Set<String> {
+        switch population {
+        case .group(let id): return try await store.members(ofGroup: id)
+        case .cohort(let name, let vaccines):
+            let definition = try cohorts.definition(named: name, vaccines: vaccines)
+            return try await lock.withLock {
+                var members: Set<String> = []
+                try await update { table in members = Set(definition.members(table, at: now).lazy.map { "Patient/" + $0 }) }
+                return members
+            }
         }
     }
 
