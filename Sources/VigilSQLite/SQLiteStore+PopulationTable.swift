@@ -18,11 +18,11 @@ extension SQLiteStore {
                 db, sql: "SELECT patient, seq FROM population_change WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [mark, limit + 1])
             guard rows.count <= limit else { return nil }
             let patients: [String] = rows.map { $0[0] }
-            var facts: [PopulationFact] = []
+            var changes = PopulationChanges(mark: rows.last?[1] ?? mark, patients: patients, facts: [])
             for chunk in patients.chunked(500) {
-                try Self.readPopulation(where: SQLFragment.in("patient", chunk), into: &facts, db)
+                try Self.readPopulation(where: SQLFragment.in("patient", chunk), into: &changes, db)
             }
-            return PopulationChanges(mark: rows.last?[1] ?? mark, patients: patients, facts: facts)
+            return changes
         }
     }
 
@@ -32,13 +32,18 @@ extension SQLiteStore {
     }
 
     /// Reads the people `filter` selects and their facts, the people first, by kind: each kind is one
-    /// pass over its own index when everyone is read.
+    /// pass over its own index when everyone is read. Each person's key is their Patient's
+    /// resource key, as readings name their patient.
     private static func readPopulation(where filter: SQLFragment, into sink: inout some PopulationSink, _ db: Database) throws {
+        let people = try Row.fetchCursor(
+            db, sql: "SELECT patient, birth, area, gender, resource_key FROM population_person WHERE \(filter.sql)",
+            arguments: filter.statementArguments)
+        while let row = try people.next() {
+            let patient: String = row[0]
+            sink.add(.person(patient: patient, birth: row[1], area: row[2], gender: row[3], deceased: false))
+            sink.identify(patient, key: row[4])
+        }
         let reads: [(select: String, fact: (Row) -> PopulationFact)] = [
-            (
-                "SELECT patient, birth, area, gender FROM population_person WHERE",
-                { .person(patient: $0[0], birth: $0[1], area: $0[2], gender: $0[3], deceased: false) }
-            ),
             (
                 "SELECT patient, system, code FROM population_fact WHERE kind = \(FactKind.condition.rawValue) AND",
                 { .condition(patient: $0[0], system: $0[1], code: $0[2]) }
@@ -84,13 +89,15 @@ extension SQLiteStore {
     }
 }
 
-/// Where population facts read go: a table, or a list of changes.
+/// Where population facts read go: a table, or changes.
 private protocol PopulationSink {
     mutating func add(_ fact: PopulationFact)
+    mutating func identify(_ patient: String, key: Int64)
 }
 
 extension PopulationTable: PopulationSink {}
 
-extension Array: PopulationSink where Element == PopulationFact {
-    fileprivate mutating func add(_ fact: PopulationFact) { append(fact) }
+extension PopulationChanges: PopulationSink {
+    fileprivate mutating func add(_ fact: PopulationFact) { facts.append(fact) }
+    fileprivate mutating func identify(_ patient: String, key: Int64) { keys[patient] = key }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 public import VigilCore
 
 extension SQLiteStore {
@@ -7,13 +8,13 @@ extension SQLiteStore {
             var values: [ValuePage.Entry] = []
             var next = cursor
             if cursor.readingID == nil {
-                // Stored Observations with the code, a number for a value and an effective time.
+                // Stored Observations with the code, a number for a value and an effective time, of a stored Patient.
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT r.key, r.compartment, json_extract(r.json, '$.valueQuantity.value'),
+                        SELECT r.key, p.key, json_extract(r.json, '$.valueQuantity.value'),
                             (SELECT min(d.low) FROM search_date d WHERE d.resource_key = r.key AND d.param = 'date')
-                        FROM resource r
+                        FROM resource r LEFT JOIN resource p ON p.type = 'Patient' AND p.id = substr(r.compartment, 9)
                         WHERE r.key IN (SELECT resource_key FROM search_token WHERE param = 'code' AND code = ?)
                             AND r.type = 'Observation' AND r.deleted = 0 AND r.key > ? AND r.compartment LIKE 'Patient/%'
                             AND json_type(r.json, '$.valueQuantity.value') IN ('integer', 'real')
@@ -24,23 +25,35 @@ extension SQLiteStore {
                 var read = 0
                 while let row = try rows.next() {
                     (read, next.resourceKey) = (read + 1, row[0])
-                    guard let time = row[3] as Int64? else { continue }
-                    values.append(ValuePage.Entry(patient: row[1], value: row[2], time: time))
+                    guard let patient = row[1] as Int64?, let time = row[3] as Int64? else { continue }
+                    values.append(ValuePage.Entry(patientKey: patient, value: row[2], time: time))
                 }
                 if read == limit { return ValuePage(values: values, next: next) }
                 next.readingID = 0
             }
+            // Readings, stepped with SQLite's C API: millions are read for one question.
             let room = limit - values.count
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.id, p.id, r.value, r.time FROM reading r JOIN resource p ON p.key = r.patient_key
-                    WHERE r.code_key IN (SELECT key FROM code WHERE code = ?) AND r.id > ? ORDER BY r.id LIMIT ?
-                    """,
-                arguments: [code, next.readingID, room])
-            values += rows.map { ValuePage.Entry(patient: "Patient/" + ($0[1] as String), value: $0[2], time: $0[3]) }
-            if let last = rows.last { next.readingID = last[0] }
-            return ValuePage(values: values, next: rows.count == room ? next : nil)
+            let statement = try db.cachedStatement(
+                sql:
+                    "SELECT id, patient_key, value, time FROM reading WHERE code_key IN (SELECT key FROM code WHERE code = ?) AND id > ? ORDER BY id LIMIT ?"
+            )
+            try statement.setArguments([code, next.readingID ?? 0, room])
+            let handle = statement.sqliteStatement
+            var read = 0
+            defer { sqlite3_reset(handle) }
+            while true {
+                let result = sqlite3_step(handle)
+                if result == SQLITE_DONE { break }
+                guard result == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                read += 1
+                next.readingID = sqlite3_column_int64(handle, 0)
+                values.append(
+                    ValuePage.Entry(
+                        patientKey: sqlite3_column_int64(handle, 1), value: sqlite3_column_double(handle, 2), time: sqlite3_column_int64(handle, 3)))
+            }
+            return ValuePage(values: values, next: read == room ? next : nil)
         }
     }
 }

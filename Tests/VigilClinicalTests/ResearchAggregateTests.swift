@@ -16,10 +16,31 @@ import VigilCore
         return person
     }
 
+    /// Adds a value of `patient` (`Patient/ID`), who has `identifiers`, numbered in `population`.
+    static func add(
+        _ value: Double, at time: Int64, of patient: String, _ identifiers: QuasiIdentifiers, to aggregate: inout ResearchAggregate,
+        in population: inout NumberedPopulation
+    ) {
+        aggregate.add(value, at: time, of: population.add(patient, key: nil, identifiers), in: population)
+    }
+
+    @Test func aPopulationNumbersEachPatientOnceAndEachClassOnce() {
+        var population = NumberedPopulation()
+        let a = population.add("Patient/a", key: 10, Self.person("1970", "female", "021"))
+        let b = population.add("Patient/b", key: 11, Self.person("1970", "female", "021"))
+        let c = population.add("Patient/c", key: nil, Self.person("1971", "female", "021"))
+        #expect(population.add("Patient/a", key: 10, Self.person("1970", "female", "021")) == a && Set([a, b, c]).count == 3)
+        #expect(
+            population.classes.count == 2 && population.classOf[Int(a)] == population.classOf[Int(b)]
+                && population.classOf[Int(c)] != population.classOf[Int(a)])
+        #expect(population.byKey == [10: a, 11: b] && population.byID["Patient/c"] == c && population.count == 3)
+    }
+
     @Test func statisticsAreThoseOfNumpyWithLinearPercentiles() throws {
         var aggregate = ResearchAggregate(by: [], k: 1, range: 2...3)
+        var aggregatePopulation = NumberedPopulation()
         for (i, value) in [4.0, 1, 3, 2].enumerated() {
-            aggregate.add(value, at: Self.march, of: "Patient/\(i % 2)", Self.person("1970", "female", "021"))
+            Self.add(value, at: Self.march, of: "Patient/\(i % 2)", Self.person("1970", "female", "021"), to: &aggregate, in: &aggregatePopulation)
         }
         let statistics = try #require(aggregate.report.first?.statistics)
         // numpy.percentile([1, 2, 3, 4], [10, 25, 50, 75, 90]) and numpy.std(ddof=1).
@@ -28,18 +49,20 @@ import VigilCore
         #expect([statistics.p10, statistics.p25, statistics.median, statistics.p75, statistics.p90] == [1.3, 1.75, 2.5, 3.25, 3.7])
         #expect(statistics.inRange == 50)
         var one = ResearchAggregate(by: [], k: 1)
-        one.add(7, at: Self.march, of: "Patient/a", Self.person(nil, nil, nil))
+        var onePopulation = NumberedPopulation()
+        Self.add(7, at: Self.march, of: "Patient/a", Self.person(nil, nil, nil), to: &one, in: &onePopulation)
         #expect(one.report.first?.statistics?.median == 7 && one.report.first?.statistics?.sd == 0 && one.report.first?.statistics?.inRange == nil)
     }
 
     @Test func valuesArePlacedByAgeBandSexAreaAndMonthAndSmallCellsSuppressed() {
         var aggregate = ResearchAggregate(by: [.age, .sex, .area, .month], k: 2)
-        aggregate.add(1, at: Self.march, of: "Patient/a", Self.person("1970", "female", "021"))
-        aggregate.add(2, at: Self.march, of: "Patient/b", Self.person("1979", "female", "021"))  // 47: another band
-        aggregate.add(3, at: Self.april, of: "Patient/b", Self.person("1979", "female", "021"))  // another month
-        aggregate.add(4, at: Self.march, of: "Patient/c", Self.person(nil, nil, nil, ninety: true))
-        aggregate.add(5, at: Self.march, of: "Patient/d", Self.person("1936", "male", "000"))  // 90 in 2026
-        aggregate.add(6, at: Self.march, of: "Patient/e", Self.person(nil, "other", nil))
+        var aggregatePopulation = NumberedPopulation()
+        Self.add(1, at: Self.march, of: "Patient/a", Self.person("1970", "female", "021"), to: &aggregate, in: &aggregatePopulation)
+        Self.add(2, at: Self.march, of: "Patient/b", Self.person("1979", "female", "021"), to: &aggregate, in: &aggregatePopulation)  // 47: another band
+        Self.add(3, at: Self.april, of: "Patient/b", Self.person("1979", "female", "021"), to: &aggregate, in: &aggregatePopulation)  // another month
+        Self.add(4, at: Self.march, of: "Patient/c", Self.person(nil, nil, nil, ninety: true), to: &aggregate, in: &aggregatePopulation)
+        Self.add(5, at: Self.march, of: "Patient/d", Self.person("1936", "male", "000"), to: &aggregate, in: &aggregatePopulation)  // 90 in 2026
+        Self.add(6, at: Self.march, of: "Patient/e", Self.person(nil, "other", nil), to: &aggregate, in: &aggregatePopulation)
         let places = aggregate.report.map { cell in ResearchAggregate.Dimension.allCases.map { cell.place[$0]! }.joined(separator: " ") }
         #expect(
             Set(places) == [
@@ -48,11 +71,52 @@ import VigilCore
             ], "\(places)")
         #expect(aggregate.report.allSatisfy { $0.statistics == nil }, "one patient each: suppressed with k = 2")
         var pair = ResearchAggregate(by: [.sex], k: 2)
-        pair.add(1, at: Self.march, of: "Patient/a", Self.person("1970", "female", "021"))
-        pair.add(2, at: Self.april, of: "Patient/b", Self.person("1979", "female", "021"))
-        pair.add(9, at: Self.april, of: "Patient/c", Self.person("1979", "male", "021"))
+        var pairPopulation = NumberedPopulation()
+        Self.add(1, at: Self.march, of: "Patient/a", Self.person("1970", "female", "021"), to: &pair, in: &pairPopulation)
+        Self.add(2, at: Self.april, of: "Patient/b", Self.person("1979", "female", "021"), to: &pair, in: &pairPopulation)
+        Self.add(9, at: Self.april, of: "Patient/c", Self.person("1979", "male", "021"), to: &pair, in: &pairPopulation)
         #expect(pair.report.map { $0.place[.sex]! } == ["female", "male"])
         #expect(pair.report[0].statistics?.patients == 2 && pair.report[0].statistics?.mean == 1.5 && pair.report[1].statistics == nil)
+    }
+
+    /// Each cell counts each patient with a value in it once, whatever the order of the values and
+    /// however many periods apart (as a plain set of patient and cell does).
+    @Test func cellsCountEachPatientOnce() {
+        var generator = SystemRandomNumberGenerator()
+        for dimensions: [ResearchAggregate.Dimension] in [[], [.sex], [.age], [.month], [.age, .month]] {
+            var aggregate = ResearchAggregate(by: dimensions, k: 1)
+            var population = NumberedPopulation()
+            var expected: [[String]: Set<Int32>] = [:]
+            for _ in 0..<3000 {
+                let patient = "Patient/\(Int.random(in: 0..<40, using: &generator))"
+                let identifiers = Self.person(
+                    ["1950", "1980", nil].randomElement(using: &generator)!, ["female", "male"].randomElement(using: &generator)!, "021")
+                let number = population.add(patient, key: nil, identifiers)
+                // Over 20 years: periods far beyond 64 months of the first.
+                let time = Self.march + Int64.random(in: -10 * 365...10 * 365, using: &generator) * 86_400_000
+                aggregate.add(1, at: time, of: number, in: population)
+                let (year, month) = ResearchAggregate.yearMonth(time)
+                expected[
+                    ResearchAggregate.place(population.classes[Int(population.classOf[Int(number)])], year: year, month: month, on: dimensions),
+                    default: []
+                ].insert(number)
+            }
+            let counted = Dictionary(
+                uniqueKeysWithValues: aggregate.report.map { cell in (dimensions.map { cell.place[$0]! }, cell.statistics!.patients) })
+            #expect(counted == expected.mapValues(\.count), "\(dimensions)")
+        }
+    }
+
+    @Test func aPopulationFindsPatientsByKeyAlikeIndexedOrNot() {
+        var population = NumberedPopulation()
+        for key in stride(from: Int64(100), to: 400, by: 3) { population.add("Patient/\(key)", key: key, Self.person("1970", nil, nil)) }
+        let keys = Array(Int64(90)...Int64(410))
+        let before = keys.map(population.number(ofKey:))
+        population.indexKeys()
+        #expect(keys.map(population.number(ofKey:)) == before && before.compactMap { $0 }.count == 100)
+        // A patient added after indexing is found too.
+        let late = population.add("Patient/late", key: 5_000_000, Self.person(nil, nil, nil))
+        #expect(population.number(ofKey: 5_000_000) == late && population.number(ofKey: 103) == before[13])
     }
 
     /// The month a value is placed in is the UTC month of its time, also across years, leap days and before 1970.

@@ -44,6 +44,17 @@ import VigilCore
                 ], id: "s0-refuses", token: world.admin)
             let after = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=sex", token: rita)
             #expect(after.json?["cells"]?[0]?["patients"] == 8 && after.json?["cells"]?[0]?["values"] == 8, "\(after.text)")
+            // The study's Group changed is the population of the next question: s1 taken out of it.
+            try await client.put(
+                [
+                    "resourceType": "Group", "type": "person", "actual": true,
+                    "member": .array((0...10).filter { $0 != 1 }.map { ["entity": ["reference": .string("Patient/s\($0)")]] }),
+                ], id: "study", token: world.admin)
+            let smaller = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=sex", token: rita)
+            #expect(smaller.json?["cells"]?[0]?["patients"] == 7, "\(smaller.text)")
+            // The population of a question is kept for the next ones for a minute at most.
+            harness.clock.advance(seconds: 61)
+            #expect(try await client.get("/api/research/asthma/aggregates?code=8867-4&by=sex", token: rita).json?["cells"]?[0]?["patients"] == 7)
             let months = try await client.get("/api/research/asthma/aggregates?code=8867-4&by=month&from=2026-03-01", token: rita)
             #expect(months.json?["cells"] == [], "the values are of February")
 

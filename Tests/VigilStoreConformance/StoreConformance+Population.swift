@@ -144,7 +144,11 @@ extension StoreConformance {
                 caughtUp.apply(changes)
                 let fresh = try await store.populationTable()
                 #expect(Set(caughtUp.patients) == ["old", "unknown", "born"] && Set(fresh.patients) == Set(caughtUp.patients))
-                for patient in fresh.patients { #expect(caughtUp.record(of: patient) == fresh.record(of: patient), "\(patient)") }
+                for patient in fresh.patients {
+                    #expect(caughtUp.record(of: patient) == fresh.record(of: patient), "\(patient)")
+                    // Each person keeps the store's key for them, read whole or caught up.
+                    #expect(fresh.person(patient)?.key != nil && caughtUp.person(patient)?.key == fresh.person(patient)?.key, "\(patient)")
+                }
                 #expect(caughtUp.record(of: "old")?.conditions == [] && caughtUp.record(of: "old")?.doses == [])
                 #expect(caughtUp.record(of: "unknown")?.bmi == 30 && caughtUp.mark == fresh.mark)
                 // More changes than the limit: nil, read the whole table again.

@@ -125,9 +125,13 @@ extension StoreConformance {
                     (values, pages, cursor) = (values + page.values, pages + 1, page.next)
                 }
                 let effective = try #require(FHIRDateTime("2026-02-01T10:00:00Z")).lowerBound
+                // Each value names its patient by the key the population table holds for them.
+                let table = try await store.populationTable()
+                let (p1, p2) = (try #require(table.person("p1")?.key), try #require(table.person("p2")?.key))
+                #expect(p1 != p2)
                 #expect(
-                    values == [.init(patient: "Patient/p2", value: 61, time: effective), .init(patient: "Patient/p2", value: 62.5, time: effective)]
-                        + (1...3).map { .init(patient: "Patient/p1", value: Double(70 + $0), time: Fixture.t0 + $0 * 60_000) })
+                    values == [.init(patientKey: p2, value: 61, time: effective), .init(patientKey: p2, value: 62.5, time: effective)]
+                        + (1...3).map { .init(patientKey: p1, value: Double(70 + $0), time: Fixture.t0 + $0 * 60_000) })
                 #expect(try await store.values(of: "9279-1", after: .start, limit: 10).values.map(\.value) == [18, 16])
                 #expect(try await store.values(of: "2708-6", after: .start, limit: 10).values.isEmpty)
             }

@@ -9,6 +9,10 @@ public struct QuasiIdentifiers: Sendable, Hashable {
     public var gender: String?
     public var zip3: String?
 
+    public init(birthYear: String?, ninetyOrOlder: Bool, gender: String?, zip3: String?) {
+        (self.birthYear, self.ninetyOrOlder, self.gender, self.zip3) = (birthYear, ninetyOrOlder, gender, zip3)
+    }
+
     /// Those of a Patient as ``Deidentifier`` lets it out.
     public init(deidentified patient: JSON) {
         birthYear = patient["birthDate"]?.stringValue
@@ -17,12 +21,25 @@ public struct QuasiIdentifiers: Sendable, Hashable {
         zip3 = patient["address"]?[0]?["postalCode"]?.stringValue
     }
 
-    /// Those of a person in a population table, as Safe Harbor lets them out on `today`.
-    public init(_ person: PopulationTable.Person, in table: PopulationTable, profile: SafeHarbor, today: (year: Int, month: Int, day: Int)) {
-        let birth = person.birth.map { SafeHarbor.birth(table.births.values[Int($0)], on: today) }
-        (birthYear, ninetyOrOlder) = (birth?.year, birth?.ninetyOrOlder ?? false)
-        gender = person.gender.map { table.genders.values[Int($0)] }
-        zip3 = person.area.flatMap { profile.zip3(table.areas.values[Int($0)]) }
+    /// Those of the people of a population table, as Safe Harbor lets them out on `today`: what
+    /// each birth date and postal code leaves worked out once for the table, not once a person.
+    public struct Reader: Sendable {
+        let genders: [String]
+        let births: [(year: String?, ninetyOrOlder: Bool)]
+        let zip3s: [String?]
+
+        public init(_ table: PopulationTable, profile: SafeHarbor, today: (year: Int, month: Int, day: Int)) {
+            genders = table.genders.values
+            births = table.births.values.map { SafeHarbor.birth($0, on: today) }
+            zip3s = table.areas.values.map(profile.zip3)
+        }
+
+        public func callAsFunction(_ person: PopulationTable.Person) -> QuasiIdentifiers {
+            let birth = person.birth.map { births[Int($0)] }
+            return QuasiIdentifiers(
+                birthYear: birth?.year, ninetyOrOlder: birth?.ninetyOrOlder ?? false, gender: person.gender.map { genders[Int($0)] },
+                zip3: person.area.flatMap { zip3s[Int($0)] })
+        }
     }
 }
 

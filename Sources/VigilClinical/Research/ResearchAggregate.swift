@@ -1,4 +1,4 @@
-import VigilCore
+public import VigilCore
 
 /// Summary statistics of a coded value over a research population, by age band, sex, area and
 /// month: what a researcher asks without files. A cell of fewer than k patients shows nothing
@@ -36,55 +36,96 @@ public struct ResearchAggregate: Sendable {
     public let k: Int
     /// The range whose share of values is reported (inclusive), if any.
     public let range: ClosedRange<Double>?
-    /// The cells: their place, values and patients (by number).
-    private var cells: [(place: [String], values: [Double], patients: Set<Int32>)] = []
+    /// The cells: their place, values and how many patients have a value in them.
+    private var cells: [(place: [String], values: [Double], patients: Int)] = []
     private var cellOfPlace: [[String]: Int] = [:]
-    /// Each patient's number and class (its quasi-identifiers, by number), and the classes.
-    private var patients: [String: (number: Int32, class: Int32)] = [:]
-    private var classes: [QuasiIdentifiers: Int32] = [:]
-    private var people: [QuasiIdentifiers] = []
-    /// The cell of a class in a month (`class << 32 | year * 12 + month`): a place is worked out
-    /// once per class and month, not per value.
+    /// The cell of a class in a month (`class << 32 | year * 12 + month`, the class as the
+    /// dimensions asked see it): a place is worked out once per class and month, not per value.
     private var cellOfClassMonth: [Int64: Int] = [:]
+    /// Each class of the population (by number; -1 not seen yet) with only what the dimensions
+    /// asked read of it, numbered: a million patients' few thousand classes are a few dozen to a
+    /// question by age and sex.
+    private var projectionOf: [Int32] = []
+    private var projections: [QuasiIdentifiers: Int32] = [:]
+    /// Which patient has a value in which cell: each patient's last cell (by number; -1 for none
+    /// yet), and for the patients with values in several cells (``several``), every pair. Most
+    /// patients' values fall in one cell, so most values are counted without hashing.
+    private var lastCell: [Int32] = []
+    private var several: [Bool] = []
+    private var pairs: Set<PatientCell> = []
+
+    private struct PatientCell: Hashable {
+        var patient: Int32
+        var cell: Int32
+    }
 
     public init(by dimensions: [Dimension], k: Int = SafeHarbor().k, range: ClosedRange<Double>? = nil) {
         (self.dimensions, self.k, self.range) = (dimensions, k, range)
     }
 
-    /// Adds `patient`'s value at `time`.
-    public mutating func add(_ value: Double, at time: Int64, of patient: String, _ person: QuasiIdentifiers) {
-        let known =
-            patients[patient]
-            ?? {
-                let number = Int32(patients.count)
-                let group =
-                    classes[person]
-                    ?? {
-                        people.append(person)
-                        classes[person] = Int32(people.count - 1)
-                        return Int32(people.count - 1)
-                    }()
-                patients[patient] = (number, group)
-                return (number, group)
-            }()
+    /// Adds the value at `time` of patient number `patient` of `population`.
+    public mutating func add(_ value: Double, at time: Int64, of patient: Int32, in population: NumberedPopulation) {
         let (year, month) = Self.yearMonth(time)
-        let key = Int64(known.class) << 32 | Int64(year * 12 + month)
-        let cell =
-            cellOfClassMonth[key]
-            ?? {
-                let place = Self.place(people[Int(known.class)], year: year, month: month, on: dimensions)
-                let cell =
-                    cellOfPlace[place]
-                    ?? {
-                        cells.append((place, [], []))
-                        cellOfPlace[place] = cells.count - 1
-                        return cells.count - 1
-                    }()
-                cellOfClassMonth[key] = cell
-                return cell
-            }()
+        let cell = cell(year: year, month: month, of: population.classOf[Int(patient)], in: population)
         cells[cell].values.append(value)
-        cells[cell].patients.insert(known.number)
+        if lastCell.count <= Int(patient) {
+            let count = max(population.count, Int(patient) + 1)
+            lastCell += repeatElement(-1, count: count - lastCell.count)
+            several += repeatElement(false, count: count - several.count)
+        }
+        let last = lastCell[Int(patient)]
+        if last == Int32(cell) { return }
+        lastCell[Int(patient)] = Int32(cell)
+        if last >= 0 {
+            if !several[Int(patient)] {
+                pairs.insert(PatientCell(patient: patient, cell: last))
+                several[Int(patient)] = true
+            }
+            guard pairs.insert(PatientCell(patient: patient, cell: Int32(cell))).inserted else { return }
+        }
+        cells[cell].patients += 1
+    }
+
+    /// Adds the values within `times` of the patients of `population` (the others are not in it).
+    public mutating func add(_ values: [ValuePage.Entry], within times: ClosedRange<Int64>, of population: NumberedPopulation) {
+        for value in values where times.contains(value.time) {
+            guard let patient = population.number(ofKey: value.patientKey) else { continue }
+            add(value.value, at: value.time, of: patient, in: population)
+        }
+    }
+
+    /// The cell of a class's values in a month.
+    private mutating func cell(year: Int, month: Int, of group: Int32, in population: NumberedPopulation) -> Int {
+        let key = Int64(projection(of: group, in: population)) << 32 | Int64(year * 12 + month)
+        if let cell = cellOfClassMonth[key] { return cell }
+        let place = Self.place(population.classes[Int(group)], year: year, month: month, on: dimensions)
+        let cell =
+            cellOfPlace[place]
+            ?? {
+                cells.append((place, [], 0))
+                cellOfPlace[place] = cells.count - 1
+                return cells.count - 1
+            }()
+        cellOfClassMonth[key] = cell
+        return cell
+    }
+
+    /// The number of a class as the dimensions asked see it.
+    private mutating func projection(of group: Int32, in population: NumberedPopulation) -> Int32 {
+        if projectionOf.count <= Int(group) { projectionOf += repeatElement(-1, count: population.classes.count - projectionOf.count) }
+        if projectionOf[Int(group)] >= 0 { return projectionOf[Int(group)] }
+        let full = population.classes[Int(group)]
+        let seen = QuasiIdentifiers(
+            birthYear: dimensions.contains(.age) ? full.birthYear : nil, ninetyOrOlder: dimensions.contains(.age) && full.ninetyOrOlder,
+            gender: dimensions.contains(.sex) ? full.gender : nil, zip3: dimensions.contains(.area) ? full.zip3 : nil)
+        let number =
+            projections[seen]
+            ?? {
+                projections[seen] = Int32(projections.count)
+                return Int32(projections.count - 1)
+            }()
+        projectionOf[Int(group)] = number
+        return number
     }
 
     /// Where something of `person` in a month is placed on `dimensions`.
@@ -129,7 +170,7 @@ public struct ResearchAggregate: Sendable {
     public var report: [Cell] {
         cells.sorted { $0.place.lexicographicallyPrecedes($1.place) }.map { place, values, patients in
             let named = Dictionary(uniqueKeysWithValues: zip(dimensions, place))
-            guard patients.count >= k else { return Cell(place: named, statistics: nil) }
+            guard patients >= k else { return Cell(place: named, statistics: nil) }
             let sorted = values.sorted()
             let mean = sorted.reduce(0, +) / Double(sorted.count)
             let sd = sorted.count < 2 ? 0 : (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sorted.count - 1)).squareRoot()
@@ -142,7 +183,7 @@ public struct ResearchAggregate: Sendable {
             return Cell(
                 place: named,
                 statistics: Statistics(
-                    patients: patients.count, values: sorted.count, mean: mean, sd: sd, p10: percentile(0.1), p25: percentile(0.25),
+                    patients: patients, values: sorted.count, mean: mean, sd: sd, p10: percentile(0.1), p25: percentile(0.25),
                     median: percentile(0.5), p75: percentile(0.75), p90: percentile(0.9), inRange: inRange))
         }
     }

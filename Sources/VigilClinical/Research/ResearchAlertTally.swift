@@ -16,14 +16,14 @@ public struct ResearchAlertTally: Sendable {
 
     public let dimensions: [ResearchAggregate.Dimension]
     public let k: Int
-    private var cells: [[String]: (kinds: [String: Int], patients: Set<String>)] = [:]
+    private var cells: [[String]: (kinds: [String: Int], patients: Set<Int32>)] = [:]
 
     public init(by dimensions: [ResearchAggregate.Dimension], k: Int = SafeHarbor().k) { (self.dimensions, self.k) = (dimensions, k) }
 
-    /// Adds an alert of `kind` raised for `patient` at `time`.
-    public mutating func add(_ kind: String, at time: Int64, of patient: String, _ person: QuasiIdentifiers) {
+    /// Adds an alert of `kind` raised at `time` for patient number `patient` of `population`.
+    public mutating func add(_ kind: String, at time: Int64, of patient: Int32, in population: NumberedPopulation) {
         let (year, month) = ResearchAggregate.yearMonth(time)
-        let place = ResearchAggregate.place(person, year: year, month: month, on: dimensions)
+        let place = ResearchAggregate.place(population.classes[Int(population.classOf[Int(patient)])], year: year, month: month, on: dimensions)
         cells[place, default: ([:], [])].kinds[kind, default: 0] += 1
         cells[place, default: ([:], [])].patients.insert(patient)
     }

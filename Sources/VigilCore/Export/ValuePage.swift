@@ -4,13 +4,14 @@
 public struct ValuePage: Sendable {
     /// One value: whose, what and when.
     public struct Entry: Sendable, Equatable {
-        /// `Patient/ID`.
-        public var patient: String
+        /// The store's number for the patient, as the population table knows them
+        /// (``PopulationTable/Person/key``): millions of values are placed without a string each.
+        public var patientKey: Int64
         public var value: Double
         /// The effective time (milliseconds).
         public var time: Int64
 
-        public init(patient: String, value: Double, time: Int64) { (self.patient, self.value, self.time) = (patient, value, time) }
+        public init(patientKey: Int64, value: Double, time: Int64) { (self.patientKey, self.value, self.time) = (patientKey, value, time) }
     }
 
     public var values: [Entry]

@@ -8,6 +8,10 @@ public struct PopulationChanges: Sendable, Equatable {
     /// The facts those patients have now, each patient's person fact before their others. A
     /// patient without a person fact (deleted, deceased, not stored) has none.
     public var facts: [PopulationFact]
+    /// The store's key of each of those patients it holds (``PopulationTable/Person/key``).
+    public var keys: [String: Int64]
 
-    public init(mark: Int64, patients: [String], facts: [PopulationFact]) { (self.mark, self.patients, self.facts) = (mark, patients, facts) }
+    public init(mark: Int64, patients: [String], facts: [PopulationFact], keys: [String: Int64] = [:]) {
+        (self.mark, self.patients, self.facts, self.keys) = (mark, patients, facts, keys)
+    }
 }

@@ -21,6 +21,8 @@ public struct PopulationTable: Sendable {
         /// The latest body mass index.
         public var bmi: Double?
         var bmiTime = Int64.min
+        /// The store's number for the patient (``ValuePage/Entry/patientKey``), when it gave one.
+        public var key: Int64?
     }
 
     /// A completed dose: its vaccine (index in ``codes``) and when (milliseconds since 1970).
@@ -99,6 +101,12 @@ public struct PopulationTable: Sendable {
     /// The person a patient (`ID`) is, when held.
     public func person(_ patient: String) -> Person? { slots[patient].flatMap { people[$0] } }
 
+    /// Records the store's number for a patient held.
+    public mutating func identify(_ patient: String, key: Int64) {
+        guard let slot = slots[patient] else { return }
+        people[slot]!.key = key
+    }
+
     /// The patients it holds.
     public var patients: some Collection<String> { slots.keys }
 
@@ -127,6 +135,7 @@ public struct PopulationTable: Sendable {
     public mutating func apply(_ changes: PopulationChanges) {
         for patient in changes.patients { forget(patient) }
         for fact in changes.facts { add(fact) }
+        for (patient, key) in changes.keys { identify(patient, key: key) }
         mark = changes.mark
     }
 }

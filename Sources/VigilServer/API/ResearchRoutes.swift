@@ -16,8 +16,10 @@ import VigilCore
 /// bounding the values' times or the alerts' raising).
 struct ResearchRoutes {
     let runtime: VigilRuntime
-    /// Values or alerts read from the store at once.
+    /// Alerts read from the store at once.
     static let pageSize = 10_000
+    /// Values read from the store at once.
+    static let valuePageSize = 50_000
 
     var routes: [VigilRoute] {
         [
@@ -30,14 +32,17 @@ struct ResearchRoutes {
                         throw VigilError(.invalid, "code is required: the code of the value asked about", expression: "code")
                     }
                     var aggregate = ResearchAggregate(by: query.dimensions, range: query.range)
-                    var cursor: ExportCursor? = .start
-                    while let at = cursor {
-                        let page = try await runtime.store.values(of: code, after: at, limit: Self.pageSize)
-                        for value in page.values where query.times.contains(value.time) {
-                            guard let person = population.patients[value.patient] else { continue }
-                            aggregate.add(value.value, at: value.time, of: value.patient, person)
-                        }
-                        cursor = page.next
+                    // The store reads the next page while this one is added: two cores, not one.
+                    let store = runtime.store
+                    func values(after cursor: ExportCursor?) async throws -> ValuePage? {
+                        guard let cursor else { return nil }
+                        return try await store.values(of: code, after: cursor, limit: Self.valuePageSize)
+                    }
+                    var page = try await values(after: .start)
+                    while let current = page {
+                        async let next = values(after: current.next)
+                        aggregate.add(current.values, within: query.times, of: population)
+                        page = try await next
                     }
                     return Self.json(aggregate, project: project, code: code)
                 }
@@ -49,9 +54,8 @@ struct ResearchRoutes {
                     repeat {
                         let page = try await runtime.store.alerts(AlertQuery(since: query.times.lowerBound, before: before, limit: Self.pageSize))
                         for alert in page where alert.raised <= query.times.upperBound {
-                            let patient = "Patient/" + alert.patient
-                            guard let person = population.patients[patient] else { continue }
-                            tally.add(alert.kind, at: alert.raised, of: patient, person)
+                            guard let patient = population.byID["Patient/" + alert.patient] else { continue }
+                            tally.add(alert.kind, at: alert.raised, of: patient, in: population)
                         }
                         before = page.count == Self.pageSize ? page.last?.id : nil
                     } while before != nil
@@ -65,12 +69,11 @@ struct ResearchRoutes {
     /// reads the project's population, and audits the question with the project.
     private func answer(
         _ request: Request, _ context: VigilRequestContext, taking parameters: Set<String>,
-        _ body: (ResearchProject, ResearchPopulation, Query) async throws -> JSON
+        _ body: (ResearchProject, NumberedPopulation, Query) async throws -> JSON
     ) async throws -> Response {
         let project = try await runtime.researchProject(try context.parameters.require("project"), for: context.principal)
         let query = try Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, taking: parameters)
-        let now = runtime.clock.now()
-        let population = try await runtime.population.research(try await runtime.population.members(of: project.population, at: now), at: now)
+        let population = try await runtime.population.research(project.population, at: runtime.clock.now())
         let answer = try await body(project, population, query)
         let question = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
         try await runtime.audit([

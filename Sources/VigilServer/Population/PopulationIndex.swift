@@ -2,7 +2,7 @@ import Logging
 public import ServiceLifecycle
 import Synchronization
 public import VigilClinical
-import VigilCore
+public import VigilCore
 
 /// Everyone's population facts held in memory (``PopulationTable``): the one owner of public
 /// health's counts over a whole population, which evaluate every living patient and so cannot
@@ -22,6 +22,22 @@ public final class PopulationIndex: Service {
     /// One catch-up and count at a time, so that the table is never changed while read.
     private let lock = AsyncLock()
     private let table = Mutex<PopulationTable?>(nil)
+    /// The populations of recent research questions, by project population.
+    private let questions = Mutex(Questions())
+
+    private struct Questions {
+        var entries: [String: Question] = [:]
+        /// Moved on by every Group written: the populations kept before are not used.
+        var generation: UInt64 = 0
+    }
+
+    private struct Question {
+        var population: NumberedPopulation
+        var mark: Int64
+        var day: String
+        var made: Int64
+        var generation: UInt64
+    }
 
     init(store: any VigilStore, cohorts: CohortCatalog = .shipped, rereadAfter: Int = 50_000, logger: Logger) {
         self.store = store
@@ -65,25 +81,49 @@ public final class PopulationIndex: Service {
         }
     }
 
-    /// Who of `members` (`Patient/ID`) research may use at `now`: each living patient held, with
-    /// the quasi-identifiers Safe Harbor lets out, less those whose Consent refuses research.
-    func research(_ members: Set<String>, at now: Int64) async throws -> ResearchPopulation {
-        try await lock.withLock {
-            var population = ResearchPopulation()
+    /// Who of a research project's population research may use at `now`, numbered for questions:
+    /// each living patient held, with the quasi-identifiers Safe Harbor lets out, less those whose
+    /// Consent refuses research. Kept for the next question about the same population while the
+    /// table has not changed, no Group was written through this server, the day is the same and
+    /// less than ``questionLifetime`` has passed (a Group written by another node counts from then).
+    func research(_ population: ResearchProject.Population, at now: Int64) async throws -> NumberedPopulation {
+        let day = FHIRDateTime.date(milliseconds: now)
+        let (cached, generation) = questions.withLock { ($0.entries[population.description], $0.generation) }
+        if let cached, cached.day == day, cached.generation == generation, now >= cached.made, now - cached.made < Self.questionLifetime,
+            try await lock.withLock({
+                try await update { _ in }; return table.withLock { $0?.mark }
+            }) == cached.mark
+        {
+            return cached.population
+        }
+        let members = try await members(of: population, at: now)
+        let (numbered, mark) = try await lock.withLock {
+            var numbered = NumberedPopulation(capacity: members.count)
+            var mark: Int64 = 0
             try await update { table in
-                let (profile, today) = (SafeHarbor(), Birth.day(of: now))
+                mark = table.mark
+                let identifiers = QuasiIdentifiers.Reader(table, profile: SafeHarbor(), today: Birth.day(of: now))
                 for member in members where member.hasPrefix("Patient/") {
                     guard let person = table.person(String(member.dropFirst("Patient/".count))) else { continue }
                     if person.refusals.contains(where: { ResearchConsent.covers($0, now) }) {
-                        population.refused += 1
+                        numbered.refused += 1
                     } else {
-                        population.patients[member] = QuasiIdentifiers(person, in: table, profile: profile, today: today)
+                        numbered.add(member, key: person.key, identifiers(person))
                     }
                 }
             }
-            return population
+            numbered.indexKeys()
+            return (numbered, mark)
         }
+        questions.withLock { state in
+            guard state.generation == generation else { return }
+            state.entries[population.description] = Question(population: numbered, mark: mark, day: day, made: now, generation: generation)
+        }
+        return numbered
     }
+
+    /// How long a question's population is kept, in milliseconds.
+    static let questionLifetime: Int64 = 60_000
 
     /// Brings the table up to date and hands it to `body`, taken out of its box meanwhile so that
     /// it is changed in place, not copied. Call with the lock held.
@@ -103,5 +143,16 @@ public final class PopulationIndex: Service {
         }
         body(current!)
         table.withLock { [current] in $0 = current }
+    }
+}
+
+extension PopulationIndex: CommitSubscriber {
+    /// Forgets the research questions' populations when a commit wrote a Group (a project's population).
+    public func committed(_ commit: Committed) async {
+        guard commit.resources.contains(where: { $0.type == .group }) else { return }
+        questions.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
     }
 }
