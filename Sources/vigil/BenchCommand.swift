@@ -289,6 +289,7 @@ extension BenchCommand {
         @OptionGroup var target: TargetOptions
         @Option(help: "People in the population.") var patients = 100_000
         @Flag(inversion: .prefixedNo, help: "Load the people (--no-load: --data holds them already).") var load = true
+        @Flag(inversion: .prefixedNo, help: "Time the exports (--no-exports: the aggregates only).") var exports = true
         @Option(help: "Device readings in the store.") var readings = 1_000_000
         @Option(help: "Aggregate requests timed.") var requests = 5
 
@@ -301,7 +302,7 @@ extension BenchCommand {
         func run() async throws {
             var options = ResearchBenchmark.Options()
             options.target = target.target
-            (options.patients, options.load, options.readings, options.requests) = (patients, load, readings, requests)
+            (options.patients, options.load, options.exports, options.readings, options.requests) = (patients, load, exports, readings, requests)
             let report = try await ResearchBenchmark(options: options).run { line in
                 print(line)
                 fflush(nil)
