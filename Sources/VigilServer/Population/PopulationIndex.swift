@@ -27,7 +27,8 @@ public final class PopulationIndex: Service {
 
     private struct Questions {
         var entries: [String: Question] = [:]
-        /// Moved on by every Group written: the populations kept before are not used.
+        /// Moved on by every Group written (and the entries emptied): a population numbered
+        /// meanwhile is not kept.
         var generation: UInt64 = 0
     }
 
@@ -36,7 +37,6 @@ public final class PopulationIndex: Service {
         var mark: Int64
         var day: String
         var made: Int64
-        var generation: UInt64
     }
 
     init(store: any VigilStore, cohorts: CohortCatalog = .shipped, rereadAfter: Int = 50_000, logger: Logger) {
@@ -89,7 +89,7 @@ public final class PopulationIndex: Service {
     func research(_ population: ResearchProject.Population, at now: Int64) async throws -> NumberedPopulation {
         let day = FHIRDateTime.date(milliseconds: now)
         let (cached, generation) = questions.withLock { ($0.entries[population.description], $0.generation) }
-        if let cached, cached.day == day, cached.generation == generation, now >= cached.made, now - cached.made < Self.questionLifetime,
+        if let cached, cached.day == day, now >= cached.made, now - cached.made < Self.questionLifetime,
             try await lock.withLock({
                 try await update { _ in }; return table.withLock { $0?.mark }
             }) == cached.mark
@@ -117,7 +117,7 @@ public final class PopulationIndex: Service {
         }
         questions.withLock { state in
             guard state.generation == generation else { return }
-            state.entries[population.description] = Question(population: numbered, mark: mark, day: day, made: now, generation: generation)
+            state.entries[population.description] = Question(population: numbered, mark: mark, day: day, made: now)
         }
         return numbered
     }

@@ -1,10 +1,11 @@
 import VigilClinical
 import VigilCore
 
-/// Who of a research project's population research may use: the members of its Group who have a
-/// Patient, less those whose Consent refuses research (``ResearchConsent``), each with the
-/// quasi-identifiers Safe Harbor lets out of them (birth year or 90+, sex, ZIP3). Read in two passes
-/// over the store, a page at a time: the Consents, then the Patients.
+/// Who of a research project's population an export may use: the members who have a Patient
+/// (deceased or not), less those whose Consent refuses research (``ResearchConsent``), each with
+/// the quasi-identifiers Safe Harbor lets out of their Patient (birth year or 90+, sex, ZIP3). Read
+/// in two passes over the store, a page at a time: the Consents, then the Patients. Questions read
+/// living patients from the population table instead (``PopulationIndex/research(_:at:)``).
 struct ResearchPopulation: Sendable {
     /// Each patient (`Patient/ID`) with their quasi-identifiers.
     var patients: [String: QuasiIdentifiers] = [:]
