@@ -51,6 +51,9 @@ enum SQLiteSchema {
             for statement in version14 { try db.execute(sql: statement) }
             try reindexPopulation(db)
         }
+        migrator.registerMigration("15-reading-code") { db in
+            for statement in version15 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -347,6 +350,11 @@ enum SQLiteSchema {
     /// Research aggregates place people by sex, and leave out those whose Consent refuses research
     /// (population_fact kind 4: from in time, to in value).
     static let version14 = ["ALTER TABLE population_person ADD COLUMN gender TEXT"]
+
+    /// Research aggregates read one code's readings (of the 10^7 of a million patients, 5 million
+    /// heart rates) from this index alone: in id order within the code, holding every column they
+    /// read. Inserts land at the end of their code's range, so ingest pays little for it.
+    static let version15 = ["CREATE INDEX reading_code ON reading (code_key, id, patient_key, value, time)"]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

@@ -3,11 +3,11 @@ import GRDBSQLite
 public import VigilCore
 
 extension SQLiteStore {
-    public func values(of code: String, after cursor: ExportCursor, limit: Int) async throws -> ValuePage {
+    public func values(of code: String, after cursor: ValuePage.Cursor, limit: Int) async throws -> ValuePage {
         try await pool.read { db in
             var values: [ValuePage.Entry] = []
             var next = cursor
-            if cursor.readingID == nil {
+            if cursor.reading == nil {
                 // Stored Observations with the code, a number for a value and an effective time, of a stored Patient.
                 let rows = try Row.fetchCursor(
                     db,
@@ -29,31 +29,55 @@ extension SQLiteStore {
                     values.append(ValuePage.Entry(patientKey: patient, value: row[2], time: time))
                 }
                 if read == limit { return ValuePage(values: values, next: next) }
-                next.readingID = 0
             }
-            // Readings, stepped with SQLite's C API: millions are read for one question.
-            let room = limit - values.count
-            let statement = try db.cachedStatement(
-                sql:
-                    "SELECT id, patient_key, value, time FROM reading WHERE code_key IN (SELECT key FROM code WHERE code = ?) AND id > ? ORDER BY id LIMIT ?"
-            )
-            try statement.setArguments([code, next.readingID ?? 0, room])
+            // Readings, a code key at a time in id order from the index reading_code, which holds
+            // what is read: millions are read for one question, stepped with SQLite's C API.
+            let statement = try db.cachedStatement(sql: Self.readingValuesSQL)
             let handle = statement.sqliteStatement
-            var read = 0
-            defer { sqlite3_reset(handle) }
-            while true {
-                let result = sqlite3_step(handle)
-                if result == SQLITE_DONE { break }
-                guard result == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            let after = next.reading ?? .init(codeKey: .min, id: 0)
+            let end = cursor.end ?? .init(codeKey: .max, id: .max)
+            for codeKey in try Int64.fetchAll(
+                db, sql: "SELECT key FROM code WHERE code = ? AND key BETWEEN ? AND ? ORDER BY key", arguments: [code, after.codeKey, end.codeKey])
+            {
+                let room = limit - values.count
+                try statement.setArguments([codeKey, codeKey == after.codeKey ? after.id : 0, codeKey == end.codeKey ? end.id : .max, room])
+                defer { sqlite3_reset(handle) }
+                var read = 0
+                while true {
+                    let result = sqlite3_step(handle)
+                    if result == SQLITE_DONE { break }
+                    guard result == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    read += 1
+                    next.reading = .init(codeKey: codeKey, id: sqlite3_column_int64(handle, 0))
+                    values.append(
+                        ValuePage.Entry(
+                            patientKey: sqlite3_column_int64(handle, 1), value: sqlite3_column_double(handle, 2),
+                            time: sqlite3_column_int64(handle, 3)))
                 }
-                read += 1
-                next.readingID = sqlite3_column_int64(handle, 0)
-                values.append(
-                    ValuePage.Entry(
-                        patientKey: sqlite3_column_int64(handle, 1), value: sqlite3_column_double(handle, 2), time: sqlite3_column_int64(handle, 3)))
+                if read == room { return ValuePage(values: values, next: next) }
             }
-            return ValuePage(values: values, next: read == room ? next : nil)
+            return ValuePage(values: values, next: nil)
         }
     }
+
+    public func valueParts(of code: String, count: Int) async throws -> [ValuePage.Cursor] {
+        try await pool.read { db in
+            let ranges = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.key, (SELECT min(id) FROM reading WHERE code_key = c.key), (SELECT max(id) FROM reading WHERE code_key = c.key)
+                    FROM code c WHERE c.code = ? ORDER BY c.key
+                    """, arguments: [code]
+            ).compactMap { row -> (codeKey: Int64, low: Int64, high: Int64)? in
+                guard let low = row[1] as Int64?, let high = row[2] as Int64? else { return nil }
+                return (row[0], low, high)
+            }
+            return ValuePage.Cursor.parts(of: ranges, count: count)
+        }
+    }
+
+    /// One code key's readings after an id up to another, in id order, at most a number.
+    static let readingValuesSQL = "SELECT id, patient_key, value, time FROM reading WHERE code_key = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?"
 }

@@ -119,7 +119,8 @@ import VigilCore
         #expect(population.number(ofKey: 5_000_000) == late && population.number(ofKey: 103) == before[13])
     }
 
-    /// The month a value is placed in is the UTC month of its time, also across years, leap days and before 1970.
+    /// The month a value is placed in is the UTC month of its time, also across years, leap days and
+    /// before 1970; the month starts on its first at midnight UTC.
     @Test func monthsAreTheUTCMonthsOfTheTimes() {
         var generator = SystemRandomNumberGenerator()
         let edges: [Int64] = [0, -1, 951_782_399_999, 951_782_400_000, 1_709_164_800_000, 1_709_251_199_999, -2_208_988_800_000]
@@ -127,6 +128,43 @@ import VigilCore
             let (year, month) = ResearchAggregate.yearMonth(time)
             let date = FHIRDateTime.date(milliseconds: time)
             #expect(String(date.prefix(7)) == String(format: "%04d-%02d", year, month), "\(time): \(date)")
+            // The month's bounds, with which the values of one month are placed without working out their dates.
+            let number = year * 12 + month - 1
+            #expect(ResearchAggregate.monthStart(number) <= time && time < ResearchAggregate.monthStart(number + 1), "\(time): \(date)")
+            #expect(FHIRDateTime.instant(milliseconds: ResearchAggregate.monthStart(number)).hasPrefix(String(date.prefix(7)) + "-01T00:00:00"))
+        }
+    }
+
+    /// Percentiles found by selection are those of the sorted values, with many equal values or
+    /// none, for any count.
+    @Test func percentilesBySelectionAreThoseOfASort() {
+        var generator = SystemRandomNumberGenerator()
+        let ps = [0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 0.99, 1]
+        for _ in 0..<2000 {
+            let distinct = [1, 3, 100, 1_000_000].randomElement(using: &generator)!
+            var values = (0..<Int.random(in: 1...300, using: &generator)).map { _ in Double(Int.random(in: 0..<distinct, using: &generator)) / 4 }
+            let sorted = values.sorted()
+            let expected = ps.map { p in
+                let rank = p * Double(sorted.count - 1)
+                let low = Int(rank)
+                return low + 1 < sorted.count ? sorted[low] + (rank - Double(low)) * (sorted[low + 1] - sorted[low]) : sorted[low]
+            }
+            #expect(ResearchAggregate.percentiles(ps, of: &values) == expected, "\(sorted)")
+            #expect(values.sorted() == sorted)
+        }
+        var none: [Double] = []
+        #expect(ResearchAggregate.percentiles(ps, of: &none).isEmpty)
+    }
+
+    /// The set of patients counted in each cell says a pair is new exactly when a plain Set does,
+    /// through its growth, for any numbers.
+    @Test func patientCellSetAgreesWithASet() {
+        var generator = SystemRandomNumberGenerator()
+        var (set, plain) = (PatientCellSet(), Set<[Int32]>())
+        for _ in 0..<20_000 {
+            let patient = [Int32.random(in: 0..<3000, using: &generator), .max, 0].randomElement(using: &generator)!
+            let cell = [Int32.random(in: 0..<8, using: &generator), .max, -1].randomElement(using: &generator)!
+            #expect(set.insert(patient: patient, cell: cell) == plain.insert([patient, cell]).inserted)
         }
     }
 }

@@ -118,7 +118,7 @@ extension StoreConformance {
                         readings: (1...3).map { Fixture.reading("d1", $0, patient: "p1", value: Double(70 + $0), at: Fixture.t0 + $0 * 60_000) }
                             + [Fixture.reading("d1", 4, patient: "p1", code: "9279-1", value: 16, at: Fixture.t0)]),
                     sealer: Fixture.sealer)
-                var (values, pages, cursor) = ([ValuePage.Entry](), 0, Optional(ExportCursor.start))
+                var (values, pages, cursor) = ([ValuePage.Entry](), 0, Optional(ValuePage.Cursor.start))
                 while let at = cursor {
                     let page = try await store.values(of: "8867-4", after: at, limit: 2)
                     #expect(page.values.count <= 2)
@@ -132,6 +132,19 @@ extension StoreConformance {
                 #expect(
                     values == [.init(patientKey: p2, value: 61, time: effective), .init(patientKey: p2, value: 62.5, time: effective)]
                         + (1...3).map { .init(patientKey: p1, value: Double(70 + $0), time: Fixture.t0 + $0 * 60_000) })
+                // Parts read side by side read the same values, each once.
+                for count in 1...3 {
+                    var read: [ValuePage.Entry] = []
+                    for part in try await store.valueParts(of: "8867-4", count: count) {
+                        var cursor = Optional(part)
+                        while let at = cursor {
+                            let page = try await store.values(of: "8867-4", after: at, limit: 2)
+                            (read, cursor) = (read + page.values, page.next)
+                        }
+                    }
+                    #expect(read == values, "\(count) parts")
+                }
+                #expect(try await store.valueParts(of: "2708-6", count: 2) == [.start])
                 #expect(try await store.values(of: "9279-1", after: .start, limit: 10).values.map(\.value) == [18, 16])
                 #expect(try await store.values(of: "2708-6", after: .start, limit: 10).values.isEmpty)
             }

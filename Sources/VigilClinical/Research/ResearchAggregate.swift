@@ -39,25 +39,26 @@ public struct ResearchAggregate: Sendable {
     /// The cells: their place, values and how many patients have a value in them.
     private var cells: [(place: [String], values: [Double], patients: Int)] = []
     private var cellOfPlace: [[String]: Int] = [:]
-    /// The cell of a class in a month (`class << 32 | year * 12 + month`, the class as the
-    /// dimensions asked see it): a place is worked out once per class and month, not per value.
-    private var cellOfClassMonth: [Int64: Int] = [:]
+    /// The month of the last value placed (its bounds in milliseconds, `year * 12 + month - 1`) and
+    /// its cells by class as the dimensions asked see it (-1: not placed yet); the other months'
+    /// in ``cellsOfMonth``. Values come mostly from a few months: one is placed by two comparisons
+    /// and an array look-up, with no date arithmetic and no hashing.
+    private var month: (start: Int64, end: Int64, number: Int) = (0, 0, 0)
+    private var cellOfProjection: [Int32] = []
+    private var cellsOfMonth: [Int: [Int32]] = [:]
     /// Each class of the population (by number; -1 not seen yet) with only what the dimensions
     /// asked read of it, numbered: a million patients' few thousand classes are a few dozen to a
     /// question by age and sex.
     private var projectionOf: [Int32] = []
     private var projections: [QuasiIdentifiers: Int32] = [:]
-    /// Which patient has a value in which cell: each patient's last cell (by number; -1 for none
-    /// yet), and for the patients with values in several cells (``several``), every pair. Most
-    /// patients' values fall in one cell, so most values are counted without hashing.
-    private var lastCell: [Int32] = []
+    /// What a value reads of its patient, by patient number, in one place (one memory access for
+    /// a million patients' values in no order): their class as the dimensions asked see it (-1:
+    /// no value yet) and the last cell that counted them (-1: none yet).
+    private var patients: [(projection: Int32, lastCell: Int32)] = []
+    /// Which patient has a value in which cell: most patients' values fall in one cell, counted by
+    /// ``patients``' last cell without hashing; for the others (``several``), every pair.
     private var several: [Bool] = []
-    private var pairs: Set<PatientCell> = []
-
-    private struct PatientCell: Hashable {
-        var patient: Int32
-        var cell: Int32
-    }
+    private var pairs = PatientCellSet()
 
     public init(by dimensions: [Dimension], k: Int = SafeHarbor().k, range: ClosedRange<Double>? = nil) {
         (self.dimensions, self.k, self.range) = (dimensions, k, range)
@@ -65,25 +66,34 @@ public struct ResearchAggregate: Sendable {
 
     /// Adds the value at `time` of patient number `patient` of `population`.
     public mutating func add(_ value: Double, at time: Int64, of patient: Int32, in population: NumberedPopulation) {
-        let (year, month) = Self.yearMonth(time)
-        let cell = cell(year: year, month: month, of: population.classOf[Int(patient)], in: population)
-        cells[cell].values.append(value)
-        if lastCell.count <= Int(patient) {
+        if time < month.start || time >= month.end { enterMonth(of: time) }
+        if patients.count <= Int(patient) {
             let count = max(population.count, Int(patient) + 1)
-            lastCell += repeatElement(-1, count: count - lastCell.count)
+            patients += repeatElement((projection: Int32(-1), lastCell: Int32(-1)), count: count - patients.count)
             several += repeatElement(false, count: count - several.count)
         }
-        let last = lastCell[Int(patient)]
-        if last == Int32(cell) { return }
-        lastCell[Int(patient)] = Int32(cell)
+        var state = patients[Int(patient)]
+        if state.projection < 0 { state.projection = projection(of: population.classOf[Int(patient)], in: population) }
+        let projection = Int(state.projection)
+        if cellOfProjection.count <= projection { cellOfProjection += repeatElement(-1, count: projections.count - cellOfProjection.count) }
+        var cell = cellOfProjection[projection]
+        if cell < 0 {
+            cell = Int32(self.cell(month: month.number, of: population.classOf[Int(patient)], in: population))
+            cellOfProjection[projection] = cell
+        }
+        cells[Int(cell)].values.append(value)
+        let last = state.lastCell
+        if last == cell { return }
+        state.lastCell = cell
+        patients[Int(patient)] = state
         if last >= 0 {
             if !several[Int(patient)] {
-                pairs.insert(PatientCell(patient: patient, cell: last))
+                _ = pairs.insert(patient: patient, cell: last)
                 several[Int(patient)] = true
             }
-            guard pairs.insert(PatientCell(patient: patient, cell: Int32(cell))).inserted else { return }
+            guard pairs.insert(patient: patient, cell: cell) else { return }
         }
-        cells[cell].patients += 1
+        cells[Int(cell)].patients += 1
     }
 
     /// Adds the values within `times` of the patients of `population` (the others are not in it).
@@ -94,20 +104,22 @@ public struct ResearchAggregate: Sendable {
         }
     }
 
-    /// The cell of a class's values in a month.
-    private mutating func cell(year: Int, month: Int, of group: Int32, in population: NumberedPopulation) -> Int {
-        let key = Int64(projection(of: group, in: population)) << 32 | Int64(year * 12 + month)
-        if let cell = cellOfClassMonth[key] { return cell }
-        let place = Self.place(population.classes[Int(group)], year: year, month: month, on: dimensions)
-        let cell =
-            cellOfPlace[place]
-            ?? {
-                cells.append((place, [], 0))
-                cellOfPlace[place] = cells.count - 1
-                return cells.count - 1
-            }()
-        cellOfClassMonth[key] = cell
-        return cell
+    /// Makes the month of `time` the current one, keeping the last one's cells.
+    private mutating func enterMonth(of time: Int64) {
+        let (year, number) = Self.yearMonth(time)
+        let next = year * 12 + number - 1
+        if month.start < month.end { cellsOfMonth[month.number] = cellOfProjection }
+        cellOfProjection = cellsOfMonth.removeValue(forKey: next) ?? []
+        month = (Self.monthStart(next), Self.monthStart(next + 1), next)
+    }
+
+    /// The cell of a class's values in a month (`year * 12 + month - 1`).
+    private mutating func cell(month: Int, of group: Int32, in population: NumberedPopulation) -> Int {
+        let place = Self.place(population.classes[Int(group)], year: month / 12, month: month % 12 + 1, on: dimensions)
+        if let cell = cellOfPlace[place] { return cell }
+        cells.append((place, [], 0))
+        cellOfPlace[place] = cells.count - 1
+        return cells.count - 1
     }
 
     /// The number of a class as the dimensions asked see it.
@@ -145,17 +157,15 @@ public struct ResearchAggregate: Sendable {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
+    /// The first millisecond of a month (`year * 12 + month - 1`), UTC.
+    static func monthStart(_ month: Int) -> Int64 {
+        Int64(FHIRDateTime.daysSinceEpoch(year: month / 12, month: month % 12 + 1, day: 1)) * 86_400_000
+    }
+
     /// The UTC year and month (1–12) of a time in milliseconds since 1970.
     static func yearMonth(_ time: Int64) -> (year: Int, month: Int) {
-        // Days to civil (Howard Hinnant's algorithm).
-        let days = Int(time >= 0 ? time / 86_400_000 : (time - 86_399_999) / 86_400_000) + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month)
+        let (year, month, _) = FHIRDateTime.civil(fromDays: Int(time >= 0 ? time / 86_400_000 : (time - 86_399_999) / 86_400_000))
+        return (year, month)
     }
 
     /// The age band of a person in `year`: `0-9` … `80-89`, `90+`, or `unknown`.
@@ -171,20 +181,66 @@ public struct ResearchAggregate: Sendable {
         cells.sorted { $0.place.lexicographicallyPrecedes($1.place) }.map { place, values, patients in
             let named = Dictionary(uniqueKeysWithValues: zip(dimensions, place))
             guard patients >= k else { return Cell(place: named, statistics: nil) }
-            let sorted = values.sorted()
-            let mean = sorted.reduce(0, +) / Double(sorted.count)
-            let sd = sorted.count < 2 ? 0 : (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sorted.count - 1)).squareRoot()
-            func percentile(_ p: Double) -> Double {
-                let rank = p * Double(sorted.count - 1)
-                let low = Int(rank)
-                return low + 1 < sorted.count ? sorted[low] + (rank - Double(low)) * (sorted[low + 1] - sorted[low]) : sorted[low]
-            }
-            let inRange = range.map { range in Double(sorted.filter(range.contains).count) * 100 / Double(sorted.count) }
+            let count = Double(values.count)
+            let mean = values.reduce(0, +) / count
+            let sd = values.count < 2 ? 0 : (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)).squareRoot()
+            let inRange = range.map { range in Double(values.reduce(0) { range.contains($1) ? $0 + 1 : $0 }) * 100 / count }
+            var reordered = values
+            let p = Self.percentiles([0.1, 0.25, 0.5, 0.75, 0.9], of: &reordered)
             return Cell(
                 place: named,
                 statistics: Statistics(
-                    patients: patients, values: sorted.count, mean: mean, sd: sd, p10: percentile(0.1), p25: percentile(0.25),
-                    median: percentile(0.5), p75: percentile(0.75), p90: percentile(0.9), inRange: inRange))
+                    patients: patients, values: values.count, mean: mean, sd: sd, p10: p[0], p25: p[1], median: p[2], p75: p[3], p90: p[4],
+                    inRange: inRange))
+        }
+    }
+
+    /// Percentiles (`ps` ascending, each in 0...1) of values, interpolated linearly between ranks
+    /// as a sort would give them, found by selection (reordering `values`): each rank's value is
+    /// put in place with what is smaller before it, in about the time of one pass, not a sort's.
+    static func percentiles(_ ps: [Double], of values: inout [Double]) -> [Double] {
+        guard !values.isEmpty else { return [] }
+        return values.withUnsafeMutableBufferPointer { values in
+            // values[..<placed] are no greater than any after them, and the ranks asked so far (the
+            // last is placed - 1; with ps ascending, a rank asked again is one of them) are in place.
+            var placed = 0
+            func value(ofRank rank: Int) -> Double {
+                if rank >= placed {
+                    select(rank, in: values, from: placed)
+                    placed = rank + 1
+                }
+                return values[rank]
+            }
+            return ps.map { p in
+                let rank = p * Double(values.count - 1)
+                let low = Int(rank)
+                let below = value(ofRank: low)
+                return low + 1 < values.count && rank > Double(low) ? below + (rank - Double(low)) * (value(ofRank: low + 1) - below) : below
+            }
+        }
+    }
+
+    /// Puts the value of rank `k` (from 0) at `k`, with only smaller or equal values before it and
+    /// greater or equal after, in `values[from...]` (values before `from` are smaller already).
+    /// Partitions three ways, so that many equal values (a heart rate's few dozen) cost no more.
+    private static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Double>, from: Int) {
+        var (low, high) = (from, values.count)
+        while high - low > 1 {
+            let (a, b, c) = (values[low], values[(low + high) / 2], values[high - 1])
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var (less, index, greater) = (low, low, high)
+            while index < greater {
+                if values[index] < pivot {
+                    values.swapAt(less, index)
+                    (less, index) = (less + 1, index + 1)
+                } else if values[index] > pivot {
+                    greater -= 1
+                    values.swapAt(index, greater)
+                } else {
+                    index += 1
+                }
+            }
+            if k < less { high = less } else if k >= greater { low = greater } else { return }
         }
     }
 }

@@ -156,7 +156,7 @@ public struct FHIRDateTime: Sendable, Equatable {
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -166,7 +166,8 @@ public struct FHIRDateTime: Sendable, Equatable {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    /// The proleptic Gregorian year, month and day of a day counted from 1970-01-01.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -30,7 +30,9 @@ public protocol VigilStore: Sendable {
     /// A page of the numeric values recorded in patients' records for `code` (any system):
     /// current stored Observations of a patient with that code, a `valueQuantity` and an effective
     /// time, in key order, then the device readings of that code in id order.
-    func values(of code: String, after cursor: ExportCursor, limit: Int) async throws -> ValuePage
+    func values(of code: String, after cursor: ValuePage.Cursor, limit: Int) async throws -> ValuePage
+    /// Up to `count` cursors that read `code`'s values side by side (``ValuePage/Cursor/parts(of:count:)``).
+    func valueParts(of code: String, count: Int) async throws -> [ValuePage.Cursor]
     /// What still refers to `target` (up to `limit`): `Type/id` of each current resource holding a
     /// reference to it in a search parameter, and `device readings` when readings belong to it.
     func referrers(of target: FHIRReference, limit: Int) async throws -> [String]

@@ -18,8 +18,6 @@ struct ResearchRoutes {
     let runtime: VigilRuntime
     /// Alerts read from the store at once.
     static let pageSize = 10_000
-    /// Values read from the store at once.
-    static let valuePageSize = 50_000
 
     var routes: [VigilRoute] {
         [
@@ -32,17 +30,8 @@ struct ResearchRoutes {
                         throw VigilError(.invalid, "code is required: the code of the value asked about", expression: "code")
                     }
                     var aggregate = ResearchAggregate(by: query.dimensions, range: query.range)
-                    // The store reads the next page while this one is added: two cores, not one.
-                    let store = runtime.store
-                    func values(after cursor: ExportCursor?) async throws -> ValuePage? {
-                        guard let cursor else { return nil }
-                        return try await store.values(of: code, after: cursor, limit: Self.valuePageSize)
-                    }
-                    var page = try await values(after: .start)
-                    while let current = page {
-                        async let next = values(after: current.next)
-                        aggregate.add(current.values, within: query.times, of: population)
-                        page = try await next
+                    try await ValueReading(store: runtime.store, code: code).forEachPage { values in
+                        aggregate.add(values, within: query.times, of: population)
                     }
                     return Self.json(aggregate, project: project, code: code)
                 }

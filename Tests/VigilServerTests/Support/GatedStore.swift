@@ -52,9 +52,10 @@ final class GatedStore: VigilStore {
     func exportPage(_ type: FHIRResourceType, after cursor: ExportCursor, since: Int64?, limit: Int) async throws -> ExportPage {
         try await inner.exportPage(type, after: cursor, since: since, limit: limit)
     }
-    func values(of code: String, after cursor: ExportCursor, limit: Int) async throws -> ValuePage {
+    func values(of code: String, after cursor: ValuePage.Cursor, limit: Int) async throws -> ValuePage {
         try await inner.values(of: code, after: cursor, limit: limit)
     }
+    func valueParts(of code: String, count: Int) async throws -> [ValuePage.Cursor] { try await inner.valueParts(of: code, count: count) }
     func populationChanges(after mark: Int64, limit: Int) async throws -> PopulationChanges? {
         try await inner.populationChanges(after: mark, limit: limit)
     }
