@@ -9,7 +9,8 @@ import VigilSimulator
 /// Python Selenium): sign in, the board ranked (blood pressure as one value, flagged values), an alert
 /// arriving live without a reload, acknowledged from the inbox, the patient page with a lab result, an
 /// imaging study and charts with their normal bands and current values, another ward's patient a
-/// not-found page when the URL is edited; the school view with the child whose glucose is low first.
+/// not-found page when the URL is edited; the school view with the child whose glucose is low first;
+/// the public-health page with a site's curve and the exposure search's purpose.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardBrowserTests {
     @Test func aNurseSignsInSeesHerBoardRankedANewAlertArrivesLiveAndSheAcknowledgesIt() async throws {
         let server = try ServerProcess()
@@ -162,5 +163,50 @@ import VigilSimulator
         #expect(page["headings"] == ["Needs attention (1)", "All well (1)"])
         #expect(page["first"]?.stringValue?.contains("Glucose 52 mg/dL") == true && page["first"]?.stringValue?.contains("low") == true)
         #expect(page["outline"] == "rgba(176, 0, 32, 1)", "set apart in red")
+    }
+
+    /// The public-health page in Chromium: an officer's home, with a screening site's figures for
+    /// today and its epidemic curve drawn; the exposure search is not sent without its purpose, and
+    /// with one it answers on the page.
+    @Test func publicHealthSeesTheSitesAndTheExposureSearchNeedsItsPurpose() async throws {
+        let server = try ServerProcess()
+        try await server.start()
+        defer { server.stop() }
+        let admin = try await server.token()
+        let cutOff: JSON = ["value": .double(37.5), "unit": "°C", "system": "http://unitsofmeasure.org", "code": "Cel"]
+        let extensions: JSON = [["url": .string(ScreeningSite.cutOffExtension), "valueQuantity": cutOff]]
+        try await server.put("Location", "gate-a", ["name": "Airport gate A", "status": "active", "extension": extensions], token: admin)
+        try await server.put("Device", "kiosk1", ["status": "active", "location": ["reference": "Location/gate-a"]], token: admin)
+        try await server.put("Patient", "case1", ["birthDate": "1990-01-01"], token: admin)
+        let kiosk = try #require(try await server.request(.POST, "/api/devices/kiosk1/credentials", token: admin).json?["token"]?.stringValue)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        // 40 travellers over the last 40 seconds (all today, UTC, unless the day has just begun), 10 febrile.
+        let travellers: [JSON] = (0..<40).map { index in
+            let time = FHIRDateTime.instant(milliseconds: now - Int64(index + 1) * 1000)
+            let value = index < 10 ? 38.3 : 36.7
+            return ["seq": .integer(index + 1), "time": .string(time), "code": "8310-5", "value": .double(value), "unit": "Cel"]
+        }
+        let screened = try await server.request(.POST, "/api/ingest", token: kiosk, json: ["readings": .array(travellers)])
+        #expect(screened.status == .ok && screened.json?["accepted"] == 40, "\(screened.text)")
+        let account = try await server.request(
+            .POST, "/api/users", token: admin, json: ["username": "phoebe", "password": "password-of-phoebe", "role": "public-health"])
+        #expect(account.status == .created, "\(account.text)")
+
+        let today = String(FHIRDateTime.instant(milliseconds: now).prefix(10))
+        let run = try await Python.run("dashboard_public_health.py", [server.baseURL, "phoebe", "password-of-phoebe", "Patient/case1", today])
+        #expect(run.status == 0, "\(run.output)")
+        let page = try #require(run.output.split(separator: "\n").compactMap { try? JSON.parse(String($0)) }.last, "\(run.output)")
+        // The page stays put: nothing reloads it under the officer's hands (it has no live stream).
+        #expect(page["live"] == 0)
+        let site = try #require(page["sites"]?[0], "\(run.output)")
+        #expect(site["name"] == "Airport gate A")
+        #expect(site["today"]?.stringValue?.hasPrefix("Today: 40 screened, 10 febrile (25.0 %)") == true, "\(run.output)")
+        #expect((site["curve"]?[0]?.doubleValue ?? 0) > 100 && (site["curve"]?[1]?.doubleValue ?? 0) > 50, "the curve is drawn: \(run.output)")
+        #expect((site["bars"]?.doubleValue ?? 0) >= 1)
+        #expect(page["withoutPurpose"]?["url"]?.stringValue == server.baseURL + "/public-health", "not sent: \(run.output)")
+        #expect(page["withoutPurpose"]?["missing"] == true)
+        #expect(
+            page["withPurpose"]?["headings"] == ["Contacts of Patient/case1", "Where the case was", "Other cases who were there"], "\(run.output)")
+        #expect(page["withPurpose"]?["empty"]?[0] == "Nobody was near long enough.")
     }
 }

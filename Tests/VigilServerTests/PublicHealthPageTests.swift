@@ -23,6 +23,9 @@ import VigilCore
             #expect(page.text.contains(#"<svg class="chart curve""#) && page.text.contains(#"<rect class="bar signal""#))
             #expect(page.text.contains("Fever cluster at Location/gate-a: 20 of 40 screened febrile"))
             #expect(!page.text.contains(#"href="/board""#) && page.text.contains(#"href="/public-health""#) && !page.text.contains("style="))
+            // No live indicator: the stream is for those who see patients, and a page that connects
+            // to it only to be refused sends its browser to sign in again, and back, for ever.
+            #expect(!page.text.contains(#"id="live""#))
             // The World's three patients are 66 and unvaccinated: an influenza cohort of three, shown as <11.
             #expect(page.text.contains("<td>unknown</td><td>65+</td><td>&lt;11</td>"), "\(page.text)")
             #expect(try await officer.send(.get, "/public-health?cohort=measles").text.contains(#"<option value="measles" selected>"#))

@@ -9,11 +9,15 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case publicHealth = "public-health"
     case researcher
 
-    /// Roles that see identified patient data, limited to the patients of their care teams.
     /// Whether the dashboard offers the role the pupils' view (`/school`): school nurses, parents
     /// and administrators, not ward staff.
     public var seesPupils: Bool { [.schoolNurse, .caregiver, .admin].contains(self) }
 
+    /// Whether the role sees patients' alerts, on the board and live on the stream: administrators
+    /// and care roles.
+    public var isClinicalViewer: Bool { self == .admin || isCareRole }
+
+    /// Roles that see identified patient data, limited to the patients of their care teams.
     public var isCareRole: Bool {
         switch self {
         case .physician, .nurse, .schoolNurse, .caregiver: true

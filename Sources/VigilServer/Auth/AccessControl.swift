@@ -65,7 +65,7 @@ extension AccessControl {
     /// 403 for devices, public health and researchers.
     func requireClinicalViewer() throws -> UserAccount {
         guard let user = principal.user else { throw VigilError(.forbidden, "this route is for people, not devices") }
-        guard user.role == .admin || user.role.isCareRole else {
+        guard user.role.isClinicalViewer else {
             throw VigilError(.forbidden, "your role sees aggregates and de-identified data, not patients' alerts")
         }
         return user

@@ -36,7 +36,7 @@ enum DashboardPages {
         if let user {
             layout["user"] = [
                 "name": user.username, "role": user.role.rawValue, "csrf": csrf ?? "", "school": user.role.seesPupils,
-                "clinical": user.role == .admin || user.role.isCareRole, "population": user.role == .admin || user.role == .publicHealth,
+                "clinical": user.role.isClinicalViewer, "population": user.role == .admin || user.role == .publicHealth,
             ]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""

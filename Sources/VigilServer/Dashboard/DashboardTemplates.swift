@@ -23,7 +23,7 @@ enum DashboardTemplates {
         <a class="brand" href="/">Vigil</a>
         {{#user}}
         <nav>{{#clinical}}<a href="/board">Patients</a> <a href="/alerts">Alerts</a>{{/clinical}}{{#school}} <a href="/school">Pupils</a>{{/school}}{{#population}} <a href="/public-health">Public health</a>{{/population}}</nav>
-        <span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
+        {{#clinical}}<span id="live" class="live" data-state="connecting" role="status" aria-live="polite">Connecting…</span>{{/clinical}}
         <span class="who">{{name}} · {{role}}</span>
         <form method="post" action="/signout" class="signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
         {{/user}}
