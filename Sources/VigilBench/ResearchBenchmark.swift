@@ -273,21 +273,8 @@ public struct ResearchBenchmark: Sendable {
         }
         let resourceRate = resources ? Double(rows) / ((ContinuousClock.now - start) / .seconds(1)) : nil
         (start, rows) = (ContinuousClock.now, 0)
-        // As the aggregates read them: in parts side by side, one per core.
-        let parts = try await store.valueParts(of: "8867-4", count: ProcessInfo.processInfo.activeProcessorCount)
-        rows = try await withThrowingTaskGroup(of: Int.self) { readers in
-            for part in parts {
-                readers.addTask {
-                    var (rows, cursor) = (0, Optional(part))
-                    while let at = cursor {
-                        let page = try await store.values(of: "8867-4", after: at, limit: 50_000)
-                        (rows, cursor) = (rows + page.values.count, page.next)
-                    }
-                    return rows
-                }
-            }
-            return try await readers.reduce(0, +)
-        }
+        // As the aggregates read them: in parts side by side, handed over in turn.
+        try await ValueReading(store: store, code: "8867-4").forEachPage { rows += $0.count }
         return (resourceRate, Double(rows) / ((ContinuousClock.now - start) / .seconds(1)))
     }
 

@@ -2,31 +2,12 @@ import Testing
 import VigilCore
 import VigilSQLite
 
-@testable import VigilServer
-
 @Suite struct ValueReadingTests {
     /// A code's values are read in parts side by side and handed over a page at a time in turn,
     /// part after part: each value once, in the same order every time.
     @Test(arguments: [1, 2, 3])
     func partsAreHandedOverInTurn(parts: Int) async throws {
-        let store = try SQLiteStore.temporary()
-        let sealer = HMACAuditSealer(key: SecureRandom.bytes(32))
-        _ = try await store.apply(
-            [
-                Change(
-                    .resources([
-                        ResourcePreparation.write(["resourceType": "Patient"], type: .patient, id: "p1", version: 1, lastUpdated: 0, mode: .create),
-                        ResourcePreparation.write(
-                            ["resourceType": "Device", "patient": ["reference": "Patient/p1"]], type: .device, id: "d1", version: 1, lastUpdated: 0,
-                            mode: .create),
-                    ]))
-            ], sealer: sealer)
-        let readings = (1...25).map { seq in
-            Reading(
-                key: ProducerKey(device: "d1", boot: "0", seq: seq), patient: "p1", code: "8867-4", value: Double(seq), unit: "/min", time: seq,
-                received: seq)
-        }
-        _ = try await store.apply([Change(.readings(IngestCommit(readings: readings)))], sealer: sealer)
+        let store = try await SQLiteStoreTests.store(heartRates: (1...25).map(Double.init))
         // What each part reads alone, page by page, then those pages taken in turn.
         var pagesOfParts: [[[Double]]] = []
         for part in try await store.valueParts(of: "8867-4", count: parts) {
