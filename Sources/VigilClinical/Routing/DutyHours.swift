@@ -98,7 +98,7 @@ extension DutyHours {
             for (dayIndex, code) in (available["daysOfWeek"]?.arrayValue ?? []).enumerated() {
                 guard let day = code.stringValue.flatMap({ Self.dayCodes[$0] }) else {
                     throw VigilError(
-                        .invalid, "a day of the week is mon, tue, wed, thu, fri, sat or sun", expression: "\(place).daysOfWeek[\(dayIndex)]")
+                        .unprocessable, "a day of the week is mon, tue, wed, thu, fri, sat or sun", expression: "\(place).daysOfWeek[\(dayIndex)]")
                 }
                 days.insert(day)
             }
@@ -110,7 +110,7 @@ extension DutyHours {
             func seconds(_ element: String) throws -> Int {
                 guard let text = available[element]?.stringValue, let seconds = Self.secondsOfDay(text) else {
                     throw VigilError(
-                        .invalid, "\(element) is a FHIR time (hh:mm:ss), required unless allDay is true", expression: "\(place).\(element)")
+                        .unprocessable, "\(element) is a FHIR time (hh:mm:ss), required unless allDay is true", expression: "\(place).\(element)")
                 }
                 return seconds
             }
@@ -122,7 +122,7 @@ extension DutyHours {
             func bound(_ element: String) throws -> Away.Bound? {
                 guard let value = period["during"]?[element] else { return nil }
                 guard let text = value.stringValue, let parsed = FHIRDateTime(text) else {
-                    throw VigilError(.invalid, "\(element) is a FHIR dateTime", expression: "\(place).\(element)")
+                    throw VigilError(.unprocessable, "\(element) is a FHIR dateTime", expression: "\(place).\(element)")
                 }
                 if parsed.hasTime { return .instant(element == "start" ? parsed.lowerBound : parsed.upperBound) }
                 // A date alone is a local day (a month or a year: its first or last day).
@@ -131,11 +131,27 @@ extension DutyHours {
                 return .day(year * 10_000 + month * 100 + day)
             }
             guard period["during"] != nil else {
-                throw VigilError(.invalid, "a time off duty needs its period (during)", expression: place)
+                throw VigilError(.unprocessable, "a time off duty needs its period (during)", expression: place)
             }
             away.append(Away(from: try bound("start"), to: try bound("end")))
         }
         self.init(spans: spans, away: away, timeZone: timeZone)
+    }
+
+    /// The extension by which a Location states its time zone (an IANA name in `valueCode`).
+    public static let timeZoneExtension = "http://hl7.org/fhir/StructureDefinition/timezone"
+
+    /// The time zone a Location states, nil when it states none; a name that is not an IANA time
+    /// zone is refused with its place.
+    public static func timeZone(of location: JSON) throws -> TimeZone? {
+        let extensions = location["extension"]?.arrayValue ?? []
+        guard let index = extensions.firstIndex(where: { $0["url"]?.stringValue == timeZoneExtension }) else { return nil }
+        guard let name = extensions[index]["valueCode"]?.stringValue, let zone = TimeZone(identifier: name) else {
+            throw VigilError(
+                .unprocessable, "the time zone is an IANA name in valueCode (Europe/London, America/New_York)",
+                expression: "Location.extension[\(index)]")
+        }
+        return zone
     }
 
     /// `hh:mm:ss` (FHIR `time`, fractions ignored) as seconds after midnight.

@@ -128,6 +128,23 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/on-duty": {
+              "get": {
+                "summary": "Who of a patient's care team would be told about an alert raised at a moment, and why (docs/routing.md): each person with their escalation level, on or off duty by their PractitionerRole hours, and for each priority those told at once. Administrators, and care roles for their patients",
+                "parameters": [
+                  {"name": "patient", "in": "query", "required": true, "description": "ID or Patient/ID", "schema": {"type": "string"}},
+                  {"name": "at", "in": "query", "description": "An instant with a time and zone; now when absent", "schema": {"type": "string"}},
+                  {"name": "kind", "in": "query", "description": "An alert kind whose response differs (glucose-low, device-silent, …); the clinical response when absent", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                  "200": {"description": "The roster", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OnDuty"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/alerts/{id}/comments": {
               "post": {
                 "summary": "Comment on an alert, open or resolved",
@@ -463,6 +480,16 @@ enum OpenAPIDocument {
                   "id": {"type": "integer"}, "device": {"type": "string"}, "boot": {"type": "string"}, "seq": {"type": "integer"}, "index": {"type": "integer"},
                   "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
                 }}}}
+              },
+              "OnDuty": {
+                "type": "object",
+                "required": ["patient", "at", "people", "notified"],
+                "properties": {
+                  "patient": {"type": "string"},
+                  "at": {"type": "string", "format": "date-time"},
+                  "people": {"type": "array", "items": {"type": "object", "required": ["account", "level", "levelName", "onDuty", "reason"], "properties": {"account": {"type": "string"}, "level": {"type": "integer"}, "levelName": {"type": "string"}, "onDuty": {"type": "boolean"}, "reason": {"type": "string"}}}},
+                  "notified": {"type": "object", "description": "By priority (high, medium, low): the accounts told at once", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+                }
               },
               "Alert": {
                 "type": "object", "required": ["id", "patient", "kind", "condition", "priority", "status", "escalation", "raised", "updated", "message", "values", "acknowledgements"],

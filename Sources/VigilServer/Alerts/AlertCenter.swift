@@ -16,11 +16,12 @@ public final class AlertCenter: Sendable {
     let writer: ChangeWriter
     let clock: any VigilClock
     let policy: EscalationPolicy
+    /// Who of a patient's care team is told, and when they are on duty.
+    let rosters: CareTeamRosters
     let logger: Logger
     private let lock = AsyncLock()
     /// Open alerts by patient and condition.
     private let open = Mutex<[OpenKey: Alert]>([:])
-    private let userCache = Mutex<(at: Int64, users: [UserAccount])?>(nil)
     private let loaded = Mutex(false)
 
     struct OpenKey: Hashable {
@@ -28,11 +29,12 @@ public final class AlertCenter: Sendable {
         var key: String
     }
 
-    init(store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: EscalationPolicy, logger: Logger) {
+    init(store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: EscalationPolicy, rosters: CareTeamRosters, logger: Logger) {
         self.store = store
         self.writer = writer
         self.clock = clock
         self.policy = policy
+        self.rosters = rosters
         self.logger = logger
     }
 
@@ -108,7 +110,7 @@ public final class AlertCenter: Sendable {
             level =
                 alert.isPublicHealth
                 ? (user.role == .publicHealth ? policy.answeringLevel(kind: alert.kind, priority: alert.priority) : nil)
-                : self.level(of: user, team: try await store.careTeam(patient: alert.patient, at: clock.now()))
+                : rosters.level(of: user, team: try await store.careTeam(patient: alert.patient, at: clock.now()))
         }
         return try await change(id, .acknowledge(by: "user/\(user.username)", level: level), by: user, client: client)
     }
@@ -214,48 +216,32 @@ public final class AlertCenter: Sendable {
         return stored
     }
 
-    /// Who an operation may notify, read once for all the alerts it touches: the care teams of
-    /// their patients now, and the accounts.
+    /// Who an operation may notify, read once for all the alerts it touches: the rosters of their
+    /// patients' care teams now, and for alerts about places the accounts.
     private struct Audience {
-        var teams: [String: [String: Set<String>]]
+        var rosters: [String: DutyRoster]
         var users: [UserAccount]
     }
 
     private func audience(_ patients: Set<String>) async throws -> Audience {
-        guard !patients.isEmpty, !policy.levels.isEmpty else { return Audience(teams: [:], users: []) }
-        let teams = try await store.careTeams(patients: patients.subtracting([Alert.noPatient]).sorted(), at: clock.now())
-        let needsUsers = !teams.isEmpty || patients.contains(Alert.noPatient)
-        return Audience(teams: teams, users: needsUsers ? try await cachedUsers() : [])
+        guard !patients.isEmpty, !policy.levels.isEmpty else { return Audience(rosters: [:], users: []) }
+        let rosters = try await rosters.rosters(patients: patients.subtracting([Alert.noPatient]), at: clock.now())
+        return Audience(rosters: rosters, users: patients.contains(Alert.noPatient) ? try await self.rosters.users() : [])
     }
 
-    /// The people a transition notifies: those at levels 0 through its level among the members
-    /// of the patient's care teams (``level(of:team:)``), less those it excepts; for an alert
-    /// about a place, every public-health officer.
+    /// The people a transition notifies: those on duty at levels 0 through its level on the
+    /// patient's care teams (``DutyRoster``), less those it excepts; for an alert about a place,
+    /// every public-health officer.
     private func recipients(of transition: AlertTransition, patient: String, audience: Audience) -> [String] {
         guard let notifyLevel = transition.notifyLevel else { return [] }
-        let told: [UserAccount]
+        let told: [String]
         if patient == Alert.noPatient {
-            told = audience.users.filter { !$0.disabled && $0.role == .publicHealth }
+            told = audience.users.filter { !$0.disabled && $0.role == .publicHealth }.map { "user/\($0.username)" }
         } else {
-            guard let team = audience.teams[patient] else { return [] }
-            told = audience.users.filter { user in !user.disabled && level(of: user, team: team).map { $0 <= notifyLevel } == true }
+            guard let roster = audience.rosters[patient] else { return [] }
+            told = roster.duties(at: transition.at).filter { $0.onDuty && $0.level <= notifyLevel }.map(\.account)
         }
-        return told.map { "user/\($0.username)" }.filter { !transition.except.contains($0) }.sorted()
-    }
-
-    /// A person's escalation level for a patient (``EscalationPolicy/level(accountRole:teamRoles:)``);
-    /// nil when they are on none of the patient's care teams (`team`: members with their roles).
-    private func level(of user: UserAccount, team: [String: Set<String>]) -> Int? {
-        guard let member = user.fhirUser?.description, let teamRoles = team[member] else { return nil }
-        return policy.level(accountRole: user.role.rawValue, teamRoles: teamRoles)
-    }
-
-    private func cachedUsers() async throws -> [UserAccount] {
-        let now = clock.now()
-        if let cached = userCache.withLock({ $0 }), now - cached.at < 10_000 { return cached.users }
-        let users = try await store.users()
-        userCache.withLock { $0 = (now, users) }
-        return users
+        return told.filter { !transition.except.contains($0) }.sorted()
     }
 
     private func auditEvent(_ alert: Alert, _ action: AuditEvent.Action, actor: Principal?, client: String?, detail: String) -> AuditEvent {

@@ -74,7 +74,8 @@ public enum VigilApplication {
     public static func routes(runtime: VigilRuntime) -> [VigilRoute] {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
-            + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + BoardRoutes(runtime: runtime).routes
+            + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + OnDutyRoutes(runtime: runtime).routes
+            + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
             + StreamRoutes().routes
             + BulkExportRoutes(runtime: runtime).routes + ResearchRoutes(runtime: runtime).routes + FHIRRoutes(runtime: runtime).routes

@@ -19,6 +19,8 @@ public struct VigilRuntime: Sendable {
     public let cohorts: CohortCatalog
     public let hub: EventHub
     public let alerts: AlertCenter
+    /// Who of a patient's care team is on duty (the alerts' routing, `GET /api/on-duty`).
+    let rosters: CareTeamRosters
     /// The clinical rules; nil when they are off.
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
@@ -86,7 +88,8 @@ public struct VigilRuntime: Sendable {
             store: store, population: population, clock: clock, directory: configuration.dataDirectory + "/exports",
             retentionHours: configuration.exportRetentionHours,
             writer: writer, research: ResearchKeys(secret: researchKey), logger: logger)
-        self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, logger: logger)
+        self.rosters = CareTeamRosters(store: store, policy: policy.escalation, clock: clock, defaultZone: SiteTime.current.zone, logger: logger)
+        self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, rosters: rosters, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
         self.analysis = analysis

@@ -11,7 +11,8 @@ import VigilCore
 /// for a catalogued code, has a value the clinical rules can read when its code is one they read,
 /// is not dated after now (beyond the policy's clock tolerance), and does not pose as a device
 /// reading; a patient's or device's identifier is not another one's (HL7 v2 finds them by it); a
-/// research project (ResearchStudy) is one ``ResearchProject`` reads, assigned to researchers.
+/// research project (ResearchStudy) is one ``ResearchProject`` reads, assigned to researchers; a
+/// PractitionerRole's hours and a Location's time zone are ones routing reads.
 struct WritePlanner: Sendable {
     let runtime: VigilRuntime
     let access: AccessControl
@@ -30,6 +31,7 @@ struct WritePlanner: Sendable {
         if type.hasMatchedIdentifiers { try await checkIdentifiers(resource, type: type, id: id) }
         if type == .observation { resource = try checkObservation(resource, now: now) }
         if type == .researchStudy { try await checkProject(resource) }
+        if type == .practitionerRole || type == .location { try Self.checkDutyHours(resource, type: type) }
         var write = ResourcePreparation.write(resource, type: type, id: id, version: version, lastUpdated: now, mode: mode)
         if type == .device { write.linkStart = try await linkStart(resource, device: id, patient: write.resource.patient, now: now) }
         return write
@@ -134,6 +136,17 @@ struct WritePlanner: Sendable {
         }
         for name in project.researchers.sorted() where try await runtime.store.user(username: name)?.role != .researcher {
             throw VigilError(.unprocessable, "\(name) is not a researcher's account", expression: "ResearchStudy.extension")
+        }
+    }
+
+    /// Routing reads a PractitionerRole's hours and a Location's time zone (``CareTeamRosters``):
+    /// what it could not read is refused here, never taken as always or never on duty.
+    private static func checkDutyHours(_ resource: JSON, type: FHIRResourceType) throws {
+        if type == .location {
+            _ = try DutyHours.timeZone(of: resource)
+        } else {
+            _ = try DutyHours(
+                availableTime: resource["availableTime"]?.arrayValue ?? [], notAvailable: resource["notAvailable"]?.arrayValue ?? [], timeZone: .gmt)
         }
     }
 

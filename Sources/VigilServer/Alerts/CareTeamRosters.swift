@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Synchronization
+import VigilClinical
+import VigilCore
+
+/// Patients' care teams as the people who can be told, with when they are on duty
+/// (``DutyRoster``): every account whose FHIR user is a participant, at its escalation level, with
+/// the hours of that Practitioner's PractitionerRoles (active, in their period) in the time zone
+/// of the role's first location (the Location's `timezone` extension), else the server's.
+///
+/// The alerts' routing and `GET /api/on-duty` both read rosters here, so that what the route
+/// explains is what routing does.
+final class CareTeamRosters: Sendable {
+    let store: any VigilStore
+    let policy: EscalationPolicy
+    let clock: any VigilClock
+    /// The time zone of hours whose role names no location stating one.
+    let defaultZone: TimeZone
+    let logger: Logger
+    private let userCache = Mutex<(at: Int64, users: [UserAccount])?>(nil)
+
+    init(store: any VigilStore, policy: EscalationPolicy, clock: any VigilClock, defaultZone: TimeZone, logger: Logger) {
+        (self.store, self.policy, self.clock, self.defaultZone, self.logger) = (store, policy, clock, defaultZone, logger)
+    }
+
+    /// The rosters of `patients` at `time`; a patient without a care team has none.
+    func rosters(patients: Set<String>, at time: Int64) async throws -> [String: DutyRoster] {
+        guard !patients.isEmpty, !policy.levels.isEmpty else { return [:] }
+        let teams = try await store.careTeams(patients: patients.sorted(), at: time)
+        guard !teams.isEmpty else { return [:] }
+        let users = try await self.users().filter { !$0.disabled && $0.fhirUser != nil }
+        let members = Set(teams.values.flatMap(\.keys))
+        let hours = try await self.hours(of: Set(users.compactMap { $0.fhirUser?.description }).intersection(members), at: time)
+        return teams.mapValues { team in
+            DutyRoster(
+                users.compactMap { user in
+                    guard let member = user.fhirUser?.description, let level = level(of: user, team: team) else { return nil }
+                    return DutyRoster.Member(account: "user/\(user.username)", level: level, hours: hours[member] ?? [])
+                })
+        }
+    }
+
+    /// A person's escalation level for a patient (``EscalationPolicy/level(accountRole:teamRoles:)``);
+    /// nil when they are on none of the patient's care teams (`team`: members with their roles).
+    func level(of user: UserAccount, team: [String: Set<String>]) -> Int? {
+        guard let member = user.fhirUser?.description, let teamRoles = team[member] else { return nil }
+        return policy.level(accountRole: user.role.rawValue, teamRoles: teamRoles)
+    }
+
+    /// The accounts, read again at most every 10 seconds.
+    func users() async throws -> [UserAccount] {
+        let now = clock.now()
+        if let cached = userCache.withLock({ $0 }), now - cached.at < 10_000 { return cached.users }
+        let users = try await store.users()
+        userCache.withLock { $0 = (now, users) }
+        return users
+    }
+
+    /// The hours of the PractitionerRoles of `practitioners` in force at `time`, by practitioner.
+    /// Hours that cannot be read (stored before they were checked) are left out with a warning:
+    /// the person then stands in like one without hours, and is told rather than missed.
+    private func hours(of practitioners: Set<String>, at time: Int64) async throws -> [String: [DutyRoster.RoleHours]] {
+        let references = practitioners.filter { $0.hasPrefix("Practitioner/") }.sorted()
+        guard !references.isEmpty, let parameter = FHIRSearchParameter.parameters(of: .practitionerRole)["practitioner"] else { return [:] }
+        let filter = FHIRSearchQuery.Filter(parameter: parameter, values: references.map { .reference($0) })
+        let roles = try await store.search(FHIRSearchQuery(type: .practitionerRole, filters: [filter], count: 1000)).resources
+        var zones: [String: TimeZone] = [:]
+        var hours: [String: [DutyRoster.RoleHours]] = [:]
+        for role in roles where Self.inForce(role.json, at: time) {
+            guard let practitioner = role.json["practitioner"]?["reference"]?.stringValue,
+                role.json["availableTime"] != nil || role.json["notAvailable"] != nil
+            else { continue }
+            do {
+                let zone = try await zone(of: role.json, cache: &zones)
+                let available = role.json["availableTime"]?.arrayValue ?? [["allDay": true]]
+                let stated = try DutyHours(availableTime: available, notAvailable: role.json["notAvailable"]?.arrayValue ?? [], timeZone: zone)
+                hours[practitioner, default: []].append(DutyRoster.RoleHours(role: "PractitionerRole/\(role.id)", hours: stated))
+            } catch {
+                logger.warning("hours not read", metadata: ["role": "PractitionerRole/\(role.id)", "error": "\(error)"])
+            }
+        }
+        return hours
+    }
+
+    /// Whether a PractitionerRole applies at `time`: not marked inactive, within its period.
+    private static func inForce(_ role: JSON, at time: Int64) -> Bool {
+        guard role["active"]?.boolValue != false else { return false }
+        let start = role["period"]?["start"]?.stringValue.flatMap(FHIRDateTime.init)?.lowerBound ?? .min
+        let end = role["period"]?["end"]?.stringValue.flatMap(FHIRDateTime.init)?.upperBound ?? .max
+        return start <= time && time <= end
+    }
+
+    /// The time zone of a role's first location, else the server's.
+    private func zone(of role: JSON, cache: inout [String: TimeZone]) async throws -> TimeZone {
+        guard let reference = role["location"]?[0]?["reference"]?.stringValue.flatMap(FHIRReference.init), reference.type == "Location"
+        else { return defaultZone }
+        if let zone = cache[reference.id] { return zone }
+        let location = try await store.resource(.location, id: reference.id)
+        let zone = try location.flatMap { $0.isDeleted ? nil : try DutyHours.timeZone(of: $0.json) } ?? defaultZone
+        cache[reference.id] = zone
+        return zone
+    }
+}
