@@ -114,4 +114,32 @@ import VigilCore
         #expect(try step(&reloaded, .tick, 500).isEmpty)
         #expect(try step(&reloaded, .tick, 900).map(\.kind) == [.escalated])
     }
+
+    /// A handoff tells the incoming, drops the outgoing's acknowledgement and, if that answered the
+    /// alert, starts reminders and escalation again; the escalation clock of an unanswered alert runs on.
+    @Test func aHandoffPassesTheAlertOnAndTheLeaversAcknowledgementLapses() throws {
+        var (alert, _) = AlertLifecycle.raise(condition(.medium, total: 5), patient: "p", now: at(0), policy: policy)
+        _ = try step(&alert, .acknowledge(by: "user/doc", level: 1), 60)
+        _ = try step(&alert, .acknowledge(by: "user/nina", level: 0), 70)
+        #expect(alert.nextRenotify == nil && alert.nextEscalation == nil, "answered by the physician")
+        let handoff = try step(&alert, .handOver(from: ["user/doc"], to: ["user/olive"], staying: ["user/nina"], record: "r"), 120)
+        #expect(handoff == [AlertTransition(kind: .handedOver, at: at(120), notifyLevel: 1, except: ["user/nina"], detail: "r")])
+        #expect(alert.acknowledgements.map(\.by) == ["user/nina"] && alert.status == .acknowledged)
+        #expect(alert.nextRenotify == at(420) && alert.nextEscalation == at(1020), "no longer answered: reminded and escalated again")
+        #expect(try step(&alert, .tick, 1020).map(\.kind) == [.escalated])
+
+        var (running, _) = AlertLifecycle.raise(condition(.medium, total: 5), patient: "p", now: at(0), policy: policy)
+        _ = try step(&running, .handOver(from: ["user/nina"], to: ["user/nate"], staying: [], record: "r"), 600)
+        #expect(running.status == .active && running.nextRenotify == at(900) && running.nextEscalation == at(900), "escalation is not put off")
+    }
+
+    @Test func nobodyOnDutyEscalatesAtOnceButNeverBeyondTheLastResort() throws {
+        var (alert, _) = AlertLifecycle.raise(condition(.low, kind: "fever"), patient: "p", now: at(0), policy: policy)
+        let escalated = try step(&alert, .unstaffed(escalateTo: 1), 30)
+        #expect(escalated.map(\.notifyLevel) == [1] && escalated.first?.detail == "level 1: physician; nobody on duty at level 0")
+        #expect(alert.escalation == 1)
+        #expect(try step(&alert, .unstaffed(escalateTo: 1), 31).isEmpty, "not twice")
+        #expect(try step(&alert, .unstaffed(escalateTo: 3), 32).isEmpty, "no level beyond the last")
+        #expect(try step(&alert, .unstaffed(escalateTo: 2), 33).first?.detail == "level 2: rapid response; nobody on duty at levels 0–1")
+    }
 }

@@ -26,6 +26,13 @@ public enum AlertLifecycle {
         case resolve(by: String, reason: String)
         /// Time passed; due re-notifications and escalations happen.
         case tick
+        /// Who is on duty for the alert changed (a shift ended): `from` hand it over to `to`, who
+        /// are told with the handoff `record`; `staying` are on duty still. Acknowledgements of
+        /// those going off duty no longer count; an alert not answered is reminded from now.
+        case handOver(from: [String], to: [String], staying: [String], record: String)
+        /// Nobody is on duty at the alert's levels: it escalates at once to `level`, the first at
+        /// which someone is (or the last resort).
+        case unstaffed(escalateTo: Int)
     }
 
     public typealias Transition = AlertTransition
@@ -120,6 +127,26 @@ public enum AlertLifecycle {
                 transitions.append(Transition(kind: .renotified, at: now, notifyLevel: alert.escalation, except: acknowledged))
             }
             return (alert, transitions)
+        case .handOver(let from, _, let staying, let record):
+            let wasAnswered = isAnswered(alert, policy: policy)
+            alert.acknowledgements.removeAll { from.contains($0.by) }
+            if alert.acknowledgements.isEmpty { alert.status = .active }
+            alert.updated = now
+            // Reminders start again from now; the escalation clock runs on, or starts again when
+            // the alert was answered by someone who left.
+            if !isAnswered(alert, policy: policy) { schedule(&alert, from: now, policy: policy, escalation: wasAnswered) }
+            return (alert, [Transition(kind: .handedOver, at: now, notifyLevel: alert.escalation, except: staying, detail: record)])
+        case .unstaffed(let level):
+            let from = alert.escalation
+            guard level > from, level < policy.levels.count else { return (alert, []) }
+            alert.escalation = level
+            alert.updated = now
+            schedule(&alert, from: now, policy: policy, escalation: true)
+            let detail = "level \(level): \(policy.levels[level].name); nobody on duty at " + (from == 0 ? "level 0" : "levels 0–\(from)")
+            return (
+                alert,
+                [Transition(kind: .escalated, at: now, notifyLevel: level, except: alert.acknowledgements.map(\.by), detail: detail)]
+            )
         }
     }
 

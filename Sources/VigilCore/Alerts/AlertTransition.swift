@@ -2,6 +2,8 @@
 public struct AlertTransition: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case raised, updated, upgraded, worsened, acknowledged, renotified, escalated, resolved, commented
+        /// Those on duty for it changed: the outgoing handed it to the incoming, with a record.
+        case handedOver = "handed-over"
     }
 
     public var kind: Kind

@@ -505,7 +505,7 @@ enum OpenAPIDocument {
                   "resolution": {"type": "object", "required": ["reason", "at"], "properties": {"by": {"type": "string"}, "reason": {"type": "string"}, "at": {"type": "string"}}}
                 }
               },
-              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "upgraded", "worsened", "acknowledged", "renotified", "escalated", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
+              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "upgraded", "worsened", "acknowledged", "renotified", "escalated", "handed-over", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
               "Board": {
                 "type": "object", "required": ["generated", "rules", "total", "offset", "patients"],
                 "properties": {

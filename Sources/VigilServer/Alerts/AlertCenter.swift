@@ -23,6 +23,8 @@ public final class AlertCenter: Sendable {
     /// Open alerts by patient and condition.
     private let open = Mutex<[OpenKey: Alert]>([:])
     private let loaded = Mutex(false)
+    /// Who held each open alert when last seen.
+    private let watch = Mutex(DutyWatch())
 
     struct OpenKey: Hashable {
         var patient: String
@@ -151,15 +153,39 @@ public final class AlertCenter: Sendable {
         }
     }
 
-    /// Re-notifies and escalates what is due.
+    /// Re-notifies and escalates what is due, and hands alerts over when who is on duty for them
+    /// changed (``DutyWatch``).
     func tick() async {
         let now = clock.now()
-        guard open.withLock({ $0.values.contains { ($0.nextDue ?? .max) <= now } }) else { return }
+        let patients = open.withLock { Set($0.values.map(\.patient)) }
+        guard !patients.isEmpty else { return }
         do {
+            // Read before the lock, mostly from the rosters' cache, so that the rules never wait for it.
+            let rosters = try await rosters.current(patients: patients.subtracting([Alert.noPatient]))
             try await lock.withLock {
+                let alerts = open.withLock { $0.values.sorted { $0.id < $1.id } }
+                let staffing = watch.withLock { watch in
+                    watch.keep(Set(alerts.map(\.id)))
+                    return alerts.reduce(into: [Int64: DutyWatch.Staffing]()) { staffing, alert in
+                        guard let roster = rosters[alert.patient] else { return }
+                        staffing[alert.id] = watch.staffing(of: alert, roster: roster, at: now, policy: policy)
+                    }
+                }
                 var batch = AlertBatch()
-                for alert in open.withLock({ $0.values.filter { ($0.nextDue ?? .max) <= now } }) {
-                    let (next, transitions) = try AlertLifecycle.apply(.tick, to: alert, now: now, policy: policy)
+                for alert in alerts {
+                    var events: [AlertLifecycle.Event] = []
+                    if let needed = staffing[alert.id] {
+                        var record = ""
+                        if let handoff = needed.handoff { record = handoff.record(of: alert, history: try await store.alertHistory(id: alert.id)) }
+                        events += needed.events(record: record)
+                    }
+                    if (alert.nextDue ?? .max) <= now { events.append(.tick) }
+                    var next = alert
+                    var transitions: [AlertTransition] = []
+                    for event in events {
+                        let (changed, steps) = try AlertLifecycle.apply(event, to: next, now: now, policy: policy)
+                        (next, transitions) = (changed, transitions + steps)
+                    }
                     guard !transitions.isEmpty || next != alert else { continue }
                     add(next, transitions, to: &batch, actor: nil, client: nil)
                 }
@@ -225,7 +251,7 @@ public final class AlertCenter: Sendable {
 
     private func audience(_ patients: Set<String>) async throws -> Audience {
         guard !patients.isEmpty, !policy.levels.isEmpty else { return Audience(rosters: [:], users: []) }
-        let rosters = try await rosters.rosters(patients: patients.subtracting([Alert.noPatient]), at: clock.now())
+        let rosters = try await rosters.current(patients: patients.subtracting([Alert.noPatient]))
         return Audience(rosters: rosters, users: patients.contains(Alert.noPatient) ? try await self.rosters.users() : [])
     }
 

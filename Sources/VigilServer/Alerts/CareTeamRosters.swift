@@ -10,7 +10,10 @@ import VigilCore
 /// of the role's first location (the Location's `timezone` extension), else the server's.
 ///
 /// The alerts' routing and `GET /api/on-duty` both read rosters here, so that what the route
-/// explains is what routing does.
+/// explains is what routing does. Routing reads the rosters of now (``current(patients:)``), kept
+/// for ``lifetime`` milliseconds of the server clock and forgotten when a commit writes a care team,
+/// a group, hours, a location or an account (a change made on another node counts within the
+/// lifetime).
 final class CareTeamRosters: Sendable {
     let store: any VigilStore
     let policy: EscalationPolicy
@@ -18,10 +21,33 @@ final class CareTeamRosters: Sendable {
     /// The time zone of hours whose role names no location stating one.
     let defaultZone: TimeZone
     let logger: Logger
-    private let userCache = Mutex<(at: Int64, users: [UserAccount])?>(nil)
+    /// How long the rosters of now and the accounts are reused, in milliseconds.
+    let lifetime: Int64 = 10_000
+    private struct Cache {
+        var users: (at: Int64, users: [UserAccount])?
+        var rosters: [String: (at: Int64, roster: DutyRoster?)] = [:]
+        var generation: UInt64 = 0
+    }
+    private let cache = Mutex(Cache())
 
     init(store: any VigilStore, policy: EscalationPolicy, clock: any VigilClock, defaultZone: TimeZone, logger: Logger) {
         (self.store, self.policy, self.clock, self.defaultZone, self.logger) = (store, policy, clock, defaultZone, logger)
+    }
+
+    /// The rosters of `patients` now, reused while fresh.
+    func current(patients: Set<String>) async throws -> [String: DutyRoster] {
+        let now = clock.now()
+        let (known, generation) = cache.withLock { cache in
+            (cache.rosters.filter { patients.contains($0.key) && now >= $0.value.at && now - $0.value.at < lifetime }, cache.generation)
+        }
+        let missing = patients.subtracting(known.keys)
+        let read = missing.isEmpty ? [:] : try await rosters(patients: missing, at: now)
+        cache.withLock { cache in
+            // A commit during the read left it stale: the next call reads again.
+            guard cache.generation == generation else { return }
+            for patient in missing { cache.rosters[patient] = (now, read[patient]) }
+        }
+        return known.compactMapValues(\.roster).merging(read) { $1 }
     }
 
     /// The rosters of `patients` at `time`; a patient without a care team has none.
@@ -48,12 +74,13 @@ final class CareTeamRosters: Sendable {
         return policy.level(accountRole: user.role.rawValue, teamRoles: teamRoles)
     }
 
-    /// The accounts, read again at most every 10 seconds.
+    /// The accounts, reused while fresh.
     func users() async throws -> [UserAccount] {
         let now = clock.now()
-        if let cached = userCache.withLock({ $0 }), now - cached.at < 10_000 { return cached.users }
+        let (cached, generation) = cache.withLock { ($0.users, $0.generation) }
+        if let cached, now >= cached.at, now - cached.at < lifetime { return cached.users }
         let users = try await store.users()
-        userCache.withLock { $0 = (now, users) }
+        cache.withLock { cache in if cache.generation == generation { cache.users = (now, users) } }
         return users
     }
 
@@ -100,5 +127,20 @@ final class CareTeamRosters: Sendable {
         let zone = try location.flatMap { $0.isDeleted ? nil : try DutyHours.timeZone(of: $0.json) } ?? defaultZone
         cache[reference.id] = zone
         return zone
+    }
+}
+
+extension CareTeamRosters: CommitSubscriber {
+    /// The resources a roster is read from.
+    private static let sources: Set<FHIRResourceType> = [.careTeam, .group, .practitionerRole, .location]
+
+    /// Forgets the rosters and the accounts when a commit wrote what they are read from.
+    func committed(_ commit: Committed) async {
+        guard !commit.users.isEmpty || commit.resources.contains(where: { Self.sources.contains($0.type) }) else { return }
+        cache.withLock { cache in
+            cache.generation &+= 1
+            cache.users = nil
+            cache.rosters.removeAll(keepingCapacity: true)
+        }
     }
 }

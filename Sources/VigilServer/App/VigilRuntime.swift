@@ -95,6 +95,7 @@ public struct VigilRuntime: Sendable {
         self.analysis = analysis
         // Told of every commit, in this order, before anyone waiting for it is answered.
         writer.subscribe(scopes)
+        writer.subscribe(rosters)
         writer.subscribe(population)
         writer.subscribe(deviceDirectory)
         writer.subscribe(whereabouts)
