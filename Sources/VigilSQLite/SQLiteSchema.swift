@@ -54,6 +54,9 @@ enum SQLiteSchema {
         migrator.registerMigration("15-reading-code") { db in
             for statement in version15 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("16-outbox") { db in
+            for statement in version16 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -355,6 +358,29 @@ enum SQLiteSchema {
     /// heart rates) from this index alone: in id order within the code, holding every column they
     /// read. Inserts land at the end of their code's range, so ingest pays little for it.
     static let version15 = ["CREATE INDEX reading_code ON reading (code_key, id, patient_key, value, time)"]
+
+    static let version16 = [
+        // Notifications to deliver outside the server, written with the alert step they tell of.
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            alert_id INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            address TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            last_error TEXT
+        )
+        """,
+        "CREATE INDEX outbox_due ON outbox (next_attempt, id) WHERE state = 'pending'",
+        "CREATE INDEX outbox_alert ON outbox (alert_id, id)",
+        "CREATE TABLE webhook (id INTEGER PRIMARY KEY, url TEXT NOT NULL, priorities TEXT NOT NULL, created INTEGER NOT NULL)",
+    ]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

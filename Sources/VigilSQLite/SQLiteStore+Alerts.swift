@@ -52,7 +52,8 @@ extension SQLiteStore {
         var stored: [Alert] = []
         var audit: [AuditEvent] = []
         for change in changes {
-            let alert = try Self.save(change.alert, history: change.history, db)
+            let (alert, steps) = try Self.save(change.alert, history: change.history, db)
+            try Self.insert(change.messages, alert: alert.id, steps: steps, db)
             stored.append(alert)
             audit += change.audit.map { event in
                 var event = event
@@ -63,7 +64,8 @@ extension SQLiteStore {
         return (stored, audit)
     }
 
-    static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> Alert {
+    /// Stores an alert and appends its history; returns it with its id, and the ids of the steps.
+    static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> (Alert, [Int64]) {
         var alert = alert
         let acknowledgements = JSON.array(
             alert.acknowledgements.map { ack in
@@ -107,12 +109,14 @@ extension SQLiteStore {
         let insert = try db.cachedStatement(
             sql: "INSERT INTO alert_event (alert_id, kind, at, actor, detail, recipients_json) VALUES (?, ?, ?, ?, ?, ?)"
         )
+        var steps: [Int64] = []
         for entry in history {
             try insert.execute(arguments: [
                 alert.id, entry.kind.rawValue, entry.at, entry.actor, entry.detail, JSON.array(entry.recipients.map { .string($0) }).text,
             ])
+            steps.append(db.lastInsertedRowID)
         }
-        return alert
+        return (alert, steps)
     }
 
     public func alertHistory(id: Int64) async throws -> [AlertHistoryEntry] {

@@ -65,6 +65,13 @@ extension SQLiteStore {
             return (.revoked(try revokeCredentials(device: device, id: id, at: time, db)), change.audit)
         case .erasePings(let erasure):
             return (.erased(try erase(erasure, db)), change.audit)
+        case .deliveries(let outcomes):
+            try record(outcomes, db)
+            return (.audited, change.audit)
+        case .addWebhook(let webhook):
+            return (.webhook(try insert(webhook, db)), change.audit)
+        case .removeWebhook(let id, let time):
+            return (.revoked(try removeWebhook(id: id, at: time, db)), change.audit)
         case .audit:
             return (.audited, change.audit)
         }

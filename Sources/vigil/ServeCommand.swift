@@ -107,6 +107,23 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Hours a bulk export's files are kept after it ends. [env: VIGIL_EXPORT_RETENTION] (default: 24)", valueName: "hours"))
     var exportRetention: String?
 
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "Where people open the dashboard, for links in notifications. [env: VIGIL_PUBLIC_URL] (default: the HTTP listener)", valueName: "url"))
+    var publicURL: String?
+
+    @Option(
+        name: .customLong("webhook-allow"),
+        help: ArgumentHelp(
+            "Private networks webhooks may reach: comma-separated networks. [env: VIGIL_WEBHOOK_ALLOW] (default: none)", valueName: "list"))
+    var webhookAllow: String?
+
+    @Option(
+        name: .customLong("webhook-ca"),
+        help: ArgumentHelp("PEM certificate authorities to trust for webhooks besides the system's. [env: VIGIL_WEBHOOK_CA]", valueName: "file"))
+    var webhookCA: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -123,7 +140,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("mqtt", mqtt),
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention),
-            ("exportRetention", exportRetention), ("logFormat", logFormat),
+            ("exportRetention", exportRetention), ("publicURL", publicURL), ("webhookAllow", webhookAllow), ("webhookCA", webhookCA),
+            ("logFormat", logFormat),
             ("logLevel", logLevel),
         ] {
             if let value { flags[key] = value }

@@ -32,7 +32,19 @@ import VigilCore
         let notice = AlertNotice(transition: .raised, by: nil, alert: alert, recipients: ["user/nina"], level: 1, index: 0)
         alert.id = 12
         committed.add(
-            Change(.alerts([AlertChange(alert: alert, history: [], audit: [])], derived: []), notices: [.alert(notice)]), .alerts([alert]))
+            Change(
+                .alerts(
+                    [
+                        AlertChange(
+                            alert: alert, history: [], audit: [],
+                            messages: [
+                                OutboxMessage(
+                                    step: 0, channel: .webhook, target: "webhook/1", address: "https://a.example", payload: "{}", created: t0)
+                            ])
+                    ], derived: []), notices: [.alert(notice)]), .alerts([alert]))
+        committed.add(
+            Change(.addWebhook(Webhook(url: "https://a.example", priorities: [.high], created: t0))),
+            .webhook(Webhook(id: 1, url: "https://a.example", priorities: [.high], created: t0)))
         committed.add(
             Change(.addUser(UserAccount(username: "u", role: .nurse, fhirUser: nil, passwordHash: "h", created: 0))),
             .user(
@@ -55,6 +67,7 @@ import VigilCore
         }
         #expect(step.alert.id == 12 && step.index == nil, "a new alert's notice carries the id the store gave it")
         #expect(committed.users == ["u"] && committed.credentials == ["d3"])
+        #expect(committed.messages == 1 && committed.webhooks, "the outbox's worker and the webhook list are told")
         #expect(!committed.isQuiet)
         #expect(Committed().isQuiet)
     }
@@ -67,7 +80,7 @@ import VigilCore
         #expect(
             Set(object.keys) == [
                 "auditHead", "readings", "screenings", "refused", "clockAhead", "received", "resources", "derived", "alerts", "notices", "users",
-                "credentials",
+                "credentials", "messages", "webhooks",
             ])
         let resource = try #require((object["resources"] as? [[String: Any]])?.first)
         #expect(resource["json"] as? String == #"{"resourceType":"Patient","id":"p1","x":1.50}"#, "a resource keeps its exact JSON text")

@@ -5,10 +5,13 @@ public struct AlertChange: Sendable, Equatable {
     public var alert: Alert
     public var history: [AlertHistoryEntry]
     public var audit: [AuditEvent]
+    /// Notifications of its steps to deliver outside the server, written with them.
+    public var messages: [OutboxMessage]
 
-    public init(alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent]) {
+    public init(alert: Alert, history: [AlertHistoryEntry], audit: [AuditEvent], messages: [OutboxMessage] = []) {
         self.alert = alert
         self.history = history
         self.audit = audit
+        self.messages = messages
     }
 }

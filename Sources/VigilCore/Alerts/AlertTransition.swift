@@ -4,6 +4,10 @@ public struct AlertTransition: Sendable, Equatable {
         case raised, updated, upgraded, worsened, acknowledged, renotified, escalated, resolved, commented
         /// Those on duty for it changed: the outgoing handed it to the incoming, with a record.
         case handedOver = "handed-over"
+        /// A notification outside the server was accepted by its receiver (history only).
+        case delivered
+        /// A notification outside the server could not be delivered (history only).
+        case deliveryFailed = "delivery-failed"
     }
 
     public var kind: Kind

@@ -22,6 +22,12 @@ public struct Change: Sendable, Equatable {
         case revokeCredentials(device: String, id: Int64?, at: Int64)
         /// Erases location pings (consent withdrawn, retention over).
         case erasePings(PingErasure)
+        /// What became of attempts to deliver outbox messages, with the alert history steps they add.
+        case deliveries([DeliveryOutcome])
+        /// A new webhook.
+        case addWebhook(Webhook)
+        /// Removes a webhook; its pending messages are dropped as failed.
+        case removeWebhook(id: Int64, at: Int64)
         /// Nothing but its audit events (reads, commands, backups).
         case audit
     }
@@ -55,7 +61,8 @@ public struct Change: Sendable, Equatable {
         switch content {
         case .readings(let batch): rows += batch.readings.count + batch.screenings.count + batch.pings.count + batch.quarantine.count
         case .resources(let writes): rows += writes.count
-        case .alerts(let changes, let derived): rows += changes.count + derived.count
+        case .alerts(let changes, let derived): rows += changes.count + derived.count + changes.reduce(0) { $0 + $1.messages.count }
+        case .deliveries(let outcomes): rows += outcomes.count
         default: rows += 1
         }
         return max(1, rows)
@@ -77,6 +84,7 @@ public enum Applied: Sendable, Equatable {
     case revoked(Int)
     /// How many pings were erased.
     case erased(Int)
+    case webhook(Webhook)
     case audited
 }
 

@@ -26,6 +26,10 @@ public struct Committed: Sendable, Equatable, Codable {
     public var users: [String] = []
     /// Devices whose credentials were issued or revoked.
     public var credentials: [String] = []
+    /// Outbox messages written.
+    public var messages = 0
+    /// Whether webhooks were added or removed.
+    public var webhooks = false
 
     public init() {}
 
@@ -33,7 +37,7 @@ public struct Committed: Sendable, Equatable, Codable {
     public var isQuiet: Bool {
         readings.isEmpty && screenings.isEmpty && refused.isEmpty && resources.isEmpty && derived.isEmpty && alerts.isEmpty && notices.isEmpty
             && users.isEmpty
-            && credentials.isEmpty
+            && credentials.isEmpty && messages == 0 && !webhooks
     }
 
     /// Adds what `change` stored.
@@ -51,7 +55,8 @@ public struct Committed: Sendable, Equatable, Codable {
             if let newest { received = max(received ?? newest, newest) }
         case (.resources, .resources(let stored)):
             resources += stored
-        case (.alerts(_, let writes), .alerts(let stored)):
+        case (.alerts(let changes, let writes), .alerts(let stored)):
+            messages += changes.reduce(0) { $0 + $1.messages.count }
             derived += writes.map(\.resource)
             alerts += stored
             notices = notices.map { notice in
@@ -62,6 +67,8 @@ public struct Committed: Sendable, Equatable, Codable {
             }
         case (.addUser, .user(let user)), (.updateUser, .user(let user)):
             users.append(user.username)
+        case (.addWebhook, _), (.removeWebhook, _):
+            webhooks = true
         case (.addCredential(let device, _, _, _), .credential), (.revokeCredentials(let device, _, _), .revoked):
             credentials.append(device)
         default:

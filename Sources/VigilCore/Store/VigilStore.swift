@@ -107,6 +107,13 @@ public protocol VigilStore: Sendable {
     func careTeams(patients: [String], at time: Int64) async throws -> [String: [String: Set<String>]]
     /// Every alert that is not resolved.
     func openAlerts() async throws -> [Alert]
+    /// Pending outbox messages due at `time`, the earliest first.
+    func dueMessages(at time: Int64, limit: Int) async throws -> [OutboxMessage]
+    /// The outbox messages of an alert, in order.
+    func messages(alert: Int64) async throws -> [OutboxMessage]
+    /// How many outbox messages are pending.
+    func pendingMessageCount() async throws -> Int
+    func webhooks() async throws -> [Webhook]
     func alert(id: Int64) async throws -> Alert?
     /// Alerts matching the query, newest first.
     func alerts(_ query: AlertQuery) async throws -> [Alert]

@@ -128,6 +128,39 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/webhooks": {
+              "post": {
+                "summary": "Add a webhook: an HTTPS endpoint told of every alert step of the chosen priorities, each delivery signed (docs/notifications.md). The answer holds the signing secret, shown once. Administrators",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string", "format": "uri"}, "priorities": {"type": "array", "items": {"type": "string", "enum": ["high", "medium", "low"]}}}}}}},
+                "responses": {
+                  "201": {"description": "Added, with its secret", "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Webhook"}, {"type": "object", "required": ["secret"], "properties": {"secret": {"type": "string"}}}]}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              },
+              "get": {
+                "summary": "The webhooks, without their secrets. Administrators",
+                "responses": {
+                  "200": {"description": "Webhooks", "content": {"application/json": {"schema": {"type": "object", "required": ["webhooks"], "properties": {"webhooks": {"type": "array", "items": {"$ref": "#/components/schemas/Webhook"}}}}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/webhooks/{id}": {
+              "delete": {
+                "summary": "Remove a webhook; its pending deliveries are given up. Administrators",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {
+                  "204": {"description": "Removed"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/on-duty": {
               "get": {
                 "summary": "Who of a patient's care team would be told about an alert raised at a moment, and why (docs/routing.md): each person with their escalation level, on or off duty by their PractitionerRole hours, and for each priority those told at once. Administrators, and care roles for their patients",
@@ -481,6 +514,11 @@ enum OpenAPIDocument {
                   "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
                 }}}}
               },
+              "Webhook": {
+                "type": "object",
+                "required": ["id", "url", "priorities", "created"],
+                "properties": {"id": {"type": "integer"}, "url": {"type": "string"}, "priorities": {"type": "array", "items": {"type": "string"}}, "created": {"type": "string", "format": "date-time"}}
+              },
               "OnDuty": {
                 "type": "object",
                 "required": ["patient", "at", "people", "notified"],
@@ -505,7 +543,7 @@ enum OpenAPIDocument {
                   "resolution": {"type": "object", "required": ["reason", "at"], "properties": {"by": {"type": "string"}, "reason": {"type": "string"}, "at": {"type": "string"}}}
                 }
               },
-              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "upgraded", "worsened", "acknowledged", "renotified", "escalated", "handed-over", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
+              "AlertStep": {"type": "object", "required": ["kind", "at"], "properties": {"kind": {"type": "string", "enum": ["raised", "upgraded", "worsened", "acknowledged", "renotified", "escalated", "handed-over", "delivered", "delivery-failed", "resolved", "commented"]}, "at": {"type": "string"}, "by": {"type": "string"}, "detail": {"type": "string"}, "notified": {"type": "array", "items": {"type": "string"}}}},
               "Board": {
                 "type": "object", "required": ["generated", "rules", "total", "offset", "patients"],
                 "properties": {

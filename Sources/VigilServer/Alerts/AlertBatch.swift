@@ -43,8 +43,16 @@ struct AlertBatch {
 
     /// The history entries of `steps`: a plain update is not one.
     private static func history(_ steps: [Step]) -> [AlertHistoryEntry] {
-        steps.filter { $0.transition.kind != .updated }.map(\.entry)
+        historySteps(steps).map(\.entry)
     }
+
+    private static func historySteps(_ steps: [Step]) -> [Step] { steps.filter { $0.transition.kind != .updated } }
+
+    /// The steps of change `i` that are in its history, in order (as ``AlertChange/history``).
+    func historySteps(_ i: Int) -> [Step] { Self.historySteps(steps[i]) }
+
+    /// Sets the outbox messages of change `i`.
+    mutating func setMessages(_ messages: [OutboxMessage], of i: Int) { changes[i].messages = messages }
 
     /// Records the alert after `transitions`, with their history entries and audit events.
     mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {

@@ -18,6 +18,8 @@ public final class AlertCenter: Sendable {
     let policy: EscalationPolicy
     /// Who of a patient's care team is told, and when they are on duty.
     let rosters: CareTeamRosters
+    /// Who outside the server is told of every step (outbox messages written with the step).
+    let webhooks: WebhookDirectory
     let logger: Logger
     private let lock = AsyncLock()
     /// Open alerts by patient and condition.
@@ -31,12 +33,16 @@ public final class AlertCenter: Sendable {
         var key: String
     }
 
-    init(store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: EscalationPolicy, rosters: CareTeamRosters, logger: Logger) {
+    init(
+        store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: EscalationPolicy, rosters: CareTeamRosters,
+        webhooks: WebhookDirectory, logger: Logger
+    ) {
         self.store = store
         self.writer = writer
         self.clock = clock
         self.policy = policy
         self.rosters = rosters
+        self.webhooks = webhooks
         self.logger = logger
     }
 
@@ -126,11 +132,15 @@ public final class AlertCenter: Sendable {
     func comment(_ id: Int64, text: String, by user: UserAccount, client: String?) async throws -> AlertHistoryEntry {
         try await lock.withLock {
             guard let alert = try await store.alert(id: id) else { throw VigilError(.notFound, "alert \(id) was not found") }
-            let entry = AlertHistoryEntry(kind: .commented, at: clock.now(), actor: "user/\(user.username)", detail: text, recipients: [])
+            let now = clock.now()
+            let entry = AlertHistoryEntry(kind: .commented, at: now, actor: "user/\(user.username)", detail: text, recipients: [])
             let audit = auditEvent(alert, .update, actor: .user(user), client: client, detail: "comment")
             let notice = AlertNotice(transition: .commented, by: "user/\(user.username)", alert: alert, text: text)
-            try await writer.submit(
-                Change(.alerts([AlertChange(alert: alert, history: [entry], audit: [audit])], derived: []), notices: [.alert(notice)]))
+            var batch = AlertBatch()
+            let transition = AlertTransition(kind: .commented, at: now, actor: entry.actor, detail: text)
+            batch.add(alert, [AlertBatch.Step(transition: transition, entry: entry, alert: alert)], audit: [audit])
+            batch.addMessages(webhooks: try await webhooks.webhooks(), at: now)
+            try await writer.submit(Change(.alerts(batch.changes, derived: []), notices: [.alert(notice)]))
             return entry
         }
     }
@@ -219,6 +229,7 @@ public final class AlertCenter: Sendable {
         var batch = batch
         let audience = try await audience(batch.patientsNotified)
         batch.address { transition, patient in recipients(of: transition, patient: patient, audience: audience) }
+        batch.addMessages(webhooks: try await webhooks.webhooks(), at: clock.now())
         var notices = records.notices
         for (index, (change, steps)) in zip(batch.changes, batch.steps).enumerated() {
             for step in steps {

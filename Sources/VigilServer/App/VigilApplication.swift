@@ -57,6 +57,7 @@ public enum VigilApplication {
             auditKey: try KeyFile.loadOrCreate(configuration.resolvedAuditKeyFile),
             brokerKey: try KeyFile.loadOrCreate(configuration.brokerKeyFile),
             researchKey: try KeyFile.loadOrCreate(configuration.researchKeyFile),
+            webhookKey: try KeyFile.loadOrCreate(configuration.webhookKeyFile),
             policy: policy, cohorts: cohorts, logger: logger
         )
         if let checkpoints = runtime.anchor.checkpoints {
@@ -75,6 +76,7 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + OnDutyRoutes(runtime: runtime).routes
+            + WebhookRoutes(runtime: runtime).routes
             + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
             + StreamRoutes().routes
@@ -172,7 +174,7 @@ public enum VigilApplication {
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
             services: (runtime.analysis.map { [$0] } ?? []) + [
-                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.whereabouts, runtime.population, runtime.exports,
+                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.outbox, runtime.whereabouts, runtime.population, runtime.exports,
             ]
                 + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in

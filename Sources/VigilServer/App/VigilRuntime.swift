@@ -21,6 +21,11 @@ public struct VigilRuntime: Sendable {
     public let alerts: AlertCenter
     /// Who of a patient's care team is on duty (the alerts' routing, `GET /api/on-duty`).
     let rosters: CareTeamRosters
+    /// The webhooks, and their signing secrets.
+    let webhooks: WebhookDirectory
+    let webhookSigner: WebhookSigner
+    /// Delivers the outbox's notifications.
+    public let outbox: OutboxDeliverer
     /// The clinical rules; nil when they are off.
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
@@ -48,7 +53,7 @@ public struct VigilRuntime: Sendable {
     public init(
         configuration: VigilConfiguration, store: any VigilStore, clock: any VigilClock = SystemClock(), catalog: CodeCatalog = .standard,
         tokenKey: [UInt8], auditKey: [UInt8], brokerKey: [UInt8] = SecureRandom.bytes(32),
-        researchKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
+        researchKey: [UInt8] = SecureRandom.bytes(32), webhookKey: [UInt8] = SecureRandom.bytes(32), policy: ClinicalPolicy = .standard,
         cohorts: CohortCatalog = .shipped, metrics: VigilMetrics = .shared, logger: Logger
     ) {
         var configuration = configuration
@@ -89,13 +94,20 @@ public struct VigilRuntime: Sendable {
             retentionHours: configuration.exportRetentionHours,
             writer: writer, research: ResearchKeys(secret: researchKey), logger: logger)
         self.rosters = CareTeamRosters(store: store, policy: policy.escalation, clock: clock, defaultZone: SiteTime.current.zone, logger: logger)
-        self.alerts = AlertCenter(store: store, writer: writer, clock: clock, policy: policy.escalation, rosters: rosters, logger: logger)
+        self.webhooks = WebhookDirectory(store: store, clock: clock)
+        self.webhookSigner = WebhookSigner(key: webhookKey)
+        self.outbox = OutboxDeliverer(
+            store: store, writer: writer, clock: clock, sender: WebhookSender(allow: configuration.webhookAllow, caFile: configuration.webhookCA),
+            signer: webhookSigner, linkBase: configuration.linkBase, logger: logger)
+        self.alerts = AlertCenter(
+            store: store, writer: writer, clock: clock, policy: policy.escalation, rosters: rosters, webhooks: webhooks, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
         self.analysis = analysis
         // Told of every commit, in this order, before anyone waiting for it is answered.
         writer.subscribe(scopes)
         writer.subscribe(rosters)
+        writer.subscribe(webhooks)
         writer.subscribe(population)
         writer.subscribe(deviceDirectory)
         writer.subscribe(whereabouts)
@@ -105,6 +117,7 @@ public struct VigilRuntime: Sendable {
             writer.holdReadings(unless: { [weak analysis] in analysis?.hasRoom ?? true })
         }
         writer.subscribe(hub)
+        writer.subscribe(outbox)
     }
 }
 

@@ -10,6 +10,8 @@ extension VigilConfiguration {
     /// - `tlsCert`, `tlsKey` (paths): serve HTTPS.
     /// - `trustedProxies` (comma-separated networks): whose `X-Forwarded-*` headers are believed.
     /// - `corsOrigins` (comma-separated origins like `https://app.example.org`): browser apps allowed.
+    /// - `publicURL` (`https://vigil.example.org`): where people open the dashboard, for links in notifications.
+    /// - `webhookAllow` (comma-separated networks): private networks webhooks may reach; `webhookCA` (PEM path).
     /// - `auditKey` (path, default `<data>/keys/audit.key`).
     /// - `mqtt` (URL `mqtt://[user:password@]host:port` or `mqtts://…`), `mqttCA` (PEM path).
     /// - `brokerConfig` (directory): keep the Mosquitto password file, ACL and configuration there.
@@ -62,6 +64,16 @@ extension VigilConfiguration {
             }
             corsOrigins.append(origin)
         }
+        if let url = reader.string(forKey: "publicURL") {
+            guard Origin(url) != nil else {
+                throw VigilError(.invalid, "--public-url takes an origin like https://vigil.example.org, without a path (was \(url))")
+            }
+            publicURL = url
+        }
+        for network in reader.string(forKey: "webhookAllow", default: "").split(separator: ",") {
+            webhookAllow.append(try IPNetwork(network.trimmingCharacters(in: .whitespaces)))
+        }
+        webhookCA = reader.string(forKey: "webhookCA")
         auditKeyFile = reader.string(forKey: "auditKey")
         if let url = reader.string(forKey: "mqtt", isSecret: true) { mqtt = try MQTTEndpoint(url: url) }
         mqttCA = reader.string(forKey: "mqttCA")

@@ -18,6 +18,14 @@ public struct VigilConfiguration: Sendable {
     /// Reverse proxies (TLS terminators, load balancers) whose `X-Forwarded-For`, `-Proto` and
     /// `-Host` are believed. Nobody's by default: anyone can send those headers.
     public var trustedProxies: [IPNetwork] = []
+    /// The address people open the dashboard at (`https://vigil.example.org`), for the links in
+    /// notifications; nil: the HTTP listener's own.
+    public var publicURL: String?
+    /// Networks webhooks may reach although they are private (an intranet's nurse-call system).
+    /// None by default: loopback, private, link-local and metadata addresses are refused.
+    public var webhookAllow: [IPNetwork] = []
+    /// A PEM file of certificate authorities to trust for webhooks besides the system's.
+    public var webhookCA: String?
     /// Web origins (`https://app.example.org`) whose browser apps may call the API (CORS). None by default.
     public var corsOrigins: [String] = []
     /// PEM certificate chain and private key; HTTPS when both are given.
@@ -97,4 +105,10 @@ public struct VigilConfiguration: Sendable {
     public var brokerKeyFile: String { keyDirectory + "/broker-server.key" }
     /// The secret behind research pseudonyms and the signatures of research exports.
     public var researchKeyFile: String { keyDirectory + "/research.key" }
+    /// The secret each webhook's signing secret is derived from.
+    public var webhookKeyFile: String { keyDirectory + "/webhook.key" }
+    /// The base of links in notifications.
+    public var linkBase: String {
+        publicURL ?? "\(tlsCertificate == nil ? "http" : "https")://\(httpHost.contains(":") ? "[\(httpHost)]" : httpHost):\(httpPort)"
+    }
 }

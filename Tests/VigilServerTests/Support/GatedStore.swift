@@ -89,6 +89,10 @@ final class GatedStore: VigilStore {
         try await inner.careTeams(patients: patients, at: time)
     }
     func openAlerts() async throws -> [Alert] { try await inner.openAlerts() }
+    func dueMessages(at time: Int64, limit: Int) async throws -> [OutboxMessage] { try await inner.dueMessages(at: time, limit: limit) }
+    func messages(alert: Int64) async throws -> [OutboxMessage] { try await inner.messages(alert: alert) }
+    func pendingMessageCount() async throws -> Int { try await inner.pendingMessageCount() }
+    func webhooks() async throws -> [Webhook] { try await inner.webhooks() }
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }
     func latestAlert(patient: String, key: String) async throws -> Alert? { try await inner.latestAlert(patient: patient, key: key) }

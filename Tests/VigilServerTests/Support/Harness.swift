@@ -53,14 +53,15 @@ struct Harness {
         return try await app.test(mode) { client in try await body(Client(client: client, clock: clock)) }
     }
 
-    /// Waits until the analysis has processed everything handed to it so far, and the alerts
-    /// have been re-notified and escalated as the clock says.
+    /// Waits until the analysis has processed everything handed to it so far, the alerts have
+    /// been re-notified and escalated as the clock says, and the outbox's due messages were tried.
     func settle() async {
         if let analysis = runtime.analysis {
             await analysis.submit(.tick)
             await analysis.flush()
             await runtime.alerts.tick()
         }
+        await runtime.outbox.deliverDue()
         await runtime.whereabouts.review()
     }
 }
