@@ -27,7 +27,7 @@ public final class LocalWebhookReceiver: Sendable {
     public var url: String { "https://127.0.0.1:\(port)/hooks/vigil" }
 
     /// The script, beside the package's sources.
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Tests/Python/webhook_receiver.py").path
 
     public init() throws {

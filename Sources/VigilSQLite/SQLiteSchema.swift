@@ -57,6 +57,9 @@ enum SQLiteSchema {
         migrator.registerMigration("16-outbox") { db in
             for statement in version16 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("17-notification-preferences") { db in
+            for statement in version17 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -381,6 +384,9 @@ enum SQLiteSchema {
         "CREATE INDEX outbox_alert ON outbox (alert_id, id)",
         "CREATE TABLE webhook (id INTEGER PRIMARY KEY, url TEXT NOT NULL, priorities TEXT NOT NULL, created INTEGER NOT NULL)",
     ]
+
+    /// How each person wants to be told beyond the dashboard.
+    static let version17 = ["ALTER TABLE user ADD COLUMN notifications_json TEXT"]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

@@ -57,12 +57,13 @@ extension SQLiteStore {
         try db.execute(
             sql:
                 """
-                INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation, client_jwks, client_scope)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO user (username, role, fhir_user, password_hash, disabled, created, sign_in_generation, client_jwks, client_scope,
+                notifications_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 user.username, user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.created,
                 user.signInGeneration, user.client.map { String(decoding: $0.jwks.serialized(), as: UTF8.self) }, user.client?.scope,
+                user.notifications?.text,
             ]
         )
         var stored = user
@@ -73,12 +74,12 @@ extension SQLiteStore {
     func update(_ user: UserAccount, _ db: Database) throws {
         try db.execute(
             sql: """
-                UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ?, client_jwks = ?, client_scope = ?
-                WHERE id = ?
+                UPDATE user SET role = ?, fhir_user = ?, password_hash = ?, disabled = ?, sign_in_generation = ?, client_jwks = ?, client_scope = ?,
+                notifications_json = ? WHERE id = ?
                 """,
             arguments: [
                 user.role.rawValue, user.fhirUser?.description, user.passwordHash, user.disabled, user.signInGeneration,
-                user.client.map { String(decoding: $0.jwks.serialized(), as: UTF8.self) }, user.client?.scope, user.id,
+                user.client.map { String(decoding: $0.jwks.serialized(), as: UTF8.self) }, user.client?.scope, user.notifications?.text, user.id,
             ]
         )
         guard db.changesCount == 1 else { throw VigilError(.notFound, "user \(user.username) does not exist") }
@@ -103,7 +104,8 @@ extension SQLiteStore {
             disabled: row["disabled"], created: row["created"], signInGeneration: row["sign_in_generation"],
             client: (row["client_jwks"] as String?).flatMap { try? JSON.parse($0) }.map {
                 BackendClient(jwks: $0, scope: row["client_scope"] ?? "")
-            }
+            },
+            notifications: (row["notifications_json"] as String?).flatMap { try? JSON.parse($0) }
         )
     }
 

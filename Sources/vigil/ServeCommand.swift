@@ -124,6 +124,23 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("PEM certificate authorities to trust for webhooks besides the system's. [env: VIGIL_WEBHOOK_CA]", valueName: "file"))
     var webhookCA: String?
 
+    @Option(
+        name: .customLong("smtp"),
+        help: ArgumentHelp("The mail relay for e-mail notifications. [env: VIGIL_SMTP] (default: none)", valueName: "host:port"))
+    var smtp: String?
+
+    @Option(
+        name: .customLong("smtp-from"),
+        help: ArgumentHelp("The address notifications come from. [env: VIGIL_SMTP_FROM] (default: vigil@localhost)", valueName: "address"))
+    var smtpFrom: String?
+
+    @Option(
+        name: .customLong("sms-gateway"),
+        help: ArgumentHelp(
+            "The HTTP gateway for text messages and pages; its token in VIGIL_SMS_GATEWAY_TOKEN. [env: VIGIL_SMS_GATEWAY] (default: none)",
+            valueName: "url"))
+    var smsGateway: String?
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. [env: VIGIL_LOG_FORMAT] (default: text)", valueName: "format"))
     var logFormat: String?
 
@@ -141,6 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
             ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention),
             ("exportRetention", exportRetention), ("publicURL", publicURL), ("webhookAllow", webhookAllow), ("webhookCA", webhookCA),
+            ("smtp", smtp), ("smtpFrom", smtpFrom), ("smsGateway", smsGateway),
             ("logFormat", logFormat),
             ("logLevel", logLevel),
         ] {

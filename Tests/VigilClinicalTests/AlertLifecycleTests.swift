@@ -135,11 +135,13 @@ import VigilCore
 
     @Test func nobodyOnDutyEscalatesAtOnceButNeverBeyondTheLastResort() throws {
         var (alert, _) = AlertLifecycle.raise(condition(.low, kind: "fever"), patient: "p", now: at(0), policy: policy)
-        let escalated = try step(&alert, .unstaffed(escalateTo: 1), 30)
+        let escalated = try step(&alert, .escalateNow(to: 1, reason: "nobody on duty at level 0"), 30)
         #expect(escalated.map(\.notifyLevel) == [1] && escalated.first?.detail == "level 1: physician; nobody on duty at level 0")
         #expect(alert.escalation == 1)
-        #expect(try step(&alert, .unstaffed(escalateTo: 1), 31).isEmpty, "not twice")
-        #expect(try step(&alert, .unstaffed(escalateTo: 3), 32).isEmpty, "no level beyond the last")
-        #expect(try step(&alert, .unstaffed(escalateTo: 2), 33).first?.detail == "level 2: rapid response; nobody on duty at levels 0–1")
+        #expect(try step(&alert, .escalateNow(to: 1, reason: "r"), 31).isEmpty, "not twice")
+        #expect(try step(&alert, .escalateNow(to: 3, reason: "r"), 32).isEmpty, "no level beyond the last")
+        #expect(
+            try step(&alert, .escalateNow(to: 2, reason: "e-mails to user/doc keep failing"), 33).first?.detail
+                == "level 2: rapid response; e-mails to user/doc keep failing")
     }
 }

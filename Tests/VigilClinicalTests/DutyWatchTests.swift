@@ -55,10 +55,10 @@ import VigilCore
         let nobodyAtNight = DutyRoster(Self.ward.members.filter { $0.account != "user/nate" })
         _ = watch.staffing(of: alert(), roster: nobodyAtNight, at: Self.at("2026-03-03T18:00:00Z"), policy: policy)
         let change = watch.staffing(of: alert(), roster: nobodyAtNight, at: Self.at("2026-03-03T19:00:00Z"), policy: policy)
-        #expect(change == DutyWatch.Staffing(handoff: .init(from: ["user/nina"], to: [], staying: []), escalateTo: 1))
+        #expect(change?.handoff == .init(from: ["user/nina"], to: [], staying: []) && change?.escalateTo == 1)
         #expect(
             change?.events(record: "r")
-                == [.handOver(from: ["user/nina"], to: [], staying: [], record: "r"), .unstaffed(escalateTo: 1)])
+                == [.handOver(from: ["user/nina"], to: [], staying: [], record: "r"), .escalateNow(to: 1, reason: "nobody on duty at level 0")])
         // The leaver's acknowledgement does not count; another's that answers the alert does.
         var fresh = DutyWatch()
         let answered = alert(acknowledgedBy: "user/doc")

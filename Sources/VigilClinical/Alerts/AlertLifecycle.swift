@@ -30,9 +30,9 @@ public enum AlertLifecycle {
         /// are told with the handoff `record`; `staying` are on duty still. Acknowledgements of
         /// those going off duty no longer count; an alert not answered is reminded from now.
         case handOver(from: [String], to: [String], staying: [String], record: String)
-        /// Nobody is on duty at the alert's levels: it escalates at once to `level`, the first at
-        /// which someone is (or the last resort).
-        case unstaffed(escalateTo: Int)
+        /// The alert escalates at once to `level` (unless it is there already), for `reason`:
+        /// nobody is on duty at its levels, or notifications to someone keep failing.
+        case escalateNow(to: Int, reason: String)
     }
 
     public typealias Transition = AlertTransition
@@ -136,13 +136,12 @@ public enum AlertLifecycle {
             // the alert was answered by someone who left.
             if !isAnswered(alert, policy: policy) { schedule(&alert, from: now, policy: policy, escalation: wasAnswered) }
             return (alert, [Transition(kind: .handedOver, at: now, notifyLevel: alert.escalation, except: staying, detail: record)])
-        case .unstaffed(let level):
-            let from = alert.escalation
-            guard level > from, level < policy.levels.count else { return (alert, []) }
+        case .escalateNow(let level, let reason):
+            guard level > alert.escalation, level < policy.levels.count else { return (alert, []) }
             alert.escalation = level
             alert.updated = now
             schedule(&alert, from: now, policy: policy, escalation: true)
-            let detail = "level \(level): \(policy.levels[level].name); nobody on duty at " + (from == 0 ? "level 0" : "levels 0–\(from)")
+            let detail = "level \(level): \(policy.levels[level].name); \(reason)"
             return (
                 alert,
                 [Transition(kind: .escalated, at: now, notifyLevel: level, except: alert.acknowledgements.map(\.by), detail: detail)]

@@ -17,11 +17,13 @@ public struct DutyWatch: Sendable {
         public var handoff: Handoff?
         /// The level to escalate to at once, when nobody is on duty at the alert's levels.
         public var escalateTo: Int?
+        /// The alert's level when seen.
+        var from = 0
 
         /// The lifecycle events, in order; the handoff with its `record`.
         public func events(record: String) -> [AlertLifecycle.Event] {
             (handoff.map { [.handOver(from: $0.from, to: $0.to, staying: $0.staying, record: record)] } ?? [])
-                + (escalateTo.map { [.unstaffed(escalateTo: $0)] } ?? [])
+                + (escalateTo.map { [.escalateNow(to: $0, reason: "nobody on duty at " + (from == 0 ? "level 0" : "levels 0–\(from)"))] } ?? [])
         }
     }
 
@@ -45,7 +47,7 @@ public struct DutyWatch: Sendable {
         let holders = Set(duties.filter { $0.level <= alert.escalation }.map(\.account))
         let previous = holdings[alert.id]
         holdings[alert.id] = Holding(level: alert.escalation, accounts: holders)
-        var staffing = Staffing()
+        var staffing = Staffing(from: alert.escalation)
         if let previous, previous.level == alert.escalation, previous.accounts != holders {
             staffing.handoff = Handoff(
                 from: previous.accounts.subtracting(holders).sorted(), to: holders.subtracting(previous.accounts).sorted(),
@@ -57,7 +59,7 @@ public struct DutyWatch: Sendable {
             staffing.escalateTo =
                 (alert.escalation + 1..<policy.levels.count).first { level in duties.contains { $0.level <= level } } ?? policy.levels.count - 1
         }
-        return staffing == Staffing() ? nil : staffing
+        return staffing.handoff == nil && staffing.escalateTo == nil ? nil : staffing
     }
 
     /// Forgets the alerts no longer open.

@@ -19,11 +19,15 @@ public struct UserAccount: Sendable, Equatable {
     /// For a backend service: its public keys and the scopes it may be granted. Its
     /// ``passwordHash`` is empty: it never signs in with a password.
     public var client: BackendClient?
+    /// How the person wants to be told beyond the dashboard (e-mail, texts, a pager; quiet
+    /// hours), as `PUT /api/me/notifications` took it; nil for none.
+    public var notifications: JSON?
 
     public init(
         id: Int64 = 0, username: String, role: Role, fhirUser: FHIRReference?, passwordHash: String, disabled: Bool = false, created: Int64,
-        signInGeneration: Int64 = 0, client: BackendClient? = nil
+        signInGeneration: Int64 = 0, client: BackendClient? = nil, notifications: JSON? = nil
     ) {
+        self.notifications = notifications
         self.signInGeneration = signInGeneration
         self.client = client
         self.id = id

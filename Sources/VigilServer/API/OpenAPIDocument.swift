@@ -128,6 +128,26 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/me/notifications": {
+              "get": {
+                "summary": "The signed-in person's notification preferences (docs/notifications.md#people)",
+                "responses": {
+                  "200": {"description": "Preferences", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotificationPreferences"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              },
+              "put": {
+                "summary": "Set the signed-in person's notification preferences: e-mail, text and pager addresses for chosen priorities, and quiet hours that hold back medium and low priority, never high",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotificationPreferences"}}}},
+                "responses": {
+                  "200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotificationPreferences"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
             "/api/webhooks": {
               "post": {
                 "summary": "Add a webhook: an HTTPS endpoint told of every alert step of the chosen priorities, each delivery signed (docs/notifications.md). The answer holds the signing secret, shown once. Administrators",
@@ -513,6 +533,13 @@ enum OpenAPIDocument {
                   "id": {"type": "integer"}, "device": {"type": "string"}, "boot": {"type": "string"}, "seq": {"type": "integer"}, "index": {"type": "integer"},
                   "reason": {"type": "string"}, "source": {"type": "string"}, "received": {"type": "string"}, "payload": {}
                 }}}}
+              },
+              "NotificationPreferences": {
+                "type": "object",
+                "properties": {
+                  "channels": {"type": "array", "maxItems": 5, "items": {"type": "object", "required": ["kind", "address"], "properties": {"kind": {"type": "string", "enum": ["email", "sms", "pager"]}, "address": {"type": "string"}, "priorities": {"type": "array", "items": {"type": "string", "enum": ["high", "medium", "low"]}}}}},
+                  "quietHours": {"type": "object", "required": ["start", "end", "timeZone"], "properties": {"start": {"type": "string", "example": "22:00"}, "end": {"type": "string", "example": "07:00"}, "timeZone": {"type": "string", "example": "Europe/London"}}}
+                }
               },
               "Webhook": {
                 "type": "object",

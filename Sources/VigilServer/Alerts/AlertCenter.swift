@@ -139,7 +139,7 @@ public final class AlertCenter: Sendable {
             var batch = AlertBatch()
             let transition = AlertTransition(kind: .commented, at: now, actor: entry.actor, detail: text)
             batch.add(alert, [AlertBatch.Step(transition: transition, entry: entry, alert: alert)], audit: [audit])
-            batch.addMessages(webhooks: try await webhooks.webhooks(), at: now)
+            batch.addMessages(webhooks: try await webhooks.webhooks(), people: [:], at: now)
             try await writer.submit(Change(.alerts(batch.changes, derived: []), notices: [.alert(notice)]))
             return entry
         }
@@ -160,6 +160,25 @@ public final class AlertCenter: Sendable {
             } catch let refusal as AlertLifecycle.Refusal {
                 throw VigilError(.conflict, refusal.reason)
             }
+        }
+    }
+
+    /// Escalates an open alert not yet answered to its next level at once, for `reason`
+    /// (notifications to someone keep failing).
+    func escalate(_ id: Int64, because reason: String) async {
+        do {
+            try await lock.withLock {
+                guard let alert = open.withLock({ $0.values.first { $0.id == id } }), !AlertLifecycle.isAnswered(alert, policy: policy)
+                else { return }
+                let (next, transitions) = try AlertLifecycle.apply(
+                    .escalateNow(to: alert.escalation + 1, reason: reason), to: alert, now: clock.now(), policy: policy)
+                guard !transitions.isEmpty else { return }
+                var batch = AlertBatch()
+                add(next, transitions, to: &batch, actor: nil, client: nil)
+                try await commit(batch)
+            }
+        } catch {
+            logger.error("alert not escalated", metadata: ["alert": "\(id)", "error": "\(error)"])
         }
     }
 
@@ -229,7 +248,7 @@ public final class AlertCenter: Sendable {
         var batch = batch
         let audience = try await audience(batch.patientsNotified)
         batch.address { transition, patient in recipients(of: transition, patient: patient, audience: audience) }
-        batch.addMessages(webhooks: try await webhooks.webhooks(), at: clock.now())
+        batch.addMessages(webhooks: try await webhooks.webhooks(), people: try await rosters.preferences(), at: clock.now())
         var notices = records.notices
         for (index, (change, steps)) in zip(batch.changes, batch.steps).enumerated() {
             for step in steps {

@@ -84,6 +84,16 @@ final class CareTeamRosters: Sendable {
         return users
     }
 
+    /// How each person who chose to be told beyond the dashboard wants it, by account (`user/NAME`).
+    func preferences() async throws -> [String: NotificationPreferences] {
+        var preferences: [String: NotificationPreferences] = [:]
+        for user in try await users() where !user.disabled {
+            guard let json = user.notifications, let chosen = try? NotificationPreferences(json: json) else { continue }
+            preferences["user/\(user.username)"] = chosen
+        }
+        return preferences
+    }
+
     /// The hours of the PractitionerRoles of `practitioners` in force at `time`, by practitioner.
     /// Hours that cannot be read (stored before they were checked) are left out with a warning:
     /// the person then stands in like one without hours, and is told rather than missed.

@@ -76,7 +76,7 @@ public enum VigilApplication {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
             + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + OnDutyRoutes(runtime: runtime).routes
-            + WebhookRoutes(runtime: runtime).routes
+            + WebhookRoutes(runtime: runtime).routes + NotificationPreferenceRoutes(runtime: runtime).routes
             + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
             + StreamRoutes().routes

@@ -96,11 +96,14 @@ public struct VigilRuntime: Sendable {
         self.rosters = CareTeamRosters(store: store, policy: policy.escalation, clock: clock, defaultZone: SiteTime.current.zone, logger: logger)
         self.webhooks = WebhookDirectory(store: store, clock: clock)
         self.webhookSigner = WebhookSigner(key: webhookKey)
-        self.outbox = OutboxDeliverer(
-            store: store, writer: writer, clock: clock, sender: WebhookSender(allow: configuration.webhookAllow, caFile: configuration.webhookCA),
-            signer: webhookSigner, linkBase: configuration.linkBase, logger: logger)
         self.alerts = AlertCenter(
             store: store, writer: writer, clock: clock, policy: policy.escalation, rosters: rosters, webhooks: webhooks, logger: logger)
+        self.outbox = OutboxDeliverer(
+            store: store, writer: writer, clock: clock, sender: WebhookSender(allow: configuration.webhookAllow, caFile: configuration.webhookCA),
+            signer: webhookSigner,
+            mail: configuration.smtpHost.map { SMTPSender(host: $0, port: configuration.smtpPort, from: configuration.smtpFrom) },
+            texts: configuration.smsGateway.map { TextGateway(url: $0, token: configuration.smsGatewayToken?.value) }, alerts: alerts,
+            linkBase: configuration.linkBase, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
         self.analysis = analysis

@@ -1,5 +1,6 @@
 public import Configuration
 import Foundation
+import VigilClinical
 public import VigilCore
 
 extension VigilConfiguration {
@@ -12,6 +13,8 @@ extension VigilConfiguration {
     /// - `corsOrigins` (comma-separated origins like `https://app.example.org`): browser apps allowed.
     /// - `publicURL` (`https://vigil.example.org`): where people open the dashboard, for links in notifications.
     /// - `webhookAllow` (comma-separated networks): private networks webhooks may reach; `webhookCA` (PEM path).
+    /// - `smtp` (`HOST:PORT`): the mail relay for e-mail notifications; `smtpFrom` (their address).
+    /// - `smsGateway` (URL): the HTTP gateway for text messages and pages; `smsGatewayToken` (its bearer token).
     /// - `auditKey` (path, default `<data>/keys/audit.key`).
     /// - `mqtt` (URL `mqtt://[user:password@]host:port` or `mqtts://…`), `mqttCA` (PEM path).
     /// - `brokerConfig` (directory): keep the Mosquitto password file, ACL and configuration there.
@@ -74,6 +77,21 @@ extension VigilConfiguration {
             webhookAllow.append(try IPNetwork(network.trimmingCharacters(in: .whitespaces)))
         }
         webhookCA = reader.string(forKey: "webhookCA")
+        if let smtp = reader.string(forKey: "smtp") {
+            guard let (host, port) = Self.hostPort(smtp) else { throw VigilError(.invalid, "--smtp takes HOST:PORT (was \(smtp))") }
+            (smtpHost, smtpPort) = (host, port)
+        }
+        if let from = reader.string(forKey: "smtpFrom") {
+            guard NotificationPreferences.isValid(from, for: .email) else { throw VigilError(.invalid, "--smtp-from takes an e-mail address") }
+            smtpFrom = from
+        }
+        if let gateway = reader.string(forKey: "smsGateway") {
+            guard let url = URLComponents(string: gateway), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw VigilError(.invalid, "--sms-gateway takes an http(s) URL")
+            }
+            smsGateway = gateway
+        }
+        smsGatewayToken = reader.string(forKey: "smsGatewayToken", isSecret: true).map { Secret($0) }
         auditKeyFile = reader.string(forKey: "auditKey")
         if let url = reader.string(forKey: "mqtt", isSecret: true) { mqtt = try MQTTEndpoint(url: url) }
         mqttCA = reader.string(forKey: "mqttCA")

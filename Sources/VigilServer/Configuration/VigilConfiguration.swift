@@ -26,6 +26,13 @@ public struct VigilConfiguration: Sendable {
     public var webhookAllow: [IPNetwork] = []
     /// A PEM file of certificate authorities to trust for webhooks besides the system's.
     public var webhookCA: String?
+    /// The SMTP relay for e-mail notifications (nil: no e-mail), and the address they come from.
+    public var smtpHost: String?
+    public var smtpPort: Int = 25
+    public var smtpFrom: String = "vigil@localhost"
+    /// The HTTP gateway that sends text messages and pages (nil: none), and its bearer token.
+    public var smsGateway: String?
+    public var smsGatewayToken: Secret?
     /// Web origins (`https://app.example.org`) whose browser apps may call the API (CORS). None by default.
     public var corsOrigins: [String] = []
     /// PEM certificate chain and private key; HTTPS when both are given.

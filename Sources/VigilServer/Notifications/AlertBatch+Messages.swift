@@ -1,3 +1,4 @@
+import VigilClinical
 import VigilCore
 
 extension AlertBatch {
@@ -6,23 +7,29 @@ extension AlertBatch {
     static let webhookSteps: Set<AlertTransition.Kind> = Set(
         [.raised, .upgraded, .worsened, .acknowledged, .escalated, .handedOver, .resolved, .commented])
 
-    /// Adds to each alert change the outbox messages of its history steps: one per webhook whose
-    /// priorities include the alert's, written in the same transaction as the step.
-    mutating func addMessages(webhooks: [Webhook], at now: Int64) {
-        guard !webhooks.isEmpty else { return }
+    /// Adds to each alert change the outbox messages of its history steps, written in the same
+    /// transaction as the step: one per webhook whose priorities include the alert's, and one per
+    /// channel that each person told (`people`: their preferences, by account) chose for the
+    /// alert's priority, quiet hours allowing.
+    mutating func addMessages(webhooks: [Webhook], people: [String: NotificationPreferences], at now: Int64) {
+        guard !webhooks.isEmpty || !people.isEmpty else { return }
         for i in changes.indices {
             let alert = changes[i].alert
-            let hooks = webhooks.filter { $0.priorities.contains(alert.priority) }
-            guard !hooks.isEmpty, !alert.isPublicHealth else { continue }
+            let hooks = alert.isPublicHealth ? [] : webhooks.filter { $0.priorities.contains(alert.priority) }
             var messages: [OutboxMessage] = []
-            for (index, step) in historySteps(i).enumerated() where Self.webhookSteps.contains(step.entry.kind) {
+            for (index, step) in historySteps(i).enumerated() {
                 let payload = Self.payload(step)
-                for hook in hooks {
-                    messages.append(
-                        OutboxMessage(step: index, channel: .webhook, target: hook.target, address: hook.url, payload: payload, created: now))
+                func message(_ channel: OutboxMessage.Channel, _ target: String, _ address: String) -> OutboxMessage {
+                    OutboxMessage(step: index, channel: channel, target: target, address: address, payload: payload, created: now)
+                }
+                if Self.webhookSteps.contains(step.entry.kind) { messages += hooks.map { message(.webhook, $0.target, $0.url) } }
+                for account in step.entry.recipients {
+                    for channel in people[account]?.channels(for: alert.priority, at: step.entry.at) ?? [] {
+                        messages.append(message(channel.kind, account, channel.address))
+                    }
                 }
             }
-            setMessages(messages, of: i)
+            if !messages.isEmpty { setMessages(messages, of: i) }
         }
     }
 

@@ -15,6 +15,11 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     let clock: any VigilClock
     let sender: WebhookSender
     let signer: WebhookSigner
+    /// The mail relay and the text gateway, when configured.
+    let mail: SMTPSender?
+    let texts: TextGateway?
+    /// Told when notifications to a person keep failing, to escalate.
+    let alerts: AlertCenter
     /// The base of links to the dashboard.
     let linkBase: String
     let logger: Logger
@@ -23,13 +28,19 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     /// How long a message is tried, in milliseconds.
     static let lifetime: Int64 = 24 * 3_600_000
     private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// One delivery pass at a time: two would send the same due messages.
+    private let passes = AsyncLock()
+
+    /// Failed attempts after which a person's notification escalates the alert (it is still tried).
+    static let escalateAfter = 3
 
     init(
-        store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, sender: WebhookSender, signer: WebhookSigner, linkBase: String,
-        logger: Logger
+        store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, sender: WebhookSender, signer: WebhookSigner, mail: SMTPSender?,
+        texts: TextGateway?, alerts: AlertCenter, linkBase: String, logger: Logger
     ) {
         (self.store, self.writer, self.clock, self.sender, self.signer, self.linkBase, self.logger) =
             (store, writer, clock, sender, signer, linkBase, logger)
+        (self.mail, self.texts, self.alerts) = (mail, texts, alerts)
     }
 
     /// Seconds before the next try after `attempts` failed ones.
@@ -52,6 +63,7 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
             }
         }
         await sender.shutdown()
+        await texts?.shutdown()
     }
 
     public func committed(_ commit: Committed) async {
@@ -61,6 +73,10 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     /// Delivers every message due now, a batch at a time; returns how many were tried.
     @discardableResult
     func deliverDue() async -> Int {
+        await passes.withLock { await pass() }
+    }
+
+    private func pass() async -> Int {
         var tried = 0
         do {
             while true {
@@ -77,6 +93,15 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
                     }
                 }
                 try await writer.submit(Change(.deliveries(outcomes.map(\.0)), audit: outcomes.compactMap(\.1)))
+                // A person who cannot be reached: the alert goes up a level, once per alert and batch.
+                var escalated: Set<Int64> = []
+                for (message, outcome) in zip(due, outcomes.map(\.0))
+                where message.target.hasPrefix("user/") && message.attempts + 1 == Self.escalateAfter && !escalated.contains(message.alert) {
+                    guard case .retry(_, let error) = outcome.result else { continue }
+                    escalated.insert(message.alert)
+                    await alerts.escalate(
+                        message.alert, because: "\(message.channel.rawValue) to \(message.target) failed \(Self.escalateAfter) times: \(error)")
+                }
                 tried += due.count
                 if due.count < Self.batchSize { break }
             }
@@ -93,6 +118,7 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
         event["link"] = .string("\(linkBase)/alerts#alert-\(message.alert)")
         let patient = event["alert"]?["patient"]?.stringValue.flatMap(FHIRReference.init)?.id
         let body = Array(JSON.object(event).text.utf8)
+        let text = NotificationText(event: .object(event), link: "\(linkBase)/alerts#alert-\(message.alert)")
         let problem: String
         do {
             switch message.channel {
@@ -105,11 +131,21 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
                         ("Vigil-Event-Id", message.eventID), ("Vigil-Timestamp", String(timestamp)),
                         ("Vigil-Signature", signer.signature(webhook: id, timestamp: timestamp, body: body)),
                     ])
-                if answer.accepted { return delivered(message, status: answer.status, patient: patient) }
+                if answer.accepted { return delivered(message, status: String(answer.status), patient: patient) }
                 problem =
                     (300..<400).contains(answer.status) ? "answered \(answer.status), a redirect, which is not followed" : "answered \(answer.status)"
-            default:
-                problem = "no \(message.channel.rawValue) gateway is configured"
+            case .email:
+                guard let mail else { throw VigilError(.unavailable, "no mail relay is configured (--smtp)") }
+                let answer = try await mail.send(
+                    to: message.address, subject: text.subject, body: text.body, messageID: message.eventID, at: clock.now())
+                return delivered(message, status: answer, patient: patient)
+            case .sms, .pager:
+                guard let texts else { throw VigilError(.unavailable, "no text gateway is configured (--sms-gateway)") }
+                let status = try await texts.send(
+                    to: message.address, text: text.short, channel: message.channel, priority: event["alert"]?["priority"]?.stringValue ?? "",
+                    eventID: message.eventID)
+                if (200..<300).contains(status) { return delivered(message, status: String(status), patient: patient) }
+                problem = "the gateway answered \(status)"
             }
         } catch let refusal as VigilError {
             problem = refusal.message
@@ -119,16 +155,17 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
         return (failed(message, error: problem), nil)
     }
 
-    private func delivered(_ message: OutboxMessage, status: Int, patient: String?) -> (DeliveryOutcome, AuditEvent?) {
+    private func delivered(_ message: OutboxMessage, status: String, patient: String?) -> (DeliveryOutcome, AuditEvent?) {
         let now = clock.now()
         let entry = AlertHistoryEntry(
-            kind: .delivered, at: now, actor: nil, detail: "\(message.target) accepted \(message.eventID) (\(status))",
+            kind: .delivered, at: now, actor: nil,
+            detail: "\(message.channel.rawValue) to \(message.target) accepted \(message.eventID) (\(status))",
             recipients: message.target.hasPrefix("user/") ? [message.target] : [])
         let audit = AuditEvent(
             time: now, actor: "system/outbox", role: "notifications", patient: patient, action: .execute, resource: "Alert/\(message.alert)",
             client: nil, detail: "delivered to \(message.target) by \(message.channel.rawValue)")
         return (
-            DeliveryOutcome(message: message.id, alert: message.alert, at: now, result: .delivered(detail: String(status)), history: entry), audit
+            DeliveryOutcome(message: message.id, alert: message.alert, at: now, result: .delivered(detail: status), history: entry), audit
         )
     }
 
