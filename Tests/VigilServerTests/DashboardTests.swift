@@ -158,7 +158,7 @@ import VigilCore
             #expect(try await browser.send(.get, "/board", headers: [.vigilRefresh: "1"]).status == .ok)
             harness.clock.advance(seconds: 301)  // 15 min after her last own request
             let expired = try await browser.send(.get, "/board")
-            #expect(expired.status == .seeOther && expired.headers[.location] == "/")
+            #expect(expired.status == .seeOther && expired.headers[.location] == "/?next=%2Fboard", "back to the board after signing in")
             var replay = Browser(client: client, cookies: ["vigil_session": session])
             #expect(try await replay.send(.get, "/board").status == .seeOther)
         }

@@ -50,11 +50,11 @@ import VigilCore
             let messages = receivers.messages
             let mail = try #require(messages.first { $0.channel == "email" }, "\(messages)")
             #expect(mail.to == "nina@hospital.example" && mail.subject?.hasPrefix("Vigil: HIGH upgraded: NEWS2 7") == true, "\(mail)")
-            #expect(mail.body?.contains("https://vigil.hospital.example/alerts#alert-\(id)") == true, "\(mail.body ?? "")")
+            #expect(mail.body?.contains("https://vigil.hospital.example/alerts?alert=\(id)") == true, "\(mail.body ?? "")")
             #expect(mail.body?.contains("Patient-p1") == false && mail.subject?.contains("p1") == false, "nothing that names the patient")
             let text = try #require(messages.first { $0.channel == "sms" })
             #expect(text.to == "+4520304050" && text.authorization == "Bearer gateway-token")
-            #expect(text.text?.hasSuffix("https://vigil.hospital.example/alerts#alert-\(id)") == true && (text.text?.count ?? 999) <= 300)
+            #expect(text.text?.hasSuffix("https://vigil.hospital.example/alerts?alert=\(id)") == true && (text.text?.count ?? 999) <= 300)
             #expect(messages.count == 2, "doc and rory chose nothing: \(messages)")
             let history = try await client.get("/api/alerts/\(id)", token: world.admin).json?["history"]?.arrayValue ?? []
             let delivered = history.filter { $0["kind"] == "delivered" }.compactMap { $0["detail"]?.stringValue }

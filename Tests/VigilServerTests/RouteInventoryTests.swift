@@ -44,7 +44,10 @@ import VigilCore
             for route in routes {
                 let reply = try await client.request(route.method, route.path.replacingParameters(), json: route.method == .get ? nil : ["x": 1])
                 if route.method == .get {
-                    #expect(reply.status == .seeOther && reply.headers[.location] == "/", "\(Self.key(route)): \(reply.status)")
+                    let path = route.path.replacingParameters()
+                    #expect(
+                        reply.status == .seeOther && reply.headers[.location] == "/?next=" + URLQuery.escape(path),
+                        "\(Self.key(route)): \(reply.status)")
                 } else {
                     #expect(reply.status == .unauthorized && reply.isOperationOutcome, "\(Self.key(route)): \(reply.status)")
                 }

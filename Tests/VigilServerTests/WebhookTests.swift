@@ -68,7 +68,7 @@ import VigilCore
             #expect(accepted.count == messages.count && accepted.allSatisfy { !$0.duplicate })
             #expect(accepted.allSatisfy { $0.valid && $0.idInBody && $0.alert == id }, "signed with the secret; the event id in the body too")
             #expect(accepted.compactMap(\.type).sorted() == ["alert.acknowledged", "alert.commented", "alert.raised"], "reminders are for people")
-            #expect(accepted.allSatisfy { $0.link?.hasSuffix("/alerts#alert-\(id)") == true })
+            #expect(accepted.allSatisfy { $0.link?.hasSuffix("/alerts?alert=\(id)") == true })
             history = try await client.get("/api/alerts/\(id)", token: try await client.adminToken()).json?["history"]?.arrayValue ?? []
             #expect(history.filter { $0["kind"] == "delivered" }.count == messages.count)
             let audit = try await harness.runtime.store.auditRecords(after: 0, limit: 100_000).map(\.event)

@@ -10,7 +10,7 @@ struct AlertPageRoutes {
 
     var routes: [VigilRoute] {
         [
-            VigilRoute(.get, "/alerts", .session) { _, context in
+            VigilRoute(.get, "/alerts", .session) { request, context in
                 let user = try context.requireUser()
                 let access = try await runtime.alertViewer(context.principal)
                 let alerts = try await runtime.store.alerts(AlertQuery(statuses: [.active, .acknowledged], patients: access.patients, limit: 500))
@@ -26,7 +26,9 @@ struct AlertPageRoutes {
                 let csrf = context.session?.state.csrf ?? ""
                 return DashboardPages.page(
                     "alerts", title: "Alerts",
-                    values: AlertsPage.values(alerts, histories: histories, names: names, user: user, csrf: csrf, now: runtime.clock.now()),
+                    values: AlertsPage.values(
+                        alerts, histories: histories, names: names, user: user, csrf: csrf, now: runtime.clock.now(),
+                        focus: request.uri.queryParameters["alert"].flatMap { Int64(String($0)) }),
                     user: user, csrf: csrf)
             },
             VigilRoute(.post, "/alerts/:id/ack", .session) { _, context in

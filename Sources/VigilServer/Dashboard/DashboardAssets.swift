@@ -45,6 +45,7 @@ enum DashboardAssets {
         .item.high { border-left-color: var(--high); }
         .item.medium { border-left-color: var(--medium); }
         .item.low { border-left-color: var(--low); }
+        .item.focus { outline: 3px solid var(--ink); outline-offset: 2px; }
         .item .message { margin: .25rem 0; }
         .people, .status, .escalated { color: var(--muted); }
         .actions { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }

@@ -11,19 +11,22 @@ struct DashboardRoutes {
     var routes: [VigilRoute] {
         [
             VigilRoute(.get, "/", .public) { request, _ in
+                let next = ReturnPath.safe(request.uri.queryParameters["next"].map(String.init))
                 if let id = request.cookies[DashboardCookie.session]?.value, let session = runtime.sessions.resume(id, now: runtime.clock.now()),
                     let user = try await runtime.store.user(id: session.user)
                 {
-                    return DashboardPages.seeOther(Self.home(of: user))
+                    return DashboardPages.seeOther(next ?? Self.home(of: user))
                 }
-                return signInPage()
+                return signInPage(next: next)
             },
             VigilRoute(.post, "/signin", .public) { request, context in
                 var request = request
                 let form = try await URLEncodedForm(request: &request)
                 let username = form["username"] ?? ""
                 guard let expected = request.cookies[DashboardCookie.signIn]?.value, form["csrf"] == expected else {
-                    return signInPage(error: "The sign-in form expired. Please try again.", username: username, status: .forbidden)
+                    return signInPage(
+                        error: "The sign-in form expired. Please try again.", username: username, next: ReturnPath.safe(form["next"]),
+                        status: .forbidden)
                 }
                 let user: UserAccount
                 do {
@@ -31,10 +34,10 @@ struct DashboardRoutes {
                         username: username, password: form["password"] ?? "", client: context.clientAddress, resource: "/signin")
                 } catch let error as VigilError {
                     let status: HTTPResponse.Status = error.code == .tooManyRequests ? .tooManyRequests : .unauthorized
-                    return signInPage(error: error.message, username: username, status: status)
+                    return signInPage(error: error.message, username: username, next: ReturnPath.safe(form["next"]), status: status)
                 }
                 let (id, _) = runtime.sessions.start(user: user, now: runtime.clock.now())
-                var response = DashboardPages.seeOther(Self.home(of: user))
+                var response = DashboardPages.seeOther(ReturnPath.safe(form["next"]) ?? Self.home(of: user))
                 response.setCookie(DashboardCookie.make(DashboardCookie.session, id, secure: secure))
                 response.setCookie(DashboardCookie.cleared(DashboardCookie.signIn, secure: secure))
                 return response
@@ -91,10 +94,12 @@ struct DashboardRoutes {
         }
     }
 
-    /// The sign-in form with a fresh CSRF token in a cookie and a hidden field (double submit).
-    private func signInPage(error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {
+    /// The sign-in form with a fresh CSRF token in a cookie and a hidden field (double submit),
+    /// and the page to go back to afterwards.
+    private func signInPage(error: String? = nil, username: String = "", next: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let token = SecureRandom.token(24)
         var values: [String: Any] = ["csrf": token, "username": username]
+        if let next { values["next"] = next }
         if let error { values["error"] = error }
         var response = DashboardPages.page("signin", title: "Sign in", values: values, status: status)
         response.setCookie(DashboardCookie.make(DashboardCookie.signIn, token, secure: secure))

@@ -41,6 +41,7 @@ enum DashboardTemplates {
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         <form method="post" action="/signin">
         <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#next}}<input type="hidden" name="next" value="{{next}}">{{/next}}
         <label for="username">Username</label>
         <input id="username" name="username" autocomplete="username" required autofocus value="{{username}}">
         <label for="password">Password</label>
@@ -73,10 +74,11 @@ enum DashboardTemplates {
     static let alerts = """
         <h1>Alerts <span class="count">{{count}}</span></h1>
         <p class="note">Open alerts of your patients: highest priority first, then the oldest.</p>
+        {{#missing}}<p class="note" role="status">Alert {{missing}} is not open any more, or is not about one of your patients.</p>{{/missing}}
         {{^alerts}}<p class="empty">No open alerts.</p>{{/alerts}}
         <ol class="inbox" id="inbox">
         {{#alerts}}
-        <li class="item {{priority}}" data-alert="{{id}}" data-patient="{{patient}}">
+        <li class="item {{priority}}{{#focus}} focus{{/focus}}" id="alert-{{id}}" data-alert="{{id}}" data-patient="{{patient}}">
         <div class="head"><span class="badge {{priority}}">{{symbol}} {{priorityText}}</span> <a class="name" href="/patients/{{patient}}">{{patientName}}</a> <span class="when">{{ago}}</span> <span class="status">{{statusText}}</span>{{#escalated}} <span class="escalated">escalated to level {{escalation}}</span>{{/escalated}}</div>
         <p class="message">{{message}}</p>
         <p class="people">Notified: {{notified}}{{#acknowledgedBy}} · acknowledged by {{acknowledgedBy}}{{/acknowledgedBy}}</p>

@@ -20,7 +20,7 @@ public struct SessionMiddleware: RouterMiddleware {
             let user = try await runtime.account(session.user, signedInAt: session.generation)
         else {
             guard request.method == .get else { throw VigilError(.unauthenticated, "your session has ended: sign in again") }
-            var response = DashboardPages.seeOther("/")
+            var response = DashboardPages.seeOther(ReturnPath.signIn(returningTo: request.uri.description))
             response.setCookie(DashboardCookie.cleared(DashboardCookie.session, secure: runtime.configuration.tlsCertificate != nil))
             return response
         }

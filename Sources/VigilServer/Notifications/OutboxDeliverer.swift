@@ -115,10 +115,10 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     private func deliver(_ message: OutboxMessage) async -> (DeliveryOutcome, AuditEvent?) {
         var event = (try? JSON.parse(message.payload).objectValue) ?? JSONObject()
         event["id"] = .string(message.eventID)
-        event["link"] = .string("\(linkBase)/alerts#alert-\(message.alert)")
+        event["link"] = .string("\(linkBase)/alerts?alert=\(message.alert)")
         let patient = event["alert"]?["patient"]?.stringValue.flatMap(FHIRReference.init)?.id
         let body = Array(JSON.object(event).text.utf8)
-        let text = NotificationText(event: .object(event), link: "\(linkBase)/alerts#alert-\(message.alert)")
+        let text = NotificationText(event: .object(event), link: "\(linkBase)/alerts?alert=\(message.alert)")
         let problem: String
         do {
             switch message.channel {
