@@ -6,7 +6,8 @@ public import VigilCore
 /// once a second; 16 deliveries at a time. A message not accepted is tried again after 5 seconds,
 /// then twice as long each time up to 15 minutes, until 24 hours after it was written; then it is
 /// given up. Every outcome is stored through the writer, with a step in the alert's history when it
-/// was delivered, first failed or given up, and an audit event for each disclosure. A message is
+/// was delivered, first failed or given up, and an audit event for each disclosure. A person's
+/// message that failed ``escalateAfter`` times escalates its alert. A message is
 /// marked delivered only after its receiver accepted it: a crash in between delivers it again,
 /// with the same event id for the receiver to drop.
 public final class OutboxDeliverer: Service, CommitSubscriber {
@@ -115,10 +116,11 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     private func deliver(_ message: OutboxMessage) async -> (DeliveryOutcome, AuditEvent?) {
         var event = (try? JSON.parse(message.payload).objectValue) ?? JSONObject()
         event["id"] = .string(message.eventID)
-        event["link"] = .string("\(linkBase)/alerts?alert=\(message.alert)")
+        let link = "\(linkBase)/alerts?alert=\(message.alert)"
+        event["link"] = .string(link)
         let patient = event["alert"]?["patient"]?.stringValue.flatMap(FHIRReference.init)?.id
         let body = Array(JSON.object(event).text.utf8)
-        let text = NotificationText(event: .object(event), link: "\(linkBase)/alerts?alert=\(message.alert)")
+        let text = NotificationText(event: .object(event), link: link)
         let problem: String
         do {
             switch message.channel {
