@@ -2,8 +2,7 @@ import Foundation
 import VigilCore
 
 /// `Tests/Python/notification_receivers.py` on 127.0.0.1: a mail server (Python's `aiosmtpd`)
-/// and a text-message gateway, logging what they receive, and failing on demand. For the tests and
-/// `vigil bench`.
+/// and a text-message gateway, logging what they receive, and failing on demand. For the tests.
 public final class LocalNotificationReceivers: Sendable {
     /// One message received.
     public struct Message: Sendable, Decodable {
@@ -18,46 +17,20 @@ public final class LocalNotificationReceivers: Sendable {
         public var received: Double
     }
 
-    private let directory: String
-    private let process: ChildProcess
-    public let smtpPort: Int
-    public let gatewayPort: Int
+    private let server: LocalPythonServer
+    public var smtpPort: Int { server.ports[0] }
+    public var gatewayPort: Int { server.ports[1] }
     public var gatewayURL: String { "http://127.0.0.1:\(gatewayPort)/messages" }
 
     public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-receivers-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: LocalWebhookReceiver.script).deletingLastPathComponent().appendingPathComponent("notification_receivers.py")
-        process = try ChildProcess.spawn(
-            "/usr/bin/env",
-            ["python3", script.path, "--port-file", directory + "/ports", "--log", directory + "/log", "--fail-while", directory + "/fail"],
-            log: directory + "/output", endsWithThisProcess: false)
-        var ports: [Int] = []
-        for _ in 0..<400 where ports.count != 2 {
-            ports = ((try? String(contentsOfFile: directory + "/ports", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int($0) }
-            if ports.count != 2 { usleep(25_000) }
+        server = try LocalPythonServer("notification_receivers.py", ports: 2) { directory in
+            ["--log", directory + "/log", "--fail-while", directory + "/fail"]
         }
-        guard ports.count == 2 else {
-            process.stop(SIGKILL)
-            throw VigilError(.internal, "the receivers did not start: \((try? String(contentsOfFile: directory + "/output", encoding: .utf8)) ?? "")")
-        }
-        (smtpPort, gatewayPort) = (ports[0], ports[1])
-    }
-
-    deinit {
-        process.stop(SIGKILL)
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Refuse everything (`true`: mail 451, gateway 503), or accept again.
-    public func failing(_ on: Bool) {
-        let path = directory + "/fail"
-        if on { _ = FileManager.default.createFile(atPath: path, contents: Data()) } else { try? FileManager.default.removeItem(atPath: path) }
-    }
+    public func failing(_ on: Bool) { server.toggle("fail", on) }
 
     /// Every message accepted so far, in order.
-    public var messages: [Message] {
-        let text = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Message.self, from: Data($0.utf8)) }
-    }
+    public var messages: [Message] { server.logged(Message.self) }
 }

@@ -45,12 +45,7 @@ public struct NotificationPreferences: Sendable, Equatable {
                     .invalid, kind == .email ? "address is an e-mail address" : "address is a number: + and 6 to 15 digits, or digits alone",
                     expression: "\(place).address")
             }
-            let named = item["priorities"]?.arrayValue ?? [.string("high"), .string("medium"), .string("low")]
-            let priorities = Set(named.compactMap { $0.stringValue.flatMap(Priority.init(rawValue:)) })
-            guard priorities.count == named.count, !priorities.isEmpty else {
-                throw VigilError(.invalid, "priorities are high, medium and low", expression: "\(place).priorities")
-            }
-            return Channel(kind: kind, address: address, priorities: priorities)
+            return Channel(kind: kind, address: address, priorities: try Self.priorities(item["priorities"], at: "\(place).priorities"))
         }
         if let hours = json["quietHours"] {
             guard let start = hours["start"]?.stringValue, let end = hours["end"]?.stringValue,
@@ -64,6 +59,18 @@ public struct NotificationPreferences: Sendable, Equatable {
                 timeZone: zone, at: "quietHours")
             quietHours = (start, end, zoneName)
         }
+    }
+
+    /// Priorities as a notification setting names them (a person's channel, a webhook): a list of
+    /// `high`, `medium` and `low`; all three when absent.
+    public static func priorities(_ value: JSON?, at place: String) throws -> Set<Priority> {
+        guard let value else { return [.high, .medium, .low] }
+        let named = value.arrayValue ?? []
+        let priorities = named.compactMap { $0.stringValue.flatMap(Priority.init(rawValue:)) }
+        guard !named.isEmpty, priorities.count == named.count else {
+            throw VigilError(.invalid, "priorities are a list of high, medium and low", expression: place)
+        }
+        return Set(priorities)
     }
 
     /// The channels that carry an alert of `priority` at `time`: those chosen for it, none of

@@ -15,9 +15,10 @@ struct OnDutyRoutes {
             VigilRoute(.get, "/api/on-duty") { request, context in
                 let access = try await runtime.alertViewer(context.principal)
                 let query = request.uri.queryParameters
-                guard let text = query["patient"].map(String.init), let patient = Self.patientID(text) else {
-                    throw VigilError(.invalid, "patient is required: ID or Patient/ID", expression: "patient")
-                }
+                guard let text = query["patient"].map(String.init),
+                    let reference = FHIRReference(searchValue: text, defaultType: "Patient"), reference.type == "Patient"
+                else { throw VigilError(.invalid, "patient is required: ID or Patient/ID", expression: "patient") }
+                let patient = reference.id
                 let at = try query["at"].map { try Self.instant(String($0)) } ?? runtime.clock.now()
                 let kind = query["kind"].map(String.init) ?? ""
                 guard access.canSee(patient: patient) else {
@@ -56,11 +57,6 @@ struct OnDutyRoutes {
             "patient": .string("Patient/\(patient)"), "at": .string(FHIRDateTime.instant(milliseconds: at)), "people": .array(people),
             "notified": .object(told),
         ]
-    }
-
-    private static func patientID(_ text: String) -> String? {
-        let id = text.hasPrefix("Patient/") ? String(text.dropFirst(8)) : text
-        return FHIRReference("Patient/\(id)") != nil ? id : nil
     }
 
     private static func instant(_ text: String) throws -> Int64 {

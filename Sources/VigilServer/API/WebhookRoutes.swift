@@ -1,4 +1,5 @@
 import Hummingbird
+import VigilClinical
 import VigilCore
 
 /// Webhooks (administrators; docs/notifications.md): `POST /api/webhooks` adds an HTTPS endpoint
@@ -14,7 +15,7 @@ struct WebhookRoutes {
                 let admin = try context.requireAdmin()
                 let body = try await FHIRJSON.body(of: request, maxBytes: 16 << 10, maxDepth: 4)
                 guard let url = body["url"]?.stringValue else { throw VigilError(.invalid, "send {\"url\": \"https://…\"}", expression: "url") }
-                let priorities = try Self.priorities(body["priorities"])
+                let priorities = try NotificationPreferences.priorities(body["priorities"], at: "priorities")
                 _ = try await WebhookAddress.resolve(url, allow: runtime.configuration.webhookAllow)
                 let event = runtime.auditEvent(.user(admin), client: context.clientAddress, action: .create, resource: "webhook")
                 let webhook = Webhook(url: url, priorities: priorities, created: runtime.clock.now())
@@ -40,21 +41,6 @@ struct WebhookRoutes {
                 return Response(status: .noContent)
             },
         ]
-    }
-
-    /// The priorities a webhook is told of: all when absent.
-    private static func priorities(_ value: JSON?) throws -> Set<Priority> {
-        guard let value else { return [.high, .medium, .low] }
-        guard let items = value.arrayValue, !items.isEmpty else {
-            throw VigilError(.invalid, "priorities is a list of high, medium, low", expression: "priorities")
-        }
-        return try Set(
-            items.enumerated().map { index, item in
-                guard let priority = item.stringValue.flatMap(Priority.init(rawValue:)) else {
-                    throw VigilError(.invalid, "a priority is high, medium or low", expression: "priorities[\(index)]")
-                }
-                return priority
-            })
     }
 
     private static func json(_ webhook: Webhook) -> JSON {

@@ -24,7 +24,7 @@ final class CareTeamRosters: Sendable {
     /// How long the rosters of now and the accounts are reused, in milliseconds.
     let lifetime: Int64 = 10_000
     private struct Cache {
-        var users: (at: Int64, users: [UserAccount])?
+        var accounts: (at: Int64, accounts: Accounts)?
         var rosters: [String: (at: Int64, roster: DutyRoster?)] = [:]
         var generation: UInt64 = 0
     }
@@ -74,25 +74,35 @@ final class CareTeamRosters: Sendable {
         return policy.level(accountRole: user.role.rawValue, teamRoles: teamRoles)
     }
 
-    /// The accounts, reused while fresh.
-    func users() async throws -> [UserAccount] {
-        let now = clock.now()
-        let (cached, generation) = cache.withLock { ($0.users, $0.generation) }
-        if let cached, now >= cached.at, now - cached.at < lifetime { return cached.users }
-        let users = try await store.users()
-        cache.withLock { cache in if cache.generation == generation { cache.users = (now, users) } }
-        return users
+    /// The accounts, and how each person who chose to be told beyond the dashboard wants it (by
+    /// `user/NAME`), read together so that preferences are read once per reading of the accounts.
+    struct Accounts: Sendable {
+        var users: [UserAccount]
+        var preferences: [String: NotificationPreferences]
+
+        init(_ users: [UserAccount]) {
+            self.users = users
+            preferences = [:]
+            for user in users where !user.disabled {
+                guard let json = user.notifications, let chosen = try? NotificationPreferences(json: json) else { continue }
+                preferences["user/\(user.username)"] = chosen
+            }
+        }
     }
 
-    /// How each person who chose to be told beyond the dashboard wants it, by account (`user/NAME`).
-    func preferences() async throws -> [String: NotificationPreferences] {
-        var preferences: [String: NotificationPreferences] = [:]
-        for user in try await users() where !user.disabled {
-            guard let json = user.notifications, let chosen = try? NotificationPreferences(json: json) else { continue }
-            preferences["user/\(user.username)"] = chosen
-        }
-        return preferences
+    /// The accounts, reused while fresh.
+    func accounts() async throws -> Accounts {
+        let now = clock.now()
+        let (cached, generation) = cache.withLock { ($0.accounts, $0.generation) }
+        if let cached, now >= cached.at, now - cached.at < lifetime { return cached.accounts }
+        let accounts = Accounts(try await store.users())
+        cache.withLock { cache in if cache.generation == generation { cache.accounts = (now, accounts) } }
+        return accounts
     }
+
+    func users() async throws -> [UserAccount] { try await accounts().users }
+
+    func preferences() async throws -> [String: NotificationPreferences] { try await accounts().preferences }
 
     /// The hours of the PractitionerRoles of `practitioners` in force at `time`, by practitioner.
     /// Hours that cannot be read (stored before they were checked) are left out with a warning:
@@ -149,7 +159,7 @@ extension CareTeamRosters: CommitSubscriber {
         guard !commit.users.isEmpty || commit.resources.contains(where: { Self.sources.contains($0.type) }) else { return }
         cache.withLock { cache in
             cache.generation &+= 1
-            cache.users = nil
+            cache.accounts = nil
             cache.rosters.removeAll(keepingCapacity: true)
         }
     }

@@ -1,7 +1,7 @@
 public import ServiceLifecycle
 
-/// Re-notifies and escalates open alerts on its own clock, once a second, whatever the analysis
-/// is doing (``AlertCenter/tick()``).
+/// Re-notifies, escalates and hands over open alerts on its own clock, once a second, whatever the
+/// analysis is doing (``AlertCenter/tick()``).
 public struct EscalationClock: Service {
     let alerts: AlertCenter
     let interval: Duration

@@ -18,9 +18,11 @@ extension AlertBatch {
             let hooks = alert.isPublicHealth ? [] : webhooks.filter { $0.priorities.contains(alert.priority) }
             var messages: [OutboxMessage] = []
             for (index, step) in historySteps(i).enumerated() {
-                let payload = Self.payload(step)
+                // Made once per step, and only for a step that has a message.
+                var payload: String?
                 func message(_ channel: OutboxMessage.Channel, _ target: String, _ address: String) -> OutboxMessage {
-                    OutboxMessage(step: index, channel: channel, target: target, address: address, payload: payload, created: now)
+                    if payload == nil { payload = Self.payload(step) }
+                    return OutboxMessage(step: index, channel: channel, target: target, address: address, payload: payload!, created: now)
                 }
                 if Self.webhookSteps.contains(step.entry.kind) { messages += hooks.map { message(.webhook, $0.target, $0.url) } }
                 for account in step.entry.recipients {
