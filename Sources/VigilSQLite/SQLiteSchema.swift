@@ -60,6 +60,9 @@ enum SQLiteSchema {
         migrator.registerMigration("17-notification-preferences") { db in
             for statement in version17 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("18-device-commands") { db in
+            for statement in version18 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -387,6 +390,35 @@ enum SQLiteSchema {
 
     /// How each person wants to be told beyond the dashboard.
     static let version17 = ["ALTER TABLE user ADD COLUMN notifications_json TEXT"]
+
+    /// Commands to devices and their steps.
+    static let version18 = [
+        """
+        CREATE TABLE command (
+            id INTEGER PRIMARY KEY,
+            device TEXT NOT NULL,
+            patient TEXT,
+            name TEXT NOT NULL,
+            parameters_json TEXT NOT NULL,
+            state TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            confirmed_by TEXT,
+            proposal TEXT,
+            reason TEXT,
+            created INTEGER NOT NULL,
+            deadline INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            UNIQUE (proposal, device, name)
+        )
+        """,
+        "CREATE INDEX command_device ON command (device, id)",
+        "CREATE INDEX command_patient ON command (patient, id)",
+        "CREATE INDEX command_open ON command (next_attempt) WHERE state IN ('requested', 'sent', 'delivered', 'accepted', 'proposed')",
+        "CREATE TABLE command_event (id INTEGER PRIMARY KEY, command_id INTEGER NOT NULL, state TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, detail TEXT)",
+        "CREATE INDEX command_event_command ON command_event (command_id, id)",
+    ]
 
     static let searchTables = ["search_token", "search_reference", "search_date", "search_string", "search_quantity"]
 

@@ -72,6 +72,8 @@ extension SQLiteStore {
             return (.webhook(try insert(webhook, db)), change.audit)
         case .removeWebhook(let id, let time):
             return (.revoked(try removeWebhook(id: id, at: time, db)), change.audit)
+        case .command(let command, let newSteps):
+            return (.command(try save(command, newSteps: newSteps, db)), change.audit)
         case .audit:
             return (.audited, change.audit)
         }

@@ -50,6 +50,12 @@ import VigilCore
             .user(
                 UserAccount(username: "u", role: .nurse, fhirUser: nil, passwordHash: "h", created: 0)))
         committed.add(Change(.revokeCredentials(device: "d3", id: nil, at: 0)), .revoked(1))
+        let command = DeviceCommand(
+            device: "pump-1", patient: "p1", name: "suspend-basal", parameters: ["minutes": 30], state: .requested, requestedBy: "user/u",
+            created: t0, deadline: t0 + 60_000)
+        var stored = command
+        (stored.id, stored.version) = (5, 1)
+        committed.add(Change(.command(command, newSteps: 0)), .command(stored))
         committed.auditHead = AuditHead(seq: 9, hash: [1, 2, 3])
         return committed
     }
@@ -68,6 +74,7 @@ import VigilCore
         #expect(step.alert.id == 12 && step.index == nil, "a new alert's notice carries the id the store gave it")
         #expect(committed.users == ["u"] && committed.credentials == ["d3"])
         #expect(committed.messages == 1 && committed.webhooks, "the outbox's worker and the webhook list are told")
+        #expect(committed.commands.map(\.id) == [5], "the command center is told, with the stored id")
         #expect(!committed.isQuiet)
         #expect(Committed().isQuiet)
     }
@@ -80,7 +87,7 @@ import VigilCore
         #expect(
             Set(object.keys) == [
                 "auditHead", "readings", "screenings", "refused", "clockAhead", "received", "resources", "derived", "alerts", "notices", "users",
-                "credentials", "messages", "webhooks",
+                "credentials", "messages", "webhooks", "commands",
             ])
         let resource = try #require((object["resources"] as? [[String: Any]])?.first)
         #expect(resource["json"] as? String == #"{"resourceType":"Patient","id":"p1","x":1.50}"#, "a resource keeps its exact JSON text")

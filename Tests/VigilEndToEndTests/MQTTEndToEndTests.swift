@@ -49,6 +49,25 @@ import VigilSimulator
         return Site(server: server, broker: broker, admin: admin, tokens: tokens)
     }
 
+    /// Makes ox1 a vital-signs monitor and gives p1 a nurse (nina) who may command it.
+    static func monitorWithANurse(_ site: Site) async throws {
+        _ = try await site.server.request(
+            .PUT, "/fhir/Device/ox1", token: site.admin,
+            json: [
+                "resourceType": "Device", "id": "ox1", "patient": ["reference": "Patient/p1"],
+                "type": ["coding": [["system": "urn:vigil:device-type", "code": "vital-signs-monitor"]]],
+            ])
+        try await site.server.put("Practitioner", "n1", ["name": [["family": "n1"]]], token: site.admin)
+        try await site.server.put(
+            "CareTeam", "t1",
+            ["status": "active", "subject": ["reference": "Patient/p1"], "participant": [["member": ["reference": "Practitioner/n1"]]]],
+            token: site.admin)
+        let user = try await site.server.request(
+            .POST, "/api/users", token: site.admin,
+            json: ["username": "nina", "password": "password-of-nina", "role": "nurse", "fhirUser": "Practitioner/n1"])
+        #expect(user.status == .created, "\(user.text)")
+    }
+
     /// Whether a server's `/metrics` say it is connected to the broker and subscribed.
     static func isSubscribed(_ metrics: String) -> Bool { MetricsText.value("vigil_mqtt_connected", in: metrics) == 1 }
 
@@ -159,7 +178,8 @@ import VigilSimulator
         let quarantine = try await site.server.request(.GET, "/api/quarantine?device=ox2", token: site.admin)
         #expect(quarantine.json?["quarantine"]?.arrayValue?.isEmpty == true)
 
-        // A command reaches its device only, through the broker (QoS 1).
+        // A command reaches its device only, through the broker (QoS 1), and only the device answers it.
+        try await Self.monitorWithANurse(site)
         let commands = try await TopicListener(
             port: site.broker.port, topic: "vigil/devices/ox1/commands", username: "ox1", password: site.tokens["ox1"]!)
         defer { commands.stop() }
@@ -167,12 +187,25 @@ import VigilSimulator
         let snooping = try await TopicListener(
             port: site.broker.port, topic: "vigil/devices/ox1/commands", username: "ox2", password: site.tokens["ox2"]!)
         defer { snooping.stop() }
-        let sent = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: ["sampling": ["interval": 5]])
-        #expect(sent.status == .accepted && sent.json?["topic"] == "vigil/devices/ox1/commands", "\(sent.text)")
-        #expect(try await commands.next() == #"{"sampling":{"interval":5}}"#)
+        let nurse = try await site.server.token("nina", "password-of-nina")
+        let sent = try await site.server.request(.POST, "/api/devices/ox1/commands", token: nurse, json: ["command": "measure-now"])
+        let id = try #require(sent.json?["id"]?.int64Value, "\(sent.text)")
+        let message = try JSON.parse(try #require(try await commands.next()))
+        #expect(message["id"]?.int64Value == id && message["command"] == "measure-now")
         #expect(try await snooping.next(timeout: .seconds(2)) == nil)
-        let notAnObject = try await site.server.request(.POST, "/api/devices/ox1/commands", token: site.admin, json: [1, 2])
-        #expect(notAnObject.status == .badRequest)
+        // ox2 answering for ox1 (on ox1's topic, or naming ox1's command on its own) changes nothing; ox1's answer counts.
+        for (user, topic) in [
+            ("ox2", "vigil/devices/ox1/commands/ack"), ("ox2", "vigil/devices/ox2/commands/ack"), ("ox1", "vigil/devices/ox1/commands/ack"),
+        ] {
+            let answer = try site.broker.client(
+                Mosquitto.publisher, ["-u", user, "-P", site.tokens[user]!, "-q", "1", "-t", topic, "-m", #"{"id":\#(id),"status":"accepted"}"#])
+            #expect(answer.status == 0)
+        }
+        try await CommandEndToEndTests.until("ox1's answer is recorded") {
+            try await site.server.request(.GET, "/api/commands/\(id)", token: nurse).json?["state"] == "accepted"
+        }
+        let history = try await site.server.request(.GET, "/api/commands/\(id)", token: nurse).json?["history"]?.arrayValue ?? []
+        #expect(history.filter { $0["state"] == "accepted" }.map { $0["by"] } == ["device/ox1"])
 
         // Wrong password and anonymous: refused at connect.
         for credentials in [["-u", "ox1", "-P", "not-the-token"], []] {

@@ -53,7 +53,7 @@ import VigilSimulator
         let site = try await Self.site(facilities: facilities)
         defer { site.server.stop(); site.broker.stop() }
         let fleet = Fleet(scenarios: scenarios, options: Self.options(site, speed: speed), start: Int64(Date().timeIntervalSince1970 * 1000))
-        #expect(fleet.transports == [.https: 10, .mqtt: 6, .hl7: 1])
+        #expect(fleet.transports == [.https: 10, .mqtt: 7, .hl7: 1])
         try await fleet.register(client: site.client, adminToken: site.admin)
         await fleet.run(client: site.client, measuringFor: .milliseconds(Int(hours * 3600 / speed * 1000)))
         let statistics = fleet.statistics
@@ -86,6 +86,12 @@ import VigilSimulator
                 }
             }
         }
+        // Mia's low proposed suspending her pump, for the school nurse to confirm.
+        let proposals = try await site.client.request(.GET, "/api/commands?device=school-pump-jensen", token: site.admin)
+        #expect(
+            proposals.json?["commands"]?.arrayValue?.contains {
+                $0["command"] == "suspend-basal" && $0["state"] == "proposed" && $0["requestedBy"]?.stringValue?.hasPrefix("rule/glucose-") == true
+            } == true, "\(proposals.text)")
         // The monitor behind the HL7 gateway got its readings in.
         let hdu = try await site.client.request(.GET, "/fhir/Observation?patient=hdu-silva&code=8867-4&_count=0", token: site.admin)
         #expect((hdu.json?["total"]?.int64Value ?? 0) > 300, "\(hdu.text)")

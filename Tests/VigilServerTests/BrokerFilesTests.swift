@@ -82,11 +82,15 @@ import VigilCore
         #expect(json["accepted"] == 2 && json["duplicates"] == 1 && json["seqs"]?.text == "[[4,6]]")
     }
 
-    @Test func readingsTopicsNameTheirDevice() {
-        #expect(DevicePublisher.device(readingsTopic: "vigil/devices/ox-1/readings") == "ox-1")
-        #expect(DevicePublisher.device(readingsTopic: "$share/vigil/vigil/devices/ox-1/readings") == "ox-1")
+    @Test func readingsAndAnswerTopicsNameTheirDevice() {
+        #expect(DevicePublisher.device(topic: "vigil/devices/ox-1/readings", .readings) == "ox-1")
+        #expect(DevicePublisher.device(topic: "$share/vigil/vigil/devices/ox-1/readings", .readings) == "ox-1")
+        #expect(DevicePublisher.device(topic: "$share/vigil/vigil/devices/pump-1/commands/ack", .commandAnswers) == "pump-1")
         for topic in ["vigil/devices/ox-1/ack", "vigil/devices//readings", "vigil/devices/a/b/readings", "other/devices/x/readings"] {
-            #expect(DevicePublisher.device(readingsTopic: topic) == nil, "\(topic)")
+            #expect(DevicePublisher.device(topic: topic, .readings) == nil, "\(topic)")
+        }
+        for topic in ["vigil/devices/pump-1/commands", "vigil/devices/pump-1/ack", "vigil/devices//commands/ack", "vigil/devices/pump-1/readings"] {
+            #expect(DevicePublisher.device(topic: topic, .commandAnswers) == nil, "\(topic)")
         }
     }
 }

@@ -191,19 +191,6 @@ import VigilTestFixtures
         }
     }
 
-    @Test func onlyAdministratorsCommandDevicesAndOnlyThroughABroker() async throws {
-        try await Harness().run { client in
-            let world = try await World.build(client)
-            let command: JSON = ["alarm": "on"]
-            #expect(try await client.post("/api/devices/d2/commands", token: world["nina"], command).status == .forbidden)
-            #expect(try await client.post("/api/devices/d2/commands", token: world.devices["d2"]!, command).status == .forbidden)
-            #expect(try await client.post("/api/devices/nope/commands", token: world.admin, command).status == .notFound)
-            // This server has no broker: the command cannot go anywhere, and says so.
-            let unavailable = try await client.post("/api/devices/d2/commands", token: world.admin, command)
-            #expect(unavailable.status == .serviceUnavailable && unavailable.isOperationOutcome)
-        }
-    }
-
     @Test func oneCredentialCanBeRevokedAlone() async throws {
         try await Harness().run { client in
             let admin = try await client.adminToken()

@@ -131,11 +131,7 @@ import VigilCore
         try await harness.run { client in
             let world = try await World.build(client)
             _ = try await Self.roster(client, world)
-            let linked: JSON = [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]]
-            try await client.put(
-                ["resourceType": "Device", "status": "active", "patient": ["reference": "Patient/c1", "extension": linked]], id: "d3",
-                token: world.admin)
-            let device = try await client.deviceToken("d3", admin: world.admin)
+            let device = try await client.device("d3", on: "c1", admin: world.admin)
             _ = try await client.ingest([client.reading(1, code: "99504-3", value: 60, unit: "mg/dL")], token: device)
             await harness.settle()
             let alert = try #require(try await AlertRoutesTests.alerts(client, world.admin, "?kind=glucose-low").first)

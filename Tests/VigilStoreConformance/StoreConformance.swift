@@ -16,7 +16,7 @@ public enum StoreConformance {
     /// Every check, by name.
     public static let checks: [(name: String, check: Check)] =
         resourceChecks + searchChecks + readingChecks + accountChecks + auditChecks + alertChecks + applyChecks + populationChecks
-        + screeningChecks + whereaboutsChecks + outboxChecks
+        + screeningChecks + whereaboutsChecks + outboxChecks + commandChecks
 
     public static func run(_ name: String, on store: any VigilStore) async throws {
         guard let check = checks.first(where: { $0.name == name })?.check else {

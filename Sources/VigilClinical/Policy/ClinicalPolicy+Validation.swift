@@ -27,6 +27,7 @@ extension ClinicalPolicy {
                 problems.append("\(name): level \(level) for \(priority.rawValue) is not one of the \(escalation.levels.count) levels")
             }
         }
+        problems += commands.problems
         if episodes.bandHoldSeconds < 0 { problems.append("episodes.bandHoldSeconds is negative") }
         if Set(episodes.groups.map(\.id)).count != episodes.groups.count { problems.append("episodes.groups ids must be unique") }
         for (kind, points) in episodes.worsenBy where points <= 0 { problems.append("episodes.worsenBy.\(kind) must be positive") }

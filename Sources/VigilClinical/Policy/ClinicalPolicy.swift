@@ -31,6 +31,7 @@ public struct ClinicalPolicy: Sendable, Codable, Equatable {
     public var technical: TechnicalPolicy
     public var episodes: EpisodePolicy
     public var escalation: EscalationPolicy
+    public var commands: CommandPolicy
 
     /// Reads a policy document.
     /// - Throws: a decoding error, or ``VigilError`` listing the ``problems`` of a policy that
@@ -110,6 +111,7 @@ extension ClinicalPolicy {
         fever: .standard,
         technical: .standard,
         episodes: .standard,
-        escalation: .standard
+        escalation: .standard,
+        commands: .standard
     )
 }

@@ -28,7 +28,12 @@ public struct Change: Sendable, Equatable {
         case addWebhook(Webhook)
         /// Removes a webhook; its pending messages are dropped as failed.
         case removeWebhook(id: Int64, at: Int64)
-        /// Nothing but its audit events (reads, commands, backups).
+        /// A device command, new (id 0) or moved on from the ``DeviceCommand/version`` it was read
+        /// at, with its last `newSteps` history steps to add. Fails with
+        /// ``VigilError/Code/conflict`` when it changed since it was read, or when a rule proposed
+        /// the same command for the same alert before.
+        case command(DeviceCommand, newSteps: Int)
+        /// Nothing but its audit events (reads, backups).
         case audit
     }
 
@@ -85,6 +90,8 @@ public enum Applied: Sendable, Equatable {
     /// How many pings were erased.
     case erased(Int)
     case webhook(Webhook)
+    /// The command as stored, with its id and new version.
+    case command(DeviceCommand)
     case audited
 }
 

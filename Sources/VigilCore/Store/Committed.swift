@@ -30,6 +30,8 @@ public struct Committed: Sendable, Equatable, Codable {
     public var messages = 0
     /// Whether webhooks were added or removed.
     public var webhooks = false
+    /// Device commands in their state after the commit.
+    public var commands: [DeviceCommand] = []
 
     public init() {}
 
@@ -37,7 +39,7 @@ public struct Committed: Sendable, Equatable, Codable {
     public var isQuiet: Bool {
         readings.isEmpty && screenings.isEmpty && refused.isEmpty && resources.isEmpty && derived.isEmpty && alerts.isEmpty && notices.isEmpty
             && users.isEmpty
-            && credentials.isEmpty && messages == 0 && !webhooks
+            && credentials.isEmpty && messages == 0 && !webhooks && commands.isEmpty
     }
 
     /// Adds what `change` stored.
@@ -67,6 +69,8 @@ public struct Committed: Sendable, Equatable, Codable {
             }
         case (.addUser, .user(let user)), (.updateUser, .user(let user)):
             users.append(user.username)
+        case (.command, .command(let command)):
+            commands.append(command)
         case (.addWebhook, _), (.removeWebhook, _):
             webhooks = true
         case (.addCredential(let device, _, _, _), .credential), (.revokeCredentials(let device, _, _), .revoked):

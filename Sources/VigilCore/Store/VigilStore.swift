@@ -114,6 +114,16 @@ public protocol VigilStore: Sendable {
     /// How many outbox messages are pending.
     func pendingMessageCount() async throws -> Int
     func webhooks() async throws -> [Webhook]
+
+    // MARK: Device commands
+
+    /// A command with its history.
+    func command(id: Int64) async throws -> DeviceCommand?
+    /// Commands matching the query, with their histories, newest first.
+    func commands(_ query: CommandQuery) async throws -> [DeviceCommand]
+    /// Commands not yet final whose ``DeviceCommand/nextAttempt`` is at or before `time`, the
+    /// earliest first, with their histories.
+    func dueCommands(at time: Int64, limit: Int) async throws -> [DeviceCommand]
     func alert(id: Int64) async throws -> Alert?
     /// Alerts matching the query, newest first.
     func alerts(_ query: AlertQuery) async throws -> [Alert]

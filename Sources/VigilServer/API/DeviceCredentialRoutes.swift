@@ -3,7 +3,6 @@ import VigilCore
 
 /// Device credentials (administrators): `POST /api/devices/{id}/credentials` issues a token,
 /// shown once; `DELETE` revokes the device's credentials (all, or one by id).
-/// `POST /api/devices/{id}/commands` sends a device a command through the MQTT broker.
 struct DeviceCredentialRoutes {
     let runtime: VigilRuntime
 
@@ -29,22 +28,6 @@ struct DeviceCredentialRoutes {
                 )
                 response.headers[.cacheControl] = "no-store"
                 return response
-            },
-            VigilRoute(.post, "/api/devices/:id/commands") { request, context in
-                let admin = try context.requireAdmin()
-                let device = try context.parameters.require("id")
-                guard FHIRID.isValid(device), try await runtime.store.resource(.device, id: device) != nil else {
-                    throw VigilError(.notFound, "Device/\(device) does not exist")
-                }
-                let command = try await FHIRJSON.body(of: request, maxBytes: 64 * 1024, maxDepth: 16)
-                guard case .object = command else { throw VigilError(.invalid, "a command is a JSON object") }
-                try runtime.devices.publish(command, device: device, channel: .commands)
-                try await runtime.audit([
-                    runtime.auditEvent(.user(admin), client: context.clientAddress, action: .execute, resource: "Device/\(device)/commands")
-                ])
-                return FHIRJSON.response(
-                    ["device": .string(device), "topic": .string(DevicePublisher.topic(device: device, .commands))], status: .accepted,
-                    mediaType: FHIRJSON.jsonMediaType)
             },
             VigilRoute(.delete, "/api/devices/:id/credentials") { _, context in
                 try await revoke(context, credential: nil)

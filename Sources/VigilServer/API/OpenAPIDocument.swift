@@ -395,15 +395,94 @@ enum OpenAPIDocument {
             "/api/devices/{id}/commands": {
               "parameters": [{"name": "id", "in": "path", "required": true, "description": "The Device's FHIR id", "schema": {"type": "string"}}],
               "post": {
-                "summary": "Send a command (a JSON object) to a device through the MQTT broker, on vigil/devices/{id}/commands at QoS 1 (administrators)",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "summary": "Ask for a command to a device on a patient of your care team, within the policy's commands, limits and roles; a therapy change is proposed until a second person confirms it (docs/commands.md)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["command"], "properties": {"command": {"type": "string"}, "parameters": {"type": "object", "additionalProperties": {"type": "number"}}, "deadlineSeconds": {"type": "integer"}}}}}},
                 "responses": {
-                  "202": {"description": "Handed to the broker (kept and resent until the broker acknowledges it)", "content": {"application/json": {"schema": {"type": "object", "properties": {"device": {"type": "string"}, "topic": {"type": "string"}}}}}},
+                  "201": {"description": "Stored, proposed or requested", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Command"}}}},
                   "400": {"$ref": "#/components/responses/Invalid"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Forbidden"},
                   "404": {"$ref": "#/components/responses/NotFound"},
-                  "503": {"$ref": "#/components/responses/Unavailable"}
+                  "422": {"$ref": "#/components/responses/Unprocessable"}
+                }
+              }
+            },
+            "/api/commands": {
+              "get": {
+                "summary": "Commands to the devices of your patients, newest first, with their histories",
+                "parameters": [
+                  {"name": "device", "in": "query", "schema": {"type": "string"}},
+                  {"name": "patient", "in": "query", "schema": {"type": "string"}},
+                  {"name": "state", "in": "query", "description": "Comma-separated states", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                  "200": {"description": "The commands", "content": {"application/json": {"schema": {"type": "object", "properties": {"commands": {"type": "array", "items": {"$ref": "#/components/schemas/Command"}}}}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/commands/{id}": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "get": {
+                "summary": "A command with its history",
+                "responses": {
+                  "200": {"description": "The command", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Command"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/commands/{id}/confirm": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "post": {
+                "summary": "Confirm a proposed command (not the person who asked for it; a role the policy names)",
+                "responses": {
+                  "200": {"description": "Requested: sent when due", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Command"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/commands/{id}/cancel": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "post": {
+                "summary": "Withdraw a command not yet sent, with a reason",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+                "responses": {
+                  "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Command"}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/device/commands": {
+              "get": {
+                "summary": "The commands waiting for the calling device (its token), for devices that cannot subscribe; each is marked delivered",
+                "responses": {
+                  "200": {"description": "The commands", "content": {"application/json": {"schema": {"type": "object", "properties": {"commands": {"type": "array", "items": {"$ref": "#/components/schemas/CommandMessage"}}}}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"}
+                }
+              }
+            },
+            "/api/device/commands/ack": {
+              "post": {
+                "summary": "The calling device's answer to one of its commands (as on vigil/devices/{id}/commands/ack)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommandAnswer"}}}},
+                "responses": {
+                  "200": {"description": "The command's state; recorded is false for a repeat or a late answer", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "integer"}, "state": {"type": "string"}, "recorded": {"type": "boolean"}}}}}},
+                  "400": {"$ref": "#/components/responses/Invalid"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -540,6 +619,28 @@ enum OpenAPIDocument {
                   "channels": {"type": "array", "maxItems": 5, "items": {"type": "object", "required": ["kind", "address"], "properties": {"kind": {"type": "string", "enum": ["email", "sms", "pager"]}, "address": {"type": "string"}, "priorities": {"type": "array", "items": {"type": "string", "enum": ["high", "medium", "low"]}}}}},
                   "quietHours": {"type": "object", "required": ["start", "end", "timeZone"], "properties": {"start": {"type": "string", "example": "22:00"}, "end": {"type": "string", "example": "07:00"}, "timeZone": {"type": "string", "example": "Europe/London"}}}
                 }
+              },
+              "Command": {
+                "type": "object",
+                "required": ["id", "device", "command", "parameters", "state", "requestedBy", "created", "deadline", "attempts", "history"],
+                "properties": {
+                  "id": {"type": "integer"}, "device": {"type": "string"}, "patient": {"type": "string"}, "command": {"type": "string"},
+                  "parameters": {"type": "object", "additionalProperties": {"type": "number"}},
+                  "state": {"type": "string", "enum": ["proposed", "requested", "sent", "delivered", "accepted", "rejected", "completed", "failed", "expired", "cancelled"]},
+                  "requestedBy": {"type": "string"}, "confirmedBy": {"type": "string"}, "proposal": {"type": "string"}, "reason": {"type": "string"},
+                  "created": {"type": "string", "format": "date-time"}, "deadline": {"type": "string", "format": "date-time"}, "attempts": {"type": "integer"},
+                  "history": {"type": "array", "items": {"type": "object", "required": ["state", "at", "by"], "properties": {"state": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "by": {"type": "string"}, "detail": {"type": "string"}}}}
+                }
+              },
+              "CommandMessage": {
+                "type": "object",
+                "required": ["id", "command", "parameters", "deadline"],
+                "properties": {"id": {"type": "integer"}, "command": {"type": "string"}, "parameters": {"type": "object", "additionalProperties": {"type": "number"}}, "deadline": {"type": "string", "format": "date-time"}}
+              },
+              "CommandAnswer": {
+                "type": "object",
+                "required": ["id", "status"],
+                "properties": {"id": {"type": "integer"}, "status": {"type": "string", "enum": ["delivered", "accepted", "rejected", "completed", "failed"]}, "detail": {"type": "string"}}
               },
               "Webhook": {
                 "type": "object",

@@ -75,7 +75,8 @@ public enum VigilApplication {
     public static func routes(runtime: VigilRuntime) -> [VigilRoute] {
         OperationsRoutes(runtime: runtime).routes + AuthRoutes(runtime: runtime).routes + IngestRoutes(runtime: runtime).routes
             + QuarantineRoutes(runtime: runtime).routes + UserRoutes(runtime: runtime).routes
-            + DeviceCredentialRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes + OnDutyRoutes(runtime: runtime).routes
+            + DeviceCredentialRoutes(runtime: runtime).routes + CommandRoutes(runtime: runtime).routes + AlertRoutes(runtime: runtime).routes
+            + OnDutyRoutes(runtime: runtime).routes
             + WebhookRoutes(runtime: runtime).routes + NotificationPreferenceRoutes(runtime: runtime).routes
             + BoardRoutes(runtime: runtime).routes
             + CohortRoutes(runtime: runtime).routes + ScreeningRoutes(runtime: runtime).routes + ExposureRoutes(runtime: runtime).routes
@@ -174,7 +175,8 @@ public enum VigilApplication {
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
             services: (runtime.analysis.map { [$0] } ?? []) + [
-                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.outbox, runtime.whereabouts, runtime.population, runtime.exports,
+                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.outbox, runtime.commands, runtime.whereabouts, runtime.population,
+                runtime.exports,
             ]
                 + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in

@@ -26,6 +26,8 @@ public struct VigilRuntime: Sendable {
     let webhookSigner: WebhookSigner
     /// Delivers the outbox's notifications.
     public let outbox: OutboxDeliverer
+    /// Commands to devices: asked for, proposed, sent, answered.
+    public let commands: CommandCenter
     /// The clinical rules; nil when they are off.
     public let analysis: AnalysisService?
     public let metrics: VigilMetrics
@@ -104,6 +106,8 @@ public struct VigilRuntime: Sendable {
             mail: configuration.smtpHost.map { SMTPSender(host: $0, port: configuration.smtpPort, from: configuration.smtpFrom) },
             texts: configuration.smsGateway.map { TextGateway(url: $0, token: configuration.smsGatewayToken?.value) }, alerts: alerts,
             linkBase: configuration.linkBase, logger: logger)
+        self.commands = CommandCenter(
+            store: store, writer: writer, clock: clock, policy: policy.commands, publisher: devices, directory: deviceDirectory, logger: logger)
         let analysis =
             configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
         self.analysis = analysis
@@ -121,6 +125,7 @@ public struct VigilRuntime: Sendable {
         }
         writer.subscribe(hub)
         writer.subscribe(outbox)
+        writer.subscribe(commands)
     }
 }
 

@@ -50,16 +50,19 @@ public struct BrokerFiles: Sendable {
     /// The ACL's text.
     public static let acl = """
         # Written by Vigil. Each device (its username is its Device id) publishes only its own
-        # readings and reads only its own acknowledgements and commands.
+        # readings and answers to commands, and reads only its own acknowledgements and commands.
         pattern write vigil/devices/%u/readings
+        pattern write vigil/devices/%u/commands/ack
         pattern read vigil/devices/%u/ack
         pattern read vigil/devices/%u/commands
 
         # The Vigil server: every device's readings (also through the shared subscription),
-        # every device's acknowledgements and commands.
+        # every device's acknowledgements and commands, and their answers.
         user \(serverUsername)
         topic read vigil/devices/+/readings
         topic read $share/vigil/vigil/devices/+/readings
+        topic read vigil/devices/+/commands/ack
+        topic read $share/vigil/vigil/devices/+/commands/ack
         topic write vigil/devices/+/ack
         topic write vigil/devices/+/commands
 

@@ -117,6 +117,7 @@ enum DashboardTemplates {
         <section id="immunizations"><h2>Immunizations</h2><ul>{{#immunizations}}<li>{{name}} <span class="when">{{date}}</span> ({{status}})</li>{{/immunizations}}</ul>{{^immunizations}}<p class="empty">None recorded.</p>{{/immunizations}}</section>
         <section id="team"><h2>Care team</h2><ul>{{#team}}<li>{{> contact}}</li>{{/team}}</ul>{{^team}}<p class="empty">Nobody named.</p>{{/team}}</section>
         <section id="devices"><h2>Devices</h2><ul>{{#devices}}<li>{{name}} <span class="unit">{{id}}</span> ({{status}}), last reading {{lastSeen}}</li>{{/devices}}</ul>{{^devices}}<p class="empty">None.</p>{{/devices}}</section>
+        <section id="commands"><h2>Device commands</h2><ul>{{#commands}}<li class="command {{state}}" data-command="{{id}}"><strong>{{command}}</strong>{{#parameters}} {{parameters}}{{/parameters}} to <span class="unit">{{device}}</span>: <span class="status">{{state}}</span>{{#reason}} ({{reason}}){{/reason}}<ol class="steps">{{#steps}}<li>{{at}} {{state}} by {{by}}{{#detail}}: {{detail}}{{/detail}}</li>{{/steps}}</ol></li>{{/commands}}</ul>{{^commands}}<p class="empty">None.</p>{{/commands}}</section>
         """
 
     static let school = """

@@ -148,11 +148,22 @@ struct PatientPageRoutes {
                 "lastSeen": lastSeen[deviceID].map { BoardPage.ago(seconds: max(0, (now - $0) / 1000)) } ?? "nothing in this period",
             ]
         }
+        let commands = try await runtime.store.commands(CommandQuery(patients: [id], limit: 20)).map { command -> [String: Any] in
+            [
+                "id": String(command.id), "command": command.name, "device": command.device, "state": command.state.rawValue,
+                "reason": command.reason ?? "",
+                "parameters": command.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.formattedForPage)" }.joined(separator: ", "),
+                "steps": command.history.map { step -> [String: Any] in
+                    ["at": SiteTime.current.moment(step.at, now: now), "state": step.state.rawValue, "by": step.actor, "detail": step.detail ?? ""]
+                },
+            ]
+        }
         var values: [String: Any] = [
             "id": id, "name": Board.Line.name(of: record) ?? "Patient/\(id)", "gender": record["gender"]?.stringValue ?? "",
             "hours": String(hours), "viewName": view.name, "zone": SiteTime.current.zoneName(at: now), "charts": charts, "reports": reports,
             "imaging": imaging, "treatments": treatments,
             "conditions": conditions, "immunizations": immunizations, "team": team, "devices": devices,
+            "commands": commands,
             "views": PatientPage.views.map { ["id": $0.id, "name": $0.name, "current": $0.id == view.id, "hours": String(hours), "patient": id] },
             "periods": PatientPage.periods.map { ["hours": String($0), "current": $0 == hours, "view": view.id, "patient": id] },
         ]

@@ -28,7 +28,7 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     static let concurrency = 16
     /// How long a message is tried, in milliseconds.
     static let lifetime: Int64 = 24 * 3_600_000
-    private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private let wake = WakeSignal()
     /// One delivery pass at a time: two would send the same due messages.
     private let passes = AsyncLock()
 
@@ -48,27 +48,13 @@ public final class OutboxDeliverer: Service, CommitSubscriber {
     static func backoff(attempts: Int) -> Int64 { min(5 << min(max(attempts - 1, 0), 20), 900) }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { [continuation = self.wake.continuation] in
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
-                        continuation.yield()
-                    }
-                }
-                for await _ in self.wake.stream {
-                    if Task.isCancelled { break }
-                    await self.deliverDue()
-                }
-                group.cancelAll()
-            }
-        }
+        await wake.run(every: .seconds(1)) { await self.deliverDue() }
         await sender.shutdown()
         await texts?.shutdown()
     }
 
     public func committed(_ commit: Committed) async {
-        if commit.messages > 0 { wake.continuation.yield() }
+        if commit.messages > 0 { wake.wake() }
     }
 
     /// Delivers every message due now, a batch at a time; returns how many were tried.

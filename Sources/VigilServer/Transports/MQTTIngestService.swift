@@ -11,14 +11,15 @@ import VigilCore
 /// topic through the shared subscription `$share/vigil/vigil/devices/+/readings` (so that several
 /// nodes share the load), sends each payload down the same ingest path as `POST /api/ingest`,
 /// PUBACKs once it is in the ingest queue, and after the commit publishes the device's
-/// acknowledgement on `vigil/devices/{id}/ack`.
+/// acknowledgement on `vigil/devices/{id}/ack`. Devices' answers to their commands
+/// (`vigil/devices/{id}/commands/ack`, shared the same way) go to the ``CommandCenter``.
 ///
 /// A payload on the topic of a device without an active credential (unknown or revoked) is
 /// quarantined and not acknowledged to the device. When the ingest queue is full the service
 /// stops reading from the broker until there is room.
 public struct MQTTIngestService: Service, CustomStringConvertible {
-    /// The subscription every node shares.
-    public static let filter = "$share/vigil/vigil/devices/+/readings"
+    /// The subscriptions every node shares: readings, and answers to commands.
+    public static let filters = ["$share/vigil/vigil/devices/+/readings", "$share/vigil/vigil/devices/+/commands/ack"]
 
     let runtime: VigilRuntime
     let endpoint: MQTTEndpoint
@@ -78,7 +79,7 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
             (username, password) = (BrokerFiles.serverUsername, runtime.broker.serverPassword)
         }
         var session = MQTTConnectionStateMachine.Configuration(
-            clientID: Self.clientID(dataDirectory: configuration.dataDirectory), filters: [Self.filter], username: username,
+            clientID: Self.clientID(dataDirectory: configuration.dataDirectory), filters: Self.filters, username: username,
             password: password.map { Array($0.utf8) })
         session.keepAlive = 30
         var client = MQTTClient.Configuration(host: endpoint.host, port: endpoint.port, session: session)
@@ -105,6 +106,11 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
     private func receive(_ publish: MQTTPacket.Publish, client: MQTTClient, queue: AsyncStream<PendingAck>.Continuation) async {
         while !Task.isCancelled {
             do {
+                if let device = DevicePublisher.device(topic: publish.topic, .commandAnswers) {
+                    try await answer(publish, device: device)
+                    if let id = publish.packetID { client.accepted(packetID: id) }
+                    return
+                }
                 let pending = try await enqueue(publish)
                 if let id = publish.packetID { client.accepted(packetID: id) }
                 if let pending { queue.yield(pending) }
@@ -117,10 +123,25 @@ public struct MQTTIngestService: Service, CustomStringConvertible {
         }
     }
 
+    /// A device's answer to a command. One that is not understood is logged and dropped (the
+    /// device is told nothing on MQTT); one the store could not take yet is retried.
+    private func answer(_ publish: MQTTPacket.Publish, device: String) async throws {
+        do {
+            guard FHIRID.isValid(device), try await runtime.broker.isActive(device: device) else {
+                throw VigilError(.forbidden, "the device has no active credential")
+            }
+            let body = try JSON.parse(Array(publish.payload.readableBytesView), limits: JSONLimits(maxDepth: 4))
+            try await runtime.commands.answer(body, from: device, client: nil)
+        } catch let error as VigilError where error.code != .unavailable {
+            runtime.logger.warning(
+                "a device's answer to a command was refused", metadata: ["device": "\(device.prefix(64))", "reason": "\(error.message)"])
+        }
+    }
+
     /// Validates, resolves and queues the payload (or quarantines it whole); nil when the topic is
     /// not a readings topic.
     private func enqueue(_ publish: MQTTPacket.Publish) async throws -> PendingAck? {
-        guard let device = DevicePublisher.device(readingsTopic: publish.topic) else {
+        guard let device = DevicePublisher.device(topic: publish.topic, .readings) else {
             runtime.logger.warning("MQTT message on an unexpected topic ignored", metadata: ["topic": "\(publish.topic)"])
             return nil
         }

@@ -11,6 +11,8 @@ public enum DeviceKind: String, Sendable, Codable, CaseIterable {
     case cgm
     case peakFlowMeter = "peak-flow-meter"
     case smartwatch
+    /// Measures nothing; carries out commands (suspend or resume basal delivery, set its rate).
+    case insulinPump = "insulin-pump"
 
     /// Each vital sign measured, with its default interval in seconds.
     public var cadence: [Vital: Double] {
@@ -25,6 +27,26 @@ public enum DeviceKind: String, Sendable, Codable, CaseIterable {
         case .cgm: [.glucose: 300]
         case .peakFlowMeter: [.peakFlow: 12 * 3600]
         case .smartwatch: [.heartRate: 300, .steps: 3600, .sleep: 24 * 3600]
+        case .insulinPump: [:]
+        }
+    }
+
+    /// The device type it is registered as for commands (`urn:vigil:device-type`, the command
+    /// policy's names), when it carries any out: over MQTT it obeys and answers them.
+    public var commandType: String? {
+        switch self {
+        case .insulinPump: "insulin-pump"
+        case .bedsideMonitor, .spotCheckMonitor: "vital-signs-monitor"
+        default: nil
+        }
+    }
+
+    /// What listens for its commands on the broker and carries them out, when it takes any.
+    func commandListener(device: String, token: String, host: String, port: Int) -> (any CommandListener)? {
+        switch self {
+        case .insulinPump: ActuatorLink(device: device, token: token, host: host, port: port, actuator: InsulinPump(programmedRate: 0.8))
+        case .bedsideMonitor, .spotCheckMonitor: ActuatorLink(device: device, token: token, host: host, port: port, actuator: MonitorSettings())
+        default: nil
         }
     }
 

@@ -113,9 +113,15 @@ public final class Fleet: Sendable {
                             host: options.mllp!.host, port: options.mllp!.port, device: member.model.id, patient: member.patient,
                             facility: member.facility, boot: boot)
                     }
+                // Over MQTT, a device that takes commands also listens for them.
+                let commands =
+                    member.transport == .mqtt
+                    ? member.model.kind.commandListener(device: member.model.id, token: token, host: options.mqtt!.host, port: options.mqtt!.port)
+                    : nil
                 group.addTask {
                     await withTaskGroup(of: Void.self) { device in
                         device.addTask { await link.run() }
+                        if let commands { device.addTask { await commands.run() } }
                         if member.model.kind == .smartwatch, member.transport != .hl7 {
                             await self.operate(
                                 Wearer(model: member.model, patient: member.patient, places: member.places), link: link, measuringUntil: stop)

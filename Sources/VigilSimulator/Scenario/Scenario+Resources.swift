@@ -131,7 +131,7 @@ public struct ScenarioResources: Sendable {
     }
 
     static func device(_ device: Scenario.Device, id: String, patient: String, since: Int64) -> JSON {
-        [
+        var resource: JSONObject = [
             "resourceType": "Device", "id": .string(id), "status": "active",
             "identifier": [["system": .string(identifierSystem), "value": .string(id)]],
             "deviceName": [["name": .string(device.kind.rawValue), "type": "model-name"]],
@@ -142,6 +142,8 @@ public struct ScenarioResources: Sendable {
                 ],
             ],
         ]
+        if let type = device.kind.commandType { resource["type"] = ["coding": [["system": "urn:vigil:device-type", "code": .string(type)]]] }
+        return .object(resource)
     }
 
     static func location(_ id: String, name: String, cutOff: Double? = nil) -> JSON {

@@ -93,6 +93,9 @@ final class GatedStore: VigilStore {
     func messages(alert: Int64) async throws -> [OutboxMessage] { try await inner.messages(alert: alert) }
     func pendingMessageCount() async throws -> Int { try await inner.pendingMessageCount() }
     func webhooks() async throws -> [Webhook] { try await inner.webhooks() }
+    func command(id: Int64) async throws -> DeviceCommand? { try await inner.command(id: id) }
+    func commands(_ query: CommandQuery) async throws -> [DeviceCommand] { try await inner.commands(query) }
+    func dueCommands(at time: Int64, limit: Int) async throws -> [DeviceCommand] { try await inner.dueCommands(at: time, limit: limit) }
     func alert(id: Int64) async throws -> Alert? { try await inner.alert(id: id) }
     func alerts(_ query: AlertQuery) async throws -> [Alert] { try await inner.alerts(query) }
     func latestAlert(patient: String, key: String) async throws -> Alert? { try await inner.latestAlert(patient: patient, key: key) }

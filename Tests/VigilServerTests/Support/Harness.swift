@@ -62,6 +62,7 @@ struct Harness {
             await runtime.alerts.tick()
         }
         await runtime.outbox.deliverDue()
+        await runtime.commands.dispatchDue()
         await runtime.whereabouts.review()
     }
 }
@@ -151,6 +152,20 @@ struct Client: Sendable {
         let reply = try await post("/api/users", token: admin, .object(body))
         #expect(reply.status == .created, "user \(username): \(reply.text)")
         return try await token(username, "password-of-\(username)")
+    }
+
+    /// A Device on `patient` since 2026-02-01 (of `type`, a coding, when given), and its token.
+    func device(_ id: String, on patient: String, type: JSON? = nil, admin: String) async throws -> String {
+        var device: JSONObject = [
+            "resourceType": "Device", "status": "active",
+            "patient": [
+                "reference": .string("Patient/\(patient)"),
+                "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": "2026-02-01T00:00:00Z"]],
+            ],
+        ]
+        if let type { device["type"] = ["coding": [type]] }
+        try await put(.object(device), id: id, token: admin)
+        return try await deviceToken(id, admin: admin)
     }
 
     /// Issues a device token.

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+public import VigilCore
+
+extension SQLiteStore {
+    static let commandColumns = """
+        id, device, patient, name, parameters_json, state, requested_by, confirmed_by, proposal, reason, created, deadline, attempts, \
+        next_attempt, version
+        """
+
+    public func command(id: Int64) async throws -> DeviceCommand? {
+        try await pool.read { db in try Self.commands(db, where: SQLFragment("id = ?", [id]), order: "id", limit: 1).first }
+    }
+
+    public func commands(_ query: CommandQuery) async throws -> [DeviceCommand] {
+        var conditions: [SQLFragment] = []
+        if let device = query.device { conditions.append(SQLFragment("device = ?", [device])) }
+        if let patients = query.patients { conditions.append(.in("patient", Array(patients))) }
+        if let states = query.states { conditions.append(.in("state", states.map(\.rawValue))) }
+        let condition = SQLFragment.all(conditions)
+        return try await pool.read { db in try Self.commands(db, where: condition, order: "id DESC", limit: query.limit) }
+    }
+
+    public func dueCommands(at time: Int64, limit: Int) async throws -> [DeviceCommand] {
+        let open = CommandState.allCases.filter { !$0.isFinal }.map(\.rawValue)
+        return try await pool.read { db in
+            try Self.commands(
+                db, where: .all([.in("state", open), SQLFragment("next_attempt <= ?", [time])]), order: "next_attempt, id", limit: limit)
+        }
+    }
+
+    private static func commands(_ db: Database, where condition: SQLFragment, order: String, limit: Int) throws -> [DeviceCommand] {
+        var commands = try Row.fetchAll(
+            db, sql: "SELECT \(commandColumns) FROM command WHERE \(condition.sql) ORDER BY \(order) LIMIT ?",
+            arguments: StatementArguments(condition.arguments + [limit])
+        ).map(command)
+        guard !commands.isEmpty else { return [] }
+        let index = Dictionary(uniqueKeysWithValues: commands.enumerated().map { ($1.id, $0) })
+        let steps = try Row.fetchCursor(
+            db,
+            sql:
+                "SELECT command_id, state, at, actor, detail FROM command_event WHERE \(SQLFragment.in("command_id", commands.map(\.id)).sql) ORDER BY id",
+            arguments: StatementArguments(commands.map(\.id)))
+        while let row = try steps.next() {
+            guard let position = index[row["command_id"]], let state = CommandState(rawValue: row["state"]) else { continue }
+            commands[position].history.append(CommandStep(state, at: row["at"], actor: row["actor"], detail: row["detail"]))
+        }
+        return commands
+    }
+
+    private static func command(_ row: Row) -> DeviceCommand {
+        let parameters = (try? JSON.parse(row["parameters_json"] as String).objectValue) ?? JSONObject()
+        return DeviceCommand(
+            id: row["id"], device: row["device"], patient: row["patient"], name: row["name"],
+            parameters: Dictionary(uniqueKeysWithValues: parameters.compactMap { member in member.value.doubleValue.map { (member.key, $0) } }),
+            state: CommandState(rawValue: row["state"]) ?? .failed, requestedBy: row["requested_by"], confirmedBy: row["confirmed_by"],
+            proposal: row["proposal"], reason: row["reason"], created: row["created"], deadline: row["deadline"], attempts: row["attempts"],
+            nextAttempt: row["next_attempt"], version: row["version"])
+    }
+
+    /// Inserts a new command, or moves one on from the version it was read at; adds its new steps.
+    func save(_ command: DeviceCommand, newSteps: Int, _ db: Database) throws -> DeviceCommand {
+        var saved = command
+        let parameters = JSON.object(JSONObject(command.parameters.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) })).text
+        if command.id == 0 {
+            if let proposal = command.proposal,
+                try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM command WHERE proposal = ? AND device = ? AND name = ?",
+                    arguments: [proposal, command.device, command.name])
+                    != nil
+            {
+                throw VigilError(.conflict, "\(command.name) was already proposed to Device/\(command.device) for \(proposal)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO command (device, patient, name, parameters_json, state, requested_by, confirmed_by, proposal, reason, created,
+                        deadline, attempts, next_attempt, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    """,
+                arguments: [
+                    command.device, command.patient, command.name, parameters, command.state.rawValue, command.requestedBy, command.confirmedBy,
+                    command.proposal, command.reason, command.created, command.deadline, command.attempts, command.nextAttempt,
+                ])
+            saved.id = db.lastInsertedRowID
+        } else {
+            try db.execute(
+                sql: """
+                    UPDATE command SET state = ?, confirmed_by = ?, reason = ?, attempts = ?, next_attempt = ?, version = version + 1
+                    WHERE id = ? AND version = ?
+                    """,
+                arguments: [
+                    command.state.rawValue, command.confirmedBy, command.reason, command.attempts, command.nextAttempt, command.id, command.version,
+                ])
+            guard db.changesCount == 1 else { throw VigilError(.conflict, "command \(command.id) changed since it was read") }
+        }
+        saved.version += 1
+        let step = try db.cachedStatement(sql: "INSERT INTO command_event (command_id, state, at, actor, detail) VALUES (?, ?, ?, ?, ?)")
+        for entry in command.history.suffix(newSteps) {
+            try step.execute(arguments: [saved.id, entry.state.rawValue, entry.at, entry.actor, entry.detail])
+        }
+        return saved
+    }
+}
