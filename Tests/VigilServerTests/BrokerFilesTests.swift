@@ -55,6 +55,7 @@ import VigilCore
         #expect(try String(contentsOfFile: files.passwordFile, encoding: .utf8) == "vigil-server:$7$101$s$h\n")
         let configuration = try String(contentsOfFile: files.configurationFile, encoding: .utf8)
         #expect(configuration.contains("listener 18830 127.0.0.1") && configuration.contains("allow_anonymous false"))
+        #expect(configuration.contains("\nset_tcp_nodelay true\n"), "small messages are not held for a delayed ACK")
         // The broker refuses what the server could not read whole.
         let limit = configuration.split(separator: "\n").first { $0.hasPrefix("max_packet_size ") }.flatMap { Int($0.split(separator: " ")[1]) }
         #expect(try #require(limit) < BrokerFiles.mqttPacketLimit(IngestLimits()))

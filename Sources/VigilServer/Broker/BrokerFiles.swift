@@ -86,6 +86,9 @@ public struct BrokerFiles: Sendable {
         persistence_location \(directory)/data/
         # The server acknowledges a message once it is in the ingest queue: let many be in flight.
         max_inflight_messages 1000
+        # Acknowledgements, commands and their answers are small messages: without this, Nagle's
+        # algorithm holds each until the peer's delayed ACK (40 ms on Linux).
+        set_tcp_nodelay true
         # Messages kept for a disconnected subscriber (the server while it restarts).
         max_queued_messages 1000000
         # A larger message is refused here (its sender is disconnected) instead of being stored
