@@ -16,9 +16,10 @@ struct BenchFleet: Sendable {
     static func deviceID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-d\(n)" }
     static func patientID(_ n: Int, prefix: String = "bench") -> String { "\(prefix)-p\(n)" }
 
-    static func create(on server: BenchServer, devices: Int, prefix: String = "bench", log: @Sendable (String) -> Void) async throws
-        -> BenchFleet
-    {
+    /// - Parameter type: a coding for every Device's `type` (a device type that takes commands).
+    static func create(
+        on server: BenchServer, devices: Int, prefix: String = "bench", type: JSON? = nil, log: @Sendable (String) -> Void
+    ) async throws -> BenchFleet {
         func patientID(_ n: Int) -> String { Self.patientID(n, prefix: prefix) }
         func deviceID(_ n: Int) -> String { Self.deviceID(n, prefix: prefix) }
         let signIn = try await server.request(
@@ -28,7 +29,16 @@ struct BenchFleet: Sendable {
         log("creating \(devices) patients and devices…")
         for start in stride(from: 0, to: devices, by: 500) {
             let entries: [JSON] = (start..<min(start + 500, devices)).flatMap { n -> [JSON] in
-                [
+                var device: JSONObject = [
+                    "resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
+                    "identifier": [["system": .string(identifierSystem), "value": .string(deviceID(n))]],
+                    "patient": [
+                        "reference": .string("Patient/\(patientID(n))"),
+                        "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
+                    ],
+                ]
+                if let type { device["type"] = ["coding": [type]] }
+                return [
                     [
                         "resource": [
                             "resourceType": "Patient", "id": .string(patientID(n)),
@@ -38,17 +48,7 @@ struct BenchFleet: Sendable {
                         ],
                         "request": ["method": "PUT", "url": .string("Patient/\(patientID(n))")],
                     ],
-                    [
-                        "resource": [
-                            "resourceType": "Device", "id": .string(deviceID(n)), "status": "active",
-                            "identifier": [["system": .string(identifierSystem), "value": .string(deviceID(n))]],
-                            "patient": [
-                                "reference": .string("Patient/\(patientID(n))"),
-                                "extension": [["url": .string(DeviceLinkHistory.sinceExtension), "valueDateTime": .string(since)]],
-                            ],
-                        ],
-                        "request": ["method": "PUT", "url": .string("Device/\(deviceID(n))")],
-                    ],
+                    ["resource": .object(device), "request": ["method": "PUT", "url": .string("Device/\(deviceID(n))")]],
                 ]
             }
             let reply = try await server.request(

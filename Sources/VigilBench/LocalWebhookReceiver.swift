@@ -14,6 +14,8 @@ public final class LocalWebhookReceiver: Sendable {
         public var duplicate: Bool
         public var type: String?
         public var alert: Int64?
+        /// The alert step's time, as the event says (`at`).
+        public var at: String?
         public var idInBody: Bool
         public var link: String?
         /// When it arrived, seconds since 1970.

@@ -24,4 +24,16 @@ enum TrivialRoute {
         }
         return Double(answered) / (ContinuousClock.now - start).seconds
     }
+
+    /// The latency of `count` requests, one at a time, `interval` apart.
+    static func latencies(_ server: BenchServer, count: Int, interval: Duration) async throws -> LatencyFigures {
+        var figures = LatencyFigures()
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            _ = try await server.request(.GET, "/health/live")
+            figures.record(ContinuousClock.now - start)
+            try await Task.sleep(for: interval)
+        }
+        return figures
+    }
 }

@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
         subcommands: [
             Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Exposures.self, Research.self, Connections.self,
-            Simulator.self, Alarms.self,
+            Simulator.self, Alarms.self, Notifications.self, Commands.self,
         ]
     )
 

@@ -68,6 +68,9 @@ smtp_port = probe.getsockname()[1]
 probe.close()
 controller = Controller(Mail(), hostname="127.0.0.1", port=smtp_port)
 controller.start()
+# socketserver listens with a backlog of 5: more simultaneous connections than that had their SYN
+# dropped and retried by the client a second later, which looked like a slow sender.
+http.server.ThreadingHTTPServer.request_queue_size = 128
 gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
 with open(args.port_file + ".tmp", "w") as ports:
     ports.write(f"{smtp_port} {gateway.server_address[1]}")

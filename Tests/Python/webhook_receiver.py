@@ -52,7 +52,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(args.log, "a") as log:
                 log.write(json.dumps({
                     "event": event_id, "status": status, "valid": valid, "duplicate": duplicate, "type": event.get("type"),
-                    "alert": event.get("alert", {}).get("id"), "idInBody": event.get("id") == event_id, "link": event.get("link"), "received": received,
+                    "alert": event.get("alert", {}).get("id"), "at": event.get("at"), "idInBody": event.get("id") == event_id, "link": event.get("link"), "received": received,
                 }) + "\n")
         self.send_response(status)
         self.send_header("Content-Length", "0")
@@ -62,6 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+# socketserver listens with a backlog of 5: more simultaneous connections than that had their SYN
+# dropped and retried by the client a second later, which looked like a slow sender.
+http.server.ThreadingHTTPServer.request_queue_size = 128
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(args.cert, args.key)

@@ -93,6 +93,8 @@ import VigilCore
             let malformed = try await Self.command(
                 client, world["doc"], device: "pump1", ["command": "suspend-basal", "parameters": ["minutes": "30"]])
             #expect(malformed.status == .badRequest)
+            let notAnObject = try await Self.command(client, world["doc"], device: "pump1", ["command": "suspend-basal", "parameters": [30]])
+            #expect(notAnObject.status == .badRequest)
             #expect(try await harness.runtime.store.commands(CommandQuery()).isEmpty, "nothing refused is kept as a command")
         }
     }

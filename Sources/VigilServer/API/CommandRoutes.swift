@@ -19,6 +19,9 @@ struct CommandRoutes {
                     throw VigilError(.invalid, "a command names what to do: \"command\" (a string)")
                 }
                 var parameters: [String: Double] = [:]
+                if let given = body["parameters"], given.objectValue == nil {
+                    throw VigilError(.invalid, "\"parameters\" is an object of numbers")
+                }
                 for member in body["parameters"]?.objectValue ?? [:] {
                     guard let value = member.value.doubleValue else { throw VigilError(.invalid, "parameter \(member.key) is not a number") }
                     parameters[member.key] = value

@@ -13,7 +13,7 @@ public import VigilCore
 extension CommandCenter: Service, CommitSubscriber {
     public func run() async throws {
         do {
-            let open = try await store.openAlerts()
+            let open = try await store.openAlerts().filter { proposalKinds.contains($0.kind) }
             raised.withLock { $0 = open + $0 }
         } catch {
             logger.error("open alerts could not be read for command proposals", metadata: ["error": "\(error)"])
@@ -23,7 +23,9 @@ extension CommandCenter: Service, CommitSubscriber {
 
     public func committed(_ commit: Committed) async {
         let raised = commit.notices.compactMap { notice -> Alert? in
-            guard case .alert(let step) = notice, step.transition == .raised || step.transition == .upgraded else { return nil }
+            guard case .alert(let step) = notice, step.transition == .raised || step.transition == .upgraded,
+                proposalKinds.contains(step.alert.kind)
+            else { return nil }
             return step.alert
         }
         if !raised.isEmpty { self.raised.withLock { $0 += raised } }
