@@ -1,0 +1,75 @@
+import Foundation
+import VigilCore
+
+/// A PostgreSQL cluster of its own for a test or a benchmark: made with `initdb` in a new
+/// temporary directory, listening on a free loopback port (and a socket in that directory),
+/// started and stopped with `pg_ctl`, removed with ``stop()``. PostgreSQL refuses to run as root:
+/// as root, its programs run as the `postgres` system user Debian's package creates, and the
+/// directory is that user's.
+public final class LocalPostgres: Sendable {
+    /// Where Debian installs the newest PostgreSQL's programs; nil when it is not installed.
+    public static let binaries: String? = {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        return versions.compactMap(Int.init).sorted().last.map { "/usr/lib/postgresql/\($0)/bin" }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") ? $0 : nil }
+    }()
+
+    public let port: Int
+    public let directory: String
+    /// The database superuser, who owns the cluster.
+    public let superuser = "vigil_admin"
+    private let binaries: String
+    private let owner: String?
+
+    /// Makes and starts the cluster, with the settings durability needs (`fsync`,
+    /// `synchronous_commit`) left on.
+    public init() throws {
+        guard let binaries = Self.binaries else { throw VigilError(.unavailable, "PostgreSQL is not installed (apt-get install postgresql)") }
+        self.binaries = binaries
+        port = try Loopback.freePort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-postgres-\(UUID().uuidString)").path
+        owner = getuid() == 0 ? "postgres" : nil
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let owner {
+            let chown = try ChildProcess.run("/usr/bin/chown", [owner, directory])
+            guard chown.status == 0 else { throw VigilError(.internal, "cannot give \(directory) to \(owner): \(chown.output)") }
+        }
+        try run("initdb", ["-D", directory + "/data", "-U", superuser, "--auth", "trust", "--encoding", "UTF8", "--no-instructions"])
+        try run(
+            "pg_ctl",
+            [
+                "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60",
+                "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1", "start",
+            ])
+    }
+
+    /// `postgres://vigil_admin@127.0.0.1:PORT/DATABASE`.
+    public func url(database: String = "postgres") -> String { "postgres://\(superuser)@127.0.0.1:\(port)/\(database)" }
+
+    /// Runs SQL with `psql` as the superuser; what it printed (unaligned, tuples only).
+    public func sql(_ statement: String, database: String = "postgres") throws -> String {
+        try run(
+            "psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", superuser, "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", statement]
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the cluster (fast shutdown) and removes its directory.
+    public func stop() {
+        _ = try? run("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs one of PostgreSQL's programs (as its owner when this is root); what it printed.
+    @discardableResult
+    private func run(_ program: String, _ arguments: [String]) throws -> String {
+        let path = binaries + "/" + program
+        let (executable, options) = owner.map { ("/usr/sbin/runuser", ["-u", $0, "--", path] + arguments) } ?? (path, arguments)
+        let result = try ChildProcess.run(executable, options, in: directory, timeout: .seconds(120))
+        guard result.status == 0 else {
+            let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+            throw VigilError(.internal, "\(program) failed (\(result.status)): \(result.output) \(log.suffix(2000))")
+        }
+        return result.output
+    }
+}
