@@ -61,7 +61,7 @@ extension SQLiteStore {
     /// Inserts a new command, or moves one on from the version it was read at; adds its new steps.
     func save(_ command: DeviceCommand, newSteps: Int, _ db: Database) throws -> DeviceCommand {
         var saved = command
-        let parameters = JSON.object(JSONObject(command.parameters.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) })).text
+        let parameters = command.parametersJSON.text
         if command.id == 0 {
             if let proposal = command.proposal,
                 try Int.fetchOne(

@@ -24,9 +24,10 @@ extension DeviceCommand {
         }
         let state: CommandState = rule.therapy ? .proposed : .requested
         let detail = rule.therapy ? "a therapy change: sent once a second person confirms it" : nil
+        let deadline = now + Int64(seconds) * 1000
         return DeviceCommand(
             device: device, patient: patient, name: name, parameters: parameters, state: state, requestedBy: user, created: now,
-            deadline: now + Int64(seconds) * 1000, nextAttempt: state == .proposed ? now + Int64(seconds) * 1000 : now,
+            deadline: deadline, nextAttempt: state == .proposed ? deadline : now,
             history: [CommandStep(state, at: now, actor: user, detail: detail)])
     }
 

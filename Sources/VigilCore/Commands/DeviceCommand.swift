@@ -49,6 +49,13 @@ public struct DeviceCommand: Sendable, Equatable, Codable {
     }
 }
 
+extension DeviceCommand {
+    /// The parameters as a JSON object, by name: as stored and as sent.
+    public var parametersJSON: JSON {
+        .object(JSONObject(parameters.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
+    }
+}
+
 /// Where a ``DeviceCommand`` stands. It only moves forward:
 /// `proposed → requested → sent → delivered → accepted | rejected → completed | failed`, and any
 /// state before `accepted` may end `expired`; `proposed` and `requested` may end `cancelled`.

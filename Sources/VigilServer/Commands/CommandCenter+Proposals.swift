@@ -6,9 +6,6 @@ import VigilCore
 /// one) for a patient wearing a device of the proposal's type, the command is proposed to that
 /// device, once per alert, device and command (the store refuses a second).
 extension CommandCenter {
-    /// The alert kinds that propose commands.
-    var proposalKinds: Set<String> { Set(policy.proposals.flatMap(\.alertKinds)) }
-
     func propose(for alerts: [Alert]) async {
         for alert in alerts where alert.isOpen && alert.id != 0 {
             let proposals = policy.proposals.filter { $0.alertKinds.contains(alert.kind) }

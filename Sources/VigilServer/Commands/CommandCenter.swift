@@ -20,6 +20,8 @@ public final class CommandCenter: Sendable {
     let passes = AsyncLock()
     /// Alerts raised since the last pass, for their proposals.
     let raised = Mutex<[Alert]>([])
+    /// The alert kinds that propose commands.
+    let proposalKinds: Set<String>
 
     init(
         store: any VigilStore, writer: ChangeWriter, clock: any VigilClock, policy: CommandPolicy, publisher: DevicePublisher,
@@ -27,6 +29,7 @@ public final class CommandCenter: Sendable {
     ) {
         (self.store, self.writer, self.clock, self.policy, self.publisher, self.directory, self.logger) =
             (store, writer, clock, policy, publisher, directory, logger)
+        proposalKinds = Set(policy.proposals.flatMap(\.alertKinds))
     }
 
     /// A person's request for a command to `device`; proposed when it is a therapy change.

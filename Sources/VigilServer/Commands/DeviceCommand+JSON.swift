@@ -31,8 +31,4 @@ extension DeviceCommand {
             "deadline": .string(FHIRDateTime.instant(milliseconds: deadline)),
         ]
     }
-
-    private var parametersJSON: JSON {
-        .object(JSONObject(parameters.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
-    }
 }
