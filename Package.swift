@@ -4,6 +4,7 @@ import PackageDescription
 // Layering (docs/architecture.md): pure domain at the bottom, storage beside it, the server on top.
 //   VigilCore            domain, codes, JSON + FHIR R4 types, store protocols, errors (Foundation only)
 //   VigilSQLite          the store protocols on GRDB (embedded default)
+//   VigilPostgres        the store protocols on postgres-nio (several nodes on one database)
 //   VigilStoreConformance the behaviour every store must show (used by each store's tests)
 //   VigilServer          composition root: Hummingbird app, routes, ingest pipeline, auth, audit
 //   VigilBench           load generator behind `vigil bench`
@@ -11,7 +12,6 @@ import PackageDescription
 //   VigilClinical        scores, rules, alert lifecycle, policy: pure, no server imports
 //   HL7v2, MQTT, MLLP    the device protocols (pure codecs; MQTT client and MLLP listener on SwiftNIO)
 //   VigilSimulator       physiology models, scenarios and a device fleet speaking HTTPS, MQTT and MLLP
-// Room is left for VigilPostgres.
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", exact: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -81,6 +82,17 @@ let package = Package(
                 "VigilCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilPostgres",
+            dependencies: [
+                "VigilCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -238,6 +250,14 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilSQLite", "VigilStoreConformance",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilPostgresTests",
+            dependencies: [
+                "VigilCore", "VigilPostgres", "VigilStoreConformance", "VigilBench",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

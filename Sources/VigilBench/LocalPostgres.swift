@@ -39,7 +39,7 @@ public final class LocalPostgres: Sendable {
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60",
-                "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1", "start",
+                "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=400", "start",
             ])
     }
 

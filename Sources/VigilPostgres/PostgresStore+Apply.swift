@@ -1,0 +1,72 @@
+public import VigilCore
+
+extension PostgresStore {
+    public func apply(_ changes: [Change], sealer: any AuditSealer) async throws -> AppliedChanges {
+        try await write { db in
+            var writer = ReadingWriter()
+            var outcomes: [Result<Applied, VigilError>] = []
+            outcomes.reserveCapacity(changes.count)
+            var head: AuditHead?
+            for change in changes {
+                guard change.mayFail else {
+                    let (applied, audit) = try await self.apply(change, writer: &writer, db)
+                    head = try await self.appendAudit(audit, after: head, sealer: sealer, db)
+                    outcomes.append(.success(applied))
+                    continue
+                }
+                // A change that can fail on its own does so alone: its savepoint is undone.
+                let (headBefore, writerBefore) = (head, writer)
+                try await db.execute("SAVEPOINT change")
+                do {
+                    let (applied, audit) = try await self.apply(change, writer: &writer, db)
+                    head = try await self.appendAudit(audit, after: head, sealer: sealer, db)
+                    try await db.execute("RELEASE SAVEPOINT change")
+                    outcomes.append(.success(applied))
+                } catch let error as VigilError where error.code != .unavailable {
+                    (head, writer) = (headBefore, writerBefore)
+                    try await db.execute("ROLLBACK TO SAVEPOINT change")
+                    try await db.execute("RELEASE SAVEPOINT change")
+                    outcomes.append(.failure(error))
+                }
+            }
+            try await writer.recordUploads(db)
+            return AppliedChanges(outcomes: outcomes, auditHead: head)
+        }
+    }
+
+    /// Stores one change's content; returns what it did and the audit events to seal with it.
+    private func apply(_ change: Change, writer: inout ReadingWriter, _ db: Database) async throws -> (Applied, [AuditEvent]) {
+        switch change.content {
+        case .readings(let batch):
+            return (.readings(ids: try await insert(batch, with: &writer, db)), change.audit)
+        case .resources(let writes):
+            for write in writes { try await apply(write, db) }
+            return (.resources(writes.map(\.resource)), change.audit)
+        case .alerts(let alerts, let derived):
+            let saved = try await save(alerts, derived: derived, db)
+            return (.alerts(saved.alerts), change.audit + saved.audit)
+        case .addUser(let user):
+            return (.user(try await insert(user, db)), change.audit)
+        case .updateUser(let user):
+            try await update(user, db)
+            return (.user(user), change.audit)
+        case .addCredential(let device, let tokenHash, let brokerHash, let time):
+            return (.credential(try await addCredential(device: device, tokenHash: tokenHash, brokerHash: brokerHash, at: time, db)), change.audit)
+        case .revokeCredentials(let device, let id, let time):
+            return (.revoked(try await revokeCredentials(device: device, id: id, at: time, db)), change.audit)
+        case .erasePings(let erasure):
+            return (.erased(try await erase(erasure, db)), change.audit)
+        case .deliveries(let outcomes):
+            try await record(outcomes, db)
+            return (.audited, change.audit)
+        case .addWebhook(let webhook):
+            return (.webhook(try await insert(webhook, db)), change.audit)
+        case .removeWebhook(let id, let time):
+            return (.revoked(try await removeWebhook(id: id, at: time, db)), change.audit)
+        case .command(let command, let newSteps):
+            return (.command(try await save(command, newSteps: newSteps, db)), change.audit)
+        case .audit:
+            return (.audited, change.audit)
+        }
+    }
+}
