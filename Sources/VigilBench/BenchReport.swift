@@ -18,6 +18,8 @@ public struct BenchReport: Sendable {
     public var storedObservations: Int?
     /// The store's ceiling, readings per second.
     public var ceiling: Double?
+    /// What the ceiling is, when not the SQLite store's own writes.
+    public var ceilingKind: String?
     /// The same server's `GET /health/live`, requests per second over the same connections.
     public var trivialRate: Double?
 
@@ -33,7 +35,8 @@ public struct BenchReport: Sendable {
             "Vigil ingest benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(mb(Int(ProcessInfo.processInfo.physicalMemory))) memory",
             "  load:        \(options.devices) devices, batches of \(options.batchSize), \(options.connections) connections"
                 + (options.rate.map { ", \(Int($0)) readings/s offered" } ?? ", closed loop")
-                + (options.target.server == nil ? ", server: vigil serve \(options.target.serveArguments.joined(separator: " "))" : ""),
+                + (options.target.server == nil ? ", server: vigil serve \(options.target.serveArguments.joined(separator: " "))" : "")
+                + (options.postgres == nil ? "" : ", store: PostgreSQL"),
             String(
                 format: "  ingest:      %d readings acknowledged in %.2f s = %.0f readings/s (durable, answered after commit)",
                 accepted + duplicates + rejected, seconds, rate),
@@ -51,8 +54,8 @@ public struct BenchReport: Sendable {
         if let ceiling {
             lines.append(
                 String(
-                    format: "  store ceiling: %.0f readings/s (same rows and schema, %d-row transactions, no HTTP)", ceiling,
-                    options.ceilingTransactionRows))
+                    format: "  store ceiling: %.0f readings/s (same rows and schema, %d-row transactions, no HTTP", ceiling,
+                    options.ceilingTransactionRows) + (ceilingKind.map { "; " + $0 } ?? "") + ")")
             lines.append(String(format: "  ratio:       %.2f of the store's ceiling", rate / ceiling))
         }
         return lines.joined(separator: "\n")

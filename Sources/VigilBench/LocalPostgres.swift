@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// A PostgreSQL cluster of its own for a test or a benchmark: made with `initdb` in a new
@@ -35,12 +36,41 @@ public final class LocalPostgres: Sendable {
             guard chown.status == 0 else { throw VigilError(.internal, "cannot give \(directory) to \(owner): \(chown.output)") }
         }
         try run("initdb", ["-D", directory + "/data", "-U", superuser, "--auth", "trust", "--encoding", "UTF8", "--no-instructions"])
+        try start()
+    }
+
+    private func start() throws {
         try run(
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60",
                 "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=400", "start",
             ])
+    }
+
+    /// One cluster for a whole test or benchmark process, started on first use (off the
+    /// cooperative pool: `initdb` takes seconds) and stopped when the process exits.
+    public static func shared() async throws -> LocalPostgres { try await Blocking.run { try sharedCluster.get() } }
+
+    private static let sharedCluster: Result<LocalPostgres, any Error> = {
+        let result = Result { try LocalPostgres() }
+        if case .success = result { atexit { if case .success(let cluster) = LocalPostgres.sharedCluster { cluster.stop() } } }
+        return result
+    }()
+
+    private let databases = Mutex(0)
+
+    /// Makes a new database (a copy of `template` when given); its URL.
+    public func createDatabase(template: String? = nil) async throws -> String {
+        let name = "vigil_\(databases.withLock { $0 += 1; return $0 })"
+        _ = try await execute("CREATE DATABASE \(name)\(template.map { " TEMPLATE \($0)" } ?? "")")
+        return url(database: name)
+    }
+
+    /// ``sql(_:database:)`` off the cooperative pool, for async tests.
+    @discardableResult
+    public func execute(_ statement: String, database: String = "postgres") async throws -> String {
+        try await Blocking.run { try self.sql(statement, database: database) }
     }
 
     /// `postgres://vigil_admin@127.0.0.1:PORT/DATABASE`.
@@ -52,6 +82,16 @@ public final class LocalPostgres: Sendable {
             "psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", superuser, "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", statement]
         )
         .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the server (fast shutdown: connections are closed), keeping the cluster, as a
+    /// database restarted or out of reach is; ``resume()`` starts it again on the same port.
+    public func pause() async throws {
+        _ = try await Blocking.run { try self.run("pg_ctl", ["-D", self.directory + "/data", "-m", "fast", "-w", "stop"]) }
+    }
+
+    public func resume() async throws {
+        try await Blocking.run { try self.start() }
     }
 
     /// Stops the cluster (fast shutdown) and removes its directory.

@@ -4,20 +4,17 @@ extension PostgresStore {
     /// Stores pings, a resent one (same producer key) once; for each, 1 when stored or nil when it
     /// was a duplicate.
     func insert(_ pings: [LocationPing], _ db: Database) async throws -> [Int64?] {
-        var stored: [Int64?] = []
-        for ping in pings {
-            let inserted = try await db.rows(
-                """
-                INSERT INTO location_ping (device, boot, seq, patient, time, latitude, longitude, accuracy, cell, place, received)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
-                """,
+        guard !pings.isEmpty else { return [] }
+        let stored = try await db.insert(
+            into: "location_ping",
+            columns: ["device", "boot", "seq", "patient", "time", "latitude", "longitude", "accuracy", "cell", "place", "received"],
+            rows: pings.map { ping in
                 [
                     ping.key.device, ping.key.boot, ping.key.seq, ping.patient, ping.time, ping.position?.latitude, ping.position?.longitude,
                     ping.position?.accuracy, ping.position?.cell, ping.place, ping.received,
-                ])
-            stored.append(inserted.isEmpty ? nil : 1)
-        }
-        return stored
+                ]
+            }, returning: "device, boot, seq")
+        return Self.firstOfEachKey(pings.map(\.key), stored: stored)
     }
 
     /// Erases what `erasure` names; returns how many pings went.

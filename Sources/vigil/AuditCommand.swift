@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCore
-import VigilSQLite
 import VigilServer
 
 struct AuditCommand: AsyncParsableCommand {
@@ -22,12 +21,12 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try ConfigurationLoader.load(flags: dataOptions.values)
-            guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-                throw CommandFailure("no database at \(configuration.databasePath)")
-            }
+            try configuration.requireExistingData()
             let sealer = HMACAuditSealer(key: try KeyFile.load(configuration.resolvedAuditKeyFile))
+            var logger = Logger(label: "vigil")
+            logger.logLevel = .warning
             let verifier = AuditVerifier(
-                store: try SQLiteStore(path: configuration.databasePath), sealer: sealer,
+                store: try await VigilApplication.openStore(configuration: configuration, logger: logger), sealer: sealer,
                 anchor: AuditAnchor(configuration: configuration, sealer: sealer)
             )
             try await verifier.verify().printOrFail()

@@ -20,6 +20,12 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ConfigurationLoader.load(flags: dataOptions.values)
+        try configuration.requireExistingData()
+        if configuration.postgres != nil {
+            throw CommandFailure(
+                "vigil backup copies the SQLite store; a PostgreSQL store is backed up by PostgreSQL (pg_basebackup and WAL archiving: docs/deploy.md)"
+            )
+        }
         var logger = Logger(label: "vigil")
         logger.logLevel = .warning
         let taken: DataBackup.Taken

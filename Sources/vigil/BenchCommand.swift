@@ -42,10 +42,16 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(
             name: .customLong("trivial-seconds"), help: "http: seconds of GET /health/live over the same connections after the load; 0 skips it.")
         var trivialSeconds = 5.0
+        @Option(
+            help: ArgumentHelp(
+                "http: the started server keeps its record in PostgreSQL, in this empty database (or `local`: a cluster the benchmark starts); the ceiling is then PostgreSQL's own.",
+                valueName: "url"))
+        var postgres: String?
         @OptionGroup var target: TargetOptions
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
         func validate() throws {
+            if postgres != nil, via != "http" || target.server != nil { throw ValidationError("--postgres is for --via http with a started server") }
             try OptionCheck.within(devices, 1...10_000_000, "devices")
             try OptionCheck.within(batch, 1...(via == "mllp" ? MLLPIngestBenchmark.rows.count : 100_000), "batch")
             try OptionCheck.within(connections, 1...100_000, "connections")
@@ -105,6 +111,15 @@ struct BenchCommand: AsyncParsableCommand {
             options.target = target.target
             options.connections = connections
             options.progress = !noProgress
+            var cluster: LocalPostgres?
+            if postgres == "local" {
+                log("starting a PostgreSQL cluster of the benchmark's own (fsync and synchronous_commit on)…")
+                cluster = try await Blocking.run { try LocalPostgres() }
+                options.postgres = try await cluster?.createDatabase()
+            } else {
+                options.postgres = postgres
+            }
+            defer { cluster?.stop() }
             print(try await IngestBenchmark(options: options).run(log: log).text)
         }
     }

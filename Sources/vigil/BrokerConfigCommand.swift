@@ -29,7 +29,7 @@ struct BrokerConfigCommand: AsyncParsableCommand {
         flags["brokerConfig"] = out
         flags["mqtt"] = "mqtt://\(listen)"
         let configuration = try ConfigurationLoader.load(flags: flags)
-        let runtime = try UsersCommand.runtime(configuration)
+        let runtime = try await UsersCommand.runtime(configuration)
         try await runtime.broker.writeFiles()
         print("Wrote \(out)/passwords, \(out)/acl and \(out)/mosquitto.conf. Start the broker: mosquitto -c \(out)/mosquitto.conf")
     }

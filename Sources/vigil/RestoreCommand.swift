@@ -20,6 +20,9 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ConfigurationLoader.load(flags: dataOptions.values)
+        if configuration.postgres != nil {
+            throw CommandFailure("vigil restore restores a SQLite backup; a PostgreSQL store is restored by PostgreSQL (docs/deploy.md)")
+        }
         let restored: DataBackup.Restored
         do {
             restored = try await DataBackup.restore(from: from, keys: keys, into: configuration)

@@ -84,8 +84,10 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "dir"))
     var brokerConfig: String?
 
-    @Option(help: ArgumentHelp("PostgreSQL instead of SQLite (not available in this version). [env: VIGIL_POSTGRES]", valueName: "url"))
-    var postgres: String?
+    @Option(
+        name: .customLong("postgres-connections"),
+        help: ArgumentHelp("The most connections this node opens to PostgreSQL. [env: VIGIL_POSTGRES_CONNECTIONS] (default: 16)", valueName: "n"))
+    var postgresConnections: String?
 
     @Option(help: ArgumentHelp("Run the clinical rules (scores, alerts): on or off. [env: VIGIL_RULES] (default: on)", valueName: "on|off"))
     var rules: String?
@@ -155,7 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("http", http), ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("trustedProxies", trustedProxies), ("corsOrigins", corsOrigins),
             ("mllp", mllp), ("mllpSenders", mllpSenders), ("mllpAuthorities", mllpAuthorities), ("mllpTLS", mllpTLS),
             ("mqtt", mqtt),
-            ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgres", postgres),
+            ("mqttCA", mqttCA), ("brokerConfig", brokerConfig), ("postgresConnections", postgresConnections),
             ("rules", rules), ("policy", policy), ("cohorts", cohorts), ("locationRetention", locationRetention),
             ("exportRetention", exportRetention), ("publicURL", publicURL), ("webhookAllow", webhookAllow), ("webhookCA", webhookCA),
             ("smtp", smtp), ("smtpFrom", smtpFrom), ("smsGateway", smsGateway),
@@ -168,7 +170,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = ConfigurationLoader.bootstrapLogging(configuration)
         let runtime: VigilRuntime
         do {
-            runtime = try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
+            let store = try await VigilApplication.openStore(configuration: configuration, logger: logger)
+            runtime = try VigilApplication.makeRuntime(configuration: configuration, store: store, logger: logger)
         } catch let error as VigilError {
             throw CommandFailure(error.message)
         }

@@ -16,11 +16,18 @@ struct DataOptions: ParsableArguments {
             valueName: "file"))
     var auditKey: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep the record in PostgreSQL instead of SQLite in the data folder; several nodes may share one (postgres://user:password@host:5432/db?sslmode=verify-full&sslrootcert=ca.pem). [env: VIGIL_POSTGRES]",
+            valueName: "url"))
+    var postgres: String?
+
     /// The flags that were given, as configuration values.
     var values: [String: String] {
         var values: [String: String] = [:]
         if let data { values["data"] = data }
         if let auditKey { values["auditKey"] = auditKey }
+        if let postgres { values["postgres"] = postgres }
         return values
     }
 }

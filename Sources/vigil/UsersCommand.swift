@@ -12,19 +12,18 @@ struct UsersCommand: AsyncParsableCommand {
     )
 
     /// The runtime of a data directory, for account changes made from the command line.
-    static func runtime(_ options: DataOptions) throws -> VigilRuntime {
-        try runtime(try ConfigurationLoader.load(flags: options.values))
+    static func runtime(_ options: DataOptions) async throws -> VigilRuntime {
+        try await runtime(try ConfigurationLoader.load(flags: options.values))
     }
 
     /// The runtime of an existing data directory: a folder that does not exist is refused, not
     /// created empty with new keys.
-    static func runtime(_ configuration: VigilConfiguration) throws -> VigilRuntime {
-        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-            throw CommandFailure("no Vigil data folder at \(configuration.dataDirectory): give --data DIR, or start vigil serve there first")
-        }
+    static func runtime(_ configuration: VigilConfiguration) async throws -> VigilRuntime {
+        try configuration.requireExistingData()
         var logger = Logger(label: "vigil")
         logger.logLevel = .warning
-        return try VigilApplication.makeRuntime(configuration: configuration, logger: logger)
+        let store = try await VigilApplication.openStore(configuration: configuration, logger: logger)
+        return try VigilApplication.makeRuntime(configuration: configuration, store: store, logger: logger)
     }
 
     struct Add: AsyncParsableCommand {
@@ -44,7 +43,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readPassword(fromStdin: passwordStdin)
-            let runtime = try UsersCommand.runtime(dataOptions)
+            let runtime = try await UsersCommand.runtime(dataOptions)
             let user = try await AccountService(runtime: runtime).create(
                 username: username, password: password, role: role, fhirUser: fhirUser, by: nil, client: "cli"
             )
@@ -57,7 +56,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var dataOptions: DataOptions
 
         func run() async throws {
-            let runtime = try UsersCommand.runtime(dataOptions)
+            let runtime = try await UsersCommand.runtime(dataOptions)
             let users = try await runtime.store.users()
             print("USERNAME".padding(24) + "ROLE".padding(15) + "FHIR USER".padding(40) + "STATE")
             for user in users {
@@ -96,7 +95,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readPassword(fromStdin: passwordStdin)
-            let runtime = try UsersCommand.runtime(dataOptions)
+            let runtime = try await UsersCommand.runtime(dataOptions)
             _ = try await AccountService(runtime: runtime).change(
                 username: username, role: nil, password: password, disabled: nil, fhirUser: nil, by: nil, client: "cli")
             print("Set the password of \(username); the tokens and sessions it had have ended.")
@@ -104,7 +103,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     static func setDisabled(_ disabled: Bool, _ username: String, _ options: DataOptions) async throws {
-        let runtime = try runtime(options)
+        let runtime = try await runtime(options)
         _ = try await AccountService(runtime: runtime).change(
             username: username, role: nil, password: nil, disabled: disabled, fhirUser: nil, by: nil, client: "cli"
         )

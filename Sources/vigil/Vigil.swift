@@ -16,6 +16,7 @@ struct Vigil: AsyncParsableCommand {
         version: VigilVersion.current,
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateCommand.self, UsersCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            MigrateCommand.self,
             PolicyCommand.self,
             BrokerConfigCommand.self, BenchCommand.self, ChildCommand.self,
         ],

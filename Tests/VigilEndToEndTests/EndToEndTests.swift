@@ -222,8 +222,9 @@ import VigilSimulator
         }
         let brokerHelp = try await server.cli(["broker-config", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(brokerHelp.components(separatedBy: "(default: 127.0.0.1:1883)").count == 2, "the default once: \(brokerHelp)")
-        let postgres = try await server.cli(["serve", "--postgres", "postgres://localhost/vigil"])
-        #expect(postgres.status != 0 && postgres.output.contains("not available"))
+        // A database that cannot be reached is said so, its password not repeated.
+        let postgres = try await server.cli(["serve", "--postgres", "postgres://vigil:database-secret@127.0.0.1:1/vigil?sslmode=disable"])
+        #expect(postgres.status != 0 && postgres.output.contains("127.0.0.1:1") && !postgres.output.contains("database-secret"), "\(postgres.output)")
         // Deny by default: an MLLP listener with nobody allowed to send is refused at start.
         let mllp = try await server.cli(["serve", "--mllp", "127.0.0.1:0"])
         #expect(mllp.status != 0 && mllp.output.contains("--mllp-senders"))

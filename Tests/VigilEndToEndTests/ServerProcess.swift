@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 import Testing
 import VigilBench
 import VigilCore
@@ -47,11 +48,32 @@ final class ServerProcess: @unchecked Sendable {
     /// More `VIGIL_*` variables for `serve`.
     let environment: [String: String]
 
+    /// The store the servers keep their record in: `VIGIL_TEST_STORE=postgres` runs the suite on
+    /// PostgreSQL (a database of the test process's own cluster per data directory), else SQLite.
+    static let onPostgres = ProcessInfo.processInfo.environment["VIGIL_TEST_STORE"] == "postgres"
+    /// The database of each data directory, when on PostgreSQL: a server restarted on the same
+    /// directory finds the same record.
+    private static let databases = Mutex<[String: String]>([:])
+
+    /// `VIGIL_POSTGRES` for the server and the command line of a data directory, on PostgreSQL.
+    private static func storeEnvironment(_ directory: String) async throws -> [String: String] {
+        guard onPostgres else { return [:] }
+        if let url = databases.withLock({ $0[directory] }) { return ["VIGIL_POSTGRES": url] }
+        let url = try await LocalPostgres.shared().createDatabase()
+        // Two starts at once on one directory: the first database made is the directory's.
+        let chosen = databases.withLock { databases in
+            if let earlier = databases[directory] { return earlier }
+            databases[directory] = url
+            return url
+        }
+        return ["VIGIL_POSTGRES": chosen]
+    }
+
     init(dataDirectory: String? = nil, tls: (certificate: String, key: String)? = nil, arguments: [String] = [], environment: [String: String] = [:])
         throws
     {
-        self.environment = environment
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(UUID().uuidString)").path
+        self.environment = environment
         self.dataDirectory = directory
         self.ownsDirectory = dataDirectory == nil
         self.tls = tls
@@ -71,6 +93,7 @@ final class ServerProcess: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_ADMIN_PASSWORD"] = Self.adminPassword
         environment["VIGIL_BCRYPT_COST"] = "4"
+        environment.merge(try await Self.storeEnvironment(dataDirectory)) { $1 }
         environment.merge(self.environment) { $1 }
         let earlier = output.utf8.count
         // posix_spawn, not Foundation.Process: its children were seen to get a SIGTERM from nowhere.
@@ -177,13 +200,17 @@ final class ServerProcess: @unchecked Sendable {
     /// Runs the `vigil` CLI against this data directory.
     func cli(_ arguments: [String], stdin: String? = nil) async throws -> (status: Int32, output: String) {
         let dataDirectory = dataDirectory
-        return try await Blocking.run { try Self.runCLI(arguments, stdin: stdin, dataDirectory: dataDirectory) }
+        let store = try await Self.storeEnvironment(dataDirectory)
+        return try await Blocking.run { try Self.runCLI(arguments, stdin: stdin, dataDirectory: dataDirectory, store: store) }
     }
 
-    private static func runCLI(_ arguments: [String], stdin: String?, dataDirectory: String) throws -> (status: Int32, output: String) {
+    private static func runCLI(_ arguments: [String], stdin: String?, dataDirectory: String, store: [String: String]) throws -> (
+        status: Int32, output: String
+    ) {
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_DATA"] = dataDirectory
         environment["VIGIL_BCRYPT_COST"] = "4"
+        environment.merge(store) { $1 }
         return try ChildProcess.run(binary, arguments, environment: environment, input: stdin)
     }
 }

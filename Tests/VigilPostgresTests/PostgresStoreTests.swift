@@ -6,7 +6,8 @@ import VigilCore
 import VigilPostgres
 import VigilStoreConformance
 
-@Suite(.timeLimit(.minutes(5))) struct PostgresStoreTests {
+/// The checks one after another: each is quick, and 44 at once only crowd the machine's two cores.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct PostgresStoreTests {
     @Test(arguments: StoreConformance.checks.map(\.name))
     func conformance(_ name: String) async throws {
         let store = try await TestDatabase.store()
@@ -38,10 +39,10 @@ import VigilStoreConformance
     @Test func aDatabaseThatCouldLoseACommitIsRefused() async throws {
         let url = try await TestDatabase.fresh()
         let name = String(url.split(separator: "/").last!)
-        _ = try TestDatabase.postgres().sql("ALTER DATABASE \(name) SET synchronous_commit = off")
+        _ = try await TestDatabase.postgres().execute("ALTER DATABASE \(name) SET synchronous_commit = off")
         let error = try await #require(throws: VigilError.self) { try await PostgresStore(url: url) }
         #expect(error.code == .unavailable && error.message.contains("synchronous_commit off"), "\(error.message)")
-        _ = try TestDatabase.postgres().sql("ALTER DATABASE \(name) SET synchronous_commit = on")
+        _ = try await TestDatabase.postgres().execute("ALTER DATABASE \(name) SET synchronous_commit = on")
         let store = try await PostgresStore(url: url)
         await store.close()
     }
@@ -58,12 +59,12 @@ import VigilStoreConformance
                     key: ProducerKey(device: "d1", boot: "b1", seq: 1), patient: "p1", code: "8867-4", value: 72, unit: "/min", time: 1_000,
                     received: 1_500)
             ]), sealer: TestSealer())
-        let postgres = try TestDatabase.postgres()
+        let postgres = try await TestDatabase.postgres()
         for statement in ["UPDATE audit SET actor = 'b'", "DELETE FROM audit", "TRUNCATE audit", "UPDATE reading SET value = 0"] {
-            #expect(throws: (any Error).self, "\(statement)") { try postgres.sql(statement, database: name) }
+            await #expect(throws: (any Error).self, "\(statement)") { try await postgres.execute(statement, database: name) }
         }
         let role = "vigil_node_\(name.split(separator: "_").last!)"
-        _ = try postgres.sql("CREATE ROLE \(role) LOGIN")
+        try await postgres.execute("CREATE ROLE \(role) LOGIN")
         try await store.grant(to: role)
         await store.close()
 
@@ -71,8 +72,8 @@ import VigilStoreConformance
         try await node.write([Self.patient("p2")], audit: [Self.event], sealer: TestSealer())
         #expect(try await node.auditHead()?.seq == 2)
         for statement in ["UPDATE audit SET actor = 'b'", "DELETE FROM audit", "TRUNCATE audit", "UPDATE reading SET value = 0", "DROP TABLE audit"] {
-            let refused = try #require(throws: VigilError.self, "\(statement)") {
-                try postgres.sql("SET ROLE \(role); \(statement)", database: name)
+            let refused = try await #require(throws: VigilError.self, "\(statement)") {
+                try await postgres.execute("SET ROLE \(role); \(statement)", database: name)
             }
             #expect(refused.message.contains("permission denied") || refused.message.contains("must be owner"), "\(refused.message)")
         }
@@ -115,7 +116,7 @@ import VigilStoreConformance
         let reopened = try await PostgresStore(url: url)
         #expect(try await reopened.resource(.patient, id: "p1") != nil)
         await reopened.close()
-        _ = try TestDatabase.postgres().sql(
+        _ = try await TestDatabase.postgres().execute(
             "INSERT INTO vigil_migration (identifier) VALUES ('99-from-the-future')", database: String(url.split(separator: "/").last!))
         let error = try await #require(throws: VigilError.self) { try await PostgresStore(url: url) }
         #expect(error.message.contains("a newer version of Vigil") && error.message.contains("99-from-the-future"), "\(error.message)")

@@ -1,46 +1,32 @@
-import Foundation
-import Synchronization
 import VigilBench
-import VigilCore
 import VigilPostgres
 
-/// One PostgreSQL cluster for the whole test run, and in it a new database for each test, copied
-/// from a template that is migrated once. The cluster stops when the test process exits.
+/// A new database for each test in the process's one cluster (``LocalPostgres/shared()``),
+/// copied from a template that is migrated once.
 enum TestDatabase {
-    private static let cluster: Result<LocalPostgres, any Error> = {
-        let result = Result { try LocalPostgres() }
-        if case .success = result { atexit { if case .success(let cluster) = TestDatabase.cluster { cluster.stop() } } }
-        return result
-    }()
-
     private static let template = Task<Void, any Error> {
-        let postgres = try cluster.get()
-        _ = try postgres.sql("CREATE DATABASE vigil_template")
-        let store = try await PostgresStore(url: postgres.url(database: "vigil_template"), connections: 2)
+        let postgres = try await LocalPostgres.shared()
+        try await postgres.execute("CREATE DATABASE vigil_template")
+        let store = try await PostgresStore(url: postgres.url(database: "vigil_template"), connections: 1)
         await store.close()
+        // A copy is refused while anyone is connected to the template: wait for the store's
+        // connection to be gone.
+        for _ in 0..<100 {
+            if try await postgres.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_template'") == "0" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
-    private static let counter = Counter()
-
-    /// The cluster, started on first use.
-    static func postgres() throws -> LocalPostgres { try cluster.get() }
+    static func postgres() async throws -> LocalPostgres { try await LocalPostgres.shared() }
 
     /// The URL of a new, migrated, empty database.
     static func fresh() async throws -> String {
         try await template.value
-        let postgres = try cluster.get()
-        let name = "vigil_\(counter.next())"
-        _ = try postgres.sql("CREATE DATABASE \(name) TEMPLATE vigil_template")
-        return postgres.url(database: name)
+        return try await LocalPostgres.shared().createDatabase(template: "vigil_template")
     }
 
     /// A store on a new database; close it when done.
     static func store() async throws -> PostgresStore {
         try await PostgresStore(url: try await fresh(), connections: 4)
-    }
-
-    private final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func next() -> Int { value.add(1, ordering: .relaxed).newValue }
     }
 }

@@ -9,7 +9,7 @@ import VigilCore
 enum DataDirectory {
     /// Prepares `path` and the empty database file `database`, so that SQLite's own files (its
     /// WAL and shared-memory index take the database file's mode) are the owner's only.
-    static func prepare(_ path: String, database: String, logger: Logger) throws {
+    static func prepare(_ path: String, database: String?, logger: Logger) throws {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -27,7 +27,7 @@ enum DataDirectory {
             default: continue
             }
         }
-        if !manager.fileExists(atPath: database) {
+        if let database, !manager.fileExists(atPath: database) {
             let fd = open(database, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             guard fd >= 0 else { throw VigilError(.internal, "cannot create the database \(database): \(String(cString: strerror(errno)))") }
             close(fd)

@@ -7,16 +7,35 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import VigilClinical
-import VigilCore
+public import VigilCore
+import VigilPostgres
 import VigilSQLite
 
 /// The composition root: builds the store, keys, runtime, router and application from a
 /// ``VigilConfiguration``.
 public enum VigilApplication {
-    /// Opens the store and keys in the data directory and builds the runtime.
+    /// The store the configuration names: PostgreSQL at `--postgres`, else SQLite in the data directory.
+    public static func openStore(configuration: VigilConfiguration, logger: Logger) async throws -> any VigilStore {
+        guard let url = configuration.postgres?.value else {
+            try DataDirectory.prepare(configuration.dataDirectory, database: configuration.databasePath, logger: logger)
+            return try SQLiteStore(path: configuration.databasePath)
+        }
+        do {
+            return try await PostgresStore(url: url, connections: configuration.postgresConnections)
+        } catch let error as VigilError {
+            throw VigilError(error.code, "PostgreSQL at \(PostgresLocation.redacted(url)): \(error.message)", retryAfter: error.retryAfter)
+        } catch {
+            throw VigilError(.unavailable, "cannot open PostgreSQL at \(PostgresLocation.redacted(url)): \(error)")
+        }
+    }
+
+    /// Opens the keys in the data directory and builds the runtime on `store`, or on the SQLite
+    /// store in the data directory when there is none.
     /// - Throws: ``VigilError`` for options that are not available, or files that cannot be used.
-    public static func makeRuntime(configuration: VigilConfiguration, clock: any VigilClock = SystemClock(), logger: Logger) throws -> VigilRuntime {
-        if configuration.postgres != nil { throw VigilError(.invalid, "--postgres is not available in this version of Vigil yet") }
+    public static func makeRuntime(
+        configuration: VigilConfiguration, store: (any VigilStore)? = nil, clock: any VigilClock = SystemClock(), logger: Logger
+    ) throws -> VigilRuntime {
+        if configuration.postgres != nil, store == nil { throw VigilError(.internal, "a PostgreSQL store is opened with openStore first") }
         if configuration.mllpPort != nil, configuration.mllpSenders.isEmpty {
             throw VigilError(.invalid, "--mllp needs --mllp-senders: the sending facilities (MSH-4) and networks allowed to send HL7")
         }
@@ -29,7 +48,8 @@ public enum VigilApplication {
                 throw VigilError(.invalid, "\(what) \(file) does not exist or cannot be read")
             }
         }
-        try DataDirectory.prepare(configuration.dataDirectory, database: configuration.databasePath, logger: logger)
+        try DataDirectory.prepare(
+            configuration.dataDirectory, database: configuration.postgres == nil ? configuration.databasePath : nil, logger: logger)
         var policy = ClinicalPolicy.standard
         if let file = configuration.policyFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw VigilError(.invalid, "cannot read the policy \(file)") }
@@ -50,7 +70,7 @@ public enum VigilApplication {
                 throw VigilError(.invalid, "the cohort definitions \(file): \(error.message)")
             }
         }
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let store = try store ?? SQLiteStore(path: configuration.databasePath)
         let runtime = VigilRuntime(
             configuration: configuration, store: store, clock: clock,
             tokenKey: try KeyFile.loadOrCreate(configuration.tokenKeyFile),

@@ -21,7 +21,8 @@ extension VigilConfiguration {
     /// - `mllp` (`HOST:PORT`), `mllpSenders` (comma-separated `FACILITY@NETWORK`), `mllpMaxMessage` (bytes),
     ///   `mllpTLS` (`on` | `off`, default `on`: TLS with the server's certificate when one is given),
     ///   `mllpAuthorities` (comma-separated `NAME=SYSTEM`: PID-3.4 assigning authorities and their identifier systems).
-    /// - `postgres` (string): not available yet; refused at start.
+    /// - `postgres` (URL `postgres://user:password@host:5432/database?sslmode=…`): the store on
+    ///   PostgreSQL instead of SQLite in the data directory; `postgresConnections` (default 16): the most this node opens.
     /// - `adminPassword` (string): the first admin's password.
     /// - `httpIdleTimeout` (seconds, default 30): an HTTP connection without a request, or a
     ///   request head still arriving, is closed after it. `httpMaxConnections` (default 10,000).
@@ -113,6 +114,7 @@ extension VigilConfiguration {
         mllpMaxMessage = reader.int(forKey: "mllpMaxMessage", default: mllpMaxMessage)
         mllpTLS = try Self.onOff(reader, "mllpTLS", flag: "--mllp-tls")
         postgres = reader.string(forKey: "postgres", isSecret: true).map { Secret($0) }
+        postgresConnections = reader.int(forKey: "postgresConnections", default: postgresConnections)
         adminPassword = reader.string(forKey: "adminPassword", isSecret: true).map { Secret($0) }
         httpIdleTimeout = reader.int(forKey: "httpIdleTimeout", default: httpIdleTimeout)
         httpMaxConnections = reader.int(forKey: "httpMaxConnections", default: httpMaxConnections)

@@ -60,8 +60,10 @@ public struct VigilConfiguration: Sendable {
     public var mllpTLS: Bool = true
     /// The largest HL7 message accepted, in bytes.
     public var mllpMaxMessage: Int = 1 << 20
-    /// PostgreSQL; accepted for the interface, refused until it lands.
+    /// The store on PostgreSQL at this URL instead of SQLite in the data directory (several nodes share one).
     public var postgres: Secret?
+    /// The most connections to PostgreSQL this node opens.
+    public var postgresConnections: Int = 16
     /// Password for the `admin` account created on first start (only from `VIGIL_ADMIN_PASSWORD`).
     public var adminPassword: Secret?
     /// Seconds between two checkpoints of the audit chain's head (``AuditCheckpointLog``).
