@@ -3,7 +3,8 @@ import Synchronization
 import VigilCore
 
 /// A PostgreSQL cluster of its own for a test or a benchmark: made with `initdb` in a new
-/// temporary directory, listening on a free loopback port (and a socket in that directory),
+/// temporary directory, listening on a free loopback port only (no socket: a temporary folder
+/// may be deeper than a socket path may be long),
 /// started and stopped with `pg_ctl`, removed with ``stop()``. PostgreSQL refuses to run as root:
 /// as root, its programs run as the `postgres` system user Debian's package creates, and the
 /// directory is that user's.
@@ -44,7 +45,7 @@ public final class LocalPostgres: Sendable {
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60",
-                "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=400", "start",
+                "-o", "-p \(port) -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c max_connections=400", "start",
             ])
     }
 

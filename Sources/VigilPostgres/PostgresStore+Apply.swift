@@ -4,26 +4,33 @@ extension PostgresStore {
     public func apply(_ changes: [Change], sealer: any AuditSealer) async throws -> AppliedChanges {
         try await write { db in
             var writer = ReadingWriter()
+            // Every reading of the group commit in one statement (readings changes do not fail
+            // on their own, and name devices and patients stored before the commit began).
+            let readings = changes.flatMap { change -> [Reading] in
+                if case .readings(let batch) = change.content { return batch.readings }
+                return []
+            }
+            var readingIDs = try await writer.insert(readings, store: self, db)[...]
             var outcomes: [Result<Applied, VigilError>] = []
             outcomes.reserveCapacity(changes.count)
             var head: AuditHead?
             for change in changes {
                 guard change.mayFail else {
-                    let (applied, audit) = try await self.apply(change, writer: &writer, db)
+                    let (applied, audit) = try await self.apply(change, readingIDs: &readingIDs, db)
                     head = try await self.appendAudit(audit, after: head, sealer: sealer, db)
                     outcomes.append(.success(applied))
                     continue
                 }
                 // A change that can fail on its own does so alone: its savepoint is undone.
-                let (headBefore, writerBefore) = (head, writer)
+                let headBefore = head
                 try await db.execute("SAVEPOINT change")
                 do {
-                    let (applied, audit) = try await self.apply(change, writer: &writer, db)
+                    let (applied, audit) = try await self.apply(change, readingIDs: &readingIDs, db)
                     head = try await self.appendAudit(audit, after: head, sealer: sealer, db)
                     try await db.execute("RELEASE SAVEPOINT change")
                     outcomes.append(.success(applied))
                 } catch let error as VigilError where error.code != .unavailable {
-                    (head, writer) = (headBefore, writerBefore)
+                    head = headBefore
                     try await db.execute("ROLLBACK TO SAVEPOINT change")
                     try await db.execute("RELEASE SAVEPOINT change")
                     outcomes.append(.failure(error))
@@ -35,10 +42,12 @@ extension PostgresStore {
     }
 
     /// Stores one change's content; returns what it did and the audit events to seal with it.
-    private func apply(_ change: Change, writer: inout ReadingWriter, _ db: Database) async throws -> (Applied, [AuditEvent]) {
+    private func apply(_ change: Change, readingIDs: inout ArraySlice<Int64?>, _ db: Database) async throws -> (Applied, [AuditEvent]) {
         switch change.content {
         case .readings(let batch):
-            return (.readings(ids: try await insert(batch, with: &writer, db)), change.audit)
+            let ids = Array(readingIDs.prefix(batch.readings.count))
+            readingIDs = readingIDs.dropFirst(batch.readings.count)
+            return (.readings(ids: try await insert(batch, readingIDs: ids, db)), change.audit)
         case .resources(let writes):
             for write in writes { try await apply(write, db) }
             return (.resources(writes.map(\.resource)), change.audit)

@@ -16,10 +16,11 @@ extension PostgresStore {
         }
     }
 
-    /// Inserts a batch of readings and quarantine entries inside the caller's transaction; returns
-    /// each reading's id, nil for a duplicate.
-    func insert(_ batch: IngestCommit, with writer: inout ReadingWriter, _ db: Database) async throws -> [Int64?] {
-        var ids = try await writer.insert(batch.readings, store: self, db)
+    /// Inserts the screenings, pings and quarantine entries of a batch inside the caller's
+    /// transaction, its readings inserted already with `readingIDs`; returns each one's id, nil
+    /// for a duplicate.
+    func insert(_ batch: IngestCommit, readingIDs: [Int64?], _ db: Database) async throws -> [Int64?] {
+        var ids = readingIDs
         ids += try await insert(batch.screenings, db)
         ids += try await insert(batch.pings, db)
         for entry in batch.quarantine {

@@ -31,7 +31,8 @@ struct ReadingWriter: Sendable {
                 readings.map(\.time), readings.map(\.received), readings.map { Int64($0.flags.rawValue) },
             ])
         var ids: [Key: Int64] = [:]
-        for row in inserted { ids[Key(device: row["device_key"], boot: row["boot"], seq: row["seq"])] = row["id"] }
+        // By position: a name is looked up in a dictionary for every cell.
+        for row in inserted { ids[Key(device: row[1], boot: row[2], seq: row[3])] = row[0] }
         return readings.indices.map { index in
             let reading = readings[index]
             // The first of a producer key in the batch is the one stored.

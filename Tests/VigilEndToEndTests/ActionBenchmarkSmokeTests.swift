@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import VigilBench
 
-/// A short run of `vigil bench notifications` and `vigil bench commands` (docs/benchmarks.md): each
-/// starts its own server, receivers or broker, and must account for every notification and
-/// command it caused. The figures themselves come from release builds run on purpose.
+/// A short run of `vigil bench notifications`, `vigil bench commands` and `vigil bench ingest
+/// --postgres local` (docs/benchmarks.md): each starts its own server, receivers, broker or
+/// database, and must account for every notification, command and reading it caused. The figures themselves come from release builds run on purpose.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ActionBenchmarkSmokeTests {
     /// Runs `vigil ARGUMENTS` with a temporary directory of its own (removed after), so that the
     /// benchmark's servers, brokers and logs leave nothing behind.
@@ -31,5 +31,15 @@ import VigilBench
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 not delivered") && !output.contains("no samples"), "\(output)")
         #expect(output.contains("20 notifications/s accepted"), "each transition a webhook call and an e-mail: \(output)")
+    }
+
+    @Test func theIngestBenchmarkOnPostgreSQLComparesWithPostgreSQLsOwnCeiling() async throws {
+        let (status, output) = try await Self.bench([
+            "bench", "ingest", "--postgres", "local", "--devices", "10", "--batch", "100", "--connections", "4", "--readings", "2000",
+            "--trivial-seconds", "0", "--no-progress",
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("2000 stored, 0 duplicates, 0 rejected, 0 failed requests") && output.contains("store: PostgreSQL"), "\(output)")
+        #expect(output.contains("PostgreSQL's own") && output.contains("of the store's ceiling"), "\(output)")
     }
 }
