@@ -12,11 +12,7 @@ import VigilSimulator
 /// not-found page when the URL is edited; the school view with the child whose glucose is low first;
 /// the public-health page with a site's curve and the exposure search's purpose.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardBrowserTests {
-    /// Not on PostgreSQL yet: there, within the whole suite (and only there; alone, or its suite
-    /// alone, it passes), the board is fetched again after the vitals' commit but the alert's
-    /// never reaches the page within the browser's 20 s. The clinical end-to-end tests' alerts
-    /// reach their WebSockets on PostgreSQL under the same load.
-    @Test(.disabled(if: ServerProcess.onPostgres, "the live alert does not reach the board within 20 s in the whole suite on PostgreSQL"))
+    @Test
     func aNurseSignsInSeesHerBoardRankedANewAlertArrivesLiveAndSheAcknowledgesIt() async throws {
         let server = try ServerProcess()
         try await server.start()

@@ -115,22 +115,30 @@ enum DashboardAssets {
           "use strict";
           var live = document.getElementById("live");
           if (!live) { return; }
-          var last = null, retry = 1000, pending = false;
+          // One fetch at a time; an event that comes while one is on its way (whose answer may
+          // predate it) fetches once more when it is back, so that no event is left unshown.
+          var last = null, retry = 1000, pending = false, again = false;
           function state(name, text) { live.dataset.state = name; live.textContent = text; }
+          function done() {
+            pending = false;
+            if (again) { again = false; refresh(); }
+          }
           function refresh() {
-            if (pending) { return; }
+            if (pending) { again = true; return; }
             pending = true;
             setTimeout(function () {
+              again = false;
               fetch(location.pathname + location.search, { credentials: "same-origin", headers: { "Accept": "text/html", "X-Vigil-Refresh": "1" } })
                 .then(function (r) { if (r.redirected || r.status === 401) { location.assign("/"); return null; } return r.text(); })
                 .then(function (html) {
-                  pending = false;
-                  if (html === null) { return; }
-                  var doc = new DOMParser().parseFromString(html, "text/html");
-                  var fresh = doc.getElementById("main");
-                  if (fresh) { document.getElementById("main").replaceWith(fresh); }
+                  if (html !== null) {
+                    var doc = new DOMParser().parseFromString(html, "text/html");
+                    var fresh = doc.getElementById("main");
+                    if (fresh) { document.getElementById("main").replaceWith(fresh); }
+                  }
+                  done();
                 })
-                .catch(function () { pending = false; });
+                .catch(done);
             }, 250);
           }
           function connect() {
