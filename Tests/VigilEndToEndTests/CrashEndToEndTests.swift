@@ -22,6 +22,13 @@ import VigilSimulator
         }
         let alertID = try #require(alert, "the rules raised no alert")
 
+        /// How many kinds of change have been acknowledged at least once: the kill waits for all four.
+        actor Kinds {
+            var seen: Set<String> = []
+            func acknowledged(_ kind: String) { seen.insert(kind) }
+        }
+        let kinds = Kinds()
+
         /// What each worker had acknowledged when the server died.
         enum Acked: Sendable {
             case readings([Int])
@@ -38,6 +45,7 @@ import VigilSimulator
                     guard (try? await server.request(.POST, "/api/ingest", token: monitor, json: body, timeout: .seconds(2)))?.status == .ok
                     else { break }
                     seqs += (seq..<seq + 5).map { $0 }
+                    await kinds.acknowledged("readings")
                 }
                 return .readings(seqs)
             }
@@ -49,6 +57,7 @@ import VigilSimulator
                         .PUT, "/fhir/Patient/\(id)", token: admin, json: ["resourceType": "Patient", "id": .string(id)], timeout: .seconds(2))
                     guard reply?.status == .created else { break }
                     ids.append(id)
+                    await kinds.acknowledged("patients")
                 }
                 return .patients(ids)
             }
@@ -61,6 +70,7 @@ import VigilSimulator
                         json: ["username": .string(name), "password": "a-long-enough-password", "role": "researcher"], timeout: .seconds(2))
                     guard reply?.status == .created else { break }
                     names.append(name)
+                    await kinds.acknowledged("users")
                 }
                 return .users(names)
             }
@@ -72,10 +82,14 @@ import VigilSimulator
                         .POST, "/api/alerts/\(alertID)/comments", token: doc, json: ["text": .string(text)], timeout: .seconds(2))
                     guard reply?.status == .created else { break }
                     texts.append(text)
+                    await kinds.acknowledged("comments")
                 }
                 return .comments(texts)
             }
+            // Mid-load, once every kind has been acknowledged (on a loaded machine, and on
+            // PostgreSQL, the first of a kind can take longer than a fixed pause).
             try await Task.sleep(for: .milliseconds(1500))
+            for _ in 0..<300 where await kinds.seen.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
             server.stop(SIGKILL)
             return try await group.reduce(into: [Acked]()) { $0.append($1) }
         }
