@@ -37,7 +37,9 @@ extension PostgresStore {
                 }
             }
             try await writer.recordUploads(db)
-            return AppliedChanges(outcomes: outcomes, auditHead: head)
+            let applied = AppliedChanges(outcomes: outcomes, auditHead: head)
+            try await self.record(Committed(changes, applied), db)
+            return applied
         }
     }
 

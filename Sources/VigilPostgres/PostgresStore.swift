@@ -28,6 +28,8 @@ public final class PostgresStore: VigilStore {
     /// while every one is busy is load, not an outage.
     private let holding = Holding()
     private let maximumConnections: Int
+    /// This process among the nodes on the database (``SharedStore``).
+    public let node = UUID().uuidString.lowercased()
 
     /// Connects to the database at `url` (``PostgresLocation``) and brings its schema up to date.
     /// - Parameter connections: the most connections this node opens.

@@ -194,7 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
                     """)
             }
         }
-        if configuration.brokerConfig != nil {
+        // Several nodes on one database: the leading node writes them (``BrokerSync``).
+        if configuration.brokerConfig != nil, runtime.leadership.isLeading {
             do {
                 try await runtime.broker.writeFiles()
             } catch {

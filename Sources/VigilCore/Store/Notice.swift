@@ -1,8 +1,10 @@
-/// Something to tell the people watching once the ``Change`` carrying it is stored: the live
-/// events of dashboards, typed.
+/// Something to tell once the ``Change`` carrying it is stored: the live events of dashboards,
+/// typed, and what every node's own state must count.
 public enum Notice: Sendable, Equatable, Codable {
     case score(ScoreNotice)
     case alert(AlertNotice)
+    /// Counted by the sign-in throttle of every node; never shown.
+    case signIn(SignInAttempt)
 }
 
 /// A score the rules computed, stored as an Observation.

@@ -263,13 +263,20 @@ public final class AlertCenter: Sendable {
         }
         let change = Change(.alerts(batch.changes, derived: records.writes), audit: records.audit, notices: notices)
         guard case .alerts(let stored) = try await writer.submit(change) else { return [] }
+        keep(stored)
+        return stored
+    }
+
+    /// Keeps alerts in the open set as stored: open ones in, closed ones out, unless the set
+    /// holds a later state of the same alert.
+    func keep(_ stored: [Alert]) {
         open.withLock { table in
             for alert in stored {
                 let key = OpenKey(patient: alert.patient, key: alert.key)
+                if let held = table[key], held.id == alert.id, held.updated > alert.updated { continue }
                 if alert.isOpen { table[key] = alert } else if table[key]?.id == alert.id { table[key] = nil }
             }
         }
-        return stored
     }
 
     /// Who an operation may notify, read once for all the alerts it touches: the rosters of their

@@ -6,7 +6,7 @@ import VigilCore
 struct AnalysedWatermark: Sendable {
     /// Every reading with an id up to this one was analysed; nil before the analysis starts (every
     /// stored reading counts).
-    private var readingsThrough: Int64?
+    private(set) var readingsThrough: Int64?
     /// When this server started (milliseconds); entries stored before count as analysed.
     private let started: Int64
     /// Entries analysed since the start, with when they were stored.

@@ -24,8 +24,11 @@ extension AnalysisService {
         }
     }
 
-    /// Copies of patients' rule states (built when needed), for the board.
+    /// Copies of patients' rule states (built when needed), for the board. A node that does not
+    /// analyse (another node leads) builds them from the store each time and keeps none: kept,
+    /// they would not follow the readings.
     func snapshot(_ patients: [String]) async throws -> [String: PatientRuntime] {
+        guard accepting.load(ordering: .relaxed) else { return try await load(patients).runtimes }
         try await preload(patients)
         return state.withLock { state in
             Dictionary(uniqueKeysWithValues: patients.compactMap { patient in state.patients[patient].map { (patient, $0) } })

@@ -7,6 +7,7 @@ extension AnalysisService: CommitSubscriber {
     /// observations people stored through FHIR, and patients whose birth date or care plan changed;
     /// notes the screening sites to look at on the next tick.
     public func committed(_ commit: Committed) async {
+        guard accepting.load(ordering: .relaxed) else { return }
         if !commit.readings.isEmpty || !commit.refused.isEmpty {
             let input = AnalysisInput.committed(
                 readings: commit.readings, refused: commit.refused, clockAhead: commit.clockAhead, received: commit.received ?? clock.now())

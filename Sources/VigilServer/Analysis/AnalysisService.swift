@@ -24,6 +24,17 @@ public final class AnalysisService: Service {
     let inbox = AnalysisInbox(capacity: 100_000)
     let state = Mutex<State>(State())
     let screeningWatch = ScreeningWatch()
+    /// Whether commits are taken into the inbox: always for a node alone on its store; for one of
+    /// several nodes, once it leads and runs the analysis (until then, the inbox would fill).
+    let accepting: Atomic<Bool>
+    /// Readings up to this id were stored before the analysis started (several nodes): it takes
+    /// them from the store, not from the commits announced meanwhile.
+    let replayedThrough = Atomic<Int64>(0)
+    /// The store the nodes share, when this node is one of several: the analysis records there how
+    /// far it got, and the next node to lead goes on from there.
+    let shared: (any SharedStore)?
+    /// Readings taken from the store at once when a node takes the lead.
+    static let catchUpChunk = 10_000
 
     struct PatientRuntime {
         var state: PatientState
@@ -44,7 +55,12 @@ public final class AnalysisService: Service {
         var screened: Set<String> = []
     }
 
-    init(store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, clock: any VigilClock, metrics: VigilMetrics, logger: Logger) {
+    init(
+        store: any VigilStore, policy: ClinicalPolicy, alerts: AlertCenter, clock: any VigilClock, metrics: VigilMetrics, logger: Logger,
+        waitsToRun: Bool = false
+    ) {
+        self.accepting = Atomic(!waitsToRun)
+        self.shared = waitsToRun ? store as? any SharedStore : nil
         self.store = store
         self.engine = ClinicalEngine(policy: policy)
         self.alerts = alerts
@@ -71,11 +87,19 @@ public final class AnalysisService: Service {
     public func run() async throws {
         // However the analysis ends, senders must not wait for it: a finished inbox refuses at once.
         defer { inbox.finish() }
+        accepting.store(true, ordering: .relaxed)
         let newest = try await store.newestReadingID()
+        // A node taking the lead goes on from where the last leader recorded it got.
+        let from = try await shared?.progress(lease: Leadership.leaseName).map { min($0, newest) } ?? newest
+        if shared != nil { replayedThrough.store(newest, ordering: .relaxed) }
         let started = clock.now()
-        state.withLock { $0.analysed = AnalysedWatermark(readingsThrough: newest, started: started) }
+        state.withLock { $0.analysed = AnalysedWatermark(readingsThrough: from, started: started) }
         try await alerts.load()
         try await loadDevices()
+        if let shared {
+            try await shared.recordProgress(from, lease: Leadership.leaseName)
+            if from < newest { try await catchUp(after: from, through: newest, shared) }
+        }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask {
@@ -100,7 +124,10 @@ public final class AnalysisService: Service {
         do {
             switch input {
             case .committed(let readings, let refused, let clockAhead, let received):
-                try await analyse(readings: readings, refused: refused, clockAhead: clockAhead, received: received)
+                // Readings stored before a leading node's analysis started came from the store.
+                let replayed = replayedThrough.load(ordering: .relaxed)
+                let fresh = replayed > 0 ? readings.filter { $0.id > replayed } : readings
+                try await analyse(readings: fresh, refused: refused, clockAhead: clockAhead, received: received)
             case .observations(let patient, let observations):
                 let now = clock.now()
                 let outputs = try await withPatient(patient) { runtime in
@@ -168,7 +195,28 @@ public final class AnalysisService: Service {
         try await act(on: outputs)
     }
 
+    /// Analyses the readings stored after `id` and up to `through`, which the last leading node
+    /// had not (it died, or lost the lead): their conditions are raised now, once (the open
+    /// alerts it raised are the patients' already).
+    private func catchUp(after id: Int64, through: Int64, _ shared: any SharedStore) async throws {
+        var last = id
+        while last < through {
+            let readings = try await shared.readings(after: last, through: through, limit: Self.catchUpChunk)
+            guard let newest = readings.last?.id else { break }
+            try await analyse(readings: readings, refused: [:], clockAhead: [:], received: clock.now())
+            last = newest
+        }
+        logger.notice("the analysis took over from the last leading node", metadata: ["readings": "\(through - id)"])
+    }
+
     private func tick() async throws {
+        if let shared, let through = state.withLock({ $0.analysed.readingsThrough }) {
+            do {
+                try await shared.recordProgress(through, lease: Leadership.leaseName)
+            } catch {
+                logger.warning("the analysis's progress could not be recorded", metadata: ["error": "\(error)"])
+            }
+        }
         let now = clock.now()
         let outputs = state.withLock { state in
             var outputs: [(patient: String, output: EngineOutput)] = []

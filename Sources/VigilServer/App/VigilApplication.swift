@@ -134,11 +134,18 @@ public enum VigilApplication {
         return router
     }
 
+    /// `services` run on the leading node only (``Leadership``; every one when alone on SQLite).
+    static func leaderOnly(_ services: [any Service], _ runtime: VigilRuntime) -> [any Service] {
+        services.map { LeaderOnly($0, leadership: runtime.leadership) }
+    }
+
     /// The device transports configured: MQTT, MLLP. Listed after the writer, so that on shutdown
     /// they stop taking readings before the writer commits what it accepted.
     static func transports(runtime: VigilRuntime, onMLLPListening: @escaping @Sendable (String) -> Void) -> [any Service] {
         var services: [any Service] = []
-        if runtime.configuration.brokerConfig != nil { services.append(BrokerSync(registry: runtime.broker, logger: runtime.logger)) }
+        if runtime.configuration.brokerConfig != nil {
+            services.append(LeaderOnly(BrokerSync(registry: runtime.broker, logger: runtime.logger), leadership: runtime.leadership))
+        }
         if let endpoint = runtime.configuration.mqtt { services.append(MQTTIngestService(runtime: runtime, endpoint: endpoint)) }
         if let host = runtime.configuration.mllpHost, let port = runtime.configuration.mllpPort {
             services.append(MLLPIngestService(runtime: runtime, host: host, port: port, onListening: onMLLPListening))
@@ -194,11 +201,10 @@ public enum VigilApplication {
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "Vigil",
                 availableConnectionsDelegate: .maximum(connections, logger: runtime.logger)),
-            services: (runtime.analysis.map { [$0] } ?? []) + [
-                runtime.writer, EscalationClock(alerts: runtime.alerts), runtime.outbox, runtime.commands, runtime.whereabouts, runtime.population,
-                runtime.exports,
-            ]
-                + transports(runtime: runtime, onMLLPListening: onMLLPListening),
+            services: [runtime.leadership] + leaderOnly(runtime.analysis.map { [$0] } ?? [], runtime) + [runtime.writer]
+                + (runtime.feed.map { [$0] } ?? [])
+                + leaderOnly([EscalationClock(alerts: runtime.alerts), runtime.outbox, runtime.commands, runtime.whereabouts], runtime)
+                + [runtime.population, runtime.exports] + transports(runtime: runtime, onMLLPListening: onMLLPListening),
             onServerRunning: { channel in
                 let host = configuration.httpHost.contains(":") ? "[\(configuration.httpHost)]" : configuration.httpHost
                 onListening("\(host):\(channel.localAddress?.port ?? configuration.httpPort)")

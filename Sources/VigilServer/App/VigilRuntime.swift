@@ -30,6 +30,10 @@ public struct VigilRuntime: Sendable {
     public let commands: CommandCenter
     /// The clinical rules; nil when they are off.
     public let analysis: AnalysisService?
+    /// Whether this node does the duties done once for all nodes (always, alone on SQLite).
+    public let leadership: Leadership
+    /// Other nodes' commits, announced here (several nodes on one PostgreSQL); nil alone.
+    public let feed: CommitFeed?
     public let metrics: VigilMetrics
     public let signInThrottle: SignInThrottle
     /// Client assertions already used (SMART Backend Services).
@@ -108,10 +112,19 @@ public struct VigilRuntime: Sendable {
             linkBase: configuration.linkBase, logger: logger)
         self.commands = CommandCenter(
             store: store, writer: writer, clock: clock, policy: policy.commands, publisher: devices, directory: deviceDirectory, logger: logger)
+        let shared = store as? any SharedStore
+        let leadership = Leadership(store: shared, logger: logger)
+        self.leadership = leadership
+        self.feed = shared.map { [writer] in CommitFeed(store: $0, writer: writer, leadership: leadership, logger: logger) }
         let analysis =
-            configuration.rules ? AnalysisService(store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger) : nil
+            configuration.rules
+            ? AnalysisService(
+                store: store, policy: policy, alerts: alerts, clock: clock, metrics: metrics, logger: logger, waitsToRun: shared != nil) : nil
         self.analysis = analysis
-        // Told of every commit, in this order, before anyone waiting for it is answered.
+        // Told of every commit, this node's and the others', in this order, before anyone waiting
+        // for it is answered.
+        writer.subscribe(alerts)
+        writer.subscribe(signInThrottle)
         writer.subscribe(scopes)
         writer.subscribe(rosters)
         writer.subscribe(webhooks)

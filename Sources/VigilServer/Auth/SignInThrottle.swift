@@ -1,4 +1,5 @@
 import Synchronization
+public import VigilCore
 
 /// Slows password guessing without giving anyone a way to lock an account's owner out: after 5
 /// failed sign-ins for one username from one address, or 20 from one address whatever the
@@ -39,6 +40,20 @@ public final class SignInThrottle: Sendable {
 
     /// The number of keys held.
     var count: Int { table.withLock { $0.count } }
+}
+
+extension SignInThrottle: CommitSubscriber {
+    /// Counts the sign-ins of every commit, this node's and the others' (several nodes on one
+    /// database): a name throttled on one node is throttled on all.
+    public func committed(_ commit: Committed) async {
+        for case .signIn(let attempt) in commit.notices {
+            if attempt.succeeded {
+                recordSuccess(username: attempt.username, address: attempt.address)
+            } else {
+                recordFailure(username: attempt.username, address: attempt.address, now: attempt.at)
+            }
+        }
+    }
 
     private static func checks(username: String, address: String?) -> [(key: String, limit: Int)] {
         let address = address ?? "-"

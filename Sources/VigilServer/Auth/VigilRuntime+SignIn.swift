@@ -13,17 +13,20 @@ extension VigilRuntime {
         // A backend service's account has no password: it signs in with a signed assertion.
         let user = try await store.user(username: username).flatMap { $0.client == nil ? $0 : nil }
         let valid = try await passwords.verify(password, hash: user?.passwordHash ?? passwords.decoyHash)
+        // The attempt is counted by every node's throttle once its audit event is stored
+        // (``SignInThrottle``'s subscription), before the answer.
+        let attempt = SignInAttempt(username: username, address: client, succeeded: false, at: now)
         guard let user, valid, !user.disabled else {
-            signInThrottle.recordFailure(username: username, address: client, now: now)
-            try await audit([
-                auditEvent(
-                    user.map { .user($0) }, client: client, action: .login, resource: resource, outcome: .minorFailure,
-                    detail: user?.disabled == true ? "account disabled" : "bad credentials")
-            ])
+            let event = auditEvent(
+                user.map { .user($0) }, client: client, action: .login, resource: resource, outcome: .minorFailure,
+                detail: user?.disabled == true ? "account disabled" : "bad credentials")
+            try await writer.submit(Change(.audit, audit: [event], notices: [.signIn(attempt)]))
             throw VigilError(.unauthenticated, "wrong username or password, or the account is disabled")
         }
-        signInThrottle.recordSuccess(username: username, address: client)
-        try await audit([auditEvent(.user(user), client: client, action: .login, resource: resource)])
+        var success = attempt
+        success.succeeded = true
+        let event = auditEvent(.user(user), client: client, action: .login, resource: resource)
+        try await writer.submit(Change(.audit, audit: [event], notices: [.signIn(success)]))
         return user
     }
 }

@@ -41,6 +41,9 @@ public final class BrokerRegistry: CommitSubscriber {
         if files != nil { changes.yield() }
     }
 
+    /// Whether the store is shared by several nodes (``SharedStore``): the leading one writes the files.
+    var isShared: Bool { store is any SharedStore }
+
     /// Changes not yet written to the broker's files (at most one waits: one write covers them all).
     let (pendingChanges, changes) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 

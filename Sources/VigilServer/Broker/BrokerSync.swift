@@ -4,7 +4,8 @@ public import ServiceLifecycle
 /// Keeps the broker's password file and ACL in step with the device registry when Vigil manages
 /// the broker (`--broker-config`): after each credential change it rewrites the files and
 /// signals the broker, at most once per `interval`, so that provisioning a fleet of thousands of
-/// devices costs a few writes rather than one whole file per device.
+/// devices costs a few writes rather than one whole file per device. Several nodes on one database:
+/// it runs on the leading node only (``LeaderOnly``).
 public struct BrokerSync: Service {
     let registry: BrokerRegistry
     let interval: Duration
@@ -15,6 +16,8 @@ public struct BrokerSync: Service {
     }
 
     public func run() async throws {
+        // A node that took the lead from another writes what it finds at once.
+        if registry.isShared { registry.changes.yield() }
         await cancelWhenGracefulShutdown {
             for await _ in registry.pendingChanges {
                 do {

@@ -24,6 +24,8 @@ extension EventHub: CommitSubscriber {
                 publish(
                     step.allClear ? .allClear : .notification, patient: step.alert.patient, recipients: Set(step.recipients),
                     data: ["reason": .string(step.transition.rawValue), "level": .integer(step.level), "alert": step.alert.json])
+            case .signIn:
+                continue
             }
         }
     }

@@ -47,6 +47,8 @@ public final class ChangeWriter: Service {
     private let gate = Mutex<Gate?>(nil)
     /// One direct commit at a time, so that announcements keep the order of the commits.
     private let directLock = AsyncLock()
+    /// One announcement at a time, whether of this node's commits or of other nodes'.
+    private let announcing = AsyncLock()
 
     public init(
         store: any VigilStore, sealer: any AuditSealer, anchor: AuditAnchor?, capacity: Int, maxCommitRows: Int, metrics: VigilMetrics,
@@ -188,20 +190,23 @@ public final class ChangeWriter: Service {
         }
         if failing.withLock({ $0.take() }) != nil { logger.notice("group commits succeed again") }
         if let head = result.auditHead { anchor?.advance(to: head) }
-        var committed = Committed()
-        committed.auditHead = result.auditHead
-        var readings = 0
-        for (change, outcome) in zip(changes, result.outcomes) {
-            if case .readings(let batch) = change.content { readings += batch.readings.count }
-            if case .success(let applied) = outcome { committed.add(change, applied) }
+        let committed = Committed(changes, result)
+        let readings = changes.reduce(0) { count, change in
+            if case .readings(let batch) = change.content { count + batch.readings.count } else { count }
         }
         metrics.recordCommit(readings: readings, stored: committed.readings.count, duration: ContinuousClock.now - started)
         // Announced before anyone is answered, so that whatever an answered client does next (a
         // flush, a board) comes after it in the analysis's order.
-        if !committed.isQuiet {
+        if !committed.isQuiet { await announce(committed) }
+        return result.outcomes
+    }
+
+    /// Tells the subscribers what a commit stored: one of this node's, or (``CommitFeed``)
+    /// another node's. One announcement at a time, in the order they come.
+    public func announce(_ committed: Committed) async {
+        await announcing.withLock {
             for subscriber in subscribers.withLock({ $0.compactMap(\.subscriber) }) { await subscriber.committed(committed) }
         }
-        return result.outcomes
     }
 }
 

@@ -1,0 +1,124 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+import VigilBench
+import VigilCore
+import VigilSimulator
+
+/// Several `vigil serve` nodes on one PostgreSQL database (issue 20): what one node commits reaches
+/// the others' caches and dashboards, one node analyses and the others take over when it dies,
+/// and access rules and throttling are the same on every node.
+@Suite(.timeLimit(.minutes(5)), .disabled(if: ServerProcess.onPostgres, "it runs its nodes on PostgreSQL in the first pass already"))
+struct NodesEndToEndTests {
+    /// Two nodes on one new database, sharing the first one's keys (as a deployment copies them).
+    static func nodes(arguments: [String] = []) async throws -> (ServerProcess, ServerProcess) {
+        let url = try await LocalPostgres.shared().createDatabase()
+        let first = try ServerProcess(arguments: ["--postgres", url] + arguments)
+        try await first.start()
+        let second = try ServerProcess(arguments: ["--postgres", url] + arguments)
+        let keys = second.dataDirectory + "/keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for file in try FileManager.default.contentsOfDirectory(atPath: first.dataDirectory + "/keys") {
+            try FileManager.default.copyItem(atPath: first.dataDirectory + "/keys/" + file, toPath: keys + "/" + file)
+        }
+        try await second.start()
+        return (first, second)
+    }
+
+    /// Readings ingested on the second node are analysed by the first (it leads: it started
+    /// first); the alert reaches WebSockets on both, both boards agree, and a nurse acknowledges
+    /// it on the second node.
+    @Test func anAlertRaisedOnOneNodeReachesTheOthersStreamsAndBoards() async throws {
+        let (a, b) = try await Self.nodes()
+        defer { _ = (a.stop(), b.stop()) }
+        let site = try await ClinicalEndToEndTests.site(a)
+        let onA = try await a.stream(token: site["nina"])
+        let onB = try await b.stream(token: site["nina"])
+        let monitor = site.devices["monitor-a"]!
+        try await ClinicalEndToEndTests.ingest(b, monitor, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72, secondsAgo: 720))
+        try await ClinicalEndToEndTests.ingest(b, monitor, ClinicalEndToEndTests.vitals(10, rr: 21, spo2: 96, sbp: 115, hr: 95, secondsAgo: 360))
+        try await ClinicalEndToEndTests.ingest(b, monitor, ClinicalEndToEndTests.vitals(20, rr: 25, spo2: 94, sbp: 105, hr: 115))
+        let raised = { (json: JSON) in json["data"]?["transition"] == "raised" && json["data"]?["alert"]?["kind"] == "news2" }
+        let seenOnB = try #require(
+            await onB.next(where: ClinicalEndToEndTests.about("a1", "alert", raised)), "\(onB.messages.map(\.json.text))\n\(b.output)")
+        #expect(await onA.next(where: ClinicalEndToEndTests.about("a1", "alert", raised)) != nil)
+        let id = try #require(seenOnB.json["data"]?["alert"]?["id"]?.int64Value)
+        for node in [a, b] {
+            let board = try await node.request(.GET, "/api/board", token: site["nina"])
+            let row = board.json?["patients"]?.arrayValue?.first { $0["patient"] == "Patient/a1" }
+            #expect(row?["alerts"]?["items"]?.arrayValue?.contains { $0["id"]?.int64Value == id } == true, "\(board.text)")
+            #expect(row?["score"]?["total"] == 7, "\(board.text)")
+        }
+        let ack = try await b.request(.POST, "/api/alerts/\(id)/ack", token: site["nina"])
+        #expect(ack.status == .ok, "\(ack.text)")
+        try await CommandEndToEndTests.until("the first node's dashboards hear of the acknowledgement") {
+            onA.messages.contains { ClinicalEndToEndTests.about("a1", "alert") { $0["data"]?["transition"] == "acknowledged" }($0.json) }
+        }
+        let stored = try await a.request(.GET, "/api/alerts/\(id)", token: site["nina"])
+        #expect(stored.json?["status"] == "acknowledged", "\(stored.text)")
+        // One alert for the condition, raised once, whichever node took the readings.
+        let alerts = try await a.request(.GET, "/api/alerts?patient=a1&kind=news2", token: site["nina"]).json?["alerts"]?.arrayValue ?? []
+        #expect(alerts.count == 1)
+        for stream in [onA, onB] { await stream.close() }
+    }
+
+    /// Five wrong passwords for one name from one address on one node: the sixth try, on the
+    /// other node and with the right password, waits like it would on the first.
+    @Test func aSignInThrottledOnOneNodeIsThrottledOnTheOther() async throws {
+        let (a, b) = try await Self.nodes()
+        defer { _ = (a.stop(), b.stop()) }
+        let admin = try await a.token()
+        try await a.put("Practitioner", "n1", ["name": [["family": "n1"]]], token: admin)
+        let created = try await a.request(
+            .POST, "/api/users", token: admin,
+            json: ["username": "nina", "password": "password-of-nina", "role": "nurse", "fhirUser": "Practitioner/n1"])
+        #expect(created.status == .created, "\(created.text)")
+        for _ in 0..<5 {
+            let reply = try await a.request(.POST, "/auth/token", json: ["username": "nina", "password": "not-her-password"])
+            #expect(reply.status == .unauthorized)
+        }
+        // Every node reads the others' commits at least once a second.
+        try await Task.sleep(for: .seconds(2))
+        let throttled = try await b.request(.POST, "/auth/token", json: ["username": "nina", "password": "password-of-nina"])
+        #expect(throttled.status == .tooManyRequests, "\(throttled.text)")
+        #expect(throttled.headers.first(name: "Retry-After") != nil)
+        // Someone else's name from the same address is not held back by nina's.
+        let other = try await b.request(.POST, "/auth/token", json: ["username": "admin", "password": .string(ServerProcess.adminPassword)])
+        #expect(other.status == .ok, "\(other.text)")
+    }
+
+    /// The leading node is killed (-9) between two sets of vital signs: the other takes the lead
+    /// within the lease's time, analyses the set that comes to it, and raises the alert once;
+    /// an alert the dead node raised before is not raised again, and every reading either node
+    /// acknowledged is stored once.
+    @Test func whenTheLeadingNodeIsKilledTheOtherTakesOverWithoutLosingOrRepeatingAlerts() async throws {
+        let (a, b) = try await Self.nodes()
+        defer { _ = (a.stop(), b.stop()) }
+        let site = try await ClinicalEndToEndTests.site(a)
+        let onB = try await b.stream(token: site["nina"])
+        let (monitorA, monitorK) = (site.devices["monitor-a"]!, site.devices["monitor-k"]!)
+        let raised = { (kind: String) in
+            { (json: JSON) in json["data"]?["transition"] == "raised" && json["data"]?["alert"]?["kind"]?.stringValue == kind }
+        }
+        // k6 (a child) gets a high PEWS alert from the first node before it dies.
+        try await ClinicalEndToEndTests.ingest(a, monitorK, ClinicalEndToEndTests.vitals(1, rr: 45, spo2: 88, sbp: 70, hr: 170, temp: 39.5))
+        #expect(await onB.next(timeout: .seconds(30), where: ClinicalEndToEndTests.about("k6", "alert")) != nil, "\(a.output)")
+        try await ClinicalEndToEndTests.ingest(a, monitorA, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72, secondsAgo: 720))
+        try await ClinicalEndToEndTests.ingest(a, monitorA, ClinicalEndToEndTests.vitals(10, rr: 21, spo2: 96, sbp: 115, hr: 95, secondsAgo: 360))
+        _ = a.stop(SIGKILL)
+        try await ClinicalEndToEndTests.ingest(b, monitorA, ClinicalEndToEndTests.vitals(20, rr: 25, spo2: 94, sbp: 105, hr: 115))
+        let alert = await onB.next(timeout: .seconds(30), where: ClinicalEndToEndTests.about("a1", "alert", raised("news2")))
+        #expect(alert != nil, "\(onB.messages.map(\.json.text))\n\(b.output)")
+        // k6's keeps being the one alert; the survivor's replay took it over instead of raising it again.
+        try await ClinicalEndToEndTests.ingest(b, monitorK, ClinicalEndToEndTests.vitals(2, rr: 46, spo2: 88, sbp: 70, hr: 171, temp: 39.5))
+        let child = try await b.request(.GET, "/api/alerts?patient=k6", token: site["nina"]).json?["alerts"]?.arrayValue ?? []
+        #expect(child.count == 1, "\(child)")
+        let adult = try await b.request(.GET, "/api/alerts?patient=a1&kind=news2", token: site["nina"]).json?["alerts"]?.arrayValue ?? []
+        #expect(adult.count == 1, "\(adult)")
+        let vitals = "9279-1,59408-5,8480-6,8867-4,8310-5"
+        let stored = try await b.request(.GET, "/fhir/Observation?patient=a1&code=\(vitals)&_summary=count", token: site["nina"]).json?["total"]
+        #expect(stored == 15, "three sets of five vital signs, each stored once")
+        await onB.close()
+    }
+}
