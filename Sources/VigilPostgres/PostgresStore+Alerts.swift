@@ -45,7 +45,7 @@ extension PostgresStore {
         var stored: [Alert] = []
         var audit: [AuditEvent] = []
         for change in changes {
-            let (alert, steps) = try await Self.save(change.alert, history: change.history, db)
+            let (alert, steps) = try await Self.save(change.alert, history: change.history, follows: change.follows, db)
             try await Self.insert(change.messages, alert: alert.id, steps: steps, db)
             stored.append(alert)
             audit += change.audit.map { event in
@@ -58,7 +58,7 @@ extension PostgresStore {
     }
 
     /// Stores an alert and appends its history; returns it with its id, and the ids of the steps.
-    static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) async throws -> (Alert, [Int64]) {
+    static func save(_ alert: Alert, history: [AlertHistoryEntry], follows: Int64? = nil, _ db: Database) async throws -> (Alert, [Int64]) {
         var alert = alert
         let acknowledgements = JSON.array(
             alert.acknowledgements.map { ack in
@@ -89,9 +89,12 @@ extension PostgresStore {
                 """
                 UPDATE alert SET patient = ?, key = ?, kind = ?, priority = ?, status = ?, escalation = ?, raised = ?, updated = ?,
                 message = ?, values_json = ?, acknowledgements_json = ?, resolution_by = ?, resolution_reason = ?, resolution_at = ?,
-                next_renotify = ?, next_escalation = ? WHERE id = ? RETURNING id
-                """, columns + [alert.id])
-            guard updated.count == 1 else { throw VigilError(.notFound, "alert \(alert.id) does not exist") }
+                next_renotify = ?, next_escalation = ? WHERE id = ? AND (?::bigint IS NULL OR updated = ?) RETURNING id
+                """, columns + [alert.id, follows, follows])
+            guard updated.count == 1 else {
+                let exists = try await db.value("SELECT 1 FROM alert WHERE id = ?", [alert.id], as: Int.self) != nil
+                throw VigilError.alertMissing(alert.id, exists: exists)
+            }
         }
         var steps: [Int64] = []
         for entry in history {

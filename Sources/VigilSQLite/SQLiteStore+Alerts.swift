@@ -52,7 +52,7 @@ extension SQLiteStore {
         var stored: [Alert] = []
         var audit: [AuditEvent] = []
         for change in changes {
-            let (alert, steps) = try Self.save(change.alert, history: change.history, db)
+            let (alert, steps) = try Self.save(change.alert, history: change.history, follows: change.follows, db)
             try Self.insert(change.messages, alert: alert.id, steps: steps, db)
             stored.append(alert)
             audit += change.audit.map { event in
@@ -65,7 +65,7 @@ extension SQLiteStore {
     }
 
     /// Stores an alert and appends its history; returns it with its id, and the ids of the steps.
-    static func save(_ alert: Alert, history: [AlertHistoryEntry], _ db: Database) throws -> (Alert, [Int64]) {
+    static func save(_ alert: Alert, history: [AlertHistoryEntry], follows: Int64? = nil, _ db: Database) throws -> (Alert, [Int64]) {
         var alert = alert
         let acknowledgements = JSON.array(
             alert.acknowledgements.map { ack in
@@ -100,11 +100,14 @@ extension SQLiteStore {
                 sql: """
                     UPDATE alert SET patient = ?, key = ?, kind = ?, priority = ?, status = ?, escalation = ?, raised = ?, updated = ?,
                     message = ?, values_json = ?, acknowledgements_json = ?, resolution_by = ?, resolution_reason = ?, resolution_at = ?,
-                    next_renotify = ?, next_escalation = ? WHERE id = ?
+                    next_renotify = ?, next_escalation = ? WHERE id = ? AND (? IS NULL OR updated = ?)
                     """,
-                arguments: StatementArguments(columns + [alert.id])
+                arguments: StatementArguments(columns + [alert.id, follows, follows])
             )
-            guard db.changesCount == 1 else { throw VigilError(.notFound, "alert \(alert.id) does not exist") }
+            guard db.changesCount == 1 else {
+                let exists = try Int.fetchOne(db, sql: "SELECT 1 FROM alert WHERE id = ?", arguments: [alert.id]) != nil
+                throw VigilError.alertMissing(alert.id, exists: exists)
+            }
         }
         let insert = try db.cachedStatement(
             sql: "INSERT INTO alert_event (alert_id, kind, at, actor, detail, recipients_json) VALUES (?, ?, ?, ?, ?, ?)"

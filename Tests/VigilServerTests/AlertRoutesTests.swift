@@ -64,6 +64,35 @@ import VigilCore
         }
     }
 
+    /// Several nodes on one database: another node acknowledged the alert (stored, not yet heard
+    /// of here) when a nurse acknowledges it here. The store refuses the change that follows the
+    /// older state; the alert center reads the alert again and acknowledges that: neither
+    /// acknowledgement is lost.
+    @Test func anAlertChangedElsewhereMeanwhileIsReadAgainAndNoAcknowledgementIsLost() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let world = try await World.build(client)
+            try await Self.deteriorate(client, world)
+            await harness.settle()
+            let id = try #require(try await Self.alerts(client, world["nina"]).first?["id"]?.int64Value)
+            let store = harness.runtime.store
+            let before = try #require(try await store.alert(id: id))
+            var elsewhere = before
+            elsewhere.status = .acknowledged
+            elsewhere.acknowledgements = [Alert.Acknowledgement(by: "user/doc", at: before.updated + 1, level: 1)]
+            elsewhere.updated = before.updated + 1
+            let entry = AlertHistoryEntry(kind: .acknowledged, at: elsewhere.updated, actor: "user/doc", detail: nil, recipients: [])
+            let written = try await store.apply(
+                [Change(.alerts([AlertChange(alert: elsewhere, history: [entry], audit: [], follows: before.updated)], derived: []))],
+                sealer: harness.runtime.sealer)
+            #expect(written.outcomes.count == 1)
+            let ack = try await client.post("/api/alerts/\(id)/ack", token: world["nina"], [:])
+            #expect(ack.status == .ok, "\(ack.text)")
+            let stored = try #require(try await store.alert(id: id))
+            #expect(stored.acknowledgements.map(\.by) == ["user/doc", "user/nina"])
+        }
+    }
+
     @Test func filtersNarrowTheListAndBadFiltersAreRefused() async throws {
         let harness = try Harness()
         try await harness.run { client in

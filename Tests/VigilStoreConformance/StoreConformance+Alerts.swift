@@ -33,6 +33,37 @@ extension StoreConformance {
             }
         ),
         (
+            "an alert change that follows a state no longer stored is refused whole (another node changed the alert)",
+            { store in
+                let raised = try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer)
+                var acknowledged = raised
+                acknowledged.status = .acknowledged
+                acknowledged.updated = raised.updated + 1
+                let ack = AlertHistoryEntry(kind: .acknowledged, at: acknowledged.updated, actor: "user/nina", detail: nil, recipients: [])
+                _ = try await store.save(
+                    [AlertChange(alert: acknowledged, history: [ack], audit: [], follows: raised.updated)], sealer: Fixture.sealer)
+                var escalated = raised
+                escalated.escalation = 1
+                escalated.updated = raised.updated + 2
+                let step = AlertHistoryEntry(kind: .escalated, at: escalated.updated, actor: nil, detail: nil, recipients: [])
+                let error = await #expect(throws: VigilError.self) {
+                    try await store.save(
+                        [AlertChange(alert: escalated, history: [step], audit: [Fixture.event(1, patient: "p1")], follows: raised.updated)],
+                        sealer: Fixture.sealer)
+                }
+                #expect(error?.code == .conflict)
+                #expect(try await store.alert(id: raised.id) == acknowledged)
+                #expect(try await store.alertHistory(id: raised.id) == [ack])
+                #expect(try await store.auditHead() == nil)
+                var missing = escalated
+                missing.id = raised.id + 1000
+                let absent = await #expect(throws: VigilError.self) {
+                    try await store.save([AlertChange(alert: missing, history: [], audit: [], follows: raised.updated)], sealer: Fixture.sealer)
+                }
+                #expect(absent?.code == .notFound)
+            }
+        ),
+        (
             "one open alert per patient and condition",
             { store in
                 let first = try await store.save(sampleAlert(), history: [], audit: [], sealer: Fixture.sealer)

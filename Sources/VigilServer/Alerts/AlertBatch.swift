@@ -55,7 +55,9 @@ struct AlertBatch {
     mutating func setMessages(_ messages: [OutboxMessage], of i: Int) { changes[i].messages = messages }
 
     /// Records the alert after `transitions`, with their history entries and audit events.
-    mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent]) {
+    /// - Parameter follows: the `updated` time of the stored state the alert was changed from (nil
+    ///   for a new alert); kept from the first change of the alert in the batch.
+    mutating func add(_ alert: Alert, _ steps: [Step], audit: [AuditEvent], follows: Int64?) {
         let key = AlertCenter.OpenKey(patient: alert.patient, key: alert.key)
         let history = Self.history(steps)
         if let i = index[key], changes[i].alert.isOpen {
@@ -65,7 +67,7 @@ struct AlertBatch {
             self.steps[i] += steps
         } else {
             index[key] = changes.count
-            changes.append(AlertChange(alert: alert, history: history, audit: audit))
+            changes.append(AlertChange(alert: alert, history: history, audit: audit, follows: follows))
             self.steps.append(steps)
         }
     }

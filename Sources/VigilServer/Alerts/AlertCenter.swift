@@ -75,33 +75,35 @@ public final class AlertCenter: Sendable {
         guard !outputs.isEmpty || !records.isEmpty else { return }
         do {
             try await lock.withLock {
-                let now = clock.now()
-                var batch = AlertBatch()
-                for (patient, output) in outputs {
-                    let key = OpenKey(patient: patient, key: output.key)
-                    let current = batch.open(key) ?? openAlert(patient: patient, key: output.key)
-                    switch (output, current) {
-                    case (.raise(let condition), nil), (.worsen(let condition), nil):
-                        // A condition that got worse after a person resolved its alert is a new alert.
-                        let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
-                        add(alert, transitions, to: &batch, actor: nil, client: nil)
-                    case (.raise(let condition), let alert?), (.update(let condition), let alert?):
-                        let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
-                        var sameButTime = next
-                        sameButTime.updated = alert.updated
-                        guard sameButTime != alert else { continue }
-                        add(next, transitions, to: &batch, actor: nil, client: nil)
-                    case (.worsen(let condition), let alert?):
-                        let (next, transitions) = try AlertLifecycle.apply(.worsen(condition), to: alert, now: now, policy: policy)
-                        add(next, transitions, to: &batch, actor: nil, client: nil)
-                    case (.clear(_, let values), let alert?):
-                        let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
-                        add(next, transitions, to: &batch, actor: nil, client: nil)
-                    default:
-                        continue
+                try await againOnConflict {
+                    let now = clock.now()
+                    var batch = AlertBatch()
+                    for (patient, output) in outputs {
+                        let key = OpenKey(patient: patient, key: output.key)
+                        let current = batch.open(key) ?? openAlert(patient: patient, key: output.key)
+                        switch (output, current) {
+                        case (.raise(let condition), nil), (.worsen(let condition), nil):
+                            // A condition that got worse after a person resolved its alert is a new alert.
+                            let (alert, transitions) = AlertLifecycle.raise(condition, patient: patient, now: now, policy: policy)
+                            add(alert, following: nil, transitions, to: &batch, actor: nil, client: nil)
+                        case (.raise(let condition), let alert?), (.update(let condition), let alert?):
+                            let (next, transitions) = try AlertLifecycle.apply(.update(condition), to: alert, now: now, policy: policy)
+                            var sameButTime = next
+                            sameButTime.updated = alert.updated
+                            guard sameButTime != alert else { continue }
+                            add(next, following: alert, transitions, to: &batch, actor: nil, client: nil)
+                        case (.worsen(let condition), let alert?):
+                            let (next, transitions) = try AlertLifecycle.apply(.worsen(condition), to: alert, now: now, policy: policy)
+                            add(next, following: alert, transitions, to: &batch, actor: nil, client: nil)
+                        case (.clear(_, let values), let alert?):
+                            let (next, transitions) = try AlertLifecycle.apply(.clear(values: values), to: alert, now: now, policy: policy)
+                            add(next, following: alert, transitions, to: &batch, actor: nil, client: nil)
+                        default:
+                            continue
+                        }
                     }
+                    try await commit(batch, along: records)
                 }
-                try await commit(batch, along: records)
             }
         } catch {
             logger.error("alerts not updated", metadata: ["conditions": "\(outputs.count)", "error": "\(error)"])
@@ -138,7 +140,7 @@ public final class AlertCenter: Sendable {
             let notice = AlertNotice(transition: .commented, by: "user/\(user.username)", alert: alert, text: text)
             var batch = AlertBatch()
             let transition = AlertTransition(kind: .commented, at: now, actor: entry.actor, detail: text)
-            batch.add(alert, [AlertBatch.Step(transition: transition, entry: entry, alert: alert)], audit: [audit])
+            batch.add(alert, [AlertBatch.Step(transition: transition, entry: entry, alert: alert)], audit: [audit], follows: alert.updated)
             batch.addMessages(webhooks: try await webhooks.webhooks(), people: [:], at: now)
             try await writer.submit(Change(.alerts(batch.changes, derived: []), notices: [.alert(notice)]))
             return entry
@@ -148,17 +150,19 @@ public final class AlertCenter: Sendable {
     private func change(_ id: Int64, _ event: AlertLifecycle.Event, by user: UserAccount, client: String?) async throws -> Alert {
         try await load()
         return try await lock.withLock {
-            guard let alert = open.withLock({ $0.values.first { $0.id == id } }) else {
-                if try await store.alert(id: id) != nil { throw VigilError(.conflict, "alert \(id) is resolved") }
-                throw VigilError(.notFound, "alert \(id) was not found")
-            }
-            do {
-                let (next, transitions) = try AlertLifecycle.apply(event, to: alert, now: clock.now(), policy: policy)
-                var batch = AlertBatch()
-                add(next, transitions, to: &batch, actor: .user(user), client: client)
-                return try await commit(batch)[0]
-            } catch let refusal as AlertLifecycle.Refusal {
-                throw VigilError(.conflict, refusal.reason)
+            try await againOnConflict {
+                guard let alert = open.withLock({ $0.values.first { $0.id == id } }) else {
+                    if try await store.alert(id: id) != nil { throw VigilError(.conflict, "alert \(id) is resolved") }
+                    throw VigilError(.notFound, "alert \(id) was not found")
+                }
+                do {
+                    let (next, transitions) = try AlertLifecycle.apply(event, to: alert, now: clock.now(), policy: policy)
+                    var batch = AlertBatch()
+                    add(next, following: alert, transitions, to: &batch, actor: .user(user), client: client)
+                    return try await commit(batch)[0]
+                } catch let refusal as AlertLifecycle.Refusal {
+                    throw VigilError(.conflict, refusal.reason)
+                }
             }
         }
     }
@@ -174,7 +178,7 @@ public final class AlertCenter: Sendable {
                     .escalateNow(to: alert.escalation + 1, reason: reason), to: alert, now: clock.now(), policy: policy)
                 guard !transitions.isEmpty else { return }
                 var batch = AlertBatch()
-                add(next, transitions, to: &batch, actor: nil, client: nil)
+                add(next, following: alert, transitions, to: &batch, actor: nil, client: nil)
                 try await commit(batch)
             }
         } catch {
@@ -216,7 +220,7 @@ public final class AlertCenter: Sendable {
                         (next, transitions) = (changed, transitions + steps)
                     }
                     guard !transitions.isEmpty || next != alert else { continue }
-                    add(next, transitions, to: &batch, actor: nil, client: nil)
+                    add(next, following: alert, transitions, to: &batch, actor: nil, client: nil)
                 }
                 try await commit(batch)
             }
@@ -227,7 +231,13 @@ public final class AlertCenter: Sendable {
 
     /// Adds an alert's transitions to a batch, with their audit events (``commit(_:along:)`` finds
     /// their recipients).
-    private func add(_ alert: Alert, _ transitions: [AlertTransition], to batch: inout AlertBatch, actor: Principal?, client: String?) {
+    private func add(
+        _ alert: Alert, following previous: Alert?, _ transitions: [AlertTransition], to batch: inout AlertBatch, actor: Principal?, client: String?
+    ) {
+        // Every stored change moves `updated` on, so that the store tells a change that follows an
+        // older state apart (``AlertChange/follows``) even within one millisecond.
+        var alert = alert
+        if let previous, previous.id != 0, alert.updated <= previous.updated { alert.updated = previous.updated + 1 }
         var steps: [AlertBatch.Step] = []
         for transition in transitions {
             let entry = AlertHistoryEntry(
@@ -237,7 +247,29 @@ public final class AlertCenter: Sendable {
         let audit = transitions.map {
             auditEvent(alert, $0.kind == .raised ? .create : .update, actor: actor, client: client, detail: $0.kind.rawValue)
         }
-        batch.add(alert, steps, audit: audit)
+        batch.add(alert, steps, audit: audit, follows: previous.flatMap { $0.id == 0 ? nil : $0.updated })
+    }
+
+    /// Runs `body` (under the lock), and once more when the store refused what it wrote because
+    /// another node changed one of the alerts meanwhile, or opened the same condition's alert
+    /// first: by then ``commit(_:along:)`` has read the open alerts again.
+    private func againOnConflict<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch is StaleAlerts {
+            do {
+                return try await body()
+            } catch let stale as StaleAlerts {
+                throw stale.error
+            }
+        }
+    }
+
+    /// The store refused a batch: another node changed one of its alerts, or opened one of its
+    /// conditions' alert, first.
+    private struct StaleAlerts: Error, CustomStringConvertible {
+        let error: VigilError
+        var description: String { error.message }
     }
 
     /// Finds who each step notifies, stores the batch in one change, with the records derived
@@ -262,7 +294,18 @@ public final class AlertCenter: Sendable {
             }
         }
         let change = Change(.alerts(batch.changes, derived: records.writes), audit: records.audit, notices: notices)
-        guard case .alerts(let stored) = try await writer.submit(change) else { return [] }
+        let applied: Applied
+        do {
+            applied = try await writer.submit(change)
+        } catch let error as VigilError where error.code == .conflict {
+            // Another node changed an alert or opened a condition's alert first: read them again.
+            let current = try await store.openAlerts()
+            open.withLock { table in
+                table = Dictionary(current.map { (OpenKey(patient: $0.patient, key: $0.key), $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            throw StaleAlerts(error: error)
+        }
+        guard case .alerts(let stored) = applied else { return [] }
         keep(stored)
         return stored
     }
