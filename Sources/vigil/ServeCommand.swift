@@ -195,6 +195,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         // Several nodes on one database: the leading node writes them (``BrokerSync``).
+        await runtime.leadership.claim()
         if configuration.brokerConfig != nil, runtime.leadership.isLeading {
             do {
                 try await runtime.broker.writeFiles()

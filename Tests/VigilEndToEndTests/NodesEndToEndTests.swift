@@ -1,6 +1,9 @@
+import AsyncHTTPClient
 import Foundation
+import MQTT
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 import VigilBench
 import VigilCore
@@ -120,5 +123,82 @@ struct NodesEndToEndTests {
         let stored = try await b.request(.GET, "/fhir/Observation?patient=a1&code=\(vitals)&_summary=count", token: site["nina"]).json?["total"]
         #expect(stored == 15, "three sets of five vital signs, each stored once")
         await onB.close()
+    }
+
+    /// Two nodes behind HAProxy and Mosquitto's shared subscription, a device sending over HTTP
+    /// (through HAProxy) and one over MQTT, each resending what no answer acknowledged: one node is
+    /// killed (-9) mid-load. Every reading acknowledged is stored exactly once, and a WebSocket on
+    /// the surviving node resumes from its last event id.
+    @Test func twoNodesBehindHAProxyLoseNothingAcknowledgedWhenOneIsKilledMidLoad() async throws {
+        let port = try Loopback.freePort()
+        let brokerFiles = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)").path
+        let (a, b) = try await Self.nodes(arguments: ["--mqtt", "mqtt://127.0.0.1:\(port)", "--broker-config", brokerFiles])
+        defer { _ = (a.stop(), b.stop()) }
+        let broker = Mosquitto(configurationFile: brokerFiles + "/mosquitto.conf", port: port, removingItsDirectory: true)
+        try await broker.start()
+        defer { broker.stop() }
+        let proxy = try LocalHAProxy()
+        let haproxy = try await proxy.start(nodes: [a.port, b.port])
+        defer {
+            _ = haproxy.stop()
+            proxy.remove()
+        }
+        let admin = try await a.token()
+        var tokens: [String: String] = [:]
+        for (patient, device) in [("p1", "h1"), ("p2", "ox2")] {
+            try await a.put("Patient", patient, [:], token: admin)
+            try await a.put("Device", device, ["patient": ["reference": .string("Patient/\(patient)")]], token: admin)
+            tokens[device] = try #require(try await a.request(.POST, "/api/devices/\(device)/credentials", token: admin).json?["token"]?.stringValue)
+        }
+        for node in [a, b] { try await MQTTEndToEndTests.waitUntilConnected(node) }
+        let stream = try await b.stream(token: admin)
+
+        let viaProxy = JSONClient(baseURL: "http://127.0.0.1:\(proxy.port)", client: .shared)
+        let overMQTT = DeviceSimulator(broker: port, device: "ox2", token: tokens["ox2"]!)
+        let batches = 60
+        let perBatch = 10
+        let acknowledged = Mutex<Set<Int>>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await overMQTT.client.run { publish in overMQTT.received(publish) } }
+            for batch in 0..<batches {
+                overMQTT.send(first: batch * perBatch + 1, count: perBatch)
+                // Over HTTP, a batch is sent again until it is answered 200.
+                let seqs = Array((batch * perBatch + 1)...(batch * perBatch + perBatch))
+                let body = MQTTEndToEndTests.batch(seqs.first!...seqs.last!)
+                while true {
+                    let reply = try? await viaProxy.request(.POST, "/api/ingest", token: tokens["h1"], body: Array(body.utf8), timeout: .seconds(10))
+                    if reply?.status == .ok {
+                        acknowledged.withLock { $0.formUnion(seqs) }
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await Task.sleep(for: .milliseconds(50))
+                if batch == 20 { #expect(a.stop(SIGKILL) != 0) }
+            }
+            let deadline = ContinuousClock.now + .seconds(90)
+            while overMQTT.unacknowledged.count > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .seconds(2))
+                overMQTT.resendUnacknowledged()
+            }
+            group.cancelAll()
+        }
+        #expect(overMQTT.unacknowledged.isEmpty, "never acknowledged: \(overMQTT.unacknowledged.sorted().prefix(20))")
+        #expect(acknowledged.withLock { $0.count } == batches * perBatch)
+        // Every reading acknowledged is stored, and once, whichever node took it.
+        for patient in ["p1", "p2"] {
+            let stored = try await b.request(.GET, "/fhir/Observation?patient=\(patient)&_summary=count", token: admin).json?["total"]
+            #expect(stored?.int64Value == Int64(batches * perBatch), "Patient/\(patient): \(stored?.text ?? "nothing")")
+        }
+        // The WebSocket on the survivor saw readings before and after the kill, and a new one
+        // resuming from the last event id it saw gets what came after, not a reset.
+        let seen = stream.messages.compactMap { $0.json["id"]?.int64Value }
+        let last = try #require(seen.dropLast(3).last, "\(stream.messages.count) events")
+        await stream.close()
+        let resumed = try await b.stream(token: admin, lastEventID: last)
+        #expect(resumed.messages.first?.json["type"] != "reset", "\(resumed.messages.first?.json.text ?? "")")
+        let replayed = await resumed.next(where: { $0["id"]?.int64Value ?? 0 > last })
+        #expect(replayed != nil)
+        await resumed.close()
     }
 }

@@ -36,6 +36,12 @@ public final class Leadership: Service {
         while !isLeading && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
     }
 
+    /// Takes the lead at once when nobody holds it (the first node to start), so that what the
+    /// leader does at start (the broker's files) is done before the services run.
+    public func claim() async {
+        if let store { await renew(store) }
+    }
+
     public func run() async throws {
         guard let store else { return try await gracefulShutdown() }
         await cancelWhenGracefulShutdown {
