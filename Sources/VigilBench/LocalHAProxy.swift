@@ -1,9 +1,10 @@
 import Foundation
 import VigilCore
 
-/// HAProxy (Debian's) in front of several `vigil serve` nodes on one loopback port, as
-/// `docs/deploy.md` configures it: round robin over the nodes that answer `/health/ready`,
-/// WebSockets passed through, a node taken out after two failed checks a quarter-second apart.
+/// HAProxy (Debian's) on one loopback port: in front of several `vigil serve` nodes as
+/// `docs/deploy.md` configures it (round robin over the nodes that answer `/health/ready`,
+/// WebSockets passed through, a node taken out after two failed checks a quarter-second apart), or
+/// as a plain TCP link to one port (a network path the tests cut by stopping it).
 public struct LocalHAProxy: Sendable {
     /// Where Debian installs HAProxy; nil when it is not installed.
     public static let binary = ["/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy"].first {
@@ -16,6 +17,21 @@ public struct LocalHAProxy: Sendable {
     public init() throws {
         port = try Loopback.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-haproxy-\(UUID().uuidString)").path
+    }
+
+    /// A TCP link to `port` of the loopback interface.
+    public func link(to port: Int) -> String {
+        """
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 1h
+            timeout server 1h
+        listen link
+            bind 127.0.0.1:\(self.port)
+            server target 127.0.0.1:\(port)
+
+        """
     }
 
     /// The configuration for nodes listening on `ports` of the loopback interface.
@@ -48,10 +64,16 @@ public struct LocalHAProxy: Sendable {
 
     /// Starts HAProxy in front of the nodes on `ports` and waits until it accepts connections.
     public func start(nodes ports: [Int]) async throws -> ChildProcess {
+        try await start(configuration(nodes: ports))
+    }
+
+    /// Starts HAProxy with `configuration` (``configuration(nodes:)``, ``link(to:)``) and waits
+    /// until it accepts connections.
+    public func start(_ configuration: String) async throws -> ChildProcess {
         guard let binary = Self.binary else { throw VigilError(.unavailable, "HAProxy is not installed (apt-get install haproxy)") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let file = directory + "/haproxy.cfg"
-        try configuration(nodes: ports).write(toFile: file, atomically: true, encoding: .utf8)
+        try configuration.write(toFile: file, atomically: true, encoding: .utf8)
         let process = try ChildProcess.spawn(binary, ["-db", "-f", file], log: directory + ".log")
         for _ in 0..<100 {
             if Loopback.accepts(port: port) { return process }

@@ -137,6 +137,20 @@ final class ServerProcess: @unchecked Sendable {
         return process.stop(signal)
     }
 
+    /// Waits up to `timeout` for the server to end by itself; its exit status, or nil while it runs.
+    func exited(within timeout: Duration) async -> Int32? {
+        guard let process else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = process.wait(timeout: .zero) {
+                self.process = nil
+                return status
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return nil
+    }
+
     /// Connects to `/api/stream` as `token` and waits until the stream is ready.
     func stream(token: String, lastEventID: Int64? = nil) async throws -> StreamClient {
         let stream = StreamClient.connect(
