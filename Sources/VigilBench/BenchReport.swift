@@ -36,6 +36,7 @@ public struct BenchReport: Sendable {
             "  load:        \(options.devices) devices, batches of \(options.batchSize), \(options.connections) connections"
                 + (options.rate.map { ", \(Int($0)) readings/s offered" } ?? ", closed loop")
                 + (options.target.server == nil ? ", server: vigil serve \(options.target.serveArguments.joined(separator: " "))" : "")
+                + (options.target.nodes > 1 ? " × \(options.target.nodes) nodes behind HAProxy" : "")
                 + (options.postgres == nil ? "" : ", store: PostgreSQL"),
             String(
                 format: "  ingest:      %d readings acknowledged in %.2f s = %.0f readings/s (durable, answered after commit)",

@@ -21,6 +21,9 @@ public struct BenchTarget: Sendable {
     public var serveEnvironment: [String: String] = [:]
     /// Connections the client keeps to the server.
     public var connections = 64
+    /// Started servers: this many nodes on one PostgreSQL (`VIGIL_POSTGRES` in ``serveEnvironment``)
+    /// behind HAProxy, the first one's keys copied to the others.
+    public var nodes = 1
 
     public init() {}
 }
@@ -35,15 +38,22 @@ final class BenchServer: @unchecked Sendable {
     private var stopped = false
     private let attachedPID: Int32?
     /// The server's process (not the `vigil child` that runs it).
-    private var pid: Int32? { process?.programPID ?? attachedPID }
+    private var pid: Int32? { process?.programPID ?? attachedPID ?? behind?.pid }
     let dataDirectory: String?
     /// Whether the data directory is a temporary one this benchmark made, removed when it stops.
     private let removesDataDirectory: Bool
+    /// The other nodes and HAProxy in front of them all, when several were started.
+    private var companions: [BenchServer] = []
+    private var proxy: (LocalHAProxy, ChildProcess)?
+
+    /// The first node of several, when this is HAProxy in front of them.
+    private let behind: BenchServer?
 
     private init(
         baseURL: String, adminPassword: String, process: ChildProcess?, pid: Int32?, dataDirectory: String?, removesDataDirectory: Bool = false,
-        connections: Int
+        connections: Int, behind: BenchServer? = nil
     ) {
+        self.behind = behind
         self.removesDataDirectory = removesDataDirectory
         self.baseURL = baseURL
         self.adminPassword = adminPassword
@@ -62,9 +72,40 @@ final class BenchServer: @unchecked Sendable {
             return BenchServer(
                 baseURL: url, adminPassword: password, process: nil, pid: target.serverPID, dataDirectory: nil, connections: target.connections)
         }
+        let first = try await start(target, log: log)
+        guard target.nodes > 1 else { return first }
+        do {
+            for _ in 1..<target.nodes {
+                var next = target
+                next.dataDirectory = nil
+                next.adminPassword = first.adminPassword
+                first.companions.append(try await start(next, keysFrom: first.dataDirectory, log: log))
+            }
+            let proxy = try LocalHAProxy()
+            let ports = ([first] + first.companions).compactMap { URL(string: $0.baseURL)?.port }
+            first.proxy = (proxy, try await proxy.start(nodes: ports))
+            log("HAProxy on 127.0.0.1:\(proxy.port) in front of the \(target.nodes) nodes")
+            return BenchServer(
+                baseURL: "http://127.0.0.1:\(proxy.port)", adminPassword: first.adminPassword, process: nil, pid: nil, dataDirectory: nil,
+                connections: target.connections, behind: first)
+        } catch {
+            first.stop()
+            throw error
+        }
+    }
+
+    /// Starts one `vigil serve`, with the keys of `keysFrom` (another node's data directory).
+    static func start(_ target: BenchTarget, keysFrom: String? = nil, log: @Sendable (String) -> Void) async throws -> BenchServer {
         let directory =
             target.dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(UUID().uuidString)").path
         let port = try Loopback.freePort()
+        if let keysFrom {
+            let manager = FileManager.default
+            try manager.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for file in try manager.contentsOfDirectory(atPath: keysFrom + "/keys") {
+                try manager.copyItem(atPath: keysFrom + "/keys/" + file, toPath: directory + "/keys/" + file)
+            }
+        }
         // A data directory that has its admin already: the password given.
         let password = target.adminPassword ?? "bench-" + UUID().uuidString
         var environment = ProcessInfo.processInfo.environment
@@ -94,12 +135,28 @@ final class BenchServer: @unchecked Sendable {
     }
 
     func stop() {
+        if let (proxy, process) = proxy {
+            process.stop()
+            proxy.remove()
+            self.proxy = nil
+        }
+        for companion in companions { companion.stop() }
+        companions = []
+        behind?.stop()
         if let process, !stopped {
             stopped = true
             process.stop()
             if removesDataDirectory, let dataDirectory { try? FileManager.default.removeItem(atPath: dataDirectory) }
         }
         try? client.syncShutdown()
+    }
+
+    /// Kills the server (-9), as a crash would; its data directory stays until ``stop()``.
+    func kill() {
+        guard let process else { return }
+        // The program itself: `vigil child` only ends it when the benchmark ends.
+        Foundation.kill(process.programPID, SIGKILL)
+        _ = process.wait(timeout: .seconds(10))
     }
 
     /// The address for WebSocket clients.

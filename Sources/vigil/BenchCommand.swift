@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Vigil on this machine (run a release build: swift run -c release vigil bench …).",
         subcommands: [
             Ingest.self, Rules.self, Stream.self, Board.self, Records.self, Cohorts.self, Exposures.self, Research.self, Connections.self,
-            Simulator.self, Alarms.self, Notifications.self, Commands.self,
+            Simulator.self, Alarms.self, Notifications.self, Commands.self, Nodes.self,
         ]
     )
 
@@ -47,6 +47,8 @@ struct BenchCommand: AsyncParsableCommand {
                 "http: the started server keeps its record in PostgreSQL, in this empty database (or `local`: a cluster the benchmark starts); the ceiling is then PostgreSQL's own.",
                 valueName: "url"))
         var postgres: String?
+        @Option(help: "http with --postgres: start this many nodes on the database, behind HAProxy (the first node's memory and CPU are reported).")
+        var nodes = 1
         @OptionGroup var target: TargetOptions
         @Flag(name: .customLong("no-progress"), help: "Do not print progress every second.") var noProgress = false
 
@@ -63,6 +65,8 @@ struct BenchCommand: AsyncParsableCommand {
             try OptionCheck.notNegative(trivialSeconds, "trivial-seconds")
             try OptionCheck.notNegative(stall, "stall")
             if stall > 0, via != "mqtt" { throw ValidationError("--stall is for --via mqtt") }
+            try OptionCheck.within(nodes, 1...16, "nodes")
+            if nodes > 1, postgres == nil { throw ValidationError("--nodes is for several nodes on one database: give --postgres") }
         }
 
         func run() async throws {
@@ -109,6 +113,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.ceilingTransactionRows = ceilingRows
             options.trivialSeconds = trivialSeconds
             options.target = target.target
+            options.target.nodes = nodes
             options.connections = connections
             options.progress = !noProgress
             var cluster: LocalPostgres?
@@ -151,6 +156,43 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension BenchCommand {
+    struct Nodes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Two nodes on one PostgreSQL: a commit on one → the event on the other's WebSocket; the takeover when the leader dies.",
+            discussion: """
+                Starts two vigil serve nodes on the database (or `local`: a cluster the benchmark starts), sends readings one at a time \
+                to the first and times their event on a nurse's WebSocket on the second; then kills the first (it leads) and times \
+                the alert the second raises for a systolic pressure of 85 mmHg sent to it at once.
+                """
+        )
+
+        @Option(help: ArgumentHelp("An empty database, or `local`.", valueName: "url")) var postgres = "local"
+        @Option(help: "Readings sent one at a time.") var samples = 1000
+
+        func validate() throws {
+            try OptionCheck.within(samples, 1...1_000_000, "samples")
+        }
+
+        func run() async throws {
+            let log: @Sendable (String) -> Void = { line in
+                print(line)
+                fflush(nil)
+            }
+            var options = NodesBenchmark.Options()
+            options.samples = samples
+            var cluster: LocalPostgres?
+            if postgres == "local" {
+                log("starting a PostgreSQL cluster of the benchmark's own (fsync and synchronous_commit on)…")
+                cluster = try await Blocking.run { try LocalPostgres() }
+                options.postgres = try await cluster?.createDatabase() ?? ""
+            } else {
+                options.postgres = postgres
+            }
+            defer { cluster?.stop() }
+            print(try await NodesBenchmark(options: options).run(log: log).text)
+        }
+    }
+
     struct Stream: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Committed reading → alert on a WebSocket, under a steady ingest load.",

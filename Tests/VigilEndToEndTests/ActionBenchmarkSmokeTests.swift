@@ -42,4 +42,21 @@ import VigilBench
         #expect(output.contains("2000 stored, 0 duplicates, 0 rejected, 0 failed requests") && output.contains("store: PostgreSQL"), "\(output)")
         #expect(output.contains("PostgreSQL's own") && output.contains("of the store's ceiling"), "\(output)")
     }
+
+    @Test func theIngestBenchmarkRunsTwoNodesBehindHAProxy() async throws {
+        let (status, output) = try await Self.bench([
+            "bench", "ingest", "--postgres", "local", "--nodes", "2", "--devices", "10", "--batch", "100", "--connections", "4", "--readings",
+            "2000", "--trivial-seconds", "0", "--ceiling-rows", "0", "--no-progress",
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(
+            output.contains("2000 stored, 0 duplicates, 0 rejected, 0 failed requests") && output.contains("× 2 nodes behind HAProxy"), "\(output)")
+    }
+
+    @Test func theNodesBenchmarkTimesPropagationAndTakeover() async throws {
+        let (status, output) = try await Self.bench(["bench", "nodes", "--samples", "20"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("(20 samples, 0 timeouts)"), "\(output)")
+        #expect(output.contains("alert raised by node 2 on its WebSocket: ") && !output.contains("none within"), "\(output)")
+    }
 }
