@@ -22,12 +22,26 @@ public final class LocalPostgres: Sendable {
     public let superuser = "vigil_admin"
     private let binaries: String
     private let owner: String?
+    /// Whether every finished WAL segment is copied to ``archive`` (for point-in-time recovery).
+    private let archiving: Bool
 
     /// Makes and starts the cluster, with the settings durability needs (`fsync`,
     /// `synchronous_commit`) left on.
-    public init() throws {
+    /// - Parameter archiving: copy each finished WAL segment to ``archive``, as a deployment's
+    ///   `archive_command` does.
+    public convenience init(archiving: Bool = false) throws {
+        try self.init(archiving: archiving) { cluster in
+            try cluster.run(
+                "initdb", ["-D", cluster.directory + "/data", "-U", cluster.superuser, "--auth", "trust", "--encoding", "UTF8", "--no-instructions"])
+            if archiving { try cluster.run("/bin/mkdir", ["-m", "0700", cluster.archive]) }
+        }
+    }
+
+    /// A new directory, made the owner's, filled by `prepare`; then the cluster is started.
+    private init(archiving: Bool, prepare: (LocalPostgres) throws -> Void) throws {
         guard let binaries = Self.binaries else { throw VigilError(.unavailable, "PostgreSQL is not installed (apt-get install postgresql)") }
         self.binaries = binaries
+        self.archiving = archiving
         port = try Loopback.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-postgres-\(UUID().uuidString)").path
         owner = getuid() == 0 ? "postgres" : nil
@@ -36,17 +50,63 @@ public final class LocalPostgres: Sendable {
             let chown = try ChildProcess.run("/usr/bin/chown", [owner, directory])
             guard chown.status == 0 else { throw VigilError(.internal, "cannot give \(directory) to \(owner): \(chown.output)") }
         }
-        try run("initdb", ["-D", directory + "/data", "-U", superuser, "--auth", "trust", "--encoding", "UTF8", "--no-instructions"])
+        try prepare(self)
         try start()
     }
 
+    /// Where finished WAL segments are copied when archiving.
+    public var archive: String { directory + "/wal-archive" }
+
     private func start() throws {
+        let archiveSettings = archiving ? " -c wal_level=replica -c archive_mode=on -c archive_command='cp %p \(archive)/%f'" : ""
         try run(
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60",
-                "-o", "-p \(port) -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c max_connections=400", "start",
+                "-o", "-p \(port) -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c max_connections=400" + archiveSettings, "start",
             ])
+    }
+
+    /// Takes a base backup of the running cluster with `pg_basebackup` (its WAL streamed along);
+    /// the folder it is in.
+    public func baseBackup() async throws -> String {
+        let folder = directory + "/base-\(UUID().uuidString)"
+        try await Blocking.run {
+            _ = try self.run(
+                "pg_basebackup", ["-h", "127.0.0.1", "-p", "\(self.port)", "-U", self.superuser, "-D", folder, "-X", "stream", "-c", "fast"])
+        }
+        return folder
+    }
+
+    /// Ends the current WAL segment and waits until the archive has it: everything committed
+    /// before is in the archive.
+    public func archiveCurrentWAL() async throws {
+        let segment = try await execute("SELECT pg_walfile_name(pg_switch_wal())").trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<300 {
+            if FileManager.default.fileExists(atPath: archive + "/" + segment) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw VigilError(.unavailable, "WAL segment \(segment) was not archived")
+    }
+
+    /// A new cluster recovered from `baseBackup` (``baseBackup()``) with this cluster's WAL
+    /// archive, replayed to its end, then opened for writing: point-in-time recovery to the last
+    /// archived commit.
+    public func recovered(fromBaseBackup baseBackup: String) async throws -> LocalPostgres {
+        let archive = archive
+        return try await Blocking.run {
+            try LocalPostgres(archiving: false) { cluster in
+                try cluster.run("/bin/cp", ["-a", baseBackup, cluster.directory + "/data"])
+                let settings = "restore_command = 'cp \(archive)/%f %p'\nrecovery_target_action = 'promote'\n"
+                try cluster.run(
+                    "/bin/sh",
+                    [
+                        "-c",
+                        "printf '%s' \"$0\" >> \(cluster.directory)/data/postgresql.auto.conf && touch \(cluster.directory)/data/recovery.signal",
+                        settings,
+                    ])
+            }
+        }
     }
 
     /// One cluster for a whole test or benchmark process, started on first use (off the
@@ -101,10 +161,11 @@ public final class LocalPostgres: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Runs one of PostgreSQL's programs (as its owner when this is root); what it printed.
+    /// Runs one of PostgreSQL's programs, or the program at an absolute path, as the cluster's owner
+    /// when this is root; what it printed.
     @discardableResult
     private func run(_ program: String, _ arguments: [String]) throws -> String {
-        let path = binaries + "/" + program
+        let path = program.hasPrefix("/") ? program : binaries + "/" + program
         let (executable, options) = owner.map { ("/usr/sbin/runuser", ["-u", $0, "--", path] + arguments) } ?? (path, arguments)
         let result = try ChildProcess.run(executable, options, in: directory, timeout: .seconds(120))
         guard result.status == 0 else {
