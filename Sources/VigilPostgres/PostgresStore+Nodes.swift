@@ -47,6 +47,10 @@ extension PostgresStore: SharedStore {
         }
     }
 
+    public func keepsCommit(_ number: Int64) async throws -> Bool {
+        try await read { db in try await db.value("SELECT 1 FROM commit_event WHERE id = ?", [number], as: Int.self) != nil }
+    }
+
     public func listenForCommits(_ wake: @escaping @Sendable () -> Void) async throws {
         try await client.withConnection { connection in
             try await connection.listen(on: Self.commitChannel) { notifications in

@@ -15,12 +15,14 @@ import VigilSimulator
 @Suite(.timeLimit(.minutes(5)), .disabled(if: ServerProcess.onPostgres, "it runs its nodes on PostgreSQL in the first pass already"))
 struct NodesEndToEndTests {
     /// Two nodes on one new database, sharing the first one's keys (as a deployment copies them);
-    /// the first reaches the database at `firstURL(url)`.
-    static func nodes(arguments: [String] = [], firstURL: (String) -> String = { $0 }) async throws -> (ServerProcess, ServerProcess) {
+    /// the first reaches the database at `firstURL(url)`, the second at `secondURL(url)`.
+    static func nodes(
+        arguments: [String] = [], firstURL: (String) -> String = { $0 }, secondURL: (String) -> String = { $0 }
+    ) async throws -> (ServerProcess, ServerProcess) {
         let url = try await LocalPostgres.shared().createDatabase()
         let first = try ServerProcess(arguments: ["--postgres", firstURL(url)] + arguments)
         try await first.start()
-        let second = try ServerProcess(arguments: ["--postgres", url] + arguments)
+        let second = try ServerProcess(arguments: ["--postgres", secondURL(url)] + arguments)
         let keys = second.dataDirectory + "/keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         for file in try FileManager.default.contentsOfDirectory(atPath: first.dataDirectory + "/keys") {
@@ -210,24 +212,15 @@ struct NodesEndToEndTests {
     /// again, it follows; cut off and reconnected, it recovers by itself. Nothing acknowledged is
     /// lost.
     @Test func aNodeCutOffFromPostgreSQLStopsAcknowledgingGivesUpTheLeadAndRecoversByItself() async throws {
-        let postgres = try await LocalPostgres.shared()
-        let link = try LocalHAProxy()
-        var path = try await link.start(link.link(to: postgres.port))
-        defer {
-            _ = path.stop()
-            link.remove()
-        }
-        let (cut, direct) = try await Self.nodes(firstURL: { $0.replacingOccurrences(of: ":\(postgres.port)/", with: ":\(link.port)/") })
+        let link = try await DatabaseLink()
+        let (cut, direct) = try await Self.nodes(firstURL: link.url)
         defer { _ = (cut.stop(), direct.stop()) }
         let site = try await ClinicalEndToEndTests.site(direct)
         let monitor = site.devices["monitor-a"]!
         let stream = try await direct.stream(token: site["nina"])
         try await ClinicalEndToEndTests.ingest(cut, monitor, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72, secondsAgo: 720))
 
-        _ = path.stop(SIGKILL)
-        try await CommandEndToEndTests.until("the node cut off reports not ready", within: .seconds(30)) {
-            try await cut.request(.GET, "/health/ready").status == .serviceUnavailable
-        }
+        try await link.cut(cut)
         let refused = try await cut.request(
             .POST, "/api/ingest", token: monitor, json: ClinicalEndToEndTests.vitals(5, rr: 16, spo2: 97, sbp: 120, hr: 72))
         #expect(refused.status == .serviceUnavailable && refused.headers.first(name: "Retry-After") != nil, "\(refused.status) \(refused.text)")
@@ -238,14 +231,11 @@ struct NodesEndToEndTests {
             timeout: .seconds(30), where: ClinicalEndToEndTests.about("a1", "alert") { $0["data"]?["transition"] == "raised" })
         #expect(raised != nil, "\(direct.output)")
 
-        path = try await link.start(link.link(to: postgres.port))
+        try await link.restore()
         #expect(await cut.exited(within: .seconds(30)) == 75, "the old leader gives way: \(cut.output)")
         try await cut.start()
-        _ = path.stop(SIGKILL)
-        try await CommandEndToEndTests.until("the follower cut off reports not ready", within: .seconds(30)) {
-            try await cut.request(.GET, "/health/ready").status == .serviceUnavailable
-        }
-        path = try await link.start(link.link(to: postgres.port))
+        try await link.cut(cut)
+        try await link.restore()
         try await CommandEndToEndTests.until("the follower recovers by itself", within: .seconds(30)) {
             try await cut.request(.GET, "/health/ready").status == .ok
         }
@@ -256,5 +246,64 @@ struct NodesEndToEndTests {
         let alerts = try await direct.request(.GET, "/api/alerts?patient=a1&kind=news2", token: site["nina"]).json?["alerts"]?.arrayValue ?? []
         #expect(alerts.count == 1)
         await stream.close()
+    }
+
+    /// A follower cut off from the database for longer than commits are kept (the leader forgot
+    /// the ones it missed; here they are deleted as the leader would) cannot trust its caches: on
+    /// reconnecting it finds the gap and exits (75) to start afresh, rather than go on without
+    /// them (a credential revoked meanwhile would still open on it).
+    @Test func aNodeThatMissedForgottenCommitsRestartsRatherThanTrustItsCaches() async throws {
+        let link = try await DatabaseLink()
+        let (leader, follower) = try await Self.nodes(secondURL: link.url)
+        defer { _ = (leader.stop(), follower.stop()) }
+        let admin = try await leader.token()
+        try await leader.put("Patient", "p1", [:], token: admin)
+        try await link.cut(follower)
+        try await leader.put("Device", "d1", ["patient": ["reference": "Patient/p1"]], token: admin)
+        try await leader.put("Device", "d2", ["patient": ["reference": "Patient/p1"]], token: admin)
+        try await link.postgres.execute("DELETE FROM commit_event WHERE id < (SELECT max(id) FROM commit_event)", database: link.database)
+        try await link.restore()
+        #expect(await follower.exited(within: .seconds(30)) == 75, "\(follower.output)")
+    }
+}
+
+/// A node's path to the test process's PostgreSQL through HAProxy in TCP mode, which a test cuts
+/// (a network partition between that node and the database) and restores.
+final class DatabaseLink: @unchecked Sendable {
+    // @unchecked: only the test that owns it touches it.
+    let postgres: LocalPostgres
+    private let proxy: LocalHAProxy
+    private var process: ChildProcess?
+    /// The database of the last URL given to ``url(_:)``.
+    private(set) var database = ""
+
+    init() async throws {
+        postgres = try await LocalPostgres.shared()
+        proxy = try LocalHAProxy()
+        process = try await proxy.start(proxy.link(to: postgres.port))
+    }
+
+    /// `url`, through the link.
+    func url(_ url: String) -> String {
+        database = String(url.split(separator: "/").last ?? "")
+        return url.replacingOccurrences(of: ":\(postgres.port)/", with: ":\(proxy.port)/")
+    }
+
+    /// Cuts the link and waits until `node`, which uses it, reports not ready.
+    func cut(_ node: ServerProcess) async throws {
+        _ = process?.stop(SIGKILL)
+        process = nil
+        try await CommandEndToEndTests.until("the node cut off reports not ready", within: .seconds(30)) {
+            try await node.request(.GET, "/health/ready").status == .serviceUnavailable
+        }
+    }
+
+    func restore() async throws {
+        process = try await proxy.start(proxy.link(to: postgres.port))
+    }
+
+    deinit {
+        _ = process?.stop()
+        proxy.remove()
     }
 }

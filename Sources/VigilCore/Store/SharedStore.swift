@@ -16,6 +16,9 @@ public protocol SharedStore: VigilStore {
     /// readings.
     func commits(after number: Int64, limit: Int) async throws -> [NumberedCommit]
 
+    /// Whether the commit numbered `number` is still kept (not forgotten).
+    func keepsCommit(_ number: Int64) async throws -> Bool
+
     /// Calls `wake` whenever a node records a commit, until the connection it listens on fails
     /// (throws) or the task is cancelled (returns).
     func listenForCommits(_ wake: @escaping @Sendable () -> Void) async throws

@@ -12,6 +12,7 @@ public import VigilCore
 /// open alert, so that a crash between an alert and its proposal loses nothing.
 extension CommandCenter: Service, CommitSubscriber {
     public func run() async throws {
+        sending.store(true, ordering: .relaxed)
         do {
             let open = try await store.openAlerts().filter { proposalKinds.contains($0.kind) }
             raised.withLock { $0 = open + $0 }
@@ -22,6 +23,7 @@ extension CommandCenter: Service, CommitSubscriber {
     }
 
     public func committed(_ commit: Committed) async {
+        guard sending.load(ordering: .relaxed) else { return }
         let raised = commit.notices.compactMap { notice -> Alert? in
             guard case .alert(let step) = notice, step.transition == .raised || step.transition == .upgraded,
                 proposalKinds.contains(step.alert.kind)

@@ -20,6 +20,9 @@ public final class CommandCenter: Sendable {
     let passes = AsyncLock()
     /// Alerts raised since the last pass, for their proposals.
     let raised = Mutex<[Alert]>([])
+    /// Whether it sends (runs): several nodes on one database, only the leading one does, and the
+    /// others keep no alerts for it.
+    let sending = Atomic(false)
     /// The alert kinds that propose commands.
     let proposalKinds: Set<String>
 

@@ -28,8 +28,12 @@ public final class CommitFeed: Service {
     static let retention: Int64 = 15 * 60_000
     private let forgotten = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(store: any SharedStore, writer: ChangeWriter, leadership: Leadership, logger: Logger) {
-        (self.store, self.writer, self.leadership, self.logger) = (store, writer, leadership, logger)
+    /// What a node does when it finds it missed commits no longer kept (the process exits, and
+    /// systemd starts it again).
+    let onGap: @Sendable () -> Void
+
+    init(store: any SharedStore, writer: ChangeWriter, leadership: Leadership, logger: Logger, onGap: @escaping @Sendable () -> Void = { exit(75) }) {
+        (self.store, self.writer, self.leadership, self.logger, self.onGap) = (store, writer, leadership, logger, onGap)
     }
 
     public func run() async throws {
@@ -60,6 +64,13 @@ public final class CommitFeed: Service {
             var commits: [NumberedCommit]
             repeat {
                 commits = try await store.commits(after: last, limit: Self.chunk)
+                if let first = commits.first?.number, first > last + 1, try await !store.keepsCommit(last) {
+                    // Commits between may have been forgotten while this node could not read them
+                    // (out of reach longer than they are kept): its caches cannot be trusted.
+                    logger.critical("this node missed commits older than those kept: restarting to read the store afresh")
+                    onGap()
+                    return
+                }
                 for numbered in commits {
                     if !numbered.commit.isQuiet { await writer.announce(numbered.commit) }
                     last = numbered.number
