@@ -94,6 +94,40 @@ struct NodesEndToEndTests {
         #expect(other.status == .ok, "\(other.text)")
     }
 
+    /// Access follows every node's writes: a care team changed on one node opens and closes
+    /// patients to a nurse on the other at once (its scope cache forgets), and a device
+    /// credential revoked on one node is refused on the other.
+    @Test func accessChangedOnOneNodeHoldsOnTheOther() async throws {
+        let (a, b) = try await Self.nodes()
+        defer { _ = (a.stop(), b.stop()) }
+        let site = try await ClinicalEndToEndTests.site(a)
+        func status(_ path: String) async throws -> UInt { try await b.request(.GET, path, token: site["nina"]).status.code }
+        #expect(try await status("/fhir/Patient/a1") == 200)
+        #expect(try await status("/fhir/Patient/b1") == 404)
+        // Nina moves from ward A's team to ward B's, on the first node.
+        for (id, ward, members) in [("tA", "wardA", ["doc1"]), ("tB", "wardB", ["n2", "n1"])] {
+            let team: JSON = [
+                "resourceType": "CareTeam", "id": .string(id), "status": "active", "subject": ["reference": .string("Group/\(ward)")],
+                "participant": .array(members.map { ["member": ["reference": .string("Practitioner/\($0)")]] }),
+            ]
+            let reply = try await a.request(.PUT, "/fhir/CareTeam/\(id)", token: site.admin, json: team)
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
+        try await CommandEndToEndTests.until("the second node closes ward A to her and opens ward B") {
+            let (closed, opened) = (try await status("/fhir/Patient/a1"), try await status("/fhir/Patient/b1"))
+            return closed == 404 && opened == 200
+        }
+        // A monitor's credential revoked on the first node no longer opens on the second.
+        let monitor = site.devices["monitor-b"]!
+        try await ClinicalEndToEndTests.ingest(b, monitor, ClinicalEndToEndTests.vitals(1, rr: 16, spo2: 97, sbp: 120, hr: 72))
+        #expect(try await a.request(.DELETE, "/api/devices/monitor-b/credentials", token: site.admin).status.code < 300)
+        try await CommandEndToEndTests.until("the second node refuses the revoked credential") {
+            let reply = try await b.request(
+                .POST, "/api/ingest", token: monitor, json: ClinicalEndToEndTests.vitals(2, rr: 16, spo2: 97, sbp: 120, hr: 72))
+            return reply.status == .unauthorized
+        }
+    }
+
     /// The leading node is killed (-9) between two sets of vital signs: the other takes the lead
     /// within the lease's time, analyses the set that comes to it, and raises the alert once;
     /// an alert the dead node raised before is not raised again, and every reading either node
