@@ -76,13 +76,6 @@ extension PostgresStore: SharedStore {
         }
     }
 
-    public func holdsLease(_ name: String) async throws -> Bool {
-        try await read { db in
-            try await db.value(
-                "SELECT 1 FROM node_lease WHERE name = ? AND holder = ? AND expires > clock_timestamp()", [name, self.node], as: Int.self) != nil
-        }
-    }
-
     public func recordProgress(_ progress: Int64, lease name: String) async throws {
         try await read { db in
             try await db.execute("UPDATE node_lease SET progress = ? WHERE name = ? AND holder = ?", [progress, name, self.node])

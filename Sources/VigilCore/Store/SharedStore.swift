@@ -30,9 +30,6 @@ public protocol SharedStore: VigilStore {
     /// node holds it unexpired.
     func holdLease(_ name: String, seconds: Int) async throws -> Bool
 
-    /// Whether this node holds the lease `name` unexpired.
-    func holdsLease(_ name: String) async throws -> Bool
-
     /// Records how far the holder of lease `name` got (while this node holds it).
     func recordProgress(_ progress: Int64, lease name: String) async throws
 

@@ -22,6 +22,8 @@ public final class Leadership: Service {
     let onLoss: @Sendable () -> Void
     let logger: Logger
     private let leading = Atomic(false)
+    /// Whether the last renewal failed (told once per outage).
+    private let failing = Atomic(false)
 
     init(store: (any SharedStore)?, logger: Logger, onLoss: @escaping @Sendable () -> Void = { exit(75) }) {
         (self.store, self.logger, self.onLoss) = (store, logger, onLoss)
@@ -62,24 +64,11 @@ public final class Leadership: Service {
                 logger.critical("another node took the lead while this one could not renew it: stopping", metadata: ["node": "\(store.node)"])
                 onLoss()
             }
+            if failing.exchange(false, ordering: .relaxed) { logger.notice("the lease can be renewed again") }
         } catch {
-            logger.warning("the lead cannot be renewed", metadata: ["error": "\(error)"])
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.warning("the lead cannot be renewed; trying again every second", metadata: ["error": "\(error)"])
+            }
         }
-    }
-}
-
-/// Runs a service only on the leading node (``Leadership``), from the moment the node leads.
-public struct LeaderOnly: Service {
-    let service: any Service
-    let leadership: Leadership
-
-    public init(_ service: any Service, leadership: Leadership) {
-        (self.service, self.leadership) = (service, leadership)
-    }
-
-    public func run() async throws {
-        await cancelWhenGracefulShutdown { await leadership.becomeLeader() }
-        guard leadership.isLeading, !Task.isShuttingDownGracefully else { return try await gracefulShutdown() }
-        try await service.run()
     }
 }
