@@ -52,15 +52,18 @@ struct Database: Sendable {
     }
 
     /// Inserts rows in statements of at most 60,000 values (PostgreSQL takes 65,535 parameters a
-    /// statement), a row whose key is stored already skipped; the `returning` columns of those stored.
-    func insert(into table: String, columns: [String], rows: [[any SQLBindable]], onConflict: String = "DO NOTHING", returning: String)
+    /// statement), a row whose key is stored already skipped when `skippingStored` (else refused);
+    /// the `returning` columns of those stored.
+    @discardableResult
+    func insert(into table: String, columns: [String], rows: [[any SQLBindable]], skippingStored: Bool = true, returning: String? = nil)
         async throws -> [Row]
     {
         var stored: [Row] = []
         for chunk in rows.chunked(max(1, 60_000 / columns.count)) {
             var insert = SQLFragment("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
             insert.sql += chunk.map { "(" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" }.joined(separator: ", ")
-            insert.sql += " ON CONFLICT \(onConflict) RETURNING \(returning)"
+            if skippingStored { insert.sql += " ON CONFLICT DO NOTHING" }
+            if let returning { insert.sql += " RETURNING \(returning)" }
             insert.arguments = chunk.flatMap { $0.map(\.sqlValue) }
             stored += try await self.rows(insert)
         }

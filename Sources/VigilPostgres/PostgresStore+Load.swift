@@ -17,16 +17,9 @@ extension PostgresStore {
     public func load(_ chunk: TableChunk) async throws {
         guard !chunk.rows.isEmpty else { return }
         let table = Self.table(forSQLite: chunk.table)
-        let columns = chunk.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        try await write { db in
-            // Rows of at most 60,000 values: PostgreSQL takes 65,535 parameters a statement.
-            for rows in chunk.rows.chunked(max(1, 60_000 / chunk.columns.count)) {
-                var insert = SQLFragment("INSERT INTO \(table) (\(columns)) VALUES ")
-                insert.sql += rows.map { "(" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" }.joined(separator: ", ")
-                insert.arguments = rows.flatMap { $0.map(Self.value) }
-                try await db.rows(insert)
-            }
-        }
+        let columns = chunk.columns.map { "\"\($0)\"" }
+        let rows = chunk.rows.map { $0.map(Self.value) }
+        _ = try await write { db in try await db.insert(into: table, columns: columns, rows: rows, skippingStored: false) }
     }
 
     /// Sets each generated key to follow the largest loaded, so that what is written next does

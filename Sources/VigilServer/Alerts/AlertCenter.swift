@@ -305,8 +305,8 @@ public final class AlertCenter: Sendable {
             }
             throw StaleAlerts(error: error)
         }
+        // The open set follows the commit's announcement (``committed(_:)``), before this returns.
         guard case .alerts(let stored) = applied else { return [] }
-        keep(stored)
         return stored
     }
 

@@ -20,7 +20,8 @@ public final class CommitFeed: Service {
     private let wake = WakeSignal()
     /// The number of the last commit announced; nil until the first read.
     private let position = Mutex<Int64?>(nil)
-    private let failing = Mutex(false)
+    /// Whether the last read failed (told once per outage).
+    private let failing = Atomic(false)
     /// Commits read at once.
     static let chunk = 64
 
@@ -78,11 +79,7 @@ public final class CommitFeed: Service {
                 }
             } while commits.count == Self.chunk
             try await forgetOldCommits()
-            if failing.withLock({ failing in
-                defer { failing = false }; return failing
-            }) {
-                logger.notice("other nodes' commits are read again")
-            }
+            if failing.exchange(false, ordering: .relaxed) { logger.notice("other nodes' commits are read again") }
         } catch {
             report(error)
         }
@@ -104,11 +101,7 @@ public final class CommitFeed: Service {
     }
 
     private func report(_ error: any Error) {
-        guard !Task.isCancelled,
-            !failing.withLock({ failing in
-                defer { failing = true }; return failing
-            })
-        else { return }
+        guard !Task.isCancelled, !failing.exchange(true, ordering: .relaxed) else { return }
         logger.warning("other nodes' commits cannot be read; trying again every second", metadata: ["error": "\(error)"])
     }
 }
